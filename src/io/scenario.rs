@@ -1,0 +1,384 @@
+//! The scenario file (TOML, DESIGN §10): [`ScenarioFile`] mirrors the file as written;
+//! [`Scenario`] is the validated, resolved form (paths made absolute, defaults applied)
+//! that everything downstream uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::network::raw::RoadClass;
+
+/// Coordinate reference system of an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Crs {
+    /// WGS-84 (GPS, OpenStreetMap).
+    #[default]
+    Wgs84,
+    /// GCJ-02 ("Mars coordinates" of Chinese web maps: Amap, Tencent).
+    Gcj02,
+    /// BD-09 (Baidu maps).
+    Bd09,
+}
+
+/// `[network]`: where the roads come from and the travel-time model's parameters.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    /// OpenStreetMap extract (`.osm.pbf`).
+    pub osm: Option<PathBuf>,
+    /// CSV network: nodes file (`id, lon, lat`).
+    pub nodes: Option<PathBuf>,
+    /// CSV network: edges file (`from, to, highway`, optional `length_m, maxspeed_kmh, oneway`).
+    pub edges: Option<PathBuf>,
+    /// CRS of the CSV nodes file.
+    #[serde(default)]
+    pub crs: Crs,
+    /// Multiplies every speed (peak-hour congestion < 1).
+    #[serde(default = "one")]
+    pub speed_factor: f64,
+    /// Treat every road as two-way.
+    #[serde(default)]
+    pub ignore_oneway: bool,
+    /// Points farther than this from any road are off-network, metres.
+    #[serde(default = "default_max_snap_m")]
+    pub max_snap_m: f64,
+    /// Speed overrides by highway class, km/h (`primary = 50`).
+    #[serde(default)]
+    pub speeds_kmh: BTreeMap<String, f64>,
+}
+
+/// `[stations]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationsSection {
+    pub file: PathBuf,
+    #[serde(default)]
+    pub crs: Crs,
+    /// Vehicles file (`station_id, kind, count`).
+    pub vehicles: Option<PathBuf>,
+    /// Class for stations files without a `class` column (e.g. stations taken from OSM).
+    pub default_class: Option<String>,
+}
+
+/// `[demand]`: incident records / demand points, or demand derived from OSM buildings.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSection {
+    pub file: Option<PathBuf>,
+    #[serde(default)]
+    pub crs: Crs,
+    /// `"osm-buildings"`: one demand point per building of the OSM extract.
+    pub from: Option<String>,
+    /// For buildings: `"footprint"` (weight = footprint m²) or `"one"` (default).
+    pub weight: Option<String>,
+}
+
+/// `[districts]`: rescue-district polygons.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictsSection {
+    pub file: PathBuf,
+    #[serde(default)]
+    pub crs: Crs,
+}
+
+/// `[depots]`: reserve depots and support points.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepotsSection {
+    pub file: PathBuf,
+    #[serde(default)]
+    pub crs: Crs,
+}
+
+/// `[response]`: the response-time standard (DESIGN §3).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseParams {
+    /// From call to dispatch order; 0 because the 5-minute standard starts at the order.
+    #[serde(default)]
+    pub dispatch_s: f64,
+    /// Turnout (出动) time, overridable per station.
+    #[serde(default = "default_turnout_s")]
+    pub turnout_s: f64,
+    /// The 5-minute threshold.
+    #[serde(default = "default_threshold_s")]
+    pub threshold_s: f64,
+    /// Second-due threshold.
+    #[serde(default = "default_second_threshold_s")]
+    pub second_threshold_s: f64,
+    /// Grid cell for area coverage, metres.
+    #[serde(default = "default_grid_cell_m")]
+    pub grid_cell_m: f64,
+}
+
+impl Default for ResponseParams {
+    fn default() -> Self {
+        ResponseParams {
+            dispatch_s: 0.0,
+            turnout_s: default_turnout_s(),
+            threshold_s: default_threshold_s(),
+            second_threshold_s: default_second_threshold_s(),
+            grid_cell_m: default_grid_cell_m(),
+        }
+    }
+}
+
+/// The scenario file as written.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: String,
+    /// Report language, `zh` or `en`.
+    pub lang: Option<String>,
+    pub network: NetworkSection,
+    pub stations: StationsSection,
+    pub demand: Option<DemandSection>,
+    pub districts: Option<DistrictsSection>,
+    pub depots: Option<DepotsSection>,
+    #[serde(default)]
+    pub response: ResponseParams,
+}
+
+/// Where the road network comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum NetworkSource {
+    Osm(PathBuf),
+    Csv {
+        nodes: PathBuf,
+        edges: PathBuf,
+        crs: Crs,
+    },
+}
+
+/// Parameters of the travel-time model that change edge times (part of the cache key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkParams {
+    /// Speed per road class, km/h, in [`RoadClass::ALL`] order (defaults + overrides).
+    pub speeds_kmh: [f64; 10],
+    pub speed_factor: f64,
+    pub ignore_oneway: bool,
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        NetworkParams {
+            speeds_kmh: RoadClass::ALL.map(RoadClass::default_speed_kmh),
+            speed_factor: 1.0,
+            ignore_oneway: false,
+        }
+    }
+}
+
+impl NetworkParams {
+    pub fn speed_kmh(&self, class: RoadClass) -> f64 {
+        self.speeds_kmh[class as usize]
+    }
+}
+
+/// How demand is obtained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DemandSource {
+    /// A CSV of incidents / demand points.
+    File { path: PathBuf, crs: Crs },
+    /// Building centroids from the OSM extract; weight = footprint m² or 1.
+    OsmBuildings { weight_by_footprint: bool },
+}
+
+/// A validated scenario: absolute paths, defaults applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub lang: String,
+    /// The scenario file itself.
+    pub path: PathBuf,
+    pub network: NetworkSource,
+    pub params: NetworkParams,
+    pub max_snap_m: f64,
+    pub stations_file: PathBuf,
+    pub stations_crs: Crs,
+    pub vehicles_file: Option<PathBuf>,
+    pub default_class: Option<crate::model::StationClass>,
+    pub demand: Option<DemandSource>,
+    pub districts: Option<(PathBuf, Crs)>,
+    pub depots: Option<(PathBuf, Crs)>,
+    pub response: ResponseParams,
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn default_max_snap_m() -> f64 {
+    500.0
+}
+fn default_turnout_s() -> f64 {
+    60.0
+}
+fn default_threshold_s() -> f64 {
+    300.0
+}
+fn default_second_threshold_s() -> f64 {
+    480.0
+}
+fn default_grid_cell_m() -> f64 {
+    250.0
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_toml(&text, path)
+    }
+
+    /// Parses scenario text; `path` locates relative file names and names the file in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Scenario> {
+        let file: ScenarioFile = toml::from_str(text).map_err(|e| {
+            Error::input(path, Location::File, "scenario", e.message().to_string())
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let resolve = |p: &Path| -> PathBuf { dir.join(p) };
+        let key = |k: &str| Location::Key(k.to_string());
+
+        let network = match (&file.network.osm, &file.network.nodes, &file.network.edges) {
+            (Some(osm), None, None) => NetworkSource::Osm(resolve(osm)),
+            (None, Some(n), Some(e)) => NetworkSource::Csv {
+                nodes: resolve(n),
+                edges: resolve(e),
+                crs: file.network.crs,
+            },
+            _ => {
+                return Err(Error::input(
+                    path,
+                    key("network"),
+                    "osm",
+                    "give either `osm` (an .osm.pbf file) or both `nodes` and `edges` (CSV)",
+                ))
+            }
+        };
+        let mut params = NetworkParams {
+            speed_factor: file.network.speed_factor,
+            ignore_oneway: file.network.ignore_oneway,
+            ..NetworkParams::default()
+        };
+        if !(params.speed_factor.is_finite() && params.speed_factor > 0.0) {
+            return Err(Error::input(
+                path,
+                key("network.speed_factor"),
+                "speed_factor",
+                format!("expected a number > 0, got {}", params.speed_factor),
+            ));
+        }
+        for (name, &kmh) in &file.network.speeds_kmh {
+            let Some(class) = RoadClass::ALL.into_iter().find(|c| c.as_str() == name) else {
+                return Err(Error::input(
+                    path,
+                    key(&format!("network.speeds_kmh.{name}")),
+                    name,
+                    "unknown highway class; expected one of motorway, trunk, primary, \
+                     secondary, tertiary, unclassified, residential, living_street, service, road",
+                ));
+            };
+            if !(kmh.is_finite() && kmh > 0.0) {
+                return Err(Error::input(
+                    path,
+                    key(&format!("network.speeds_kmh.{name}")),
+                    name,
+                    format!("expected a speed > 0 km/h, got {kmh}"),
+                ));
+            }
+            params.speeds_kmh[class as usize] = kmh;
+        }
+        let r = file.response;
+        for (k, v) in [
+            ("response.dispatch_s", r.dispatch_s),
+            ("response.turnout_s", r.turnout_s),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::input(path, key(k), k, format!("expected seconds ≥ 0, got {v}")));
+            }
+        }
+        for (k, v) in [
+            ("response.threshold_s", r.threshold_s),
+            ("response.second_threshold_s", r.second_threshold_s),
+            ("response.grid_cell_m", r.grid_cell_m),
+            ("network.max_snap_m", file.network.max_snap_m),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::input(path, key(k), k, format!("expected a number > 0, got {v}")));
+            }
+        }
+        let default_class = match &file.stations.default_class {
+            None => None,
+            Some(c) => Some(crate::model::StationClass::parse(c).ok_or_else(|| {
+                Error::input(
+                    path,
+                    key("stations.default_class"),
+                    "default_class",
+                    format!("unknown station class `{c}`; expected special, class1, class2, small, forward or logistics"),
+                )
+            })?),
+        };
+        let demand = match &file.demand {
+            None => None,
+            Some(d) => match (d.from.as_deref(), &d.file) {
+                (None | Some("incidents") | Some("file"), Some(f)) => Some(DemandSource::File {
+                    path: resolve(f),
+                    crs: d.crs,
+                }),
+                (Some("osm-buildings"), None) => {
+                    if !matches!(network, NetworkSource::Osm(_)) {
+                        return Err(Error::input(
+                            path,
+                            key("demand.from"),
+                            "from",
+                            "`osm-buildings` needs `[network] osm = ...`",
+                        ));
+                    }
+                    let weight_by_footprint = match d.weight.as_deref() {
+                        None | Some("one") => false,
+                        Some("footprint") => true,
+                        Some(other) => {
+                            return Err(Error::input(
+                                path,
+                                key("demand.weight"),
+                                "weight",
+                                format!("expected `one` or `footprint`, got `{other}`"),
+                            ))
+                        }
+                    };
+                    Some(DemandSource::OsmBuildings { weight_by_footprint })
+                }
+                (from, _) => {
+                    return Err(Error::input(
+                        path,
+                        key("demand"),
+                        "from",
+                        format!(
+                            "expected `file = \"...\"` or `from = \"osm-buildings\"` (got from = {from:?})"
+                        ),
+                    ))
+                }
+            },
+        };
+        Ok(Scenario {
+            name: file.name,
+            lang: file.lang.unwrap_or_else(|| "zh".to_string()),
+            path: path.to_path_buf(),
+            network,
+            params,
+            max_snap_m: file.network.max_snap_m,
+            stations_file: resolve(&file.stations.file),
+            stations_crs: file.stations.crs,
+            vehicles_file: file.stations.vehicles.as_deref().map(resolve),
+            default_class,
+            demand,
+            districts: file.districts.as_ref().map(|d| (resolve(&d.file), d.crs)),
+            depots: file.depots.as_ref().map(|d| (resolve(&d.file), d.crs)),
+            response: r,
+        })
+    }
+}

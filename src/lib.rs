@@ -1,0 +1,20 @@
+//! # fireplan
+//!
+//! Fire-station coverage and resource planning on real road networks.
+//!
+//! Glossary (the planners' terms, used in names throughout):
+//! - **response time** = dispatch + turnout (出动) + travel on the road graph, seconds;
+//! - **5-minute coverage** (5分钟救援圈): share of demand / road / area reached within
+//!   `threshold_s` (300 s) of the dispatch order;
+//! - **first-due area** (辖区): the places a station reaches before any other;
+//! - **second-due**: a second, different station within `second_threshold_s`;
+//! - **rescue district** (救援片区): a planning area with a kind (urban, suburban, rural);
+//! - **logistics support** (战勤保障): depots and support stations reaching what they
+//!   serve within their tier time.
+
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod network;
+
+pub use error::{Error, Result};

@@ -1,0 +1,224 @@
+//! Plain domain types: stations, vehicles, depots, districts, demand. No I/O here.
+//!
+//! Coordinates are WGS-84 longitude/latitude in degrees (`geo::Point`: x = lon, y = lat);
+//! readers convert GCJ-02 / BD-09 input before building these.
+
+use geo::{MultiPolygon, Point};
+use serde::{Deserialize, Serialize};
+
+/// Station class of 建标152-2017 and the Keqiao "2+7+13+N" system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StationClass {
+    /// 特勤站: special-service station.
+    Special,
+    /// 一级站: class-1 ordinary station.
+    Class1,
+    /// 二级站: class-2 ordinary station.
+    Class2,
+    /// 小型站: small station.
+    Small,
+    /// 前置(执勤)站: forward station.
+    Forward,
+    /// 战勤保障站: logistics-support station (no first-due area; serves supply reach).
+    Logistics,
+}
+
+impl StationClass {
+    pub const ALL: [StationClass; 6] = [
+        StationClass::Special,
+        StationClass::Class1,
+        StationClass::Class2,
+        StationClass::Small,
+        StationClass::Forward,
+        StationClass::Logistics,
+    ];
+
+    /// The name used in files (`special`, `class1`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StationClass::Special => "special",
+            StationClass::Class1 => "class1",
+            StationClass::Class2 => "class2",
+            StationClass::Small => "small",
+            StationClass::Forward => "forward",
+            StationClass::Logistics => "logistics",
+        }
+    }
+
+    /// Parses the file name of a class; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Chinese name used in reports.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            StationClass::Special => "特勤站",
+            StationClass::Class1 => "一级站",
+            StationClass::Class2 => "二级站",
+            StationClass::Small => "小型站",
+            StationClass::Forward => "前置站",
+            StationClass::Logistics => "战勤保障站",
+        }
+    }
+}
+
+/// Whether a station exists today, is planned, or is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StationStatus {
+    #[default]
+    Existing,
+    Planned,
+    Closed,
+}
+
+impl StationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StationStatus::Existing => "existing",
+            StationStatus::Planned => "planned",
+            StationStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "existing" => Some(StationStatus::Existing),
+            "planned" => Some(StationStatus::Planned),
+            "closed" => Some(StationStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// Vehicles of one kind at a station (vehicles file row).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vehicle {
+    /// Free-text kind, e.g. `engine`, `aerial`, `rescue`, `hazmat`, `pickup`.
+    pub kind: String,
+    pub count: u32,
+    /// Pump flow of one vehicle, litres per second.
+    pub pump_flow_lps: Option<f64>,
+    /// Counts as a fire-fighting vehicle for the 1:1 ratio.
+    pub firefighting: Option<bool>,
+}
+
+/// A fire station (消防站) as given in the stations file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Station {
+    pub id: String,
+    pub name: String,
+    pub class: StationClass,
+    pub location: Point<f64>,
+    pub staff: Option<u32>,
+    /// Per-station turnout time (出动时间) overriding the scenario's, seconds.
+    pub turnout_s: Option<f64>,
+    pub status: StationStatus,
+    pub drone: Option<bool>,
+    /// Rescue district named in the file, if any.
+    pub district: Option<String>,
+    pub vehicles: Vec<Vehicle>,
+}
+
+impl Station {
+    /// Takes part in response coverage: not closed and not a logistics-support station.
+    pub fn responds(&self) -> bool {
+        self.status != StationStatus::Closed && self.class != StationClass::Logistics
+    }
+}
+
+/// Level of a reserve depot or support point (战勤保障 tiers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DepotLevel {
+    National,
+    Regional,
+    City,
+    County,
+    Town,
+}
+
+impl DepotLevel {
+    pub const ALL: [DepotLevel; 5] = [
+        DepotLevel::National,
+        DepotLevel::Regional,
+        DepotLevel::City,
+        DepotLevel::County,
+        DepotLevel::Town,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepotLevel::National => "national",
+            DepotLevel::Regional => "regional",
+            DepotLevel::City => "city",
+            DepotLevel::County => "county",
+            DepotLevel::Town => "town",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// A reserve depot (应急物资储备库) or reserve centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Depot {
+    pub id: String,
+    pub name: String,
+    pub level: DepotLevel,
+    pub location: Point<f64>,
+    /// People it can sustain (seed 000: national 800, regional 400, city 200, county 100).
+    pub capacity_persons: Option<f64>,
+}
+
+/// Urban / suburban / rural, as used by the first-due area caps of 建标152-2017.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DistrictKind {
+    #[default]
+    Urban,
+    Suburban,
+    Rural,
+}
+
+impl DistrictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DistrictKind::Urban => "urban",
+            DistrictKind::Suburban => "suburban",
+            DistrictKind::Rural => "rural",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "urban" => Some(DistrictKind::Urban),
+            "suburban" => Some(DistrictKind::Suburban),
+            "rural" => Some(DistrictKind::Rural),
+            _ => None,
+        }
+    }
+}
+
+/// A rescue district (救援片区).
+#[derive(Debug, Clone, PartialEq)]
+pub struct District {
+    pub name: String,
+    pub kind: DistrictKind,
+    /// Outline in lon/lat degrees.
+    pub area: MultiPolygon<f64>,
+}
+
+/// A place where demand arises: an incident record, a building or a population point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandPoint {
+    pub id: String,
+    pub location: Point<f64>,
+    pub weight: f64,
+    /// Incident type, e.g. `building_fire`.
+    pub kind: Option<String>,
+    /// ISO 8601 time as written in the file.
+    pub time: Option<String>,
+}
