@@ -15,6 +15,7 @@
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod coverage;
 pub mod network;
 
 pub use error::{Error, Result};

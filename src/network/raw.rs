@@ -212,6 +212,23 @@ pub struct ImportStats {
     pub missing_node_refs: u64,
     /// `maxspeed` values that were present but not understood.
     pub maxspeed_ignored: u64,
+    /// Distinct node ids referenced by kept drivable ways but not in the file (bbox clips);
+    /// `missing_node_refs` counts every reference, this counts each node once.
+    #[serde(default)]
+    pub missing_nodes: u64,
+    /// Consecutive repeats of the same node in a drivable way (`…,n5,n5,…`): no zero-length
+    /// self-loop segment is made for them.
+    #[serde(default)]
+    pub repeated_node_refs: u64,
+    /// Buildings mapped as multipolygon relations: skipped (only closed ways are read).
+    #[serde(default)]
+    pub buildings_skipped_relation: u64,
+    /// Building ways with a node that is not in the file (bbox clips): skipped.
+    #[serde(default)]
+    pub buildings_skipped_missing_nodes: u64,
+    /// Building ways that are not closed rings (first node ≠ last node, or < 4 refs): skipped.
+    #[serde(default)]
+    pub buildings_skipped_not_closed: u64,
 }
 
 /// The road network as read, before the model of DESIGN §3 is applied.

@@ -1,0 +1,465 @@
+//! Response coverage (DESIGN §4): response times for every demand point, road segment and
+//! grid cell; first-due areas (辖区); second-due coverage; all per rescue district and for
+//! the whole region. One two-label search serves every station at once.
+
+pub mod area;
+pub mod envelope;
+pub mod stats;
+pub mod trees;
+
+use std::collections::HashMap;
+
+use geo::{BoundingRect, Contains, ConvexHull, MultiPoint, MultiPolygon, Point, Rect};
+use serde::Serialize;
+
+use crate::io::scenario::ResponseParams;
+use crate::model::{DemandPoint, District, DistrictKind, Station};
+use crate::network::search::{two_nearest, Seed, TwoNearest, NO_ORIGIN};
+use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
+use area::CellPiece;
+use envelope::{Envelope, Piece};
+
+/// A station as the search sees it: only stations that respond (not closed, not
+/// logistics) and reach the network become origins; origins are numbered in station-id
+/// order so that results do not depend on the order of the stations file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacedStation {
+    /// Index into the input stations.
+    pub station: usize,
+    pub snap: SnapPoint,
+    /// Dispatch + turnout + access leg, seconds: the response time at the snap point.
+    pub offset_s: f64,
+}
+
+/// What happened to each input station.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Placement {
+    /// Takes part as origin number `0`.
+    Origin(u32),
+    /// Closed or logistics: no first-due area by definition.
+    NotResponding,
+    /// Farther than `max_snap_m` from any road (distance in metres).
+    OffNetwork(f64),
+}
+
+/// Response at one place: the two nearest distinct stations (origin, seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Response {
+    pub first: Option<(u32, f64)>,
+    pub second: Option<(u32, f64)>,
+}
+
+impl Response {
+    pub fn first_s(&self) -> Option<f64> {
+        self.first.map(|f| f.1)
+    }
+    pub fn second_s(&self) -> Option<f64> {
+        self.second.map(|s| s.1)
+    }
+}
+
+/// A demand point's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandResult {
+    pub snap: Option<SnapPoint>,
+    /// Farther than `max_snap_m` from any road: listed, counted uncovered, never moved.
+    pub off_network: bool,
+    /// Includes the place's own access leg.
+    pub response: Response,
+    /// Rescue district index (None: outside every district).
+    pub district: Option<usize>,
+}
+
+/// A road segment's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentResult {
+    /// Fractions (0 at node a, 1 at node b) reached within the threshold.
+    pub covered: Vec<(f64, f64)>,
+    /// Worst response on the segment, seconds (None: unreachable).
+    pub worst_s: Option<f64>,
+    /// Response at each end node.
+    pub at_a_s: Option<f64>,
+    pub at_b_s: Option<f64>,
+    /// First-due station at the segment's midpoint.
+    pub owner: Option<u32>,
+    pub district: Option<usize>,
+}
+
+/// A grid cell piece's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellResult {
+    /// Response at the road point nearest the cell centre (None: unreachable or farther
+    /// than `max_snap_m` from a road).
+    pub response_s: Option<f64>,
+    pub owner: Option<u32>,
+}
+
+/// Coverage figures of one area (a district or the whole region).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Metrics {
+    /// Share of demand weight reached within the threshold (None: no demand).
+    pub demand_coverage: Option<f64>,
+    pub road_coverage: Option<f64>,
+    pub area_coverage: Option<f64>,
+    /// Share of demand weight reached by two different stations within the second threshold.
+    pub second_due_coverage: Option<f64>,
+    pub p50_s: Option<f64>,
+    pub p90_s: Option<f64>,
+    /// Worst response among reached demand points.
+    pub max_s: Option<f64>,
+    pub demand_points: usize,
+    pub demand_weight: f64,
+    /// Demand points farther than `max_snap_m` from any road.
+    pub off_network: usize,
+    /// Demand points on the network that no station reaches.
+    pub unreachable: usize,
+    pub road_km: f64,
+    pub covered_road_km: f64,
+    pub area_km2: f64,
+    pub covered_area_km2: f64,
+}
+
+/// A station's first-due area (辖区) and worst times.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct FirstDueArea {
+    pub area_km2: f64,
+    pub nodes: usize,
+    pub demand_points: usize,
+    pub demand_weight: f64,
+    /// Share of all demand weight.
+    pub demand_share: f64,
+    /// Worst response on any road of the area: the 5-minute rule asks that the edge of
+    /// the area be reached within 300 s (建标152-2017).
+    pub worst_road_s: Option<f64>,
+    /// Worst response to a demand point of the area.
+    pub worst_demand_s: Option<f64>,
+    /// Road length whose first station this is, km.
+    pub road_km: f64,
+}
+
+/// Everything [`evaluate`] computes.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub params: ResponseParams,
+    pub max_snap_m: f64,
+    pub placement: Vec<Placement>,
+    pub origins: Vec<PlacedStation>,
+    pub labels: TwoNearest,
+    pub demand: Vec<DemandResult>,
+    pub segments: Vec<SegmentResult>,
+    pub cells: Vec<CellPiece>,
+    pub cell_results: Vec<CellResult>,
+    pub region: Metrics,
+    pub districts: Vec<Metrics>,
+    /// Per origin.
+    pub first_due: Vec<FirstDueArea>,
+}
+
+/// The whole network as one district, for scenarios without `[districts]`: the convex
+/// hull of the road nodes.
+pub fn whole_network_district(net: &Network, name: &str) -> District {
+    let pts: MultiPoint<f64> = net.nodes.iter().map(|n| Point::new(n.lon, n.lat)).collect();
+    District {
+        name: name.to_string(),
+        kind: DistrictKind::Urban,
+        area: MultiPolygon(vec![pts.convex_hull()]),
+    }
+}
+
+/// Places responding stations on the network.
+pub fn place_stations(
+    net: &Network,
+    index: &SnapIndex,
+    stations: &[Station],
+    params: &ResponseParams,
+    max_snap_m: f64,
+) -> (Vec<Placement>, Vec<PlacedStation>) {
+    let mut order: Vec<usize> = (0..stations.len()).collect();
+    order.sort_by(|&a, &b| stations[a].id.cmp(&stations[b].id));
+    let mut placement = vec![Placement::NotResponding; stations.len()];
+    let mut origins = Vec::new();
+    for i in order {
+        let s = &stations[i];
+        if !s.responds() {
+            continue;
+        }
+        let Some(snap) = index.snap(net, s.location.x(), s.location.y()) else {
+            placement[i] = Placement::OffNetwork(f64::INFINITY);
+            continue;
+        };
+        if snap.access_m > max_snap_m {
+            placement[i] = Placement::OffNetwork(snap.access_m);
+            continue;
+        }
+        let offset_s =
+            params.dispatch_s + s.turnout_s.unwrap_or(params.turnout_s) + access_time_s(snap.access_m);
+        placement[i] = Placement::Origin(origins.len() as u32);
+        origins.push(PlacedStation { station: i, snap, offset_s });
+    }
+    (placement, origins)
+}
+
+/// Search seeds of the placed stations.
+pub fn seeds(net: &Network, origins: &[PlacedStation]) -> Vec<Seed> {
+    let mut out = Vec::with_capacity(origins.len() * 2);
+    for (o, p) in origins.iter().enumerate() {
+        for (node, t) in net.departures(&p.snap) {
+            out.push(Seed { origin: o as u32, node, time_s: p.offset_s + t });
+        }
+    }
+    out
+}
+
+/// Response at a snap point, not counting the place's access leg: the two best distinct
+/// origins among the labels of the segment's end nodes and the stations standing on the
+/// same segment. (The true second-best origin at a point is always among the two labels
+/// of the end node it comes through, so this is exact.)
+pub fn response_at(
+    net: &Network,
+    labels: &TwoNearest,
+    origins: &[PlacedStation],
+    on_segment: &HashMap<u32, Vec<u32>>,
+    p: &SnapPoint,
+) -> Response {
+    let mut cand: Vec<(f64, u32)> = Vec::with_capacity(6);
+    for (node, t) in net.arrivals(p) {
+        let v = node as usize;
+        if labels.first[v] != NO_ORIGIN {
+            cand.push((labels.first_s[v] + t, labels.first[v]));
+        }
+        if labels.second[v] != NO_ORIGIN {
+            cand.push((labels.second_s[v] + t, labels.second[v]));
+        }
+    }
+    if let Some(list) = on_segment.get(&p.segment) {
+        for &o in list {
+            let st = &origins[o as usize];
+            if let Some(t) = net.along_segment_s(&st.snap, p) {
+                cand.push((st.offset_s + t, o));
+            }
+        }
+    }
+    cand.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let first = cand.first().map(|c| (c.1, c.0));
+    let second = first.and_then(|f| cand.iter().find(|c| c.1 != f.0).map(|c| (c.1, c.0)));
+    Response { first, second }
+}
+
+/// The response envelope along a segment (no access legs: points on the road).
+fn segment_envelope(
+    net: &Network,
+    labels: &TwoNearest,
+    origins: &[PlacedStation],
+    on_segment: &HashMap<u32, Vec<u32>>,
+    seg: u32,
+) -> Envelope {
+    let s = &net.segments[seg as usize];
+    let (a, b) = (s.a as usize, s.b as usize);
+    let (t_ab, t_ba) = (s.time_ab_s as f64, s.time_ba_s as f64);
+    let mut pieces = Vec::with_capacity(2);
+    if labels.first[a] != NO_ORIGIN && t_ab.is_finite() {
+        pieces.push(Piece { lo: 0.0, hi: 1.0, at_lo: labels.first_s[a], slope: t_ab, origin: labels.first[a] });
+    }
+    if labels.first[b] != NO_ORIGIN && t_ba.is_finite() {
+        pieces.push(Piece { lo: 0.0, hi: 1.0, at_lo: labels.first_s[b] + t_ba, slope: -t_ba, origin: labels.first[b] });
+    }
+    if let Some(list) = on_segment.get(&seg) {
+        for &o in list {
+            let st = &origins[o as usize];
+            let f = st.snap.fraction;
+            if t_ab.is_finite() {
+                pieces.push(Piece { lo: f, hi: 1.0, at_lo: st.offset_s, slope: t_ab, origin: o });
+            }
+            if t_ba.is_finite() {
+                pieces.push(Piece { lo: 0.0, hi: f, at_lo: st.offset_s + f * t_ba, slope: -t_ba, origin: o });
+            }
+        }
+    }
+    Envelope { pieces }
+}
+
+/// Index of the district containing `p` (lowest index wins on overlaps).
+fn district_of(districts: &[(MultiPolygon<f64>, Option<Rect<f64>>)], p: Point<f64>) -> Option<usize> {
+    districts.iter().position(|(mp, bbox)| {
+        bbox.is_some_and(|r| {
+            p.x() >= r.min().x && p.x() <= r.max().x && p.y() >= r.min().y && p.y() <= r.max().y
+        }) && mp.contains(&p)
+    })
+}
+
+/// Computes every coverage figure of DESIGN §4. `districts` must not be empty (use
+/// [`whole_network_district`]); `demand` may be empty (demand metrics are then `None`).
+pub fn evaluate(
+    net: &Network,
+    index: &SnapIndex,
+    stations: &[Station],
+    demand: &[DemandPoint],
+    districts: &[District],
+    params: &ResponseParams,
+    max_snap_m: f64,
+) -> Coverage {
+    let (placement, origins) = place_stations(net, index, stations, params, max_snap_m);
+    let labels = two_nearest(net, &seeds(net, &origins), f64::INFINITY);
+    let mut on_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (o, p) in origins.iter().enumerate() {
+        on_segment.entry(p.snap.segment).or_default().push(o as u32);
+    }
+    let polys: Vec<(MultiPolygon<f64>, Option<Rect<f64>>)> = districts
+        .iter()
+        .map(|d| (d.area.clone(), d.area.bounding_rect()))
+        .collect();
+    let thr = params.threshold_s;
+
+    // Demand points.
+    let demand_results: Vec<DemandResult> = demand
+        .iter()
+        .map(|d| {
+            let district = district_of(&polys, d.location);
+            let snap = index.snap(net, d.location.x(), d.location.y());
+            match snap {
+                Some(sp) if sp.access_m <= max_snap_m => {
+                    let mut r = response_at(net, &labels, &origins, &on_segment, &sp);
+                    let leg = access_time_s(sp.access_m);
+                    r.first = r.first.map(|(o, t)| (o, t + leg));
+                    r.second = r.second.map(|(o, t)| (o, t + leg));
+                    DemandResult { snap: Some(sp), off_network: false, response: r, district }
+                }
+                _ => DemandResult { snap, off_network: true, response: Response::default(), district },
+            }
+        })
+        .collect();
+
+    // Road segments.
+    let mut first_due = vec![FirstDueArea::default(); origins.len()];
+    let segments: Vec<SegmentResult> = (0..net.segments.len() as u32)
+        .map(|si| {
+            let env = segment_envelope(net, &labels, &origins, &on_segment, si);
+            let s = &net.segments[si as usize];
+            let worst = env.worst_by_owner();
+            for &(o, v, _) in &worst {
+                let fd = &mut first_due[o as usize];
+                fd.worst_road_s = Some(fd.worst_road_s.map_or(v, |w: f64| w.max(v)));
+            }
+            let owner = env.at(0.5).map(|x| x.1);
+            if let Some(o) = owner {
+                first_due[o as usize].road_km += s.length_m as f64 / 1000.0;
+            }
+            let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let mid = Point::new((na.lon + nb.lon) / 2.0, (na.lat + nb.lat) / 2.0);
+            SegmentResult {
+                covered: env.covered_intervals(thr),
+                worst_s: worst.iter().map(|w| w.1).reduce(f64::max),
+                at_a_s: env.at(0.0).map(|x| x.0),
+                at_b_s: env.at(1.0).map(|x| x.0),
+                owner,
+                district: district_of(&polys, mid),
+            }
+        })
+        .collect();
+    for &o in labels.first.iter() {
+        if o != NO_ORIGIN {
+            first_due[o as usize].nodes += 1;
+        }
+    }
+
+    // Area grid.
+    let cells = area::grid_pieces(districts, &net.projection, params.grid_cell_m);
+    let cell_results: Vec<CellResult> = cells
+        .iter()
+        .map(|c| match index.snap(net, c.centre.0, c.centre.1) {
+            Some(sp) if sp.access_m <= max_snap_m => {
+                let r = response_at(net, &labels, &origins, &on_segment, &sp);
+                CellResult { response_s: r.first_s(), owner: r.first.map(|f| f.0) }
+            }
+            _ => CellResult { response_s: None, owner: None },
+        })
+        .collect();
+    for (c, r) in cells.iter().zip(&cell_results) {
+        if let Some(o) = r.owner {
+            first_due[o as usize].area_km2 += c.area_m2 / 1e6;
+        }
+    }
+
+    // Demand per first-due area.
+    let total_weight: f64 = demand.iter().map(|d| d.weight).sum();
+    for (d, r) in demand.iter().zip(&demand_results) {
+        if let Some((o, t)) = r.response.first {
+            let fd = &mut first_due[o as usize];
+            fd.demand_points += 1;
+            fd.demand_weight += d.weight;
+            fd.worst_demand_s = Some(fd.worst_demand_s.map_or(t, |w: f64| w.max(t)));
+        }
+    }
+    for fd in &mut first_due {
+        fd.demand_share = if total_weight > 0.0 { fd.demand_weight / total_weight } else { 0.0 };
+    }
+
+    let metrics_for = |filter: &dyn Fn(Option<usize>) -> bool| -> Metrics {
+        let samples: Vec<(Option<f64>, f64)> = demand
+            .iter()
+            .zip(&demand_results)
+            .filter(|(_, r)| filter(r.district))
+            .map(|(d, r)| (r.response.first_s(), d.weight))
+            .collect();
+        let second: Vec<(Option<f64>, f64)> = demand
+            .iter()
+            .zip(&demand_results)
+            .filter(|(_, r)| filter(r.district))
+            .map(|(d, r)| (r.response.second_s(), d.weight))
+            .collect();
+        let in_area: Vec<&DemandResult> = demand_results.iter().filter(|r| filter(r.district)).collect();
+        let mut m = Metrics {
+            demand_points: samples.len(),
+            demand_weight: samples.iter().map(|s| s.1).sum(),
+            off_network: in_area.iter().filter(|r| r.off_network).count(),
+            unreachable: in_area.iter().filter(|r| !r.off_network && r.response.first.is_none()).count(),
+            ..Metrics::default()
+        };
+        if m.demand_weight > 0.0 {
+            m.demand_coverage = Some(stats::covered_share(&samples, thr));
+            m.second_due_coverage = Some(stats::covered_share(&second, params.second_threshold_s));
+            m.p50_s = stats::weighted_percentile(&samples, 0.5);
+            m.p90_s = stats::weighted_percentile(&samples, 0.9);
+            m.max_s = samples.iter().filter_map(|s| s.0).reduce(f64::max);
+        }
+        for (s, r) in net.segments.iter().zip(&segments) {
+            if filter(r.district) {
+                let km = s.length_m as f64 / 1000.0;
+                m.road_km += km;
+                m.covered_road_km += km * r.covered.iter().map(|(x, y)| y - x).sum::<f64>().min(1.0);
+            }
+        }
+        if m.road_km > 0.0 {
+            m.road_coverage = Some(m.covered_road_km / m.road_km);
+        }
+        for (c, r) in cells.iter().zip(&cell_results) {
+            if filter(Some(c.district)) {
+                m.area_km2 += c.area_m2 / 1e6;
+                if r.response_s.is_some_and(|t| t <= thr) {
+                    m.covered_area_km2 += c.area_m2 / 1e6;
+                }
+            }
+        }
+        if m.area_km2 > 0.0 {
+            m.area_coverage = Some(m.covered_area_km2 / m.area_km2);
+        }
+        m
+    };
+    let region = metrics_for(&|_| true);
+    let district_metrics = (0..districts.len()).map(|i| metrics_for(&|d| d == Some(i))).collect();
+
+    Coverage {
+        params: *params,
+        max_snap_m,
+        placement,
+        origins,
+        labels,
+        demand: demand_results,
+        segments,
+        cells,
+        cell_results,
+        region,
+        districts: district_metrics,
+        first_due,
+    }
+}

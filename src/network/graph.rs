@@ -1,0 +1,235 @@
+//! Building the routable graph from a [`RawNetwork`]: speeds and edge times (DESIGN §3),
+//! the "faster edge counts" rule, largest strongly connected component, compact CSR arrays.
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+
+use super::raw::{Highway, Oneway, RawNetwork, RawNode};
+use super::LocalProjection;
+use crate::io::scenario::NetworkParams;
+
+/// Which vehicles drive the graph (DESIGN §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Profile {
+    /// Fire engines on an emergency run: class speeds, `maxspeed` cap, × `speed_factor`.
+    Emergency,
+    /// Logistics-support vehicles: (class speed after the `maxspeed` cap) × 0.85, capped at
+    /// 70 km/h, then × `speed_factor`.
+    Logistics,
+}
+
+/// A road segment between two graph nodes, kept once for both directions: the geometry
+/// that snapping, road coverage and the GIS layers use. Times are `f32::INFINITY` in a
+/// direction that may not be driven.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub a: u32,
+    pub b: u32,
+    pub highway: Highway,
+    pub length_m: f32,
+    /// Seconds to drive from `a` to `b`.
+    pub time_ab_s: f32,
+    /// Seconds to drive from `b` to `a`.
+    pub time_ba_s: f32,
+}
+
+/// The prepared road network: nodes, segments and a CSR adjacency of directed edges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    pub nodes: Vec<RawNode>,
+    pub segments: Vec<Segment>,
+    /// CSR: the out-edges of node `v` are `first_out[v]..first_out[v + 1]`.
+    pub first_out: Vec<u32>,
+    pub head: Vec<u32>,
+    pub edge_time_s: Vec<f32>,
+    pub projection: LocalProjection,
+    pub profile: Profile,
+    /// Nodes outside the largest strongly connected component (and unused nodes).
+    pub dropped_nodes: usize,
+}
+
+/// Speed in km/h of a segment under the model of DESIGN §3.
+pub fn segment_speed_kmh(
+    highway: Highway,
+    maxspeed_kmh: Option<f64>,
+    params: &NetworkParams,
+    profile: Profile,
+) -> f64 {
+    let mut kmh = params.speed_kmh(highway.class);
+    if highway.link {
+        kmh *= 0.7;
+    }
+    if let Some(limit) = maxspeed_kmh {
+        if limit < kmh {
+            kmh = limit;
+        }
+    }
+    if profile == Profile::Logistics {
+        kmh = (kmh * 0.85).min(70.0);
+    }
+    kmh * params.speed_factor
+}
+
+impl Network {
+    /// Applies the travel-time model to a raw network and keeps its largest strongly
+    /// connected component. Never fails: an empty input gives an empty network.
+    pub fn build(raw: &RawNetwork, params: &NetworkParams, profile: Profile) -> Network {
+        // 1. Directed edge times, faster edge wins per ordered node pair; undirected
+        //    segments keyed by the unordered pair.
+        let mut segs: HashMap<(u32, u32), Segment> = HashMap::new();
+        let mut order: Vec<(u32, u32)> = Vec::new();
+        for s in &raw.segments {
+            if s.from == s.to {
+                continue;
+            }
+            let kmh = segment_speed_kmh(s.highway, s.maxspeed_kmh, params, profile);
+            let t = (s.length_m / (kmh / 3.6)) as f32;
+            let (fwd, bwd) = match s.oneway {
+                Oneway::Both => (t, t),
+                Oneway::Forward => (t, f32::INFINITY),
+                Oneway::Backward => (f32::INFINITY, t),
+            };
+            let (key, t_ab, t_ba) = if s.from < s.to {
+                ((s.from, s.to), fwd, bwd)
+            } else {
+                ((s.to, s.from), bwd, fwd)
+            };
+            match segs.get_mut(&key) {
+                None => {
+                    order.push(key);
+                    segs.insert(
+                        key,
+                        Segment {
+                            a: key.0,
+                            b: key.1,
+                            highway: s.highway,
+                            length_m: s.length_m as f32,
+                            time_ab_s: t_ab,
+                            time_ba_s: t_ba,
+                        },
+                    );
+                }
+                Some(seg) => {
+                    if t_ab.min(t_ba) < seg.time_ab_s.min(seg.time_ba_s) {
+                        seg.highway = s.highway;
+                        seg.length_m = s.length_m as f32;
+                    }
+                    seg.time_ab_s = seg.time_ab_s.min(t_ab);
+                    seg.time_ba_s = seg.time_ba_s.min(t_ba);
+                }
+            }
+        }
+
+        // 2. Largest strongly connected component (petgraph's Tarjan).
+        let n = raw.nodes.len();
+        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, order.len() * 2);
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for key in &order {
+            let s = &segs[key];
+            if s.time_ab_s.is_finite() {
+                g.add_edge(NodeIndex::new(s.a as usize), NodeIndex::new(s.b as usize), ());
+            }
+            if s.time_ba_s.is_finite() {
+                g.add_edge(NodeIndex::new(s.b as usize), NodeIndex::new(s.a as usize), ());
+            }
+        }
+        let mut keep = vec![false; n];
+        let components = petgraph::algo::tarjan_scc(&g);
+        // Largest; ties go to the component holding the lowest node index (deterministic).
+        if let Some(best) = components.iter().max_by(|x, y| {
+            x.len().cmp(&y.len()).then_with(|| {
+                let mx = x.iter().map(|i| i.index()).min();
+                let my = y.iter().map(|i| i.index()).min();
+                my.cmp(&mx)
+            })
+        }) {
+            if best.len() > 1 {
+                for i in best {
+                    keep[i.index()] = true;
+                }
+            }
+        }
+
+        // 3. Renumber kept nodes in input order.
+        let mut new_index = vec![u32::MAX; n];
+        let mut nodes = Vec::new();
+        for (i, node) in raw.nodes.iter().enumerate() {
+            if keep[i] {
+                new_index[i] = nodes.len() as u32;
+                nodes.push(*node);
+            }
+        }
+        let dropped_nodes = n - nodes.len();
+        let mut segments: Vec<Segment> = Vec::with_capacity(order.len());
+        for key in &order {
+            let s = segs[key];
+            if keep[s.a as usize] && keep[s.b as usize] {
+                segments.push(Segment {
+                    a: new_index[s.a as usize],
+                    b: new_index[s.b as usize],
+                    ..s
+                });
+            }
+        }
+
+        // 4. CSR of directed edges, out-edges sorted by head for determinism.
+        let mut edges: Vec<(u32, u32, f32)> = Vec::with_capacity(segments.len() * 2);
+        for s in &segments {
+            if s.time_ab_s.is_finite() {
+                edges.push((s.a, s.b, s.time_ab_s));
+            }
+            if s.time_ba_s.is_finite() {
+                edges.push((s.b, s.a, s.time_ba_s));
+            }
+        }
+        edges.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        let mut first_out = vec![0u32; nodes.len() + 1];
+        for e in &edges {
+            first_out[e.0 as usize + 1] += 1;
+        }
+        for v in 0..nodes.len() {
+            first_out[v + 1] += first_out[v];
+        }
+        let head = edges.iter().map(|e| e.1).collect();
+        let edge_time_s = edges.iter().map(|e| e.2).collect();
+        let projection = LocalProjection::around(&nodes);
+        Network {
+            nodes,
+            segments,
+            first_out,
+            head,
+            edge_time_s,
+            projection,
+            profile,
+            dropped_nodes,
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Directed edges.
+    pub fn edge_count(&self) -> usize {
+        self.head.len()
+    }
+
+    /// Out-edges of `v` as (head, seconds).
+    #[inline]
+    pub fn out_edges(&self, v: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let r = self.first_out[v as usize] as usize..self.first_out[v as usize + 1] as usize;
+        self.head[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.edge_time_s[r].iter().copied())
+    }
+
+    /// Total road length, metres (each segment once).
+    pub fn road_length_m(&self) -> f64 {
+        self.segments.iter().map(|s| s.length_m as f64).sum()
+    }
+}
