@@ -17,5 +17,7 @@ pub mod io;
 pub mod model;
 pub mod coverage;
 pub mod network;
+pub mod report;
+pub mod run;
 
 pub use error::{Error, Result};

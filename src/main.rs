@@ -1,1 +1,7 @@
-fn main() {}
+//! fireplan command line: parses arguments, calls the library, prints. See `cli/`.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -21,6 +21,24 @@ pub struct CellPiece {
     pub area_m2: f64,
     /// Centre of the whole cell, lon/lat.
     pub centre: (f64, f64),
+    /// The clipped shape in projected metres, for cells crossing the district boundary
+    /// (`None`: the whole square).
+    pub clipped: Option<MultiPolygon<f64>>,
+}
+
+impl CellPiece {
+    /// The piece's shape in projected metres, exterior rings counter-clockwise.
+    pub fn shape(&self, cell_m: f64) -> MultiPolygon<f64> {
+        use geo::orient::{Direction, Orient};
+        match &self.clipped {
+            Some(mp) => mp.orient(Direction::Default),
+            None => {
+                let (x0, y0) = (self.col as f64 * cell_m, self.row as f64 * cell_m);
+                let rect = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + cell_m, y: y0 + cell_m });
+                MultiPolygon(vec![rect.to_polygon().orient(Direction::Default)])
+            }
+        }
+    }
 }
 
 /// Projects a lon/lat multipolygon into local metres.
@@ -72,14 +90,14 @@ pub fn grid_pieces(districts: &[District], proj: &LocalProjection, cell_m: f64) 
                 let env = AABB::from_corners([x0, y0], [x1, y1]);
                 let crosses = boundary.locate_in_envelope_intersecting(&env).next().is_some();
                 let centre = [x0 + cell_m / 2.0, y0 + cell_m / 2.0];
-                let area_m2 = if crosses {
+                let (area_m2, clipped) = if crosses {
                     let rect = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 });
-                    mp.intersection(&MultiPolygon(vec![rect.to_polygon()]))
-                        .unsigned_area()
+                    let piece = mp.intersection(&MultiPolygon(vec![rect.to_polygon()]));
+                    (piece.unsigned_area(), Some(piece))
                 } else if mp.contains(&Point::new(centre[0], centre[1])) {
-                    cell_m * cell_m
+                    (cell_m * cell_m, None)
                 } else {
-                    0.0
+                    (0.0, None)
                 };
                 if area_m2 > 0.0 {
                     out.push(CellPiece {
@@ -88,6 +106,7 @@ pub fn grid_pieces(districts: &[District], proj: &LocalProjection, cell_m: f64) 
                         col,
                         area_m2,
                         centre: proj.unproject(centre),
+                        clipped,
                     });
                 }
             }

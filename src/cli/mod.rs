@@ -1,0 +1,64 @@
+//! The thin clap front end: one file per subcommand.
+
+mod run;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use fireplan::run::{default_cache_dir, RunOptions};
+
+/// Fire-station coverage and resource planning on real road networks.
+#[derive(Parser)]
+#[command(name = "fireplan", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute 5-minute response coverage and write tables, GIS layers and a report.
+    Run(run::RunArgs),
+    /// Check a scenario's inputs (files, columns, snapping) without writing outputs.
+    Validate(validate::ValidateArgs),
+}
+
+/// Options shared by every subcommand.
+#[derive(Args, Clone)]
+pub struct Common {
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not read or write the prepared-network cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Folder for the prepared-network cache (default: $FIREPLAN_CACHE_DIR or ~/.cache/fireplan).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Common {
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            quiet: self.quiet,
+            cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(default_cache_dir) },
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run::main(a),
+        Command::Validate(a) => validate::main(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `fireplan validate SCENARIO`: reads and checks every input, snaps the points, reports.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use fireplan::coverage::place_stations;
+use fireplan::io::scenario::Scenario;
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    #[command(flatten)]
+    common: super::Common,
+}
+
+pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
+    let scenario = Scenario::load(&a.scenario)?;
+    let (inputs, prepared) = fireplan::run::load(&scenario, &a.common.options())?;
+    let net = &prepared.network;
+    println!("{}: inputs read", a.scenario.display());
+    println!(
+        "  network: {} nodes, {} directed edges ({} nodes dropped outside the largest strongly connected part)",
+        net.node_count(),
+        net.edge_count(),
+        net.dropped_nodes
+    );
+    let (placement, origins) =
+        place_stations(net, &prepared.index, &inputs.stations, &scenario.response, scenario.max_snap_m);
+    println!("  stations: {} in file, {} responding on the network", inputs.stations.len(), origins.len());
+    let mut findings = 0;
+    for (s, p) in inputs.stations.iter().zip(&placement) {
+        if let fireplan::coverage::Placement::OffNetwork(d) = p {
+            println!("  finding: station {} is {d:.0} m from the nearest road (max_snap_m {})", s.id, scenario.max_snap_m);
+            findings += 1;
+        }
+    }
+    if let Some(demand) = &inputs.demand {
+        let off = demand
+            .iter()
+            .filter(|d| {
+                prepared.index.snap(net, d.location.x(), d.location.y()).is_none_or(|s| s.access_m > scenario.max_snap_m)
+            })
+            .count();
+        println!("  demand: {} points, {} off-network", demand.len(), off);
+    } else {
+        println!("  demand: none given (demand metrics will be reported as not available)");
+    }
+    println!("  districts: {}{}", inputs.districts.len(), if inputs.districts_given { "" } else { " (whole network)" });
+    if let Some(d) = &inputs.depots {
+        println!("  depots: {}", d.len());
+    }
+    println!("{} finding(s)", findings);
+    Ok(ExitCode::SUCCESS)
+}

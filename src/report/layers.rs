@@ -1,0 +1,170 @@
+//! GIS layers (GeoJSON, EPSG:4326 lon/lat): road coverage, first-due areas, gaps.
+
+use geo::{unary_union, Coord, MapCoords, MultiPolygon, Point};
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
+use serde_json::{json, Value};
+
+use super::origin_id;
+use crate::coverage::area::CellPiece;
+use crate::coverage::Placement;
+use crate::error::{Error, Result};
+use crate::network::LocalProjection;
+use crate::run::RunResult;
+
+fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}
+
+fn feature(geometry: geojson::Value, props: Value) -> Feature {
+    let properties: Option<JsonObject> = match props {
+        Value::Object(m) => Some(m),
+        _ => None,
+    };
+    Feature { bbox: None, geometry: Some(Geometry::new(geometry)), id: None, properties, foreign_members: None }
+}
+
+/// Compact JSON: road layers of a county run to tens of thousands of features.
+fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
+    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
+    let mut b = serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
+    b.push(b'\n');
+    Ok(b)
+}
+
+/// Unions cell pieces (projected metres) and returns lon/lat polygons.
+fn union_cells(cells: &[&CellPiece], cell_m: f64, proj: &LocalProjection) -> MultiPolygon<f64> {
+    let shapes: Vec<MultiPolygon<f64>> = cells.iter().map(|c| c.shape(cell_m)).collect();
+    unary_union(&shapes).map_coords(|c: Coord<f64>| {
+        let (lon, lat) = proj.unproject([c.x, c.y]);
+        Coord { x: round7(lon), y: round7(lat) }
+    })
+}
+
+/// `coverage.geojson`: road segments split at the threshold point, each piece with
+/// `covered`, the segment's response at both ends and its worst point, and its
+/// first-due station.
+pub fn coverage_geojson(run: &RunResult) -> Result<Vec<u8>> {
+    let net = &run.prepared.network;
+    let mut features = Vec::with_capacity(net.segments.len());
+    for (s, r) in net.segments.iter().zip(&run.coverage.segments) {
+        let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+        let at = |g: f64| vec![round7(a.lon + g * (b.lon - a.lon)), round7(a.lat + g * (b.lat - a.lat))];
+        // Pieces: covered intervals and the gaps between them.
+        let mut pieces: Vec<(f64, f64, bool)> = Vec::new();
+        let mut pos = 0.0;
+        for &(x, y) in &r.covered {
+            if x > pos + 1e-9 {
+                pieces.push((pos, x, false));
+            }
+            if y > x {
+                pieces.push((x, y, true));
+            }
+            pos = y;
+        }
+        if pos < 1.0 - 1e-9 {
+            pieces.push((pos, 1.0, false));
+        }
+        for (x, y, covered) in pieces {
+            let props = json!({
+                "highway": s.highway.tag(),
+                "covered": covered,
+                "length_m": (s.length_m as f64 * (y - x) * 10.0).round() / 10.0,
+                "response_a_s": r.at_a_s.map(|t| (t * 10.0).round() / 10.0),
+                "response_b_s": r.at_b_s.map(|t| (t * 10.0).round() / 10.0),
+                "worst_s": r.worst_s.map(|t| (t * 10.0).round() / 10.0),
+                "oneway": !(s.time_ab_s.is_finite() && s.time_ba_s.is_finite()),
+                "station": r.owner.map(|o| origin_id(run, o)),
+                "district": r.district.map(|d| run.inputs.districts[d].name.as_str()),
+            });
+            features.push(feature(geojson::Value::LineString(vec![at(x), at(y)]), props));
+        }
+    }
+    collection(features)
+}
+
+/// `first_due.geojson`: each station's first-due area (辖区) as the union of the grid
+/// cells whose nearest road point it reaches first.
+pub fn first_due_geojson(run: &RunResult) -> Result<Vec<u8>> {
+    let cov = &run.coverage;
+    let cell_m = cov.params.grid_cell_m;
+    let proj = &run.prepared.network.projection;
+    let mut by_origin: Vec<Vec<&CellPiece>> = vec![Vec::new(); cov.origins.len()];
+    for (c, r) in cov.cells.iter().zip(&cov.cell_results) {
+        if let Some(o) = r.owner {
+            by_origin[o as usize].push(c);
+        }
+    }
+    let thr = cov.params.threshold_s;
+    let mut features = Vec::new();
+    for (o, cells) in by_origin.iter().enumerate() {
+        if cells.is_empty() {
+            continue;
+        }
+        let st = &run.inputs.stations[cov.origins[o].station];
+        let fd = &cov.first_due[o];
+        let mp = union_cells(cells, cell_m, proj);
+        let props = json!({
+            "station": st.id, "name": st.name, "class": st.class.as_str(),
+            "area_km2": (fd.area_km2 * 1000.0).round() / 1000.0,
+            "road_km": (fd.road_km * 1000.0).round() / 1000.0,
+            "demand_points": fd.demand_points,
+            "demand_share": (fd.demand_share * 10000.0).round() / 10000.0,
+            "worst_road_s": fd.worst_road_s.map(|t| (t * 10.0).round() / 10.0),
+            "edge_within_threshold": fd.worst_road_s.map(|t| t <= thr),
+        });
+        features.push(feature(geojson::Value::from(&mp), props));
+    }
+    collection(features)
+}
+
+/// `gaps.geojson`: demand points not reached within the threshold (late, unreachable or
+/// off-network), off-network stations, and per district the area not covered.
+pub fn gaps_geojson(run: &RunResult) -> Result<Vec<u8>> {
+    let cov = &run.coverage;
+    let thr = cov.params.threshold_s;
+    let mut features = Vec::new();
+    for (d, r) in run.inputs.demand.as_deref().unwrap_or(&[]).iter().zip(&cov.demand) {
+        let reason = if r.off_network {
+            "off-network"
+        } else if r.response.first.is_none() {
+            "unreachable"
+        } else if r.response.first_s().is_some_and(|t| t > thr) {
+            "late"
+        } else {
+            continue;
+        };
+        let props = json!({
+            "layer": "demand", "id": d.id, "reason": reason,
+            "response_s": r.response.first_s().map(|t| (t * 10.0).round() / 10.0),
+            "snap_m": r.snap.map(|s| (s.access_m * 10.0).round() / 10.0),
+            "district": r.district.map(|i| run.inputs.districts[i].name.as_str()),
+        });
+        let p = Point::new(round7(d.location.x()), round7(d.location.y()));
+        features.push(feature(geojson::Value::from(&p), props));
+    }
+    for (s, p) in run.inputs.stations.iter().zip(&cov.placement) {
+        if let Placement::OffNetwork(dist) = p {
+            let props = json!({"layer": "station", "id": s.id, "reason": "off-network", "snap_m": dist.is_finite().then_some(*dist)});
+            features.push(feature(geojson::Value::from(&s.location), props));
+        }
+    }
+    let proj = &run.prepared.network.projection;
+    for (di, d) in run.inputs.districts.iter().enumerate() {
+        let cells: Vec<&CellPiece> = cov
+            .cells
+            .iter()
+            .zip(&cov.cell_results)
+            .filter(|(c, r)| c.district == di && !r.response_s.is_some_and(|t| t <= thr))
+            .map(|(c, _)| c)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let area_km2: f64 = cells.iter().map(|c| c.area_m2).sum::<f64>() / 1e6;
+        let mp = union_cells(&cells, cov.params.grid_cell_m, proj);
+        let props = json!({"layer": "area", "district": d.name, "reason": "not reached within threshold",
+                           "area_km2": (area_km2 * 1000.0).round() / 1000.0});
+        features.push(feature(geojson::Value::from(&mp), props));
+    }
+    collection(features)
+}

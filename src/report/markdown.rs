@@ -1,0 +1,163 @@
+//! `report.md`: the plain report for a plan appendix — summary, districts, stations,
+//! what could not be placed, and the parameters used.
+
+use std::fmt::Write;
+
+use crate::coverage::{Metrics, Placement};
+use crate::run::RunResult;
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|x| format!("{:.1} %", x * 100.0)).unwrap_or_else(|| "n/a".into())
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map(|x| format!("{x:.0} s")).unwrap_or_else(|| "—".into())
+}
+
+fn metric_cells(m: &Metrics) -> String {
+    format!(
+        "{} | {} | {} | {} | {} | {} | {} | {}",
+        pct(m.demand_coverage),
+        pct(m.road_coverage),
+        pct(m.area_coverage),
+        pct(m.second_due_coverage),
+        secs(m.p50_s),
+        secs(m.p90_s),
+        secs(m.max_s),
+        m.demand_points
+    )
+}
+
+/// The Markdown report.
+pub fn report_md(run: &RunResult) -> String {
+    let cov = &run.coverage;
+    let sc = &run.inputs.scenario;
+    let p = &cov.params;
+    let net = &run.prepared.network;
+    let mut s = String::new();
+    let _ = writeln!(s, "# {} — 5-minute response coverage (5分钟救援圈)\n", sc.name);
+    let _ = writeln!(
+        s,
+        "Response time = dispatch {:.0} s + turnout {:.0} s (per-station overrides apply) + travel on the \
+         road network; threshold **{:.0} s**, second-due threshold {:.0} s. fireplan {}.\n",
+        p.dispatch_s,
+        p.turnout_s,
+        p.threshold_s,
+        p.second_threshold_s,
+        env!("CARGO_PKG_VERSION")
+    );
+    let m = &cov.region;
+    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(s, "| figure | value |\n| --- | --- |");
+    let _ = writeln!(s, "| demand covered within {:.0} s | {} |", p.threshold_s, pct(m.demand_coverage));
+    let _ = writeln!(s, "| road length covered | {} of {:.1} km |", pct(m.road_coverage), m.road_km);
+    let _ = writeln!(s, "| area covered | {} of {:.1} km² |", pct(m.area_coverage), m.area_km2);
+    let _ = writeln!(s, "| second-due coverage ({:.0} s) | {} |", p.second_threshold_s, pct(m.second_due_coverage));
+    let _ = writeln!(s, "| response p50 / p90 / max | {} / {} / {} |", secs(m.p50_s), secs(m.p90_s), secs(m.max_s));
+    let _ = writeln!(s, "| responding stations | {} of {} in the file |", cov.origins.len(), run.inputs.stations.len());
+    let _ = writeln!(
+        s,
+        "| demand points | {} ({} off-network, {} unreachable) |",
+        m.demand_points, m.off_network, m.unreachable
+    );
+    let _ = writeln!(
+        s,
+        "| road network | {} nodes, {} directed edges, {} nodes dropped outside the largest strongly connected part |\n",
+        net.node_count(),
+        net.edge_count(),
+        net.dropped_nodes
+    );
+    if run.inputs.demand.is_none() {
+        let _ = writeln!(s, "No `[demand]` in the scenario: demand figures are not available.\n");
+    }
+
+    let _ = writeln!(s, "## Rescue districts (救援片区)\n");
+    let _ = writeln!(s, "| district | kind | demand | road | area | second-due | p50 | p90 | max | points |");
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (d, dm) in run.inputs.districts.iter().zip(&cov.districts) {
+        let _ = writeln!(s, "| {} | {} | {} |", d.name, d.kind.as_str(), metric_cells(dm));
+    }
+    let _ = writeln!(s, "| **region** | | {} |\n", metric_cells(m));
+
+    let _ = writeln!(s, "## Stations and first-due areas (辖区)\n");
+    let _ = writeln!(
+        s,
+        "Worst road time: the slowest point of the roads the station reaches first; the 5-minute \
+         rule (建标152-2017) asks that it be within {:.0} s.\n",
+        p.threshold_s
+    );
+    let _ = writeln!(s, "| id | name | class | area km² | road km | demand share | worst road time | within |");
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (i, st) in run.inputs.stations.iter().enumerate() {
+        match &cov.placement[i] {
+            Placement::Origin(o) => {
+                let fd = &cov.first_due[*o as usize];
+                let within = match fd.worst_road_s {
+                    Some(t) if t <= p.threshold_s => "yes",
+                    Some(_) => "**no**",
+                    None => "—",
+                };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {:.2} | {:.1} | {:.1} % | {} | {} |",
+                    st.id,
+                    st.name,
+                    st.class.name_zh(),
+                    fd.area_km2,
+                    fd.road_km,
+                    fd.demand_share * 100.0,
+                    secs(fd.worst_road_s),
+                    within
+                );
+            }
+            Placement::NotResponding => {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | — | — | — | — | not in response coverage ({}) |",
+                    st.id,
+                    st.name,
+                    st.class.name_zh(),
+                    st.status.as_str()
+                );
+            }
+            Placement::OffNetwork(d) => {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | — | — | — | — | **off-network** ({d:.0} m from the nearest road) |",
+                    st.id,
+                    st.name,
+                    st.class.name_zh()
+                );
+            }
+        }
+    }
+    let off: Vec<String> = run
+        .inputs
+        .demand
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .zip(&cov.demand)
+        .filter(|(_, r)| r.off_network)
+        .map(|(d, r)| format!("{} ({:.0} m)", d.id, r.snap.map_or(f64::NAN, |s| s.access_m)))
+        .collect();
+    if !off.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Off-network demand points\n\n{} points lie farther than {:.0} m from any road; they are counted as \
+             not covered and listed in `gaps.geojson`: {}{}\n",
+            off.len(),
+            cov.max_snap_m,
+            off.iter().take(20).cloned().collect::<Vec<_>>().join(", "),
+            if off.len() > 20 { ", …" } else { "" }
+        );
+    }
+    let _ = writeln!(s, "\n## Files\n");
+    let _ = writeln!(
+        s,
+        "`summary.json`, `coverage_by_district.csv`, `stations.csv`, `demand_response.csv`, `coverage.geojson` \
+         (road pieces split at the threshold), `first_due.geojson`, `gaps.geojson`, `run.json` (parameters and \
+         input hashes). Road data: © OpenStreetMap contributors where the network came from OSM."
+    );
+    s
+}

@@ -1,0 +1,205 @@
+//! Tables: `summary.json`, `demand_response.csv`, `coverage_by_district.csv`,
+//! `stations.csv`, `run.json`.
+
+use serde_json::json;
+
+use super::{fmt_s, fmt_share, origin_id};
+use crate::coverage::{Metrics, Placement};
+use crate::error::{Error, Result};
+use crate::run::RunResult;
+
+fn csv_error(e: impl std::fmt::Display) -> Error {
+    Error::Scenario(format!("writing CSV: {e}"))
+}
+
+use super::write_json_value as json_bytes;
+
+/// Demand points and stations farther than `max_snap_m` from any road.
+pub fn off_network_count(run: &RunResult) -> usize {
+    let stations = run.coverage.placement.iter().filter(|p| matches!(p, Placement::OffNetwork(_))).count();
+    run.coverage.region.off_network + stations
+}
+
+/// `summary.json`: the whole region's figures (fractions 0..1, seconds).
+pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
+    let m = &run.coverage.region;
+    let net = &run.prepared.network;
+    let districts: Vec<_> = run
+        .inputs
+        .districts
+        .iter()
+        .zip(&run.coverage.districts)
+        .map(|(d, m)| json!({"name": d.name, "kind": d.kind.as_str(), "metrics": m}))
+        .collect();
+    let v = json!({
+        "scenario": run.inputs.scenario.name,
+        "threshold_s": run.coverage.params.threshold_s,
+        "second_threshold_s": run.coverage.params.second_threshold_s,
+        "demand_coverage": m.demand_coverage,
+        "road_coverage": m.road_coverage,
+        "area_coverage": m.area_coverage,
+        "second_due_coverage": m.second_due_coverage,
+        "p50_s": m.p50_s,
+        "p90_s": m.p90_s,
+        "max_s": m.max_s,
+        "stations": run.coverage.origins.len(),
+        "stations_in_file": run.inputs.stations.len(),
+        "demand_points": m.demand_points,
+        "demand_weight": m.demand_weight,
+        "unreachable": m.unreachable,
+        "network_nodes": net.node_count(),
+        "network_edges": net.edge_count(),
+        "network_segments": net.segments.len(),
+        "road_km": m.road_km,
+        "area_km2": m.area_km2,
+        "dropped_nodes": net.dropped_nodes,
+        "off_network": off_network_count(run),
+        "off_network_demand": m.off_network,
+        "demand_available": run.inputs.demand.is_some(),
+        "districts": districts,
+    });
+    json_bytes(&v)
+}
+
+/// `demand_response.csv`: one row per demand point.
+pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "first_station", "response_s", "second_station", "second_response_s", "district", "snap_m", "status"])
+        .map_err(csv_error)?;
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    let thr = run.coverage.params.threshold_s;
+    for (d, r) in demand.iter().zip(&run.coverage.demand) {
+        let first = r.response.first;
+        let second = r.response.second;
+        let status = if r.off_network {
+            "off-network"
+        } else if first.is_none() {
+            "unreachable"
+        } else if first.is_some_and(|f| f.1 <= thr) {
+            "covered"
+        } else {
+            "late"
+        };
+        w.write_record([
+            d.id.as_str(),
+            first.map(|f| origin_id(run, f.0)).unwrap_or(""),
+            &fmt_s(first.map(|f| f.1)),
+            second.map(|f| origin_id(run, f.0)).unwrap_or(""),
+            &fmt_s(second.map(|f| f.1)),
+            r.district.map(|i| run.inputs.districts[i].name.as_str()).unwrap_or(""),
+            &r.snap.map(|s| format!("{:.1}", s.access_m)).unwrap_or_default(),
+            status,
+        ])
+        .map_err(csv_error)?;
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+fn metrics_row(name: &str, kind: &str, m: &Metrics) -> Vec<String> {
+    vec![
+        name.to_string(),
+        kind.to_string(),
+        m.demand_points.to_string(),
+        format!("{:.3}", m.demand_weight),
+        fmt_share(m.demand_coverage),
+        format!("{:.3}", m.road_km),
+        fmt_share(m.road_coverage),
+        format!("{:.3}", m.area_km2),
+        fmt_share(m.area_coverage),
+        fmt_share(m.second_due_coverage),
+        fmt_s(m.p50_s),
+        fmt_s(m.p90_s),
+        fmt_s(m.max_s),
+        m.off_network.to_string(),
+        m.unreachable.to_string(),
+    ]
+}
+
+/// `coverage_by_district.csv`: one row per rescue district, then the whole region.
+pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "district", "kind", "demand_points", "demand_weight", "demand_coverage", "road_km", "road_coverage",
+        "area_km2", "area_coverage", "second_due_coverage", "p50_s", "p90_s", "max_s", "off_network", "unreachable",
+    ])
+    .map_err(csv_error)?;
+    for (d, m) in run.inputs.districts.iter().zip(&run.coverage.districts) {
+        w.write_record(metrics_row(&d.name, d.kind.as_str(), m)).map_err(csv_error)?;
+    }
+    w.write_record(metrics_row("(region)", "", &run.coverage.region)).map_err(csv_error)?;
+    w.into_inner().map_err(csv_error)
+}
+
+/// `stations.csv`: every station of the file with its placement and first-due area.
+pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id", "name", "class", "status", "district", "lon", "lat", "placement", "snap_m", "response_offset_s",
+        "first_due_area_km2", "first_due_road_km", "first_due_nodes", "first_due_demand_points", "demand_share",
+        "worst_road_s", "worst_demand_s", "edge_within_threshold",
+    ])
+    .map_err(csv_error)?;
+    let thr = run.coverage.params.threshold_s;
+    for (i, s) in run.inputs.stations.iter().enumerate() {
+        let mut row = vec![
+            s.id.clone(),
+            s.name.clone(),
+            s.class.as_str().to_string(),
+            s.status.as_str().to_string(),
+            s.district.clone().unwrap_or_default(),
+            format!("{:.7}", s.location.x()),
+            format!("{:.7}", s.location.y()),
+        ];
+        match &run.coverage.placement[i] {
+            Placement::Origin(o) => {
+                let p = &run.coverage.origins[*o as usize];
+                let fd = &run.coverage.first_due[*o as usize];
+                row.extend([
+                    "origin".to_string(),
+                    format!("{:.1}", p.snap.access_m),
+                    format!("{:.1}", p.offset_s),
+                    format!("{:.3}", fd.area_km2),
+                    format!("{:.3}", fd.road_km),
+                    fd.nodes.to_string(),
+                    fd.demand_points.to_string(),
+                    format!("{:.4}", fd.demand_share),
+                    fmt_s(fd.worst_road_s),
+                    fmt_s(fd.worst_demand_s),
+                    fd.worst_road_s.map(|t| (t <= thr).to_string()).unwrap_or_default(),
+                ]);
+            }
+            Placement::NotResponding => {
+                row.extend(["not-responding".to_string()]);
+                row.resize(18, String::new());
+            }
+            Placement::OffNetwork(d) => {
+                row.extend(["off-network".to_string(), format!("{d:.1}")]);
+                row.resize(18, String::new());
+            }
+        }
+        w.write_record(&row).map_err(csv_error)?;
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+/// `run.json`: every parameter, input file hashes, tool version, import report, timings.
+pub fn run_json(run: &RunResult) -> Result<Vec<u8>> {
+    let v = json!({
+        "tool": "fireplan",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": run.inputs.scenario,
+        "inputs": run.inputs.files,
+        "districts_from_file": run.inputs.districts_given,
+        "import": run.prepared.import,
+        "network_from_cache": run.prepared.from_cache,
+        "network": {
+            "nodes": run.prepared.network.node_count(),
+            "directed_edges": run.prepared.network.edge_count(),
+            "segments": run.prepared.network.segments.len(),
+            "dropped_nodes": run.prepared.network.dropped_nodes,
+            "projection": run.prepared.network.projection,
+        },
+        "timings_s": run.timings,
+    });
+    json_bytes(&v)
+}

@@ -1,0 +1,277 @@
+//! The pipeline of one scenario run: load and check inputs → prepare the network (from
+//! the cache when it can) → snap and search → metrics. The CLI calls these in order.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::coverage::{self, Coverage};
+use crate::error::{Error, Result};
+use crate::io::scenario::{DemandSource, NetworkSource, Scenario};
+use crate::io::{self};
+use crate::model::{DemandPoint, Depot, District, Station};
+use crate::network::raw::{ImportStats, RawBuilding};
+use crate::network::{Network, Profile, SnapIndex};
+
+/// How to run: progress display and cache location.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// No progress bars (also hidden automatically when stderr is not a terminal).
+    pub quiet: bool,
+    /// Folder of prepared-network caches; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl RunOptions {
+    /// A spinner for a long step, hidden in quiet mode.
+    pub fn spinner(&self, msg: &str) -> ProgressBar {
+        if self.quiet {
+            return ProgressBar::hidden();
+        }
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed}] {pos}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.set_message(msg.to_string());
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    }
+}
+
+/// The default cache folder: `$FIREPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/fireplan`,
+/// else `~/.cache/fireplan`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("FIREPLAN_CACHE_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return Some(PathBuf::from(d).join("fireplan"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("fireplan"))
+}
+
+/// An input file and its SHA-256, recorded in `run.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub role: String,
+    pub path: PathBuf,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Everything read for a scenario, validated.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub scenario: Scenario,
+    pub stations: Vec<Station>,
+    /// `None` when the scenario has no `[demand]`.
+    pub demand: Option<Vec<DemandPoint>>,
+    pub districts: Vec<District>,
+    /// False when the whole network stands in for the districts.
+    pub districts_given: bool,
+    pub depots: Option<Vec<Depot>>,
+    pub files: Vec<InputFile>,
+}
+
+/// The prepared road network and what the import reported.
+pub struct PreparedNetwork {
+    pub network: Network,
+    pub index: SnapIndex,
+    pub import: ImportStats,
+    /// Read from the cache rather than imported.
+    pub from_cache: bool,
+}
+
+/// What is cached per network file and model parameters.
+#[derive(Serialize, serde::Deserialize)]
+struct CacheEntry {
+    network: Network,
+    import: ImportStats,
+    buildings: Vec<RawBuilding>,
+}
+
+/// Bump when the network model or the cache layout changes.
+const CACHE_FORMAT: u32 = 1;
+
+fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let digest = Sha256::digest(&bytes);
+    Ok((format!("{digest:x}"), bytes.len() as u64))
+}
+
+fn record(files: &mut Vec<InputFile>, role: &str, path: &Path) -> Result<()> {
+    let (sha256, bytes) = sha256_file(path)?;
+    files.push(InputFile { role: role.to_string(), path: path.to_path_buf(), sha256, bytes });
+    Ok(())
+}
+
+/// Reads the road network (or its cached prepared form) and builds the snapping index.
+/// Returns the buildings too when the scenario derives demand from them.
+pub fn prepare_network(
+    scenario: &Scenario,
+    profile: Profile,
+    opts: &RunOptions,
+    files: &mut Vec<InputFile>,
+) -> Result<(PreparedNetwork, Vec<RawBuilding>)> {
+    let want_buildings = matches!(scenario.demand, Some(DemandSource::OsmBuildings { .. }));
+    match &scenario.network {
+        NetworkSource::Osm(p) => record(files, "network.osm", p)?,
+        NetworkSource::Csv { nodes, edges, .. } => {
+            record(files, "network.nodes", nodes)?;
+            record(files, "network.edges", edges)?;
+        }
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(CACHE_FORMAT.to_le_bytes());
+    for f in files.iter().filter(|f| f.role.starts_with("network.")) {
+        hasher.update(f.sha256.as_bytes());
+    }
+    hasher.update(serde_json::to_vec(&(&scenario.params, profile, want_buildings, &scenario.network_crs()))
+        .unwrap_or_default());
+    let key = format!("{:x}", hasher.finalize());
+    let cache_path = opts.cache_dir.as_ref().map(|d| d.join(format!("network-{}.bin", &key[..32])));
+
+    if let Some(cp) = &cache_path {
+        if let Ok(bytes) = std::fs::read(cp) {
+            if let Ok(entry) = postcard::from_bytes::<CacheEntry>(&bytes) {
+                let index = SnapIndex::new(&entry.network);
+                return Ok((
+                    PreparedNetwork { network: entry.network, index, import: entry.import, from_cache: true },
+                    entry.buildings,
+                ));
+            }
+        }
+    }
+
+    let pb = opts.spinner("importing road network");
+    let raw = match &scenario.network {
+        NetworkSource::Osm(p) => io::osm::read_osm_pbf(
+            p,
+            &io::osm::OsmImportOptions { ignore_oneway: scenario.params.ignore_oneway, buildings: want_buildings },
+            Some(&pb),
+        )?,
+        NetworkSource::Csv { nodes, edges, crs } => {
+            io::csv_network::read_csv_network(nodes, edges, *crs, scenario.params.ignore_oneway)?
+        }
+    };
+    pb.set_message("building graph");
+    let network = Network::build(&raw, &scenario.params, profile);
+    pb.finish_and_clear();
+    if network.node_count() == 0 {
+        return Err(Error::Scenario(format!(
+            "{}: the road network has no strongly connected part (no drivable roads?)",
+            scenario.path.display()
+        )));
+    }
+    let entry = CacheEntry { network, import: raw.stats, buildings: raw.buildings };
+    if let Some(cp) = &cache_path {
+        // A cache that cannot be written only costs time next run: not an error.
+        if let Ok(bytes) = postcard::to_stdvec(&entry) {
+            let _ = crate::report::write_atomic(cp, &bytes);
+        }
+    }
+    let index = SnapIndex::new(&entry.network);
+    Ok((
+        PreparedNetwork { network: entry.network, index, import: entry.import, from_cache: false },
+        entry.buildings,
+    ))
+}
+
+/// Reads every input of a scenario and the network.
+pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedNetwork)> {
+    let mut files = Vec::new();
+    let (prepared, buildings) = prepare_network(scenario, Profile::Emergency, opts, &mut files)?;
+
+    record(&mut files, "stations", &scenario.stations_file)?;
+    let mut stations =
+        io::tables::read_stations(&scenario.stations_file, scenario.stations_crs, scenario.default_class)?;
+    if let Some(v) = &scenario.vehicles_file {
+        record(&mut files, "vehicles", v)?;
+        io::tables::read_vehicles(v, &mut stations)?;
+    }
+    let demand = match &scenario.demand {
+        None => None,
+        Some(DemandSource::File { path, crs }) => {
+            record(&mut files, "demand", path)?;
+            Some(io::tables::read_demand(path, *crs)?)
+        }
+        Some(DemandSource::OsmBuildings { weight_by_footprint }) => Some(
+            buildings
+                .iter()
+                .map(|b| DemandPoint {
+                    id: format!("w{}", b.id),
+                    location: geo::Point::new(b.lon, b.lat),
+                    weight: if *weight_by_footprint { b.footprint_m2 } else { 1.0 },
+                    kind: Some("building".to_string()),
+                    time: None,
+                })
+                .collect(),
+        ),
+    };
+    let (districts, districts_given) = match &scenario.districts {
+        Some((path, crs)) => {
+            record(&mut files, "districts", path)?;
+            (io::districts::read_districts(path, *crs)?, true)
+        }
+        None => (vec![coverage::whole_network_district(&prepared.network, &scenario.name)], false),
+    };
+    let depots = match &scenario.depots {
+        Some((path, crs)) => {
+            record(&mut files, "depots", path)?;
+            Some(io::tables::read_depots(path, *crs)?)
+        }
+        None => None,
+    };
+    if !stations.iter().any(|s| s.responds()) {
+        return Err(Error::input(
+            &scenario.stations_file,
+            crate::error::Location::File,
+            "class",
+            "no station takes part in response coverage (all closed or logistics)",
+        ));
+    }
+    Ok((
+        Inputs { scenario: scenario.clone(), stations, demand, districts, districts_given, depots, files },
+        prepared,
+    ))
+}
+
+/// Stage timings, seconds, for `run.json` and the profile split.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub load_s: f64,
+    pub coverage_s: f64,
+}
+
+/// A finished run: inputs, network and coverage.
+pub struct RunResult {
+    pub inputs: Inputs,
+    pub prepared: PreparedNetwork,
+    pub coverage: Coverage,
+    pub timings: Timings,
+}
+
+/// Loads and evaluates a scenario.
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunResult> {
+    let t0 = Instant::now();
+    let (inputs, prepared) = load(scenario, opts)?;
+    let load_s = t0.elapsed().as_secs_f64();
+    let pb = opts.spinner("computing coverage");
+    let t1 = Instant::now();
+    let coverage = coverage::evaluate(
+        &prepared.network,
+        &prepared.index,
+        &inputs.stations,
+        inputs.demand.as_deref().unwrap_or(&[]),
+        &inputs.districts,
+        &scenario.response,
+        scenario.max_snap_m,
+    );
+    pb.finish_and_clear();
+    let coverage_s = t1.elapsed().as_secs_f64();
+    Ok(RunResult { inputs, prepared, coverage, timings: Timings { load_s, coverage_s } })
+}
