@@ -1,5 +1,6 @@
 //! The thin clap front end: one file per subcommand.
 
+mod export_graph;
 mod run;
 mod validate;
 
@@ -23,6 +24,9 @@ enum Command {
     Run(run::RunArgs),
     /// Check a scenario's inputs (files, columns, snapping) without writing outputs.
     Validate(validate::ValidateArgs),
+    /// Export the prepared graph and search seeds for independent checks (benchmarks).
+    #[command(hide = true)]
+    ExportGraph(export_graph::ExportGraphArgs),
 }
 
 /// Options shared by every subcommand.
@@ -43,7 +47,11 @@ impl Common {
     fn options(&self) -> RunOptions {
         RunOptions {
             quiet: self.quiet,
-            cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(default_cache_dir) },
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir.clone().or_else(default_cache_dir)
+            },
         }
     }
 }
@@ -53,6 +61,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::main(a),
         Command::Validate(a) => validate::main(a),
+        Command::ExportGraph(a) => export_graph::main(a),
     };
     match result {
         Ok(code) => code,

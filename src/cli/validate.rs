@@ -26,13 +26,25 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
         net.edge_count(),
         net.dropped_nodes
     );
-    let (placement, origins) =
-        place_stations(net, &prepared.index, &inputs.stations, &scenario.response, scenario.max_snap_m);
-    println!("  stations: {} in file, {} responding on the network", inputs.stations.len(), origins.len());
+    let (placement, origins) = place_stations(
+        net,
+        &prepared.index,
+        &inputs.stations,
+        &scenario.response,
+        scenario.max_snap_m,
+    );
+    println!(
+        "  stations: {} in file, {} responding on the network",
+        inputs.stations.len(),
+        origins.len()
+    );
     let mut findings = 0;
     for (s, p) in inputs.stations.iter().zip(&placement) {
         if let fireplan::coverage::Placement::OffNetwork(d) = p {
-            println!("  finding: station {} is {d:.0} m from the nearest road (max_snap_m {})", s.id, scenario.max_snap_m);
+            println!(
+                "  finding: station {} is {d:.0} m from the nearest road (max_snap_m {})",
+                s.id, scenario.max_snap_m
+            );
             findings += 1;
         }
     }
@@ -40,14 +52,25 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
         let off = demand
             .iter()
             .filter(|d| {
-                prepared.index.snap(net, d.location.x(), d.location.y()).is_none_or(|s| s.access_m > scenario.max_snap_m)
+                prepared
+                    .index
+                    .snap(net, d.location.x(), d.location.y())
+                    .is_none_or(|s| s.access_m > scenario.max_snap_m)
             })
             .count();
         println!("  demand: {} points, {} off-network", demand.len(), off);
     } else {
         println!("  demand: none given (demand metrics will be reported as not available)");
     }
-    println!("  districts: {}{}", inputs.districts.len(), if inputs.districts_given { "" } else { " (whole network)" });
+    println!(
+        "  districts: {}{}",
+        inputs.districts.len(),
+        if inputs.districts_given {
+            ""
+        } else {
+            " (whole network)"
+        }
+    );
     if let Some(d) = &inputs.depots {
         println!("  depots: {}", d.len());
     }

@@ -1,0 +1,130 @@
+//! Hot paths of the engine on real networks: graph build, snapping, the all-stations
+//! two-label search (bounded at 300 s and unbounded) and a whole coverage evaluation.
+//! Run: `cargo bench --bench engine`. The peer comparison (networkx, igraph) reads the
+//! `search/two_nearest_300s/*` results: see `bench/peers.py` and BENCHMARKS.md.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use fireplan::coverage::{evaluate, place_stations, seeds};
+use fireplan::io::scenario::Scenario;
+use fireplan::network::search::two_nearest;
+use fireplan::network::{Network, Profile};
+use fireplan::run::{load, RunOptions};
+use std::hint::black_box;
+
+/// Scenarios benchmarked, if their data is present (the real extracts need ../shared).
+const SCENARIOS: [(&str, &str); 3] = [
+    ("liechtenstein", "scenarios/liechtenstein.toml"),
+    ("baltimore", "scenarios/baltimore.toml"),
+    ("demo", "scenarios/demo.toml"),
+];
+
+fn loaded() -> Vec<(
+    &'static str,
+    Scenario,
+    fireplan::run::Inputs,
+    fireplan::run::PreparedNetwork,
+)> {
+    let opts = RunOptions {
+        quiet: true,
+        cache_dir: None,
+    };
+    SCENARIOS
+        .iter()
+        .filter_map(|(name, path)| {
+            let sc = Scenario::load(Path::new(path)).ok()?;
+            let (inputs, prepared) = load(&sc, &opts).ok()?;
+            Some((*name, sc, inputs, prepared))
+        })
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let all = loaded();
+    let mut g = c.benchmark_group("search");
+    for (name, sc, inputs, prepared) in &all {
+        let net = &prepared.network;
+        let (_, origins) = place_stations(
+            net,
+            &prepared.index,
+            &inputs.stations,
+            &sc.response,
+            sc.max_snap_m,
+        );
+        let s = seeds(net, &origins);
+        g.bench_with_input(BenchmarkId::new("two_nearest_300s", name), &s, |b, s| {
+            b.iter(|| two_nearest(net, black_box(s), 300.0))
+        });
+        g.bench_with_input(BenchmarkId::new("two_nearest_full", name), &s, |b, s| {
+            b.iter(|| two_nearest(net, black_box(s), f64::INFINITY))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("snap");
+    for (name, _, inputs, prepared) in &all {
+        let pts: Vec<(f64, f64)> = inputs
+            .demand
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .map(|d| (d.location.x(), d.location.y()))
+            .collect();
+        g.throughput(criterion::Throughput::Elements(pts.len() as u64));
+        g.bench_with_input(BenchmarkId::new("demand_points", name), &pts, |b, pts| {
+            b.iter(|| {
+                pts.iter()
+                    .filter_map(|&(x, y)| prepared.index.snap(&prepared.network, x, y))
+                    .count()
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("coverage");
+    g.sample_size(10);
+    for (name, sc, inputs, prepared) in &all {
+        g.bench_function(BenchmarkId::new("evaluate", name), |b| {
+            b.iter(|| {
+                evaluate(
+                    &prepared.network,
+                    &prepared.index,
+                    &inputs.stations,
+                    inputs.demand.as_deref().unwrap_or(&[]),
+                    &inputs.districts,
+                    &sc.response,
+                    sc.max_snap_m,
+                )
+            })
+        });
+    }
+    g.finish();
+
+    // Graph build from the raw import (speeds, dedup, SCC, CSR).
+    let mut g = c.benchmark_group("graph_build");
+    g.sample_size(10);
+    for (name, sc, _, _) in &all {
+        let raw = match &sc.network {
+            fireplan::io::scenario::NetworkSource::Osm(p) => fireplan::io::osm::read_osm_pbf(
+                p,
+                &fireplan::io::osm::OsmImportOptions {
+                    ignore_oneway: false,
+                    buildings: false,
+                },
+                None,
+            ),
+            fireplan::io::scenario::NetworkSource::Csv { nodes, edges, crs } => {
+                fireplan::io::csv_network::read_csv_network(nodes, edges, *crs, false)
+            }
+        };
+        let Ok(raw) = raw else { continue };
+        g.bench_function(BenchmarkId::new("build", name), |b| {
+            b.iter(|| Network::build(black_box(&raw), &sc.params, Profile::Emergency))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);

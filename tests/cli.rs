@@ -1,0 +1,156 @@
+//! The real binary on small scenarios in a temporary folder: outputs and their figures,
+//! the prepared-network cache, errors that leave no half-written output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fireplan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fireplan"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn csv_rows(p: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| h.iter().map(String::from).zip(rec.unwrap().iter().map(String::from)).collect())
+        .collect()
+}
+
+/// The hand-computed network of tests/engine.rs as files, threshold 150 s: every figure
+/// below is worked out by hand in that test's comments.
+#[test]
+fn run_writes_hand_computed_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(out.path())
+        .arg(fixture("cli/scenario.toml"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let s = read_json(&out.path().join("summary.json"));
+    assert_eq!(s["demand_coverage"].as_f64(), Some(0.8)); // 4 of 5 weight; far_away is off-network
+    assert_eq!(s["second_due_coverage"].as_f64(), Some(0.8));
+    assert!((s["road_coverage"].as_f64().unwrap() - 0.775).abs() < 1e-9);
+    assert_eq!(s["p50_s"].as_f64().map(|x| (x * 1e6).round() / 1e6), Some(132.0));
+    assert!(s["p90_s"].is_null()); // 90 % needs the off-network point
+    assert!((s["max_s"].as_f64().unwrap() - 140.0).abs() < 1e-6);
+    assert_eq!(s["stations"].as_u64(), Some(2)); // the logistics station does not respond
+    assert_eq!(s["off_network"].as_u64(), Some(1));
+    assert_eq!(s["network_nodes"].as_u64(), Some(5));
+    assert_eq!(s["network_edges"].as_u64(), Some(8));
+    assert_eq!(s["dropped_nodes"].as_u64(), Some(0));
+
+    let d = csv_rows(&out.path().join("demand_response.csv"));
+    let row = |id: &str| d.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!((row("at_n1")["first_station"].as_str(), row("at_n1")["response_s"].as_str()), ("S1", "132.0"));
+    assert_eq!(row("at_n1")["second_response_s"], "204.0");
+    assert_eq!((row("mid_n2_n3")["first_station"].as_str(), row("mid_n2_n3")["response_s"].as_str()), ("S2", "140.0"));
+    // 100 m access leg at 15 km/h = 24 s on top of S2's 60 s.
+    assert_eq!(row("south_of_n3")["response_s"], "84.0");
+    assert_eq!(row("south_of_n3")["district"], "东区");
+    assert_eq!(row("far_away")["status"], "off-network");
+
+    let dist = csv_rows(&out.path().join("coverage_by_district.csv"));
+    let east = dist.iter().find(|r| r["district"] == "东区").unwrap();
+    assert_eq!(east["road_km"], "3.000");
+    assert_eq!(east["road_coverage"], "0.7000"); // 250 + 1350 + 500 of 3000 m
+    let west = dist.iter().find(|r| r["district"] == "西区").unwrap();
+    // 1.7 km × cos 30° wide (the fixture's x is in degrees at the equator's scale) × 2 km.
+    assert!((west["area_km2"].parse::<f64>().unwrap() - 1.7 * 30f64.to_radians().cos() * 2.0).abs() < 0.01);
+
+    let stations = csv_rows(&out.path().join("stations.csv"));
+    let s1 = stations.iter().find(|r| r["id"] == "S1").unwrap();
+    assert_eq!((s1["first_due_nodes"].as_str(), s1["worst_road_s"].as_str()), ("2", "168.0"));
+    let l1 = stations.iter().find(|r| r["id"] == "L1").unwrap();
+    assert_eq!(l1["placement"], "not-responding");
+
+    for f in ["coverage.geojson", "first_due.geojson", "gaps.geojson"] {
+        let v = read_json(&out.path().join(f));
+        assert_eq!(v["type"], "FeatureCollection", "{f}");
+    }
+    let cov = read_json(&out.path().join("coverage.geojson"));
+    let covered_m: f64 = cov["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["covered"] == true)
+        .map(|f| f["properties"]["length_m"].as_f64().unwrap())
+        .sum();
+    assert!((covered_m - 3100.0).abs() < 0.5, "{covered_m}");
+    let fd = read_json(&out.path().join("first_due.geojson"));
+    assert_eq!(fd["features"].as_array().unwrap().len(), 2);
+    let run = read_json(&out.path().join("run.json"));
+    assert_eq!(run["inputs"].as_array().unwrap().len(), 5);
+    assert!(run["inputs"][0]["sha256"].as_str().unwrap().len() == 64);
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(md.contains("西站") && md.contains("off-network") || md.contains("Off-network"));
+}
+
+#[test]
+fn second_run_uses_cache_and_parameters_invalidate_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let copy = dir.path().join("sc");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in ["nodes.csv", "edges.csv", "stations.csv", "demand.csv", "districts.geojson", "scenario.toml"] {
+        std::fs::copy(fixture("cli").join(f), copy.join(f)).unwrap();
+    }
+    let run = |out: &str| {
+        let st = fireplan()
+            .args(["run", "-q", "--cache-dir"])
+            .arg(&cache)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .arg(copy.join("scenario.toml"))
+            .status()
+            .unwrap();
+        assert!(st.success());
+        read_json(&dir.path().join(out).join("run.json"))["network_from_cache"].as_bool().unwrap()
+    };
+    assert!(!run("a"));
+    assert!(run("b"));
+    // A model parameter changes edge times: the cache must not be used.
+    let text = std::fs::read_to_string(copy.join("scenario.toml")).unwrap();
+    std::fs::write(copy.join("scenario.toml"), text.replace("[network]", "[network]\nspeed_factor = 0.5")).unwrap();
+    assert!(!run("c"));
+    let slow = read_json(&dir.path().join("c/summary.json"));
+    assert!(slow["demand_coverage"].as_f64().unwrap() < 0.8);
+    // The input file changes: not used either.
+    let edges = std::fs::read_to_string(copy.join("edges.csv")).unwrap();
+    std::fs::write(copy.join("edges.csv"), edges.replace("10,11,primary,1000", "10,11,primary,900")).unwrap();
+    assert!(!run("d"));
+}
+
+#[test]
+fn failed_run_names_the_problem_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("sc");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in ["nodes.csv", "edges.csv", "demand.csv", "districts.geojson", "scenario.toml"] {
+        std::fs::copy(fixture("cli").join(f), copy.join(f)).unwrap();
+    }
+    std::fs::write(copy.join("stations.csv"), "id,lon,lat,class\nS1,120.0,30.0,class9\n").unwrap();
+    let out = dir.path().join("out");
+    let o = fireplan().args(["run", "-q", "--no-cache", "--out"]).arg(&out).arg(copy.join("scenario.toml")).output().unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("stations.csv") && err.contains("line 2") && err.contains("class"), "{err}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}
+
+#[test]
+fn validate_reports_inputs() {
+    let o = fireplan().args(["validate", "-q", "--no-cache"]).arg(fixture("cli/scenario.toml")).output().unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("5 nodes") && text.contains("2 responding") && text.contains("1 off-network"), "{text}");
+}
