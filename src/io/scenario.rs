@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::network::raw::RoadClass;
 
+use super::tables::{nearest, one_of};
+use crate::model::StationClass;
+
 /// Coordinate reference system of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -201,7 +204,7 @@ pub struct Scenario {
     pub stations_file: PathBuf,
     pub stations_crs: Crs,
     pub vehicles_file: Option<PathBuf>,
-    pub default_class: Option<crate::model::StationClass>,
+    pub default_class: Option<StationClass>,
     pub demand: Option<DemandSource>,
     pub districts: Option<(PathBuf, Crs)>,
     pub depots: Option<(PathBuf, Crs)>,
@@ -228,6 +231,14 @@ fn default_grid_cell_m() -> f64 {
 }
 
 impl Scenario {
+    /// CRS of the CSV network's nodes (WGS-84 for OSM), part of the cache key.
+    pub fn network_crs(&self) -> Crs {
+        match &self.network {
+            NetworkSource::Csv { crs, .. } => *crs,
+            NetworkSource::Osm(_) => Crs::Wgs84,
+        }
+    }
+
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -236,9 +247,9 @@ impl Scenario {
 
     /// Parses scenario text; `path` locates relative file names and names the file in errors.
     pub fn from_toml(text: &str, path: &Path) -> Result<Scenario> {
-        let file: ScenarioFile = toml::from_str(text).map_err(|e| {
-            Error::input(path, Location::File, "scenario", e.message().to_string())
-        })?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, path, &e))?;
+        check_keys(&table, path)?;
+        let file: ScenarioFile = toml::from_str(text).map_err(|e| toml_error(text, path, &e))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let resolve = |p: &Path| -> PathBuf { dir.join(p) };
         let key = |k: &str| Location::Key(k.to_string());
@@ -274,12 +285,18 @@ impl Scenario {
         }
         for (name, &kmh) in &file.network.speeds_kmh {
             let Some(class) = RoadClass::ALL.into_iter().find(|c| c.as_str() == name) else {
+                let classes = RoadClass::ALL.map(RoadClass::as_str);
+                let hint = nearest(name, classes)
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
                 return Err(Error::input(
                     path,
                     key(&format!("network.speeds_kmh.{name}")),
                     name,
-                    "unknown highway class; expected one of motorway, trunk, primary, \
-                     secondary, tertiary, unclassified, residential, living_street, service, road",
+                    format!(
+                        "unknown highway class; expected one of {}{hint}",
+                        classes.join(", ")
+                    ),
                 ));
             };
             if !(kmh.is_finite() && kmh > 0.0) {
@@ -298,7 +315,12 @@ impl Scenario {
             ("response.turnout_s", r.turnout_s),
         ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::input(path, key(k), k, format!("expected seconds ≥ 0, got {v}")));
+                return Err(Error::input(
+                    path,
+                    key(k),
+                    last(k),
+                    format!("expected seconds ≥ 0, got {v}"),
+                ));
             }
         }
         for (k, v) in [
@@ -308,19 +330,22 @@ impl Scenario {
             ("network.max_snap_m", file.network.max_snap_m),
         ] {
             if !(v.is_finite() && v > 0.0) {
-                return Err(Error::input(path, key(k), k, format!("expected a number > 0, got {v}")));
+                return Err(Error::input(
+                    path,
+                    key(k),
+                    last(k),
+                    format!("expected a number > 0, got {v}"),
+                ));
             }
         }
         let default_class = match &file.stations.default_class {
             None => None,
-            Some(c) => Some(crate::model::StationClass::parse(c).ok_or_else(|| {
-                Error::input(
-                    path,
-                    key("stations.default_class"),
-                    "default_class",
-                    format!("unknown station class `{c}`; expected special, class1, class2, small, forward or logistics"),
-                )
-            })?),
+            Some(c) => Some(
+                one_of("station class", &StationClass::ALL, StationClass::as_str)(c.trim())
+                    .map_err(|m| {
+                        Error::input(path, key("stations.default_class"), "default_class", m)
+                    })?,
+            ),
         };
         let demand = match &file.demand {
             None => None,
@@ -350,20 +375,38 @@ impl Scenario {
                             ))
                         }
                     };
-                    Some(DemandSource::OsmBuildings { weight_by_footprint })
+                    Some(DemandSource::OsmBuildings {
+                        weight_by_footprint,
+                    })
                 }
                 (from, _) => {
-                    return Err(Error::input(
-                        path,
-                        key("demand"),
-                        "from",
-                        format!(
-                            "expected `file = \"...\"` or `from = \"osm-buildings\"` (got from = {from:?})"
+                    // The file is absent unless `from` names another source.
+                    let message = match from {
+                        None => "`[demand]` needs `file = \"...\"` (a CSV of incidents) or \
+                                 `from = \"osm-buildings\"`"
+                            .to_string(),
+                        Some("osm-buildings") => {
+                            "give either `file` or `from = \"osm-buildings\"`, not both".to_string()
+                        }
+                        Some(f @ ("incidents" | "file")) => {
+                            format!("`from = \"{f}\"` needs `file = \"...\"`")
+                        }
+                        Some(other) => format!(
+                            "unknown source `{other}`; expected `osm-buildings` (or give `file`)"
                         ),
-                    ))
+                    };
+                    return Err(Error::input(path, key("demand"), "from", message));
                 }
             },
         };
+        if let Some(lang) = file.lang.as_deref().filter(|l| !matches!(*l, "zh" | "en")) {
+            return Err(Error::input(
+                path,
+                key("lang"),
+                "lang",
+                format!("expected `zh` or `en`, got `{lang}`"),
+            ));
+        }
         Ok(Scenario {
             name: file.name,
             lang: file.lang.unwrap_or_else(|| "zh".to_string()),
@@ -381,4 +424,165 @@ impl Scenario {
             response: r,
         })
     }
+}
+
+/// The field names serde accepts for the struct `T` — exactly what `deny_unknown_fields`
+/// checks — read by handing `T` a deserializer that records them and stops.
+fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Deserializer, Visitor};
+
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field-name probe")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// The last part of a dotted key path.
+fn last(key_path: &str) -> &str {
+    key_path.rsplit('.').next().unwrap_or(key_path)
+}
+
+/// Refuses the first key that the scenario format does not have, naming its full path and
+/// the nearest valid key (toml's own `deny_unknown_fields` message has neither).
+fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
+    check_table(table, "", field_names::<ScenarioFile>(), path)?;
+    let sections = [
+        ("network", field_names::<NetworkSection>()),
+        ("stations", field_names::<StationsSection>()),
+        ("demand", field_names::<DemandSection>()),
+        ("districts", field_names::<DistrictsSection>()),
+        ("depots", field_names::<DepotsSection>()),
+        ("response", field_names::<ResponseParams>()),
+    ];
+    for (section, fields) in sections {
+        // A section of the wrong type is left to serde, which names the expected type.
+        if let Some(toml::Value::Table(t)) = table.get(section) {
+            check_table(t, section, fields, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`check_keys`] for one table whose path is `prefix`.
+fn check_table(table: &toml::Table, prefix: &str, fields: &[&str], path: &Path) -> Result<()> {
+    let Some(unknown) = table.keys().find(|k| !fields.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let full = if prefix.is_empty() {
+        unknown.clone()
+    } else {
+        format!("{prefix}.{unknown}")
+    };
+    let message = match nearest(unknown, fields.iter().copied()) {
+        Some(near) => format!("unknown key `{full}`; did you mean `{near}`?"),
+        None => format!(
+            "unknown key `{full}`; expected one of {}",
+            fields.join(", ")
+        ),
+    };
+    Err(Error::input(
+        path,
+        Location::Key(full),
+        unknown.as_str(),
+        message,
+    ))
+}
+
+/// A toml syntax or type error, located at the key of the line it points to (or the line
+/// itself when that line holds no key).
+fn toml_error(text: &str, path: &Path, error: &toml::de::Error) -> Error {
+    let message = error.message().trim_end().to_string();
+    let Some(span) = error.span() else {
+        return Error::input(path, Location::File, "scenario", message);
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    // A missing key is reported on the table that lacks it: its header, or the top level.
+    let key_path = if message.starts_with("missing field") {
+        section_at_line(text, line)
+    } else {
+        key_at_line(text, line)
+    };
+    match key_path {
+        Some(key_path) => {
+            let field = key_path.rsplit('.').next().unwrap_or(&key_path).to_string();
+            Error::input(
+                path,
+                Location::Key(key_path),
+                field,
+                format!("line {line}: {message}"),
+            )
+        }
+        None => Error::input(path, Location::Line(line as u64), "scenario", message),
+    }
+}
+
+/// The section whose `[header]` is on 1-based `line`, if any.
+fn section_at_line(text: &str, line: usize) -> Option<String> {
+    table_header(text.lines().nth(line.checked_sub(1)?)?)
+}
+
+/// The table path of a `[header]` or `[[header]]` line.
+fn table_header(line: &str) -> Option<String> {
+    let header = line.trim().strip_prefix('[')?.trim_start_matches('[');
+    Some(header[..header.find(']')?].trim().to_string())
+}
+
+/// The dotted path of the key set on 1-based `line` (`[section]` headers above it taken
+/// into account), or of the section whose header is on that line.
+fn key_at_line(text: &str, line: usize) -> Option<String> {
+    let mut section = String::new();
+    for (n, raw) in text.lines().enumerate().take(line) {
+        if let Some(header) = table_header(raw) {
+            section = header;
+            if n + 1 == line {
+                return Some(section);
+            }
+        } else if n + 1 == line {
+            let (k, _) = raw.trim().split_once('=')?;
+            let k = k.trim().trim_matches('"');
+            if k.is_empty() || k.starts_with('#') {
+                return None;
+            }
+            return Some(if section.is_empty() {
+                k.to_string()
+            } else {
+                format!("{section}.{k}")
+            });
+        }
+    }
+    None
 }

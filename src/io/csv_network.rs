@@ -1,0 +1,162 @@
+//! The CSV road network of DESIGN §10: a nodes file (`id, lon, lat`) and an edges file
+//! (`from, to, highway` + optional `length_m, maxspeed_kmh, oneway`), read into the same
+//! [`RawNetwork`] the OSM reader produces, so that one builder serves both.
+
+use std::path::Path;
+
+use crate::error::Result;
+use crate::network::raw::{haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment};
+
+use super::scenario::Crs;
+use super::tables::{integer_id, nearest, non_negative, positive, read_table, Col, IdIndex};
+
+/// The `highway` values an edges file may use (DESIGN §3), for error messages.
+const HIGHWAYS: &[&str] = &[
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "road",
+];
+
+/// Reads a CSV road network; node coordinates are in `crs` and converted to WGS-84.
+///
+/// Nodes keep file order. Each edges row is one segment: `length_m` defaults to the
+/// haversine length; `oneway` is `yes`, `no` or `-1` (also `1`/`true`, `0`/`false`), and
+/// when it is absent the rules of [`Oneway::from_tags`] apply (motorways are one-way).
+/// `ignore_oneway` makes every segment two-way. Errors name the file and line: duplicate
+/// node ids, edges between unknown nodes, undrivable `highway` values, bad numbers.
+pub fn read_csv_network(
+    nodes: &Path,
+    edges: &Path,
+    crs: Crs,
+    ignore_oneway: bool,
+) -> Result<RawNetwork> {
+    struct NodeCols {
+        id: Col,
+        lon: Col,
+        lat: Col,
+    }
+    struct EdgeCols {
+        from: Col,
+        to: Col,
+        highway: Col,
+        length_m: Option<Col>,
+        maxspeed_kmh: Option<Col>,
+        oneway: Option<Col>,
+    }
+
+    let mut ids = IdIndex::new();
+    let raw_nodes = read_table(
+        nodes,
+        &["id", "lon", "lat"],
+        |h| {
+            Ok(NodeCols {
+                id: h.required("id")?,
+                lon: h.required("lon")?,
+                lat: h.required("lat")?,
+            })
+        },
+        |c, row| {
+            let id = row.required(c.id, integer_id)?;
+            let index = ids.insert(row, "id", id)?;
+            if u32::try_from(index).is_err() {
+                return Err(row.error("id", "too many nodes: at most 4,294,967,296 are supported"));
+            }
+            let (lon, lat) = row.lon_lat(c.lon, c.lat, crs)?;
+            Ok(RawNode { id, lon, lat })
+        },
+    )?;
+
+    let nodes_name = nodes.file_name().map_or_else(
+        || nodes.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let node_index = |s: &str| -> Result<u32, String> {
+        let id = integer_id(s)?;
+        ids.get(&id)
+            // Every index fits in u32: checked while reading the nodes.
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or_else(|| format!("unknown node id {id}: not in {nodes_name}"))
+    };
+    let segments = read_table(
+        edges,
+        &[
+            "from",
+            "to",
+            "highway",
+            "length_m",
+            "maxspeed_kmh",
+            "oneway",
+        ],
+        |h| {
+            Ok(EdgeCols {
+                from: h.required("from")?,
+                to: h.required("to")?,
+                highway: h.required("highway")?,
+                length_m: h.optional("length_m")?,
+                maxspeed_kmh: h.optional("maxspeed_kmh")?,
+                oneway: h.optional("oneway")?,
+            })
+        },
+        |c, row| {
+            let from = row.required(c.from, node_index)?;
+            let to = row.required(c.to, node_index)?;
+            let highway = row.required(c.highway, highway)?;
+            let oneway = row.optional(c.oneway, oneway_tag)?;
+            let (a, b) = (raw_nodes[from as usize], raw_nodes[to as usize]);
+            Ok(RawSegment {
+                from,
+                to,
+                highway,
+                oneway: Oneway::from_tags(oneway, highway, false, ignore_oneway),
+                maxspeed_kmh: row.optional(c.maxspeed_kmh, positive)?,
+                length_m: row
+                    .optional(c.length_m, non_negative)?
+                    .unwrap_or_else(|| haversine_m(a.lon, a.lat, b.lon, b.lat)),
+            })
+        },
+    )?;
+
+    let mut network = RawNetwork {
+        nodes: raw_nodes,
+        segments,
+        ..RawNetwork::default()
+    };
+    network.stats.nodes_read = network.nodes.len() as u64;
+    network.stats.drivable_ways = network.segments.len() as u64;
+    Ok(network)
+}
+
+/// A drivable `highway` value (case-insensitive).
+fn highway(s: &str) -> Result<Highway, String> {
+    Highway::parse(&s.to_ascii_lowercase()).ok_or_else(|| {
+        let hint = nearest(s, HIGHWAYS.iter().copied())
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        format!(
+            "`{s}` is not a drivable highway class; expected one of {}{hint}",
+            HIGHWAYS.join(", ")
+        )
+    })
+}
+
+/// An `oneway` cell, normalised to the tag value [`Oneway::from_tags`] understands.
+fn oneway_tag(s: &str) -> Result<&'static str, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "1" | "true" => Ok("yes"),
+        "no" | "0" | "false" => Ok("no"),
+        "-1" => Ok("-1"),
+        _ => Err(format!("expected yes, no or -1, got `{s}`")),
+    }
+}

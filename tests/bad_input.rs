@@ -1,0 +1,901 @@
+//! Every reader refuses bad input with an error naming the file, the line (CSV, header =
+//! line 1), feature (GeoJSON, 0-based) or key (TOML), the field, and what was expected —
+//! and never panics, whatever the bytes.
+
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+
+use fireplan::io::csv_network::read_csv_network;
+use fireplan::io::districts::read_districts;
+use fireplan::io::scenario::{Crs, Scenario};
+use fireplan::io::tables::{read_demand, read_depots, read_stations, read_vehicles};
+use fireplan::model::StationClass;
+use proptest::prelude::*;
+
+/// Writes `content` to `name` in a fresh temporary folder.
+fn write(name: &str, content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path)
+}
+
+/// Asserts that `result` is an error whose message contains every one of `expected`
+/// (file name, location, field, explanation).
+fn check<T: Debug>(result: fireplan::Result<T>, expected: &[&str]) {
+    let message = result.expect_err("expected an error").to_string();
+    for part in expected {
+        assert!(
+            message.contains(part),
+            "error message lacks {part:?}:\n  {message}"
+        );
+    }
+}
+
+fn stations(content: &str) -> fireplan::Result<Vec<fireplan::model::Station>> {
+    let (_dir, path) = write("stations.csv", content);
+    read_stations(&path, Crs::Wgs84, None)
+}
+
+fn demand(content: &str) -> fireplan::Result<Vec<fireplan::model::DemandPoint>> {
+    let (_dir, path) = write("demand.csv", content);
+    read_demand(&path, Crs::Wgs84)
+}
+
+fn depots(content: &str) -> fireplan::Result<Vec<fireplan::model::Depot>> {
+    let (_dir, path) = write("depots.csv", content);
+    read_depots(&path, Crs::Wgs84)
+}
+
+fn vehicles(content: &str) -> fireplan::Result<Vec<fireplan::model::Station>> {
+    let mut s = stations("id,lon,lat,class\nS1,120.5,30.0,class1\nS2,120.6,30.1,small\n")?;
+    let (_dir, path) = write("vehicles.csv", content);
+    read_vehicles(&path, &mut s).map(|()| s)
+}
+
+const NODES: &str = "id,lon,lat\n1,120.0,30.0\n2,120.01,30.0\n3,120.01,30.01\n";
+
+fn network(nodes: &str, edges: &str) -> fireplan::Result<fireplan::network::raw::RawNetwork> {
+    let dir = tempfile::tempdir().unwrap();
+    let (n, e) = (dir.path().join("nodes.csv"), dir.path().join("edges.csv"));
+    std::fs::write(&n, nodes).unwrap();
+    std::fs::write(&e, edges).unwrap();
+    read_csv_network(&n, &e, Crs::Wgs84, false)
+}
+
+fn districts(content: &str) -> fireplan::Result<Vec<fireplan::model::District>> {
+    let (_dir, path) = write("districts.geojson", content);
+    read_districts(&path, Crs::Wgs84)
+}
+
+/// A FeatureCollection of the given features (JSON text).
+fn collection(features: &[&str]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+/// A Polygon feature with the given properties and ring (JSON text).
+fn feature(properties: &str, ring: &str) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{properties},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}"#
+    )
+}
+
+const SQUARE: &str = "[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.0]]";
+
+fn scenario(text: &str) -> fireplan::Result<Scenario> {
+    Scenario::from_toml(text, Path::new("/plans/scenario.toml"))
+}
+
+const SCENARIO_HEAD: &str =
+    "name = \"t\"\n[network]\nosm = \"r.osm.pbf\"\n[stations]\nfile = \"s.csv\"\n";
+
+// ---- CSV columns -------------------------------------------------------------------------
+
+#[test]
+fn missing_column_suggests_the_misspelt_header() {
+    check(
+        stations("id,lon,lattitude,class\nS1,120.5,30.0,class1\n"),
+        &[
+            "stations.csv",
+            "line 1",
+            "field `lat`",
+            "missing column `lat` (found `lattitude` — misspelt?",
+        ],
+    );
+}
+
+#[test]
+fn missing_column_without_a_near_header_lists_the_header() {
+    check(
+        depots("id,lon,lat,name\nP1,120.5,30.0,x\n"),
+        &[
+            "depots.csv",
+            "line 1",
+            "field `level`",
+            "missing column `level`; the header has: id, lon, lat, name",
+        ],
+    );
+}
+
+#[test]
+fn missing_column_in_vehicles_and_edges() {
+    check(
+        vehicles("station,kind,count\nS1,engine,2\n"),
+        &[
+            "vehicles.csv",
+            "line 1",
+            "field `station_id`",
+            "found `station`",
+        ],
+    );
+    check(
+        network(NODES, "from,to,road_class\n1,2,primary\n"),
+        &[
+            "edges.csv",
+            "line 1",
+            "field `highway`",
+            "missing column `highway`",
+        ],
+    );
+}
+
+#[test]
+fn a_column_given_twice_is_refused() {
+    check(
+        stations("id,lon,lat,class,LAT\nS1,120.5,30.0,class1,30.0\n"),
+        &[
+            "stations.csv",
+            "line 1",
+            "field `lat`",
+            "appears twice (columns 3 and 5)",
+        ],
+    );
+}
+
+#[test]
+fn empty_file_and_header_only_have_no_rows() {
+    check(stations(""), &["stations.csv", "field `header`", "no rows"]);
+    check(
+        demand("id,lon,lat\n"),
+        &["demand.csv", "line 2", "field `rows`", "no rows"],
+    );
+    check(depots("id,lon,lat,level\n"), &["depots.csv", "no rows"]);
+    check(
+        vehicles("station_id,kind,count\n"),
+        &["vehicles.csv", "no rows"],
+    );
+    check(
+        network("id,lon,lat\n", "from,to,highway\n"),
+        &["nodes.csv", "no rows"],
+    );
+    check(
+        network(NODES, "from,to,highway\n"),
+        &["edges.csv", "no rows"],
+    );
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_cells() {
+    check(
+        stations("id,lon,lat,class,name\nS1,120.5,30.0,class1,Keqiao, HQ\n"),
+        &[
+            "stations.csv",
+            "line 2",
+            "6 cells, but the header has 5 columns",
+        ],
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8() {
+    // "柯桥" in GBK, as Excel on a Chinese Windows saves it.
+    let mut bytes = b"id,lon,lat,class,name\nS1,120.5,30.0,class1,".to_vec();
+    bytes.extend_from_slice(&[0xbf, 0xc2, 0xc7, 0xc5]);
+    bytes.push(b'\n');
+    let (_dir, path) = write("stations.csv", bytes);
+    check(
+        read_stations(&path, Crs::Wgs84, None),
+        &["stations.csv", "line 2", "field `name`", "not valid UTF-8"],
+    );
+}
+
+// ---- coordinates -------------------------------------------------------------------------
+
+#[test]
+fn non_numeric_coordinate() {
+    check(
+        stations("id,lon,lat,class\nS1,120.5,30.0,class1\nS2,east,30.0,class1\n"),
+        &[
+            "stations.csv",
+            "line 3",
+            "field `lon`",
+            "expected a number, got `east`",
+        ],
+    );
+    check(
+        demand("id,lon,lat\nD1,120.5,\"30,1\"\n"),
+        &["demand.csv", "line 2", "field `lat`", "decimal comma"],
+    );
+}
+
+#[test]
+fn nan_and_infinite_coordinates() {
+    check(
+        demand("id,lon,lat\nD1,NaN,30.0\n"),
+        &[
+            "demand.csv",
+            "line 2",
+            "field `lon`",
+            "expected a finite number, got `NaN`",
+        ],
+    );
+    check(
+        network("id,lon,lat\n1,120.0,inf\n", "from,to,highway\n1,1,road\n"),
+        &["nodes.csv", "line 2", "field `lat`", "finite"],
+    );
+}
+
+#[test]
+fn empty_coordinate() {
+    check(
+        depots("id,lon,lat,level\nP1,,30.0,city\n"),
+        &[
+            "depots.csv",
+            "line 2",
+            "field `lon`",
+            "empty, but a value is required",
+        ],
+    );
+}
+
+#[test]
+fn latitude_and_longitude_out_of_range() {
+    check(
+        stations("id,lon,lat,class\nS1,120.5,95.0,class1\n"),
+        &[
+            "stations.csv",
+            "line 2",
+            "field `lat`",
+            "latitude 95 is outside −90…90",
+        ],
+    );
+    check(
+        stations("id,lon,lat,class\nS1,200.5,30.0,class1\n"),
+        &[
+            "stations.csv",
+            "line 2",
+            "field `lon`",
+            "longitude 200.5 is outside −180…180",
+        ],
+    );
+}
+
+#[test]
+fn swapped_lon_and_lat_are_named() {
+    check(
+        stations("id,lon,lat,class\nS1,30.03,120.58,class1\n"),
+        &[
+            "stations.csv",
+            "line 2",
+            "field `lat`",
+            "looks like lon and lat are swapped",
+        ],
+    );
+    check(
+        network("id,lat,lon\n1,120.0,30.0\n", "from,to,highway\n1,1,road\n"),
+        &["nodes.csv", "line 2", "swapped"],
+    );
+}
+
+#[test]
+fn projected_coordinates_are_named() {
+    check(
+        demand("id,lon,lat\nD1,13423000.5,3503000.2\n"),
+        &["demand.csv", "line 2", "field `lon`", "projected"],
+    );
+}
+
+// ---- values ------------------------------------------------------------------------------
+
+#[test]
+fn unknown_station_class_lists_the_valid_ones() {
+    check(
+        stations("id,lon,lat,class\nS1,120.5,30.0,clas1\n"),
+        &[
+            "stations.csv",
+            "line 2",
+            "field `class`",
+            "unknown station class `clas1`; expected one of special, class1, class2, small, forward, logistics",
+            "did you mean `class1`?",
+        ],
+    );
+}
+
+#[test]
+fn empty_class_without_a_default_class() {
+    check(
+        stations("id,lon,lat,class\nS1,120.5,30.0,\n"),
+        &["stations.csv", "line 2", "field `class`", "default_class"],
+    );
+    let (_dir, path) = write("stations.csv", "id,lon,lat\nS1,120.5,30.0\n");
+    check(
+        read_stations(&path, Crs::Wgs84, None),
+        &["stations.csv", "line 1", "missing column `class`"],
+    );
+    assert!(read_stations(&path, Crs::Wgs84, Some(StationClass::Small)).is_ok());
+}
+
+#[test]
+fn unknown_status() {
+    check(
+        stations("id,lon,lat,class,status\nS1,120.5,30.0,class1,open\n"),
+        &[
+            "stations.csv",
+            "line 2",
+            "field `status`",
+            "unknown status `open`; expected one of existing, planned, closed",
+        ],
+    );
+}
+
+#[test]
+fn other_station_values() {
+    check(
+        stations("id,lon,lat,class,staff\nS1,120.5,30.0,class1,12.5\n"),
+        &["stations.csv", "line 2", "field `staff`", "whole number"],
+    );
+    check(
+        stations("id,lon,lat,class,turnout_s\nS1,120.5,30.0,class1,-5\n"),
+        &["stations.csv", "line 2", "field `turnout_s`", "≥ 0"],
+    );
+    check(
+        stations("id,lon,lat,class,drone\nS1,120.5,30.0,class1,2\n"),
+        &["stations.csv", "line 2", "field `drone`", "expected 0 or 1"],
+    );
+    check(
+        stations("id,lon,lat,class\n,120.5,30.0,class1\n"),
+        &["stations.csv", "line 2", "field `id`", "empty"],
+    );
+}
+
+#[test]
+fn unknown_depot_level() {
+    check(
+        depots("id,lon,lat,level\nP1,120.5,30.0,province\n"),
+        &[
+            "depots.csv",
+            "line 2",
+            "field `level`",
+            "unknown depot level `province`; expected one of national, regional, city, county, town",
+        ],
+    );
+}
+
+#[test]
+fn negative_capacity() {
+    check(
+        depots("id,lon,lat,level,capacity_persons\nP1,120.5,30.0,city,-200\n"),
+        &[
+            "depots.csv",
+            "line 2",
+            "field `capacity_persons`",
+            "expected a number ≥ 0, got -200",
+        ],
+    );
+}
+
+#[test]
+fn negative_demand_weight() {
+    check(
+        demand("id,lon,lat,weight\nD1,120.5,30.0,1\nD2,120.5,30.0,-1\n"),
+        &["demand.csv", "line 3", "field `weight`", "≥ 0"],
+    );
+}
+
+#[test]
+fn duplicate_ids_name_both_lines() {
+    check(
+        stations(
+            "id,lon,lat,class\nS1,120.5,30.0,class1\nS2,120.5,30.0,class1\nS1,120.6,30.0,small\n",
+        ),
+        &[
+            "stations.csv",
+            "line 4",
+            "field `id`",
+            "duplicate id `S1` (lines 2 and 4)",
+        ],
+    );
+    check(
+        demand("id,lon,lat\nD1,120.5,30.0\nD1,120.5,30.0\n"),
+        &["demand.csv", "line 3", "duplicate id `D1` (lines 2 and 3)"],
+    );
+    check(
+        depots("id,lon,lat,level\nP1,120.5,30.0,city\nP1,120.5,30.0,town\n"),
+        &["depots.csv", "line 3", "duplicate id `P1` (lines 2 and 3)"],
+    );
+    check(
+        network(
+            "id,lon,lat\n7,120.0,30.0\n7,120.1,30.0\n",
+            "from,to,highway\n7,7,road\n",
+        ),
+        &[
+            "nodes.csv",
+            "line 3",
+            "field `id`",
+            "duplicate id `7` (lines 2 and 3)",
+        ],
+    );
+}
+
+#[test]
+fn vehicles_of_an_unknown_station() {
+    check(
+        vehicles("station_id,kind,count\nS1,engine,2\nS3,engine,1\n"),
+        &[
+            "vehicles.csv",
+            "line 3",
+            "field `station_id`",
+            "unknown station id `S3`",
+        ],
+    );
+    check(
+        vehicles("station_id,kind,count\nS1,engine,-1\n"),
+        &[
+            "vehicles.csv",
+            "line 2",
+            "field `count`",
+            "whole number ≥ 0",
+        ],
+    );
+}
+
+#[test]
+fn vehicles_are_not_attached_when_a_row_is_wrong() {
+    let mut s = stations("id,lon,lat,class\nS1,120.5,30.0,class1\n").unwrap();
+    let (_dir, path) = write(
+        "vehicles.csv",
+        "station_id,kind,count\nS1,engine,2\nS9,engine,1\n",
+    );
+    assert!(read_vehicles(&path, &mut s).is_err());
+    assert!(s[0].vehicles.is_empty());
+}
+
+// ---- CSV network -------------------------------------------------------------------------
+
+#[test]
+fn edge_to_an_unknown_node() {
+    check(
+        network(NODES, "from,to,highway\n1,2,primary\n2,99,primary\n"),
+        &[
+            "edges.csv",
+            "line 3",
+            "field `to`",
+            "unknown node id 99",
+            "nodes.csv",
+        ],
+    );
+    check(
+        network(NODES, "from,to,highway\n1.5,2,primary\n"),
+        &[
+            "edges.csv",
+            "line 2",
+            "field `from`",
+            "expected an integer id",
+        ],
+    );
+}
+
+#[test]
+fn undrivable_highway() {
+    check(
+        network(NODES, "from,to,highway\n1,2,footway\n"),
+        &[
+            "edges.csv",
+            "line 2",
+            "field `highway`",
+            "`footway` is not a drivable highway class",
+        ],
+    );
+    check(
+        network(NODES, "from,to,highway\n1,2,residental\n"),
+        &["edges.csv", "did you mean `residential`?"],
+    );
+}
+
+#[test]
+fn bad_edge_values() {
+    check(
+        network(NODES, "from,to,highway,oneway\n1,2,primary,maybe\n"),
+        &[
+            "edges.csv",
+            "line 2",
+            "field `oneway`",
+            "expected yes, no or -1",
+        ],
+    );
+    check(
+        network(NODES, "from,to,highway,length_m\n1,2,primary,-3\n"),
+        &["edges.csv", "line 2", "field `length_m`", "≥ 0"],
+    );
+    check(
+        network(NODES, "from,to,highway,maxspeed_kmh\n1,2,primary,0\n"),
+        &["edges.csv", "line 2", "field `maxspeed_kmh`", "> 0"],
+    );
+}
+
+// ---- districts ---------------------------------------------------------------------------
+
+#[test]
+fn districts_must_be_a_feature_collection() {
+    check(
+        districts(&feature(r#"{"name":"A"}"#, SQUARE)),
+        &[
+            "districts.geojson",
+            "field `type`",
+            "expected a GeoJSON FeatureCollection, got type `Feature`",
+        ],
+    );
+    check(districts(""), &["districts.geojson", "empty file"]);
+    check(
+        districts("{\n\"type\": \"FeatureCollection\",\n\"features\": [,]\n}"),
+        &["districts.geojson", "line 3", "not valid JSON"],
+    );
+    check(
+        districts(&collection(&[])),
+        &["districts.geojson", "no features"],
+    );
+}
+
+#[test]
+fn district_geometry_must_be_a_polygon() {
+    let line = r#"{"type":"Feature","properties":{"name":"B"},"geometry":{"type":"LineString","coordinates":[[120.0,30.0],[120.1,30.0]]}}"#;
+    check(
+        districts(&collection(&[&feature(r#"{"name":"A"}"#, SQUARE), line])),
+        &[
+            "districts.geojson",
+            "feature 1",
+            "field `geometry`",
+            "expected a Polygon or MultiPolygon, got a LineString",
+        ],
+    );
+    let null = r#"{"type":"Feature","properties":{"name":"B"},"geometry":null}"#;
+    check(
+        districts(&collection(&[null])),
+        &["feature 0", "missing geometry"],
+    );
+}
+
+#[test]
+fn district_name_is_required_and_unique() {
+    check(
+        districts(&collection(&[&feature(r#"{"kind":"urban"}"#, SQUARE)])),
+        &[
+            "districts.geojson",
+            "feature 0",
+            "field `name`",
+            "missing property `name`",
+        ],
+    );
+    check(
+        districts(&collection(&[
+            &feature(r#"{"name":"A"}"#, SQUARE),
+            &feature(r#"{"name":"B"}"#, SQUARE),
+            &feature(r#"{"name":"A"}"#, SQUARE),
+        ])),
+        &[
+            "districts.geojson",
+            "feature 2",
+            "field `name`",
+            "duplicate name `A` (features 0 and 2)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_district_kind() {
+    check(
+        districts(&collection(&[&feature(
+            r#"{"name":"A","kind":"suburb"}"#,
+            SQUARE,
+        )])),
+        &[
+            "districts.geojson",
+            "feature 0",
+            "field `kind`",
+            "unknown district kind `suburb`; expected one of urban, suburban, rural",
+            "did you mean `suburban`?",
+        ],
+    );
+}
+
+#[test]
+fn polygon_that_does_not_close() {
+    check(
+        districts(&collection(&[
+            &feature(r#"{"name":"A"}"#, SQUARE),
+            &feature(
+                r#"{"name":"B"}"#,
+                "[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.1]]",
+            ),
+        ])),
+        &[
+            "districts.geojson",
+            "feature 1",
+            "field `geometry`",
+            "polygon 0, ring 0 does not close",
+        ],
+    );
+}
+
+#[test]
+fn ring_with_too_few_positions() {
+    check(
+        districts(&collection(&[&feature(
+            r#"{"name":"A"}"#,
+            "[[120.0,30.0],[120.1,30.0],[120.0,30.0]]",
+        )])),
+        &[
+            "districts.geojson",
+            "feature 0",
+            "field `geometry`",
+            "has 3 positions; a closed ring needs at least 4",
+        ],
+    );
+}
+
+#[test]
+fn district_coordinates_are_checked() {
+    check(
+        districts(&collection(&[&feature(
+            r#"{"name":"A"}"#,
+            "[[30.0,120.0],[30.0,120.1],[30.1,120.1],[30.0,120.0]]",
+        )])),
+        &["districts.geojson", "feature 0", "position 0", "swapped"],
+    );
+}
+
+// ---- scenario ----------------------------------------------------------------------------
+
+#[test]
+fn unknown_scenario_key_suggests_the_nearest() {
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[response]\nturnout_time = 60\n")),
+        &[
+            "scenario.toml",
+            "key `response.turnout_time`",
+            "unknown key `response.turnout_time`; did you mean `turnout_s`?",
+        ],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[respons]\nturnout_s = 60\n")),
+        &[
+            "scenario.toml",
+            "unknown key `respons`; did you mean `response`?",
+        ],
+    );
+    check(
+        scenario(&SCENARIO_HEAD.replace("osm =", "ignore_one_way = true\nosm =")),
+        &[
+            "key `network.ignore_one_way`",
+            "did you mean `ignore_oneway`?",
+        ],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}colour = \"red\"\n")),
+        &["unknown key `stations.colour`; expected one of file, crs, vehicles, default_class"],
+    );
+}
+
+#[test]
+fn scenario_type_errors_name_key_and_line() {
+    check(
+        scenario(&format!(
+            "{SCENARIO_HEAD}[response]\nthreshold_s = \"five minutes\"\n"
+        )),
+        &["scenario.toml", "key `response.threshold_s`", "line 7"],
+    );
+    check(
+        scenario("name = \"t\"\n[network\n"),
+        &["scenario.toml", "line 2"],
+    );
+    check(
+        scenario("name = \"t\"\n[network]\nosm = \"r.osm.pbf\"\n"),
+        &[
+            "scenario.toml",
+            "field `scenario`",
+            "missing field `stations`",
+        ],
+    );
+    check(
+        scenario(&SCENARIO_HEAD.replace("file = ", "vehicles = ")),
+        &["scenario.toml", "key `stations`", "missing field `file`"],
+    );
+}
+
+#[test]
+fn scenario_values_are_validated() {
+    check(
+        scenario("name = \"t\"\n[network]\nspeed_factor = 1.0\n[stations]\nfile = \"s.csv\"\n"),
+        &["key `network`", "give either `osm`"],
+    );
+    check(
+        scenario(&SCENARIO_HEAD.replace("osm =", "speed_factor = 0\nosm =")),
+        &["key `network.speed_factor`", "expected a number > 0, got 0"],
+    );
+    check(
+        scenario(&format!(
+            "{SCENARIO_HEAD}[network.speeds_kmh]\nprimray = 50\n"
+        )),
+        &[
+            "key `network.speeds_kmh.primray`",
+            "unknown highway class",
+            "did you mean `primary`?",
+        ],
+    );
+    check(
+        scenario(&format!(
+            "{SCENARIO_HEAD}[network.speeds_kmh]\nprimary = -5\n"
+        )),
+        &[
+            "key `network.speeds_kmh.primary`",
+            "expected a speed > 0 km/h",
+        ],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}default_class = \"big\"\n")),
+        &[
+            "key `stations.default_class`",
+            "unknown station class `big`",
+        ],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[response]\nturnout_s = -1\n")),
+        &["key `response.turnout_s`", "expected seconds ≥ 0"],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[response]\ngrid_cell_m = 0\n")),
+        &["key `response.grid_cell_m`", "expected a number > 0"],
+    );
+    check(
+        scenario(
+            "name = \"t\"\n[network]\nnodes = \"n.csv\"\nedges = \"e.csv\"\n\
+             [stations]\nfile = \"s.csv\"\n[demand]\nfrom = \"osm-buildings\"\n",
+        ),
+        &["key `demand.from`", "needs `[network] osm"],
+    );
+    check(
+        scenario(&format!(
+            "{SCENARIO_HEAD}[demand]\nfrom = \"osm-buildings\"\nweight = \"area\"\n"
+        )),
+        &["key `demand.weight`", "expected `one` or `footprint`"],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[demand]\ncrs = \"wgs84\"\n")),
+        &["key `demand`", "needs `file"],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[demand]\nfrom = \"census\"\n")),
+        &["key `demand`", "unknown source `census`"],
+    );
+    check(
+        scenario(&format!("lang = \"fr\"\n{SCENARIO_HEAD}")),
+        &["key `lang`", "expected `zh` or `en`, got `fr`"],
+    );
+}
+
+// ---- never panic -------------------------------------------------------------------------
+
+/// Feeds `bytes` to every reader; each may fail but none may panic.
+fn read_everything(bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("input");
+    std::fs::write(&path, bytes).unwrap();
+    let nodes = dir.path().join("nodes.csv");
+    std::fs::write(&nodes, NODES).unwrap();
+    for crs in [Crs::Wgs84, Crs::Gcj02, Crs::Bd09] {
+        let _ = read_stations(&path, crs, None);
+        let _ = read_stations(&path, crs, Some(StationClass::Small));
+        let _ = read_demand(&path, crs);
+        let _ = read_depots(&path, crs);
+        let _ = read_districts(&path, crs);
+        let _ = read_csv_network(&path, &path, crs, false);
+        let _ = read_csv_network(&nodes, &path, crs, false);
+    }
+    if let Ok(mut s) = read_stations(&nodes, Crs::Wgs84, Some(StationClass::Small)) {
+        let _ = read_vehicles(&path, &mut s);
+    }
+    let _ = Scenario::from_toml(&String::from_utf8_lossy(bytes), &path);
+}
+
+/// Cells that exercise the parsers' edge cases.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("NaN".to_string()),
+        Just("-inf".to_string()),
+        Just("1e400".to_string()),
+        Just("-1".to_string()),
+        Just("\"a,b\"".to_string()),
+        Just("\u{feff}".to_string()),
+        any::<f64>().prop_map(|v| v.to_string()),
+        any::<i64>().prop_map(|v| v.to_string()),
+        "[a-z_0-9 .-]{0,8}",
+    ]
+}
+
+/// CSV-shaped text over the column names of every table, plus GeoJSON-ish fragments.
+fn csv_like() -> impl Strategy<Value = String> {
+    let header = prop::sample::subsequence(
+        vec![
+            "id",
+            "lon",
+            "lat",
+            "class",
+            "status",
+            "staff",
+            "drone",
+            "weight",
+            "level",
+            "capacity_persons",
+            "station_id",
+            "kind",
+            "count",
+            "from",
+            "to",
+            "highway",
+            "oneway",
+            "length_m",
+            "maxspeed_kmh",
+            "name",
+        ],
+        0..10,
+    );
+    (
+        header,
+        prop::collection::vec(prop::collection::vec(cell(), 0..8), 0..5),
+    )
+        .prop_map(|(header, rows)| {
+            let mut text = header.join(",");
+            for row in rows {
+                text.push('\n');
+                text.push_str(&row.join(","));
+            }
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn readers_never_panic_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        read_everything(&bytes);
+    }
+
+    #[test]
+    fn readers_never_panic_on_csv_like_text(text in csv_like()) {
+        read_everything(text.as_bytes());
+    }
+
+    #[test]
+    fn districts_never_panic_on_geojson_like_text(
+        coords in prop::collection::vec((any::<f64>(), any::<f64>()), 0..6),
+        extra in prop::collection::vec(any::<f64>(), 0..3),
+        kind in "[a-z]{0,9}",
+    ) {
+        let mut ring: Vec<String> = coords
+            .iter()
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|(x, y)| format!("[{x},{y}]"))
+            .collect();
+        ring.push(format!("{extra:?}"));
+        let text = collection(&[&feature(
+            &format!(r#"{{"name":"A","kind":"{kind}"}}"#),
+            &format!("[{}]", ring.join(",")),
+        )]);
+        read_everything(text.as_bytes());
+    }
+}
