@@ -13,7 +13,11 @@ use proptest::prelude::*;
 const M_PER_DEG: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
 
 fn node(id: i64, x_m: f64, y_m: f64) -> RawNode {
-    RawNode { id, lon: x_m / M_PER_DEG, lat: y_m / M_PER_DEG }
+    RawNode {
+        id,
+        lon: x_m / M_PER_DEG,
+        lat: y_m / M_PER_DEG,
+    }
 }
 
 fn seg(from: u32, to: u32, hw: &str, len: f64, oneway: Oneway) -> RawSegment {
@@ -43,7 +47,13 @@ fn station(id: &str, at: &RawNode) -> Station {
 }
 
 fn demand(id: &str, lon: f64, lat: f64) -> DemandPoint {
-    DemandPoint { id: id.into(), location: Point::new(lon, lat), weight: 1.0, kind: None, time: None }
+    DemandPoint {
+        id: id.into(),
+        location: Point::new(lon, lat),
+        weight: 1.0,
+        kind: None,
+        time: None,
+    }
 }
 
 /// n0 —primary 1000 m (72 s)— n1 —residential 500 m (72 s)— n2 —secondary 2000 m (160 s)— n3,
@@ -80,7 +90,10 @@ fn hand_computed_small_graph() {
     assert_eq!(net.dropped_nodes, 0);
     let index = SnapIndex::new(&net);
     let stations = vec![station("S2", &raw.nodes[3]), station("S1", &raw.nodes[0])];
-    let params = ResponseParams { threshold_s: 150.0, ..ResponseParams::default() };
+    let params = ResponseParams {
+        threshold_s: 150.0,
+        ..ResponseParams::default()
+    };
     let mid = node(0, 2500.0, 0.0);
     let dem = vec![
         demand("at_n1", raw.nodes[1].lon, raw.nodes[1].lat),
@@ -89,7 +102,9 @@ fn hand_computed_small_graph() {
     let whole = District {
         name: "all".into(),
         kind: DistrictKind::Urban,
-        area: MultiPolygon(vec![polygon![(x: -1.0, y: -1.0), (x: 1.0, y: -1.0), (x: 1.0, y: 1.0), (x: -1.0, y: 1.0), (x: -1.0, y: -1.0)]]),
+        area: MultiPolygon(vec![
+            polygon![(x: -1.0, y: -1.0), (x: 1.0, y: -1.0), (x: 1.0, y: 1.0), (x: -1.0, y: 1.0), (x: -1.0, y: -1.0)],
+        ]),
     };
     let cov = evaluate(&net, &index, &stations, &dem, &[whole], &params, 500.0);
     // Origins are numbered in id order: S1 = 0, S2 = 1, whatever the file order.
@@ -104,7 +119,12 @@ fn hand_computed_small_graph() {
     ];
     for (v, &(f, fs, s, ss)) in expect.iter().enumerate() {
         assert_eq!((l.first[v], l.second[v]), (f, s), "node {v}");
-        assert!(close(l.first_s[v], fs) && close(l.second_s[v], ss), "node {v}: {} {}", l.first_s[v], l.second_s[v]);
+        assert!(
+            close(l.first_s[v], fs) && close(l.second_s[v], ss),
+            "node {v}: {} {}",
+            l.first_s[v],
+            l.second_s[v]
+        );
     }
     // Demand: at n1 → S1 132 s, S2 204 s; mid n2–n3 → S2 60 + 80 = 140 s, S1 204 + 80 = 284 s.
     let r0 = cov.demand[0].response;
@@ -115,7 +135,11 @@ fn hand_computed_small_graph() {
     assert!(close(r1.first.unwrap().1, 140.0) && close(r1.second.unwrap().1, 284.0));
     // Road within 150 s: n0–n1 1000 m, n1–n2 half (250 m), n2–n3 0.1125 + 0.5625 of 2000 m
     // (1350 m), both one-way links whole (500 m): 3100 of 4000 m.
-    assert!(close(cov.region.road_coverage.unwrap(), 3100.0 / 4000.0), "{:?}", cov.region.road_coverage);
+    assert!(
+        close(cov.region.road_coverage.unwrap(), 3100.0 / 4000.0),
+        "{:?}",
+        cov.region.road_coverage
+    );
     assert_eq!(cov.region.demand_coverage, Some(1.0));
     assert_eq!(cov.region.second_due_coverage, Some(1.0));
     assert!(close(cov.region.p50_s.unwrap(), 132.0) && close(cov.region.max_s.unwrap(), 140.0));
@@ -139,9 +163,11 @@ fn hand_computed_small_graph() {
 fn faster_edge_counts_and_scc_drops_dangling() {
     let mut raw = small_graph();
     // A parallel motorway-class edge n0→n1 (faster) and a dead-end one-way spur n1→n5.
-    raw.segments.push(seg(0, 1, "trunk", 1000.0, Oneway::Forward));
+    raw.segments
+        .push(seg(0, 1, "trunk", 1000.0, Oneway::Forward));
     raw.nodes.push(node(15, 1000.0, -300.0));
-    raw.segments.push(seg(1, 5, "residential", 300.0, Oneway::Forward));
+    raw.segments
+        .push(seg(1, 5, "residential", 300.0, Oneway::Forward));
     let net = Network::build(&raw, &NetworkParams::default(), Profile::Emergency);
     assert_eq!(net.dropped_nodes, 1);
     let s = net.segments.iter().find(|s| s.a == 0 && s.b == 1).unwrap();
@@ -154,24 +180,49 @@ fn logistics_profile_is_slower_and_capped() {
     let mw = Highway::parse("motorway").unwrap();
     let kmh = fireplan::network::graph::segment_speed_kmh(mw, None, &p, Profile::Logistics);
     assert!(close(kmh, 68.0)); // 80 × 0.85
-    let fast = NetworkParams { speeds_kmh: [120.0; 10], ..p };
-    assert!(close(fireplan::network::graph::segment_speed_kmh(mw, None, &fast, Profile::Logistics), 70.0));
-    let capped = fireplan::network::graph::segment_speed_kmh(mw, Some(30.0), &p, Profile::Emergency);
+    let fast = NetworkParams {
+        speeds_kmh: [120.0; 10],
+        ..p
+    };
+    assert!(close(
+        fireplan::network::graph::segment_speed_kmh(mw, None, &fast, Profile::Logistics),
+        70.0
+    ));
+    let capped =
+        fireplan::network::graph::segment_speed_kmh(mw, Some(30.0), &p, Profile::Emergency);
     assert!(close(capped, 30.0));
 }
 
 /// Random strongly connected-ish graph for property tests.
 fn random_graph(n: usize, extra: &[(usize, usize, u16, bool)]) -> RawNetwork {
-    let nodes = (0..n).map(|i| node(i as i64, (i % 7) as f64 * 300.0, (i / 7) as f64 * 300.0)).collect();
+    let nodes = (0..n)
+        .map(|i| node(i as i64, (i % 7) as f64 * 300.0, (i / 7) as f64 * 300.0))
+        .collect();
     let mut segments: Vec<RawSegment> = (1..n)
-        .map(|i| seg((i - 1) as u32, i as u32, "residential", 100.0 + (i * 37 % 400) as f64, Oneway::Both))
+        .map(|i| {
+            seg(
+                (i - 1) as u32,
+                i as u32,
+                "residential",
+                100.0 + (i * 37 % 400) as f64,
+                Oneway::Both,
+            )
+        })
         .collect();
     for &(a, b, len, oneway) in extra {
         let (a, b) = (a % n, b % n);
-        let ow = if oneway { Oneway::Forward } else { Oneway::Both };
+        let ow = if oneway {
+            Oneway::Forward
+        } else {
+            Oneway::Both
+        };
         segments.push(seg(a as u32, b as u32, "tertiary", 50.0 + len as f64, ow));
     }
-    RawNetwork { nodes, segments, ..RawNetwork::default() }
+    RawNetwork {
+        nodes,
+        segments,
+        ..RawNetwork::default()
+    }
 }
 
 /// Independent oracle: petgraph's Dijkstra from one node.
@@ -183,11 +234,17 @@ fn petgraph_times(net: &Network, from: u32) -> Vec<f64> {
     }
     for v in 0..net.node_count() as u32 {
         for (u, w) in net.out_edges(v) {
-            g.add_edge(NodeIndex::new(v as usize), NodeIndex::new(u as usize), w as f64);
+            g.add_edge(
+                NodeIndex::new(v as usize),
+                NodeIndex::new(u as usize),
+                w as f64,
+            );
         }
     }
     let d = petgraph::algo::dijkstra(&g, NodeIndex::new(from as usize), None, |e| *e.weight());
-    (0..net.node_count()).map(|v| d.get(&NodeIndex::new(v)).copied().unwrap_or(f64::INFINITY)).collect()
+    (0..net.node_count())
+        .map(|v| d.get(&NodeIndex::new(v)).copied().unwrap_or(f64::INFINITY))
+        .collect()
 }
 
 proptest! {
@@ -266,4 +323,23 @@ proptest! {
         let rev = evaluate(&net, &index, &reversed, &dem, std::slice::from_ref(&district), &params, 500.0);
         prop_assert_eq!(&rev.region, &more.region);
     }
+}
+
+/// Regression: petgraph's recursive Tarjan overflowed the 2 MB test-thread stack on the
+/// Liechtenstein extract; a 200,000-node road chain must build on a small stack.
+#[test]
+fn long_road_chain_does_not_overflow_the_stack() {
+    let n = 200_000;
+    let raw = RawNetwork {
+        nodes: (0..n).map(|i| node(i as i64, i as f64 * 10.0, 0.0)).collect(),
+        segments: (1..n).map(|i| seg(i as u32 - 1, i as u32, "residential", 10.0, Oneway::Both)).collect(),
+        ..RawNetwork::default()
+    };
+    let net = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || Network::build(&raw, &NetworkParams::default(), Profile::Emergency))
+        .unwrap()
+        .join()
+        .expect("build must not overflow the stack");
+    assert_eq!((net.node_count(), net.dropped_nodes), (n, 0));
 }

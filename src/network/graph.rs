@@ -122,7 +122,7 @@ impl Network {
             }
         }
 
-        // 2. Largest strongly connected component (petgraph's Tarjan).
+        // 2. Largest strongly connected component.
         let n = raw.nodes.len();
         let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, order.len() * 2);
         for _ in 0..n {
@@ -131,14 +131,24 @@ impl Network {
         for key in &order {
             let s = &segs[key];
             if s.time_ab_s.is_finite() {
-                g.add_edge(NodeIndex::new(s.a as usize), NodeIndex::new(s.b as usize), ());
+                g.add_edge(
+                    NodeIndex::new(s.a as usize),
+                    NodeIndex::new(s.b as usize),
+                    (),
+                );
             }
             if s.time_ba_s.is_finite() {
-                g.add_edge(NodeIndex::new(s.b as usize), NodeIndex::new(s.a as usize), ());
+                g.add_edge(
+                    NodeIndex::new(s.b as usize),
+                    NodeIndex::new(s.a as usize),
+                    (),
+                );
             }
         }
         let mut keep = vec![false; n];
-        let components = petgraph::algo::tarjan_scc(&g);
+        // Kosaraju (iterative DFS): petgraph's Tarjan recurses once per node on a path and
+        // overflows the stack on long road chains.
+        let components = petgraph::algo::kosaraju_scc(&g);
         // Largest; ties go to the component holding the lowest node index (deterministic).
         if let Some(best) = components.iter().max_by(|x, y| {
             x.len().cmp(&y.len()).then_with(|| {
