@@ -1,4 +1,9 @@
 //! Readers and writers: every error names the file, the line or feature, the field and
 //! what was expected.
 
+pub mod crs;
+pub mod csv_network;
+pub mod districts;
+pub mod osm;
 pub mod scenario;
+pub mod tables;

@@ -273,9 +273,18 @@ mod tests {
         assert_eq!(Oneway::from_tags(None, mw, false, false), Oneway::Forward);
         assert_eq!(Oneway::from_tags(None, ramp, false, false), Oneway::Both);
         assert_eq!(Oneway::from_tags(None, res, true, false), Oneway::Forward);
-        assert_eq!(Oneway::from_tags(Some("-1"), res, false, false), Oneway::Backward);
-        assert_eq!(Oneway::from_tags(Some("no"), mw, false, false), Oneway::Both);
-        assert_eq!(Oneway::from_tags(Some("yes"), res, false, true), Oneway::Both);
+        assert_eq!(
+            Oneway::from_tags(Some("-1"), res, false, false),
+            Oneway::Backward
+        );
+        assert_eq!(
+            Oneway::from_tags(Some("no"), mw, false, false),
+            Oneway::Both
+        );
+        assert_eq!(
+            Oneway::from_tags(Some("yes"), res, false, true),
+            Oneway::Both
+        );
         assert_eq!(Highway::parse("footway"), None);
         assert_eq!(Highway::parse("residential_link"), None);
     }

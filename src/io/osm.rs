@@ -1,0 +1,682 @@
+//! OpenStreetMap `.osm.pbf` reader: the drivable road network of DESIGN §3 (and, when asked,
+//! building centroids) as a [`RawNetwork`].
+//!
+//! The file is read in two parallel passes with `osmpbf`'s `par_map_reduce`:
+//! 1. ways and relations: drivable ways and closed building ways are kept with their node
+//!    references; all nodes are counted; multipolygon buildings are counted;
+//! 2. coordinates of only the nodes that the kept ways reference.
+//!
+//! Memory therefore stays proportional to the nodes of roads and buildings, not to all the
+//! nodes of the file (most OSM nodes belong to landuse, buildings, boundaries …).
+//!
+//! The output is deterministic whatever the thread scheduling: ways are sorted by id before
+//! their segments are emitted, nodes are sorted by OSM id, buildings by way id.
+//!
+//! Extracts cut by a bounding box reference nodes that are not in the file. Such a way is
+//! split there: the segments touching a missing node are left out and the references are
+//! counted in [`ImportStats::missing_node_refs`] rather than failing the import.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use indicatif::ProgressBar;
+use osmpbf::{BlobReader, BlobType, Element, ElementReader};
+
+use crate::error::{Error, Location};
+use crate::network::raw::{
+    haversine_m, parse_maxspeed_kmh, Highway, ImportStats, Oneway, RawBuilding, RawNetwork,
+    RawNode, RawSegment,
+};
+use crate::Result;
+
+/// What to read from an OSM extract besides the drivable roads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OsmImportOptions {
+    /// DESIGN §3 `ignore_oneway`: make every segment two-way (default false).
+    pub ignore_oneway: bool,
+    /// Also read building footprints (closed ways tagged `building=*` other than
+    /// `building=no`) into [`RawNetwork::buildings`], for `[demand] from = "osm-buildings"`.
+    pub buildings: bool,
+}
+
+/// Mean Earth radius of DESIGN §3, metres (the same sphere as [`haversine_m`]).
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Header features this reader understands. `HistoricalInformation` (history files, with
+/// several versions of each element) and anything unknown are refused, as the PBF
+/// specification asks of readers.
+const SUPPORTED_FEATURES: [&str; 5] = [
+    "OsmSchema-V0.6",
+    "DenseNodes",
+    "Sort.Type_then_ID",
+    "Sort.Geographic",
+    "LocationsOnWays",
+];
+
+/// The progress bar is ticked once per this many elements on each thread.
+const TICK_EVERY: u32 = 1 << 15;
+
+/// Reads the drivable road network of an `.osm.pbf` extract (DESIGN §3).
+///
+/// - Ways whose `highway` is a drivable class ([`Highway::parse`]) are kept, except those
+///   tagged `access=no|private` without `emergency=yes`, and `area=yes`
+///   (counted in [`ImportStats::ways_skipped_access`]).
+/// - Every consecutive pair of way nodes becomes a [`RawSegment`] with its haversine length,
+///   the way's [`Oneway`] and its `maxspeed` when understood (otherwise counted in
+///   [`ImportStats::maxspeed_ignored`], once per way).
+/// - [`RawNetwork::nodes`] holds only the nodes used by a segment, sorted by OSM id.
+///
+/// `progress`, when given, gets a message per pass and is ticked while reading.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be opened or read; [`Error::Input`] (field `osm`) when it
+/// is not an OpenStreetMap PBF file, is a history file, or holds no drivable road.
+pub fn read_osm_pbf(
+    path: &Path,
+    opts: &OsmImportOptions,
+    progress: Option<&ProgressBar>,
+) -> Result<RawNetwork> {
+    check_header(path)?;
+
+    // Pass 1: ways (and relations, for multipolygon buildings), node count.
+    if let Some(pb) = progress {
+        pb.set_message(format!("{}: reading ways (pass 1/2)", path.display()));
+        pb.tick();
+    }
+    let pass1 = open_elements(path)?
+        .par_map_reduce(
+            |element| {
+                tick(progress);
+                pass1_element(element, opts)
+            },
+            Pass1::default,
+            Pass1::merge,
+        )
+        .map_err(|e| pbf_error(path, e))?;
+
+    let mut stats = ImportStats {
+        nodes_read: pass1.nodes_read,
+        drivable_ways: pass1.ways.len() as u64,
+        ways_skipped_access: pass1.ways_skipped_access,
+        maxspeed_ignored: pass1.maxspeed_ignored,
+        buildings_skipped_relation: pass1.building_relations,
+        buildings_skipped_not_closed: pass1.buildings_not_closed,
+        ..ImportStats::default()
+    };
+    if pass1.ways.is_empty() {
+        return Err(no_roads(
+            path,
+            format!(
+                "no drivable road in the file ({} nodes read; drivable `highway` classes are \
+                 motorway, trunk, primary, secondary, tertiary, unclassified, residential, \
+                 living_street, service, road and the `_link` forms; ways of those classes \
+                 skipped for access=no/private or area=yes: {})",
+                stats.nodes_read, stats.ways_skipped_access
+            ),
+        ));
+    }
+
+    // The node ids the kept ways need, sorted: pass 2 looks them up by binary search and
+    // their position is the node's provisional index.
+    let mut needed: Vec<i64> = pass1
+        .ways
+        .iter()
+        .flat_map(|w| w.refs.iter().copied())
+        .chain(pass1.buildings.iter().flat_map(|b| b.refs.iter().copied()))
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+
+    // Pass 2: coordinates of the needed nodes.
+    if let Some(pb) = progress {
+        pb.set_message(format!(
+            "{}: reading {} node locations (pass 2/2)",
+            path.display(),
+            needed.len()
+        ));
+        pb.tick();
+    }
+    let mut found = open_elements(path)?
+        .par_map_reduce(
+            |element| {
+                tick(progress);
+                pass2_element(element, &needed)
+            },
+            Vec::new,
+            merge_vecs,
+        )
+        .map_err(|e| pbf_error(path, e))?;
+    // A well-formed file has each node once; should one repeat, the same (smallest) location
+    // wins on every run.
+    found.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.total_cmp(&b.1))
+            .then_with(|| a.2.total_cmp(&b.2))
+    });
+    let mut coords: Vec<Option<(f64, f64)>> = vec![None; needed.len()];
+    for &(i, lon, lat) in found.iter().rev() {
+        coords[i] = Some((lon, lat));
+    }
+    drop(found);
+
+    if let Some(pb) = progress {
+        pb.set_message(format!("{}: building road segments", path.display()));
+        pb.tick();
+    }
+    let mut ways = pass1.ways;
+    ways.sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.refs.cmp(&b.refs)));
+    let (nodes, segments) = build_segments(&ways, &needed, &coords, &mut stats)?;
+    drop(ways);
+    if segments.is_empty() {
+        return Err(no_roads(
+            path,
+            format!(
+                "no drivable road segment: the {} drivable ways reference only nodes that \
+                 are not in the file ({} missing node references)",
+                stats.drivable_ways, stats.missing_node_refs
+            ),
+        ));
+    }
+
+    let mut building_recs = pass1.buildings;
+    building_recs.sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.refs.cmp(&b.refs)));
+    let buildings = build_buildings(&building_recs, &needed, &coords, &mut stats);
+
+    Ok(RawNetwork {
+        nodes,
+        segments,
+        buildings,
+        stats,
+    })
+}
+
+/// A drivable way kept in pass 1, with its tags already interpreted.
+struct WayRec {
+    id: i64,
+    refs: Vec<i64>,
+    highway: Highway,
+    oneway: Oneway,
+    maxspeed_kmh: Option<f64>,
+}
+
+/// A closed building way kept in pass 1.
+struct BuildingRec {
+    id: i64,
+    refs: Vec<i64>,
+}
+
+/// What pass 1 gathers; merged across elements, blocks and threads.
+#[derive(Default)]
+struct Pass1 {
+    nodes_read: u64,
+    ways: Vec<WayRec>,
+    buildings: Vec<BuildingRec>,
+    ways_skipped_access: u64,
+    maxspeed_ignored: u64,
+    building_relations: u64,
+    buildings_not_closed: u64,
+}
+
+impl Pass1 {
+    /// Joins two partial results (order does not matter: everything is sorted later).
+    fn merge(mut a: Pass1, b: Pass1) -> Pass1 {
+        a.nodes_read += b.nodes_read;
+        a.ways = merge_vecs(a.ways, b.ways);
+        a.buildings = merge_vecs(a.buildings, b.buildings);
+        a.ways_skipped_access += b.ways_skipped_access;
+        a.maxspeed_ignored += b.maxspeed_ignored;
+        a.building_relations += b.building_relations;
+        a.buildings_not_closed += b.buildings_not_closed;
+        a
+    }
+}
+
+/// Appends the shorter vector to the longer one (cheap when one is empty, as for most
+/// elements).
+fn merge_vecs<T>(mut a: Vec<T>, mut b: Vec<T>) -> Vec<T> {
+    if a.len() < b.len() {
+        std::mem::swap(&mut a, &mut b);
+    }
+    a.append(&mut b);
+    a
+}
+
+/// The tags of a way that DESIGN §3 looks at.
+#[derive(Default)]
+struct WayTags<'a> {
+    highway: Option<&'a str>,
+    access: Option<&'a str>,
+    emergency: Option<&'a str>,
+    area: Option<&'a str>,
+    oneway: Option<&'a str>,
+    junction: Option<&'a str>,
+    maxspeed: Option<&'a str>,
+    building: Option<&'a str>,
+}
+
+impl<'a> WayTags<'a> {
+    fn read(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut t = WayTags::default();
+        for (key, value) in tags {
+            let slot = match key {
+                "highway" => &mut t.highway,
+                "access" => &mut t.access,
+                "emergency" => &mut t.emergency,
+                "area" => &mut t.area,
+                "oneway" => &mut t.oneway,
+                "junction" => &mut t.junction,
+                "maxspeed" => &mut t.maxspeed,
+                "building" => &mut t.building,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        t
+    }
+
+    /// DESIGN §3: `access=no|private` without `emergency=yes`, or `area=yes`.
+    fn excluded(&self) -> bool {
+        let private =
+            matches!(self.access, Some("no" | "private")) && self.emergency != Some("yes");
+        private || self.area == Some("yes")
+    }
+}
+
+/// `building=*` other than `building=no`.
+fn is_building(value: Option<&str>) -> bool {
+    matches!(value, Some(v) if v != "no")
+}
+
+/// Pass 1 on one element.
+fn pass1_element(element: Element<'_>, opts: &OsmImportOptions) -> Pass1 {
+    let mut out = Pass1::default();
+    match element {
+        Element::Node(_) | Element::DenseNode(_) => out.nodes_read = 1,
+        Element::Way(way) => {
+            let tags = WayTags::read(way.tags());
+            if let Some(highway) = tags.highway.and_then(Highway::parse) {
+                if tags.excluded() {
+                    out.ways_skipped_access = 1;
+                } else {
+                    let maxspeed_kmh = tags.maxspeed.and_then(parse_maxspeed_kmh);
+                    if tags.maxspeed.is_some() && maxspeed_kmh.is_none() {
+                        out.maxspeed_ignored = 1;
+                    }
+                    let oneway = Oneway::from_tags(
+                        tags.oneway,
+                        highway,
+                        tags.junction == Some("roundabout"),
+                        opts.ignore_oneway,
+                    );
+                    out.ways.push(WayRec {
+                        id: way.id(),
+                        refs: way.refs().collect(),
+                        highway,
+                        oneway,
+                        maxspeed_kmh,
+                    });
+                }
+            }
+            if opts.buildings && is_building(tags.building) {
+                let refs: Vec<i64> = way.refs().collect();
+                if refs.len() >= 4 && refs.first() == refs.last() {
+                    out.buildings.push(BuildingRec { id: way.id(), refs });
+                } else {
+                    out.buildings_not_closed = 1;
+                }
+            }
+        }
+        Element::Relation(rel) => {
+            if opts.buildings {
+                let (mut multipolygon, mut building) = (false, false);
+                for (key, value) in rel.tags() {
+                    match key {
+                        "type" => multipolygon = value == "multipolygon",
+                        "building" => building = is_building(Some(value)),
+                        _ => {}
+                    }
+                }
+                if multipolygon && building {
+                    out.building_relations = 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Pass 2 on one element: the node's provisional index and location when it is needed.
+fn pass2_element(element: Element<'_>, needed: &[i64]) -> Vec<(usize, f64, f64)> {
+    let (id, lon, lat) = match element {
+        Element::Node(n) => (n.id(), n.lon(), n.lat()),
+        Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
+        Element::Way(_) | Element::Relation(_) => return Vec::new(),
+    };
+    match needed.binary_search(&id) {
+        Ok(i) => vec![(i, lon, lat)],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Turns the sorted ways into segments, keeping only the nodes that a segment uses.
+fn build_segments(
+    ways: &[WayRec],
+    needed: &[i64],
+    coords: &[Option<(f64, f64)>],
+    stats: &mut ImportStats,
+) -> Result<(Vec<RawNode>, Vec<RawSegment>)> {
+    // Provisional segments index `needed`; they are renumbered once the used nodes are known.
+    // Both numberings fit in u32 once `needed` does.
+    if u32::try_from(needed.len()).is_err() {
+        return Err(Error::Scenario(format!(
+            "the road network has {} nodes; at most 2^32 - 1 are supported",
+            needed.len()
+        )));
+    }
+    let mut segments = Vec::new();
+    let mut used = vec![false; needed.len()];
+    let mut missing_seen = vec![false; needed.len()];
+    let mut resolved: Vec<Option<usize>> = Vec::new();
+    for way in ways {
+        resolved.clear();
+        for r in &way.refs {
+            // Every reference is in `needed` by construction.
+            let i = needed.binary_search(r).ok();
+            let located = i.filter(|&i| coords[i].is_some());
+            if located.is_none() {
+                stats.missing_node_refs += 1;
+                if let Some(i) = i {
+                    if !missing_seen[i] {
+                        missing_seen[i] = true;
+                        stats.missing_nodes += 1;
+                    }
+                }
+            }
+            resolved.push(located);
+        }
+        for pair in resolved.windows(2) {
+            let (Some(a), Some(b)) = (pair[0], pair[1]) else {
+                continue; // split at a node outside the extract
+            };
+            if a == b {
+                stats.repeated_node_refs += 1;
+                continue;
+            }
+            let (Some((lon1, lat1)), Some((lon2, lat2))) = (coords[a], coords[b]) else {
+                continue;
+            };
+            used[a] = true;
+            used[b] = true;
+            segments.push(RawSegment {
+                from: a as u32,
+                to: b as u32,
+                highway: way.highway,
+                oneway: way.oneway,
+                maxspeed_kmh: way.maxspeed_kmh,
+                length_m: haversine_m(lon1, lat1, lon2, lat2),
+            });
+        }
+    }
+
+    let mut index = vec![u32::MAX; needed.len()];
+    let mut nodes = Vec::new();
+    for (i, &id) in needed.iter().enumerate() {
+        if let (true, Some((lon, lat))) = (used[i], coords[i]) {
+            index[i] = nodes.len() as u32;
+            nodes.push(RawNode { id, lon, lat });
+        }
+    }
+    for s in &mut segments {
+        s.from = index[s.from as usize];
+        s.to = index[s.to as usize];
+    }
+    Ok((nodes, segments))
+}
+
+/// Centroids and areas of the closed building ways whose nodes are all in the file.
+fn build_buildings(
+    recs: &[BuildingRec],
+    needed: &[i64],
+    coords: &[Option<(f64, f64)>],
+    stats: &mut ImportStats,
+) -> Vec<RawBuilding> {
+    let mut out = Vec::with_capacity(recs.len());
+    let mut ring = Vec::new();
+    for rec in recs {
+        ring.clear();
+        // The closing reference repeats the first one: leave it out.
+        let open = &rec.refs[..rec.refs.len().saturating_sub(1)];
+        for r in open {
+            match needed.binary_search(r).ok().and_then(|i| coords[i]) {
+                Some(p) => ring.push(p),
+                None => break,
+            }
+        }
+        if ring.len() != open.len() {
+            stats.buildings_skipped_missing_nodes += 1;
+            continue;
+        }
+        let (lon, lat, footprint_m2) = polygon_centroid_area(&ring);
+        out.push(RawBuilding {
+            id: rec.id,
+            lon,
+            lat,
+            footprint_m2,
+        });
+    }
+    out
+}
+
+/// Area centroid (lon, lat) and area (m²) of a ring of (lon, lat) vertices given without the
+/// closing vertex, computed in a local equirectangular projection centred on the mean of the
+/// vertices (metres; ample for building-sized polygons). A degenerate ring (zero area) gives
+/// the mean of its vertices and area 0.
+pub fn polygon_centroid_area(ring: &[(f64, f64)]) -> (f64, f64, f64) {
+    if ring.is_empty() {
+        return (f64::NAN, f64::NAN, 0.0);
+    }
+    let n = ring.len() as f64;
+    let lon0 = ring.iter().map(|p| p.0).sum::<f64>() / n;
+    let lat0 = ring.iter().map(|p| p.1).sum::<f64>() / n;
+    let ky = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+    let kx = ky * lat0.to_radians().cos();
+    let xy = |p: &(f64, f64)| ((p.0 - lon0) * kx, (p.1 - lat0) * ky);
+    let (mut twice_area, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for (i, p) in ring.iter().enumerate() {
+        let (x1, y1) = xy(p);
+        let (x2, y2) = xy(&ring[(i + 1) % ring.len()]);
+        let cross = x1 * y2 - x2 * y1;
+        twice_area += cross;
+        cx += (x1 + x2) * cross;
+        cy += (y1 + y2) * cross;
+    }
+    if twice_area.abs() < 1e-9 || kx == 0.0 {
+        return (lon0, lat0, 0.0);
+    }
+    cx /= 3.0 * twice_area;
+    cy /= 3.0 * twice_area;
+    (lon0 + cx / kx, lat0 + cy / ky, twice_area.abs() / 2.0)
+}
+
+/// Ticks the progress bar every [`TICK_EVERY`] elements read on this thread (a thread-local
+/// counter keeps the hot loop free of shared atomics).
+fn tick(progress: Option<&ProgressBar>) {
+    thread_local! {
+        static SEEN: Cell<u32> = const { Cell::new(0) };
+    }
+    if let Some(pb) = progress {
+        SEEN.with(|seen| {
+            let n = seen.get().wrapping_add(1);
+            seen.set(n);
+            if n % TICK_EVERY == 0 {
+                pb.tick();
+            }
+        });
+    }
+}
+
+/// Opens the file for a parallel element pass.
+fn open_elements(path: &Path) -> Result<ElementReader<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(ElementReader::new(BufReader::new(file)))
+}
+
+/// Checks that the file starts with an `OSMHeader` block whose required features this reader
+/// supports, so that a text file, an `.osm` XML file or a history file is refused with a clear
+/// message before any work is done.
+fn check_header(path: &Path) -> Result<()> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut magic = Vec::with_capacity(64);
+    (&mut file)
+        .take(64)
+        .read_to_end(&mut magic)
+        .map_err(|e| Error::io(path, e))?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(path, e))?;
+    let not_pbf = |detail: String| {
+        Error::input(
+            path,
+            Location::File,
+            "osm",
+            format!(
+                "not an OpenStreetMap PBF file (.osm.pbf): {detail}{}",
+                format_hint(&magic)
+            ),
+        )
+    };
+
+    let first = BlobReader::new(BufReader::new(file)).next();
+    let blob = match first {
+        None => {
+            return Err(not_pbf(
+                "the file is empty or shorter than a block header".into(),
+            ))
+        }
+        Some(Err(e)) => return Err(not_pbf(format!("unreadable first block ({e})"))),
+        Some(Ok(blob)) => blob,
+    };
+    match blob.get_type() {
+        BlobType::OsmHeader => {}
+        other => {
+            return Err(not_pbf(format!(
+                "the first block is `{}`, expected `OSMHeader`",
+                other.as_str()
+            )))
+        }
+    }
+    let header = blob.to_headerblock().map_err(|e| not_pbf(e.to_string()))?;
+    if let Some(feature) = header
+        .required_features()
+        .iter()
+        .find(|f| !SUPPORTED_FEATURES.contains(&f.as_str()))
+    {
+        let what = if feature == "HistoricalInformation" {
+            "it is a history file (several versions of each object); use a current extract"
+                .to_string()
+        } else {
+            format!("it requires the PBF feature `{feature}`, which fireplan cannot read")
+        };
+        return Err(Error::input(path, Location::File, "osm", what));
+    }
+    Ok(())
+}
+
+/// A hint on what the file is when it is not a PBF, from its first bytes.
+fn format_hint(magic: &[u8]) -> &'static str {
+    let text = magic
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(magic)
+        .trim_ascii_start();
+    if text.starts_with(b"<") {
+        "; it looks like OSM XML: convert it with `osmium cat in.osm -o out.osm.pbf`"
+    } else if magic.starts_with(b"\x1f\x8b") {
+        "; it looks gzip-compressed: decompress it first"
+    } else if magic.starts_with(b"BZh") {
+        "; it looks bzip2-compressed: decompress it first"
+    } else {
+        ""
+    }
+}
+
+/// Maps an `osmpbf` error met while reading the passes: operating-system I/O errors stay
+/// [`Error::Io`]; everything else (corrupt blocks, truncation) is bad input.
+fn pbf_error(path: &Path, e: osmpbf::Error) -> Error {
+    let message = e.to_string();
+    match e.into_kind() {
+        osmpbf::ErrorKind::Io(io)
+            if !matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            Error::io(path, io)
+        }
+        _ => Error::input(
+            path,
+            Location::File,
+            "osm",
+            format!("corrupt OpenStreetMap PBF file: {message}"),
+        ),
+    }
+}
+
+/// The "nothing to route on" error.
+fn no_roads(path: &Path, message: String) -> Error {
+    Error::input(path, Location::File, "osm", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rectangle_centroid_and_area() {
+        // 0.001° × 0.001° at 60° N: 0.001·k·cos60 by 0.001·k, k = R·π/180.
+        let ring = [
+            (25.0, 60.0),
+            (25.001, 60.0),
+            (25.001, 60.001),
+            (25.0, 60.001),
+        ];
+        let (lon, lat, area) = polygon_centroid_area(&ring);
+        let k = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+        let expected = 0.001 * k * (60.0005f64).to_radians().cos() * 0.001 * k;
+        assert!((lon - 25.0005).abs() < 1e-12);
+        assert!((lat - 60.0005).abs() < 1e-12);
+        assert!((area - expected).abs() < 1e-6, "{area} vs {expected}");
+    }
+
+    #[test]
+    fn l_shape_centroid_is_area_weighted() {
+        // An L of three unit squares (degrees scaled down): the centroid is not the vertex
+        // mean. In projected units: squares centred (0.5,0.5), (1.5,0.5), (0.5,1.5) → (5/6, 5/6).
+        let d = 1e-5;
+        let ring = [
+            (0.0, 0.0),
+            (2.0 * d, 0.0),
+            (2.0 * d, d),
+            (d, d),
+            (d, 2.0 * d),
+            (0.0, 2.0 * d),
+        ];
+        let (lon, lat, _) = polygon_centroid_area(&ring);
+        assert!((lon - 5.0 / 6.0 * d).abs() < 1e-12);
+        assert!((lat - 5.0 / 6.0 * d).abs() < 1e-12);
+    }
+
+    #[test]
+    fn degenerate_ring_gives_vertex_mean() {
+        let (lon, lat, area) = polygon_centroid_area(&[(1.0, 2.0), (3.0, 2.0), (1.0, 2.0)]);
+        assert_eq!((lon, lat, area), (5.0 / 3.0, 2.0, 0.0));
+    }
+
+    #[test]
+    fn hints_from_first_bytes() {
+        assert!(format_hint(b"<?xml version='1.0'?>").contains("OSM XML"));
+        assert!(format_hint(b"\xEF\xBB\xBF  <osm>").contains("OSM XML"));
+        assert!(format_hint(b"\x1f\x8b\x08").contains("gzip"));
+        assert_eq!(format_hint(b"\0\0\0\x0dOSMHeader"), "");
+    }
+}
