@@ -12,10 +12,10 @@
 //! - **logistics support** (战勤保障): depots and support stations reaching what they
 //!   serve within their tier time.
 
+pub mod coverage;
 pub mod error;
 pub mod io;
 pub mod model;
-pub mod coverage;
 pub mod network;
 pub mod report;
 pub mod run;

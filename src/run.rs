@@ -105,7 +105,12 @@ fn sha256_file(path: &Path) -> Result<(String, u64)> {
 
 fn record(files: &mut Vec<InputFile>, role: &str, path: &Path) -> Result<()> {
     let (sha256, bytes) = sha256_file(path)?;
-    files.push(InputFile { role: role.to_string(), path: path.to_path_buf(), sha256, bytes });
+    files.push(InputFile {
+        role: role.to_string(),
+        path: path.to_path_buf(),
+        sha256,
+        bytes,
+    });
     Ok(())
 }
 
@@ -130,17 +135,32 @@ pub fn prepare_network(
     for f in files.iter().filter(|f| f.role.starts_with("network.")) {
         hasher.update(f.sha256.as_bytes());
     }
-    hasher.update(serde_json::to_vec(&(&scenario.params, profile, want_buildings, &scenario.network_crs()))
-        .unwrap_or_default());
+    hasher.update(
+        serde_json::to_vec(&(
+            &scenario.params,
+            profile,
+            want_buildings,
+            &scenario.network_crs(),
+        ))
+        .unwrap_or_default(),
+    );
     let key = format!("{:x}", hasher.finalize());
-    let cache_path = opts.cache_dir.as_ref().map(|d| d.join(format!("network-{}.bin", &key[..32])));
+    let cache_path = opts
+        .cache_dir
+        .as_ref()
+        .map(|d| d.join(format!("network-{}.bin", &key[..32])));
 
     if let Some(cp) = &cache_path {
         if let Ok(bytes) = std::fs::read(cp) {
             if let Ok(entry) = postcard::from_bytes::<CacheEntry>(&bytes) {
                 let index = SnapIndex::new(&entry.network);
                 return Ok((
-                    PreparedNetwork { network: entry.network, index, import: entry.import, from_cache: true },
+                    PreparedNetwork {
+                        network: entry.network,
+                        index,
+                        import: entry.import,
+                        from_cache: true,
+                    },
                     entry.buildings,
                 ));
             }
@@ -151,7 +171,10 @@ pub fn prepare_network(
     let raw = match &scenario.network {
         NetworkSource::Osm(p) => io::osm::read_osm_pbf(
             p,
-            &io::osm::OsmImportOptions { ignore_oneway: scenario.params.ignore_oneway, buildings: want_buildings },
+            &io::osm::OsmImportOptions {
+                ignore_oneway: scenario.params.ignore_oneway,
+                buildings: want_buildings,
+            },
             Some(&pb),
         )?,
         NetworkSource::Csv { nodes, edges, crs } => {
@@ -167,7 +190,11 @@ pub fn prepare_network(
             scenario.path.display()
         )));
     }
-    let entry = CacheEntry { network, import: raw.stats, buildings: raw.buildings };
+    let entry = CacheEntry {
+        network,
+        import: raw.stats,
+        buildings: raw.buildings,
+    };
     if let Some(cp) = &cache_path {
         // A cache that cannot be written only costs time next run: not an error.
         if let Ok(bytes) = postcard::to_stdvec(&entry) {
@@ -176,7 +203,12 @@ pub fn prepare_network(
     }
     let index = SnapIndex::new(&entry.network);
     Ok((
-        PreparedNetwork { network: entry.network, index, import: entry.import, from_cache: false },
+        PreparedNetwork {
+            network: entry.network,
+            index,
+            import: entry.import,
+            from_cache: false,
+        },
         entry.buildings,
     ))
 }
@@ -187,8 +219,11 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
     let (prepared, buildings) = prepare_network(scenario, Profile::Emergency, opts, &mut files)?;
 
     record(&mut files, "stations", &scenario.stations_file)?;
-    let mut stations =
-        io::tables::read_stations(&scenario.stations_file, scenario.stations_crs, scenario.default_class)?;
+    let mut stations = io::tables::read_stations(
+        &scenario.stations_file,
+        scenario.stations_crs,
+        scenario.default_class,
+    )?;
     if let Some(v) = &scenario.vehicles_file {
         record(&mut files, "vehicles", v)?;
         io::tables::read_vehicles(v, &mut stations)?;
@@ -199,13 +234,19 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             record(&mut files, "demand", path)?;
             Some(io::tables::read_demand(path, *crs)?)
         }
-        Some(DemandSource::OsmBuildings { weight_by_footprint }) => Some(
+        Some(DemandSource::OsmBuildings {
+            weight_by_footprint,
+        }) => Some(
             buildings
                 .iter()
                 .map(|b| DemandPoint {
                     id: format!("w{}", b.id),
                     location: geo::Point::new(b.lon, b.lat),
-                    weight: if *weight_by_footprint { b.footprint_m2 } else { 1.0 },
+                    weight: if *weight_by_footprint {
+                        b.footprint_m2
+                    } else {
+                        1.0
+                    },
                     kind: Some("building".to_string()),
                     time: None,
                 })
@@ -217,7 +258,13 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             record(&mut files, "districts", path)?;
             (io::districts::read_districts(path, *crs)?, true)
         }
-        None => (vec![coverage::whole_network_district(&prepared.network, &scenario.name)], false),
+        None => (
+            vec![coverage::whole_network_district(
+                &prepared.network,
+                &scenario.name,
+            )],
+            false,
+        ),
     };
     let depots = match &scenario.depots {
         Some((path, crs)) => {
@@ -235,7 +282,15 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         ));
     }
     Ok((
-        Inputs { scenario: scenario.clone(), stations, demand, districts, districts_given, depots, files },
+        Inputs {
+            scenario: scenario.clone(),
+            stations,
+            demand,
+            districts,
+            districts_given,
+            depots,
+            files,
+        },
         prepared,
     ))
 }
@@ -273,5 +328,10 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunResult> {
     );
     pb.finish_and_clear();
     let coverage_s = t1.elapsed().as_secs_f64();
-    Ok(RunResult { inputs, prepared, coverage, timings: Timings { load_s, coverage_s } })
+    Ok(RunResult {
+        inputs,
+        prepared,
+        coverage,
+        timings: Timings { load_s, coverage_s },
+    })
 }

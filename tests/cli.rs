@@ -9,7 +9,9 @@ fn fireplan() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn read_json(p: &Path) -> serde_json::Value {
@@ -20,7 +22,12 @@ fn csv_rows(p: &Path) -> Vec<std::collections::HashMap<String, String>> {
     let mut r = csv::Reader::from_path(p).unwrap();
     let h = r.headers().unwrap().clone();
     r.records()
-        .map(|rec| h.iter().map(String::from).zip(rec.unwrap().iter().map(String::from)).collect())
+        .map(|rec| {
+            h.iter()
+                .map(String::from)
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
         .collect()
 }
 
@@ -40,7 +47,10 @@ fn run_writes_hand_computed_figures() {
     assert_eq!(s["demand_coverage"].as_f64(), Some(0.8)); // 4 of 5 weight; far_away is off-network
     assert_eq!(s["second_due_coverage"].as_f64(), Some(0.8));
     assert!((s["road_coverage"].as_f64().unwrap() - 0.775).abs() < 1e-9);
-    assert_eq!(s["p50_s"].as_f64().map(|x| (x * 1e6).round() / 1e6), Some(132.0));
+    assert_eq!(
+        s["p50_s"].as_f64().map(|x| (x * 1e6).round() / 1e6),
+        Some(132.0)
+    );
     assert!(s["p90_s"].is_null()); // 90 % needs the off-network point
     assert!((s["max_s"].as_f64().unwrap() - 140.0).abs() < 1e-6);
     assert_eq!(s["stations"].as_u64(), Some(2)); // the logistics station does not respond
@@ -51,9 +61,21 @@ fn run_writes_hand_computed_figures() {
 
     let d = csv_rows(&out.path().join("demand_response.csv"));
     let row = |id: &str| d.iter().find(|r| r["id"] == id).unwrap().clone();
-    assert_eq!((row("at_n1")["first_station"].as_str(), row("at_n1")["response_s"].as_str()), ("S1", "132.0"));
+    assert_eq!(
+        (
+            row("at_n1")["first_station"].as_str(),
+            row("at_n1")["response_s"].as_str()
+        ),
+        ("S1", "132.0")
+    );
     assert_eq!(row("at_n1")["second_response_s"], "204.0");
-    assert_eq!((row("mid_n2_n3")["first_station"].as_str(), row("mid_n2_n3")["response_s"].as_str()), ("S2", "140.0"));
+    assert_eq!(
+        (
+            row("mid_n2_n3")["first_station"].as_str(),
+            row("mid_n2_n3")["response_s"].as_str()
+        ),
+        ("S2", "140.0")
+    );
     // 100 m access leg at 15 km/h = 24 s on top of S2's 60 s.
     assert_eq!(row("south_of_n3")["response_s"], "84.0");
     assert_eq!(row("south_of_n3")["district"], "东区");
@@ -65,11 +87,17 @@ fn run_writes_hand_computed_figures() {
     assert_eq!(east["road_coverage"], "0.7000"); // 250 + 1350 + 500 of 3000 m
     let west = dist.iter().find(|r| r["district"] == "西区").unwrap();
     // 1.7 km × cos 30° wide (the fixture's x is in degrees at the equator's scale) × 2 km.
-    assert!((west["area_km2"].parse::<f64>().unwrap() - 1.7 * 30f64.to_radians().cos() * 2.0).abs() < 0.01);
+    assert!(
+        (west["area_km2"].parse::<f64>().unwrap() - 1.7 * 30f64.to_radians().cos() * 2.0).abs()
+            < 0.01
+    );
 
     let stations = csv_rows(&out.path().join("stations.csv"));
     let s1 = stations.iter().find(|r| r["id"] == "S1").unwrap();
-    assert_eq!((s1["first_due_nodes"].as_str(), s1["worst_road_s"].as_str()), ("2", "168.0"));
+    assert_eq!(
+        (s1["first_due_nodes"].as_str(), s1["worst_road_s"].as_str()),
+        ("2", "168.0")
+    );
     let l1 = stations.iter().find(|r| r["id"] == "L1").unwrap();
     assert_eq!(l1["placement"], "not-responding");
 
@@ -101,7 +129,14 @@ fn second_run_uses_cache_and_parameters_invalidate_it() {
     let cache = dir.path().join("cache");
     let copy = dir.path().join("sc");
     std::fs::create_dir_all(&copy).unwrap();
-    for f in ["nodes.csv", "edges.csv", "stations.csv", "demand.csv", "districts.geojson", "scenario.toml"] {
+    for f in [
+        "nodes.csv",
+        "edges.csv",
+        "stations.csv",
+        "demand.csv",
+        "districts.geojson",
+        "scenario.toml",
+    ] {
         std::fs::copy(fixture("cli").join(f), copy.join(f)).unwrap();
     }
     let run = |out: &str| {
@@ -114,19 +149,29 @@ fn second_run_uses_cache_and_parameters_invalidate_it() {
             .status()
             .unwrap();
         assert!(st.success());
-        read_json(&dir.path().join(out).join("run.json"))["network_from_cache"].as_bool().unwrap()
+        read_json(&dir.path().join(out).join("run.json"))["network_from_cache"]
+            .as_bool()
+            .unwrap()
     };
     assert!(!run("a"));
     assert!(run("b"));
     // A model parameter changes edge times: the cache must not be used.
     let text = std::fs::read_to_string(copy.join("scenario.toml")).unwrap();
-    std::fs::write(copy.join("scenario.toml"), text.replace("[network]", "[network]\nspeed_factor = 0.5")).unwrap();
+    std::fs::write(
+        copy.join("scenario.toml"),
+        text.replace("[network]", "[network]\nspeed_factor = 0.5"),
+    )
+    .unwrap();
     assert!(!run("c"));
     let slow = read_json(&dir.path().join("c/summary.json"));
     assert!(slow["demand_coverage"].as_f64().unwrap() < 0.8);
     // The input file changes: not used either.
     let edges = std::fs::read_to_string(copy.join("edges.csv")).unwrap();
-    std::fs::write(copy.join("edges.csv"), edges.replace("10,11,primary,1000", "10,11,primary,900")).unwrap();
+    std::fs::write(
+        copy.join("edges.csv"),
+        edges.replace("10,11,primary,1000", "10,11,primary,900"),
+    )
+    .unwrap();
     assert!(!run("d"));
 }
 
@@ -135,22 +180,47 @@ fn failed_run_names_the_problem_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("sc");
     std::fs::create_dir_all(&copy).unwrap();
-    for f in ["nodes.csv", "edges.csv", "demand.csv", "districts.geojson", "scenario.toml"] {
+    for f in [
+        "nodes.csv",
+        "edges.csv",
+        "demand.csv",
+        "districts.geojson",
+        "scenario.toml",
+    ] {
         std::fs::copy(fixture("cli").join(f), copy.join(f)).unwrap();
     }
-    std::fs::write(copy.join("stations.csv"), "id,lon,lat,class\nS1,120.0,30.0,class9\n").unwrap();
+    std::fs::write(
+        copy.join("stations.csv"),
+        "id,lon,lat,class\nS1,120.0,30.0,class9\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
-    let o = fireplan().args(["run", "-q", "--no-cache", "--out"]).arg(&out).arg(copy.join("scenario.toml")).output().unwrap();
+    let o = fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(&out)
+        .arg(copy.join("scenario.toml"))
+        .output()
+        .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("stations.csv") && err.contains("line 2") && err.contains("class"), "{err}");
+    assert!(
+        err.contains("stations.csv") && err.contains("line 2") && err.contains("class"),
+        "{err}"
+    );
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
 }
 
 #[test]
 fn validate_reports_inputs() {
-    let o = fireplan().args(["validate", "-q", "--no-cache"]).arg(fixture("cli/scenario.toml")).output().unwrap();
+    let o = fireplan()
+        .args(["validate", "-q", "--no-cache"])
+        .arg(fixture("cli/scenario.toml"))
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("5 nodes") && text.contains("2 responding") && text.contains("1 off-network"), "{text}");
+    assert!(
+        text.contains("5 nodes") && text.contains("2 responding") && text.contains("1 off-network"),
+        "{text}"
+    );
 }

@@ -331,8 +331,12 @@ proptest! {
 fn long_road_chain_does_not_overflow_the_stack() {
     let n = 200_000;
     let raw = RawNetwork {
-        nodes: (0..n).map(|i| node(i as i64, i as f64 * 10.0, 0.0)).collect(),
-        segments: (1..n).map(|i| seg(i as u32 - 1, i as u32, "residential", 10.0, Oneway::Both)).collect(),
+        nodes: (0..n)
+            .map(|i| node(i as i64, i as f64 * 10.0, 0.0))
+            .collect(),
+        segments: (1..n)
+            .map(|i| seg(i as u32 - 1, i as u32, "residential", 10.0, Oneway::Both))
+            .collect(),
         ..RawNetwork::default()
     };
     let net = std::thread::Builder::new()

@@ -19,7 +19,10 @@ fn scenario(name: &str) -> Option<Scenario> {
     Some(Scenario::load(&root.join("scenarios").join(name)).expect("scenario parses"))
 }
 
-const OPTS: RunOptions = RunOptions { quiet: true, cache_dir: None };
+const OPTS: RunOptions = RunOptions {
+    quiet: true,
+    cache_dir: None,
+};
 
 /// fireplan's first arrival at every node equals a plain Dijkstra (petgraph) from a super
 /// source joined to each station's entry nodes by its start time.
@@ -27,7 +30,13 @@ fn check_against_petgraph(name: &str) {
     let Some(sc) = scenario(name) else { return };
     let (inputs, prep) = load(&sc, &OPTS).unwrap();
     let net = &prep.network;
-    let (_, origins) = place_stations(net, &prep.index, &inputs.stations, &sc.response, sc.max_snap_m);
+    let (_, origins) = place_stations(
+        net,
+        &prep.index,
+        &inputs.stations,
+        &sc.response,
+        sc.max_snap_m,
+    );
     let s = seeds(net, &origins);
     let labels = two_nearest(net, &s, f64::INFINITY);
 
@@ -38,7 +47,11 @@ fn check_against_petgraph(name: &str) {
     }
     for v in 0..n as u32 {
         for (u, w) in net.out_edges(v) {
-            g.add_edge(NodeIndex::new(v as usize), NodeIndex::new(u as usize), w as f64);
+            g.add_edge(
+                NodeIndex::new(v as usize),
+                NodeIndex::new(u as usize),
+                w as f64,
+            );
         }
     }
     for x in &s {
@@ -76,7 +89,9 @@ fn helsinki_search_equals_petgraph() {
 
 #[test]
 fn liechtenstein_run_is_stable_under_station_order() {
-    let Some(sc) = scenario("liechtenstein.toml") else { return };
+    let Some(sc) = scenario("liechtenstein.toml") else {
+        return;
+    };
     let a = run(&sc, &OPTS).unwrap();
     assert_eq!(a.coverage.origins.len(), 6);
     let m = &a.coverage.region;
@@ -109,6 +124,9 @@ fn liechtenstein_run_is_stable_under_station_order() {
         sc.max_snap_m,
     );
     assert_eq!(c.region.demand_points, a.coverage.region.demand_points);
-    assert!((c.region.demand_coverage.unwrap() - a.coverage.region.demand_coverage.unwrap()).abs() < 1e-12);
+    assert!(
+        (c.region.demand_coverage.unwrap() - a.coverage.region.demand_coverage.unwrap()).abs()
+            < 1e-12
+    );
     assert_eq!(c.region.p90_s, a.coverage.region.p90_s);
 }

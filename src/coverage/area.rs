@@ -2,8 +2,7 @@
 //! projection, clipped exactly to each rescue district.
 
 use geo::{
-    Area, BooleanOps, BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon,
-    Rect,
+    Area, BooleanOps, BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon, Rect,
 };
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{RTree, AABB};
@@ -34,7 +33,13 @@ impl CellPiece {
             Some(mp) => mp.orient(Direction::Default),
             None => {
                 let (x0, y0) = (self.col as f64 * cell_m, self.row as f64 * cell_m);
-                let rect = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + cell_m, y: y0 + cell_m });
+                let rect = Rect::new(
+                    Coord { x: x0, y: y0 },
+                    Coord {
+                        x: x0 + cell_m,
+                        y: y0 + cell_m,
+                    },
+                );
                 MultiPolygon(vec![rect.to_polygon().orient(Direction::Default)])
             }
         }
@@ -65,7 +70,9 @@ pub fn grid_pieces(districts: &[District], proj: &LocalProjection, cell_m: f64) 
     let mut out = Vec::new();
     for (di, d) in districts.iter().enumerate() {
         let mp = project_multipolygon(&d.area, proj);
-        let Some(bbox) = mp.bounding_rect() else { continue };
+        let Some(bbox) = mp.bounding_rect() else {
+            continue;
+        };
         // Boundary edges, to tell boundary cells (clipped) from interior ones.
         let mut lines = Vec::new();
         for p in &mp.0 {
@@ -88,7 +95,10 @@ pub fn grid_pieces(districts: &[District], proj: &LocalProjection, cell_m: f64) 
                 let (x0, y0) = (col as f64 * cell_m, row as f64 * cell_m);
                 let (x1, y1) = (x0 + cell_m, y0 + cell_m);
                 let env = AABB::from_corners([x0, y0], [x1, y1]);
-                let crosses = boundary.locate_in_envelope_intersecting(&env).next().is_some();
+                let crosses = boundary
+                    .locate_in_envelope_intersecting(&env)
+                    .next()
+                    .is_some();
                 let centre = [x0 + cell_m / 2.0, y0 + cell_m / 2.0];
                 let (area_m2, clipped) = if crosses {
                     let rect = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 });
@@ -127,7 +137,11 @@ mod tests {
         // A triangle of about 2 × 2 km in lon/lat.
         let (dx, dy) = (2000.0 / proj.m_per_deg_lon, 2000.0 / proj.m_per_deg_lat);
         let tri = polygon![(x: 120.0, y: 30.0), (x: 120.0 + dx, y: 30.0), (x: 120.0, y: 30.0 + dy), (x: 120.0, y: 30.0)];
-        let d = District { name: "t".into(), kind: DistrictKind::Urban, area: MultiPolygon(vec![tri]) };
+        let d = District {
+            name: "t".into(),
+            kind: DistrictKind::Urban,
+            area: MultiPolygon(vec![tri]),
+        };
         let cells = grid_pieces(&[d], &proj, 250.0);
         let total: f64 = cells.iter().map(|c| c.area_m2).sum();
         assert!((total - 2_000_000.0).abs() < 1.0, "{total}");

@@ -141,20 +141,36 @@ mod tests {
     use super::*;
 
     fn from_a(t_a: f64, t_ab: f64, o: u32) -> Piece {
-        Piece { lo: 0.0, hi: 1.0, at_lo: t_a, slope: t_ab, origin: o }
+        Piece {
+            lo: 0.0,
+            hi: 1.0,
+            at_lo: t_a,
+            slope: t_ab,
+            origin: o,
+        }
     }
     fn from_b(t_b: f64, t_ba: f64, o: u32) -> Piece {
-        Piece { lo: 0.0, hi: 1.0, at_lo: t_b + t_ba, slope: -t_ba, origin: o }
+        Piece {
+            lo: 0.0,
+            hi: 1.0,
+            at_lo: t_b + t_ba,
+            slope: -t_ba,
+            origin: o,
+        }
     }
 
     #[test]
     fn split_at_threshold_from_both_ends() {
         // a reached at 200 s, b at 280 s, 100 s to drive the segment either way:
         // from a covered to g = 1.0 (300 s); from b covered back to g = 0.8.
-        let e = Envelope { pieces: vec![from_a(200.0, 100.0, 0), from_b(280.0, 100.0, 1)] };
+        let e = Envelope {
+            pieces: vec![from_a(200.0, 100.0, 0), from_b(280.0, 100.0, 1)],
+        };
         assert!((e.covered_share(300.0) - 1.0).abs() < 1e-12);
         // a at 250, b at 290: a covers [0, 0.5], b covers [0.9, 1] → 0.6.
-        let e = Envelope { pieces: vec![from_a(250.0, 100.0, 0), from_b(290.0, 100.0, 1)] };
+        let e = Envelope {
+            pieces: vec![from_a(250.0, 100.0, 0), from_b(290.0, 100.0, 1)],
+        };
         assert!((e.covered_share(300.0) - 0.6).abs() < 1e-12);
         // Worst point: lines meet where 250 + 100 g = 290 + 100 (1 - g) → g = 0.7, 320 s.
         let w = e.worst_by_owner();
@@ -164,7 +180,9 @@ mod tests {
 
     #[test]
     fn oneway_only_from_a() {
-        let e = Envelope { pieces: vec![from_a(280.0, 40.0, 3)] };
+        let e = Envelope {
+            pieces: vec![from_a(280.0, 40.0, 3)],
+        };
         assert!((e.covered_share(300.0) - 0.5).abs() < 1e-12);
         assert_eq!(e.at(1.0), Some((320.0, 3)));
     }

@@ -191,10 +191,15 @@ pub fn place_stations(
             placement[i] = Placement::OffNetwork(snap.access_m);
             continue;
         }
-        let offset_s =
-            params.dispatch_s + s.turnout_s.unwrap_or(params.turnout_s) + access_time_s(snap.access_m);
+        let offset_s = params.dispatch_s
+            + s.turnout_s.unwrap_or(params.turnout_s)
+            + access_time_s(snap.access_m);
         placement[i] = Placement::Origin(origins.len() as u32);
-        origins.push(PlacedStation { station: i, snap, offset_s });
+        origins.push(PlacedStation {
+            station: i,
+            snap,
+            offset_s,
+        });
     }
     (placement, origins)
 }
@@ -204,7 +209,11 @@ pub fn seeds(net: &Network, origins: &[PlacedStation]) -> Vec<Seed> {
     let mut out = Vec::with_capacity(origins.len() * 2);
     for (o, p) in origins.iter().enumerate() {
         for (node, t) in net.departures(&p.snap) {
-            out.push(Seed { origin: o as u32, node, time_s: p.offset_s + t });
+            out.push(Seed {
+                origin: o as u32,
+                node,
+                time_s: p.offset_s + t,
+            });
         }
     }
     out
@@ -258,20 +267,44 @@ fn segment_envelope(
     let (t_ab, t_ba) = (s.time_ab_s as f64, s.time_ba_s as f64);
     let mut pieces = Vec::with_capacity(2);
     if labels.first[a] != NO_ORIGIN && t_ab.is_finite() {
-        pieces.push(Piece { lo: 0.0, hi: 1.0, at_lo: labels.first_s[a], slope: t_ab, origin: labels.first[a] });
+        pieces.push(Piece {
+            lo: 0.0,
+            hi: 1.0,
+            at_lo: labels.first_s[a],
+            slope: t_ab,
+            origin: labels.first[a],
+        });
     }
     if labels.first[b] != NO_ORIGIN && t_ba.is_finite() {
-        pieces.push(Piece { lo: 0.0, hi: 1.0, at_lo: labels.first_s[b] + t_ba, slope: -t_ba, origin: labels.first[b] });
+        pieces.push(Piece {
+            lo: 0.0,
+            hi: 1.0,
+            at_lo: labels.first_s[b] + t_ba,
+            slope: -t_ba,
+            origin: labels.first[b],
+        });
     }
     if let Some(list) = on_segment.get(&seg) {
         for &o in list {
             let st = &origins[o as usize];
             let f = st.snap.fraction;
             if t_ab.is_finite() {
-                pieces.push(Piece { lo: f, hi: 1.0, at_lo: st.offset_s, slope: t_ab, origin: o });
+                pieces.push(Piece {
+                    lo: f,
+                    hi: 1.0,
+                    at_lo: st.offset_s,
+                    slope: t_ab,
+                    origin: o,
+                });
             }
             if t_ba.is_finite() {
-                pieces.push(Piece { lo: 0.0, hi: f, at_lo: st.offset_s + f * t_ba, slope: -t_ba, origin: o });
+                pieces.push(Piece {
+                    lo: 0.0,
+                    hi: f,
+                    at_lo: st.offset_s + f * t_ba,
+                    slope: -t_ba,
+                    origin: o,
+                });
             }
         }
     }
@@ -279,7 +312,10 @@ fn segment_envelope(
 }
 
 /// Index of the district containing `p` (lowest index wins on overlaps).
-fn district_of(districts: &[(MultiPolygon<f64>, Option<Rect<f64>>)], p: Point<f64>) -> Option<usize> {
+fn district_of(
+    districts: &[(MultiPolygon<f64>, Option<Rect<f64>>)],
+    p: Point<f64>,
+) -> Option<usize> {
     districts.iter().position(|(mp, bbox)| {
         bbox.is_some_and(|r| {
             p.x() >= r.min().x && p.x() <= r.max().x && p.y() >= r.min().y && p.y() <= r.max().y
@@ -322,9 +358,19 @@ pub fn evaluate(
                     let leg = access_time_s(sp.access_m);
                     r.first = r.first.map(|(o, t)| (o, t + leg));
                     r.second = r.second.map(|(o, t)| (o, t + leg));
-                    DemandResult { snap: Some(sp), off_network: false, response: r, district }
+                    DemandResult {
+                        snap: Some(sp),
+                        off_network: false,
+                        response: r,
+                        district,
+                    }
                 }
-                _ => DemandResult { snap, off_network: true, response: Response::default(), district },
+                _ => DemandResult {
+                    snap,
+                    off_network: true,
+                    response: Response::default(),
+                    district,
+                },
             }
         })
         .collect();
@@ -369,9 +415,15 @@ pub fn evaluate(
         .map(|c| match index.snap(net, c.centre.0, c.centre.1) {
             Some(sp) if sp.access_m <= max_snap_m => {
                 let r = response_at(net, &labels, &origins, &on_segment, &sp);
-                CellResult { response_s: r.first_s(), owner: r.first.map(|f| f.0) }
+                CellResult {
+                    response_s: r.first_s(),
+                    owner: r.first.map(|f| f.0),
+                }
             }
-            _ => CellResult { response_s: None, owner: None },
+            _ => CellResult {
+                response_s: None,
+                owner: None,
+            },
         })
         .collect();
     for (c, r) in cells.iter().zip(&cell_results) {
@@ -391,7 +443,11 @@ pub fn evaluate(
         }
     }
     for fd in &mut first_due {
-        fd.demand_share = if total_weight > 0.0 { fd.demand_weight / total_weight } else { 0.0 };
+        fd.demand_share = if total_weight > 0.0 {
+            fd.demand_weight / total_weight
+        } else {
+            0.0
+        };
     }
 
     let metrics_for = |filter: &dyn Fn(Option<usize>) -> bool| -> Metrics {
@@ -407,12 +463,18 @@ pub fn evaluate(
             .filter(|(_, r)| filter(r.district))
             .map(|(d, r)| (r.response.second_s(), d.weight))
             .collect();
-        let in_area: Vec<&DemandResult> = demand_results.iter().filter(|r| filter(r.district)).collect();
+        let in_area: Vec<&DemandResult> = demand_results
+            .iter()
+            .filter(|r| filter(r.district))
+            .collect();
         let mut m = Metrics {
             demand_points: samples.len(),
             demand_weight: samples.iter().map(|s| s.1).sum(),
             off_network: in_area.iter().filter(|r| r.off_network).count(),
-            unreachable: in_area.iter().filter(|r| !r.off_network && r.response.first.is_none()).count(),
+            unreachable: in_area
+                .iter()
+                .filter(|r| !r.off_network && r.response.first.is_none())
+                .count(),
             ..Metrics::default()
         };
         if m.demand_weight > 0.0 {
@@ -426,7 +488,8 @@ pub fn evaluate(
             if filter(r.district) {
                 let km = s.length_m as f64 / 1000.0;
                 m.road_km += km;
-                m.covered_road_km += km * r.covered.iter().map(|(x, y)| y - x).sum::<f64>().min(1.0);
+                m.covered_road_km +=
+                    km * r.covered.iter().map(|(x, y)| y - x).sum::<f64>().min(1.0);
             }
         }
         if m.road_km > 0.0 {
@@ -446,7 +509,9 @@ pub fn evaluate(
         m
     };
     let region = metrics_for(&|_| true);
-    let district_metrics = (0..districts.len()).map(|i| metrics_for(&|d| d == Some(i))).collect();
+    let district_metrics = (0..districts.len())
+        .map(|i| metrics_for(&|d| d == Some(i)))
+        .collect();
 
     Coverage {
         params: *params,

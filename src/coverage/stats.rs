@@ -46,7 +46,12 @@ mod tests {
 
     #[test]
     fn percentiles_weighted_and_unreached() {
-        let s = [(Some(100.0), 1.0), (Some(200.0), 2.0), (Some(400.0), 1.0), (None, 1.0)];
+        let s = [
+            (Some(100.0), 1.0),
+            (Some(200.0), 2.0),
+            (Some(400.0), 1.0),
+            (None, 1.0),
+        ];
         assert_eq!(weighted_percentile(&s, 0.5), Some(200.0)); // 3/5 ≥ 0.5 at 200
         assert_eq!(weighted_percentile(&s, 0.8), Some(400.0)); // 4/5 at 400
         assert_eq!(weighted_percentile(&s, 0.9), None); // needs the unreached point

@@ -26,7 +26,10 @@ impl StationTrees {
                 || Dijkstra::new(net.node_count()),
                 |dij, o| {
                     let seeds = net.departures(&o.snap);
-                    dij.run(net, &seeds, cutoff_s).iter().map(|&t| t as f32).collect()
+                    dij.run(net, &seeds, cutoff_s)
+                        .iter()
+                        .map(|&t| t as f32)
+                        .collect()
                 },
             )
             .collect();
@@ -35,7 +38,13 @@ impl StationTrees {
 
     /// Travel seconds from origin `o` to the snap point `p` (no access legs); `None` when
     /// not reachable within the cutoff.
-    pub fn travel_s(&self, net: &Network, origin_snap: &SnapPoint, o: usize, p: &SnapPoint) -> Option<f64> {
+    pub fn travel_s(
+        &self,
+        net: &Network,
+        origin_snap: &SnapPoint,
+        o: usize,
+        p: &SnapPoint,
+    ) -> Option<f64> {
         let via_nodes = net
             .arrivals(p)
             .into_iter()

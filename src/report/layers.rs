@@ -20,13 +20,24 @@ fn feature(geometry: geojson::Value, props: Value) -> Feature {
         Value::Object(m) => Some(m),
         _ => None,
     };
-    Feature { bbox: None, geometry: Some(Geometry::new(geometry)), id: None, properties, foreign_members: None }
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geometry)),
+        id: None,
+        properties,
+        foreign_members: None,
+    }
 }
 
 /// Compact JSON: road layers of a county run to tens of thousands of features.
 fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
-    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
-    let mut b = serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
+    let fc = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    let mut b =
+        serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
     b.push(b'\n');
     Ok(b)
 }
@@ -36,7 +47,10 @@ fn union_cells(cells: &[&CellPiece], cell_m: f64, proj: &LocalProjection) -> Mul
     let shapes: Vec<MultiPolygon<f64>> = cells.iter().map(|c| c.shape(cell_m)).collect();
     unary_union(&shapes).map_coords(|c: Coord<f64>| {
         let (lon, lat) = proj.unproject([c.x, c.y]);
-        Coord { x: round7(lon), y: round7(lat) }
+        Coord {
+            x: round7(lon),
+            y: round7(lat),
+        }
     })
 }
 
@@ -48,7 +62,12 @@ pub fn coverage_geojson(run: &RunResult) -> Result<Vec<u8>> {
     let mut features = Vec::with_capacity(net.segments.len());
     for (s, r) in net.segments.iter().zip(&run.coverage.segments) {
         let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        let at = |g: f64| vec![round7(a.lon + g * (b.lon - a.lon)), round7(a.lat + g * (b.lat - a.lat))];
+        let at = |g: f64| {
+            vec![
+                round7(a.lon + g * (b.lon - a.lon)),
+                round7(a.lat + g * (b.lat - a.lat)),
+            ]
+        };
         // Pieces: covered intervals and the gaps between them.
         let mut pieces: Vec<(f64, f64, bool)> = Vec::new();
         let mut pos = 0.0;
@@ -76,7 +95,10 @@ pub fn coverage_geojson(run: &RunResult) -> Result<Vec<u8>> {
                 "station": r.owner.map(|o| origin_id(run, o)),
                 "district": r.district.map(|d| run.inputs.districts[d].name.as_str()),
             });
-            features.push(feature(geojson::Value::LineString(vec![at(x), at(y)]), props));
+            features.push(feature(
+                geojson::Value::LineString(vec![at(x), at(y)]),
+                props,
+            ));
         }
     }
     collection(features)
@@ -123,7 +145,14 @@ pub fn gaps_geojson(run: &RunResult) -> Result<Vec<u8>> {
     let cov = &run.coverage;
     let thr = cov.params.threshold_s;
     let mut features = Vec::new();
-    for (d, r) in run.inputs.demand.as_deref().unwrap_or(&[]).iter().zip(&cov.demand) {
+    for (d, r) in run
+        .inputs
+        .demand
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .zip(&cov.demand)
+    {
         let reason = if r.off_network {
             "off-network"
         } else if r.response.first.is_none() {

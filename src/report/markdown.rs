@@ -7,7 +7,8 @@ use crate::coverage::{Metrics, Placement};
 use crate::run::RunResult;
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|x| format!("{:.1} %", x * 100.0)).unwrap_or_else(|| "n/a".into())
+    x.map(|x| format!("{:.1} %", x * 100.0))
+        .unwrap_or_else(|| "n/a".into())
 }
 
 fn secs(x: Option<f64>) -> String {
@@ -35,7 +36,11 @@ pub fn report_md(run: &RunResult) -> String {
     let p = &cov.params;
     let net = &run.prepared.network;
     let mut s = String::new();
-    let _ = writeln!(s, "# {} — 5-minute response coverage (5分钟救援圈)\n", sc.name);
+    let _ = writeln!(
+        s,
+        "# {} — 5-minute response coverage (5分钟救援圈)\n",
+        sc.name
+    );
     let _ = writeln!(
         s,
         "Response time = dispatch {:.0} s + turnout {:.0} s (per-station overrides apply) + travel on the \
@@ -49,12 +54,43 @@ pub fn report_md(run: &RunResult) -> String {
     let m = &cov.region;
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(s, "| figure | value |\n| --- | --- |");
-    let _ = writeln!(s, "| demand covered within {:.0} s | {} |", p.threshold_s, pct(m.demand_coverage));
-    let _ = writeln!(s, "| road length covered | {} of {:.1} km |", pct(m.road_coverage), m.road_km);
-    let _ = writeln!(s, "| area covered | {} of {:.1} km² |", pct(m.area_coverage), m.area_km2);
-    let _ = writeln!(s, "| second-due coverage ({:.0} s) | {} |", p.second_threshold_s, pct(m.second_due_coverage));
-    let _ = writeln!(s, "| response p50 / p90 / max | {} / {} / {} |", secs(m.p50_s), secs(m.p90_s), secs(m.max_s));
-    let _ = writeln!(s, "| responding stations | {} of {} in the file |", cov.origins.len(), run.inputs.stations.len());
+    let _ = writeln!(
+        s,
+        "| demand covered within {:.0} s | {} |",
+        p.threshold_s,
+        pct(m.demand_coverage)
+    );
+    let _ = writeln!(
+        s,
+        "| road length covered | {} of {:.1} km |",
+        pct(m.road_coverage),
+        m.road_km
+    );
+    let _ = writeln!(
+        s,
+        "| area covered | {} of {:.1} km² |",
+        pct(m.area_coverage),
+        m.area_km2
+    );
+    let _ = writeln!(
+        s,
+        "| second-due coverage ({:.0} s) | {} |",
+        p.second_threshold_s,
+        pct(m.second_due_coverage)
+    );
+    let _ = writeln!(
+        s,
+        "| response p50 / p90 / max | {} / {} / {} |",
+        secs(m.p50_s),
+        secs(m.p90_s),
+        secs(m.max_s)
+    );
+    let _ = writeln!(
+        s,
+        "| responding stations | {} of {} in the file |",
+        cov.origins.len(),
+        run.inputs.stations.len()
+    );
     let _ = writeln!(
         s,
         "| demand points | {} ({} off-network, {} unreachable) |",
@@ -68,14 +104,29 @@ pub fn report_md(run: &RunResult) -> String {
         net.dropped_nodes
     );
     if run.inputs.demand.is_none() {
-        let _ = writeln!(s, "No `[demand]` in the scenario: demand figures are not available.\n");
+        let _ = writeln!(
+            s,
+            "No `[demand]` in the scenario: demand figures are not available.\n"
+        );
     }
 
     let _ = writeln!(s, "## Rescue districts (救援片区)\n");
-    let _ = writeln!(s, "| district | kind | demand | road | area | second-due | p50 | p90 | max | points |");
-    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let _ = writeln!(
+        s,
+        "| district | kind | demand | road | area | second-due | p50 | p90 | max | points |"
+    );
+    let _ = writeln!(
+        s,
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
     for (d, dm) in run.inputs.districts.iter().zip(&cov.districts) {
-        let _ = writeln!(s, "| {} | {} | {} |", d.name, d.kind.as_str(), metric_cells(dm));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            d.name,
+            d.kind.as_str(),
+            metric_cells(dm)
+        );
     }
     let _ = writeln!(s, "| **region** | | {} |\n", metric_cells(m));
 
@@ -86,7 +137,10 @@ pub fn report_md(run: &RunResult) -> String {
          rule (建标152-2017) asks that it be within {:.0} s.\n",
         p.threshold_s
     );
-    let _ = writeln!(s, "| id | name | class | area km² | road km | demand share | worst road time | within |");
+    let _ = writeln!(
+        s,
+        "| id | name | class | area km² | road km | demand share | worst road time | within |"
+    );
     let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (i, st) in run.inputs.stations.iter().enumerate() {
         match &cov.placement[i] {
@@ -139,7 +193,13 @@ pub fn report_md(run: &RunResult) -> String {
         .iter()
         .zip(&cov.demand)
         .filter(|(_, r)| r.off_network)
-        .map(|(d, r)| format!("{} ({:.0} m)", d.id, r.snap.map_or(f64::NAN, |s| s.access_m)))
+        .map(|(d, r)| {
+            format!(
+                "{} ({:.0} m)",
+                d.id,
+                r.snap.map_or(f64::NAN, |s| s.access_m)
+            )
+        })
         .collect();
     if !off.is_empty() {
         let _ = writeln!(

@@ -15,9 +15,15 @@ use crate::run::RunResult;
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed,
 /// then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
@@ -34,7 +40,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Pretty JSON with a final newline.
 pub(crate) fn write_json_value<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
-    let mut b = serde_json::to_vec_pretty(v).map_err(|e| Error::Scenario(format!("writing JSON: {e}")))?;
+    let mut b =
+        serde_json::to_vec_pretty(v).map_err(|e| Error::Scenario(format!("writing JSON: {e}")))?;
     b.push(b'\n');
     Ok(b)
 }

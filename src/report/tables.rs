@@ -16,7 +16,12 @@ use super::write_json_value as json_bytes;
 
 /// Demand points and stations farther than `max_snap_m` from any road.
 pub fn off_network_count(run: &RunResult) -> usize {
-    let stations = run.coverage.placement.iter().filter(|p| matches!(p, Placement::OffNetwork(_))).count();
+    let stations = run
+        .coverage
+        .placement
+        .iter()
+        .filter(|p| matches!(p, Placement::OffNetwork(_)))
+        .count();
     run.coverage.region.off_network + stations
 }
 
@@ -64,8 +69,17 @@ pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
 /// `demand_response.csv`: one row per demand point.
 pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["id", "first_station", "response_s", "second_station", "second_response_s", "district", "snap_m", "status"])
-        .map_err(csv_error)?;
+    w.write_record([
+        "id",
+        "first_station",
+        "response_s",
+        "second_station",
+        "second_response_s",
+        "district",
+        "snap_m",
+        "status",
+    ])
+    .map_err(csv_error)?;
     let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
     let thr = run.coverage.params.threshold_s;
     for (d, r) in demand.iter().zip(&run.coverage.demand) {
@@ -86,8 +100,12 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
             &fmt_s(first.map(|f| f.1)),
             second.map(|f| origin_id(run, f.0)).unwrap_or(""),
             &fmt_s(second.map(|f| f.1)),
-            r.district.map(|i| run.inputs.districts[i].name.as_str()).unwrap_or(""),
-            &r.snap.map(|s| format!("{:.1}", s.access_m)).unwrap_or_default(),
+            r.district
+                .map(|i| run.inputs.districts[i].name.as_str())
+                .unwrap_or(""),
+            &r.snap
+                .map(|s| format!("{:.1}", s.access_m))
+                .unwrap_or_default(),
             status,
         ])
         .map_err(csv_error)?;
@@ -119,14 +137,29 @@ fn metrics_row(name: &str, kind: &str, m: &Metrics) -> Vec<String> {
 pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "district", "kind", "demand_points", "demand_weight", "demand_coverage", "road_km", "road_coverage",
-        "area_km2", "area_coverage", "second_due_coverage", "p50_s", "p90_s", "max_s", "off_network", "unreachable",
+        "district",
+        "kind",
+        "demand_points",
+        "demand_weight",
+        "demand_coverage",
+        "road_km",
+        "road_coverage",
+        "area_km2",
+        "area_coverage",
+        "second_due_coverage",
+        "p50_s",
+        "p90_s",
+        "max_s",
+        "off_network",
+        "unreachable",
     ])
     .map_err(csv_error)?;
     for (d, m) in run.inputs.districts.iter().zip(&run.coverage.districts) {
-        w.write_record(metrics_row(&d.name, d.kind.as_str(), m)).map_err(csv_error)?;
+        w.write_record(metrics_row(&d.name, d.kind.as_str(), m))
+            .map_err(csv_error)?;
     }
-    w.write_record(metrics_row("(region)", "", &run.coverage.region)).map_err(csv_error)?;
+    w.write_record(metrics_row("(region)", "", &run.coverage.region))
+        .map_err(csv_error)?;
     w.into_inner().map_err(csv_error)
 }
 
@@ -134,9 +167,24 @@ pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
 pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "id", "name", "class", "status", "district", "lon", "lat", "placement", "snap_m", "response_offset_s",
-        "first_due_area_km2", "first_due_road_km", "first_due_nodes", "first_due_demand_points", "demand_share",
-        "worst_road_s", "worst_demand_s", "edge_within_threshold",
+        "id",
+        "name",
+        "class",
+        "status",
+        "district",
+        "lon",
+        "lat",
+        "placement",
+        "snap_m",
+        "response_offset_s",
+        "first_due_area_km2",
+        "first_due_road_km",
+        "first_due_nodes",
+        "first_due_demand_points",
+        "demand_share",
+        "worst_road_s",
+        "worst_demand_s",
+        "edge_within_threshold",
     ])
     .map_err(csv_error)?;
     let thr = run.coverage.params.threshold_s;
@@ -165,7 +213,9 @@ pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
                     format!("{:.4}", fd.demand_share),
                     fmt_s(fd.worst_road_s),
                     fmt_s(fd.worst_demand_s),
-                    fd.worst_road_s.map(|t| (t <= thr).to_string()).unwrap_or_default(),
+                    fd.worst_road_s
+                        .map(|t| (t <= thr).to_string())
+                        .unwrap_or_default(),
                 ]);
             }
             Placement::NotResponding => {
