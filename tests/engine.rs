@@ -1,4 +1,5 @@
 //! The engine on hand-computed graphs and property tests against independent searches.
+#![allow(clippy::needless_range_loop)] // node-indexed comparisons read clearer as index loops
 
 use fireplan::coverage::{evaluate, trees::StationTrees};
 use fireplan::io::scenario::{NetworkParams, ResponseParams};

@@ -196,7 +196,7 @@ impl Network {
                 edges.push((s.b, s.a, s.time_ba_s));
             }
         }
-        edges.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        edges.sort_unstable_by_key(|e| (e.0, e.1));
         let mut first_out = vec![0u32; nodes.len() + 1];
         for e in &edges {
             first_out[e.0 as usize + 1] += 1;
