@@ -97,10 +97,12 @@ struct CacheEntry {
 /// Bump when the network model or the cache layout changes.
 const CACHE_FORMAT: u32 = 1;
 
+/// SHA-256 and size of a file, streamed (extracts can be gigabytes).
 fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let digest = Sha256::digest(&bytes);
-    Ok((format!("{digest:x}"), bytes.len() as u64))
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+    Ok((format!("{:x}", hasher.finalize()), bytes))
 }
 
 fn record(files: &mut Vec<InputFile>, role: &str, path: &Path) -> Result<()> {

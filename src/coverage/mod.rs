@@ -151,6 +151,8 @@ pub struct Coverage {
     pub cell_results: Vec<CellResult>,
     pub region: Metrics,
     pub districts: Vec<Metrics>,
+    /// Demand points and roads inside no district (the grid never is).
+    pub outside: Metrics,
     /// Per origin.
     pub first_due: Vec<FirstDueArea>,
 }
@@ -509,6 +511,7 @@ pub fn evaluate(
         m
     };
     let region = metrics_for(&|_| true);
+    let outside = metrics_for(&|d| d.is_none());
     let district_metrics = (0..districts.len())
         .map(|i| metrics_for(&|d| d == Some(i)))
         .collect();
@@ -525,6 +528,7 @@ pub fn evaluate(
         cell_results,
         region,
         districts: district_metrics,
+        outside,
         first_due,
     }
 }

@@ -128,6 +128,10 @@ pub fn report_md(run: &RunResult) -> String {
             metric_cells(dm)
         );
     }
+    let outside = &cov.outside;
+    if outside.demand_points > 0 || outside.road_km > 0.0 {
+        let _ = writeln!(s, "| (outside districts) | | {} |", metric_cells(outside));
+    }
     let _ = writeln!(s, "| **region** | | {} |\n", metric_cells(m));
 
     let _ = writeln!(s, "## Stations and first-due areas (辖区)\n");

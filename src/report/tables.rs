@@ -158,6 +158,11 @@ pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
         w.write_record(metrics_row(&d.name, d.kind.as_str(), m))
             .map_err(csv_error)?;
     }
+    let outside = &run.coverage.outside;
+    if outside.demand_points > 0 || outside.road_km > 0.0 {
+        w.write_record(metrics_row("(outside districts)", "", outside))
+            .map_err(csv_error)?;
+    }
     w.write_record(metrics_row("(region)", "", &run.coverage.region))
         .map_err(csv_error)?;
     w.into_inner().map_err(csv_error)
