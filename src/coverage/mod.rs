@@ -495,7 +495,7 @@ pub fn evaluate(
             }
         }
         if m.road_km > 0.0 {
-            m.road_coverage = Some(m.covered_road_km / m.road_km);
+            m.road_coverage = Some(m.covered_road_km / m.road_km + 0.0);
         }
         for (c, r) in cells.iter().zip(&cell_results) {
             if filter(Some(c.district)) {
@@ -506,7 +506,7 @@ pub fn evaluate(
             }
         }
         if m.area_km2 > 0.0 {
-            m.area_coverage = Some(m.covered_area_km2 / m.area_km2);
+            m.area_coverage = Some(m.covered_area_km2 / m.area_km2 + 0.0);
         }
         m
     };

@@ -37,7 +37,8 @@ pub fn covered_share(samples: &[(Option<f64>, f64)], limit: f64) -> f64 {
         .filter(|(r, _)| r.is_some_and(|r| r <= limit))
         .map(|s| s.1)
         .sum();
-    covered / total
+    // `+ 0.0` turns the −0.0 of an empty float sum into 0.0.
+    covered / total + 0.0
 }
 
 #[cfg(test)]
@@ -56,5 +57,7 @@ mod tests {
         assert_eq!(weighted_percentile(&s, 0.8), Some(400.0)); // 4/5 at 400
         assert_eq!(weighted_percentile(&s, 0.9), None); // needs the unreached point
         assert!((covered_share(&s, 300.0) - 0.6).abs() < 1e-12);
+        // Regression: an empty float sum is −0.0 and printed as "-0.0000".
+        assert!(covered_share(&[(None, 1.0)], 300.0).is_sign_positive());
     }
 }
