@@ -1,0 +1,215 @@
+//! `fireplan supply SCENARIO [--out DIR]`: logistics-support reach and capacity (战勤保障)
+//! alone — `supply_reach.csv`, `supply_districts.csv`, `supply.geojson`,
+//! `supply_summary.json` and `supply_report.md`.
+//!
+//! Hidden, for benchmarks and peer checks (`bench/supply_peers.py`):
+//! `--bench-depots N` replaces the scenario's depots by N synthetic ones
+//! ([`fireplan::supply::synthetic::bench_depots`]) and leaves logistics stations out;
+//! `--export DIR` writes the logistics graph exactly as the search sees it (`edges.csv`:
+//! from, to, time_s), each support point's entry seeds (`seeds.csv`: point, label, node,
+//! time_s) and fireplan's travel time from every point to every node (`times.csv`: node,
+//! then one column per point, empty = unreachable), all as f64 shortest round-trip text.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use fireplan::io::scenario::Scenario;
+use fireplan::model::StationClass;
+use fireplan::network::search::Dijkstra;
+use fireplan::report::write_atomic;
+use fireplan::supply::{self, Supply};
+
+#[derive(Args)]
+pub struct SupplyArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Output folder (default: out/<scenario file name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the depots by N synthetic depots on network nodes (benchmarks).
+    #[arg(long, hide = true)]
+    bench_depots: Option<usize>,
+    /// Write the logistics graph, seeds and per-node times to this folder (peer checks).
+    #[arg(long, hide = true)]
+    export: Option<PathBuf>,
+    #[command(flatten)]
+    common: super::Common,
+}
+
+pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
+    let scenario = Scenario::load(&a.scenario)?;
+    let opts = a.common.options();
+    let (mut inputs, prepared) = fireplan::run::load(&scenario, &opts)
+        .with_context(|| format!("loading scenario {}", a.scenario.display()))?;
+    let logistics = supply::network::prepare_logistics(&scenario, &opts, Some(&prepared.network))?;
+    if let Some(n) = a.bench_depots {
+        inputs.depots = Some(supply::synthetic::bench_depots(&logistics.network, n));
+        inputs.scenario.depots = None;
+        inputs.scenario.supply.logistics_stations = false;
+    }
+    let has_logistics = inputs.scenario.supply.logistics_stations
+        && inputs
+            .stations
+            .iter()
+            .any(|s| s.class == StationClass::Logistics);
+    if inputs.depots.is_none() && !has_logistics {
+        anyhow::bail!(
+            "{}: no `[depots]` and no logistics-support station: nothing to evaluate \
+             (add `[depots] file = \"depots.csv\"`)",
+            a.scenario.display()
+        );
+    }
+    let sup = supply::evaluate_inputs(&inputs, &logistics)
+        .with_context(|| format!("supply reach for {}", a.scenario.display()))?;
+
+    if let Some(dir) = &a.export {
+        export(dir, &logistics.network, &sup)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .scenario
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        PathBuf::from("out").join(stem)
+    });
+    let mut files = supply::output_files(&sup, &inputs, &logistics.network)?;
+    let mut summary = serde_json::Map::new();
+    summary.insert("scenario".into(), scenario.name.clone().into());
+    summary.extend(supply::tables::summary_fields(Some(&sup)));
+    let mut json = serde_json::to_vec_pretty(&summary)?;
+    json.push(b'\n');
+    files.push(("supply_summary.json", json));
+    let md = format!(
+        "# {} — logistics-support reach (战勤保障)\n\n{}",
+        scenario.name,
+        supply::markdown::section(
+            &sup,
+            &inputs.stations,
+            &inputs.districts,
+            inputs.demand.as_deref().unwrap_or(&[]),
+        )
+        .trim_start_matches("## Logistics-support reach (战勤保障)")
+        .trim_start()
+    );
+    files.push(("supply_report.md", md.into_bytes()));
+    for (name, bytes) in &files {
+        let p = out.join(name);
+        write_atomic(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
+    }
+    print_summary(&scenario, &sup);
+    println!("  outputs in {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(scenario: &Scenario, sup: &Supply) {
+    let usable = sup.points.iter().filter(|p| p.usable()).count();
+    println!(
+        "{}: {} support points ({} on the network), levels {}",
+        scenario.name,
+        sup.points.len(),
+        usable,
+        sup.levels
+            .iter()
+            .map(|l| l.level.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for (li, l) in sup.levels.iter().enumerate() {
+        let worst = sup
+            .worst_margin_min(li)
+            .map(|m| format!("{m:+.1} min"))
+            .unwrap_or_else(|| "—".into());
+        println!(
+            "  {:<9} reach {:>7}  worst margin {}",
+            l.level.as_str(),
+            l.reach_s
+                .map(|r| format!("{r:.0} s"))
+                .unwrap_or_else(|| "none".into()),
+            worst
+        );
+    }
+    println!(
+        "  reach ok: {}   capacity ok: {}",
+        sup.reach_ok(),
+        sup.capacity_ok()
+    );
+    for p in sup.over_subscribed() {
+        let load = &sup.loads[p];
+        println!(
+            "  over-subscribed: {} ({} persons to sustain, capacity {:.0})",
+            sup.points[p].label,
+            load.staff_persons,
+            load.capacity_persons.unwrap_or(0.0)
+        );
+    }
+    for f in &sup.findings {
+        println!("  finding: {f}");
+    }
+}
+
+/// The hidden `--export`: graph, seeds and fireplan's per-node times (fresh f64 searches,
+/// the same kernel the trees use).
+fn export(
+    dir: &std::path::Path,
+    net: &fireplan::network::Network,
+    sup: &Supply,
+) -> anyhow::Result<()> {
+    let mut edges = String::from("from,to,time_s\n");
+    for v in 0..net.node_count() as u32 {
+        for (u, w) in net.out_edges(v) {
+            edges.push_str(&format!("{v},{u},{}\n", w as f64));
+        }
+    }
+    let usable: Vec<usize> = (0..sup.points.len())
+        .filter(|&p| sup.points[p].usable())
+        .collect();
+    let mut seeds = String::from("point,label,node,time_s\n");
+    let mut columns: Vec<Vec<f64>> = Vec::with_capacity(usable.len());
+    let mut dij = Dijkstra::new(net.node_count());
+    for &p in &usable {
+        let point = &sup.points[p];
+        let Some(snap) = &point.snap else { continue };
+        let s = net.departures(snap);
+        for &(node, t) in &s {
+            seeds.push_str(&format!("{p},{},{node},{t}\n", point.label));
+        }
+        columns.push(dij.run(net, &s, f64::INFINITY).to_vec());
+    }
+    let mut times = String::from("node");
+    for &p in &usable {
+        times.push_str(&format!(",p{p}"));
+    }
+    times.push('\n');
+    for v in 0..net.node_count() {
+        times.push_str(&v.to_string());
+        for c in &columns {
+            if c[v].is_finite() {
+                times.push_str(&format!(",{}", c[v]));
+            } else {
+                times.push(',');
+            }
+        }
+        times.push('\n');
+    }
+    for (name, text) in [
+        ("edges.csv", edges),
+        ("seeds.csv", seeds),
+        ("times.csv", times),
+    ] {
+        write_atomic(&dir.join(name), text.as_bytes())
+            .with_context(|| format!("writing {name}"))?;
+    }
+    println!(
+        "{} nodes, {} edges, {} support points → {}",
+        net.node_count(),
+        net.edge_count(),
+        usable.len(),
+        dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! Depot trees: one unbounded search per support point, in parallel (one reusable
+//! [`Dijkstra`] per rayon worker), on the logistics network. Every reach time, assignment
+//! and reach layer is read from these trees; no search ever runs per (depot, place) pair.
+
+use rayon::prelude::*;
+
+use super::points::SupportPoint;
+use crate::network::search::Dijkstra;
+use crate::network::{Network, SnapPoint};
+
+/// Travel seconds from each support point's snap point to every node (f32,
+/// `INFINITY` where unreachable), without access legs. Points off the network have an
+/// empty tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepotTrees {
+    /// `times_s[point][node]`.
+    pub times_s: Vec<Vec<f32>>,
+}
+
+impl DepotTrees {
+    /// One search per usable point, in parallel.
+    pub fn build(net: &Network, points: &[SupportPoint]) -> DepotTrees {
+        let times_s = points
+            .par_iter()
+            .map_init(
+                || Dijkstra::new(net.node_count()),
+                |dij, p| match &p.snap {
+                    Some(snap) => dij
+                        .run(net, &net.departures(snap), f64::INFINITY)
+                        .iter()
+                        .map(|&t| t as f32)
+                        .collect(),
+                    None => Vec::new(),
+                },
+            )
+            .collect();
+        DepotTrees { times_s }
+    }
+
+    /// Seconds from point `p` to node `v` (no access leg); infinite when unreachable or
+    /// the point is off the network.
+    #[inline]
+    pub fn node_s(&self, p: usize, v: u32) -> f64 {
+        self.times_s[p]
+            .get(v as usize)
+            .map_or(f64::INFINITY, |&t| t as f64)
+    }
+
+    /// Door-to-door seconds from point `p` to a place snapped at `target` whose access leg
+    /// takes `target_access_s`: the point's access leg + the road (through an end node of
+    /// the place's segment, or along a segment both stand on) + the place's access leg.
+    pub fn time_s(
+        &self,
+        net: &Network,
+        points: &[SupportPoint],
+        p: usize,
+        target: &SnapPoint,
+        target_access_s: f64,
+    ) -> f64 {
+        let point = &points[p];
+        let Some(from) = &point.snap else {
+            return f64::INFINITY;
+        };
+        let via_nodes = net
+            .arrivals(target)
+            .into_iter()
+            .map(|(node, t)| self.node_s(p, node) + t)
+            .fold(f64::INFINITY, f64::min);
+        let direct = net.along_segment_s(from, target).unwrap_or(f64::INFINITY);
+        point.access_s + via_nodes.min(direct) + target_access_s
+    }
+}
