@@ -17,7 +17,11 @@ pub mod error;
 pub mod io;
 pub mod model;
 pub mod network;
+pub mod optimize;
+pub mod plan;
 pub mod report;
 pub mod run;
+pub mod sim;
+pub mod supply;
 
 pub use error::{Error, Result};

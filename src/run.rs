@@ -302,13 +302,20 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
 pub struct Timings {
     pub load_s: f64,
     pub coverage_s: f64,
+    /// Logistics network and supply reach (0 without `[depots]`).
+    pub supply_s: f64,
 }
 
 /// A finished run: inputs, network and coverage.
 pub struct RunResult {
     pub inputs: Inputs,
-    pub prepared: PreparedNetwork,
+    /// Shared by the baseline and the plan of [`run_with_plan`].
+    pub prepared: std::sync::Arc<PreparedNetwork>,
     pub coverage: Coverage,
+    /// Logistics-support reach and capacity, when the scenario has `[depots]`.
+    pub supply: Option<crate::supply::Supply>,
+    /// Every target of the scenario's `[targets]` evaluated (DESIGN §6).
+    pub checks: crate::plan::Checks,
     pub timings: Timings,
 }
 
@@ -330,10 +337,226 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunResult> {
     );
     pb.finish_and_clear();
     let coverage_s = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let supply = match inputs.depots {
+        Some(_) => {
+            let pb = opts.spinner("computing logistics-support reach");
+            let s = crate::supply::run(&inputs, &prepared, opts)?;
+            pb.finish_and_clear();
+            Some(s)
+        }
+        None => None,
+    };
+    let supply_s = t2.elapsed().as_secs_f64();
+    let population = crate::plan::population(scenario, inputs.districts.len())?;
+    let checks = check_targets(&inputs, &coverage, supply.as_ref(), &population);
     Ok(RunResult {
         inputs,
-        prepared,
+        prepared: std::sync::Arc::new(prepared),
         coverage,
-        timings: Timings { load_s, coverage_s },
+        supply,
+        checks,
+        timings: Timings {
+            load_s,
+            coverage_s,
+            supply_s,
+        },
+    })
+}
+
+/// Evaluates the scenario's targets on one variant (its inputs, coverage and supply).
+pub fn check_targets(
+    inputs: &Inputs,
+    coverage: &Coverage,
+    supply: Option<&crate::supply::Supply>,
+    population: &crate::plan::Population,
+) -> crate::plan::Checks {
+    crate::plan::checks::evaluate(
+        &inputs.scenario.targets.targets,
+        &crate::plan::checks::Facts {
+            stations: &inputs.stations,
+            vehicles_given: inputs.scenario.vehicles_file.is_some(),
+            districts: &inputs.districts,
+            coverage,
+            demand_given: inputs.demand.is_some(),
+            population,
+            supply,
+            depots: inputs.depots.as_deref().unwrap_or(&[]),
+        },
+    )
+}
+
+/// Baseline and plan evaluated on the same prepared network, and what differs.
+pub struct PlanRunResult {
+    /// The scenario as given.
+    pub baseline: RunResult,
+    /// The scenario with the plan applied (shares the baseline's prepared network).
+    pub plan: RunResult,
+    pub plan_file: crate::plan::Plan,
+    /// The plan's changes as applied, in file order.
+    pub applied: Vec<crate::plan::AppliedChange>,
+    pub diff: crate::plan::PlanDiff,
+}
+
+/// Supply reach and capacity of the plan's stations and depots on the prepared logistics
+/// network. The depot rows' lines and `area` cells of the depots file are kept for the
+/// depots the plan keeps; depots the plan adds have neither.
+fn plan_supply(plan_inputs: &Inputs, logistics: &PreparedNetwork) -> Result<crate::supply::Supply> {
+    use crate::supply::points::{self, DepotRow, RowInfo, SourceFiles};
+    let scenario = &plan_inputs.scenario;
+    let depots_file = scenario.depots.as_ref().map(|(p, _)| p.clone());
+    let file_rows = match &depots_file {
+        Some(p) => points::read_depot_rows(p)?,
+        None => Vec::new(),
+    };
+    let depots = plan_inputs.depots.as_deref().unwrap_or(&[]);
+    let rows = RowInfo {
+        depot_rows: Some(
+            depots
+                .iter()
+                .map(|d| {
+                    file_rows
+                        .iter()
+                        .find(|r| r.id == d.id)
+                        .cloned()
+                        .unwrap_or_else(|| DepotRow {
+                            id: d.id.clone(),
+                            line: 0,
+                            area: Vec::new(),
+                        })
+                })
+                .collect(),
+        ),
+        station_lines: points::read_station_lines(&scenario.stations_file)?,
+    };
+    crate::supply::evaluate(&crate::supply::SupplyInput {
+        net: &logistics.network,
+        index: &logistics.index,
+        stations: &plan_inputs.stations,
+        depots,
+        rows: &rows,
+        districts: &plan_inputs.districts,
+        districts_given: plan_inputs.districts_given,
+        demand: plan_inputs.demand.as_deref().unwrap_or(&[]),
+        params: &scenario.supply,
+        max_snap_m: scenario.max_snap_m,
+        files: &SourceFiles {
+            scenario: scenario.path.clone(),
+            stations: scenario.stations_file.clone(),
+            depots: depots_file,
+        },
+    })
+}
+
+/// Loads the scenario once, applies `plan` to its stations and depots, and evaluates
+/// baseline and plan on the same prepared network (one import, two coverage searches,
+/// one logistics network for both supply evaluations); then compares them.
+pub fn run_with_plan(
+    scenario: &Scenario,
+    plan: &crate::plan::Plan,
+    opts: &RunOptions,
+) -> Result<PlanRunResult> {
+    let t0 = Instant::now();
+    let (inputs, prepared) = load(scenario, opts)?;
+    let snap_m = |p: geo::Point<f64>| {
+        prepared
+            .index
+            .snap(&prepared.network, p.x(), p.y())
+            .map(|s| s.access_m)
+    };
+    let applied = crate::plan::file::apply(
+        plan,
+        &inputs.stations,
+        inputs.depots.as_deref(),
+        &snap_m,
+        scenario.max_snap_m,
+    )?;
+    let mut plan_inputs = inputs.clone();
+    plan_inputs.stations = applied.stations;
+    plan_inputs.depots = applied.depots;
+    let load_s = t0.elapsed().as_secs_f64();
+
+    let pb = opts.spinner("computing coverage: baseline and plan");
+    let t1 = Instant::now();
+    let evaluate = |i: &Inputs| {
+        coverage::evaluate(
+            &prepared.network,
+            &prepared.index,
+            &i.stations,
+            i.demand.as_deref().unwrap_or(&[]),
+            &i.districts,
+            &scenario.response,
+            scenario.max_snap_m,
+        )
+    };
+    let base_cov = evaluate(&inputs);
+    let plan_cov = evaluate(&plan_inputs);
+    pb.finish_and_clear();
+    let coverage_s = t1.elapsed().as_secs_f64() / 2.0;
+
+    let t2 = Instant::now();
+    let (base_sup, plan_sup) = if inputs.depots.is_some() || plan_inputs.depots.is_some() {
+        let pb = opts.spinner("computing logistics-support reach: baseline and plan");
+        let logistics =
+            crate::supply::network::prepare_logistics(scenario, opts, Some(&prepared.network))?;
+        let b = match inputs.depots {
+            Some(_) => Some(crate::supply::evaluate_inputs(&inputs, &logistics)?),
+            None => None,
+        };
+        let p = match plan_inputs.depots {
+            Some(_) => Some(plan_supply(&plan_inputs, &logistics)?),
+            None => None,
+        };
+        pb.finish_and_clear();
+        (b, p)
+    } else {
+        (None, None)
+    };
+    let supply_s = t2.elapsed().as_secs_f64() / 2.0;
+
+    let population = crate::plan::population(scenario, inputs.districts.len())?;
+    let base_checks = check_targets(&inputs, &base_cov, base_sup.as_ref(), &population);
+    let plan_checks = check_targets(&plan_inputs, &plan_cov, plan_sup.as_ref(), &population);
+    let diff = crate::plan::diff::compare(
+        crate::plan::diff::Variant {
+            stations: &inputs.stations,
+            coverage: &base_cov,
+            checks: &base_checks,
+        },
+        crate::plan::diff::Variant {
+            stations: &plan_inputs.stations,
+            coverage: &plan_cov,
+            checks: &plan_checks,
+        },
+        &inputs.districts,
+        inputs.demand.as_deref().unwrap_or(&[]),
+        scenario.response.threshold_s,
+    );
+    let prepared = std::sync::Arc::new(prepared);
+    let timings = Timings {
+        load_s,
+        coverage_s,
+        supply_s,
+    };
+    Ok(PlanRunResult {
+        baseline: RunResult {
+            inputs,
+            prepared: prepared.clone(),
+            coverage: base_cov,
+            supply: base_sup,
+            checks: base_checks,
+            timings: timings.clone(),
+        },
+        plan: RunResult {
+            inputs: plan_inputs,
+            prepared,
+            coverage: plan_cov,
+            supply: plan_sup,
+            checks: plan_checks,
+            timings,
+        },
+        plan_file: plan.clone(),
+        applied: applied.changes,
+        diff,
     })
 }

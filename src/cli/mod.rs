@@ -1,7 +1,11 @@
 //! The thin clap front end: one file per subcommand.
 
+mod check;
 mod export_graph;
+mod optimize;
 mod run;
+mod simulate;
+mod supply;
 mod validate;
 
 use std::path::PathBuf;
@@ -24,6 +28,15 @@ enum Command {
     Run(run::RunArgs),
     /// Check a scenario's inputs (files, columns, snapping) without writing outputs.
     Validate(validate::ValidateArgs),
+    /// Check every planning target (seeds/targets.toml); exit status 2 when a mandatory
+    /// target fails (with --plan: on the plan).
+    Check(check::CheckArgs),
+    /// Logistics-support (战勤保障) reach and capacity of depots and support stations.
+    Supply(supply::SupplyArgs),
+    /// Simulate years of incidents with busy units: coverage a year would actually deliver.
+    Simulate(simulate::SimulateArgs),
+    /// Where new stations help most: the best k new sites, or the fewest for a coverage level.
+    Optimize(optimize::OptimizeArgs),
     /// Export the prepared graph and search seeds for independent checks (benchmarks).
     #[command(hide = true)]
     ExportGraph(export_graph::ExportGraphArgs),
@@ -61,6 +74,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::main(a),
         Command::Validate(a) => validate::main(a),
+        Command::Check(a) => check::main(a),
+        Command::Supply(a) => supply::main(a),
+        Command::Simulate(a) => simulate::main(a),
+        Command::Optimize(a) => optimize::main(a),
         Command::ExportGraph(a) => export_graph::main(a),
     };
     match result {

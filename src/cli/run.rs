@@ -1,4 +1,4 @@
-//! `fireplan run SCENARIO [--out DIR]`.
+//! `fireplan run SCENARIO [--plan PLAN] [--out DIR]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,9 +11,12 @@ use fireplan::io::scenario::Scenario;
 pub struct RunArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// Output folder (default: out/<scenario file name>).
+    /// Output folder (default: out/<scenario file name>, or out/<scenario>-<plan> with --plan).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Plan file (TOML): evaluate the baseline and the plan on the same network, side by side.
+    #[arg(long)]
+    plan: Option<PathBuf>,
     #[command(flatten)]
     common: super::Common,
 }
@@ -29,6 +32,36 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from("out").join(stem)
     });
     let opts = a.common.options();
+    if let Some(plan_path) = &a.plan {
+        let out = match &a.out {
+            Some(o) => o.clone(),
+            None => {
+                let stem = |p: &std::path::Path| {
+                    p.file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                };
+                PathBuf::from("out").join(format!("{}-{}", stem(&a.scenario), stem(plan_path)))
+            }
+        };
+        let plan = fireplan::plan::Plan::load(plan_path)?;
+        let pr = fireplan::run::run_with_plan(&scenario, &plan, &opts).with_context(|| {
+            format!(
+                "running scenario {} with plan {}",
+                a.scenario.display(),
+                plan_path.display()
+            )
+        })?;
+        fireplan::report::plan::write_plan_run(&out, &pr)
+            .with_context(|| format!("writing outputs to {}", out.display()))?;
+        super::check::print_plan(&scenario, &pr);
+        println!(
+            "  outputs in {} (baseline in {})",
+            out.display(),
+            out.join("baseline").display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let result = fireplan::run::run(&scenario, &opts)
         .with_context(|| format!("running scenario {}", a.scenario.display()))?;
     fireplan::report::write_all(&out, &result)
@@ -66,6 +99,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
             pct(dm.area_coverage)
         );
     }
+    super::check::print_targets("  ", &result.checks);
     println!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ use crate::network::raw::RoadClass;
 
 use super::tables::{nearest, one_of};
 use crate::model::StationClass;
+use crate::supply::params::{SupplyParams, SupplySection};
 
 /// Coordinate reference system of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -144,6 +145,13 @@ pub struct ScenarioFile {
     pub depots: Option<DepotsSection>,
     #[serde(default)]
     pub response: ResponseParams,
+    /// Logistics-support reach times and capacities (DESIGN §5).
+    pub supply: Option<SupplySection>,
+    /// Incident simulation with busy units (DESIGN §7); checked here, resolved against
+    /// the incident records by [`crate::sim::SimParams::resolve`].
+    pub simulation: Option<crate::sim::SimulationSection>,
+    /// Planning targets: sets, overrides, local targets (DESIGN §6).
+    pub targets: Option<crate::plan::targets::TargetsSection>,
 }
 
 /// Where the road network comes from.
@@ -209,6 +217,13 @@ pub struct Scenario {
     pub districts: Option<(PathBuf, Crs)>,
     pub depots: Option<(PathBuf, Crs)>,
     pub response: ResponseParams,
+    /// `[supply]` with the defaults of DESIGN §5 applied.
+    pub supply: SupplyParams,
+    /// `[simulation]` as written (checked; defaults need the incident file).
+    pub simulation: Option<crate::sim::SimulationSection>,
+    /// The targets checked: the catalogue read, sets chosen, overrides and local targets
+    /// applied (every built-in target without `[targets]`).
+    pub targets: crate::plan::targets::TargetConfig,
 }
 
 fn one() -> f64 {
@@ -422,6 +437,18 @@ impl Scenario {
             districts: file.districts.as_ref().map(|d| (resolve(&d.file), d.crs)),
             depots: file.depots.as_ref().map(|d| (resolve(&d.file), d.crs)),
             response: r,
+            supply: match &file.supply {
+                Some(section) => SupplyParams::from_section(section, path)?,
+                None => SupplyParams::default(),
+            },
+            simulation: match file.simulation {
+                Some(section) => {
+                    section.check(path)?;
+                    Some(section)
+                }
+                None => None,
+            },
+            targets: crate::plan::targets::resolve(file.targets.as_ref(), path)?,
         })
     }
 }
@@ -485,6 +512,12 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("demand", field_names::<DemandSection>()),
         ("districts", field_names::<DistrictsSection>()),
         ("depots", field_names::<DepotsSection>()),
+        ("supply", field_names::<SupplySection>()),
+        ("simulation", field_names::<crate::sim::SimulationSection>()),
+        (
+            "targets",
+            field_names::<crate::plan::targets::TargetsSection>(),
+        ),
         ("response", field_names::<ResponseParams>()),
     ];
     for (section, fields) in sections {

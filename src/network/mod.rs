@@ -5,6 +5,7 @@
 
 pub mod graph;
 pub mod raw;
+pub mod reverse;
 pub mod search;
 pub mod snap;
 

@@ -216,12 +216,47 @@ pub fn report_md(run: &RunResult) -> String {
             if off.len() > 20 { ", …" } else { "" }
         );
     }
+    match &run.supply {
+        Some(sup) => {
+            s.push('\n');
+            s.push_str(&crate::supply::markdown::section(
+                sup,
+                &run.inputs.stations,
+                &run.inputs.districts,
+                run.inputs.demand.as_deref().unwrap_or(&[]),
+            ));
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "\n## Logistics-support reach (战勤保障)\n\nNo `[depots]` in the scenario: \
+                 logistics-support reach and capacity are skipped.\n"
+            );
+        }
+    }
+    s.push('\n');
+    s.push_str(&super::plan::targets_md(&run.checks));
     let _ = writeln!(s, "\n## Files\n");
     let _ = writeln!(
         s,
         "`summary.json`, `coverage_by_district.csv`, `stations.csv`, `demand_response.csv`, `coverage.geojson` \
-         (road pieces split at the threshold), `first_due.geojson`, `gaps.geojson`, `run.json` (parameters and \
-         input hashes). Road data: © OpenStreetMap contributors where the network came from OSM."
+         (road pieces split at the threshold), `first_due.geojson`, `gaps.geojson`, `targets.csv` (every \
+         finding with its source), `run.json` (parameters and input hashes). Road data: © OpenStreetMap contributors where the network came from OSM."
     );
     s
+}
+
+/// The report of `fireplan simulate`: [`report_md`] with the incident-simulation section
+/// (static against simulated coverage) before the list of files.
+pub fn report_md_with_simulation(
+    run: &RunResult,
+    setup: &crate::sim::SimSetup,
+    sim: &crate::sim::SimResults,
+) -> String {
+    let base = report_md(run);
+    let section = crate::sim::report::section(run, setup, sim);
+    match base.find("\n## Files\n") {
+        Some(i) => format!("{}{section}{}", &base[..i], &base[i..]),
+        None => base + &section,
+    }
 }

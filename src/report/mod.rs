@@ -4,6 +4,7 @@
 
 pub mod layers;
 pub mod markdown;
+pub mod plan;
 pub mod tables;
 
 use std::io::Write;
@@ -64,7 +65,7 @@ pub(crate) fn fmt_share(x: Option<f64>) -> String {
 
 /// Writes every output of DESIGN §10 into `out`; returns the files written.
 pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
-    let files: Vec<(&str, Vec<u8>)> = vec![
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("summary.json", tables::summary_json(run)?),
         ("demand_response.csv", tables::demand_response_csv(run)?),
         ("coverage_by_district.csv", tables::districts_csv(run)?),
@@ -74,7 +75,18 @@ pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
         ("gaps.geojson", layers::gaps_geojson(run)?),
         ("run.json", tables::run_json(run)?),
         ("report.md", markdown::report_md(run).into_bytes()),
+        (
+            "targets.csv",
+            plan::targets_csv(&[("baseline", &run.checks)])?,
+        ),
     ];
+    if let Some(sup) = &run.supply {
+        files.extend(crate::supply::output_files(
+            sup,
+            &run.inputs,
+            &run.prepared.network,
+        )?);
+    }
     let mut written = Vec::new();
     for (name, bytes) in files {
         let p = out.join(name);

@@ -36,7 +36,7 @@ pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
         .zip(&run.coverage.districts)
         .map(|(d, m)| json!({"name": d.name, "kind": d.kind.as_str(), "metrics": m}))
         .collect();
-    let v = json!({
+    let mut v = json!({
         "scenario": run.inputs.scenario.name,
         "threshold_s": run.coverage.params.threshold_s,
         "second_threshold_s": run.coverage.params.second_threshold_s,
@@ -63,6 +63,10 @@ pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
         "demand_available": run.inputs.demand.is_some(),
         "districts": districts,
     });
+    if let Some(o) = v.as_object_mut() {
+        o.extend(crate::supply::tables::summary_fields(run.supply.as_ref()));
+        o.extend(super::plan::summary_fields(&run.checks));
+    }
     json_bytes(&v)
 }
 

@@ -1,0 +1,113 @@
+//! The reversed road graph: every directed edge turned round and every segment's two
+//! directions swapped, so that a search over it from a place gives the exact time from
+//! every node *to* that place in the real graph (one-way streets respected). The
+//! simulation uses it for the drive back to the station.
+//!
+//! Node and segment indices are those of the original network, so snap points of the
+//! original are valid on the reversed graph: on it, [`Network::departures`] gives how a
+//! trip of the real graph *arrives* at the point, and [`Network::along_segment_s`] from
+//! `a` to `b` is the real time from `b` to `a`.
+
+use super::graph::{Network, Segment};
+
+impl Network {
+    /// The same roads with every direction reversed.
+    pub fn reversed(&self) -> Network {
+        let segments: Vec<Segment> = self
+            .segments
+            .iter()
+            .map(|s| Segment {
+                time_ab_s: s.time_ba_s,
+                time_ba_s: s.time_ab_s,
+                ..*s
+            })
+            .collect();
+        let mut edges: Vec<(u32, u32, f32)> = Vec::with_capacity(self.edge_count());
+        for v in 0..self.node_count() as u32 {
+            for (u, w) in self.out_edges(v) {
+                edges.push((u, v, w));
+            }
+        }
+        // Out-edges sorted by head, as in `Network::build`, for deterministic searches.
+        edges.sort_unstable_by_key(|e| (e.0, e.1));
+        let mut first_out = vec![0u32; self.node_count() + 1];
+        for e in &edges {
+            first_out[e.0 as usize + 1] += 1;
+        }
+        for v in 0..self.node_count() {
+            first_out[v + 1] += first_out[v];
+        }
+        Network {
+            nodes: self.nodes.clone(),
+            segments,
+            first_out,
+            head: edges.iter().map(|e| e.1).collect(),
+            edge_time_s: edges.iter().map(|e| e.2).collect(),
+            projection: self.projection,
+            profile: self.profile,
+            dropped_nodes: self.dropped_nodes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::io::scenario::NetworkParams;
+    use crate::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
+    use crate::network::search::Dijkstra;
+    use crate::network::{Network, Profile};
+
+    fn net() -> Network {
+        let node = |id, x: f64, y: f64| RawNode {
+            id,
+            lon: x / 111_000.0,
+            lat: y / 111_000.0,
+        };
+        let seg = |from, to, len, oneway| RawSegment {
+            from,
+            to,
+            highway: Highway::parse("residential").unwrap(),
+            oneway,
+            maxspeed_kmh: None,
+            length_m: len,
+        };
+        // A square with a one-way diagonal and one one-way side.
+        let raw = RawNetwork {
+            nodes: vec![
+                node(1, 0.0, 0.0),
+                node(2, 500.0, 0.0),
+                node(3, 500.0, 500.0),
+                node(4, 0.0, 500.0),
+            ],
+            segments: vec![
+                seg(0, 1, 500.0, Oneway::Both),
+                seg(1, 2, 500.0, Oneway::Forward),
+                seg(2, 3, 500.0, Oneway::Both),
+                seg(3, 0, 500.0, Oneway::Both),
+                seg(0, 2, 700.0, Oneway::Backward),
+            ],
+            ..RawNetwork::default()
+        };
+        Network::build(&raw, &NetworkParams::default(), Profile::Emergency)
+    }
+
+    #[test]
+    fn search_on_the_reversed_graph_gives_times_to_the_target() {
+        let g = net();
+        let r = g.reversed();
+        assert_eq!(r.reversed(), g);
+        let n = g.node_count();
+        let mut fwd = Dijkstra::new(n);
+        let mut back = Dijkstra::new(n);
+        for target in 0..n as u32 {
+            let to_target = back.run(&r, &[(target, 0.0)], f64::INFINITY).to_vec();
+            for from in 0..n as u32 {
+                let d = fwd.run(&g, &[(from, 0.0)], f64::INFINITY)[target as usize];
+                assert!(
+                    (d - to_target[from as usize]).abs() < 1e-9,
+                    "{from}→{target}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,583 @@
+//! Station placement search (DESIGN §8): where new stations help most, existing stations
+//! fixed.
+//!
+//! Pipeline: [`candidates`] (a CSV, a grid of network nodes or random nodes; exclusions:
+//! off the network, outside the chosen districts, near hazard sites) → demand in scope
+//! (the scenario's incidents or buildings, or every network node; optionally only in some
+//! districts) and what the existing stations already cover (one two-label search) →
+//! [`sets`] (one bounded search per candidate, sparse) → [`solver`] (greedy + swap) →
+//! [`bound`] (LP relaxation or Lagrangian: the gap) → [`output`] (ranked sites, curve,
+//! plan file, map).
+//!
+//! Problems: maximal covering (`Goal::Add(k)`), fewest new sites for a coverage level
+//! (`Goal::Reach(level)`, partial set covering) and, with `backup`, both over demand
+//! covered *twice* within the threshold (existing covers count towards the two).
+
+pub mod bound;
+pub mod candidates;
+pub mod output;
+pub mod sets;
+pub mod solver;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use geo::{Contains, Point};
+use indicatif::ProgressBar;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::io::scenario::Crs;
+use crate::model::{District, StationClass};
+use crate::network::{Network, SnapIndex, SnapPoint};
+use crate::run::Inputs;
+use bound::BoundKind;
+use candidates::{Candidate, CandidateSet};
+use sets::{Csr, Site};
+use solver::Instance;
+
+/// What to find.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Goal {
+    /// The best `k` new sites.
+    Add(usize),
+    /// The fewest new sites reaching this share of demand (0–1].
+    Reach(f64),
+}
+
+/// Where candidates come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CandidateSource {
+    /// A CSV `id, lon, lat[, name]`.
+    File(PathBuf, Crs),
+    /// One network node per grid cell of this many metres.
+    Grid(f64),
+    /// `n` distinct random network nodes (seeded): benchmarks.
+    Random { n: usize, seed: u64 },
+}
+
+/// Options of a placement search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub candidates: CandidateSource,
+    /// Maximise demand covered twice instead of once.
+    pub backup: bool,
+    /// Restrict demand and candidates to these districts (names); empty = everywhere.
+    pub districts: Vec<String>,
+    /// Hazard sites CSV (`id, lon, lat`) and the minimum distance from them.
+    pub hazards: Option<PathBuf>,
+    pub hazard_m: f64,
+    /// Every network node is a demand point of weight 1 (instead of the scenario's demand).
+    pub demand_nodes: bool,
+    /// `(n, seed)`: n random demand points of weight 1 along random road segments, up to
+    /// 30 m off the road (benchmarks; replaces the scenario's demand).
+    pub random_demand: Option<(usize, u64)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            candidates: CandidateSource::Grid(500.0),
+            backup: false,
+            districts: Vec::new(),
+            hazards: None,
+            hazard_m: 300.0,
+            demand_nodes: false,
+            random_demand: None,
+        }
+    }
+}
+
+/// Everything the search works on.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub candidates: CandidateSet,
+    pub sites: Vec<Site>,
+    /// Demand in scope (on the network).
+    pub demand: Vec<SnapPoint>,
+    pub demand_weights: Vec<f64>,
+    /// Demand weight in scope, off-network points included (they count as uncovered).
+    pub total_weight: f64,
+    /// Weight the existing stations already cover (once, or twice with `backup`).
+    pub base_weight: f64,
+    /// Elements = demand points that can still gain, merged by equal candidate sets.
+    pub instance: Instance,
+    pub backup: bool,
+    pub threshold_s: f64,
+    /// Non-zeros of the coverage sets (memory is proportional to this).
+    pub set_entries: usize,
+    pub sets_s: f64,
+}
+
+/// One point of the coverage-versus-k curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    pub k: usize,
+    /// Covered share after greedy alone and after swap improvement.
+    pub greedy: f64,
+    pub coverage: f64,
+    /// Upper bound on the covered share with k new sites, and how it was found.
+    pub upper: f64,
+    pub bound: BoundKind,
+    /// `upper − coverage`, percentage points.
+    pub gap_pp: f64,
+    pub sites: Vec<usize>,
+}
+
+/// A chosen site, ranked by marginal gain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankedSite {
+    pub rank: usize,
+    /// Index into `problem.candidates.kept`.
+    pub candidate: usize,
+    /// Weight it adds given the higher-ranked sites, and as a share of all demand.
+    pub marginal_weight: f64,
+    pub marginal_share: f64,
+    /// Covered share once this and every higher-ranked site is open.
+    pub coverage_after: f64,
+    /// Weight lost if only this site were dropped from the answer.
+    pub loss_if_removed: f64,
+    pub class: StationClass,
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub goal: Goal,
+    pub backup: bool,
+    pub base_coverage: f64,
+    pub coverage: f64,
+    pub upper: f64,
+    pub bound: BoundKind,
+    pub gap_pp: f64,
+    /// Relative gap on the weight gained: (bound − found) / bound.
+    pub gap_relative: f64,
+    pub sites: Vec<RankedSite>,
+    pub curve: Vec<CurvePoint>,
+    /// `Reach`: a lower bound on the number of sites any answer needs.
+    pub min_sites_bound: Option<usize>,
+    pub solve_s: f64,
+}
+
+fn select_districts<'a>(inputs: &'a Inputs, names: &[String]) -> Result<Vec<&'a District>> {
+    names
+        .iter()
+        .map(|n| {
+            inputs
+                .districts
+                .iter()
+                .find(|d| &d.name == n)
+                .ok_or_else(|| {
+                    Error::Scenario(format!(
+                        "--district `{n}`: no such district; the scenario has {}",
+                        inputs
+                            .districts
+                            .iter()
+                            .map(|d| format!("`{}`", d.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// `n` distinct network nodes drawn with a seeded ChaCha8 (ids `R<node>`).
+pub fn random_candidates(net: &Network, n: usize, seed: u64) -> Vec<Candidate> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let total = net.node_count();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    while out.len() < n.min(total) {
+        let v = rng.random_range(0..total);
+        if seen.insert(v) {
+            let node = &net.nodes[v];
+            out.push(Candidate {
+                id: format!("R{v}"),
+                name: format!("node {v}"),
+                location: Point::new(node.lon, node.lat),
+                line: None,
+            });
+        }
+    }
+    out
+}
+
+/// `n` random points along random segments, jittered up to 30 m (seeded ChaCha8).
+pub fn random_demand(net: &Network, n: usize, seed: u64) -> Vec<(Point<f64>, f64)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let proj = &net.projection;
+    (0..n)
+        .map(|_| {
+            let s = &net.segments[rng.random_range(0..net.segments.len())];
+            let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let f: f64 = rng.random_range(0.0..1.0);
+            let [x, y] = proj.project(a.lon + f * (b.lon - a.lon), a.lat + f * (b.lat - a.lat));
+            let dx: f64 = rng.random_range(-30.0..30.0);
+            let dy: f64 = rng.random_range(-30.0..30.0);
+            let (lon, lat) = proj.unproject([x + dx, y + dy]);
+            (Point::new(lon, lat), 1.0)
+        })
+        .collect()
+}
+
+/// Candidates, demand in scope, existing coverage and coverage sets. `progress` gets the
+/// number of candidates as its length and advances once per coverage set.
+pub fn prepare(
+    inputs: &Inputs,
+    net: &Network,
+    index: &SnapIndex,
+    opts: &Options,
+    progress: &ProgressBar,
+) -> Result<Problem> {
+    let scenario = &inputs.scenario;
+    let params = &scenario.response;
+    let max_snap_m = scenario.max_snap_m;
+    let chosen = select_districts(inputs, &opts.districts)?;
+
+    // Demand in scope.
+    let points: Vec<(Point<f64>, f64)> = if let Some((n, seed)) = opts.random_demand {
+        random_demand(net, n, seed)
+    } else if opts.demand_nodes {
+        net.nodes
+            .iter()
+            .map(|n| (Point::new(n.lon, n.lat), 1.0))
+            .collect()
+    } else {
+        match &inputs.demand {
+            Some(d) => d.iter().map(|p| (p.location, p.weight)).collect(),
+            None => {
+                return Err(Error::Scenario(format!(
+                    "{}: the scenario has no `[demand]`; add one or use --demand-nodes \
+                     (every road node, weight 1)",
+                    scenario.path.display()
+                )))
+            }
+        }
+    };
+    let mut total_weight = 0.0;
+    let mut demand = Vec::new();
+    let mut demand_weights = Vec::new();
+    for (p, w) in points {
+        if !chosen.is_empty() && !chosen.iter().any(|d| d.area.contains(&p)) {
+            continue;
+        }
+        total_weight += w;
+        if let Some(sp) = index.snap(net, p.x(), p.y()) {
+            if sp.access_m <= max_snap_m {
+                demand.push(sp);
+                demand_weights.push(w);
+            }
+        }
+    }
+    if total_weight <= 0.0 {
+        return Err(Error::Scenario(
+            "no demand in scope (none in the chosen districts, or all weights 0)".into(),
+        ));
+    }
+
+    // What the existing stations already give.
+    let t0 = Instant::now();
+    let counts = sets::existing_counts(net, index, &inputs.stations, params, max_snap_m, &demand);
+    let goal_covers: u8 = if opts.backup { 2 } else { 1 };
+    let need: Vec<u8> = counts
+        .iter()
+        .map(|&c| goal_covers.saturating_sub(c))
+        .collect();
+    let base_weight: f64 = need
+        .iter()
+        .zip(&demand_weights)
+        .filter(|(n, _)| **n == 0)
+        .map(|(_, w)| w)
+        .sum();
+
+    // Candidates.
+    let (list, source, file) = match &opts.candidates {
+        CandidateSource::File(p, crs) => (
+            candidates::read_candidates(p, *crs)?,
+            p.display().to_string(),
+            Some(p.clone()),
+        ),
+        CandidateSource::Grid(g) => {
+            if !g.is_finite() || *g <= 0.0 {
+                return Err(Error::Scenario(format!(
+                    "--grid {g}: spacing must be > 0 m"
+                )));
+            }
+            (
+                candidates::grid_candidates(net, *g, &chosen),
+                format!("grid {g} m"),
+                None,
+            )
+        }
+        CandidateSource::Random { n, seed } => (
+            random_candidates(net, *n, *seed),
+            format!("{n} random nodes (seed {seed})"),
+            None,
+        ),
+    };
+    let hazards = match &opts.hazards {
+        Some(p) => candidates::read_hazards(p, Crs::Wgs84)?,
+        None => Vec::new(),
+    };
+    let (kept, excluded) = candidates::filter(
+        net,
+        index,
+        list,
+        &chosen,
+        &hazards,
+        opts.hazard_m,
+        max_snap_m,
+    );
+    let set = CandidateSet {
+        kept,
+        excluded,
+        source,
+        file,
+    };
+    if set.kept.is_empty() {
+        return Err(candidates::empty_error(&set));
+    }
+    let sites: Vec<Site> = set
+        .kept
+        .iter()
+        .map(|(_, sp)| Site::new(*sp, params))
+        .collect();
+
+    // Coverage sets over the demand that can still gain.
+    progress.set_length(sites.len() as u64);
+    let keep = |j: usize| need[j] > 0;
+    let raw = sets::cover_sets(net, &sites, &demand, params.threshold_s, &keep, progress);
+    let mut element = vec![u32::MAX; demand.len()];
+    let mut weights = Vec::new();
+    let mut needs = Vec::new();
+    for j in 0..demand.len() {
+        if need[j] > 0 {
+            element[j] = weights.len() as u32;
+            weights.push(demand_weights[j]);
+            needs.push(need[j]);
+        }
+    }
+    let rows: Vec<Vec<u32>> = (0..raw.rows())
+        .map(|i| raw.row(i).iter().map(|&j| element[j as usize]).collect())
+        .collect();
+    let set_entries = raw.items.len();
+    drop(raw);
+    let instance = Instance::new(weights, needs, Csr::from_rows(rows)).merged();
+    Ok(Problem {
+        candidates: set,
+        sites,
+        demand,
+        demand_weights,
+        total_weight,
+        base_weight,
+        instance,
+        backup: opts.backup,
+        threshold_s: params.threshold_s,
+        set_entries,
+        sets_s: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// Suggested class of a new site from the demand share it adds: ≥ 5 % a class-1 station
+/// (一级站), ≥ 1 % class-2 (二级站), else a small station (小型站).
+pub fn suggest_class(marginal_share: f64) -> StationClass {
+    if marginal_share >= 0.05 {
+        StationClass::Class1
+    } else if marginal_share >= 0.01 {
+        StationClass::Class2
+    } else {
+        StationClass::Small
+    }
+}
+
+impl Problem {
+    fn share(&self, gained: f64) -> f64 {
+        (self.base_weight + gained) / self.total_weight
+    }
+
+    /// Covered share with every candidate open.
+    pub fn reachable_share(&self) -> f64 {
+        self.share(self.instance.reachable())
+    }
+
+    fn point(
+        &self,
+        k: usize,
+        greedy: f64,
+        sites: Vec<usize>,
+        value: f64,
+        budget: Duration,
+        warm: &mut Vec<f64>,
+    ) -> CurvePoint {
+        let (ub, kind) = bound_with_budget(&self.instance, k, value, budget, warm);
+        CurvePoint {
+            k,
+            greedy: self.share(greedy),
+            coverage: self.share(value),
+            upper: self.share(ub),
+            bound: kind,
+            gap_pp: (ub - value).max(0.0) / self.total_weight * 100.0,
+            sites,
+        }
+    }
+
+    /// Solves for `goal`. Errors: `k` larger than the candidates, a level that cannot be
+    /// reached (the message says which level can).
+    pub fn solve(&self, goal: Goal) -> Result<Outcome> {
+        let t0 = Instant::now();
+        let inst = &self.instance;
+        let n = self.sites.len();
+        let what = if self.backup {
+            "backup (twice-covered) "
+        } else {
+            ""
+        };
+        let (k_max, target) = match goal {
+            Goal::Add(k) => {
+                if k == 0 {
+                    return Err(Error::Scenario(
+                        "--add 0: ask for at least one new site".into(),
+                    ));
+                }
+                if k > n {
+                    return Err(Error::Scenario(format!(
+                        "--add {k}: only {n} candidate site(s) remain after exclusions \
+                         (from {}); ask for at most {n}",
+                        self.candidates.source
+                    )));
+                }
+                (k, None)
+            }
+            Goal::Reach(level) => {
+                if !level.is_finite() || level <= 0.0 || level > 1.0 {
+                    return Err(Error::Scenario(format!(
+                        "--reach {level}: give a share in (0, 1], e.g. 0.95"
+                    )));
+                }
+                let reachable = self.reachable_share();
+                if level > reachable + 1e-12 {
+                    return Err(Error::Scenario(format!(
+                        "{what}coverage {:.1} % is not reachable: with all {n} candidate \
+                         sites open it is at most {:.2} % (today {:.2} %); ask for \
+                         --reach {:.4} or less, or add candidates",
+                        level * 100.0,
+                        reachable * 100.0,
+                        self.share(0.0) * 100.0,
+                        (reachable * 1e4).floor() / 1e4
+                    )));
+                }
+                let target = level * self.total_weight - self.base_weight;
+                if target <= solver::EPS {
+                    let base = self.share(0.0);
+                    return Ok(Outcome {
+                        goal,
+                        backup: self.backup,
+                        base_coverage: base,
+                        coverage: base,
+                        upper: base,
+                        bound: BoundKind::Exact,
+                        gap_pp: 0.0,
+                        gap_relative: 0.0,
+                        sites: Vec::new(),
+                        curve: Vec::new(),
+                        min_sites_bound: Some(0),
+                        solve_s: t0.elapsed().as_secs_f64(),
+                    });
+                }
+                // Greedy until the target is met: at most that many sites are needed.
+                let g = solver::greedy_until(inst, target);
+                (g.max(1), Some(target))
+            }
+        };
+        let greedy = solver::greedy(inst, k_max);
+        let budget = Duration::from_secs_f64((60.0 / k_max as f64).clamp(2.0, 20.0));
+        let mut curve = Vec::with_capacity(k_max);
+        let mut warm = Vec::new();
+        let mut found: Option<usize> = None;
+        for k in 1..=k_max {
+            let start: Vec<usize> = greedy[..k].iter().map(|x| x.0).collect();
+            let gv: f64 = greedy[..k].iter().map(|x| x.1).sum();
+            let (sites, v) = solver::swap(inst, &start);
+            curve.push(self.point(k, gv, sites, v, budget, &mut warm));
+            if let Some(t) = target {
+                if found.is_none() && v >= t - solver::EPS {
+                    found = Some(k);
+                    break;
+                }
+            }
+        }
+        let (best, min_sites_bound) = match target {
+            None => (curve.last().cloned().expect("k ≥ 1"), None),
+            Some(t) => {
+                let k = found.unwrap_or(k_max);
+                let best = curve[k - 1].clone();
+                // The smallest k whose bound reaches the target: no answer has fewer.
+                let lb = (1..=k)
+                    .find(|&kk| {
+                        curve[kk - 1].upper * self.total_weight - self.base_weight >= t - 1e-9
+                    })
+                    .unwrap_or(k);
+                (best, Some(lb))
+            }
+        };
+        let ranked = solver::rank(inst, &best.sites);
+        let mut gained = 0.0;
+        let sites = ranked
+            .into_iter()
+            .enumerate()
+            .map(|(r, (i, g, loss))| {
+                gained += g;
+                let share = g / self.total_weight;
+                RankedSite {
+                    rank: r + 1,
+                    candidate: i,
+                    marginal_weight: g,
+                    marginal_share: share,
+                    coverage_after: self.share(gained),
+                    loss_if_removed: loss,
+                    class: suggest_class(share),
+                }
+            })
+            .collect();
+        let gained_best = (best.coverage * self.total_weight - self.base_weight).max(0.0);
+        let ub_gain = (best.upper * self.total_weight - self.base_weight).max(0.0);
+        Ok(Outcome {
+            goal,
+            backup: self.backup,
+            base_coverage: self.share(0.0),
+            coverage: best.coverage,
+            upper: best.upper,
+            bound: best.bound,
+            gap_pp: best.gap_pp,
+            gap_relative: if ub_gain > 0.0 {
+                ((ub_gain - gained_best) / ub_gain).max(0.0)
+            } else {
+                0.0
+            },
+            sites,
+            curve,
+            min_sites_bound,
+            solve_s: t0.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+fn bound_with_budget(
+    inst: &Instance,
+    k: usize,
+    value: f64,
+    budget: Duration,
+    warm: &mut Vec<f64>,
+) -> (f64, BoundKind) {
+    if k >= inst.candidates()
+        || (inst.sets.items.len() <= bound::LP_MAX_NONZEROS
+            && inst.elements() <= bound::LP_MAX_ELEMENTS)
+    {
+        return bound::upper_bound(inst, k, value);
+    }
+    let v = bound::lagrangian_warm(inst, k, value, 300, budget, warm);
+    (v.min(inst.reachable()).max(value), BoundKind::Lagrangian)
+}

@@ -1,0 +1,810 @@
+//! Checks: every target evaluated against one variant (the baseline or a plan) → findings.
+//!
+//! A [`Finding`] is one target applied to one subject — the region, a rescue district
+//! (救援片区), a station (消防站) or a support point (战勤保障) — with the measured value,
+//! the required value, pass / fail / not-applicable and the reason in words. Every target
+//! yields at least one finding: when nothing is in its scope, or the inputs it needs are
+//! missing (no demand, no vehicles file, no depots, no population), a not-applicable
+//! finding says so.
+//!
+//! Missing data on a subject that is in scope is a failure, not a pass: a station whose
+//! `drone` or `staff` cell is empty fails with the reason "not recorded".
+
+use geo::{BoundingRect, Contains, Point, Rect};
+use serde::Serialize;
+
+use super::targets::{fmt_value, Comparator, Metric, ScopeLevel, Source, Target};
+use crate::coverage::{Coverage, Metrics, Placement};
+use crate::model::{Depot, DepotLevel, District, Station, StationStatus, Vehicle};
+use crate::supply::points::Source as PointSource;
+use crate::supply::reach::{LevelReach, ReachStatus};
+use crate::supply::Supply;
+
+/// Outcome of one target on one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// The target cannot be measured here (no data of the kind it needs, or nothing in
+    /// its scope); the reason says why.
+    NotApplicable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Region,
+    District,
+    Station,
+    Depot,
+    /// The target as a whole (nothing in its scope, or its inputs missing).
+    Target,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Region => "region",
+            SubjectKind::District => "district",
+            SubjectKind::Station => "station",
+            SubjectKind::Depot => "depot",
+            SubjectKind::Target => "target",
+        }
+    }
+}
+
+/// One target on one subject.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Target id.
+    pub target: String,
+    pub set: String,
+    pub metric: Metric,
+    pub subject_kind: SubjectKind,
+    /// Station id, district name, support-point label, `region`, or the target id.
+    pub subject: String,
+    /// Station or depot name (the district name again for districts).
+    pub subject_name: String,
+    pub status: Status,
+    /// Measured value in the metric's unit (None when not measured; infinite ratios, e.g.
+    /// 3 fire-fighting : 0 other vehicles, are `inf`).
+    pub measured: Option<f64>,
+    pub required: f64,
+    pub comparator: Comparator,
+    pub unit: &'static str,
+    pub mandatory: bool,
+    /// Why, in words: what was counted, or why it could not be measured.
+    pub reason: String,
+    pub source: Source,
+}
+
+/// Findings of every target on one variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Checks {
+    pub targets: Vec<Target>,
+    pub findings: Vec<Finding>,
+}
+
+/// Pass / fail / not-applicable counts of one target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetTally {
+    pub id: String,
+    pub mandatory: bool,
+    pub pass: usize,
+    pub fail: usize,
+    pub not_applicable: usize,
+}
+
+impl Checks {
+    /// Failing findings of mandatory targets.
+    pub fn mandatory_failures(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.mandatory && f.status == Status::Fail)
+    }
+
+    /// (pass, fail, not-applicable) over all findings.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let n = |s| self.findings.iter().filter(|f| f.status == s).count();
+        (n(Status::Pass), n(Status::Fail), n(Status::NotApplicable))
+    }
+
+    /// Counts per target, in target order.
+    pub fn tallies(&self) -> Vec<TargetTally> {
+        self.targets
+            .iter()
+            .map(|t| {
+                let mine = self.findings.iter().filter(|f| f.target == t.id);
+                let mut tally = TargetTally {
+                    id: t.id.clone(),
+                    mandatory: t.mandatory,
+                    pass: 0,
+                    fail: 0,
+                    not_applicable: 0,
+                };
+                for f in mine {
+                    match f.status {
+                        Status::Pass => tally.pass += 1,
+                        Status::Fail => tally.fail += 1,
+                        Status::NotApplicable => tally.not_applicable += 1,
+                    }
+                }
+                tally
+            })
+            .collect()
+    }
+}
+
+/// Residents, for firefighters per 10,000 residents.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Population {
+    /// The whole region (scenario `[targets] population`, else the sum over the
+    /// districts when every district has one).
+    pub region: Option<f64>,
+    /// Per district, parallel to the districts.
+    pub districts: Vec<Option<f64>>,
+}
+
+impl Population {
+    /// From the scenario's region figure and the districts' `population` properties.
+    pub fn new(region: Option<f64>, districts: Vec<Option<f64>>) -> Self {
+        let sum = if !districts.is_empty() && districts.iter().all(Option::is_some) {
+            Some(districts.iter().flatten().sum())
+        } else {
+            None
+        };
+        Population {
+            region: region.or(sum),
+            districts,
+        }
+    }
+}
+
+/// Everything the checks read of one variant.
+pub struct Facts<'a> {
+    pub stations: &'a [Station],
+    /// The scenario names a vehicles file (else vehicle targets are not applicable).
+    pub vehicles_given: bool,
+    /// Never empty (the whole network stands in without a districts file).
+    pub districts: &'a [District],
+    pub coverage: &'a Coverage,
+    /// The scenario has demand (else demand targets are not applicable).
+    pub demand_given: bool,
+    pub population: &'a Population,
+    /// Logistics-support reach and capacity (None: no `[depots]`).
+    pub supply: Option<&'a Supply>,
+    pub depots: &'a [Depot],
+}
+
+/// What was measured on one subject.
+enum Measure {
+    /// A value and how it was obtained.
+    Value(f64, String),
+    /// In scope but the data is missing or the place is not served: a failure.
+    Missing(String),
+    /// Cannot be measured here.
+    NotApplicable(String),
+}
+
+/// Whether a vehicle kind is a light pickup fire truck (皮卡).
+pub fn is_pickup(kind: &str) -> bool {
+    let k = kind.to_lowercase();
+    k.contains("pickup") || k.contains("皮卡")
+}
+
+/// The rescue district each station stands in: the polygon containing it (lowest index on
+/// overlaps), else the district its `district` column names.
+pub fn station_districts(stations: &[Station], districts: &[District]) -> Vec<Option<usize>> {
+    let boxes: Vec<Option<Rect<f64>>> = districts.iter().map(|d| d.area.bounding_rect()).collect();
+    stations
+        .iter()
+        .map(|s| {
+            let p: Point<f64> = s.location;
+            districts
+                .iter()
+                .zip(&boxes)
+                .position(|(d, b)| {
+                    b.is_some_and(|r| {
+                        p.x() >= r.min().x
+                            && p.x() <= r.max().x
+                            && p.y() >= r.min().y
+                            && p.y() <= r.max().y
+                    }) && d.area.contains(&p)
+                })
+                .or_else(|| {
+                    let name = s.district.as_deref()?;
+                    districts.iter().position(|d| d.name == name)
+                })
+        })
+        .collect()
+}
+
+/// Evaluates every target on one variant.
+pub fn evaluate(targets: &[Target], facts: &Facts) -> Checks {
+    let station_district = station_districts(facts.stations, facts.districts);
+    let mut findings = Vec::new();
+    for t in targets {
+        let before = findings.len();
+        match t.scope.level {
+            ScopeLevel::Station => station_findings(t, facts, &station_district, &mut findings),
+            ScopeLevel::District => {
+                for (di, d) in facts.districts.iter().enumerate() {
+                    if !t.scope.has_kind(Some(d.kind)) {
+                        continue;
+                    }
+                    let m = district_measure(t, facts, di, &station_district);
+                    findings.push(finding(t, SubjectKind::District, &d.name, &d.name, m));
+                }
+            }
+            ScopeLevel::Region => {
+                let m = region_measure(t, facts);
+                findings.push(finding(t, SubjectKind::Region, "region", "region", m));
+            }
+            ScopeLevel::Depot => depot_findings(t, facts, &mut findings),
+        }
+        if findings.len() == before {
+            let why = match t.scope.level {
+                ScopeLevel::Station => format!("no station in scope ({})", t.scope.describe()),
+                ScopeLevel::District => {
+                    format!("no rescue district in scope ({})", t.scope.describe())
+                }
+                ScopeLevel::Depot => format!("no support point in scope ({})", t.scope.describe()),
+                ScopeLevel::Region => "nothing to measure".to_string(),
+            };
+            findings.push(finding(
+                t,
+                SubjectKind::Target,
+                &t.id,
+                &t.id,
+                Measure::NotApplicable(why),
+            ));
+        }
+    }
+    Checks {
+        targets: targets.to_vec(),
+        findings,
+    }
+}
+
+fn finding(t: &Target, kind: SubjectKind, subject: &str, name: &str, m: Measure) -> Finding {
+    let (status, measured, reason) = match m {
+        Measure::Value(v, why) => {
+            let status = if t.comparator.holds(v, t.value) {
+                Status::Pass
+            } else {
+                Status::Fail
+            };
+            (status, Some(v), why)
+        }
+        Measure::Missing(why) => (Status::Fail, None, why),
+        Measure::NotApplicable(why) => (Status::NotApplicable, None, why),
+    };
+    Finding {
+        target: t.id.clone(),
+        set: t.set.clone(),
+        metric: t.metric,
+        subject_kind: kind,
+        subject: subject.to_string(),
+        subject_name: name.to_string(),
+        status,
+        measured,
+        required: t.value,
+        comparator: t.comparator,
+        unit: t.metric.unit(),
+        mandatory: t.mandatory,
+        reason,
+        source: t.source.clone(),
+    }
+}
+
+/// Station-level targets: every station not closed whose class and district kind are in
+/// scope.
+fn station_findings(
+    t: &Target,
+    facts: &Facts,
+    station_district: &[Option<usize>],
+    out: &mut Vec<Finding>,
+) {
+    for (i, s) in facts.stations.iter().enumerate() {
+        if s.status == StationStatus::Closed || !t.scope.has_class(s.class) {
+            continue;
+        }
+        let kind = station_district[i].map(|d| facts.districts[d].kind);
+        if !t.scope.has_kind(kind) {
+            continue;
+        }
+        let m = station_measure(t, facts, i);
+        out.push(finding(t, SubjectKind::Station, &s.id, &s.name, m));
+    }
+}
+
+/// Σ pump flow × count, and the vehicles it comes from.
+fn pump_flow(vehicles: &[Vehicle]) -> (f64, String) {
+    let parts: Vec<String> = vehicles
+        .iter()
+        .filter_map(|v| {
+            let f = v.pump_flow_lps.filter(|&f| f > 0.0 && v.count > 0)?;
+            Some(format!("{} {}×{}", v.kind, v.count, fmt_value(f)))
+        })
+        .collect();
+    let total: f64 = vehicles
+        .iter()
+        .map(|v| v.pump_flow_lps.unwrap_or(0.0) * v.count as f64)
+        .sum();
+    let how = if parts.is_empty() {
+        "no vehicle with a pump flow".to_string()
+    } else {
+        format!("{} = {} L/s", parts.join(" + "), fmt_value(total))
+    };
+    (total, how)
+}
+
+/// (fire-fighting, other, without the flag) vehicle counts.
+fn vehicle_split<'a>(vehicles: impl IntoIterator<Item = &'a Vehicle>) -> (u64, u64, u64) {
+    let mut n = (0, 0, 0);
+    for v in vehicles {
+        let c = v.count as u64;
+        match v.firefighting {
+            Some(true) => n.0 += c,
+            Some(false) => n.1 += c,
+            None => n.2 += c,
+        }
+    }
+    n
+}
+
+/// The fire-fighting : other ratio as a measure.
+fn ratio_measure(ff: u64, other: u64, unflagged: u64) -> Measure {
+    let note = if unflagged > 0 {
+        format!(" ({unflagged} without the `firefighting` flag left out)")
+    } else {
+        String::new()
+    };
+    match (ff, other) {
+        (0, 0) if unflagged > 0 => {
+            Measure::NotApplicable(format!("no vehicle has the `firefighting` flag{note}"))
+        }
+        (0, 0) => Measure::NotApplicable("no vehicles".into()),
+        (ff, 0) => Measure::Value(
+            f64::INFINITY,
+            format!("{ff} fire-fighting : 0 other vehicles{note}"),
+        ),
+        (ff, other) => Measure::Value(
+            ff as f64 / other as f64,
+            format!("{ff} fire-fighting : {other} other vehicles{note}"),
+        ),
+    }
+}
+
+fn station_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
+    let s = &facts.stations[i];
+    let no_vehicles = || Measure::NotApplicable("no vehicles file in the scenario".into());
+    match t.metric {
+        Metric::Staff => match s.staff {
+            Some(n) => Measure::Value(n as f64, format!("{n} staff ({})", s.class.name_zh())),
+            None => Measure::Missing(
+                "staff not recorded (the stations file's staff cell is empty)".into(),
+            ),
+        },
+        Metric::PumpFlowLps => {
+            if !facts.vehicles_given {
+                return no_vehicles();
+            }
+            let (total, how) = pump_flow(&s.vehicles);
+            Measure::Value(total, how)
+        }
+        Metric::PickupTrucks => {
+            if !facts.vehicles_given {
+                return no_vehicles();
+            }
+            let n: u32 = s
+                .vehicles
+                .iter()
+                .filter(|v| is_pickup(&v.kind))
+                .map(|v| v.count)
+                .sum();
+            Measure::Value(
+                n as f64,
+                if n == 0 {
+                    "no vehicle of kind `pickup`".into()
+                } else {
+                    format!("{n} pickup truck(s)")
+                },
+            )
+        }
+        Metric::DroneHangars => match s.drone {
+            Some(true) => Measure::Value(1.0, "drone = 1".into()),
+            Some(false) => Measure::Value(0.0, "drone = 0".into()),
+            None => {
+                Measure::Missing("not recorded (the stations file's drone cell is empty)".into())
+            }
+        },
+        Metric::FirefightingRatio => {
+            if !facts.vehicles_given {
+                return no_vehicles();
+            }
+            let (ff, other, unflagged) = vehicle_split(&s.vehicles);
+            ratio_measure(ff, other, unflagged)
+        }
+        Metric::FirstDueAreaKm2 | Metric::FirstDueWorstRoadS => {
+            match &facts.coverage.placement[i] {
+                Placement::Origin(o) => {
+                    let fd = &facts.coverage.first_due[*o as usize];
+                    if t.metric == Metric::FirstDueAreaKm2 {
+                        Measure::Value(
+                            fd.area_km2,
+                            format!(
+                                "first-due area {:.2} km² ({} demand points)",
+                                fd.area_km2, fd.demand_points
+                            ),
+                        )
+                    } else {
+                        match fd.worst_road_s {
+                            Some(w) => Measure::Value(
+                                w,
+                                format!(
+                                    "edge of the first-due area reached in {w:.0} s ({:.1} km of road)",
+                                    fd.road_km
+                                ),
+                            ),
+                            None => Measure::NotApplicable(
+                                "no road is first reached from this station".into(),
+                            ),
+                        }
+                    }
+                }
+                Placement::NotResponding => Measure::NotApplicable(
+                    "does not respond (logistics support): no first-due area".into(),
+                ),
+                Placement::OffNetwork(d) => Measure::NotApplicable(format!(
+                    "off the network ({d:.0} m from the nearest road): no first-due area"
+                )),
+            }
+        }
+        Metric::LogisticsReachS => {
+            let Some(sup) = facts.supply else {
+                return Measure::NotApplicable("no `[depots]` in the scenario".into());
+            };
+            let Some(&level) = t.scope.depot_levels.first() else {
+                return Measure::NotApplicable("the target names no depot level".into());
+            };
+            let Some(li) = sup.level_index(level) else {
+                return no_level(level);
+            };
+            match sup.stations.iter().find(|r| r.station == i) {
+                Some(r) => reach_measure(sup, &r.levels[li], "station"),
+                None => Measure::NotApplicable("not checked by supply reach".into()),
+            }
+        }
+        // Region / district / depot metrics never reach here (the catalogue parser
+        // refuses them at station level).
+        _ => Measure::NotApplicable(format!(
+            "metric `{}` is not measured per station",
+            t.metric.as_str()
+        )),
+    }
+}
+
+fn no_level(level: DepotLevel) -> Measure {
+    Measure::NotApplicable(format!(
+        "no {}-level support point ({}) in the inputs",
+        level.as_str(),
+        crate::supply::params::level_name_zh(level)
+    ))
+}
+
+/// A place's reach at one level as a measure.
+fn reach_measure(sup: &Supply, r: &LevelReach, what: &str) -> Measure {
+    let from = |p: usize| {
+        let pt = &sup.points[p];
+        format!("{} {} ({})", pt.kind(), pt.label, pt.name)
+    };
+    match (r.status, r.nearest) {
+        (ReachStatus::OffNetwork, _) => {
+            Measure::NotApplicable(format!("the {what} is off the network"))
+        }
+        (ReachStatus::OutsideArea, _) => Measure::NotApplicable(format!(
+            "outside the area of every {}-level support point",
+            r.level.as_str()
+        )),
+        (_, Some((p, t))) => Measure::Value(t, format!("{:.1} min from {}", t / 60.0, from(p))),
+        (_, None) => Measure::Missing(format!(
+            "no {}-level support point on the network reaches it",
+            r.level.as_str()
+        )),
+    }
+}
+
+fn coverage_measure(metric: Metric, m: &Metrics, facts: &Facts, what: &str) -> Measure {
+    let no_demand = || {
+        if facts.demand_given {
+            Measure::NotApplicable(format!("no demand points in {what}"))
+        } else {
+            Measure::NotApplicable("no `[demand]` in the scenario".into())
+        }
+    };
+    let share = |x: Option<f64>, how: String| x.map(|v| Measure::Value(v, how));
+    let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0));
+    let r = match metric {
+        Metric::DemandCoverage => share(
+            m.demand_coverage,
+            format!(
+                "{} of {:.0} demand weight within the threshold ({} points)",
+                pct(m.demand_coverage),
+                m.demand_weight,
+                m.demand_points
+            ),
+        ),
+        Metric::SecondDueCoverage => share(
+            m.second_due_coverage,
+            format!("{} second-due", pct(m.second_due_coverage)),
+        ),
+        Metric::P50S | Metric::P90S | Metric::MaxS if m.demand_weight > 0.0 => {
+            let (v, name, share) = match metric {
+                Metric::P50S => (m.p50_s, "p50", 0.5),
+                Metric::P90S => (m.p90_s, "p90", 0.9),
+                _ => (m.max_s, "max", 0.0),
+            };
+            Some(match v {
+                Some(v) => Measure::Value(v, format!("{name} {v:.0} s")),
+                // Unreached points count as later than any time (docs/output.md).
+                None if share > 0.0 => Measure::Missing(format!(
+                    "more than {:.0} % of the demand weight is not reached at all ({} \
+                     unreachable, {} off-network): no {name}",
+                    (1.0 - share) * 100.0,
+                    m.unreachable,
+                    m.off_network
+                )),
+                None => Measure::Missing("no demand point is reached".into()),
+            })
+        }
+        Metric::P50S | Metric::P90S | Metric::MaxS => None,
+        Metric::UnreachableDemand => (m.demand_points > 0).then(|| {
+            let n = m.unreachable + m.off_network;
+            Measure::Value(
+                n as f64,
+                format!(
+                    "{} unreachable and {} off-network of {} demand points",
+                    m.unreachable, m.off_network, m.demand_points
+                ),
+            )
+        }),
+        Metric::RoadCoverage => {
+            return m.road_coverage.map_or_else(
+                || Measure::NotApplicable(format!("no roads in {what}")),
+                |v| {
+                    Measure::Value(
+                        v,
+                        format!("{:.1} of {:.1} km of road", m.covered_road_km, m.road_km),
+                    )
+                },
+            )
+        }
+        Metric::AreaCoverage => {
+            return m.area_coverage.map_or_else(
+                || Measure::NotApplicable(format!("no area grid in {what}")),
+                |v| {
+                    Measure::Value(
+                        v,
+                        format!("{:.1} of {:.1} km²", m.covered_area_km2, m.area_km2),
+                    )
+                },
+            )
+        }
+        _ => {
+            return Measure::NotApplicable(format!(
+                "metric `{}` is not a coverage figure",
+                metric.as_str()
+            ))
+        }
+    };
+    r.unwrap_or_else(no_demand)
+}
+
+/// Staff of the stations (not closed) selected by `keep`, and how many have no staff figure.
+fn staff_sum(facts: &Facts, keep: impl Fn(usize) -> bool) -> (u64, usize, usize) {
+    let mut total = 0;
+    let mut unknown = 0;
+    let mut n = 0;
+    for (i, s) in facts.stations.iter().enumerate() {
+        if s.status == StationStatus::Closed || !keep(i) {
+            continue;
+        }
+        n += 1;
+        match s.staff {
+            Some(x) => total += x as u64,
+            None => unknown += 1,
+        }
+    }
+    (total, unknown, n)
+}
+
+fn per_10k(facts: &Facts, residents: Option<f64>, keep: impl Fn(usize) -> bool) -> Measure {
+    let Some(pop) = residents.filter(|&p| p > 0.0) else {
+        return Measure::NotApplicable(
+            "population not given ([targets] population, or a `population` property on the districts)"
+                .into(),
+        );
+    };
+    let (staff, unknown, n) = staff_sum(facts, keep);
+    let note = if unknown > 0 {
+        format!("; {unknown} station(s) without a staff figure counted as 0")
+    } else {
+        String::new()
+    };
+    Measure::Value(
+        staff as f64 / pop * 10_000.0,
+        format!("{staff} staff at {n} stations for {pop:.0} residents{note}"),
+    )
+}
+
+fn district_measure(
+    t: &Target,
+    facts: &Facts,
+    di: usize,
+    station_district: &[Option<usize>],
+) -> Measure {
+    let name = &facts.districts[di].name;
+    match t.metric {
+        Metric::FirefightersPer10k => per_10k(
+            facts,
+            facts.population.districts.get(di).copied().flatten(),
+            |i| station_district[i] == Some(di),
+        ),
+        Metric::LogisticsReachS => {
+            let Some(sup) = facts.supply else {
+                return Measure::NotApplicable("no `[depots]` in the scenario".into());
+            };
+            let Some(&level) = t.scope.depot_levels.first() else {
+                return Measure::NotApplicable("the target names no depot level".into());
+            };
+            let Some(li) = sup.level_index(level) else {
+                return no_level(level);
+            };
+            let Some(dr) = sup.districts.iter().find(|d| d.district == di) else {
+                return Measure::NotApplicable("not checked by supply reach".into());
+            };
+            match dr.levels[li].worst {
+                Some(w) => match reach_measure(sup, &w.reach, "district's worst place") {
+                    Measure::Value(v, why) => Measure::Value(
+                        v,
+                        format!("worst place ({:.5}, {:.5}): {why}", w.lon, w.lat),
+                    ),
+                    other => other,
+                },
+                None => Measure::NotApplicable(format!("no demand and no road in {name}")),
+            }
+        }
+        m => coverage_measure(m, &facts.coverage.districts[di], facts, name),
+    }
+}
+
+fn region_measure(t: &Target, facts: &Facts) -> Measure {
+    let active = |s: &Station| s.status != StationStatus::Closed && t.scope.has_class(s.class);
+    match t.metric {
+        Metric::StationCount => {
+            let ids: Vec<&str> = facts
+                .stations
+                .iter()
+                .filter(|s| active(s))
+                .map(|s| s.id.as_str())
+                .collect();
+            let classes: Vec<&str> = t
+                .scope
+                .station_classes
+                .iter()
+                .map(|c| c.name_zh())
+                .collect();
+            Measure::Value(
+                ids.len() as f64,
+                format!(
+                    "{} {} station(s) not closed",
+                    ids.len(),
+                    if classes.is_empty() {
+                        "".to_string()
+                    } else {
+                        classes.join("/")
+                    }
+                ),
+            )
+        }
+        Metric::FirefightersPer10k => per_10k(facts, facts.population.region, |i| {
+            t.scope.has_class(facts.stations[i].class)
+        }),
+        Metric::FirefightingRatio => {
+            if !facts.vehicles_given {
+                return Measure::NotApplicable("no vehicles file in the scenario".into());
+            }
+            let (ff, other, unflagged) = vehicle_split(
+                facts
+                    .stations
+                    .iter()
+                    .filter(|s| active(s))
+                    .flat_map(|s| &s.vehicles),
+            );
+            ratio_measure(ff, other, unflagged)
+        }
+        m => coverage_measure(m, &facts.coverage.region, facts, "the region"),
+    }
+}
+
+/// Depot-level targets: every support point whose level is in scope.
+fn depot_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
+    let Some(sup) = facts.supply else {
+        out.push(finding(
+            t,
+            SubjectKind::Target,
+            &t.id,
+            &t.id,
+            Measure::NotApplicable("no `[depots]` in the scenario".into()),
+        ));
+        return;
+    };
+    for (p, pt) in sup.points.iter().enumerate() {
+        if !t.scope.has_depot_level(pt.level) {
+            continue;
+        }
+        let m = match t.metric {
+            Metric::DepotCapacityPersons => {
+                let declared = match pt.source {
+                    PointSource::Depot(i) => facts.depots.get(i).and_then(|d| d.capacity_persons),
+                    PointSource::Station(_) => None,
+                };
+                match declared {
+                    Some(c) => Measure::Value(c, format!("declares {} persons", fmt_value(c))),
+                    None => Measure::NotApplicable(format!(
+                        "no capacity declared{}",
+                        pt.capacity_persons
+                            .map(|c| format!(
+                                "; supply assumes the level's {} persons",
+                                fmt_value(c)
+                            ))
+                            .unwrap_or_default()
+                    )),
+                }
+            }
+            Metric::DepotLoadShare => {
+                let load = &sup.loads[p];
+                match load.utilisation() {
+                    _ if !pt.usable() => Measure::NotApplicable(
+                        "off the network: left out of supply reach and capacity".into(),
+                    ),
+                    Some(u) => {
+                        let unknown = if load.unknown_staff > 0 {
+                            format!(" ({} without a staff figure)", load.unknown_staff)
+                        } else {
+                            String::new()
+                        };
+                        Measure::Value(
+                            u,
+                            format!(
+                                "{} persons of {} stations{unknown} for a capacity of {}",
+                                load.staff_persons,
+                                load.stations.len(),
+                                fmt_value(load.capacity_persons.unwrap_or(0.0))
+                            ),
+                        )
+                    }
+                    None => Measure::NotApplicable("no capacity to compare with".into()),
+                }
+            }
+            _ => Measure::NotApplicable(format!(
+                "metric `{}` is not measured per support point",
+                t.metric.as_str()
+            )),
+        };
+        out.push(finding(t, SubjectKind::Depot, &pt.label, &pt.name, m));
+    }
+}

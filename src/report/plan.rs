@@ -1,0 +1,605 @@
+//! Outputs of the target checks and of plans (DESIGN §6, §9): `targets.csv` and the
+//! report's targets section on every run; with `--plan`, `plan_comparison.csv`,
+//! `plan_changes.csv`, `plan_changes.geojson`, the plan sections of `report.md` and the
+//! baseline's full outputs in `baseline/`.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
+use serde_json::{json, Map, Value};
+
+use super::{fmt_s, write_atomic, write_json_value};
+use crate::error::{Error, Result};
+use crate::plan::checks::{Checks, Status};
+use crate::plan::diff::COMPARED;
+use crate::plan::targets::{fmt_measure, fmt_value};
+use crate::run::PlanRunResult;
+
+fn csv_error(e: impl std::fmt::Display) -> Error {
+    Error::Scenario(format!("writing CSV: {e}"))
+}
+
+/// A measured value for tables: `inf` for unbounded ratios, empty when not measured.
+fn fmt_measured(v: Option<f64>) -> String {
+    match v {
+        None => String::new(),
+        Some(x) if x.is_infinite() => "inf".into(),
+        Some(x) => fmt_value(x),
+    }
+}
+
+/// `targets.csv`: one row per finding of each variant (`baseline`, `plan`), with the
+/// target's source.
+pub fn targets_csv(variants: &[(&str, &Checks)]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "target",
+        "set",
+        "metric",
+        "subject_kind",
+        "subject",
+        "subject_name",
+        "status",
+        "measured",
+        "comparator",
+        "required",
+        "unit",
+        "mandatory",
+        "reason",
+        "source_document",
+        "source_section",
+        "source_clause",
+        "source_gloss",
+    ])
+    .map_err(csv_error)?;
+    for (variant, checks) in variants {
+        for f in &checks.findings {
+            w.write_record([
+                *variant,
+                f.target.as_str(),
+                f.set.as_str(),
+                f.metric.as_str(),
+                f.subject_kind.as_str(),
+                f.subject.as_str(),
+                f.subject_name.as_str(),
+                f.status.as_str(),
+                &fmt_measured(f.measured),
+                f.comparator.as_str(),
+                &fmt_value(f.required),
+                f.unit,
+                if f.mandatory { "true" } else { "false" },
+                f.reason.as_str(),
+                f.source.document.as_str(),
+                f.source.section.as_deref().unwrap_or(""),
+                f.source.clause.as_str(),
+                f.source.gloss.as_str(),
+            ])
+            .map_err(csv_error)?;
+        }
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+/// Fields of `summary.json`: `targets` = counts of findings, mandatory failures and the
+/// ids of failing targets.
+pub fn summary_fields(checks: &Checks) -> Map<String, Value> {
+    let (pass, fail, na) = checks.counts();
+    let mandatory_failures = checks.mandatory_failures().count();
+    let failing: Vec<&str> = checks
+        .tallies()
+        .into_iter()
+        .filter(|t| t.fail > 0)
+        .map(|t| {
+            checks
+                .targets
+                .iter()
+                .find(|x| x.id == t.id)
+                .map_or("", |x| x.id.as_str())
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert(
+        "targets".into(),
+        json!({
+            "checked": checks.targets.len(),
+            "findings": checks.findings.len(),
+            "pass": pass,
+            "fail": fail,
+            "not_applicable": na,
+            "mandatory_failures": mandatory_failures,
+            "mandatory_ok": mandatory_failures == 0,
+            "failing_targets": failing,
+        }),
+    );
+    m
+}
+
+/// Escapes `|` for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report's targets section: one row per target, then every failure with its reason,
+/// then the sources quoted.
+pub fn targets_md(checks: &Checks) -> String {
+    let mut s = String::new();
+    let (pass, fail, na) = checks.counts();
+    let mand = checks.mandatory_failures().count();
+    let _ = writeln!(s, "## Targets (规划指标)\n");
+    let _ = writeln!(
+        s,
+        "{} targets checked: {pass} findings pass, {fail} fail, {na} not applicable. {}\n",
+        checks.targets.len(),
+        if mand == 0 {
+            "**Every mandatory target is met.**".to_string()
+        } else {
+            format!("**{mand} failing finding(s) of mandatory targets.**")
+        }
+    );
+    let _ = writeln!(
+        s,
+        "| target | requirement | scope | mandatory | pass | fail | n/a | source |"
+    );
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (t, tally) in checks.targets.iter().zip(checks.tallies()) {
+        let src = match &t.source.section {
+            Some(sec) => format!("{} §{sec}", t.source.document),
+            None => t.source.document.clone(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} {} | {} | {} | {} | {} | {} | {} |",
+            t.id,
+            t.metric.as_str(),
+            t.requirement(),
+            t.scope.describe(),
+            if t.mandatory { "yes" } else { "no" },
+            tally.pass,
+            if tally.fail > 0 {
+                format!("**{}**", tally.fail)
+            } else {
+                "0".into()
+            },
+            tally.not_applicable,
+            cell(&src)
+        );
+    }
+    let failing: Vec<_> = checks
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    if !failing.is_empty() {
+        let _ = writeln!(s, "\n### Failures\n");
+        let _ = writeln!(
+            s,
+            "| target | subject | measured | required | mandatory | reason |"
+        );
+        let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- |");
+        for f in failing {
+            let subject = if f.subject_name != f.subject {
+                format!(
+                    "{} {} ({})",
+                    f.subject_kind.as_str(),
+                    f.subject,
+                    f.subject_name
+                )
+            } else {
+                format!("{} {}", f.subject_kind.as_str(), f.subject)
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} {} | {} | {} |",
+                f.target,
+                cell(&subject),
+                f.measured
+                    .map_or("—".to_string(), |v| fmt_measure(f.metric, v)),
+                f.comparator.symbol(),
+                fmt_measure(f.metric, f.required),
+                if f.mandatory { "yes" } else { "no" },
+                cell(&f.reason)
+            );
+        }
+    }
+    let na: Vec<_> = checks
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::NotApplicable)
+        .collect();
+    if !na.is_empty() {
+        let _ = writeln!(s, "\n### Not applicable\n");
+        for t in &checks.targets {
+            let mine: Vec<_> = na.iter().filter(|f| f.target == t.id).collect();
+            if let Some(first) = mine.first() {
+                let _ = writeln!(
+                    s,
+                    "- {}: {} finding(s), e.g. {} {}: {}",
+                    t.id,
+                    mine.len(),
+                    first.subject_kind.as_str(),
+                    first.subject,
+                    first.reason
+                );
+            }
+        }
+    }
+    let _ = writeln!(s, "\n### Sources\n");
+    for t in &checks.targets {
+        if t.source.clause.is_empty() {
+            let _ = writeln!(
+                s,
+                "- **{}** ({}): {}",
+                t.id, t.source.document, t.source.gloss
+            );
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "- **{}** — {}{}: “{}” — {}",
+            t.id,
+            t.source.document,
+            t.source
+                .section
+                .as_ref()
+                .map(|x| format!(" §{x}"))
+                .unwrap_or_default(),
+            t.source.clause,
+            t.source.gloss
+        );
+    }
+    s
+}
+
+/// `plan_comparison.csv`: per district and the region, every compared figure before and
+/// after the plan and the change.
+pub fn comparison_csv(pr: &PlanRunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["area", "kind", "metric", "baseline", "plan", "change"])
+        .map_err(csv_error)?;
+    for a in &pr.diff.areas {
+        for (name, get) in COMPARED {
+            let (b, p) = (get(&a.baseline), get(&a.plan));
+            let fmt = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
+            let change = match (b, p) {
+                (Some(b), Some(p)) => format!("{:.4}", p - b + 0.0),
+                _ => String::new(),
+            };
+            w.write_record([
+                a.name.as_str(),
+                a.kind.map_or("", |k| k.as_str()),
+                name,
+                &fmt(b),
+                &fmt(p),
+                &change,
+            ])
+            .map_err(csv_error)?;
+        }
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+/// `plan_changes.csv`: demand points that gain or lose coverage within the threshold.
+pub fn changes_csv(pr: &PlanRunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "change",
+        "district",
+        "weight",
+        "baseline_station",
+        "baseline_response_s",
+        "plan_station",
+        "plan_response_s",
+        "lon",
+        "lat",
+    ])
+    .map_err(csv_error)?;
+    for d in &pr.diff.demand {
+        w.write_record([
+            d.id.as_str(),
+            d.change.as_str(),
+            d.district.as_deref().unwrap_or(""),
+            &fmt_value(d.weight),
+            d.baseline_station.as_deref().unwrap_or(""),
+            &fmt_s(d.baseline_s),
+            d.plan_station.as_deref().unwrap_or(""),
+            &fmt_s(d.plan_s),
+            &format!("{:.7}", d.lon),
+            &format!("{:.7}", d.lat),
+        ])
+        .map_err(csv_error)?;
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}
+
+fn feature(geometry: geojson::Value, props: Value) -> Feature {
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geometry)),
+        id: None,
+        properties: match props {
+            Value::Object(m) => Some(m as JsonObject),
+            _ => None,
+        },
+        foreign_members: None,
+    }
+}
+
+/// `plan_changes.geojson`: `layer = change` — each change of the plan at its place (a line
+/// from the old to the new place for moves); `layer = demand` — demand points gaining or
+/// losing coverage.
+pub fn changes_geojson(pr: &PlanRunResult) -> Result<Vec<u8>> {
+    let mut features = Vec::new();
+    for c in &pr.applied {
+        let geometry = match (c.from, c.to) {
+            (Some(a), Some(b)) if a != b => geojson::Value::LineString(vec![
+                vec![round7(a.0), round7(a.1)],
+                vec![round7(b.0), round7(b.1)],
+            ]),
+            (_, Some(p)) | (Some(p), None) => geojson::Value::Point(vec![round7(p.0), round7(p.1)]),
+            (None, None) => continue,
+        };
+        features.push(feature(
+            geometry,
+            json!({
+                "layer": "change",
+                "number": c.number,
+                "action": c.action,
+                "subject_kind": c.subject_kind,
+                "subject": c.subject,
+                "name": c.name,
+                "summary": c.summary,
+                "reason": c.reason,
+                "snap_m": c.snap_m.map(|m| (m * 10.0).round() / 10.0),
+            }),
+        ));
+    }
+    for d in &pr.diff.demand {
+        features.push(feature(
+            geojson::Value::Point(vec![round7(d.lon), round7(d.lat)]),
+            json!({
+                "layer": "demand",
+                "id": d.id,
+                "change": d.change.as_str(),
+                "district": d.district,
+                "weight": d.weight,
+                "baseline_station": d.baseline_station,
+                "baseline_response_s": d.baseline_s.map(|t| (t * 10.0).round() / 10.0),
+                "plan_station": d.plan_station,
+                "plan_response_s": d.plan_s.map(|t| (t * 10.0).round() / 10.0),
+            }),
+        ));
+    }
+    let fc = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    let mut b =
+        serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
+    b.push(b'\n');
+    Ok(b)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|x| format!("{:.1} %", x * 100.0))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_string(), |t| format!("{t:.0} s"))
+}
+
+fn arrow_pct(b: Option<f64>, p: Option<f64>) -> String {
+    match (b, p) {
+        (Some(b), Some(p)) => format!(
+            "{} → {} ({:+.1})",
+            pct(Some(b)),
+            pct(Some(p)),
+            (p - b) * 100.0 + 0.0
+        ),
+        _ => format!("{} → {}", pct(b), pct(p)),
+    }
+}
+
+/// The plan sections of the report: the changes with their reasons, baseline → plan per
+/// district and region, demand gained and lost, first-due areas, targets before and after.
+pub fn plan_md(pr: &PlanRunResult) -> String {
+    let mut s = String::new();
+    let plan = &pr.plan_file;
+    let _ = writeln!(s, "## Plan: {}\n", plan.name);
+    if let Some(d) = &plan.description {
+        let _ = writeln!(s, "{d}\n");
+    }
+    let _ = writeln!(
+        s,
+        "Plan file `{}`; baseline and plan evaluated on the same prepared network. The tables \
+         above describe the plan; the baseline's own outputs are in `baseline/`.\n",
+        plan.path.display()
+    );
+    let _ = writeln!(s, "| # | action | subject | what | reason |");
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
+    for c in &pr.applied {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} {} | {} | {} |",
+            c.number,
+            c.action,
+            c.subject,
+            cell(&c.name),
+            cell(&c.summary),
+            cell(&c.reason)
+        );
+    }
+    let _ = writeln!(s, "\n### Baseline → plan\n");
+    let _ = writeln!(
+        s,
+        "| area | kind | demand | area | road | second-due | p90 |"
+    );
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- |");
+    for a in &pr.diff.areas {
+        let (b, p) = (&a.baseline, &a.plan);
+        let name = if a.kind.is_none() {
+            "**region**".to_string()
+        } else {
+            a.name.clone()
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} → {} |",
+            name,
+            a.kind.map_or("", |k| k.as_str()),
+            arrow_pct(b.demand_coverage, p.demand_coverage),
+            arrow_pct(b.area_coverage, p.area_coverage),
+            arrow_pct(b.road_coverage, p.road_coverage),
+            arrow_pct(b.second_due_coverage, p.second_due_coverage),
+            secs(b.p90_s),
+            secs(p.p90_s),
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n{} demand point(s) (weight {}) gain coverage within {:.0} s and {} (weight {}) lose \
+         it: `plan_changes.csv`, `plan_changes.geojson`; every figure in `plan_comparison.csv`.\n",
+        pr.diff.gained_points,
+        fmt_value(pr.diff.gained_weight),
+        pr.plan.coverage.params.threshold_s,
+        pr.diff.lost_points,
+        fmt_value(pr.diff.lost_weight)
+    );
+
+    let changed: Vec<_> = pr
+        .diff
+        .stations
+        .iter()
+        .filter(|c| {
+            let d = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                (Some(a), Some(b)) => (a - b).abs() > 0.005,
+                (None, None) => false,
+                _ => true,
+            };
+            d(c.baseline_area_km2, c.plan_area_km2)
+                || d(c.baseline_worst_road_s, c.plan_worst_road_s)
+        })
+        .collect();
+    if !changed.is_empty() {
+        let _ = writeln!(s, "### First-due areas (辖区) that change\n");
+        let _ = writeln!(s, "| station | name | area km² | worst road time |");
+        let _ = writeln!(s, "| --- | --- | --- | --- |");
+        let km2 = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.2}"));
+        let sec = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.0} s"));
+        for c in changed {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} → {} | {} → {} |",
+                c.id,
+                cell(&c.name),
+                km2(c.baseline_area_km2),
+                km2(c.plan_area_km2),
+                sec(c.baseline_worst_road_s),
+                sec(c.plan_worst_road_s)
+            );
+        }
+        s.push('\n');
+    }
+
+    let _ = writeln!(s, "### Targets: baseline → plan\n");
+    let bm = pr.baseline.checks.mandatory_failures().count();
+    let pm = pr.plan.checks.mandatory_failures().count();
+    let _ = writeln!(
+        s,
+        "Failing findings of mandatory targets: {bm} → {pm}. Every finding of both variants is \
+         in `targets.csv` (column `variant`).\n"
+    );
+    let _ = writeln!(s, "| target | mandatory | fail | pass | n/a |");
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
+    for t in &pr.diff.targets {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} → {} | {} → {} | {} → {} |",
+            t.id,
+            if t.mandatory { "yes" } else { "no" },
+            t.baseline.fail,
+            t.plan.fail,
+            t.baseline.pass,
+            t.plan.pass,
+            t.baseline.not_applicable,
+            t.plan.not_applicable
+        );
+    }
+    s
+}
+
+/// Writes the outputs of a plan run: the plan's full outputs in `out` (as `write_all`),
+/// the baseline's in `out/baseline`, and at `out` the comparison files, `targets.csv`
+/// with both variants, `report.md` with the plan sections and `summary.json` with the
+/// baseline's figures and the plan's changes.
+pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
+    let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
+    written.extend(super::write_all(out, &pr.plan)?);
+
+    let report = {
+        let base = super::markdown::report_md(&pr.plan);
+        let section = plan_md(pr);
+        match base.find("\n## Targets (规划指标)") {
+            Some(i) => format!("{}\n{section}{}", &base[..i], &base[i..]),
+            None => base + &section,
+        }
+    };
+    let mut summary: Value = serde_json::from_slice(&super::tables::summary_json(&pr.plan)?)
+        .map_err(|e| Error::Scenario(format!("writing JSON: {e}")))?;
+    if let Some(o) = summary.as_object_mut() {
+        let b = &pr.baseline.coverage.region;
+        let mut base = json!({
+            "demand_coverage": b.demand_coverage,
+            "road_coverage": b.road_coverage,
+            "area_coverage": b.area_coverage,
+            "second_due_coverage": b.second_due_coverage,
+            "p50_s": b.p50_s,
+            "p90_s": b.p90_s,
+            "max_s": b.max_s,
+            "stations": pr.baseline.coverage.origins.len(),
+        });
+        if let Some(bo) = base.as_object_mut() {
+            bo.extend(summary_fields(&pr.baseline.checks));
+        }
+        o.insert("baseline".into(), base);
+        o.insert(
+            "plan".into(),
+            json!({
+                "name": pr.plan_file.name,
+                "file": pr.plan_file.path,
+                "changes": pr.applied.len(),
+                "gained_points": pr.diff.gained_points,
+                "lost_points": pr.diff.lost_points,
+                "gained_weight": pr.diff.gained_weight,
+                "lost_weight": pr.diff.lost_weight,
+            }),
+        );
+    }
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "targets.csv",
+            targets_csv(&[("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)])?,
+        ),
+        ("plan_comparison.csv", comparison_csv(pr)?),
+        ("plan_changes.csv", changes_csv(pr)?),
+        ("plan_changes.geojson", changes_geojson(pr)?),
+        ("summary.json", write_json_value(&summary)?),
+        ("report.md", report.into_bytes()),
+    ];
+    for (name, bytes) in files {
+        let p = out.join(name);
+        write_atomic(&p, &bytes)?;
+        if !written.contains(&p) {
+            written.push(p);
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,449 @@
+//! Station placement search (issue 8): known optima, heuristic against the exact MILP,
+//! monotonicity, coverage sets against `coverage::evaluate`, the plan file through the plan
+//! parser and `run --plan`, and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fireplan::coverage;
+use fireplan::io::scenario::{Crs, Scenario};
+use fireplan::model::{Station, StationClass, StationStatus};
+use fireplan::optimize::bound::{self, BoundKind};
+use fireplan::optimize::solver::{self, Instance};
+use fireplan::optimize::{self, CandidateSource, Goal, Options};
+use fireplan::plan::file::Action;
+use fireplan::plan::Plan;
+use fireplan::run::{load, RunOptions};
+use indicatif::ProgressBar;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/optimize")
+        .join(name)
+}
+
+fn no_cache() -> RunOptions {
+    RunOptions {
+        quiet: true,
+        cache_dir: None,
+    }
+}
+
+/// Best value over every subset of exactly `k` candidates (brute force).
+fn brute_force(inst: &Instance, k: usize) -> f64 {
+    let n = inst.candidates();
+    let mut best = 0.0f64;
+    for mask in 0u32..(1 << n) {
+        if mask.count_ones() as usize != k.min(n) {
+            continue;
+        }
+        let sites: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+        best = best.max(inst.value(&sites));
+    }
+    best
+}
+
+fn random_instance(rng: &mut ChaCha8Rng, n: usize, m: usize, backup: bool) -> Instance {
+    let weights: Vec<f64> = (0..m).map(|_| rng.random_range(1..6) as f64).collect();
+    let need: Vec<u8> = (0..m)
+        .map(|_| {
+            if backup && rng.random_range(0..2) == 0 {
+                2
+            } else {
+                1
+            }
+        })
+        .collect();
+    let rows: Vec<Vec<u32>> = (0..n)
+        .map(|_| {
+            let size = rng.random_range(1..m / 2);
+            let mut r: Vec<u32> = (0..size).map(|_| rng.random_range(0..m) as u32).collect();
+            r.sort_unstable();
+            r.dedup();
+            r
+        })
+        .collect();
+    Instance::from_rows(weights, need, rows)
+}
+
+#[test]
+fn greedy_is_not_optimal_and_swap_finds_the_optimum() {
+    // A covers {0,1,2,3}; B covers {0,1,4}; C covers {2,3,5}; all weights 1; k = 2.
+    // Greedy takes A (4) then B or C (+1) = 5; the optimum B + C covers all 6.
+    let inst = Instance::from_rows(
+        vec![1.0; 6],
+        vec![1; 6],
+        vec![vec![0, 1, 2, 3], vec![0, 1, 4], vec![2, 3, 5]],
+    );
+    let g = solver::greedy(&inst, 2);
+    assert_eq!(g[0].0, 0);
+    let gv: f64 = g.iter().map(|x| x.1).sum();
+    assert_eq!(gv, 5.0);
+    let (sites, v) = solver::solve(&inst, 2);
+    assert_eq!(sites, vec![1, 2]);
+    assert_eq!(v, 6.0);
+    assert_eq!(bound::exact(&inst, 2).unwrap().round(), 6.0);
+    assert_eq!(brute_force(&inst, 2), 6.0);
+    // The LP bound is a bound.
+    let (ub, kind) = bound::upper_bound(&inst, 2, v);
+    assert_eq!(kind, BoundKind::Lp);
+    assert!(ub >= 6.0 - 1e-6);
+}
+
+#[test]
+fn backup_known_optimum() {
+    // Need 2 covers each. Sites: 0 {0,1}, 1 {0,1}, 2 {2}, 3 {2}, weights 3,3,5.
+    // k = 2: {0,1} gives 6, {2,3} gives 5.
+    let inst = Instance::from_rows(
+        vec![3.0, 3.0, 5.0],
+        vec![2, 2, 2],
+        vec![vec![0, 1], vec![0, 1], vec![2], vec![2]],
+    );
+    let (sites, v) = solver::solve(&inst, 2);
+    assert_eq!((sites, v), (vec![0, 1], 6.0));
+    assert_eq!(bound::exact(&inst, 2).unwrap().round(), 6.0);
+}
+
+#[test]
+fn heuristic_matches_exact_milp_or_the_gap_covers_it() {
+    let mut rng = ChaCha8Rng::seed_from_u64(8);
+    let mut equal = 0;
+    let total = 24;
+    for t in 0..total {
+        let backup = t % 3 == 2;
+        let inst = random_instance(&mut rng, 9, 24, backup);
+        for k in [2, 3] {
+            let (sites, v) = solver::solve(&inst, k);
+            assert_eq!(sites.len(), k);
+            assert!((inst.value(&sites) - v).abs() < 1e-9, "bookkeeping");
+            let exact = bound::exact(&inst, k).expect("MILP solves");
+            let brute = brute_force(&inst, k);
+            assert!(
+                (exact - brute).abs() < 1e-6,
+                "MILP {exact} vs brute force {brute}"
+            );
+            let (ub, _) = bound::upper_bound(&inst, k, v);
+            assert!(v <= exact + 1e-6);
+            assert!(ub >= exact - 1e-6, "bound {ub} below optimum {exact}");
+            let lag = bound::lagrangian(&inst, k, v, 300, std::time::Duration::from_secs(5));
+            assert!(
+                lag >= exact - 1e-6,
+                "Lagrangian {lag} below optimum {exact}"
+            );
+            if (exact - v).abs() < 1e-6 {
+                equal += 1;
+            }
+        }
+    }
+    // Greedy + swap is optimal on most of these.
+    assert!(
+        equal * 10 >= total * 2 * 8,
+        "optimal on only {equal} of {}",
+        total * 2
+    );
+}
+
+#[test]
+fn adding_a_candidate_never_lowers_the_optimum() {
+    let mut rng = ChaCha8Rng::seed_from_u64(80);
+    for _ in 0..10 {
+        let inst = random_instance(&mut rng, 7, 20, false);
+        let mut rows: Vec<Vec<u32>> = (0..7).map(|i| inst.sets.row(i).to_vec()).collect();
+        let before = bound::exact(&inst, 2).unwrap();
+        let (_, hv) = solver::solve(&inst, 2);
+        rows.push((0..20).filter(|_| rng.random_range(0..3) == 0).collect());
+        let more = Instance::from_rows(inst.weights.clone(), inst.need.clone(), rows);
+        let after = bound::exact(&more, 2).unwrap();
+        assert!(after >= before - 1e-6, "{after} < {before}");
+        assert!(brute_force(&more, 2) >= brute_force(&inst, 2));
+        // The heuristic too, on these instances.
+        let (_, hv2) = solver::solve(&more, 2);
+        assert!(hv2 >= hv - 1e-9 || (after - hv2) <= after - hv);
+    }
+}
+
+#[test]
+fn merging_elements_keeps_values() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let inst = random_instance(&mut rng, 8, 30, true);
+    let m = inst.merged();
+    for mask in 0u32..256 {
+        let s: Vec<usize> = (0..8).filter(|i| mask & (1 << i) != 0).collect();
+        assert!((inst.value(&s) - m.value(&s)).abs() < 1e-9);
+    }
+}
+
+fn grid_options() -> Options {
+    Options {
+        candidates: CandidateSource::File(data("candidates.csv"), Crs::Wgs84),
+        hazards: Some(data("hazards.csv")),
+        ..Options::default()
+    }
+}
+
+#[test]
+fn coverage_sets_agree_with_evaluate() {
+    let scenario = Scenario::load(&data("scenario.toml")).unwrap();
+    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let opts = Options {
+        candidates: CandidateSource::File(data("candidates.csv"), Crs::Wgs84),
+        ..Options::default()
+    };
+    let problem = optimize::prepare(
+        &inputs,
+        &prepared.network,
+        &prepared.index,
+        &opts,
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    // Off the network: excluded with the reason.
+    assert_eq!(problem.candidates.excluded.len(), 1);
+    assert_eq!(problem.candidates.excluded[0].0.id, "OFF");
+    let demand = inputs.demand.as_ref().unwrap();
+    let thr = scenario.response.threshold_s;
+    for (i, (c, _)) in problem.candidates.kept.iter().enumerate() {
+        let mut stations = inputs.stations.clone();
+        stations.push(Station {
+            id: format!("X{}", c.id),
+            name: c.name.clone(),
+            class: StationClass::Class2,
+            location: c.location,
+            staff: None,
+            turnout_s: None,
+            status: StationStatus::Planned,
+            drone: None,
+            district: None,
+            vehicles: Vec::new(),
+        });
+        let cov = coverage::evaluate(
+            &prepared.network,
+            &prepared.index,
+            &stations,
+            demand,
+            &inputs.districts,
+            &scenario.response,
+            scenario.max_snap_m,
+        );
+        let covered: f64 = cov
+            .demand
+            .iter()
+            .zip(demand)
+            .filter(|(r, _)| r.response.first_s().is_some_and(|t| t <= thr))
+            .map(|(_, d)| d.weight)
+            .sum();
+        let with_site = problem.base_weight + problem.instance.value(&[i]);
+        assert!(
+            (covered - with_site).abs() < 1e-9,
+            "candidate {}: evaluate {covered}, sets {with_site}",
+            c.id
+        );
+    }
+}
+
+#[test]
+fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
+    let scenario = Scenario::load(&data("scenario.toml")).unwrap();
+    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let problem = optimize::prepare(
+        &inputs,
+        &prepared.network,
+        &prepared.index,
+        &grid_options(),
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    // The hazard site at the north-east corner removes C55 (0 m); OFF is off the network.
+    let excluded: Vec<&str> = problem
+        .candidates
+        .excluded
+        .iter()
+        .map(|(c, _)| c.id.as_str())
+        .collect();
+    assert_eq!(excluded, vec!["C55", "OFF"]);
+    let out = problem.solve(Goal::Add(3)).unwrap();
+    assert_eq!(out.sites.len(), 3);
+    assert_eq!(out.curve.len(), 3);
+    assert!(out.upper >= out.coverage - 1e-12);
+    assert!((out.gap_pp - (out.upper - out.coverage) * 100.0).abs() < 1e-9);
+    for w in out.curve.windows(2) {
+        assert!(w[1].coverage >= w[0].coverage - 1e-12);
+        assert!(w[0].coverage >= w[0].greedy - 1e-12);
+    }
+    let exact = bound::exact(&problem.instance, 3).unwrap();
+    let gained = out.coverage * problem.total_weight - problem.base_weight;
+    assert!(gained <= exact + 1e-6);
+    assert!(out.upper * problem.total_weight - problem.base_weight >= exact - 1e-6);
+
+    // Plan file: parsed by the plan parser, then accepted by `run --plan`.
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = inputs.stations.iter().map(|s| s.id.clone()).collect();
+    for (name, bytes) in optimize::output::files(&problem, &out, &ids, &scenario.name).unwrap() {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let plan_path = dir.path().join("optimize_plan.toml");
+    let plan = Plan::load(&plan_path).unwrap();
+    assert_eq!(plan.changes.len(), 3);
+    for (ch, site) in plan.changes.iter().zip(&out.sites) {
+        let (c, _) = &problem.candidates.kept[site.candidate];
+        match &ch.action {
+            Action::AddStation(st) => {
+                assert_eq!(st.id, c.id);
+                assert_eq!(st.class, site.class);
+                assert_eq!(st.location, c.location);
+            }
+            other => panic!("expected add_station, got {other:?}"),
+        }
+    }
+    let res = fireplan::run::run_with_plan(&scenario, &plan, &no_cache()).unwrap();
+    let plan_cov = res.plan.coverage.region.demand_coverage.unwrap();
+    assert!(
+        (plan_cov - out.coverage).abs() < 1e-12,
+        "run --plan {plan_cov} vs optimize {}",
+        out.coverage
+    );
+    let curve = std::fs::read_to_string(dir.path().join("optimize_curve.csv")).unwrap();
+    assert!(curve.starts_with("k,greedy_pct,coverage_pct,upper_bound_pct,bound,gap_pp,sites"));
+}
+
+#[test]
+fn reach_finds_few_sites_and_names_the_reachable_level() {
+    let scenario = Scenario::load(&data("scenario.toml")).unwrap();
+    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let problem = optimize::prepare(
+        &inputs,
+        &prepared.network,
+        &prepared.index,
+        &grid_options(),
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    let reachable = problem.reachable_share();
+    let out = problem.solve(Goal::Reach(0.9)).unwrap();
+    assert!(out.coverage >= 0.9);
+    let lb = out.min_sites_bound.unwrap();
+    assert!(lb <= out.sites.len());
+    // One site fewer than found never reaches the level (checked exactly).
+    let k = out.sites.len();
+    if k > 1 {
+        let best_fewer = bound::exact(&problem.instance, k - 1).unwrap();
+        let need = 0.9 * problem.total_weight - problem.base_weight;
+        assert!(best_fewer < need - 1e-9 || lb < k);
+    }
+    // Already reached: no site.
+    let none = problem.solve(Goal::Reach(0.1)).unwrap();
+    assert!(none.sites.is_empty());
+    if reachable < 1.0 {
+        let e = problem.solve(Goal::Reach(1.0)).unwrap_err().to_string();
+        assert!(e.contains("not reachable"), "{e}");
+        assert!(e.contains(&format!("{:.2} %", reachable * 100.0)), "{e}");
+    }
+    let e = problem.solve(Goal::Add(99)).unwrap_err().to_string();
+    assert!(e.contains("only 17 candidate site(s) remain"), "{e}");
+}
+
+fn fireplan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fireplan"))
+}
+
+#[test]
+fn cli_bad_input_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = data("scenario.toml");
+    // Every candidate too close to a hazard site.
+    let hz = dir.path().join("hazards.csv");
+    let mut s = String::from("id,lon,lat\n");
+    for line in std::fs::read_to_string(data("candidates.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        s.push_str(&format!("H{},{},{}\n", f[0], f[1], f[2]));
+    }
+    std::fs::write(&hz, s).unwrap();
+    let o = fireplan()
+        .args([
+            "optimize",
+            scen.to_str().unwrap(),
+            "--add",
+            "2",
+            "-q",
+            "--no-cache",
+        ])
+        .args(["--candidates", data("candidates.csv").to_str().unwrap()])
+        .args(["--hazards", hz.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("candidates.csv"), "{err}");
+    assert!(err.contains("no candidate site left"), "{err}");
+    assert!(err.contains("18 too close to a hazard site"), "{err}");
+
+    // A malformed row names file, line and field.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,lon,lat\nA,120.0,30.0\nB,east,30.0\n").unwrap();
+    let o = fireplan()
+        .args([
+            "optimize",
+            scen.to_str().unwrap(),
+            "--add",
+            "1",
+            "-q",
+            "--no-cache",
+        ])
+        .args(["--candidates", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("bad.csv") && err.contains("line 3") && err.contains("lon"),
+        "{err}"
+    );
+
+    // k larger than the candidates.
+    let o = fireplan()
+        .args([
+            "optimize",
+            scen.to_str().unwrap(),
+            "--add",
+            "40",
+            "-q",
+            "--no-cache",
+        ])
+        .args(["--candidates", data("candidates.csv").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("only 18 candidate site(s) remain"), "{err}");
+
+    // Success writes every file.
+    let out = dir.path().join("out");
+    let o = fireplan()
+        .args([
+            "optimize",
+            scen.to_str().unwrap(),
+            "--reach",
+            "0.95",
+            "--grid",
+            "700",
+            "-q",
+        ])
+        .args(["--no-cache", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "optimize_sites.csv",
+        "optimize_curve.csv",
+        "optimize_plan.toml",
+        "optimize.geojson",
+        "optimize_summary.json",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+}
