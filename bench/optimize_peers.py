@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fireplan optimize against PySAL spopt's MCLP (PuLP + CBC) on the same coverage sets.
 
-Run from anywhere:  python3 bench/optimize_peers.py [--reps N] [--out FILE]
+Run from anywhere:  python3 bench/optimize_peers.py [--reps N] [--out FILE] [--no-build]
 
 What it does, in one run:
   0. creates bench/.venv-optimize (stdlib venv), pip-installs the pinned peers (PEERS
@@ -144,12 +144,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--out", type=Path, default=ROOT / "target" / "optimize-peers.md")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use the existing target/release/fireplan (the shared tree may not build)")
     args = ap.parse_args()
     ensure_venv_and_reexec()
     if not SCENARIO.exists():
         sys.exit(f"[optimize-peers] {SCENARIO} missing")
-    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True,
-                   stdout=sys.stderr)
+    if not args.no_build:
+        subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True,
+                       stdout=sys.stderr)
     rows = []
     for n in CANDIDATES:
         d = WORK / f"sets-{n}"

@@ -52,6 +52,8 @@ VENV = HERE / ".venv"
 MARKER = VENV / ".peers-requirements"
 # Scenario NAME is scenarios/NAME.toml; the criterion ids of benches/engine.rs use NAME.
 DEFAULT_SCENARIOS = "liechtenstein,baltimore,demo"
+# Criterion is always run with --noplot: the plots are not used, and with plotters'
+# `ab_glyph` feature unified in (no system fonts) its plotting panics (FontUnavailable).
 # Build retries: other work may break the shared build for a moment.
 BUILD_TRIES = 3
 BUILD_WAIT_S = 60
@@ -336,7 +338,8 @@ def bench_scenario(name: str, toml: str, reps: int, fireplan: Path) -> dict:
     log(f"{name}: cargo bench search/two_nearest_*/{name}")
     t_start = time.time()
     run_retry(
-        ["cargo", "bench", "--bench", "engine", "--", f"^search/two_nearest_(300s|full)/{name}$"],
+        ["cargo", "bench", "--bench", "engine", "--", "--noplot",
+         f"^search/two_nearest_(300s|full)/{name}$"],
         f"cargo bench engine ({name})",
     )
     fp = criterion_estimate(f"search/two_nearest_300s/{name}")
@@ -420,7 +423,7 @@ def main() -> int:
         t0 = time.time()
         rx = "|".join(r["name"] for r in results)
         log("cargo bench engine: snap, coverage/evaluate, graph_build")
-        run_retry(["cargo", "bench", "--bench", "engine", "--",
+        run_retry(["cargo", "bench", "--bench", "engine", "--", "--noplot",
                    f"^(snap|coverage|graph_build)/.*/({rx})$"], "cargo bench engine")
         for r in results:
             for bid in (f"snap/demand_points/{r['name']}", f"coverage/evaluate/{r['name']}",
@@ -431,7 +434,8 @@ def main() -> int:
     if not args.no_osm and (ROOT / "benches" / "osm_import.rs").exists():
         t0 = time.time()
         log("cargo bench osm_import")
-        run_retry(["cargo", "bench", "--bench", "osm_import"], "cargo bench osm_import")
+        run_retry(["cargo", "bench", "--bench", "osm_import", "--", "--noplot"],
+                  "cargo bench osm_import")
         d = ROOT / "target" / "criterion" / "osm_import"
         for sub in sorted(d.iterdir()) if d.exists() else []:
             e = criterion_estimate(f"osm_import/{sub.name}")

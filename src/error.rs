@@ -38,12 +38,12 @@ pub enum Error {
         field: String,
         message: String,
     },
-    /// The file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    /// The file could not be read or written. (The I/O error is part of the message, not a
+    /// `source`, so that error chains print it once.)
+    #[error("{}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The inputs are individually valid but cannot be used together
     /// (e.g. no station reaches the network).
@@ -71,7 +71,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause: source,
         }
     }
 }

@@ -23,5 +23,6 @@ pub mod report;
 pub mod run;
 pub mod sim;
 pub mod supply;
+pub mod sweep;
 
 pub use error::{Error, Result};

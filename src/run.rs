@@ -132,25 +132,31 @@ pub fn prepare_network(
             record(files, "network.edges", edges)?;
         }
     }
-    let mut hasher = Sha256::new();
-    hasher.update(CACHE_FORMAT.to_le_bytes());
-    for f in files.iter().filter(|f| f.role.starts_with("network.")) {
-        hasher.update(f.sha256.as_bytes());
-    }
-    hasher.update(
-        serde_json::to_vec(&(
-            &scenario.params,
-            profile,
-            want_buildings,
-            &scenario.network_crs(),
-        ))
-        .unwrap_or_default(),
-    );
-    let key = format!("{:x}", hasher.finalize());
-    let cache_path = opts
-        .cache_dir
-        .as_ref()
-        .map(|d| d.join(format!("network-{}.bin", &key[..32])));
+    let network_hashes: Vec<&str> = files
+        .iter()
+        .filter(|f| f.role.starts_with("network."))
+        .map(|f| f.sha256.as_str())
+        .collect();
+    let cache_path_for = |profile: Profile| -> Option<PathBuf> {
+        let mut hasher = Sha256::new();
+        hasher.update(CACHE_FORMAT.to_le_bytes());
+        for h in &network_hashes {
+            hasher.update(h.as_bytes());
+        }
+        let params = (&scenario.params, profile, want_buildings, &scenario.network_crs());
+        hasher.update(serde_json::to_vec(&params).unwrap_or_default());
+        let key = format!("{:x}", hasher.finalize());
+        opts.cache_dir
+            .as_ref()
+            .map(|d| d.join(format!("network-{}.bin", &key[..32])))
+    };
+    let write_cache = |path: &Path, entry: &CacheEntry| {
+        // A cache that cannot be written only costs time next run: not an error.
+        if let Ok(bytes) = postcard::to_stdvec(entry) {
+            let _ = crate::report::write_atomic(path, &bytes);
+        }
+    };
+    let cache_path = &cache_path_for(profile);
 
     if let Some(cp) = &cache_path {
         if let Ok(bytes) = std::fs::read(cp) {
@@ -170,7 +176,7 @@ pub fn prepare_network(
     }
 
     let pb = opts.spinner("importing road network");
-    let raw = match &scenario.network {
+    let mut raw = match &scenario.network {
         NetworkSource::Osm(p) => io::osm::read_osm_pbf(
             p,
             &io::osm::OsmImportOptions {
@@ -194,13 +200,24 @@ pub fn prepare_network(
     }
     let entry = CacheEntry {
         network,
-        import: raw.stats,
-        buildings: raw.buildings,
+        import: raw.stats.clone(),
+        buildings: std::mem::take(&mut raw.buildings),
     };
-    if let Some(cp) = &cache_path {
-        // A cache that cannot be written only costs time next run: not an error.
-        if let Ok(bytes) = postcard::to_stdvec(&entry) {
-            let _ = crate::report::write_atomic(cp, &bytes);
+    if let Some(cp) = cache_path {
+        write_cache(cp, &entry);
+        // The other vehicle profile costs a few milliseconds to build from the same import:
+        // cache it too, so supply reach (logistics) never reads the road files again.
+        let other = match profile {
+            Profile::Emergency => Profile::Logistics,
+            Profile::Logistics => Profile::Emergency,
+        };
+        if let Some(op) = cache_path_for(other) {
+            let other_entry = CacheEntry {
+                network: Network::build(&raw, &scenario.params, other),
+                import: entry.import.clone(),
+                buildings: entry.buildings.clone(),
+            };
+            write_cache(&op, &other_entry);
         }
     }
     let index = SnapIndex::new(&entry.network);

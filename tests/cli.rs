@@ -224,3 +224,23 @@ fn validate_reports_inputs() {
         "{text}"
     );
 }
+
+/// `simulate --plan` simulates the plan's stations: a station the plan closes takes no
+/// incidents.
+#[test]
+fn simulate_with_a_plan_uses_the_plans_stations() {
+    let out = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["simulate", "-q", "--no-cache", "--years", "1", "--reps", "2", "--plan"])
+        .arg(fixture("sim/plan_close_d.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .arg(fixture("sim/scenario.toml"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let rows = csv_rows(&out.path().join("sim_stations.csv"));
+    let status = |id: &str| rows.iter().find(|r| r["station_id"] == id).unwrap()["status"].clone();
+    assert_eq!(status("D"), "not-responding");
+    assert_eq!(status("A"), "simulated");
+}

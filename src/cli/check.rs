@@ -101,8 +101,9 @@ pub fn print_targets(indent: &str, checks: &Checks) {
     let (pass, fail, na) = checks.counts();
     let mand = checks.mandatory_failures().count();
     say!(
-        "{indent}targets: {} checked — {pass} pass, {fail} fail ({mand} of mandatory targets), {na} not applicable",
-        checks.targets.len()
+        "{indent}{} targets checked, {} findings: {pass} pass, {fail} fail ({mand} on mandatory targets), {na} not applicable",
+        checks.targets.len(),
+        pass + fail + na
     );
 }
 

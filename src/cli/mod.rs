@@ -2,10 +2,12 @@
 
 mod check;
 mod export_graph;
+mod map;
 mod optimize;
 mod run;
 mod simulate;
 mod supply;
+mod sweep;
 mod validate;
 
 use std::path::PathBuf;
@@ -37,6 +39,11 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Where new stations help most: the best k new sites, or the fewest for a coverage level.
     Optimize(optimize::OptimizeArgs),
+    /// Run many variants (plans × parameters) into a resumable, shardable result store;
+    /// `sweep merge` joins shards' stores, `sweep export` writes results.csv and the report.
+    Sweep(sweep::SweepArgs),
+    /// Render the maps alone (response time, first-due areas, logistics reach, plan): PNG and SVG.
+    Map(map::MapArgs),
     /// Export the prepared graph and search seeds for independent checks (benchmarks).
     #[command(hide = true)]
     ExportGraph(export_graph::ExportGraphArgs),
@@ -78,6 +85,8 @@ pub fn main() -> ExitCode {
         Command::Supply(a) => supply::main(a),
         Command::Simulate(a) => simulate::main(a),
         Command::Optimize(a) => optimize::main(a),
+        Command::Sweep(a) => sweep::main(a),
+        Command::Map(a) => map::main(a),
         Command::ExportGraph(a) => export_graph::main(a),
     };
     match result {

@@ -1,7 +1,8 @@
 //! `fireplan simulate SCENARIO --years N --reps R --seed S [--out DIR] [--threads T]`:
 //! the static run, then the incident simulation with busy units. Writes the run's outputs
 //! plus `sim_summary.json`, `sim_stations.csv`, `sim_incidents.csv`, and a `report.md`
-//! with the static-versus-simulated section. (`--plan` arrives with plan files.)
+//! with the static-versus-simulated section. With `--plan PLAN` the plan's stations and
+//! vehicles are simulated (the plan applied to the scenario on the same network).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +18,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub struct SimulateArgs {
     /// Scenario file (TOML); its optional `[simulation]` section sets the incident model.
     scenario: PathBuf,
+    /// Plan file (TOML): simulate the scenario with the plan applied.
+    #[arg(long)]
+    plan: Option<PathBuf>,
     /// Simulated years per replication (default: `[simulation] years`, else 1).
     #[arg(long)]
     years: Option<f64>,
@@ -53,8 +57,22 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     }
     let pool = builder.build().context("starting worker threads")?;
     pool.install(|| -> anyhow::Result<ExitCode> {
-        let run = fireplan::run::run(&scenario, &opts)
-            .with_context(|| format!("running scenario {}", a.scenario.display()))?;
+        let run = match &a.plan {
+            None => fireplan::run::run(&scenario, &opts)
+                .with_context(|| format!("running scenario {}", a.scenario.display()))?,
+            Some(plan_path) => {
+                let plan = fireplan::plan::Plan::load(plan_path)?;
+                fireplan::run::run_with_plan(&scenario, &plan, &opts)
+                    .with_context(|| {
+                        format!(
+                            "running scenario {} with plan {}",
+                            a.scenario.display(),
+                            plan_path.display()
+                        )
+                    })?
+                    .plan
+            }
+        };
         let t0 = Instant::now();
         let spinner = opts.spinner("preparing the simulation (station trees, incident places)");
         let setup = sim::setup_for(

@@ -410,9 +410,8 @@ impl Problem {
         sites: Vec<usize>,
         value: f64,
         budget: Duration,
-        warm: &mut Vec<f64>,
     ) -> CurvePoint {
-        let (ub, kind) = bound_with_budget(&self.instance, k, value, budget, warm);
+        let (ub, kind) = bound_with_budget(&self.instance, k, value, budget);
         CurvePoint {
             k,
             greedy: self.share(greedy),
@@ -495,13 +494,12 @@ impl Problem {
         let greedy = solver::greedy(inst, k_max);
         let budget = Duration::from_secs_f64((60.0 / k_max as f64).clamp(2.0, 20.0));
         let mut curve = Vec::with_capacity(k_max);
-        let mut warm = Vec::new();
         let mut found: Option<usize> = None;
         for k in 1..=k_max {
             let start: Vec<usize> = greedy[..k].iter().map(|x| x.0).collect();
             let gv: f64 = greedy[..k].iter().map(|x| x.1).sum();
             let (sites, v) = solver::swap(inst, &start);
-            curve.push(self.point(k, gv, sites, v, budget, &mut warm));
+            curve.push(self.point(k, gv, sites, v, budget));
             if let Some(t) = target {
                 if found.is_none() && v >= t - solver::EPS {
                     found = Some(k);
@@ -565,19 +563,13 @@ impl Problem {
     }
 }
 
-fn bound_with_budget(
-    inst: &Instance,
-    k: usize,
-    value: f64,
-    budget: Duration,
-    warm: &mut Vec<f64>,
-) -> (f64, BoundKind) {
+fn bound_with_budget(inst: &Instance, k: usize, value: f64, budget: Duration) -> (f64, BoundKind) {
     if k >= inst.candidates()
         || (inst.sets.items.len() <= bound::LP_MAX_NONZEROS
             && inst.elements() <= bound::LP_MAX_ELEMENTS)
     {
         return bound::upper_bound(inst, k, value);
     }
-    let v = bound::lagrangian_warm(inst, k, value, 300, budget, warm);
+    let v = bound::lagrangian(inst, k, value, 300, budget);
     (v.min(inst.reachable()).max(value), BoundKind::Lagrangian)
 }

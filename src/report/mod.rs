@@ -2,7 +2,10 @@
 //! Markdown report. Every file is written to a temporary name and renamed, so a failed
 //! run never leaves a half-written file.
 
+pub mod gpkg;
+pub mod html;
 pub mod layers;
+pub mod maps;
 pub mod markdown;
 pub mod plan;
 pub mod tables;
@@ -93,5 +96,28 @@ pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
         write_atomic(&p, &bytes)?;
         written.push(p);
     }
+    written.extend(write_maps_html_gpkg(out, run, None)?);
+    Ok(written)
+}
+
+/// The maps (PNG, SVG), `report.html` and `fireplan.gpkg` of a run; with `plan`, `run` is
+/// the plan variant and only the plan map is drawn (the others are drawn by `write_all`).
+pub fn write_maps_html_gpkg(
+    out: &Path,
+    run: &RunResult,
+    plan: Option<&crate::run::PlanRunResult>,
+) -> Result<Vec<PathBuf>> {
+    let opts = maps::MapOptions::for_run(run);
+    let kinds: &[maps::MapKind] = match plan {
+        Some(_) => &[maps::MapKind::Plan],
+        None => &[
+            maps::MapKind::Response,
+            maps::MapKind::FirstDue,
+            maps::MapKind::Supply,
+        ],
+    };
+    let (mut written, _) = maps::write_maps(out, run, plan, kinds, &opts)?;
+    written.push(gpkg::write_run(out, run, plan)?);
+    written.push(html::write_report(out, run, plan, &maps::today())?);
     Ok(written)
 }

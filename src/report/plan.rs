@@ -601,5 +601,10 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             written.push(p);
         }
     }
+    for p in super::write_maps_html_gpkg(out, &pr.plan, Some(pr))? {
+        if !written.contains(&p) {
+            written.push(p);
+        }
+    }
     Ok(written)
 }

@@ -1,0 +1,118 @@
+//! `fireplan map SCENARIO [--plan PLAN] [--kind KIND] [--lang zh|en] [--font PATH] [--out DIR]`:
+//! renders the maps alone (PNG and SVG).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use fireplan::io::scenario::Scenario;
+use fireplan::report::maps::{Lang, MapKind, MapOptions};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Response,
+    FirstDue,
+    Supply,
+    Plan,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Args)]
+pub struct MapArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Plan file (TOML): the maps show the plan, and the plan map baseline versus plan.
+    #[arg(long)]
+    plan: Option<PathBuf>,
+    /// Which map (repeat for several; default: every map the inputs allow).
+    #[arg(long, value_enum)]
+    kind: Vec<KindArg>,
+    /// Label language (default: the scenario's `lang`).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Font file with Chinese glyphs for the PNG maps (default: fonts-wqy-microhei).
+    #[arg(long)]
+    font: Option<PathBuf>,
+    /// PNG width in pixels (2480 = A4 width at 300 dpi).
+    #[arg(long, default_value_t = 2480)]
+    width: u32,
+    /// Output folder (default: out/<scenario file name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    common: super::Common,
+}
+
+pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
+    let scenario = Scenario::load(&a.scenario)?;
+    let stem = |p: &std::path::Path| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let out = a.out.clone().unwrap_or_else(|| match &a.plan {
+        Some(p) => PathBuf::from("out").join(format!("{}-{}", stem(&a.scenario), stem(p))),
+        None => PathBuf::from("out").join(stem(&a.scenario)),
+    });
+    let mut kinds: Vec<MapKind> = a
+        .kind
+        .iter()
+        .map(|k| match k {
+            KindArg::Response => MapKind::Response,
+            KindArg::FirstDue => MapKind::FirstDue,
+            KindArg::Supply => MapKind::Supply,
+            KindArg::Plan => MapKind::Plan,
+        })
+        .collect();
+    if kinds.is_empty() {
+        kinds = MapKind::ALL.to_vec();
+    }
+    if kinds.contains(&MapKind::Plan) && a.plan.is_none() && !a.kind.is_empty() {
+        anyhow::bail!("--kind plan needs --plan PLAN");
+    }
+    let opts = a.common.options();
+    let pr;
+    let single;
+    let (run, plan) = match &a.plan {
+        Some(p) => {
+            let plan = fireplan::plan::Plan::load(p)?;
+            pr = fireplan::run::run_with_plan(&scenario, &plan, &opts).with_context(|| {
+                format!(
+                    "running scenario {} with plan {}",
+                    a.scenario.display(),
+                    p.display()
+                )
+            })?;
+            (&pr.plan, Some(&pr))
+        }
+        None => {
+            single = fireplan::run::run(&scenario, &opts)
+                .with_context(|| format!("running scenario {}", a.scenario.display()))?;
+            (&single, None)
+        }
+    };
+    if kinds.contains(&MapKind::Supply) && run.supply.is_none() && !a.kind.is_empty() {
+        eprintln!("warning: the scenario has no [depots]: no logistics-reach map");
+    }
+    let mut mo = MapOptions::for_run(run);
+    if let Some(l) = a.lang {
+        mo.lang = match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        };
+    }
+    mo.font = a.font.clone();
+    mo.width_px = a.width.clamp(400, 10_000);
+    let (files, _) = fireplan::report::maps::write_maps(&out, run, plan, &kinds, &mo)
+        .with_context(|| format!("writing maps to {}", out.display()))?;
+    for f in files {
+        println!("{}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

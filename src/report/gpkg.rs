@@ -1,0 +1,540 @@
+//! `fireplan.gpkg`: the GIS layers of a run in one OGC GeoPackage (SQLite, EPSG:4326),
+//! so that QGIS and GDAL open it without questions: stations, depots, districts,
+//! coverage segments, first-due areas, gaps (points) and gap areas, and with a plan the
+//! plan's changes and the incidents gaining or losing coverage.
+//!
+//! Written with `rusqlite` (bundled SQLite): the core tables `gpkg_spatial_ref_sys`,
+//! `gpkg_contents` and `gpkg_geometry_columns`, one feature table per layer with a
+//! GeoPackage binary geometry (header `GP`, version 0, little-endian, XY envelope, SRS
+//! 4326) followed by standard little-endian WKB.
+
+use std::path::Path;
+
+use geojson::{FeatureCollection, GeoJson, Value as GValue};
+use rusqlite::{params_from_iter, types::Value as SqlValue, Connection};
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, Result};
+use crate::run::{PlanRunResult, RunResult};
+
+/// Geometry type of a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeomType {
+    Point,
+    LineString,
+    MultiPolygon,
+}
+
+impl GeomType {
+    fn name(self) -> &'static str {
+        match self {
+            GeomType::Point => "POINT",
+            GeomType::LineString => "LINESTRING",
+            GeomType::MultiPolygon => "MULTIPOLYGON",
+        }
+    }
+}
+
+/// One layer to write: features as (geometry, properties).
+pub struct Layer {
+    pub name: String,
+    pub description: String,
+    pub geom: GeomType,
+    pub features: Vec<(GValue, Map<String, Value>)>,
+}
+
+fn sql_err(path: &Path, e: rusqlite::Error) -> Error {
+    Error::Scenario(format!("writing GeoPackage {}: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Geometry encoding
+
+fn put_f64(b: &mut Vec<u8>, x: f64) {
+    b.extend_from_slice(&x.to_le_bytes());
+}
+fn put_u32(b: &mut Vec<u8>, x: u32) {
+    b.extend_from_slice(&x.to_le_bytes());
+}
+fn put_ring(b: &mut Vec<u8>, pts: &[Vec<f64>], env: &mut [f64; 4]) {
+    put_u32(b, pts.len() as u32);
+    for p in pts {
+        let (x, y) = (p[0], p[1]);
+        env[0] = env[0].min(x);
+        env[1] = env[1].max(x);
+        env[2] = env[2].min(y);
+        env[3] = env[3].max(y);
+        put_f64(b, x);
+        put_f64(b, y);
+    }
+}
+fn put_polygon(b: &mut Vec<u8>, rings: &[Vec<Vec<f64>>], env: &mut [f64; 4]) {
+    b.push(1);
+    put_u32(b, 3);
+    put_u32(b, rings.len() as u32);
+    for r in rings {
+        put_ring(b, r, env);
+    }
+}
+
+/// GeoPackage binary geometry of a GeoJSON geometry, converted to the layer's type
+/// (a Polygon becomes a one-part MultiPolygon; a LineString in a point layer its last
+/// point). None when it does not fit the layer.
+pub fn gpkg_geometry(g: &GValue, want: GeomType) -> Option<Vec<u8>> {
+    let mut env = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    let mut wkb = Vec::new();
+    match (want, g) {
+        (GeomType::Point, GValue::Point(p)) => {
+            wkb.push(1);
+            put_u32(&mut wkb, 1);
+            put_ring(&mut Vec::new(), std::slice::from_ref(p), &mut env);
+            put_f64(&mut wkb, p[0]);
+            put_f64(&mut wkb, p[1]);
+        }
+        (GeomType::Point, GValue::LineString(l)) => {
+            let p = l.last()?;
+            return gpkg_geometry(&GValue::Point(p.clone()), want);
+        }
+        (GeomType::LineString, GValue::LineString(l)) => {
+            wkb.push(1);
+            put_u32(&mut wkb, 2);
+            put_ring(&mut wkb, l, &mut env);
+        }
+        (GeomType::MultiPolygon, GValue::Polygon(p)) => {
+            wkb.push(1);
+            put_u32(&mut wkb, 6);
+            put_u32(&mut wkb, 1);
+            put_polygon(&mut wkb, p, &mut env);
+        }
+        (GeomType::MultiPolygon, GValue::MultiPolygon(mp)) => {
+            wkb.push(1);
+            put_u32(&mut wkb, 6);
+            put_u32(&mut wkb, mp.len() as u32);
+            for p in mp {
+                put_polygon(&mut wkb, p, &mut env);
+            }
+        }
+        _ => return None,
+    }
+    let mut b = Vec::with_capacity(wkb.len() + 40);
+    b.extend_from_slice(b"GP");
+    b.push(0); // version 1.0
+    let empty = !env[0].is_finite();
+    // Flags: little-endian (bit 0), envelope [minx, maxx, miny, maxy] (1 << 1), empty (bit 4).
+    b.push(if empty { 0b0001_0001 } else { 0b0000_0011 });
+    b.extend_from_slice(&4326i32.to_le_bytes());
+    if !empty {
+        for x in env {
+            put_f64(&mut b, x);
+        }
+    }
+    b.extend_from_slice(&wkb);
+    Some(b)
+}
+
+fn envelope_of(blob: &[u8]) -> Option<[f64; 4]> {
+    if blob.len() < 40 || blob[3] & 0b1110 != 0b0010 {
+        return None;
+    }
+    let f = |i: usize| f64::from_le_bytes(blob[8 + i * 8..16 + i * 8].try_into().unwrap_or([0; 8]));
+    Some([f(0), f(1), f(2), f(3)])
+}
+
+// ---------------------------------------------------------------------------------------
+// Layers
+
+/// Features of a GeoJSON collection (as the report writes them), optionally only those
+/// whose geometry fits `want` and whose properties pass `keep`.
+pub fn from_geojson(
+    bytes: &[u8],
+    want: GeomType,
+    keep: impl Fn(&Map<String, Value>) -> bool,
+) -> Result<Vec<(GValue, Map<String, Value>)>> {
+    let gj: GeoJson = std::str::from_utf8(bytes)
+        .map_err(|e| Error::Scenario(format!("GeoJSON: {e}")))?
+        .parse()
+        .map_err(|e| Error::Scenario(format!("GeoJSON: {e}")))?;
+    let fc =
+        FeatureCollection::try_from(gj).map_err(|e| Error::Scenario(format!("GeoJSON: {e}")))?;
+    Ok(fc
+        .features
+        .into_iter()
+        .filter_map(|f| {
+            let g = f.geometry?.value;
+            let props = f.properties.unwrap_or_default();
+            let fits = matches!(
+                (want, &g),
+                (GeomType::Point, GValue::Point(_))
+                    | (GeomType::Point, GValue::LineString(_))
+                    | (GeomType::LineString, GValue::LineString(_))
+                    | (GeomType::MultiPolygon, GValue::Polygon(_))
+                    | (GeomType::MultiPolygon, GValue::MultiPolygon(_))
+            );
+            (fits && keep(&props)).then_some((g, props))
+        })
+        .collect())
+}
+
+fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// The layers of one run (and of its plan, when given: `run` is then the plan variant).
+pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer>> {
+    let cov = &run.coverage;
+    let mut out = Vec::new();
+    // Stations.
+    let stations = run
+        .inputs
+        .stations
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let fd = match cov.placement.get(i) {
+                Some(crate::coverage::Placement::Origin(o)) => cov.first_due.get(*o as usize),
+                _ => None,
+            };
+            (
+                GValue::Point(vec![s.location.x(), s.location.y()]),
+                obj(json!({
+                    "id": s.id, "name": s.name, "class": s.class.as_str(),
+                    "class_zh": s.class.name_zh(), "status": s.status.as_str(),
+                    "staff": s.staff, "drone": s.drone, "district": s.district,
+                    "vehicles": s.vehicles.iter().map(|v| v.count as u64).sum::<u64>(),
+                    "first_due_area_km2": fd.map(|f| (f.area_km2 * 1000.0).round() / 1000.0),
+                    "worst_road_s": fd.and_then(|f| f.worst_road_s).map(|t| (t * 10.0).round() / 10.0),
+                })),
+            )
+        })
+        .collect();
+    out.push(Layer {
+        name: "stations".into(),
+        description: "Fire stations (消防站) by class and status".into(),
+        geom: GeomType::Point,
+        features: stations,
+    });
+    // Depots.
+    let depots = run
+        .inputs
+        .depots
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .map(|d| {
+            (
+                GValue::Point(vec![d.location.x(), d.location.y()]),
+                obj(
+                    json!({"id": d.id, "name": d.name, "level": d.level.as_str(),
+                           "capacity_persons": d.capacity_persons}),
+                ),
+            )
+        })
+        .collect();
+    out.push(Layer {
+        name: "depots".into(),
+        description: "Reserve depots (应急物资储备库) by level".into(),
+        geom: GeomType::Point,
+        features: depots,
+    });
+    // Districts with their coverage.
+    let districts = run
+        .inputs
+        .districts
+        .iter()
+        .zip(&cov.districts)
+        .map(|(d, m)| {
+            (
+                GValue::from(&d.area),
+                obj(json!({
+                    "name": d.name, "kind": d.kind.as_str(),
+                    "demand_coverage": m.demand_coverage, "road_coverage": m.road_coverage,
+                    "area_coverage": m.area_coverage, "second_due_coverage": m.second_due_coverage,
+                    "p90_s": m.p90_s, "demand_points": m.demand_points as u64,
+                    "area_km2": (m.area_km2 * 1000.0).round() / 1000.0,
+                })),
+            )
+        })
+        .collect();
+    out.push(Layer {
+        name: "districts".into(),
+        description: "Rescue districts (救援片区) with their coverage".into(),
+        geom: GeomType::MultiPolygon,
+        features: districts,
+    });
+    out.push(Layer {
+        name: "coverage_segments".into(),
+        description: "Road pieces with response time, split at the threshold".into(),
+        geom: GeomType::LineString,
+        features: from_geojson(
+            &super::layers::coverage_geojson(run)?,
+            GeomType::LineString,
+            |_| true,
+        )?,
+    });
+    out.push(Layer {
+        name: "first_due_areas".into(),
+        description: "First-due areas (辖区) per station".into(),
+        geom: GeomType::MultiPolygon,
+        features: from_geojson(
+            &super::layers::first_due_geojson(run)?,
+            GeomType::MultiPolygon,
+            |_| true,
+        )?,
+    });
+    let gaps = super::layers::gaps_geojson(run)?;
+    out.push(Layer {
+        name: "gaps".into(),
+        description: "Demand points and stations not reached within the threshold".into(),
+        geom: GeomType::Point,
+        features: from_geojson(&gaps, GeomType::Point, |_| true)?,
+    });
+    out.push(Layer {
+        name: "gap_areas".into(),
+        description: "Area of each district not reached within the threshold".into(),
+        geom: GeomType::MultiPolygon,
+        features: from_geojson(&gaps, GeomType::MultiPolygon, |_| true)?,
+    });
+    if let Some(pr) = plan {
+        let ch = super::plan::changes_geojson(pr)?;
+        out.push(Layer {
+            name: "plan_changes".into(),
+            description: "Changes of the plan at their (new) place".into(),
+            geom: GeomType::Point,
+            features: from_geojson(&ch, GeomType::Point, |p| {
+                p.get("layer").and_then(Value::as_str) == Some("change")
+            })?,
+        });
+        out.push(Layer {
+            name: "plan_demand_changes".into(),
+            description: "Incidents gaining or losing coverage with the plan".into(),
+            geom: GeomType::Point,
+            features: from_geojson(&ch, GeomType::Point, |p| {
+                p.get("layer").and_then(Value::as_str) == Some("demand")
+            })?,
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/// SQL type of a column from its values.
+fn column_type(vals: impl Iterator<Item = Value>) -> &'static str {
+    let mut t = "TEXT";
+    let mut seen = false;
+    for v in vals {
+        let vt = match v {
+            Value::Null => continue,
+            Value::Bool(_) => "BOOLEAN",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "INTEGER",
+            Value::Number(_) => "DOUBLE",
+            _ => "TEXT",
+        };
+        t = match (seen, t, vt) {
+            (false, _, v) => v,
+            (true, a, b) if a == b => a,
+            (true, "INTEGER", "DOUBLE") | (true, "DOUBLE", "INTEGER") => "DOUBLE",
+            _ => "TEXT",
+        };
+        seen = true;
+    }
+    t
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Writes the layers to a new GeoPackage at `path` (atomically: a temporary file renamed).
+pub fn write(path: &Path, layers: &[Layer]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let tmp = dir.join(format!(".fireplan.{}.gpkg.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let result = write_to(&tmp, layers);
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
+    let e = |x| sql_err(path, x);
+    let mut db = Connection::open(path).map_err(e)?;
+    db.execute_batch(
+        "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
+         CREATE TABLE gpkg_spatial_ref_sys (
+           srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+           organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+         INSERT INTO gpkg_spatial_ref_sys VALUES
+           ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+           ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
+           ('WGS 84 geodetic', 4326, 'EPSG', 4326,
+            'GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\",EAST],AUTHORITY[\"EPSG\",\"4326\"]]',
+            'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
+         CREATE TABLE gpkg_contents (
+           table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+           description TEXT DEFAULT '',
+           last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+           min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+           CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+         CREATE TABLE gpkg_geometry_columns (
+           table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+           srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+           CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+           CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+           CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));",
+    )
+    .map_err(e)?;
+    let tx = db.transaction().map_err(e)?;
+    for layer in layers {
+        // Columns in first-seen order.
+        let mut cols: Vec<String> = Vec::new();
+        for (_, p) in &layer.features {
+            for k in p.keys() {
+                if !cols.contains(k) && k != "fid" && k != "geom" {
+                    cols.push(k.clone());
+                }
+            }
+        }
+        let types: Vec<&str> = cols
+            .iter()
+            .map(|c| {
+                column_type(
+                    layer
+                        .features
+                        .iter()
+                        .map(|(_, p)| p.get(c).cloned().unwrap_or(Value::Null)),
+                )
+            })
+            .collect();
+        let mut ddl = format!(
+            "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}",
+            quote(&layer.name),
+            layer.geom.name()
+        );
+        for (c, t) in cols.iter().zip(&types) {
+            ddl.push_str(&format!(", {} {t}", quote(c)));
+        }
+        ddl.push(')');
+        tx.execute(&ddl, []).map_err(e)?;
+        let mut env = [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        {
+            let placeholders: String = (0..=cols.len())
+                .map(|i| format!("?{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let names: String = std::iter::once("geom".to_string())
+                .chain(cols.iter().map(|c| quote(c)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut stmt = tx
+                .prepare(&format!(
+                    "INSERT INTO {} ({names}) VALUES ({placeholders})",
+                    quote(&layer.name)
+                ))
+                .map_err(e)?;
+            for (g, p) in &layer.features {
+                let Some(blob) = gpkg_geometry(g, layer.geom) else {
+                    continue;
+                };
+                if let Some(b) = envelope_of(&blob) {
+                    env[0] = env[0].min(b[0]);
+                    env[1] = env[1].max(b[1]);
+                    env[2] = env[2].min(b[2]);
+                    env[3] = env[3].max(b[3]);
+                }
+                let mut vals: Vec<SqlValue> = vec![SqlValue::Blob(blob)];
+                for (c, t) in cols.iter().zip(&types) {
+                    vals.push(match (p.get(c), *t) {
+                        (None | Some(Value::Null), _) => SqlValue::Null,
+                        (Some(Value::Bool(b)), "BOOLEAN") => SqlValue::Integer(*b as i64),
+                        (Some(Value::Number(n)), "INTEGER") => {
+                            SqlValue::Integer(n.as_i64().unwrap_or(0))
+                        }
+                        (Some(Value::Number(n)), "DOUBLE") => {
+                            SqlValue::Real(n.as_f64().unwrap_or(f64::NAN))
+                        }
+                        (Some(Value::String(s)), _) => SqlValue::Text(s.clone()),
+                        (Some(v), _) => SqlValue::Text(v.to_string()),
+                    });
+                }
+                stmt.execute(params_from_iter(vals)).map_err(e)?;
+            }
+        }
+        let bounds: [Option<f64>; 4] = if env[0].is_finite() {
+            [Some(env[0]), Some(env[2]), Some(env[1]), Some(env[3])]
+        } else {
+            [None; 4]
+        };
+        tx.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
+             VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
+            rusqlite::params![layer.name, layer.description, bounds[0], bounds[1], bounds[2], bounds[3]],
+        )
+        .map_err(e)?;
+        tx.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+            rusqlite::params![layer.name, layer.geom.name()],
+        )
+        .map_err(e)?;
+    }
+    tx.commit().map_err(e)?;
+    Ok(())
+}
+
+/// Writes `fireplan.gpkg` of a run (with the plan's layers when given) into `out`.
+pub fn write_run(
+    out: &Path,
+    run: &RunResult,
+    plan: Option<&PlanRunResult>,
+) -> Result<std::path::PathBuf> {
+    let p = out.join("fireplan.gpkg");
+    write(&p, &layers(run, plan)?)?;
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn point_geometry_has_header_envelope_and_wkb() {
+        let b = gpkg_geometry(&GValue::Point(vec![120.5, 30.25]), GeomType::Point).unwrap();
+        assert_eq!(&b[..4], &[b'G', b'P', 0, 0b11]);
+        assert_eq!(i32::from_le_bytes(b[4..8].try_into().unwrap()), 4326);
+        assert_eq!(envelope_of(&b), Some([120.5, 120.5, 30.25, 30.25]));
+        // WKB: little-endian, type 1, x, y.
+        assert_eq!(b[40], 1);
+        assert_eq!(u32::from_le_bytes(b[41..45].try_into().unwrap()), 1);
+        assert_eq!(f64::from_le_bytes(b[45..53].try_into().unwrap()), 120.5);
+        assert_eq!(b.len(), 40 + 21);
+        // A polygon in a multipolygon layer becomes a one-part multipolygon.
+        let sq = vec![vec![vec![0.0, 0.0], vec![1.0, 0.0], vec![1.0, 2.0], vec![0.0, 0.0]]];
+        let m = gpkg_geometry(&GValue::Polygon(sq), GeomType::MultiPolygon).unwrap();
+        assert_eq!(u32::from_le_bytes(m[41..45].try_into().unwrap()), 6);
+        assert_eq!(envelope_of(&m), Some([0.0, 1.0, 0.0, 2.0]));
+        assert!(gpkg_geometry(&GValue::Point(vec![0.0, 0.0]), GeomType::LineString).is_none());
+    }
+}

@@ -1,0 +1,212 @@
+//! Plan map: baseline versus plan — new, moved, changed and closed stations, and the
+//! roads and incidents that gain or lose coverage within the threshold.
+
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{
+    ascii_or, class_symbol, hex, push_symbol, text, Frame, MapOptions, Prim, Scene, Shape, Swatch,
+};
+use crate::plan::diff::CoverageChange;
+use crate::run::PlanRunResult;
+
+const GAIN: u32 = 0x1a9850;
+const LOSS: u32 = 0xd73027;
+
+fn covered_len(r: &crate::coverage::SegmentResult) -> f64 {
+    r.covered.iter().map(|(a, b)| b - a).sum()
+}
+
+/// The plan map.
+pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
+    let run = &pr.plan;
+    let net = &run.prepared.network;
+    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    let mut sc = fr.scene();
+    fr.roads_grey(&mut sc, net);
+    // Roads whose covered share changes by more than a tenth of their length.
+    let w = fr.s(6.0) as u32;
+    let (mut gained, mut lost) = (0usize, 0usize);
+    for (si, s) in net.segments.iter().enumerate() {
+        let d = covered_len(&pr.plan.coverage.segments[si])
+            - covered_len(&pr.baseline.coverage.segments[si]);
+        if d.abs() < 0.1 {
+            continue;
+        }
+        let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+        let col = if d > 0.0 {
+            gained += 1;
+            GAIN
+        } else {
+            lost += 1;
+            LOSS
+        };
+        sc.layer("coverage-change").push(Prim::Path {
+            pts: vec![fr.px(a.lon, a.lat), fr.px(b.lon, b.lat)],
+            color: hex(col),
+            width: w,
+        });
+    }
+    fr.districts(&mut sc, &run.inputs.districts, true);
+    for d in &pr.diff.demand {
+        let at = fr.px(d.lon, d.lat);
+        let c = match d.change {
+            CoverageChange::Gained => GAIN,
+            CoverageChange::Lost => LOSS,
+        };
+        sc.layer("demand-change").push(Prim::Circle {
+            at,
+            r: fr.s(8.0),
+            fill: hex(0xffffff),
+        });
+        sc.layer("demand-change").push(Prim::Circle {
+            at,
+            r: fr.s(6.0),
+            fill: hex(c),
+        });
+    }
+    // Baseline stations the plan keeps, in their class symbol, greyed by size.
+    for s in &pr.baseline.inputs.stations {
+        if s.status == crate::model::StationStatus::Closed {
+            continue;
+        }
+        let (shape, _, size) = class_symbol(s.class);
+        let at = fr.px(s.location.x(), s.location.y());
+        push_symbol(
+            &mut sc,
+            "stations",
+            shape,
+            at,
+            fr.s(size as f64 * 0.8),
+            hex(0x707070),
+        );
+    }
+    // The changes.
+    let mut legend_kinds: Vec<&str> = Vec::new();
+    for c in &pr.applied {
+        let (col, shape, _kind_zh, kind_en) = match c.action {
+            "add_station" | "add_depot" => (0x00441b, Shape::Star, "新建", "new"),
+            "move_station" | "move_depot" => (0x2166ac, Shape::Diamond, "迁建", "moved"),
+            "close_station" | "remove_depot" => (LOSS, Shape::Cross, "撤销", "closed / removed"),
+            _ => (
+                0x7b3294,
+                Shape::Circle,
+                "调整",
+                "changed (class, staff, vehicles)",
+            ),
+        };
+        let Some((lon, lat)) = c.to.or(c.from) else {
+            continue;
+        };
+        if let (Some(f), Some(t)) = (c.from, c.to) {
+            if f != t {
+                sc.layer("moves").push(Prim::Path {
+                    pts: vec![fr.px(f.0, f.1), fr.px(t.0, t.1)],
+                    color: hex(col),
+                    width: fr.s(5.0) as u32,
+                });
+            }
+        }
+        let at = fr.px(lon, lat);
+        let size = if shape == Shape::Circle { 16.0 } else { 34.0 };
+        push_symbol(&mut sc, "changes", shape, at, fr.s(size), hex(col));
+        if shape != Shape::Circle {
+            let name = fr.lang.pick(&c.name, &c.subject);
+            let fb = ascii_or(name, &c.subject);
+            // Depot labels to the right, station labels below: they often stand close.
+            let (pos, h, v) = if c.subject_kind == "depot" {
+                ((at.0 + fr.s(26.0), at.1), HPos::Left, VPos::Center)
+            } else {
+                ((at.0, at.1 + fr.s(28.0)), HPos::Center, VPos::Top)
+            };
+            sc.layer("labels")
+                .push(text(pos, name, &fb, 28.0 * fr.u, hex(0x101010), h, v, true));
+        }
+        if !legend_kinds.contains(&kind_en) {
+            legend_kinds.push(kind_en);
+        }
+    }
+    let mut legend = Vec::new();
+    for (col, shape, zh, en) in [
+        (0x00441bu32, Shape::Star, "新建站点", "new"),
+        (0x2166ac, Shape::Diamond, "迁建站点", "moved"),
+        (LOSS, Shape::Cross, "撤销站点", "closed / removed"),
+        (
+            0x7b3294,
+            Shape::Circle,
+            "调整（等级、人员、车辆）",
+            "changed (class, staff, vehicles)",
+        ),
+    ] {
+        if legend_kinds.contains(&en) {
+            let size = if shape == Shape::Circle { 16.0 } else { 30.0 };
+            let len = format!("Station/depot {en}");
+            legend.push((
+                Swatch::Marker(shape, hex(col), fr.s(size)),
+                fr.lang.pick(zh, &len).to_string(),
+                len.clone(),
+            ));
+        }
+    }
+    legend.push((
+        Swatch::Marker(Shape::Circle, hex(0x707070), fr.s(18.0)),
+        fr.lang.pick("现状站点", "Existing station").to_string(),
+        "Existing station".to_string(),
+    ));
+    let thr = super::fmt_min(run.coverage.params.threshold_s);
+    for (n, col, zh, en) in [
+        (
+            gained,
+            GAIN,
+            format!("新增 {thr} 分钟覆盖的道路 ({gained})"),
+            format!("Road gaining {thr}-min coverage ({gained})"),
+        ),
+        (
+            lost,
+            LOSS,
+            format!("失去 {thr} 分钟覆盖的道路 ({lost})"),
+            format!("Road losing {thr}-min coverage ({lost})"),
+        ),
+    ] {
+        if n > 0 {
+            legend.push((
+                Swatch::Line(hex(col), fr.s(10.0) as u32),
+                fr.lang.pick(&zh, &en).to_string(),
+                en.clone(),
+            ));
+        }
+    }
+    for (n, col, zh, en) in [
+        (
+            pr.diff.gained_points,
+            GAIN,
+            format!("新增覆盖的警情点 ({})", pr.diff.gained_points),
+            format!("Incident newly covered ({})", pr.diff.gained_points),
+        ),
+        (
+            pr.diff.lost_points,
+            LOSS,
+            format!("失去覆盖的警情点 ({})", pr.diff.lost_points),
+            format!("Incident losing coverage ({})", pr.diff.lost_points),
+        ),
+    ] {
+        if n > 0 {
+            legend.push((
+                Swatch::Dot(hex(col), fr.s(7.0)),
+                fr.lang.pick(&zh, &en).to_string(),
+                en.clone(),
+            ));
+        }
+    }
+    legend.push((
+        Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
+        fr.lang.pick("救援片区边界", "Rescue district").to_string(),
+        "Rescue district".to_string(),
+    ));
+    let zh_title = format!("规划方案对比图：{}", pr.plan_file.name);
+    let en_title = format!(
+        "Plan versus baseline: {}",
+        ascii_or(&pr.plan_file.name, "plan")
+    );
+    fr.decorate(&mut sc, (&zh_title, &en_title), run, date, &legend);
+    sc
+}

@@ -1,0 +1,242 @@
+//! Response-time map: road pieces coloured by response band (≤ 3 min, 3–5, 5–8, > 8,
+//! unreachable), stations by class, district outlines and names, demand points not
+//! reached within the threshold.
+
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{
+    ascii_or, class_name_en, class_symbol, hex, push_symbol, text, Frame, MapOptions, Prim, Scene,
+    Swatch,
+};
+use crate::coverage::SegmentResult;
+use crate::model::StationClass;
+use crate::network::graph::Segment;
+use crate::run::RunResult;
+
+/// Response bands: upper bound (seconds) and colour; the last is unreachable.
+pub const BANDS: [(f64, u32, &str, &str); 5] = [
+    (180.0, 0x1a9641, "≤ 3 分钟", "≤ 3 min"),
+    (300.0, 0xa6d96a, "3–5 分钟", "3–5 min"),
+    (480.0, 0xfdae61, "5–8 分钟", "5–8 min"),
+    (f64::INFINITY, 0xd7191c, "> 8 分钟", "> 8 min"),
+    (f64::NAN, 0x8c8c8c, "不可达", "unreachable"),
+];
+
+/// Band index of a response time (None: unreachable → 4).
+pub fn band(t: Option<f64>) -> usize {
+    match t {
+        None => 4,
+        Some(t) => BANDS[..4].iter().position(|b| t <= b.0).unwrap_or(3),
+    }
+}
+
+/// Pieces of a segment by band: (from, to, band), fractions from node `a`. The time at a
+/// fraction is estimated from both end nodes' responses and the segment's drive times,
+/// and kept consistent with the exact covered intervals (a covered point is at most in
+/// the 3–5 band; an uncovered point at least in 5–8).
+pub fn segment_bands(s: &Segment, r: &SegmentResult, threshold_s: f64) -> Vec<(f64, f64, usize)> {
+    if r.worst_s.is_none() && r.at_a_s.is_none() && r.at_b_s.is_none() && r.covered.is_empty() {
+        return vec![(0.0, 1.0, 4)];
+    }
+    let n = ((s.length_m / 40.0).ceil() as usize).clamp(1, 40);
+    let mut out: Vec<(f64, f64, usize)> = Vec::new();
+    for i in 0..n {
+        let (x, y) = (i as f64 / n as f64, (i + 1) as f64 / n as f64);
+        let f = (x + y) / 2.0;
+        let from_a = r
+            .at_a_s
+            .filter(|_| s.time_ab_s.is_finite())
+            .map(|t| t + f * s.time_ab_s as f64);
+        let from_b = r
+            .at_b_s
+            .filter(|_| s.time_ba_s.is_finite())
+            .map(|t| t + (1.0 - f) * s.time_ba_s as f64);
+        let mut t = match (from_a, from_b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let (Some(w), Some(tt)) = (r.worst_s, t) {
+            t = Some(tt.min(w));
+        }
+        let covered = r.covered.iter().any(|&(lo, hi)| f >= lo && f <= hi);
+        // Covered means within the threshold, not covered beyond it.
+        let mut b = band(t);
+        if covered {
+            b = b.min(band(Some(threshold_s)));
+        } else if b < 4 {
+            b = b.max(band(Some(threshold_s + 1e-6)));
+        }
+        match out.last_mut() {
+            Some(last) if last.2 == b => last.1 = y,
+            _ => out.push((x, y, b)),
+        }
+    }
+    out
+}
+
+/// Line width of a road class at 2480 px.
+fn road_width(tag: &str) -> f64 {
+    match tag.trim_end_matches("_link") {
+        "motorway" | "trunk" => 7.0,
+        "primary" => 6.0,
+        "secondary" => 5.0,
+        "tertiary" => 4.0,
+        _ => 3.0,
+    }
+}
+
+/// Stations by class (responding and logistics; closed ones are left out), with labels.
+pub fn stations(fr: &Frame, sc: &mut Scene, run: &RunResult, labels: bool) {
+    for s in &run.inputs.stations {
+        if s.status == crate::model::StationStatus::Closed {
+            continue;
+        }
+        let (shape, color, size) = class_symbol(s.class);
+        let at = fr.px(s.location.x(), s.location.y());
+        push_symbol(sc, "stations", shape, at, fr.s(size as f64), color);
+        if labels {
+            let label = fr.lang.pick(&s.name, &s.id);
+            let fb = ascii_or(label, &s.id);
+            sc.layer("station-labels").push(text(
+                (at.0, at.1 + fr.s(size as f64 * 0.8)),
+                label,
+                &fb,
+                26.0 * fr.u,
+                hex(0x101010),
+                HPos::Center,
+                VPos::Top,
+                true,
+            ));
+        }
+    }
+}
+
+/// Legend entries of the station classes present.
+pub fn station_legend(fr: &Frame, run: &RunResult) -> Vec<(Swatch, String, String)> {
+    let mut out = Vec::new();
+    for c in StationClass::ALL {
+        if run
+            .inputs
+            .stations
+            .iter()
+            .any(|s| s.class == c && s.status != crate::model::StationStatus::Closed)
+        {
+            let (shape, color, size) = class_symbol(c);
+            out.push((
+                Swatch::Marker(shape, color, fr.s(size as f64)),
+                fr.lang.pick(c.name_zh(), class_name_en(c)).to_string(),
+                class_name_en(c).to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// The response-time map.
+pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
+    let net = &run.prepared.network;
+    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    let mut sc = fr.scene();
+    let thr = run.coverage.params.threshold_s;
+    // Roads: minor first, then major; within a class, worse bands first.
+    let mut order: Vec<usize> = (0..net.segments.len()).collect();
+    order.sort_by(|&a, &b| {
+        road_width(&net.segments[a].highway.tag())
+            .total_cmp(&road_width(&net.segments[b].highway.tag()))
+    });
+    for si in order {
+        let s = &net.segments[si];
+        let r = &run.coverage.segments[si];
+        let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+        let w = fr.s(road_width(&s.highway.tag())) as u32;
+        for (x, y, bi) in segment_bands(s, r, thr) {
+            let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
+            sc.layer("roads").push(Prim::Path {
+                pts: vec![at(x), at(y)],
+                color: hex(BANDS[bi].1),
+                width: w,
+            });
+        }
+    }
+    fr.districts(&mut sc, &run.inputs.districts, true);
+    // Demand points not reached within the threshold.
+    let mut late = 0usize;
+    for (d, r) in run
+        .inputs
+        .demand
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .zip(&run.coverage.demand)
+    {
+        if r.off_network || !r.response.first_s().is_some_and(|t| t <= thr) {
+            late += 1;
+            let at = fr.px(d.location.x(), d.location.y());
+            sc.layer("uncovered-demand").push(Prim::Circle {
+                at,
+                r: fr.s(8.0),
+                fill: hex(0xffffff),
+            });
+            sc.layer("uncovered-demand").push(Prim::Circle {
+                at,
+                r: fr.s(5.5),
+                fill: hex(0x1f1f1f),
+            });
+        }
+    }
+    stations(&fr, &mut sc, run, true);
+
+    let mut legend: Vec<(Swatch, String, String)> = BANDS
+        .iter()
+        .map(|b| {
+            (
+                Swatch::Line(hex(b.1), fr.s(12.0) as u32),
+                fr.lang.pick(b.2, b.3).to_string(),
+                b.3.to_string(),
+            )
+        })
+        .collect();
+    legend.extend(station_legend(&fr, run));
+    if late > 0 {
+        let zh = format!("{} 分钟内未到达的警情点 ({late})", super::fmt_min(thr));
+        let en = format!(
+            "Incident not reached in {} min ({late})",
+            super::fmt_min(thr)
+        );
+        legend.push((
+            Swatch::Dot(hex(0x1f1f1f), fr.s(7.0)),
+            fr.lang.pick(&zh, &en).to_string(),
+            en.clone(),
+        ));
+    }
+    legend.push((
+        Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
+        fr.lang.pick("救援片区边界", "Rescue district").to_string(),
+        "Rescue district".to_string(),
+    ));
+    let m = &run.coverage.region;
+    let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:.1} %", x * 100.0));
+    let (zh, en) = (
+        format!(
+            "{} 分钟覆盖：警情 {}，道路 {}",
+            super::fmt_min(thr),
+            pct(m.demand_coverage),
+            pct(m.road_coverage)
+        ),
+        format!(
+            "{}-min coverage: incidents {}, roads {}",
+            super::fmt_min(thr),
+            pct(m.demand_coverage),
+            pct(m.road_coverage)
+        ),
+    );
+    legend.push((Swatch::None, fr.lang.pick(&zh, &en).to_string(), en.clone()));
+    fr.decorate(
+        &mut sc,
+        ("响应时间图 · 到场时间分段", "Response time map"),
+        run,
+        date,
+        &legend,
+    );
+    sc
+}

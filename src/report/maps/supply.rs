@@ -1,0 +1,153 @@
+//! Logistics-reach map (战勤保障): support points (reserve depots and logistics-support
+//! stations) by level, and per level the roads reached within its reach time.
+
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{ascii_or, hex, push_symbol, text, Frame, MapOptions, Prim, Scene, Shape, Swatch};
+use crate::model::DepotLevel;
+use crate::run::RunResult;
+
+/// Symbol, colour and size of a support-point level; name zh / en.
+pub fn level_style(l: DepotLevel) -> (Shape, u32, f64, &'static str, &'static str) {
+    match l {
+        DepotLevel::National => (Shape::Star, 0x3f007d, 40.0, "国家级", "national"),
+        DepotLevel::Regional => (Shape::Star, 0x54278f, 36.0, "区域级", "regional"),
+        DepotLevel::City => (Shape::Hexagon, 0x08519c, 30.0, "市级", "city"),
+        DepotLevel::County => (Shape::Square, 0x006d2c, 26.0, "县级", "county"),
+        DepotLevel::Town => (Shape::Triangle, 0x8c2d04, 24.0, "乡镇级", "town"),
+    }
+}
+
+/// Road colour for the reach of a level.
+fn reach_colour(l: DepotLevel) -> u32 {
+    match l {
+        DepotLevel::National => 0xdadaeb,
+        DepotLevel::Regional => 0xbcbddc,
+        DepotLevel::City => 0x9ecae1,
+        DepotLevel::County => 0x74c476,
+        DepotLevel::Town => 0xfd8d3c,
+    }
+}
+
+/// The logistics-reach map; None without support data.
+pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
+    let sup = run.supply.as_ref()?;
+    let net = &run.prepared.network;
+    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    let mut sc = fr.scene();
+    fr.roads_grey(&mut sc, net);
+    let mut legend = Vec::new();
+    // Widest reach first, so that the finer levels stay visible on top.
+    for (li, info) in sup.levels.iter().enumerate() {
+        let Some(reach_s) = info.reach_s else {
+            continue;
+        };
+        let Some(segs) = sup.segments.get(li) else {
+            continue;
+        };
+        let col = hex(reach_colour(info.level));
+        let w = fr.s(4.0) as u32;
+        for (s, r) in net.segments.iter().zip(segs) {
+            let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            for &(x, y) in &r.within {
+                let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
+                sc.layer("reach").push(Prim::Path {
+                    pts: vec![at(x), at(y)],
+                    color: col,
+                    width: w,
+                });
+            }
+        }
+        let (.., zh, en) = level_style(info.level);
+        let min = reach_s / 60.0;
+        let lzh = format!("{zh}保障 {min:.0} 分钟可达道路");
+        let len = format!("Roads within {min:.0} min of a {en} point");
+        legend.push((
+            Swatch::Line(col, fr.s(12.0) as u32),
+            fr.lang.pick(&lzh, &len).to_string(),
+            len.clone(),
+        ));
+    }
+    legend.push((
+        Swatch::Line(hex(0xbdbdbd), fr.s(6.0) as u32),
+        fr.lang.pick("其他道路", "Other road").to_string(),
+        "Other road".to_string(),
+    ));
+    fr.districts(&mut sc, &run.inputs.districts, true);
+    // Responding stations, small and grey: what the support points must reach.
+    for s in &run.inputs.stations {
+        if !s.responds() {
+            continue;
+        }
+        let at = fr.px(s.location.x(), s.location.y());
+        sc.layer("stations").push(Prim::Circle {
+            at,
+            r: fr.s(9.0),
+            fill: hex(0x505050),
+        });
+    }
+    legend.push((
+        Swatch::Dot(hex(0x505050), fr.s(9.0)),
+        fr.lang.pick("消防救援站", "Fire station").to_string(),
+        "Fire station".to_string(),
+    ));
+    let mut seen = Vec::new();
+    let mut any_over = false;
+    for (i, (p, load)) in sup.points.iter().zip(&sup.loads).enumerate() {
+        let (shape, c, size, zh, en) = level_style(p.level);
+        let at = fr.px(p.location.x(), p.location.y());
+        push_symbol(&mut sc, "support-points", shape, at, fr.s(size), hex(c));
+        let over = load.over_subscribed();
+        let name = fr.lang.pick(&p.name, &p.label);
+        let fb = ascii_or(name, &p.label);
+        any_over |= over;
+        // Support points often stand side by side: labels alternate below and above.
+        let (y, v) = if i % 2 == 0 {
+            (at.1 + fr.s(size * 0.8), VPos::Top)
+        } else {
+            (at.1 - fr.s(size * 0.8), VPos::Bottom)
+        };
+        sc.layer("labels").push(text(
+            (at.0, y),
+            name,
+            &fb,
+            27.0 * fr.u,
+            if over { hex(0xb00000) } else { hex(0x101010) },
+            HPos::Center,
+            v,
+            true,
+        ));
+        if !seen.contains(&p.level) {
+            seen.push(p.level);
+            let lzh = format!("{zh}保障点");
+            let len = format!("{en} support point");
+            legend.push((
+                Swatch::Marker(shape, hex(c), fr.s(size)),
+                fr.lang.pick(&lzh, &len).to_string(),
+                len.clone(),
+            ));
+        }
+    }
+    if any_over {
+        legend.push((
+            Swatch::None,
+            fr.lang
+                .pick("红色名称：保障人数超出容量", "Red name: over capacity")
+                .to_string(),
+            "Red name: over capacity".to_string(),
+        ));
+    }
+    legend.push((
+        Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
+        fr.lang.pick("救援片区边界", "Rescue district").to_string(),
+        "Rescue district".to_string(),
+    ));
+    fr.decorate(
+        &mut sc,
+        ("战勤保障可达范围图", "Logistics-support reach"),
+        run,
+        date,
+        &legend,
+    );
+    Some(sc)
+}

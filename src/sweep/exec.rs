@@ -1,0 +1,445 @@
+//! Running a sweep's runs: inputs and network loaded and prepared **once per distinct
+//! set of inputs and network parameters** (a `network.speed_factor` axis gets one network
+//! per value, never one per run), then every run evaluated in parallel on the shared
+//! `Arc<PreparedNetwork>`: plan applied, coverage, supply, targets, optionally simulation,
+//! and the figures of `summary.json` flattened into one row.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::{RunSpec, Sweep};
+use crate::coverage;
+use crate::io::scenario::Scenario;
+use crate::plan::Plan;
+use crate::run::{Inputs, PreparedNetwork, RunOptions, RunResult};
+
+/// Inputs and networks shared by every run with the same load key.
+pub struct Shared {
+    pub inputs: Inputs,
+    pub network: Arc<PreparedNetwork>,
+    /// The logistics network, prepared on first use (runs with depots only).
+    logistics: OnceLock<std::result::Result<Arc<PreparedNetwork>, String>>,
+}
+
+/// What a run reads from the files and the network model: runs that agree on this share
+/// one load (inputs + prepared network).
+pub fn load_key(s: &Scenario) -> String {
+    serde_json::to_string(&(
+        &s.name,
+        &s.network,
+        &s.params,
+        (&s.stations_file, s.stations_crs, &s.vehicles_file),
+        s.default_class.map(|c| c.as_str()),
+        &s.demand,
+        &s.districts,
+        &s.depots,
+    ))
+    .unwrap_or_default()
+}
+
+/// A run ready to evaluate: its scenario, plan and shared load (or why it cannot run).
+pub struct Prepared<'a> {
+    pub spec: &'a RunSpec,
+    pub job: std::result::Result<(Scenario, Option<Plan>, Arc<Shared>), String>,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub id: String,
+    pub index: usize,
+    pub params: BTreeMap<String, Value>,
+    /// `Ok(metrics)` (flattened `summary.json`, and `sim.*` when simulated) or the error.
+    pub result: std::result::Result<BTreeMap<String, Value>, String>,
+    pub elapsed_s: f64,
+}
+
+/// Time spent loading (inputs + networks) and how many loads there were.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadStats {
+    pub loads: usize,
+    pub load_s: f64,
+}
+
+/// Builds every run's scenario and loads each distinct input set once (sequentially: each
+/// load is itself parallel). A run whose scenario or load fails carries the error.
+pub fn prepare<'a>(
+    sweep: &Sweep,
+    runs: &[&'a RunSpec],
+    opts: &RunOptions,
+) -> (Vec<Prepared<'a>>, LoadStats) {
+    let t0 = Instant::now();
+    let mut cache: HashMap<String, std::result::Result<Arc<Shared>, String>> = HashMap::new();
+    let mut out = Vec::with_capacity(runs.len());
+    for &spec in runs {
+        let job = sweep.build(&spec.params).and_then(|(scenario, plan)| {
+            let key = load_key(&scenario);
+            let shared = cache
+                .entry(key)
+                .or_insert_with(|| {
+                    crate::run::load(&scenario, opts)
+                        .map(|(inputs, network)| {
+                            Arc::new(Shared {
+                                inputs,
+                                network: Arc::new(network),
+                                logistics: OnceLock::new(),
+                            })
+                        })
+                        .map_err(|e| e.to_string())
+                })
+                .clone()?;
+            Ok((scenario, plan, shared))
+        });
+        out.push(Prepared { spec, job });
+    }
+    let stats = LoadStats {
+        loads: cache.len(),
+        load_s: t0.elapsed().as_secs_f64(),
+    };
+    (out, stats)
+}
+
+/// Evaluates one prepared run (never panics on bad input: errors become the outcome).
+pub fn run_one(p: &Prepared, simulate: Option<super::SimulateSpec>, opts: &RunOptions) -> Outcome {
+    let t0 = Instant::now();
+    let result = match &p.job {
+        Err(e) => Err(e.clone()),
+        Ok((scenario, plan, shared)) => evaluate(scenario, plan.as_ref(), shared, simulate, opts),
+    };
+    Outcome {
+        id: p.spec.id.clone(),
+        index: p.spec.index,
+        params: p.spec.params.clone(),
+        result,
+        elapsed_s: t0.elapsed().as_secs_f64(),
+    }
+}
+
+fn evaluate(
+    scenario: &Scenario,
+    plan: Option<&Plan>,
+    shared: &Shared,
+    simulate: Option<super::SimulateSpec>,
+    opts: &RunOptions,
+) -> std::result::Result<BTreeMap<String, Value>, String> {
+    let prepared = &shared.network;
+    let mut inputs = shared.inputs.clone();
+    inputs.scenario = scenario.clone();
+    if let Some(plan) = plan {
+        let snap_m = |p: geo::Point<f64>| {
+            prepared
+                .index
+                .snap(&prepared.network, p.x(), p.y())
+                .map(|s| s.access_m)
+        };
+        let applied = crate::plan::file::apply(
+            plan,
+            &inputs.stations,
+            inputs.depots.as_deref(),
+            &snap_m,
+            scenario.max_snap_m,
+        )
+        .map_err(|e| e.to_string())?;
+        inputs.stations = applied.stations;
+        inputs.depots = applied.depots;
+    }
+    let cov = coverage::evaluate(
+        &prepared.network,
+        &prepared.index,
+        &inputs.stations,
+        inputs.demand.as_deref().unwrap_or(&[]),
+        &inputs.districts,
+        &scenario.response,
+        scenario.max_snap_m,
+    );
+    let supply = match inputs.depots {
+        Some(_) => {
+            let quiet = RunOptions {
+                quiet: true,
+                ..opts.clone()
+            };
+            let logistics = shared
+                .logistics
+                .get_or_init(|| {
+                    crate::supply::network::prepare_logistics(
+                        scenario,
+                        &quiet,
+                        Some(&prepared.network),
+                    )
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+                })
+                .clone()?;
+            Some(supply_of(&inputs, &logistics, plan.is_some()).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    let population =
+        crate::plan::population(scenario, inputs.districts.len()).map_err(|e| e.to_string())?;
+    let checks = crate::run::check_targets(&inputs, &cov, supply.as_ref(), &population);
+    let run = RunResult {
+        inputs,
+        prepared: prepared.clone(),
+        coverage: cov,
+        supply,
+        checks,
+        timings: Default::default(),
+    };
+    let summary = crate::report::tables::summary_json(&run).map_err(|e| e.to_string())?;
+    let summary: Value = serde_json::from_slice(&summary).map_err(|e| e.to_string())?;
+    let mut metrics = BTreeMap::new();
+    flatten("", &summary, &mut metrics);
+    if let Some(sim) = simulate {
+        let setup = crate::sim::setup_for(
+            &run,
+            &crate::sim::Overrides {
+                years: sim.years,
+                replications: sim.replications,
+                seed: sim.seed,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        let res = crate::sim::simulate(&setup, &indicatif::ProgressBar::hidden());
+        let region = serde_json::to_value(&res.region).map_err(|e| e.to_string())?;
+        flatten("sim", &region, &mut metrics);
+        metrics.insert(
+            "sim.incidents_per_year".into(),
+            Value::from(setup.params.rate_per_year()),
+        );
+        metrics.insert("sim.replications".into(), Value::from(res.replications));
+    }
+    Ok(metrics)
+}
+
+/// Supply of a variant on the prepared logistics network. For a plan, the depot rows
+/// (file lines, `area` cells) are matched by id, as `run::run_with_plan` does: depots the
+/// plan adds have neither.
+fn supply_of(
+    inputs: &Inputs,
+    logistics: &PreparedNetwork,
+    planned: bool,
+) -> crate::Result<crate::supply::Supply> {
+    use crate::supply::points::{self, DepotRow, RowInfo, SourceFiles};
+    if !planned {
+        return crate::supply::evaluate_inputs(inputs, logistics);
+    }
+    let scenario = &inputs.scenario;
+    let depots_file = scenario.depots.as_ref().map(|(p, _)| p.clone());
+    let file_rows = match &depots_file {
+        Some(p) => points::read_depot_rows(p)?,
+        None => Vec::new(),
+    };
+    let depots = inputs.depots.as_deref().unwrap_or(&[]);
+    let rows = RowInfo {
+        depot_rows: Some(
+            depots
+                .iter()
+                .map(|d| {
+                    file_rows
+                        .iter()
+                        .find(|r| r.id == d.id)
+                        .cloned()
+                        .unwrap_or_else(|| DepotRow {
+                            id: d.id.clone(),
+                            line: 0,
+                            area: Vec::new(),
+                        })
+                })
+                .collect(),
+        ),
+        station_lines: points::read_station_lines(&scenario.stations_file)?,
+    };
+    crate::supply::evaluate(&crate::supply::SupplyInput {
+        net: &logistics.network,
+        index: &logistics.index,
+        stations: &inputs.stations,
+        depots,
+        rows: &rows,
+        districts: &inputs.districts,
+        districts_given: inputs.districts_given,
+        demand: inputs.demand.as_deref().unwrap_or(&[]),
+        params: &scenario.supply,
+        max_snap_m: scenario.max_snap_m,
+        files: &SourceFiles {
+            scenario: scenario.path.clone(),
+            stations: scenario.stations_file.clone(),
+            depots: depots_file,
+        },
+    })
+}
+
+/// Flattens JSON into dotted keys: objects recurse; arrays of objects with a `name`
+/// recurse under that name (`districts.柯中.metrics.demand_coverage`); other arrays are
+/// kept as JSON text; `scenario` (the name) is dropped.
+pub fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if prefix.is_empty() && k == "scenario" {
+                    continue;
+                }
+                flatten(&key(k), v, out);
+            }
+        }
+        Value::Array(a)
+            if !a.is_empty()
+                && a.iter()
+                    .all(|x| x.get("name").and_then(Value::as_str).is_some()) =>
+        {
+            for x in a {
+                let name = x.get("name").and_then(Value::as_str).unwrap_or_default();
+                if let Value::Object(m) = x {
+                    for (k, v) in m {
+                        if k != "name" {
+                            flatten(&format!("{}.{k}", key(name)), v, out);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(_) => {
+            out.insert(prefix.to_string(), Value::String(v.to_string()));
+        }
+        other => {
+            out.insert(prefix.to_string(), other.clone());
+        }
+    }
+}
+
+/// How a sweep invocation went.
+#[derive(Debug, Clone, Default)]
+pub struct SweepSummary {
+    /// Runs of the sweep (all shards) and of this shard.
+    pub total: usize,
+    pub in_shard: usize,
+    /// Already in the store before this invocation (resumed).
+    pub skipped: usize,
+    pub ran: usize,
+    pub failed: usize,
+    pub load: LoadStats,
+    /// Wall time of the runs (after loading).
+    pub runs_s: f64,
+}
+
+/// Options of [`execute`].
+#[derive(Debug, Clone, Default)]
+pub struct ExecOptions {
+    pub shard: Option<super::Shard>,
+    /// Worker threads (None: all cores).
+    pub threads: Option<usize>,
+    /// Test hook: after committing this many runs, stop writing and wait to be killed.
+    pub pause_after: Option<usize>,
+}
+
+/// Runs every run of `sweep` (of the shard) that the store in `out` does not hold yet, in
+/// parallel, committing each as it finishes; then writes `results.csv` and the report.
+pub fn execute(
+    sweep: &Sweep,
+    out: &std::path::Path,
+    eo: &ExecOptions,
+    opts: &RunOptions,
+    metric: &str,
+) -> crate::Result<SweepSummary> {
+    let store = super::store::Store::open_for(out, sweep)?;
+    store.set_meta(
+        "shard",
+        &eo.shard
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "all".into()),
+    )?;
+    let axes: Vec<String> = sweep.axes.iter().map(|a| a.name.clone()).collect();
+    let done = store.done_ids()?;
+    let mine = sweep.runs_of(eo.shard);
+    let todo: Vec<&RunSpec> = mine
+        .iter()
+        .copied()
+        .filter(|r| !done.contains(&r.id))
+        .collect();
+    let mut summary = SweepSummary {
+        total: sweep.runs.len(),
+        in_shard: mine.len(),
+        skipped: mine.len() - todo.len(),
+        ..Default::default()
+    };
+    let (prepared, load) = prepare(sweep, &todo, opts);
+    summary.load = load;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(eo.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| crate::Error::Scenario(format!("thread pool: {e}")))?;
+    let pb = if opts.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let pb = indicatif::ProgressBar::new(prepared.len() as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} runs [{elapsed} elapsed, ETA {eta}] {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    };
+    let t0 = Instant::now();
+    let quiet = RunOptions {
+        quiet: true,
+        ..opts.clone()
+    };
+    let simulate = sweep.simulate;
+    let (tx, rx) = std::sync::mpsc::channel::<Outcome>();
+    let mut write_result = Ok(());
+    std::thread::scope(|s| {
+        let prepared = &prepared;
+        let quiet = &quiet;
+        let pool = &pool;
+        s.spawn(move || {
+            use rayon::prelude::*;
+            pool.install(|| {
+                prepared.par_iter().for_each_with(tx, |tx, p| {
+                    let _ = tx.send(run_one(p, simulate, quiet));
+                });
+            });
+        });
+        let mut committed = 0usize;
+        for o in rx {
+            if write_result.is_err() {
+                continue;
+            }
+            if let Err(e) = store.insert(&o, &axes) {
+                write_result = Err(e);
+                continue;
+            }
+            committed += 1;
+            summary.ran += 1;
+            if o.result.is_err() {
+                summary.failed += 1;
+                pb.set_message(format!("{} failed", summary.failed));
+            }
+            pb.inc(1);
+            if eo.pause_after.is_some_and(|n| committed >= n) {
+                eprintln!("sweep paused after {committed} runs (test hook)");
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(3600));
+                }
+            }
+        }
+    });
+    write_result?;
+    pb.finish_and_clear();
+    summary.runs_s = t0.elapsed().as_secs_f64();
+    crate::report::write_atomic(
+        &out.join("results.csv"),
+        &super::store::results_csv(&store)?,
+    )?;
+    super::report::write(&store, out, metric, 10)?;
+    Ok(summary)
+}

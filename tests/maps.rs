@@ -1,0 +1,267 @@
+//! Maps and report.html on the small hand-computed plan fixture (tests/data/plan): SVG
+//! layers, legend entries, station count and labels (Chinese included), PNG size and
+//! content, `--lang en`, every target id in report.html.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fireplan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fireplan"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// The content of `<g id="layer-NAME">…</g>`.
+fn layer<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<g id=\"layer-{name}\">");
+    let i = svg.find(&open)? + open.len();
+    let j = svg[i..].find("</g>\n")?;
+    Some(&svg[i..i + j])
+}
+
+/// Texts of the `<text>` elements of a piece of SVG.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let a = t.find('>')? + 1;
+            let b = t.find("</text>")?;
+            Some(
+                t[a..b]
+                    .trim()
+                    .replace("&gt;", ">")
+                    .replace("&lt;", "<")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}
+
+fn elements(svg: &str) -> usize {
+    svg.matches("<polygon").count() + svg.matches("<circle").count()
+}
+
+/// Width, height and share of non-white pixels of a PNG.
+fn png_stats(p: &Path) -> (u32, u32, f64, usize) {
+    let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(p).unwrap()));
+    let mut r = dec.read_info().unwrap();
+    let mut buf = vec![0; r.output_buffer_size()];
+    let info = r.next_frame(&mut buf).unwrap();
+    let ch = info.color_type.samples();
+    let px = &buf[..info.buffer_size()];
+    let n = px.len() / ch;
+    let mut colours = std::collections::HashSet::new();
+    let non_white = px
+        .chunks(ch)
+        .filter(|c| {
+            colours.insert(c[..3].to_vec());
+            c[..3] != [255, 255, 255]
+        })
+        .count();
+    (
+        info.width,
+        info.height,
+        non_white as f64 / n as f64,
+        colours.len(),
+    )
+}
+
+fn render(out: &Path, extra: &[&str]) {
+    let st = fireplan()
+        .args(["map", "-q", "--no-cache", "--width", "1200", "--plan"])
+        .arg(fixture("plan/plan_add_east.toml"))
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[test]
+fn map_command_draws_every_map_with_frame_legend_and_labels() {
+    let out = tempfile::tempdir().unwrap();
+    render(out.path(), &[]);
+    for stem in ["map_response", "map_first_due", "map_supply", "map_plan"] {
+        let svg = std::fs::read_to_string(out.path().join(format!("{stem}.svg"))).unwrap();
+        for l in [
+            "title",
+            "legend",
+            "scale-bar",
+            "north-arrow",
+            "districts",
+            "frame",
+        ] {
+            assert!(layer(&svg, l).is_some(), "{stem}: no layer {l}");
+        }
+        let title = texts(layer(&svg, "title").unwrap());
+        assert!(
+            title.iter().any(|t| t.contains("plan fixture")),
+            "{stem}: {title:?}"
+        );
+        assert!(
+            title.iter().any(|t| t.contains("20")),
+            "{stem}: no date in {title:?}"
+        );
+        // Not OSM data: no OSM attribution.
+        assert!(!svg.contains("OpenStreetMap"));
+        let (w, h, ink, colours) = png_stats(&out.path().join(format!("{stem}.png")));
+        assert_eq!(w, 1200, "{stem}");
+        assert!(h > 600, "{stem}: {h}");
+        assert!(ink > 0.05, "{stem}: only {ink} of the pixels drawn");
+        assert!(colours > 20, "{stem}: {colours} colours");
+    }
+    let svg = std::fs::read_to_string(out.path().join("map_response.svg")).unwrap();
+    let legend = texts(layer(&svg, "legend").unwrap());
+    for want in [
+        "图例",
+        "≤ 3 分钟",
+        "3–5 分钟",
+        "5–8 分钟",
+        "> 8 分钟",
+        "不可达",
+        "一级站",
+        "二级站",
+        "战勤保障站",
+    ] {
+        assert!(
+            legend.iter().any(|t| t == want),
+            "legend lacks {want}: {legend:?}"
+        );
+    }
+    // S1 (class1), S3 (class2, added by the plan) and the logistics station L1; S2 is closed.
+    assert_eq!(elements(layer(&svg, "stations").unwrap()), 3);
+    let labels = texts(layer(&svg, "station-labels").unwrap());
+    assert!(labels.iter().any(|t| t == "西站"), "{labels:?}");
+    let names = texts(layer(&svg, "district-names").unwrap());
+    assert!(names.iter().any(|t| t == "西区"), "{names:?}");
+    assert!(
+        svg.contains("WenQuanYi Micro Hei"),
+        "SVG names a CJK font-family list"
+    );
+    assert!(layer(&svg, "roads").is_some_and(|r| r.contains("<polyline") || r.contains("<path")));
+    // First-due map: one area per responding station, labelled with its km².
+    let fd = std::fs::read_to_string(out.path().join("map_first_due.svg")).unwrap();
+    let labels = texts(layer(&fd, "labels").unwrap());
+    assert_eq!(
+        labels.iter().filter(|t| t.ends_with("km²")).count(),
+        2,
+        "{labels:?}"
+    );
+    // Plan map: the new station, labelled.
+    let pm = std::fs::read_to_string(out.path().join("map_plan.svg")).unwrap();
+    let legend = texts(layer(&pm, "legend").unwrap());
+    assert!(legend.iter().any(|t| t == "新建站点"), "{legend:?}");
+    assert!(
+        legend.iter().any(|t| t.starts_with("新增覆盖的警情点")),
+        "{legend:?}"
+    );
+    // Supply map: the county depot.
+    let sm = std::fs::read_to_string(out.path().join("map_supply.svg")).unwrap();
+    let legend = texts(layer(&sm, "legend").unwrap());
+    assert!(legend.iter().any(|t| t == "县级保障点"), "{legend:?}");
+}
+
+#[test]
+fn map_command_english_labels_one_kind() {
+    let out = tempfile::tempdir().unwrap();
+    render(out.path(), &["--kind", "response", "--lang", "en"]);
+    assert!(!out.path().join("map_first_due.svg").exists());
+    let svg = std::fs::read_to_string(out.path().join("map_response.svg")).unwrap();
+    let legend = texts(layer(&svg, "legend").unwrap());
+    for want in [
+        "Legend",
+        "≤ 3 min",
+        "> 8 min",
+        "unreachable",
+        "Class-1 station",
+    ] {
+        assert!(
+            legend.iter().any(|t| t == want),
+            "legend lacks {want}: {legend:?}"
+        );
+    }
+    let title = texts(layer(&svg, "title").unwrap());
+    assert!(title.iter().any(|t| t == "Response time map"), "{title:?}");
+    // English station labels are the ids.
+    let labels = texts(layer(&svg, "station-labels").unwrap());
+    assert!(labels.iter().any(|t| t == "S1"), "{labels:?}");
+}
+
+#[test]
+fn run_with_plan_writes_self_contained_report_html() {
+    let out = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["run", "-q", "--no-cache", "--plan"])
+        .arg(fixture("plan/plan_add_east.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    // Every target id of targets.csv.
+    let mut r = csv::Reader::from_path(out.path().join("targets.csv")).unwrap();
+    let ids: std::collections::BTreeSet<String> =
+        r.records().map(|x| x.unwrap()[1].to_string()).collect();
+    assert!(!ids.is_empty());
+    for id in &ids {
+        assert!(
+            html.contains(&format!("<td>{id}</td>")),
+            "report.html lacks target {id}"
+        );
+    }
+    // Maps embedded, nothing fetched from the network.
+    for stem in ["map_response", "map_first_due", "map_supply", "map_plan"] {
+        assert!(
+            html.contains(&format!("<figure id=\"{stem}\"><img")),
+            "{stem}"
+        );
+        assert!(out.path().join(format!("{stem}.png")).exists());
+    }
+    assert!(html.contains("data:image/png;base64,"));
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("class=\"sortable\""));
+    // Summary, tables, logistics reach, plan diff.
+    for want in [
+        "id=\"summary\"",
+        "id=\"districts\"",
+        "id=\"stations\"",
+        "id=\"supply\"",
+        "id=\"targets\"",
+        "id=\"plan\"",
+        "a station at n3",
+        "西区",
+    ] {
+        assert!(html.contains(want), "report.html lacks {want}");
+    }
+    // The baseline has its own report, without the plan map.
+    let base = std::fs::read_to_string(out.path().join("baseline/report.html")).unwrap();
+    assert!(!base.contains("map_plan"));
+    assert!(out.path().join("fireplan.gpkg").exists());
+}
+
+#[test]
+fn map_command_refuses_an_unreadable_font() {
+    let out = tempfile::tempdir().unwrap();
+    let o = fireplan()
+        .args(["map", "-q", "--no-cache", "--kind", "response", "--width", "600", "--font"])
+        .arg(fixture("plan/scenario.toml")) // not a font
+        .arg("--out")
+        .arg(out.path())
+        .arg(fixture("plan/scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--font") && err.contains("scenario.toml"), "{err}");
+}
