@@ -57,5 +57,10 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(optimize, benches);
+criterion_group! {
+    name = optimize;
+    // No plots: criterion's plotters backend needs fonts the bench machine may lack.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 criterion_main!(optimize);

@@ -50,5 +50,10 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(sweep_benches, benches);
+criterion_group! {
+    name = sweep_benches;
+    // No plots: criterion's plotters backend needs a system font that may be missing.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 criterion_main!(sweep_benches);

@@ -254,7 +254,16 @@ fn run_with_plan_writes_self_contained_report_html() {
 fn map_command_refuses_an_unreadable_font() {
     let out = tempfile::tempdir().unwrap();
     let o = fireplan()
-        .args(["map", "-q", "--no-cache", "--kind", "response", "--width", "600", "--font"])
+        .args([
+            "map",
+            "-q",
+            "--no-cache",
+            "--kind",
+            "response",
+            "--width",
+            "600",
+            "--font",
+        ])
         .arg(fixture("plan/scenario.toml")) // not a font
         .arg("--out")
         .arg(out.path())
@@ -263,5 +272,37 @@ fn map_command_refuses_an_unreadable_font() {
         .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--font") && err.contains("scenario.toml"), "{err}");
+    assert!(
+        err.contains("--font") && err.contains("scenario.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn maps_of_osm_data_carry_the_attribution() {
+    let out = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["map", "-q", "--no-cache", "--width", "800", "--out"])
+        .arg(out.path())
+        .arg(fixture("maps/osm.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    // No depots, no plan: response and first-due maps only.
+    assert!(!out.path().join("map_supply.svg").exists());
+    assert!(!out.path().join("map_plan.svg").exists());
+    for stem in ["map_response", "map_first_due"] {
+        let svg = std::fs::read_to_string(out.path().join(format!("{stem}.svg"))).unwrap();
+        let attr = texts(layer(&svg, "attribution").unwrap());
+        assert!(
+            attr.iter()
+                .any(|t| t.contains("© OpenStreetMap contributors")),
+            "{stem}: {attr:?}"
+        );
+        // The scenario's lang = "en".
+        let legend = texts(layer(&svg, "legend").unwrap());
+        assert!(legend.iter().any(|t| t == "Legend"), "{stem}: {legend:?}");
+        assert_eq!(png_stats(&out.path().join(format!("{stem}.png"))).0, 800);
+    }
 }

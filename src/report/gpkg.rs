@@ -531,7 +531,12 @@ mod tests {
         assert_eq!(f64::from_le_bytes(b[45..53].try_into().unwrap()), 120.5);
         assert_eq!(b.len(), 40 + 21);
         // A polygon in a multipolygon layer becomes a one-part multipolygon.
-        let sq = vec![vec![vec![0.0, 0.0], vec![1.0, 0.0], vec![1.0, 2.0], vec![0.0, 0.0]]];
+        let sq = vec![vec![
+            vec![0.0, 0.0],
+            vec![1.0, 0.0],
+            vec![1.0, 2.0],
+            vec![0.0, 0.0],
+        ]];
         let m = gpkg_geometry(&GValue::Polygon(sq), GeomType::MultiPolygon).unwrap();
         assert_eq!(u32::from_le_bytes(m[41..45].try_into().unwrap()), 6);
         assert_eq!(envelope_of(&m), Some([0.0, 1.0, 0.0, 2.0]));

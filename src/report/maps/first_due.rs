@@ -112,7 +112,7 @@ pub fn push_area(
 /// The first-due map.
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
-    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    let fr = Frame::for_run(opts.width_px, run, opts.lang);
     let mut sc = fr.scene();
     let cols = colours(run);
     let areas = areas(run);

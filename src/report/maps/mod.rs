@@ -350,6 +350,41 @@ impl Frame {
     /// Lays out a page `width` px wide around the lon/lat box of the districts and the
     /// network.
     pub fn new(width: u32, net: &Network, districts: &[District], lang: Lang) -> Frame {
+        Frame::around(width, net, districts, &[], lang)
+    }
+
+    /// As [`Frame::new`], the box grown to take in the run's stations and depots too.
+    pub fn for_run(width: u32, run: &RunResult, lang: Lang) -> Frame {
+        let mut pts: Vec<(f64, f64)> = run
+            .inputs
+            .stations
+            .iter()
+            .map(|s| (s.location.x(), s.location.y()))
+            .collect();
+        pts.extend(
+            run.inputs
+                .depots
+                .iter()
+                .flatten()
+                .map(|d| (d.location.x(), d.location.y())),
+        );
+        Frame::around(
+            width,
+            &run.prepared.network,
+            &run.inputs.districts,
+            &pts,
+            lang,
+        )
+    }
+
+    /// Lays out a page around the districts, the network and `points` (lon, lat).
+    pub fn around(
+        width: u32,
+        net: &Network,
+        districts: &[District],
+        points: &[(f64, f64)],
+        lang: Lang,
+    ) -> Frame {
         use geo::BoundingRect;
         let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
         let mut grow = |x: f64, y: f64| {
@@ -366,6 +401,9 @@ impl Frame {
         }
         for n in &net.nodes {
             grow(n.lon, n.lat);
+        }
+        for &(x, y) in points {
+            grow(x, y);
         }
         if b.0 > b.2 {
             b = (0.0, 0.0, 0.01, 0.01);
@@ -583,11 +621,19 @@ impl Frame {
                 }),
                 Swatch::None => {}
             }
+            // Shrink a label that would run off the page.
+            let avail = (self.width as i32 - lx - self.s(85.0) - self.s(20.0)).max(1) as f64;
+            let est = text_width(zh_or_label, 34.0 * u).max(text_width(fallback, 34.0 * u)) as f64;
+            let fs = if est > avail {
+                34.0 * u * avail / est
+            } else {
+                34.0 * u
+            };
             sc.layer("legend").push(text(
                 (lx + self.s(85.0), cy),
                 zh_or_label,
                 fallback,
-                34.0 * u,
+                fs,
                 hex(0x202020),
                 HPos::Left,
                 VPos::Center,
@@ -686,6 +732,65 @@ impl Frame {
     }
 }
 
+/// Estimated width in pixels of a label (CJK glyphs are square, Latin about half).
+pub fn text_width(s: &str, size: f64) -> i32 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.48 } else { 1.0 })
+        .sum::<f64>()
+        .mul_add(size, 0.0) as i32
+}
+
+/// Places labels next to their symbols where they do not cover labels placed before:
+/// below, above, right, left (the first that is free; below when none is).
+#[derive(Default)]
+pub struct LabelPlacer {
+    boxes: Vec<(i32, i32, i32, i32)>,
+}
+
+impl LabelPlacer {
+    /// Position and anchor of a label `w` × `h` px for a symbol at `at` with radius `r`.
+    pub fn place(&mut self, at: (i32, i32), r: i32, w: i32, h: i32) -> ((i32, i32), HPos, VPos) {
+        let options = [
+            (
+                (at.0, at.1 + r),
+                HPos::Center,
+                VPos::Top,
+                (at.0 - w / 2, at.1 + r),
+            ),
+            (
+                (at.0, at.1 - r),
+                HPos::Center,
+                VPos::Bottom,
+                (at.0 - w / 2, at.1 - r - h),
+            ),
+            (
+                (at.0 + r, at.1),
+                HPos::Left,
+                VPos::Center,
+                (at.0 + r, at.1 - h / 2),
+            ),
+            (
+                (at.0 - r, at.1),
+                HPos::Right,
+                VPos::Center,
+                (at.0 - r - w, at.1 - h / 2),
+            ),
+        ];
+        let free = |b: (i32, i32, i32, i32), boxes: &[(i32, i32, i32, i32)]| {
+            boxes
+                .iter()
+                .all(|o| b.2 <= o.0 || o.2 <= b.0 || b.3 <= o.1 || o.3 <= b.1)
+        };
+        let pick = options
+            .iter()
+            .find(|o| free((o.3 .0, o.3 .1, o.3 .0 + w, o.3 .1 + h), &self.boxes))
+            .unwrap_or(&options[0]);
+        self.boxes
+            .push((pick.3 .0, pick.3 .1, pick.3 .0 + w, pick.3 .1 + h));
+        (pick.0, pick.1, pick.2)
+    }
+}
+
 /// A point inside (or near the middle of) a district to put its name: the centroid of
 /// its largest polygon.
 pub fn label_point(mp: &MultiPolygon<f64>) -> Option<(f64, f64)> {
@@ -759,7 +864,10 @@ pub enum PngText {
     Svg,
 }
 
-static FONT: OnceLock<Mutex<Option<(Option<PathBuf>, PngText)>>> = OnceLock::new();
+/// The font requested and what it gives, once found.
+type FontChoice = Option<(Option<PathBuf>, PngText)>;
+
+static FONT: OnceLock<Mutex<FontChoice>> = OnceLock::new();
 static WARNED: AtomicBool = AtomicBool::new(false);
 
 fn register(path: &Path) -> bool {
@@ -984,6 +1092,9 @@ pub fn scene(
     }
 }
 
+/// Files written and the SVG text of each map drawn.
+pub type Written = (Vec<PathBuf>, Vec<(MapKind, String)>);
+
 /// Renders the maps of `kinds` into `out` as `<stem>.png` and `<stem>.svg`; returns the
 /// files written and the SVG texts by kind.
 pub fn write_maps(
@@ -992,7 +1103,7 @@ pub fn write_maps(
     plan: Option<&crate::run::PlanRunResult>,
     kinds: &[MapKind],
     opts: &MapOptions,
-) -> Result<(Vec<PathBuf>, Vec<(MapKind, String)>)> {
+) -> Result<Written> {
     // A bad --font fails before any file is written.
     png_font(opts.font.as_deref())?;
     let mut files = Vec::new();

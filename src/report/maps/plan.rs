@@ -1,8 +1,6 @@
 //! Plan map: baseline versus plan — new, moved, changed and closed stations, and the
 //! roads and incidents that gain or lose coverage within the threshold.
 
-use plotters::style::text_anchor::{HPos, VPos};
-
 use super::{
     ascii_or, class_symbol, hex, push_symbol, text, Frame, MapOptions, Prim, Scene, Shape, Swatch,
 };
@@ -20,7 +18,31 @@ fn covered_len(r: &crate::coverage::SegmentResult) -> f64 {
 pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     let run = &pr.plan;
     let net = &run.prepared.network;
-    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    // Baseline stations the plan closes or moves stay in the frame too.
+    let mut fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let extra: Vec<(f64, f64)> = pr
+        .baseline
+        .inputs
+        .stations
+        .iter()
+        .map(|s| (s.location.x(), s.location.y()))
+        .chain(
+            run.inputs
+                .stations
+                .iter()
+                .map(|s| (s.location.x(), s.location.y())),
+        )
+        .chain(
+            run.inputs
+                .depots
+                .iter()
+                .flatten()
+                .map(|d| (d.location.x(), d.location.y())),
+        )
+        .collect();
+    if !extra.is_empty() {
+        fr = Frame::around(opts.width_px, net, &run.inputs.districts, &extra, opts.lang);
+    }
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
     // Roads whose covered share changes by more than a tenth of their length.
@@ -82,6 +104,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     }
     // The changes.
     let mut legend_kinds: Vec<&str> = Vec::new();
+    let mut placer = super::LabelPlacer::default();
     for c in &pr.applied {
         let (col, shape, _kind_zh, kind_en) = match c.action {
             "add_station" | "add_depot" => (0x00441b, Shape::Star, "新建", "new"),
@@ -112,12 +135,10 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         if shape != Shape::Circle {
             let name = fr.lang.pick(&c.name, &c.subject);
             let fb = ascii_or(name, &c.subject);
-            // Depot labels to the right, station labels below: they often stand close.
-            let (pos, h, v) = if c.subject_kind == "depot" {
-                ((at.0 + fr.s(26.0), at.1), HPos::Left, VPos::Center)
-            } else {
-                ((at.0, at.1 + fr.s(28.0)), HPos::Center, VPos::Top)
-            };
+            // New stations and depots often stand close: labels go where they are free.
+            let fs = 28.0 * fr.u;
+            let (pos, h, v) =
+                placer.place(at, fr.s(24.0), super::text_width(name, fs), fs as i32 + 4);
             sc.layer("labels")
                 .push(text(pos, name, &fb, 28.0 * fr.u, hex(0x101010), h, v, true));
         }

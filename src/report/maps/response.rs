@@ -135,7 +135,7 @@ pub fn station_legend(fr: &Frame, run: &RunResult) -> Vec<(Swatch, String, Strin
 /// The response-time map.
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
-    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    let fr = Frame::for_run(opts.width_px, run, opts.lang);
     let mut sc = fr.scene();
     let thr = run.coverage.params.threshold_s;
     // Roads: minor first, then major; within a class, worse bands first.

@@ -1,9 +1,9 @@
 //! Logistics-reach map (战勤保障): support points (reserve depots and logistics-support
 //! stations) by level, and per level the roads reached within its reach time.
 
-use plotters::style::text_anchor::{HPos, VPos};
-
-use super::{ascii_or, hex, push_symbol, text, Frame, MapOptions, Prim, Scene, Shape, Swatch};
+use super::{
+    ascii_or, hex, push_symbol, text, text_width, Frame, MapOptions, Prim, Scene, Shape, Swatch,
+};
 use crate::model::DepotLevel;
 use crate::run::RunResult;
 
@@ -33,7 +33,7 @@ fn reach_colour(l: DepotLevel) -> u32 {
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let sup = run.supply.as_ref()?;
     let net = &run.prepared.network;
-    let fr = Frame::new(opts.width_px, net, &run.inputs.districts, opts.lang);
+    let fr = Frame::for_run(opts.width_px, run, opts.lang);
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
     let mut legend = Vec::new();
@@ -93,7 +93,8 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     ));
     let mut seen = Vec::new();
     let mut any_over = false;
-    for (i, (p, load)) in sup.points.iter().zip(&sup.loads).enumerate() {
+    let mut placer = super::LabelPlacer::default();
+    for (p, load) in sup.points.iter().zip(&sup.loads) {
         let (shape, c, size, zh, en) = level_style(p.level);
         let at = fr.px(p.location.x(), p.location.y());
         push_symbol(&mut sc, "support-points", shape, at, fr.s(size), hex(c));
@@ -101,19 +102,16 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         let name = fr.lang.pick(&p.name, &p.label);
         let fb = ascii_or(name, &p.label);
         any_over |= over;
-        // Support points often stand side by side: labels alternate below and above.
-        let (y, v) = if i % 2 == 0 {
-            (at.1 + fr.s(size * 0.8), VPos::Top)
-        } else {
-            (at.1 - fr.s(size * 0.8), VPos::Bottom)
-        };
+        // Support points often stand side by side: labels go where they are free.
+        let fs = 27.0 * fr.u;
+        let (pos, h, v) = placer.place(at, fr.s(size * 0.8), text_width(name, fs), fs as i32 + 4);
         sc.layer("labels").push(text(
-            (at.0, y),
+            pos,
             name,
             &fb,
-            27.0 * fr.u,
+            fs,
             if over { hex(0xb00000) } else { hex(0x101010) },
-            HPos::Center,
+            h,
             v,
             true,
         ));
