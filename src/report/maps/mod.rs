@@ -623,7 +623,7 @@ impl Frame {
             }
             // Shrink a label that would run off the page.
             let avail = (self.width as i32 - lx - self.s(85.0) - self.s(20.0)).max(1) as f64;
-            let est = text_width(zh_or_label, 34.0 * u).max(text_width(fallback, 34.0 * u)) as f64;
+            let est = text_width(zh_or_label, 34.0 * u) as f64;
             let fs = if est > avail {
                 34.0 * u * avail / est
             } else {
