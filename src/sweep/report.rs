@@ -162,7 +162,7 @@ pub fn write(store: &Store, dir: &std::path::Path, metric: &str, top: usize) -> 
         let range: Vec<Option<f64>> = (0..metrics.len())
             .map(|j| {
                 let xs: Vec<f64> = means.iter().filter_map(|r| r[j]).collect();
-                (xs.len() >= 1).then(|| {
+                (!xs.is_empty()).then(|| {
                     xs.iter().cloned().fold(f64::MIN, f64::max)
                         - xs.iter().cloned().fold(f64::MAX, f64::min)
                 })
