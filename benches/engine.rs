@@ -126,5 +126,11 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(engine, benches);
+criterion_group! {
+    name = engine;
+    // No plots: with plotters' `ab_glyph` feature (the maps) criterion's plots panic for want
+    // of a system font.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 criterion_main!(engine);

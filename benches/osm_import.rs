@@ -50,5 +50,11 @@ fn osm_import(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, osm_import);
+criterion_group! {
+    name = benches;
+    // No plots: with plotters' `ab_glyph` feature (the maps) criterion's plots panic for want
+    // of a system font.
+    config = Criterion::default().without_plots();
+    targets = osm_import
+}
 criterion_main!(benches);

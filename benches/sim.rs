@@ -109,5 +109,11 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(sim, benches);
+criterion_group! {
+    name = sim;
+    // No plots: with plotters' `ab_glyph` feature (the maps) criterion's plots panic for want
+    // of a system font.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 criterion_main!(sim);

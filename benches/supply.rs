@@ -122,5 +122,11 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(supply, benches);
+criterion_group! {
+    name = supply;
+    // No plots: with plotters' `ab_glyph` feature (the maps) criterion's plots panic for want
+    // of a system font.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 criterion_main!(supply);

@@ -37,50 +37,96 @@ pub struct TwoNearest {
 /// equal times go to the lower origin index, so results are deterministic.
 type Entry = Reverse<(u64, u32, u32)>;
 
+/// Labels of [`two_nearest`] while it runs: per node the best two tentative labels of
+/// distinct origins, and how many of them are settled (final).
+struct Labels {
+    first: Vec<u32>,
+    first_s: Vec<f64>,
+    second: Vec<u32>,
+    second_s: Vec<f64>,
+    settled: Vec<u8>,
+}
+
+/// The search's order: time, then origin index (deterministic ties).
+#[inline]
+fn earlier(ta: f64, oa: u32, tb: f64, ob: u32) -> bool {
+    ta < tb || (ta == tb && oa < ob)
+}
+
+impl Labels {
+    /// Offers `origin` at `t` to node `u`; true when it entered the node's best two (then it
+    /// must be pushed). Settled labels never change.
+    #[inline]
+    fn offer(&mut self, u: usize, t: f64, origin: u32) -> bool {
+        match self.settled[u] {
+            2 => return false,
+            0 if earlier(t, origin, self.first_s[u], self.first[u]) => {
+                if self.first[u] != origin {
+                    // The old first beats any old second: it becomes the second.
+                    self.second[u] = self.first[u];
+                    self.second_s[u] = self.first_s[u];
+                }
+                self.first[u] = origin;
+                self.first_s[u] = t;
+                return true;
+            }
+            _ => {}
+        }
+        if self.first[u] == origin || !earlier(t, origin, self.second_s[u], self.second[u]) {
+            return false;
+        }
+        self.second[u] = origin;
+        self.second_s[u] = t;
+        true
+    }
+}
+
 /// Multi-source Dijkstra with two labels per node: the first two distinct origins to reach
-/// it. Labels later than `cutoff_s` are not settled. Every node settles at most two
-/// labels and relaxes its edges once per label, so the work is O(2·E log E).
+/// it. Labels later than `cutoff_s` are not settled.
+///
+/// An entry is pushed only when it enters its node's best two tentative labels, and a
+/// popped entry that no longer matches its label is stale; every node settles at most two
+/// labels and relaxes its edges once per label: O(2·E log E).
 pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
     let n = net.node_count();
-    let mut first = vec![NO_ORIGIN; n];
-    let mut first_s = vec![f64::INFINITY; n];
-    let mut second = vec![NO_ORIGIN; n];
-    let mut second_s = vec![f64::INFINITY; n];
+    let mut l = Labels {
+        first: vec![NO_ORIGIN; n],
+        first_s: vec![f64::INFINITY; n],
+        second: vec![NO_ORIGIN; n],
+        second_s: vec![f64::INFINITY; n],
+        settled: vec![0; n],
+    };
     let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(n);
     for s in seeds {
-        if s.time_s <= cutoff_s && s.time_s >= 0.0 {
+        if s.time_s <= cutoff_s && s.time_s >= 0.0 && l.offer(s.node as usize, s.time_s, s.origin)
+        {
             heap.push(Reverse((s.time_s.to_bits(), s.origin, s.node)));
         }
     }
     while let Some(Reverse((bits, origin, v))) = heap.pop() {
         let vi = v as usize;
-        if second[vi] != NO_ORIGIN || first[vi] == origin {
-            continue;
-        }
         let t = f64::from_bits(bits);
-        if first[vi] == NO_ORIGIN {
-            first[vi] = origin;
-            first_s[vi] = t;
-        } else {
-            second[vi] = origin;
-            second_s[vi] = t;
+        let current = match l.settled[vi] {
+            0 => l.first[vi] == origin && l.first_s[vi] == t,
+            1 => l.second[vi] == origin && l.second_s[vi] == t,
+            _ => false,
+        };
+        if !current {
+            continue; // stale: a better label replaced it after it was pushed
         }
+        l.settled[vi] += 1;
         for (u, w) in net.out_edges(v) {
-            let ui = u as usize;
-            if second[ui] != NO_ORIGIN || first[ui] == origin {
-                continue;
-            }
             let nt = t + w as f64;
-            if nt <= cutoff_s {
+            if nt <= cutoff_s && l.offer(u as usize, nt, origin) {
                 heap.push(Reverse((nt.to_bits(), origin, u)));
             }
         }
     }
     TwoNearest {
-        first,
-        first_s,
-        second,
-        second_s,
+        first: l.first,
+        first_s: l.first_s,
+        second: l.second,
+        second_s: l.second_s,
     }
 }
 
