@@ -56,6 +56,13 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("two_nearest_300s", name), &s, |b, s| {
             b.iter(|| two_nearest(net, black_box(s), 300.0))
         });
+        // The nearest station only (one label), as networkx's multi-source Dijkstra computes:
+        // the like-for-like comparison in bench/peers.py.
+        let entry: Vec<(u32, f64)> = s.iter().map(|x| (x.node, x.time_s)).collect();
+        let mut dij = fireplan::network::search::Dijkstra::new(net.node_count());
+        g.bench_with_input(BenchmarkId::new("nearest_300s", name), &entry, |b, e| {
+            b.iter(|| dij.run(net, black_box(e), 300.0).len())
+        });
         g.bench_with_input(BenchmarkId::new("two_nearest_full", name), &s, |b, s| {
             b.iter(|| two_nearest(net, black_box(s), f64::INFINITY))
         });

@@ -143,7 +143,12 @@ pub fn prepare_network(
         for h in &network_hashes {
             hasher.update(h.as_bytes());
         }
-        let params = (&scenario.params, profile, want_buildings, &scenario.network_crs());
+        let params = (
+            &scenario.params,
+            profile,
+            want_buildings,
+            &scenario.network_crs(),
+        );
         hasher.update(serde_json::to_vec(&params).unwrap_or_default());
         let key = format!("{:x}", hasher.finalize());
         opts.cache_dir

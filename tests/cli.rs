@@ -231,7 +231,16 @@ fn validate_reports_inputs() {
 fn simulate_with_a_plan_uses_the_plans_stations() {
     let out = tempfile::tempdir().unwrap();
     let st = fireplan()
-        .args(["simulate", "-q", "--no-cache", "--years", "1", "--reps", "2", "--plan"])
+        .args([
+            "simulate",
+            "-q",
+            "--no-cache",
+            "--years",
+            "1",
+            "--reps",
+            "2",
+            "--plan",
+        ])
         .arg(fixture("sim/plan_close_d.toml"))
         .arg("--out")
         .arg(out.path())

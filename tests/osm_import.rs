@@ -540,7 +540,10 @@ fn truncated_pbf_is_refused() {
 fn missing_file_is_an_io_error() {
     let path = fixture("does-not-exist.osm.pbf");
     match read_osm_pbf(&path, &ROADS, None) {
-        Err(Error::Io { path: p, cause: source }) => {
+        Err(Error::Io {
+            path: p,
+            cause: source,
+        }) => {
             assert_eq!(p, path);
             assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
         }

@@ -98,8 +98,7 @@ pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
     };
     let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(n);
     for s in seeds {
-        if s.time_s <= cutoff_s && s.time_s >= 0.0 && l.offer(s.node as usize, s.time_s, s.origin)
-        {
+        if s.time_s <= cutoff_s && s.time_s >= 0.0 && l.offer(s.node as usize, s.time_s, s.origin) {
             heap.push(Reverse((s.time_s.to_bits(), s.origin, s.node)));
         }
     }
