@@ -423,7 +423,10 @@ pub struct PlanRunResult {
 /// Supply reach and capacity of the plan's stations and depots on the prepared logistics
 /// network. The depot rows' lines and `area` cells of the depots file are kept for the
 /// depots the plan keeps; depots the plan adds have neither.
-fn plan_supply(plan_inputs: &Inputs, logistics: &PreparedNetwork) -> Result<crate::supply::Supply> {
+pub fn plan_supply(
+    plan_inputs: &Inputs,
+    logistics: &PreparedNetwork,
+) -> Result<crate::supply::Supply> {
     use crate::supply::points::{self, DepotRow, RowInfo, SourceFiles};
     let scenario = &plan_inputs.scenario;
     let depots_file = scenario.depots.as_ref().map(|(p, _)| p.clone());

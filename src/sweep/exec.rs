@@ -222,53 +222,11 @@ fn supply_of(
     logistics: &PreparedNetwork,
     planned: bool,
 ) -> crate::Result<crate::supply::Supply> {
-    use crate::supply::points::{self, DepotRow, RowInfo, SourceFiles};
-    if !planned {
-        return crate::supply::evaluate_inputs(inputs, logistics);
+    if planned {
+        crate::run::plan_supply(inputs, logistics)
+    } else {
+        crate::supply::evaluate_inputs(inputs, logistics)
     }
-    let scenario = &inputs.scenario;
-    let depots_file = scenario.depots.as_ref().map(|(p, _)| p.clone());
-    let file_rows = match &depots_file {
-        Some(p) => points::read_depot_rows(p)?,
-        None => Vec::new(),
-    };
-    let depots = inputs.depots.as_deref().unwrap_or(&[]);
-    let rows = RowInfo {
-        depot_rows: Some(
-            depots
-                .iter()
-                .map(|d| {
-                    file_rows
-                        .iter()
-                        .find(|r| r.id == d.id)
-                        .cloned()
-                        .unwrap_or_else(|| DepotRow {
-                            id: d.id.clone(),
-                            line: 0,
-                            area: Vec::new(),
-                        })
-                })
-                .collect(),
-        ),
-        station_lines: points::read_station_lines(&scenario.stations_file)?,
-    };
-    crate::supply::evaluate(&crate::supply::SupplyInput {
-        net: &logistics.network,
-        index: &logistics.index,
-        stations: &inputs.stations,
-        depots,
-        rows: &rows,
-        districts: &inputs.districts,
-        districts_given: inputs.districts_given,
-        demand: inputs.demand.as_deref().unwrap_or(&[]),
-        params: &scenario.supply,
-        max_snap_m: scenario.max_snap_m,
-        files: &SourceFiles {
-            scenario: scenario.path.clone(),
-            stations: scenario.stations_file.clone(),
-            depots: depots_file,
-        },
-    })
 }
 
 /// Flattens JSON into dotted keys: objects recurse; arrays of objects with a `name`
