@@ -167,6 +167,18 @@ fn runs_give_the_hand_computed_figures() {
         "{csv}"
     );
     assert!(o.join("sweep_report.md").is_file());
+    // One plot per axis (axes in file order); the turnout axis has a bar per value.
+    let report = std::fs::read_to_string(o.join("sweep_report.md")).unwrap();
+    let plots: Vec<String> = (1..=3)
+        .map(|i| std::fs::read_to_string(o.join(format!("sweep_axis_{i}.svg"))).unwrap())
+        .collect();
+    let turnout = plots
+        .iter()
+        .find(|p| p.contains("by response.turnout_s"))
+        .expect("a plot for the turnout axis");
+    assert_eq!(turnout.matches("class=\"bar\"").count(), 2, "{turnout}");
+    assert!(turnout.contains(">45<") && turnout.contains(">75<"));
+    assert!(report.contains("](sweep_axis_1.svg)"));
     // A second invocation finds everything in the store and runs nothing.
     let again = sweep(&[
         fixture("sweep/sweep.toml").to_str().unwrap(),
