@@ -414,3 +414,37 @@ fn bad_input_names_the_sweep_file_the_axis_and_the_value() {
         }
     }
 }
+
+/// `[simulate]` runs the incident simulation on every run: each row carries the simulated
+/// first-unit coverage, and a longer turnout gives less of it (same seed, same incidents).
+#[test]
+fn simulated_sweep_records_simulated_coverage_per_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("out");
+    sweep(&[
+        fixture("sweep/sim_sweep.toml").to_str().unwrap(),
+        "--out",
+        o.to_str().unwrap(),
+    ]);
+    let mut r = csv::Reader::from_path(o.join("results.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| {
+        h.iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (turnout, status, sim) = (
+        col("response.turnout_s"),
+        col("status"),
+        col("sim.first_unit_within_threshold.mean"),
+    );
+    let mut by_turnout = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert_eq!(&rec[status], "ok");
+        by_turnout.insert(rec[turnout].to_string(), rec[sim].parse::<f64>().unwrap());
+    }
+    assert_eq!(by_turnout.len(), 2);
+    assert!(by_turnout["45"] > by_turnout["120"], "{by_turnout:?}");
+    assert!(by_turnout["45"] > 0.0 && by_turnout["45"] <= 1.0);
+}
