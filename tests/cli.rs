@@ -253,3 +253,30 @@ fn simulate_with_a_plan_uses_the_plans_stations() {
     assert_eq!(status("D"), "not-responding");
     assert_eq!(status("A"), "simulated");
 }
+
+/// Regression: `fireplan validate … | head -1` panicked with "failed printing to stdout".
+#[test]
+fn closed_stdout_does_not_panic() {
+    for cmd in ["validate", "run"] {
+        let out_dir = tempfile::tempdir().unwrap();
+        let mut child = fireplan()
+            .args([cmd, "-q", "--no-cache"])
+            .args(if cmd == "run" {
+                vec!["--out".into(), out_dir.path().to_path_buf()]
+            } else {
+                vec![]
+            })
+            .arg(fixture("cli/scenario.toml"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes away before anything is printed
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -14,14 +14,6 @@ use fireplan::plan::checks::{Checks, Finding, Status};
 use fireplan::plan::targets::fmt_measure;
 use fireplan::run::PlanRunResult;
 
-/// `println!` that ignores a closed pipe (`fireplan check … | head` must not panic).
-macro_rules! say {
-    ($($t:tt)*) => {{
-        use std::io::Write;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
 /// Exit status when a mandatory target fails.
 pub const EXIT_MANDATORY_FAILED: u8 = 2;
 

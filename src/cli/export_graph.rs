@@ -74,7 +74,7 @@ pub fn main(a: ExportGraphArgs) -> anyhow::Result<ExitCode> {
         write_atomic(&a.out.join(name), text.as_bytes())
             .with_context(|| format!("writing {name}"))?;
     }
-    println!(
+    say!(
         "{} nodes, {} edges, {} seeds → {}",
         net.node_count(),
         net.edge_count(),

@@ -112,7 +112,7 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
     let (files, _) = fireplan::report::maps::write_maps(&out, run, plan, &kinds, &mo)
         .with_context(|| format!("writing maps to {}", out.display()))?;
     for f in files {
-        println!("{}", f.display());
+        say!("{}", f.display());
     }
     Ok(ExitCode::SUCCESS)
 }

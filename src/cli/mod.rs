@@ -1,5 +1,13 @@
 //! The thin clap front end: one file per subcommand.
 
+/// `println!` that ignores a closed stdout (e.g. piped into `head`) instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 mod check;
 mod export_graph;
 mod map;

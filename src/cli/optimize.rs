@@ -174,7 +174,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             }
         }
         write_atomic(&dir.join("sets.csv"), e.as_bytes())?;
-        println!(
+        say!(
             "exported {} sites ({} fixed), {} demand points, {} set entries to {}",
             all.len(),
             origins.len(),
@@ -201,7 +201,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     }
 
     let what = if a.backup { "covered twice" } else { "covered" };
-    println!(
+    say!(
         "{}: {} candidates ({} excluded), {} demand points; {what} within {:.0} s today {:.2} %",
         scenario.name,
         problem.candidates.kept.len(),
@@ -211,11 +211,11 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         outcome.base_coverage * 100.0
     );
     if outcome.sites.is_empty() {
-        println!("  the level is already reached: no new site needed");
+        say!("  the level is already reached: no new site needed");
     }
     for s in &outcome.sites {
         let (c, _) = &problem.candidates.kept[s.candidate];
-        println!(
+        say!(
             "  {:>2}. {:<12} {:>9.5},{:>9.5}  +{:.2} % → {:.2} %  ({})",
             s.rank,
             c.id,
@@ -226,7 +226,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             s.class.as_str()
         );
     }
-    println!(
+    say!(
         "  coverage {:.2} %, upper bound {:.2} % ({}), gap {:.2} pp{}",
         outcome.coverage * 100.0,
         outcome.upper * 100.0,
@@ -240,10 +240,12 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             _ => String::new(),
         }
     );
-    println!(
+    say!(
         "  time: load {:.2} s, coverage sets {:.2} s, solve {:.2} s",
-        load_s, problem.sets_s, outcome.solve_s
+        load_s,
+        problem.sets_s,
+        outcome.solve_s
     );
-    println!("  outputs in {}", out.display());
+    say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -55,7 +55,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         fireplan::report::plan::write_plan_run(&out, &pr)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         super::check::print_plan(&scenario, &pr);
-        println!(
+        say!(
             "  outputs in {} (baseline in {})",
             out.display(),
             out.join("baseline").display()
@@ -71,13 +71,13 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         x.map(|x| format!("{:.1} %", x * 100.0))
             .unwrap_or_else(|| "n/a".into())
     };
-    println!(
+    say!(
         "{}: {} stations, {} road nodes",
         scenario.name,
         result.coverage.origins.len(),
         result.prepared.network.node_count()
     );
-    println!(
+    say!(
         "  demand covered within {:.0} s: {}   road: {}   area: {}   second-due: {}",
         scenario.response.threshold_s,
         pct(m.demand_coverage),
@@ -91,7 +91,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .zip(&result.coverage.districts)
     {
-        println!(
+        say!(
             "  {:<12} demand {:>8}  road {:>8}  area {:>8}",
             d.name,
             pct(dm.demand_coverage),
@@ -100,6 +100,6 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     super::check::print_targets("  ", &result.checks);
-    println!("  outputs in {}", out.display());
+    say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

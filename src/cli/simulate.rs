@@ -127,7 +127,7 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
         let m = &res.region;
         let incidents =
             m.incidents_per_year.map_or(0.0, |e| e.mean) * res.years * res.replications as f64;
-        println!(
+        say!(
             "{}: {} replications × {} year(s), {:.0} incidents a year, seed {}",
             scenario.name,
             res.replications,
@@ -135,7 +135,7 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
             setup.params.rate_per_year(),
             res.seed
         );
-        println!(
+        say!(
             "  first unit within {:.0} s: static {}, every unit free {}, with busy units {}",
             setup.response.threshold_s,
             run.coverage
@@ -145,14 +145,14 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
             pct(&m.free_fleet_within_threshold),
             pct(&m.first_unit_within_threshold)
         );
-        println!(
+        say!(
             "  whole plan within {:.0} s: {}   first-due station busy: {}",
             setup.response.second_threshold_s,
             pct(&m.full_plan_within_second_threshold),
             pct(&m.first_due_busy_share)
         );
-        println!("  {incidents:.0} incidents simulated in {sim_s:.2} s (setup {setup_s:.2} s)");
-        println!("  outputs in {}", out.display());
+        say!("  {incidents:.0} incidents simulated in {sim_s:.2} s (setup {setup_s:.2} s)");
+        say!("  outputs in {}", out.display());
         Ok(ExitCode::SUCCESS)
     })
 }

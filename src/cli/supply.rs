@@ -102,13 +102,13 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
         write_atomic(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
     }
     print_summary(&scenario, &sup);
-    println!("  outputs in {}", out.display());
+    say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_summary(scenario: &Scenario, sup: &Supply) {
     let usable = sup.points.iter().filter(|p| p.usable()).count();
-    println!(
+    say!(
         "{}: {} support points ({} on the network), levels {}",
         scenario.name,
         sup.points.len(),
@@ -124,7 +124,7 @@ fn print_summary(scenario: &Scenario, sup: &Supply) {
             .worst_margin_min(li)
             .map(|m| format!("{m:+.1} min"))
             .unwrap_or_else(|| "—".into());
-        println!(
+        say!(
             "  {:<9} reach {:>7}  worst margin {}",
             l.level.as_str(),
             l.reach_s
@@ -133,14 +133,14 @@ fn print_summary(scenario: &Scenario, sup: &Supply) {
             worst
         );
     }
-    println!(
+    say!(
         "  reach ok: {}   capacity ok: {}",
         sup.reach_ok(),
         sup.capacity_ok()
     );
     for p in sup.over_subscribed() {
         let load = &sup.loads[p];
-        println!(
+        say!(
             "  over-subscribed: {} ({} persons to sustain, capacity {:.0})",
             sup.points[p].label,
             load.staff_persons,
@@ -148,7 +148,7 @@ fn print_summary(scenario: &Scenario, sup: &Supply) {
         );
     }
     for f in &sup.findings {
-        println!("  finding: {f}");
+        say!("  finding: {f}");
     }
 }
 
@@ -204,7 +204,7 @@ fn export(
         write_atomic(&dir.join(name), text.as_bytes())
             .with_context(|| format!("writing {name}"))?;
     }
-    println!(
+    say!(
         "{} nodes, {} edges, {} support points → {}",
         net.node_count(),
         net.edge_count(),

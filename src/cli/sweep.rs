@@ -71,7 +71,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
         }) => {
             let r = store::merge(&stores, &out)?;
             report::export(&out, &metric)?;
-            println!(
+            say!(
                 "merged {} stores: {} of {} runs into {}",
                 stores.len(),
                 r.runs,
@@ -79,7 +79,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 out.display()
             );
             if !r.duplicated.is_empty() {
-                println!(
+                say!(
                     "  {} runs found in more than one store (first kept): {}",
                     r.duplicated.len(),
                     r.duplicated
@@ -91,7 +91,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 );
             }
             if !r.missing.is_empty() {
-                println!(
+                say!(
                     "  {} runs missing: {}{}",
                     r.missing.len(),
                     r.missing
@@ -108,7 +108,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
         }
         Some(SweepCommand::Export { dir, metric }) => {
             report::export(&dir, &metric)?;
-            println!(
+            say!(
                 "wrote results.csv, sweep_report.md, sweep_sensitivity.csv in {}",
                 dir.display()
             );
@@ -162,7 +162,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 &a.metric,
             )
             .with_context(|| format!("sweep {}", path.display()))?;
-            println!(
+            say!(
                 "{}: {} runs{}; {} already in the store, {} run now ({} failed)",
                 sweep.name,
                 s.total,
@@ -174,7 +174,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 s.failed
             );
             if s.ran > 0 {
-                println!(
+                say!(
                     "  load: {} network(s) in {:.2} s; runs: {:.2} s ({:.1} runs/s)",
                     s.load.loads,
                     s.load.load_s,
@@ -182,7 +182,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                     s.ran as f64 / s.runs_s.max(1e-9)
                 );
             }
-            println!(
+            say!(
                 "  store {}; results.csv and sweep_report.md in {}",
                 store_path.display(),
                 out.display()

@@ -19,8 +19,8 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
     let (inputs, prepared) = fireplan::run::load(&scenario, &a.common.options())?;
     let net = &prepared.network;
-    println!("{}: inputs read", a.scenario.display());
-    println!(
+    say!("{}: inputs read", a.scenario.display());
+    say!(
         "  network: {} nodes, {} directed edges ({} nodes dropped outside the largest strongly connected part)",
         net.node_count(),
         net.edge_count(),
@@ -33,7 +33,7 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
         &scenario.response,
         scenario.max_snap_m,
     );
-    println!(
+    say!(
         "  stations: {} in file, {} responding on the network",
         inputs.stations.len(),
         origins.len()
@@ -41,9 +41,10 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut findings = 0;
     for (s, p) in inputs.stations.iter().zip(&placement) {
         if let fireplan::coverage::Placement::OffNetwork(d) = p {
-            println!(
+            say!(
                 "  finding: station {} is {d:.0} m from the nearest road (max_snap_m {})",
-                s.id, scenario.max_snap_m
+                s.id,
+                scenario.max_snap_m
             );
             findings += 1;
         }
@@ -58,11 +59,11 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
                     .is_none_or(|s| s.access_m > scenario.max_snap_m)
             })
             .count();
-        println!("  demand: {} points, {} off-network", demand.len(), off);
+        say!("  demand: {} points, {} off-network", demand.len(), off);
     } else {
-        println!("  demand: none given (demand metrics will be reported as not available)");
+        say!("  demand: none given (demand metrics will be reported as not available)");
     }
-    println!(
+    say!(
         "  districts: {}{}",
         inputs.districts.len(),
         if inputs.districts_given {
@@ -72,8 +73,8 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
         }
     );
     if let Some(d) = &inputs.depots {
-        println!("  depots: {}", d.len());
+        say!("  depots: {}", d.len());
     }
-    println!("{} finding(s)", findings);
+    say!("{} finding(s)", findings);
     Ok(ExitCode::SUCCESS)
 }
