@@ -447,3 +447,92 @@ fn cli_bad_input_messages() {
         assert!(out.join(f).exists(), "{f}");
     }
 }
+
+/// The "best few answers" re-ranked by simulation: the answer first, then one-site swaps of
+/// it; the answer is swap-optimal, so no alternative covers more.
+#[test]
+fn alternatives_are_the_answer_and_its_one_site_swaps() {
+    let scenario = Scenario::load(&data("scenario.toml")).unwrap();
+    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let problem = optimize::prepare(
+        &inputs,
+        &prepared.network,
+        &prepared.index,
+        &grid_options(),
+        &ProgressBar::hidden(),
+    )
+    .unwrap();
+    let out = problem.solve(Goal::Add(3)).unwrap();
+    let alts = problem.alternatives(&out, 4);
+    assert!(alts.len() >= 2 && alts.len() <= 4);
+    let set = |o: &optimize::Outcome| {
+        let mut v: Vec<usize> = o.sites.iter().map(|s| s.candidate).collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(set(&alts[0]), set(&out));
+    assert!((alts[0].coverage - out.coverage).abs() < 1e-12);
+    for w in alts.windows(2) {
+        assert!(w[1].coverage <= w[0].coverage + 1e-12);
+    }
+    for a in &alts[1..] {
+        assert_eq!(a.sites.len(), 3);
+        let common = set(a).iter().filter(|c| set(&out).contains(c)).count();
+        assert_eq!(common, 2, "one site swapped");
+        assert!(a.coverage <= out.coverage + 1e-12);
+    }
+}
+
+/// `--simulate N` writes the answers as plans and ranks them by simulated coverage.
+#[test]
+fn cli_simulate_reranks_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("scenario.toml");
+    let text = std::fs::read_to_string(data("scenario.toml")).unwrap();
+    let text = text
+        .replace("\"nodes.csv\"", &format!("{:?}", data("nodes.csv")))
+        .replace("\"edges.csv\"", &format!("{:?}", data("edges.csv")))
+        .replace("\"stations.csv\"", &format!("{:?}", data("stations.csv")))
+        .replace("\"demand.csv\"", &format!("{:?}", data("demand.csv")));
+    std::fs::write(
+        &sc,
+        format!(
+            "{text}\n[simulation]\nincidents_per_year = 300\nreplications = 2\n\
+             [simulation.plans]\nbuilding_fire = {{ engine = 1 }}\nvehicle_fire = {{ engine = 1 }}\n\
+             rescue = {{ rescue = 1 }}\nhazmat = {{ engine = 1 }}\nother = {{ engine = 1 }}\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = fireplan()
+        .args([
+            "optimize",
+            "-q",
+            "--no-cache",
+            "--add",
+            "2",
+            "--simulate",
+            "2",
+            "--candidates",
+        ])
+        .arg(data("candidates.csv"))
+        .arg("--out")
+        .arg(&out)
+        .arg(&sc)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The coverage-versus-k curve as a plot: today plus k = 1, 2.
+    let svg = std::fs::read_to_string(out.join("optimize_curve.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"bar\"").count(), 3, "{svg}");
+    assert!(svg.contains(">k = 2<"));
+    let csv = std::fs::read_to_string(out.join("optimize_rerank.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    for r in rows {
+        let f: Vec<&str> = r.split(',').collect();
+        let sim: f64 = f[3].parse().unwrap();
+        assert!(sim > 0.0 && sim <= 1.0, "{r}");
+        assert!(out.join(f[1]).is_file());
+    }
+}

@@ -61,6 +61,11 @@ pub struct OptimizeArgs {
     /// Output folder (default: out/<scenario file name>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Re-rank the best N answers (the answer and its best one-site swaps) by simulated
+    /// first-unit coverage with busy units (`[simulation]` of the scenario); writes
+    /// `optimize_rerank.csv`.
+    #[arg(long, value_name = "N")]
+    simulate: Option<usize>,
     /// N random network nodes as candidates (benchmarks).
     #[arg(long, hide = true)]
     random_candidates: Option<usize>,
@@ -246,6 +251,91 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         problem.sets_s,
         outcome.solve_s
     );
+    if let Some(n) = a.simulate {
+        rerank_by_simulation(&scenario, &problem, &outcome, &ids, n, &out, &run_opts)?;
+    }
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Simulates each of the best `n` answers (plan applied, busy units) and writes
+/// `optimize_rerank.csv`, best simulated coverage first.
+fn rerank_by_simulation(
+    scenario: &Scenario,
+    problem: &optimize::Problem,
+    outcome: &optimize::Outcome,
+    ids: &[String],
+    n: usize,
+    out: &std::path::Path,
+    opts: &fireplan::run::RunOptions,
+) -> anyhow::Result<()> {
+    let answers = problem.alternatives(outcome, n);
+    // New sites have no vehicles rows: they take `[simulation] default_fleet`, and when the
+    // scenario sets none, a standard first-due fleet (2 engines, 1 rescue unit) — else they
+    // would have no units and the simulation could not tell the answers apart.
+    let mut scenario = scenario.clone();
+    let section = scenario.simulation.get_or_insert_with(Default::default);
+    if section.default_fleet.is_none() {
+        section.default_fleet = Some(
+            [("engine".to_string(), 2), ("rescue".to_string(), 1)]
+                .into_iter()
+                .collect(),
+        );
+        say!(
+            "  new sites are simulated with 2 engines + 1 rescue unit ([simulation] default_fleet)"
+        );
+    }
+    let scenario = &scenario;
+    let mut rows = Vec::new();
+    for (i, alt) in answers.iter().enumerate() {
+        let name = format!("optimize_answer_{}.toml", i + 1);
+        let text = optimize::output::plan_toml(problem, alt, ids, &scenario.name)?;
+        let path = out.join(&name);
+        write_atomic(&path, text.as_bytes())?;
+        let plan = fireplan::plan::Plan::parse(&text, &path)?;
+        let run = fireplan::run::run_with_plan(scenario, &plan, opts)
+            .with_context(|| format!("evaluating answer {}", i + 1))?
+            .plan;
+        let setup = fireplan::sim::setup_for(&run, &fireplan::sim::Overrides::default())
+            .with_context(|| format!("simulating answer {}", i + 1))?;
+        let res = fireplan::sim::simulate(&setup, &indicatif::ProgressBar::hidden());
+        let e = res.region.first_unit_within_threshold;
+        let sites: Vec<&str> = alt
+            .sites
+            .iter()
+            .map(|s| problem.candidates.kept[s.candidate].0.id.as_str())
+            .collect();
+        rows.push((name, alt.coverage, e, sites.join(" ")));
+    }
+    rows.sort_by(|a, b| {
+        let m =
+            |e: &Option<fireplan::sim::stats::Estimate>| e.as_ref().map_or(f64::MIN, |e| e.mean);
+        m(&b.2).total_cmp(&m(&a.2))
+    });
+    let mut csv = String::from(
+        "sim_rank,plan_file,static_coverage,sim_first_unit_coverage,sim_ci95_low,sim_ci95_high,sites\n",
+    );
+    let f = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
+    say!("  re-ranked by simulated first-unit coverage (busy units):");
+    for (r, (name, stat, e, sites)) in rows.iter().enumerate() {
+        let (mean, lo, hi) = match e {
+            Some(e) => (Some(e.mean), e.ci95_low, e.ci95_high),
+            None => (None, None, None),
+        };
+        csv.push_str(&format!(
+            "{},{name},{stat:.4},{},{},{},{sites}\n",
+            r + 1,
+            f(mean),
+            f(lo),
+            f(hi)
+        ));
+        say!(
+            "  {:>2}. {name}: static {:.2} %, simulated {} %  [{sites}]",
+            r + 1,
+            stat * 100.0,
+            f(mean.map(|m| m * 100.0))
+        );
+    }
+    write_atomic(&out.join("optimize_rerank.csv"), csv.as_bytes())?;
+    Ok(())
 }

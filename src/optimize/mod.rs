@@ -521,25 +521,7 @@ impl Problem {
                 (best, Some(lb))
             }
         };
-        let ranked = solver::rank(inst, &best.sites);
-        let mut gained = 0.0;
-        let sites = ranked
-            .into_iter()
-            .enumerate()
-            .map(|(r, (i, g, loss))| {
-                gained += g;
-                let share = g / self.total_weight;
-                RankedSite {
-                    rank: r + 1,
-                    candidate: i,
-                    marginal_weight: g,
-                    marginal_share: share,
-                    coverage_after: self.share(gained),
-                    loss_if_removed: loss,
-                    class: suggest_class(share),
-                }
-            })
-            .collect();
+        let sites = self.ranked_sites(&best.sites);
         let gained_best = (best.coverage * self.total_weight - self.base_weight).max(0.0);
         let ub_gain = (best.upper * self.total_weight - self.base_weight).max(0.0);
         Ok(Outcome {
@@ -560,6 +542,79 @@ impl Problem {
             min_sites_bound,
             solve_s: t0.elapsed().as_secs_f64(),
         })
+    }
+}
+
+impl Problem {
+    /// The chosen sites ranked by marginal gain, with suggested classes.
+    fn ranked_sites(&self, chosen: &[usize]) -> Vec<RankedSite> {
+        let mut gained = 0.0;
+        solver::rank(&self.instance, chosen)
+            .into_iter()
+            .enumerate()
+            .map(|(r, (i, g, loss))| {
+                gained += g;
+                let share = g / self.total_weight;
+                RankedSite {
+                    rank: r + 1,
+                    candidate: i,
+                    marginal_weight: g,
+                    marginal_share: share,
+                    coverage_after: self.share(gained),
+                    loss_if_removed: loss,
+                    class: suggest_class(share),
+                }
+            })
+            .collect()
+    }
+
+    /// Up to `n` answers with as many sites as `outcome`, best static coverage first: the
+    /// outcome itself, then for each of its sites the answer with that one site swapped for
+    /// the candidate that does best in its place. These are the "best few answers" that
+    /// `fireplan optimize --simulate N` re-ranks by simulated coverage (busy units can
+    /// reorder answers whose static coverage is close).
+    pub fn alternatives(&self, outcome: &Outcome, n: usize) -> Vec<Outcome> {
+        let inst = &self.instance;
+        let chosen: Vec<usize> = outcome.sites.iter().map(|s| s.candidate).collect();
+        let mut answers: Vec<(f64, Vec<usize>)> = vec![(inst.value(&chosen), chosen.clone())];
+        let mut st = solver::State::new(inst);
+        for &c in &chosen {
+            st.open_site(c);
+        }
+        for (pos, &c) in chosen.iter().enumerate() {
+            st.close_site(c);
+            let best = (0..inst.candidates())
+                .filter(|j| !chosen.contains(j))
+                .map(|j| (st.gain(j), j))
+                .fold(None, |b: Option<(f64, usize)>, x| match b {
+                    Some(b) if b.0 >= x.0 => Some(b),
+                    _ => Some(x),
+                });
+            st.open_site(c);
+            if let Some((_, j)) = best {
+                let mut alt = chosen.clone();
+                alt[pos] = j;
+                answers.push((inst.value(&alt), alt));
+            }
+        }
+        // Best first; equal values keep the outcome first, then swap order (deterministic).
+        answers.sort_by(|a, b| b.0.total_cmp(&a.0));
+        answers.dedup_by(|a, b| {
+            let (mut x, mut y) = (a.1.clone(), b.1.clone());
+            x.sort_unstable();
+            y.sort_unstable();
+            x == y
+        });
+        answers.truncate(n.max(1));
+        answers
+            .into_iter()
+            .map(|(v, sites)| Outcome {
+                coverage: self.share(v),
+                gap_pp: (outcome.upper - self.share(v)).max(0.0) * 100.0,
+                sites: self.ranked_sites(&sites),
+                ..outcome.clone()
+            })
+            .collect()
     }
 }
 

@@ -248,6 +248,7 @@ pub fn files(
     let mut out = vec![
         ("optimize_sites.csv", sites_csv),
         ("optimize_curve.csv", curve_csv),
+        ("optimize_curve.svg", curve_svg(outcome).into_bytes()),
         ("optimize.geojson", json_bytes(&geo)?),
         ("optimize_summary.json", json_bytes(&summary)?),
     ];
@@ -258,4 +259,26 @@ pub fn files(
         ));
     }
     Ok(out)
+}
+
+/// The coverage-versus-k curve as a bar chart (share covered with k new sites).
+fn curve_svg(outcome: &Outcome) -> String {
+    let what = if outcome.backup {
+        "covered twice"
+    } else {
+        "covered"
+    };
+    let bars: Vec<(String, Option<f64>)> =
+        std::iter::once(("today".to_string(), Some(outcome.base_coverage)))
+            .chain(
+                outcome
+                    .curve
+                    .iter()
+                    .map(|p| (format!("k = {}", p.k), Some(p.coverage))),
+            )
+            .collect();
+    crate::report::chart::bar_chart_svg(
+        &format!("share of demand {what} by number of new sites"),
+        &bars,
+    )
 }
