@@ -11,11 +11,13 @@ use crate::error::{Error, Result};
 use crate::network::LocalProjection;
 use crate::run::RunResult;
 
-fn round7(x: f64) -> f64 {
+/// Degrees rounded to 7 decimals (about 1 cm): smaller files, no loss that matters.
+pub(crate) fn round7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
 }
 
-fn feature(geometry: geojson::Value, props: Value) -> Feature {
+/// A GeoJSON feature from a geometry and a JSON object of properties.
+pub(crate) fn feature(geometry: geojson::Value, props: Value) -> Feature {
     let properties: Option<JsonObject> = match props {
         Value::Object(m) => Some(m),
         _ => None,
@@ -30,7 +32,7 @@ fn feature(geometry: geojson::Value, props: Value) -> Feature {
 }
 
 /// Compact JSON: road layers of a county run to tens of thousands of features.
-fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
+pub(crate) fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
     let fc = FeatureCollection {
         bbox: None,
         features,

@@ -6,9 +6,9 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use serde_json::{json, Map, Value};
 
+use super::layers::{collection, feature, round7};
 use super::{fmt_s, write_atomic, write_json_value};
 use crate::error::{Error, Result};
 use crate::plan::checks::{Checks, Status};
@@ -314,23 +314,6 @@ pub fn changes_csv(pr: &PlanRunResult) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
-fn round7(x: f64) -> f64 {
-    (x * 1e7).round() / 1e7
-}
-
-fn feature(geometry: geojson::Value, props: Value) -> Feature {
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(geometry)),
-        id: None,
-        properties: match props {
-            Value::Object(m) => Some(m as JsonObject),
-            _ => None,
-        },
-        foreign_members: None,
-    }
-}
-
 /// `plan_changes.geojson`: `layer = change` — each change of the plan at its place (a line
 /// from the old to the new place for moves); `layer = demand` — demand points gaining or
 /// losing coverage.
@@ -376,15 +359,7 @@ pub fn changes_geojson(pr: &PlanRunResult) -> Result<Vec<u8>> {
             }),
         ));
     }
-    let fc = FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    };
-    let mut b =
-        serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
-    b.push(b'\n');
-    Ok(b)
+    collection(features)
 }
 
 fn pct(x: Option<f64>) -> String {

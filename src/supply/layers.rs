@@ -3,30 +3,12 @@
 //! point the road pieces it reaches first within that time (`layer = "reach"`, one
 //! MultiLineString each, pieces split at the exact point where the reach time runs out).
 
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::Supply;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::network::Network;
-
-fn round7(x: f64) -> f64 {
-    (x * 1e7).round() / 1e7
-}
-
-fn feature(geometry: geojson::Value, props: Value) -> Feature {
-    let properties: Option<JsonObject> = match props {
-        Value::Object(m) => Some(m),
-        _ => None,
-    };
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(geometry)),
-        id: None,
-        properties,
-        foreign_members: None,
-    }
-}
+use crate::report::layers::{collection, feature, round7};
 
 /// The GeoJSON layer. `net` gives the road geometry (either profile: both have the same
 /// nodes and segments).
@@ -91,13 +73,5 @@ pub fn supply_geojson(sup: &Supply, net: &Network) -> Result<Vec<u8>> {
             ));
         }
     }
-    let fc = FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    };
-    let mut bytes =
-        serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    collection(features)
 }
