@@ -296,6 +296,67 @@ proptest! {
         }
     }
 
+    /// Edges far shorter than a bucket of the search queue (rescans) and exact ties: on a
+    /// grid of equal edges with every station starting at 0 s, arrival times tie exactly
+    /// and the lower origin index must win, first and second, as in brute force.
+    #[test]
+    fn two_nearest_short_edges_and_exact_ties(
+        side in 2usize..7,
+        len_m in prop_oneof![Just(0.5f64), Just(1.0), Just(3.0), Just(40.0)],
+        shortcuts in prop::collection::vec((0usize..49, 0usize..49, 0u8..4), 0..12),
+        srcs in prop::collection::vec(0usize..49, 1..6),
+        cutoff in prop_oneof![Just(f64::INFINITY), 0.5f64..20.0],
+    ) {
+        let n = side * side;
+        let nodes: Vec<RawNode> = (0..n)
+            .map(|i| node(i as i64, (i % side) as f64 * len_m, (i / side) as f64 * len_m))
+            .collect();
+        let mut segments = Vec::new();
+        for i in 0..n {
+            if i % side + 1 < side {
+                segments.push(seg(i as u32, i as u32 + 1, "residential", len_m, Oneway::Both));
+            }
+            if i + side < n {
+                segments.push(seg(i as u32, (i + side) as u32, "residential", len_m, Oneway::Both));
+            }
+        }
+        let grid_only = shortcuts.is_empty();
+        for &(a, b, l) in &shortcuts {
+            let (a, b) = (a % n, b % n);
+            if a != b {
+                segments.push(seg(a as u32, b as u32, "tertiary", 0.1 + l as f64, Oneway::Forward));
+            }
+        }
+        let raw = RawNetwork { nodes, segments, ..RawNetwork::default() };
+        let net = Network::build(&raw, &NetworkParams::default(), Profile::Emergency);
+        let nn = net.node_count();
+        prop_assume!(nn == n);
+        let seeds: Vec<Seed> = srcs.iter().enumerate()
+            .map(|(o, &v)| Seed { origin: o as u32, node: (v % nn) as u32, time_s: 0.0 })
+            .collect();
+        let labels = two_nearest(&net, &seeds, cutoff);
+        let per_origin: Vec<Vec<f64>> = seeds.iter().map(|s| petgraph_times(&net, s.node)).collect();
+        for v in 0..nn {
+            let mut c: Vec<(f64, u32)> = (0..seeds.len())
+                .map(|o| (per_origin[o][v], o as u32))
+                .filter(|x| x.0 <= cutoff)
+                .collect();
+            c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let got = [(labels.first_s[v], labels.first[v]), (labels.second_s[v], labels.second[v])];
+            for (k, g) in got.iter().enumerate() {
+                match c.get(k) {
+                    None => prop_assert_eq!(g.1, NO_ORIGIN),
+                    Some(&(t, o)) => {
+                        prop_assert!((g.0 - t).abs() < 1e-9, "node {} label {}: {:?} vs {}", v, k, g, t);
+                        if grid_only {
+                            prop_assert_eq!(g.1, o, "node {} label {} time {}", v, k, t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Adding a station never lowers any coverage; station order does not matter.
     #[test]
     fn adding_a_station_never_lowers_coverage(

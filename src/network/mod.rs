@@ -4,6 +4,7 @@
 //! [`raw::RawNetwork`], [`Network::build`] turns it into compact arrays.
 
 pub mod graph;
+pub mod queue;
 pub mod raw;
 pub mod reverse;
 pub mod search;

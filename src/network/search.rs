@@ -1,14 +1,15 @@
 //! Shortest-time searches over the CSR arrays: the hot kernels, hand-written because
 //! petgraph's Dijkstra is ~2.5× slower and has no cutoff (DESIGN §11).
 //!
-//! - [`two_nearest`]: bounded multi-source Dijkstra keeping, for every node, the first and
-//!   the second *distinct* origin (station) and their times — one search gives first-due
+//! - [`two_nearest`]: bounded multi-source search keeping, for every node, the first and
+//!   the second *distinct* origin (station) and their times — one call gives first-due
 //!   areas, response times and second-due coverage for all stations at once.
 //! - [`Dijkstra`]: a reusable single-origin (multi-seed) search, for station-to-node trees.
+//!
+//! Both run label-correcting over the bucket queue of [`super::queue`]: the times they
+//! return are exactly Dijkstra's.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
+use super::queue::BucketQueue;
 use super::Network;
 
 /// Marks "no origin reaches this node".
@@ -33,99 +34,137 @@ pub struct TwoNearest {
     pub second_s: Vec<f64>,
 }
 
-/// Heap key: (time bits, origin, node). Non-negative f64 bits order like the numbers, and
-/// equal times go to the lower origin index, so results are deterministic.
-type Entry = Reverse<(u64, u32, u32)>;
-
-/// Labels of [`two_nearest`] while it runs: per node the best two tentative labels of
-/// distinct origins, and how many of them are settled (final).
-struct Labels {
-    first: Vec<u32>,
-    first_s: Vec<f64>,
-    second: Vec<u32>,
-    second_s: Vec<f64>,
-    settled: Vec<u8>,
-}
-
 /// The search's order: time, then origin index (deterministic ties).
 #[inline]
 fn earlier(ta: f64, oa: u32, tb: f64, ob: u32) -> bool {
     ta < tb || (ta == tb && oa < ob)
 }
 
-impl Labels {
-    /// Offers `origin` at `t` to node `u`; true when it entered the node's best two (then it
-    /// must be pushed). Settled labels never change.
+/// One label per node: an origin and its time.
+struct Label<'a> {
+    origin: &'a mut [u32],
+    time_s: &'a mut [f64],
+}
+
+impl Label<'_> {
+    /// Takes `origin` at `t` for node `u` if it is earlier than the node's label.
     #[inline]
     fn offer(&mut self, u: usize, t: f64, origin: u32) -> bool {
-        match self.settled[u] {
-            2 => return false,
-            0 if earlier(t, origin, self.first_s[u], self.first[u]) => {
-                if self.first[u] != origin {
-                    // The old first beats any old second: it becomes the second.
-                    self.second[u] = self.first[u];
-                    self.second_s[u] = self.first_s[u];
-                }
-                self.first[u] = origin;
-                self.first_s[u] = t;
-                return true;
-            }
-            _ => {}
+        if earlier(t, origin, self.time_s[u], self.origin[u]) {
+            self.origin[u] = origin;
+            self.time_s[u] = t;
+            true
+        } else {
+            false
         }
-        if self.first[u] == origin || !earlier(t, origin, self.second_s[u], self.second[u]) {
-            return false;
-        }
-        self.second[u] = origin;
-        self.second_s[u] = t;
-        true
     }
 }
 
-/// Multi-source Dijkstra with two labels per node: the first two distinct origins to reach
-/// it. Labels later than `cutoff_s` are not settled.
+/// Multi-source search for the first two distinct origins to reach every node; labels
+/// later than `cutoff_s` are not kept. Equal times go to the lower origin index.
 ///
-/// An entry is pushed only when it enters its node's best two tentative labels, and a
-/// popped entry that no longer matches its label is stale; every node settles at most two
-/// labels and relaxes its edges once per label: O(2·E log E).
+/// Two passes of a one-label search. (1) The nearest origin `F(v)` of every node. (2) The
+/// second, `S(v)`: if the best origin other than `F(v)` reaches `v` over the edge `u → v`,
+/// it is `F(u)` when `F(u) ≠ F(v)`, else `S(u)` (an origin beaten at `u` by two others is
+/// beaten at `v` by one of them that is not `F(v)`). So pass 2 starts from the edges that
+/// leave a first-due area (and seeds of a non-nearest origin) and spreads only inside
+/// first-due areas. Both passes together cost about half of one search carrying two labels
+/// per node, which compares and rescans far more.
 pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
     let n = net.node_count();
-    let mut l = Labels {
-        first: vec![NO_ORIGIN; n],
-        first_s: vec![f64::INFINITY; n],
-        second: vec![NO_ORIGIN; n],
-        second_s: vec![f64::INFINITY; n],
-        settled: vec![0; n],
+    let mut first = vec![NO_ORIGIN; n];
+    let mut first_s = vec![f64::INFINITY; n];
+    let mut second = vec![NO_ORIGIN; n];
+    let mut second_s = vec![f64::INFINITY; n];
+    let mut queue: BucketQueue<(f64, u32)> = BucketQueue::new();
+    let mut f = Label {
+        origin: &mut first,
+        time_s: &mut first_s,
     };
-    let mut heap: BinaryHeap<Entry> = BinaryHeap::with_capacity(n);
+    nearest_pass(net, seeds, cutoff_s, &mut f, &mut queue);
+    let mut s2 = Label {
+        origin: &mut second,
+        time_s: &mut second_s,
+    };
+    second_pass(net, seeds, cutoff_s, &first, &first_s, &mut s2, &mut queue);
+    TwoNearest {
+        first,
+        first_s,
+        second,
+        second_s,
+    }
+}
+
+/// Pass 1 of [`two_nearest`]: the nearest origin of every node.
+fn nearest_pass(
+    net: &Network,
+    seeds: &[Seed],
+    cutoff_s: f64,
+    f: &mut Label,
+    queue: &mut BucketQueue<(f64, u32)>,
+) {
     for s in seeds {
-        if s.time_s <= cutoff_s && s.time_s >= 0.0 && l.offer(s.node as usize, s.time_s, s.origin) {
-            heap.push(Reverse((s.time_s.to_bits(), s.origin, s.node)));
+        if (0.0..=cutoff_s).contains(&s.time_s) && f.offer(s.node as usize, s.time_s, s.origin) {
+            queue.push(s.time_s, (s.time_s, s.node));
         }
     }
-    while let Some(Reverse((bits, origin, v))) = heap.pop() {
-        let vi = v as usize;
-        let t = f64::from_bits(bits);
-        let current = match l.settled[vi] {
-            0 => l.first[vi] == origin && l.first_s[vi] == t,
-            1 => l.second[vi] == origin && l.second_s[vi] == t,
-            _ => false,
-        };
-        if !current {
-            continue; // stale: a better label replaced it after it was pushed
+    while let Some((t, v)) = queue.pop() {
+        if t != f.time_s[v as usize] {
+            continue; // stale: improved after it was pushed
         }
-        l.settled[vi] += 1;
+        let origin = f.origin[v as usize];
         for (u, w) in net.out_edges(v) {
             let nt = t + w as f64;
-            if nt <= cutoff_s && l.offer(u as usize, nt, origin) {
-                heap.push(Reverse((nt.to_bits(), origin, u)));
+            if nt <= cutoff_s && f.offer(u as usize, nt, origin) {
+                queue.push(nt, (nt, u));
             }
         }
     }
-    TwoNearest {
-        first: l.first,
-        first_s: l.first_s,
-        second: l.second,
-        second_s: l.second_s,
+}
+
+/// Pass 2 of [`two_nearest`]: the second origin, from seeds and first-due boundaries,
+/// spreading inside first-due areas.
+fn second_pass(
+    net: &Network,
+    seeds: &[Seed],
+    cutoff_s: f64,
+    first: &[u32],
+    first_s: &[f64],
+    s2: &mut Label,
+    queue: &mut BucketQueue<(f64, u32)>,
+) {
+    for s in seeds {
+        let v = s.node as usize;
+        if (0.0..=cutoff_s).contains(&s.time_s)
+            && first[v] != s.origin
+            && s2.offer(v, s.time_s, s.origin)
+        {
+            queue.push(s.time_s, (s.time_s, s.node));
+        }
+    }
+    for v in 0..first.len() as u32 {
+        let (fv, tv) = (first[v as usize], first_s[v as usize]);
+        if fv == NO_ORIGIN {
+            continue;
+        }
+        for (u, w) in net.out_edges(v) {
+            let nt = tv + w as f64;
+            if first[u as usize] != fv && nt <= cutoff_s && s2.offer(u as usize, nt, fv) {
+                queue.push(nt, (nt, u));
+            }
+        }
+    }
+    while let Some((t, v)) = queue.pop() {
+        if t != s2.time_s[v as usize] {
+            continue;
+        }
+        let (origin, area) = (s2.origin[v as usize], first[v as usize]);
+        for (u, w) in net.out_edges(v) {
+            let nt = t + w as f64;
+            if first[u as usize] == area && nt <= cutoff_s && s2.offer(u as usize, nt, origin) {
+                queue.push(nt, (nt, u));
+            }
+        }
     }
 }
 
@@ -136,7 +175,7 @@ pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
 pub struct Dijkstra {
     dist: Vec<f64>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    queue: BucketQueue<(f64, u32)>,
 }
 
 impl Dijkstra {
@@ -144,7 +183,7 @@ impl Dijkstra {
         Dijkstra {
             dist: vec![f64::INFINITY; node_count],
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            queue: BucketQueue::new(),
         }
     }
 
@@ -155,21 +194,21 @@ impl Dijkstra {
             self.dist[v as usize] = f64::INFINITY;
         }
         self.touched.clear();
-        self.heap.clear();
+        self.queue.clear();
         if self.dist.len() != net.node_count() {
             self.dist = vec![f64::INFINITY; net.node_count()];
         }
         for &(v, t) in seeds {
-            if t <= cutoff_s && t < self.dist[v as usize] {
+            if t <= cutoff_s && t >= 0.0 && t < self.dist[v as usize] {
                 if self.dist[v as usize].is_infinite() {
                     self.touched.push(v);
                 }
                 self.dist[v as usize] = t;
-                self.heap.push(Reverse((t.to_bits(), v)));
+                self.queue.push(t, (t, v));
             }
         }
-        while let Some(Reverse((bits, v))) = self.heap.pop() {
-            let t = f64::from_bits(bits);
+        // Label-correcting over the bucket queue (see [`super::queue`]).
+        while let Some((t, v)) = self.queue.pop() {
             if t > self.dist[v as usize] {
                 continue;
             }
@@ -181,7 +220,7 @@ impl Dijkstra {
                         self.touched.push(u);
                     }
                     *du = nt;
-                    self.heap.push(Reverse((nt.to_bits(), u)));
+                    self.queue.push(nt, (nt, u));
                 }
             }
         }
