@@ -42,6 +42,14 @@ impl<E: Copy> BucketQueue<E> {
         }
     }
 
+    /// A queue with room for `entries` pushes before it reallocates.
+    pub fn with_capacity(entries: usize) -> Self {
+        BucketQueue {
+            arena: Vec::with_capacity(entries),
+            ..BucketQueue::new()
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

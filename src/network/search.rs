@@ -76,7 +76,8 @@ pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
     let mut first_s = vec![f64::INFINITY; n];
     let mut second = vec![NO_ORIGIN; n];
     let mut second_s = vec![f64::INFINITY; n];
-    let mut queue: BucketQueue<(f64, u32)> = BucketQueue::new();
+    // About one push per label; pass 2 reuses pass 1's buffers.
+    let mut queue: BucketQueue<(f64, u32)> = BucketQueue::with_capacity(n);
     let mut f = Label {
         origin: &mut first,
         time_s: &mut first_s,
