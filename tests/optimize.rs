@@ -1,6 +1,6 @@
 //! Station placement search (issue 8): known optima, heuristic against the exact MILP,
 //! monotonicity, coverage sets against `coverage::evaluate`, the plan file through the plan
-//! parser and `run --plan`, and bad input.
+//! parser and `run --plan`, bad input, and the map of candidates and chosen sites.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -443,6 +443,8 @@ fn cli_bad_input_messages() {
         "optimize_plan.toml",
         "optimize.geojson",
         "optimize_summary.json",
+        "optimize_map.png",
+        "optimize_map.svg",
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
@@ -534,5 +536,177 @@ fn cli_simulate_reranks_answers() {
         let sim: f64 = f[3].parse().unwrap();
         assert!(sim > 0.0 && sim <= 1.0, "{r}");
         assert!(out.join(f[1]).is_file());
+    }
+}
+
+/// The content of `<g id="layer-NAME">…</g>` of an SVG map.
+fn svg_layer<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<g id=\"layer-{name}\">");
+    let i = svg.find(&open)? + open.len();
+    let j = svg[i..].find("</g>\n")?;
+    Some(&svg[i..i + j])
+}
+
+/// Width and height of a PNG, decoded in full (a truncated or corrupt file fails).
+fn png_size(p: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(p).unwrap();
+    assert_eq!(
+        &bytes[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{}: not a PNG",
+        p.display()
+    );
+    let dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut r = dec.read_info().unwrap();
+    let mut buf = vec![0; r.output_buffer_size()];
+    let info = r.next_frame(&mut buf).unwrap();
+    (info.width, info.height)
+}
+
+fn optimize_with_map(out: &Path, extra: &[&str]) -> String {
+    let o = fireplan()
+        .args(["optimize", "-q", "--no-cache", "--add", "3"])
+        .arg("--candidates")
+        .arg(data("candidates.csv"))
+        .arg("--hazards")
+        .arg(data("hazards.csv"))
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .arg(data("scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `optimize_map.png` / `.svg`: an A4-wide PNG; in the SVG one layer per candidate group
+/// with one marker per site, the chosen sites labelled `rank · id`, the coverage change
+/// in the subtitle and legend.
+#[test]
+fn cli_optimize_draws_the_placement_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    optimize_with_map(&out, &[]);
+    assert_eq!(png_size(&out.join("optimize_map.png")).0, 2480);
+    let svg = std::fs::read_to_string(out.join("optimize_map.svg")).unwrap();
+    // No temporary file left behind.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+
+    let sites = std::fs::read_to_string(out.join("optimize_sites.csv")).unwrap();
+    let chosen: Vec<(String, String)> = sites
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect();
+    assert_eq!(chosen.len(), 3);
+    let labels = svg_layer(&svg, "labels").expect("layer labels");
+    for (rank, id) in &chosen {
+        assert!(labels.contains(&format!("{rank} · {id}")), "{rank} · {id}");
+    }
+    // 3 chosen (filled circles), 17 kept candidates (hollow rings), 2 excluded: C55 near
+    // the hazard is drawn, OFF lies 2.5 km north of the roads, off the map.
+    let chosen_layer = svg_layer(&svg, "chosen").expect("layer chosen");
+    assert_eq!(chosen_layer.matches("<circle").count(), 3);
+    let cands = svg_layer(&svg, "candidates").expect("layer candidates");
+    assert_eq!(cands.matches("<polyline").count(), 17);
+    let excl = svg_layer(&svg, "candidates-excluded").expect("layer candidates-excluded");
+    assert_eq!(excl.matches("<polygon").count(), 1);
+    // The chosen sites add coverage: roads and demand points newly covered.
+    assert!(svg_layer(&svg, "roads-gained").is_some_and(|l| l.contains("<polyline")));
+    assert!(svg_layer(&svg, "demand-gained").is_some_and(|l| l.contains("<circle")));
+    assert!(svg_layer(&svg, "stations").is_some_and(|l| l.contains("<polygon")));
+    let title = svg_layer(&svg, "title").unwrap();
+    assert!(title.contains("新站选址"), "{title}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("optimize_summary.json")).unwrap()).unwrap();
+    let pct = |k: &str| format!("{:.1} %", summary[k].as_f64().unwrap() * 100.0);
+    let before_after = format!("{} → {}", pct("base_coverage"), pct("coverage"));
+    assert!(
+        title.contains(&before_after),
+        "{before_after} not in {title}"
+    );
+    let legend = svg_layer(&svg, "legend").unwrap();
+    for s in [
+        "候选站点 (17)",
+        "排除的候选站点 (2)",
+        "推荐新站",
+        "其中图外 1",
+    ] {
+        assert!(legend.contains(s), "{s} not in the legend");
+    }
+}
+
+/// With `--backup` the map speaks of demand covered twice and leaves the roads grey.
+#[test]
+fn cli_optimize_backup_map_means_covered_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    optimize_with_map(&out, &["--backup"]);
+    assert_eq!(png_size(&out.join("optimize_map.png")).0, 2480);
+    let svg = std::fs::read_to_string(out.join("optimize_map.svg")).unwrap();
+    assert!(svg_layer(&svg, "title").unwrap().contains("两站覆盖"));
+    assert!(svg_layer(&svg, "legend").unwrap().contains("两站"));
+    assert!(svg_layer(&svg, "roads-gained").is_none());
+    assert_eq!(
+        svg_layer(&svg, "chosen")
+            .unwrap()
+            .matches("<circle")
+            .count(),
+        3
+    );
+}
+
+/// The demand states of the map add up to the search's coverage before and after, for
+/// single and backup coverage; new road pieces only with single coverage.
+#[test]
+fn map_demand_states_match_the_search() {
+    use fireplan::optimize::effect::{compute, DemandState};
+    let scenario = Scenario::load(&data("scenario.toml")).unwrap();
+    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    for backup in [false, true] {
+        let opts = Options {
+            backup,
+            ..grid_options()
+        };
+        let problem = optimize::prepare(
+            &inputs,
+            &prepared.network,
+            &prepared.index,
+            &opts,
+            &ProgressBar::hidden(),
+        )
+        .unwrap();
+        let out = problem.solve(Goal::Add(2)).unwrap();
+        let e = compute(&inputs, &prepared.network, &prepared.index, &problem, &out);
+        assert_eq!(e.demand.len(), problem.demand.len());
+        let today = e.weight(&problem, DemandState::Today);
+        let gained = e.weight(&problem, DemandState::Gained);
+        assert!(
+            (today - problem.base_weight).abs() < 1e-9,
+            "backup {backup}"
+        );
+        assert!(
+            ((today + gained) / problem.total_weight - out.coverage).abs() < 1e-9,
+            "backup {backup}: {} vs {}",
+            (today + gained) / problem.total_weight,
+            out.coverage
+        );
+        assert!(e.count(DemandState::Gained) > 0);
+        match &e.roads {
+            Some(r) => {
+                assert!(!backup);
+                assert_eq!(r.len(), prepared.network.segments.len());
+                assert!(e.road_km(&prepared.network).1 > 0.0);
+            }
+            None => assert!(backup),
+        }
     }
 }

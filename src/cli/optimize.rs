@@ -1,7 +1,8 @@
 //! `fireplan optimize SCENARIO --add K | --reach 0.95 [--candidates FILE | --grid 500]
 //! [--backup] [--out DIR]`: where new stations help most (DESIGN §8). Writes
 //! `optimize_sites.csv`, `optimize_curve.csv`, `optimize_plan.toml` (for `run --plan`),
-//! `optimize.geojson` and `optimize_summary.json`.
+//! `optimize.geojson`, `optimize_summary.json` and the map of candidates and chosen sites
+//! (`optimize_map.png`, `optimize_map.svg`).
 //!
 //! Hidden, for benchmarks and peer checks (`bench/optimize_peers.py`):
 //! `--random-candidates N [--seed S]` uses N random network nodes as candidates;
@@ -19,6 +20,7 @@ use clap::{ArgGroup, Args};
 use fireplan::coverage::place_stations;
 use fireplan::io::scenario::{Crs, Scenario};
 use fireplan::optimize::{self, sets, CandidateSource, Goal, Options};
+use fireplan::report::maps::{self, MapOptions};
 use fireplan::report::write_atomic;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -204,6 +206,10 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         let p = out.join(name);
         write_atomic(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
     }
+    let map_opts = MapOptions::for_scenario(&scenario);
+    let effect = optimize::effect::compute(&inputs, net, index, &problem, &outcome);
+    maps::optimize::write(&out, &inputs, net, &problem, &outcome, &effect, &map_opts)
+        .with_context(|| format!("drawing the placement map in {}", out.display()))?;
 
     let what = if a.backup { "covered twice" } else { "covered" };
     say!(

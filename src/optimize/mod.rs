@@ -7,7 +7,7 @@
 //! districts) and what the existing stations already cover (one two-label search) →
 //! [`sets`] (one bounded search per candidate, sparse) → [`solver`] (greedy + swap) →
 //! [`bound`] (LP relaxation or Lagrangian: the gap) → [`output`] (ranked sites, curve,
-//! plan file, map).
+//! plan file, GeoJSON) and [`effect`] (what the chosen sites add, for the map).
 //!
 //! Problems: maximal covering (`Goal::Add(k)`), fewest new sites for a coverage level
 //! (`Goal::Reach(level)`, partial set covering) and, with `backup`, both over demand
@@ -15,6 +15,7 @@
 
 pub mod bound;
 pub mod candidates;
+pub mod effect;
 pub mod output;
 pub mod sets;
 pub mod solver;

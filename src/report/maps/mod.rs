@@ -1,7 +1,7 @@
 //! Maps of a run (DESIGN §9), drawn with `plotters` as PNG (print quality: A4 width at
 //! 300 dpi by default) and SVG: response time ([`response`]), first-due areas
-//! ([`first_due`]), logistics-support reach ([`supply`]) and plan versus baseline
-//! ([`plan`]).
+//! ([`first_due`]), logistics-support reach ([`supply`]), plan versus baseline
+//! ([`plan`]) and, for `fireplan optimize`, candidate and chosen sites ([`optimize`]).
 //!
 //! Each map kind builds a [`Scene`]: named layers of primitives in pixel coordinates,
 //! framed by [`Frame`] (title, scenario name and date, legend, scale bar, north arrow,
@@ -17,6 +17,7 @@
 //! font-family list, so the viewer's CJK font renders it.
 
 pub mod first_due;
+pub mod optimize;
 pub mod plan;
 pub mod response;
 pub mod supply;
@@ -32,7 +33,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
-use crate::io::scenario::NetworkSource;
+use crate::io::scenario::{NetworkSource, Scenario};
 use crate::model::{District, StationClass};
 use crate::network::Network;
 use crate::run::RunResult;
@@ -113,8 +114,13 @@ pub struct MapOptions {
 impl MapOptions {
     /// Defaults for a run: the scenario's language, A4 width at 300 dpi.
     pub fn for_run(run: &RunResult) -> MapOptions {
+        MapOptions::for_scenario(&run.inputs.scenario)
+    }
+
+    /// Defaults for a scenario: its language, A4 width at 300 dpi.
+    pub fn for_scenario(scenario: &Scenario) -> MapOptions {
         MapOptions {
-            lang: Lang::parse(&run.inputs.scenario.lang),
+            lang: Lang::parse(&scenario.lang),
             font: None,
             width_px: 2480,
             date: None,
@@ -186,6 +192,8 @@ pub enum Swatch {
     Fill(RGBColor),
     Marker(Shape, RGBColor, i32),
     Dot(RGBColor, i32),
+    /// A hollow circle: colour, radius, line width.
+    Ring(RGBColor, i32, u32),
     /// A note without a swatch.
     None,
 }
@@ -269,6 +277,15 @@ pub fn shape_points(shape: Shape, c: (i32, i32), size: i32) -> Vec<(i32, i32)> {
             ]
         }
     }
+}
+
+/// A closed circle outline of radius `r` at `c` (for hollow markers drawn as a path).
+pub fn ring_points(c: (i32, i32), r: i32) -> Vec<(i32, i32)> {
+    let mut pts = shape_points(Shape::Circle, c, 2 * r);
+    if let Some(&first) = pts.first() {
+        pts.push(first);
+    }
+    pts
 }
 
 /// Pushes a symbol: a white halo, then the filled shape.
@@ -541,6 +558,21 @@ impl Frame {
         date: &str,
         legend: &[(Swatch, String, String)],
     ) {
+        self.decorate_with(sc, title, &run.inputs.scenario, date, None, legend);
+    }
+
+    /// As [`Frame::decorate`], for maps drawn without a run (`fireplan optimize`): the
+    /// scenario gives the name and the attribution; `extra` (label, English fallback) is a
+    /// second subtitle line under the scenario name and date.
+    pub fn decorate_with(
+        &self,
+        sc: &mut Scene,
+        title: (&str, &str),
+        scenario: &Scenario,
+        date: &str,
+        extra: Option<(&str, &str)>,
+        legend: &[(Swatch, String, String)],
+    ) {
         let u = self.u;
         let lang = self.lang;
         let (l, t, r, b) = self.map;
@@ -562,11 +594,13 @@ impl Frame {
             VPos::Top,
             false,
         ));
-        let name = &run.inputs.scenario.name;
+        let name = &scenario.name;
         let sub = format!("{}{name} · {date}", lang.pick("情景：", "Scenario: "));
         let sub_fb = format!("Scenario: {} · {date}", ascii_or(name, "(unnamed)"));
+        // With a second line, both lines move up a little to stay above the map.
+        let sub_y = if extra.is_some() { 148.0 } else { 160.0 };
         sc.layer("title").push(text(
-            (l, self.s(160.0)),
+            (l, self.s(sub_y)),
             &sub,
             &sub_fb,
             38.0 * u,
@@ -575,6 +609,18 @@ impl Frame {
             VPos::Top,
             false,
         ));
+        if let Some((line, fallback)) = extra {
+            sc.layer("title").push(text(
+                (l, self.s(sub_y + 48.0)),
+                line,
+                fallback,
+                36.0 * u,
+                hex(0x202020),
+                HPos::Left,
+                VPos::Top,
+                false,
+            ));
+        }
         // Legend panel.
         let lx = r + self.s(60.0);
         let mut ly = t;
@@ -589,7 +635,9 @@ impl Frame {
             false,
         ));
         ly += self.s(80.0);
-        let row = self.s(62.0);
+        // Rows close up when a long legend would run off the page.
+        let fit = (self.height as i32 - self.s(30.0) - ly) / legend.len().max(1) as i32;
+        let row = self.s(62.0).min(fit).max(self.s(40.0));
         for (sw, zh_or_label, fallback) in legend {
             let cy = ly + row / 2;
             let sx = lx + self.s(30.0);
@@ -618,6 +666,11 @@ impl Frame {
                     at: (sx, cy),
                     r: *rad,
                     fill: *c,
+                }),
+                Swatch::Ring(c, rad, w) => sc.layer("legend").push(Prim::Path {
+                    pts: ring_points((sx, cy), *rad),
+                    color: *c,
+                    width: *w,
                 }),
                 Swatch::None => {}
             }
@@ -716,7 +769,7 @@ impl Frame {
         ));
         // Attribution and tool version.
         let mut attr = format!("fireplan {}", env!("CARGO_PKG_VERSION"));
-        if matches!(run.inputs.scenario.network, NetworkSource::Osm(_)) {
+        if matches!(scenario.network, NetworkSource::Osm(_)) {
             attr = format!("© OpenStreetMap contributors · {attr}");
         }
         sc.layer("attribution").push(text(
@@ -745,9 +798,25 @@ pub fn text_width(s: &str, size: f64) -> i32 {
 #[derive(Default)]
 pub struct LabelPlacer {
     boxes: Vec<(i32, i32, i32, i32)>,
+    /// Labels stay inside this box (left, top, right, bottom) when they can.
+    bounds: Option<(i32, i32, i32, i32)>,
 }
 
 impl LabelPlacer {
+    /// A placer that keeps labels inside `bounds` (e.g. the map area) when it can.
+    pub fn within(bounds: (i32, i32, i32, i32)) -> LabelPlacer {
+        LabelPlacer {
+            boxes: Vec::new(),
+            bounds: Some(bounds),
+        }
+    }
+
+    /// Keeps labels off a symbol of radius `r` at `at` (placed before its neighbours'
+    /// labels, so that no label covers another symbol).
+    pub fn reserve(&mut self, at: (i32, i32), r: i32) {
+        self.boxes.push((at.0 - r, at.1 - r, at.0 + r, at.1 + r));
+    }
+
     /// Position and anchor of a label `w` × `h` px for a symbol at `at` with radius `r`.
     pub fn place(&mut self, at: (i32, i32), r: i32, w: i32, h: i32) -> ((i32, i32), HPos, VPos) {
         let options = [
@@ -776,10 +845,15 @@ impl LabelPlacer {
                 (at.0 - r - w, at.1 - h / 2),
             ),
         ];
+        let inside = |b: (i32, i32, i32, i32)| {
+            self.bounds
+                .is_none_or(|o| b.0 >= o.0 && b.1 >= o.1 && b.2 <= o.2 && b.3 <= o.3)
+        };
         let free = |b: (i32, i32, i32, i32), boxes: &[(i32, i32, i32, i32)]| {
-            boxes
-                .iter()
-                .all(|o| b.2 <= o.0 || o.2 <= b.0 || b.3 <= o.1 || o.3 <= b.1)
+            inside(b)
+                && boxes
+                    .iter()
+                    .all(|o| b.2 <= o.0 || o.2 <= b.0 || b.3 <= o.1 || o.3 <= b.1)
         };
         let pick = options
             .iter()

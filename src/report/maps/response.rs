@@ -9,7 +9,7 @@ use super::{
     Swatch,
 };
 use crate::coverage::SegmentResult;
-use crate::model::StationClass;
+use crate::model::{Station, StationClass};
 use crate::network::graph::Segment;
 use crate::run::RunResult;
 
@@ -87,7 +87,12 @@ fn road_width(tag: &str) -> f64 {
 
 /// Stations by class (responding and logistics; closed ones are left out), with labels.
 pub fn stations(fr: &Frame, sc: &mut Scene, run: &RunResult, labels: bool) {
-    for s in &run.inputs.stations {
+    draw_stations(fr, sc, &run.inputs.stations, labels);
+}
+
+/// As [`stations`], for a list of stations (layers `stations` and `station-labels`).
+pub fn draw_stations(fr: &Frame, sc: &mut Scene, list: &[Station], labels: bool) {
+    for s in list {
         if s.status == crate::model::StationStatus::Closed {
             continue;
         }
@@ -113,11 +118,14 @@ pub fn stations(fr: &Frame, sc: &mut Scene, run: &RunResult, labels: bool) {
 
 /// Legend entries of the station classes present.
 pub fn station_legend(fr: &Frame, run: &RunResult) -> Vec<(Swatch, String, String)> {
+    class_legend(fr, &run.inputs.stations)
+}
+
+/// Legend entries of the station classes present in a list (closed stations left out).
+pub fn class_legend(fr: &Frame, list: &[Station]) -> Vec<(Swatch, String, String)> {
     let mut out = Vec::new();
     for c in StationClass::ALL {
-        if run
-            .inputs
-            .stations
+        if list
             .iter()
             .any(|s| s.class == c && s.status != crate::model::StationStatus::Closed)
         {
