@@ -1,8 +1,8 @@
 //! Outputs of a placement search: `optimize_sites.csv` (chosen sites ranked by marginal
-//! gain, with a suggested class), `optimize_curve.csv` (coverage versus k with the upper
-//! bound and gap; no plot — plotters is not a dependency yet), `optimize_plan.toml` (a plan
-//! file `fireplan run --plan` accepts), `optimize.geojson` (candidates, excluded
-//! candidates and chosen sites) and `optimize_summary.json`.
+//! gain, with a suggested class), `optimize_curve.csv` and `.svg` (coverage versus k with
+//! the upper bound and gap), `optimize_plan.toml` (a plan file `fireplan run --plan`
+//! accepts), `optimize.geojson` (candidates, excluded candidates and chosen sites) and
+//! `optimize_summary.json`. The placement map is drawn by `report::maps::optimize`.
 
 use std::collections::HashSet;
 
