@@ -1,5 +1,6 @@
 //! Shortest-time searches over the CSR arrays: the hot kernels, hand-written because
-//! petgraph's Dijkstra is ~2.5× slower and has no cutoff (DESIGN §11).
+//! petgraph's Dijkstra (a binary heap, no cutoff, one label) is several times slower and
+//! cannot carry the second station (DESIGN §11; BENCHMARKS.md).
 //!
 //! - [`two_nearest`]: bounded multi-source search keeping, for every node, the first and
 //!   the second *distinct* origin (station) and their times — one call gives first-due
