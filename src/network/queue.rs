@@ -1,6 +1,6 @@
 //! The queue of the searches: a bucket queue on time (Dial's buckets, Δ-stepping's
 //! label-correcting rule inside a bucket). Hand-written because it is the hot kernel
-//! (DESIGN §11): a binary heap costs log₂(frontier) ≈ 8–11 mispredicted levels per node on
+//! (DESIGN §11): a binary heap costs log₂(frontier) ≈ 8–11 sift levels per node on
 //! a district graph, a bucket costs a push and a pop.
 //!
 //! Entries are filed unsorted in buckets of [`BUCKET_WIDTH_S`] and a bucket is emptied in
