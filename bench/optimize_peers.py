@@ -29,18 +29,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from peerlib import ROOT, ensure_venv_and_reexec, fireplan_bin, make_log
+
 PEERS = ["spopt==0.7.0", "pulp==3.3.2"]
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 VENV = HERE / ".venv-optimize"
-MARKER = VENV / ".peers-requirements"
 WORK = ROOT / "target" / "optimize-peers"
 SCENARIO = ROOT / "scenarios" / "liechtenstein.toml"
 SEED = 8
@@ -48,42 +47,7 @@ CANDIDATES = (300, 1000)
 KS = (3, 5)
 
 
-def log(msg: str) -> None:
-    print(f"[optimize-peers] {msg}", file=sys.stderr, flush=True)
-
-
-def venv_python() -> Path:
-    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-def in_venv() -> bool:
-    try:
-        return Path(sys.prefix).resolve() == VENV.resolve()
-    except OSError:
-        return False
-
-
-def ensure_venv_and_reexec() -> None:
-    if in_venv():
-        return
-    py = venv_python()
-    wanted = "\n".join(PEERS) + "\n"
-    if not py.exists():
-        log(f"creating {VENV}")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        (VENV / ".gitignore").write_text("*\n")
-    if not MARKER.exists() or MARKER.read_text() != wanted:
-        log("pip install " + " ".join(PEERS))
-        subprocess.run(
-            [str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", *PEERS],
-            check=True,
-        )
-        MARKER.write_text(wanted)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
-def fireplan_bin() -> Path:
-    return ROOT / "target" / "release" / ("fireplan.exe" if os.name == "nt" else "fireplan")
+log = make_log("optimize-peers")
 
 
 def read_sets(d: Path):
@@ -147,7 +111,7 @@ def main() -> None:
     ap.add_argument("--no-build", action="store_true",
                     help="use the existing target/release/fireplan (the shared tree may not build)")
     args = ap.parse_args()
-    ensure_venv_and_reexec()
+    ensure_venv_and_reexec(VENV, PEERS, __file__, log)
     if not SCENARIO.exists():
         sys.exit(f"[optimize-peers] {SCENARIO} missing")
     if not args.no_build:

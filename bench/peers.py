@@ -29,185 +29,43 @@ The script itself uses the standard library only.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as _dt
 import gc
-import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from peerlib import (ROOT, BenchError, Mismatch, build_fireplan, cpu_model, criterion_estimate,
+                     ensure_venv_and_reexec, fmt_ms, fmt_time_ns, load_average, make_log,
+                     read_csv, run_retry, run_scenarios, timed)
+
 PEERS = ["networkx==3.6.1", "igraph==1.0.0"]
 CUTOFF_S = 300.0
 TOL_S = 1e-6
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 VENV = HERE / ".venv"
-MARKER = VENV / ".peers-requirements"
 # Scenario NAME is scenarios/NAME.toml; the criterion ids of benches/engine.rs use NAME.
 DEFAULT_SCENARIOS = "liechtenstein,baltimore,demo"
 # Criterion is always run with --noplot: the plots are not used, and with plotters'
 # `ab_glyph` feature unified in (no system fonts) its plotting panics (FontUnavailable).
-# Build retries: other work may break the shared build for a moment.
-BUILD_TRIES = 3
-BUILD_WAIT_S = 60
 
-
-def log(msg: str) -> None:
-    print(f"[peers] {msg}", file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------- venv
-
-
-def venv_python() -> Path:
-    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-def in_venv() -> bool:
-    try:
-        return Path(sys.prefix).resolve() == VENV.resolve()
-    except OSError:
-        return False
-
-
-def ensure_venv_and_reexec() -> None:
-    """Create bench/.venv with the pinned peers if needed, then exec this script in it."""
-    if in_venv():
-        return
-    py = venv_python()
-    wanted = "\n".join(PEERS) + "\n"
-    if not py.exists():
-        log(f"creating {VENV}")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not MARKER.exists() or MARKER.read_text() != wanted:
-        log("pip install " + " ".join(PEERS))
-        subprocess.run(
-            [str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", *PEERS],
-            check=True,
-        )
-        MARKER.write_text(wanted)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def run_retry(cmd: list[str], what: str) -> None:
-    """Run a cargo command, retrying a failure (the tree is shared with other work, which
-    may break the build for a moment). cargo's and criterion's output goes to stderr, so
-    that stdout carries the report only."""
-    for attempt in range(1, BUILD_TRIES + 1):
-        p = subprocess.run(cmd, cwd=ROOT, stdout=sys.stderr)
-        if p.returncode == 0:
-            return
-        log(f"{what} failed (exit {p.returncode}), attempt {attempt}/{BUILD_TRIES}")
-        if attempt < BUILD_TRIES:
-            time.sleep(BUILD_WAIT_S)
-    sys.exit(f"[peers] {what} failed: {' '.join(cmd)}")
-
-
-def read_floats_csv(path: Path):
-    with path.open(newline="") as f:
-        r = csv.reader(f)
-        header = next(r)
-        return header, list(r)
-
-
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
-def timed(fn, reps: int):
-    """Run fn reps times (GC off while timing); return (last result, [seconds])."""
-    times = []
-    result = None
-    for _ in range(reps):
-        result = None
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            result = fn()
-            times.append(time.perf_counter() - t0)
-        finally:
-            gc.enable()
-    return result, times
-
-
-def criterion_estimate(full_id: str) -> dict | None:
-    """Criterion's median (ns) and throughput of a benchmark id, from target/criterion."""
-    d = ROOT / "target" / "criterion" / full_id / "new"
-    est, meta = d / "estimates.json", d / "benchmark.json"
-    if not est.exists():
-        return None
-    e = json.loads(est.read_text())
-    m = json.loads(meta.read_text()) if meta.exists() else {}
-    return {
-        "median_ns": e["median"]["point_estimate"],
-        "lo_ns": e["median"]["confidence_interval"]["lower_bound"],
-        "hi_ns": e["median"]["confidence_interval"]["upper_bound"],
-        "throughput": (m.get("throughput") or {}),
-        "mtime": est.stat().st_mtime,
-    }
-
-
-def fmt_ms(s: float) -> str:
-    ms = s * 1e3
-    if ms >= 100:
-        return f"{ms:.0f}"
-    if ms >= 10:
-        return f"{ms:.1f}"
-    return f"{ms:.2f}"
-
-
-def fmt_time_ns(ns: float) -> str:
-    if ns >= 1e9:
-        return f"{ns / 1e9:.2f} s"
-    if ns >= 1e6:
-        return f"{ns / 1e6:.2f} ms"
-    if ns >= 1e3:
-        return f"{ns / 1e3:.1f} µs"
-    return f"{ns:.0f} ns"
+log = make_log("peers")
 
 
 # --------------------------------------------------------------------------- one scenario
 
 
-class BenchError(Exception):
-    pass
-
-
-class Mismatch(BenchError):
-    """Peers and fireplan disagree: a correctness bug somewhere."""
-
-
 def load_export(d: Path):
-    _, erows = read_floats_csv(d / "edges.csv")
+    _, erows = read_csv(d / "edges.csv")
     edges = [(int(a), int(b), float(w)) for a, b, w in erows]
-    _, srows = read_floats_csv(d / "seeds.csv")
+    _, srows = read_csv(d / "seeds.csv")
     seeds = [(int(o), int(v), float(t)) for o, v, t in srows]
-    _, lrows = read_floats_csv(d / "labels.csv")
+    _, lrows = read_csv(d / "labels.csv")
     n = len(lrows)
     first = [None] * n
     second = [None] * n
@@ -345,6 +203,7 @@ def bench_scenario(name: str, toml: str, reps: int, fireplan: Path) -> dict:
         ["cargo", "bench", "--bench", "engine", "--", "--noplot",
          f"^search/(two_nearest_300s|two_nearest_full|nearest_300s)/{name}$"],
         f"cargo bench engine ({name})",
+        log,
     )
     fp = criterion_estimate(f"search/two_nearest_300s/{name}")
     fp_full = criterion_estimate(f"search/two_nearest_full/{name}")
@@ -394,7 +253,7 @@ def main() -> int:
                     help="also write the Markdown report here")
     args = ap.parse_args()
 
-    ensure_venv_and_reexec()
+    ensure_venv_and_reexec(VENV, PEERS, __file__, log)
     import igraph as ig
     import networkx as nx
 
@@ -402,29 +261,10 @@ def main() -> int:
     started = _dt.datetime.now().astimezone()
     load_before = load_average()
 
-    log("cargo build --release")
-    run_retry(["cargo", "build", "--release", "-q"], "cargo build --release")
-    fireplan = ROOT / "target" / "release" / "fireplan"
-    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
-
-    results, skipped, failures = [], [], []
-    for s in names:
-        toml = f"scenarios/{s}.toml"
-        if not (ROOT / toml).exists():
-            log(f"{s}: {toml} absent, skipped")
-            skipped.append(s)
-            continue
-        try:
-            results.append(bench_scenario(s, toml, args.reps, fireplan))
-        except Mismatch as e:
-            print(f"\nMISMATCH {e}\n", file=sys.stderr)
-            failures.append(f"MISMATCH {e}")
-        except BenchError as e:
-            print(f"\nFAILED {e}\n", file=sys.stderr)
-            failures.append(str(e))
-        except subprocess.CalledProcessError as e:
-            print(f"\n{s}: {e}\n", file=sys.stderr)
-            failures.append(f"{s}: {e}")
+    fireplan, rustc = build_fireplan(log)
+    results, skipped, failures = run_scenarios(
+        names, lambda name, toml: bench_scenario(name, toml, args.reps, fireplan), log
+    )
 
     engine_rows, osm_rows = [], []
     if not args.no_engine and results:
@@ -432,7 +272,7 @@ def main() -> int:
         rx = "|".join(r["name"] for r in results)
         log("cargo bench engine: snap, coverage/evaluate, graph_build")
         run_retry(["cargo", "bench", "--bench", "engine", "--", "--noplot",
-                   f"^(snap|coverage|graph_build)/.*/({rx})$"], "cargo bench engine")
+                   f"^(snap|coverage|graph_build)/.*/({rx})$"], "cargo bench engine", log)
         for r in results:
             for bid in (f"snap/demand_points/{r['name']}", f"coverage/evaluate/{r['name']}",
                         f"graph_build/build/{r['name']}"):
@@ -443,7 +283,7 @@ def main() -> int:
         t0 = time.time()
         log("cargo bench osm_import")
         run_retry(["cargo", "bench", "--bench", "osm_import", "--", "--noplot"],
-                  "cargo bench osm_import")
+                  "cargo bench osm_import", log)
         d = ROOT / "target" / "criterion" / "osm_import"
         for sub in sorted(d.iterdir()) if d.exists() else []:
             e = criterion_estimate(f"osm_import/{sub.name}")

@@ -29,10 +29,8 @@ The script itself uses the standard library only.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as _dt
 import gc
-import json
 import os
 import platform
 import statistics
@@ -41,118 +39,27 @@ import sys
 import time
 from pathlib import Path
 
+from peerlib import (ROOT, Mismatch, build_fireplan, criterion_estimate, cpu_model,
+                     ensure_venv_and_reexec, fmt_ms, load_average, make_log, read_csv, run_retry,
+                     run_scenarios)
+
 PEERS = ["networkx==3.6.1"]
 DEPOTS = 50
 TOL_S = 1e-6
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 WORK = ROOT / "target" / "supply-peers"
 VENV = WORK / ".venv"
-MARKER = VENV / ".peers-requirements"
 DEFAULT_SCENARIOS = "liechtenstein,baltimore,demo"
 # Build retries: other work may break the shared build for a moment.
-BUILD_TRIES = 3
-BUILD_WAIT_S = 60
-
-
-def log(msg: str) -> None:
-    print(f"[supply-peers] {msg}", file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------- venv
-
-
-def venv_python() -> Path:
-    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-def in_venv() -> bool:
-    try:
-        return Path(sys.prefix).resolve() == VENV.resolve()
-    except OSError:
-        return False
-
-
-def ensure_venv_and_reexec() -> None:
-    """Create the venv with the pinned peer if needed, then exec this script in it."""
-    if in_venv():
-        return
-    py = venv_python()
-    wanted = "\n".join(PEERS) + "\n"
-    if not py.exists():
-        log(f"creating {VENV}")
-        VENV.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if not MARKER.exists() or MARKER.read_text() != wanted:
-        log("pip install " + " ".join(PEERS))
-        subprocess.run(
-            [str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q", *PEERS],
-            check=True,
-        )
-        MARKER.write_text(wanted)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def run_retry(cmd: list[str], what: str) -> None:
-    """Run a cargo command, retrying a failed build (the tree is shared with other work)."""
-    for attempt in range(1, BUILD_TRIES + 1):
-        p = subprocess.run(cmd, cwd=ROOT)
-        if p.returncode == 0:
-            return
-        log(f"{what} failed (exit {p.returncode}), attempt {attempt}/{BUILD_TRIES}")
-        if attempt < BUILD_TRIES:
-            time.sleep(BUILD_WAIT_S)
-    sys.exit(f"[supply-peers] {what} failed: {' '.join(cmd)}")
-
-
-def read_csv(path: Path):
-    with path.open(newline="") as f:
-        r = csv.reader(f)
-        header = next(r)
-        return header, list(r)
-
-
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
+log = make_log("supply-peers")
 
 
 def criterion_median_s(full_id: str, since: float) -> float | None:
     """Criterion's median (seconds) of a benchmark id, if written after `since`."""
-    est = ROOT / "target" / "criterion" / full_id / "new" / "estimates.json"
-    if not est.exists() or est.stat().st_mtime < since - 1:
+    e = criterion_estimate(full_id)
+    if e is None or e["mtime"] < since - 1:
         return None
-    return json.loads(est.read_text())["median"]["point_estimate"] / 1e9
-
-
-def fmt_ms(s: float) -> str:
-    ms = s * 1e3
-    if ms >= 100:
-        return f"{ms:.0f}"
-    if ms >= 10:
-        return f"{ms:.1f}"
-    return f"{ms:.2f}"
-
-
-class Mismatch(Exception):
-    """networkx and fireplan disagree: a correctness bug somewhere."""
+    return e["median_ns"] / 1e9
 
 
 # --------------------------------------------------------------------------- one scenario
@@ -237,7 +144,8 @@ def bench_scenario(name: str, toml: str, reps: int, fireplan: Path) -> dict:
     log(f"{name}: cargo bench supply/reach_50_depots*/{name}")
     t_start = time.time()
     run_retry(["cargo", "bench", "--bench", "supply", "--",
-               f"^supply/reach_50_depots(_1thread)?/{name}$"], f"cargo bench supply ({name})")
+               f"^supply/reach_50_depots(_1thread)?/{name}$"], f"cargo bench supply ({name})",
+              log)
     fp = criterion_median_s(f"supply/reach_50_depots/{name}", t_start)
     fp1 = criterion_median_s(f"supply/reach_50_depots_1thread/{name}", t_start)
     if fp is None:
@@ -269,32 +177,16 @@ def main() -> int:
                     help="also write the Markdown report here")
     args = ap.parse_args()
 
-    ensure_venv_and_reexec()
+    ensure_venv_and_reexec(VENV, PEERS, __file__, log)
     import networkx as nx
 
     names = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     started = _dt.datetime.now().astimezone()
     load_before = load_average()
-    log("cargo build --release")
-    run_retry(["cargo", "build", "--release", "-q"], "cargo build --release")
-    fireplan = ROOT / "target" / "release" / "fireplan"
-    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
-
-    results, skipped, failures = [], [], []
-    for s in names:
-        toml = f"scenarios/{s}.toml"
-        if not (ROOT / toml).exists():
-            log(f"{s}: {toml} absent, skipped")
-            skipped.append(s)
-            continue
-        try:
-            results.append(bench_scenario(s, toml, args.reps, fireplan))
-        except Mismatch as e:
-            print(f"\nMISMATCH {e}\n", file=sys.stderr)
-            failures.append(f"MISMATCH {e}")
-        except subprocess.CalledProcessError as e:
-            print(f"\n{s}: {e}\n", file=sys.stderr)
-            failures.append(f"{s}: {e}")
+    fireplan, rustc = build_fireplan(log)
+    results, skipped, failures = run_scenarios(
+        names, lambda name, toml: bench_scenario(name, toml, args.reps, fireplan), log
+    )
 
     md = []
     md.append(f"Run {started:%Y-%m-%d %H:%M %Z} on {cpu_model()}, {os.cpu_count()} logical CPUs; "
