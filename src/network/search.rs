@@ -41,19 +41,43 @@ fn earlier(ta: f64, oa: u32, tb: f64, ob: u32) -> bool {
     ta < tb || (ta == tb && oa < ob)
 }
 
-/// One label per node: an origin and its time.
-struct Label<'a> {
-    origin: &'a mut [u32],
-    time_s: &'a mut [f64],
+/// Labels of [`two_nearest`] per node: the first origin, and the best time of any other
+/// origin seen so far (the second).
+struct Labels {
+    first: Vec<u32>,
+    first_s: Vec<f64>,
+    second: Vec<u32>,
+    second_s: Vec<f64>,
 }
 
-impl Label<'_> {
-    /// Takes `origin` at `t` for node `u` if it is earlier than the node's label.
+impl Labels {
+    /// Pass 1: offers `origin` at `t` to node `u`. True when it became the node's first (a
+    /// displaced first of another origin becomes the second: it beats any second); else it
+    /// may still become the second.
     #[inline]
     fn offer(&mut self, u: usize, t: f64, origin: u32) -> bool {
-        if earlier(t, origin, self.time_s[u], self.origin[u]) {
-            self.origin[u] = origin;
-            self.time_s[u] = t;
+        if earlier(t, origin, self.first_s[u], self.first[u]) {
+            if self.first[u] != origin {
+                self.second[u] = self.first[u];
+                self.second_s[u] = self.first_s[u];
+            }
+            self.first[u] = origin;
+            self.first_s[u] = t;
+            true
+        } else {
+            if self.first[u] != origin {
+                self.offer_second(u, t, origin);
+            }
+            false
+        }
+    }
+
+    /// Takes `origin` (never the node's first) at `t` as `u`'s second if it is earlier.
+    #[inline]
+    fn offer_second(&mut self, u: usize, t: f64, origin: u32) -> bool {
+        if earlier(t, origin, self.second_s[u], self.second[u]) {
+            self.second[u] = origin;
+            self.second_s[u] = t;
             true
         } else {
             false
@@ -64,109 +88,70 @@ impl Label<'_> {
 /// Multi-source search for the first two distinct origins to reach every node; labels
 /// later than `cutoff_s` are not kept. Equal times go to the lower origin index.
 ///
-/// Two passes of a one-label search. (1) The nearest origin `F(v)` of every node. (2) The
-/// second, `S(v)`: if the best origin other than `F(v)` reaches `v` over the edge `u → v`,
-/// it is `F(u)` when `F(u) ≠ F(v)`, else `S(u)` (an origin beaten at `u` by two others is
-/// beaten at `v` by one of them that is not `F(v)`). So pass 2 starts from the edges that
-/// leave a first-due area (and seeds of a non-nearest origin) and spreads only inside
-/// first-due areas. Measured about as fast as one label-correcting search carrying two
-/// labels per node, and each pass is a plain one-label search, exact for the same reason.
+/// Two passes of a one-label search. (1) The nearest origin `F(v)` of every node; every
+/// relaxation that does not win a node's first is kept as a candidate second if it is of
+/// another origin. (2) The second, `S(v)`: if the best origin other than `F(v)` reaches `v`
+/// over the edge `u → v`, it is `F(u)` when `F(u) ≠ F(v)` — a candidate pass 1 saw when it
+/// scanned `u` — else `S(u)` (an origin beaten at `u` by two others is beaten at `v` by
+/// one of them that is not `F(v)`). So pass 2 starts from pass 1's candidates (real
+/// arrivals, so never too early) and spreads only inside first-due areas.
 pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
     let n = net.node_count();
-    let mut first = vec![NO_ORIGIN; n];
-    let mut first_s = vec![f64::INFINITY; n];
-    let mut second = vec![NO_ORIGIN; n];
-    let mut second_s = vec![f64::INFINITY; n];
+    let mut l = Labels {
+        first: vec![NO_ORIGIN; n],
+        first_s: vec![f64::INFINITY; n],
+        second: vec![NO_ORIGIN; n],
+        second_s: vec![f64::INFINITY; n],
+    };
     // About one push per label; pass 2 reuses pass 1's buffers.
     let mut queue: BucketQueue<(f64, u32)> = BucketQueue::with_capacity(n);
-    let mut f = Label {
-        origin: &mut first,
-        time_s: &mut first_s,
-    };
-    nearest_pass(net, seeds, cutoff_s, &mut f, &mut queue);
-    let mut s2 = Label {
-        origin: &mut second,
-        time_s: &mut second_s,
-    };
-    second_pass(net, seeds, cutoff_s, &first, &first_s, &mut s2, &mut queue);
-    TwoNearest {
-        first,
-        first_s,
-        second,
-        second_s,
-    }
-}
 
-/// Pass 1 of [`two_nearest`]: the nearest origin of every node.
-fn nearest_pass(
-    net: &Network,
-    seeds: &[Seed],
-    cutoff_s: f64,
-    f: &mut Label,
-    queue: &mut BucketQueue<(f64, u32)>,
-) {
+    // Pass 1: the nearest origin. An entry is live while its time is the node's.
     for s in seeds {
-        if (0.0..=cutoff_s).contains(&s.time_s) && f.offer(s.node as usize, s.time_s, s.origin) {
+        if (0.0..=cutoff_s).contains(&s.time_s) && l.offer(s.node as usize, s.time_s, s.origin) {
             queue.push(s.time_s, (s.time_s, s.node));
         }
     }
     while let Some((t, v)) = queue.pop() {
-        if t != f.time_s[v as usize] {
+        if t != l.first_s[v as usize] {
             continue; // stale: improved after it was pushed
         }
-        let origin = f.origin[v as usize];
+        let origin = l.first[v as usize];
         for (u, w) in net.out_edges(v) {
             let nt = t + w as f64;
-            if nt <= cutoff_s && f.offer(u as usize, nt, origin) {
+            if nt <= cutoff_s && l.offer(u as usize, nt, origin) {
                 queue.push(nt, (nt, u));
             }
         }
     }
-}
 
-/// Pass 2 of [`two_nearest`]: the second origin, from seeds and first-due boundaries,
-/// spreading inside first-due areas.
-fn second_pass(
-    net: &Network,
-    seeds: &[Seed],
-    cutoff_s: f64,
-    first: &[u32],
-    first_s: &[f64],
-    s2: &mut Label,
-    queue: &mut BucketQueue<(f64, u32)>,
-) {
-    for s in seeds {
-        let v = s.node as usize;
-        if (0.0..=cutoff_s).contains(&s.time_s)
-            && first[v] != s.origin
-            && s2.offer(v, s.time_s, s.origin)
-        {
-            queue.push(s.time_s, (s.time_s, s.node));
-        }
-    }
-    for v in 0..first.len() as u32 {
-        let (fv, tv) = (first[v as usize], first_s[v as usize]);
-        if fv == NO_ORIGIN {
-            continue;
-        }
-        for (u, w) in net.out_edges(v) {
-            let nt = tv + w as f64;
-            if first[u as usize] != fv && nt <= cutoff_s && s2.offer(u as usize, nt, fv) {
-                queue.push(nt, (nt, u));
-            }
+    // Pass 2: the second origin, from the candidates, spreading inside first-due areas.
+    for v in 0..n {
+        let t = l.second_s[v];
+        if t <= cutoff_s {
+            queue.push(t, (t, v as u32));
         }
     }
     while let Some((t, v)) = queue.pop() {
-        if t != s2.time_s[v as usize] {
+        if t != l.second_s[v as usize] {
             continue;
         }
-        let (origin, area) = (s2.origin[v as usize], first[v as usize]);
+        let (origin, area) = (l.second[v as usize], l.first[v as usize]);
         for (u, w) in net.out_edges(v) {
             let nt = t + w as f64;
-            if first[u as usize] == area && nt <= cutoff_s && s2.offer(u as usize, nt, origin) {
+            if l.first[u as usize] == area
+                && nt <= cutoff_s
+                && l.offer_second(u as usize, nt, origin)
+            {
                 queue.push(nt, (nt, u));
             }
         }
+    }
+    TwoNearest {
+        first: l.first,
+        first_s: l.first_s,
+        second: l.second,
+        second_s: l.second_s,
     }
 }
 
