@@ -35,6 +35,13 @@ pub struct TwoNearest {
     pub second_s: Vec<f64>,
 }
 
+/// A start time the searches take: finite (an infinite one means "none" and must never
+/// reach the queue), not negative, within the cutoff.
+#[inline]
+fn usable(t: f64, cutoff_s: f64) -> bool {
+    t.is_finite() && (0.0..=cutoff_s).contains(&t)
+}
+
 /// The search's order: time, then origin index (deterministic ties).
 #[inline]
 fn earlier(ta: f64, oa: u32, tb: f64, ob: u32) -> bool {
@@ -108,7 +115,7 @@ pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
 
     // Pass 1: the nearest origin. An entry is live while its time is the node's.
     for s in seeds {
-        if (0.0..=cutoff_s).contains(&s.time_s) && l.offer(s.node as usize, s.time_s, s.origin) {
+        if usable(s.time_s, cutoff_s) && l.offer(s.node as usize, s.time_s, s.origin) {
             queue.push(s.time_s, (s.time_s, s.node));
         }
     }
@@ -128,7 +135,7 @@ pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
     // Pass 2: the second origin, from the candidates, spreading inside first-due areas.
     for v in 0..n {
         let t = l.second_s[v];
-        if t <= cutoff_s {
+        if usable(t, cutoff_s) {
             queue.push(t, (t, v as u32));
         }
     }
@@ -186,7 +193,7 @@ impl Dijkstra {
             self.dist = vec![f64::INFINITY; net.node_count()];
         }
         for &(v, t) in seeds {
-            if t <= cutoff_s && t >= 0.0 && t < self.dist[v as usize] {
+            if usable(t, cutoff_s) && t < self.dist[v as usize] {
                 if self.dist[v as usize].is_infinite() {
                     self.touched.push(v);
                 }
