@@ -473,6 +473,29 @@ pub fn plan_supply(
     })
 }
 
+/// `plan` applied to the stations and depots of `inputs`; new and moved locations are
+/// measured against the prepared network (farther than `max_snap_m` from a road is an error).
+pub fn apply_plan(
+    plan: &crate::plan::Plan,
+    inputs: &Inputs,
+    prepared: &PreparedNetwork,
+    max_snap_m: f64,
+) -> Result<crate::plan::file::Applied> {
+    let snap_m = |p: geo::Point<f64>| {
+        prepared
+            .index
+            .snap(&prepared.network, p.x(), p.y())
+            .map(|s| s.access_m)
+    };
+    crate::plan::file::apply(
+        plan,
+        &inputs.stations,
+        inputs.depots.as_deref(),
+        &snap_m,
+        max_snap_m,
+    )
+}
+
 /// Loads the scenario once, applies `plan` to its stations and depots, and evaluates
 /// baseline and plan on the same prepared network (one import, two coverage searches,
 /// one logistics network for both supply evaluations); then compares them.
@@ -483,19 +506,7 @@ pub fn run_with_plan(
 ) -> Result<PlanRunResult> {
     let t0 = Instant::now();
     let (inputs, prepared) = load(scenario, opts)?;
-    let snap_m = |p: geo::Point<f64>| {
-        prepared
-            .index
-            .snap(&prepared.network, p.x(), p.y())
-            .map(|s| s.access_m)
-    };
-    let applied = crate::plan::file::apply(
-        plan,
-        &inputs.stations,
-        inputs.depots.as_deref(),
-        &snap_m,
-        scenario.max_snap_m,
-    )?;
+    let applied = apply_plan(plan, &inputs, &prepared, scenario.max_snap_m)?;
     let mut plan_inputs = inputs.clone();
     plan_inputs.stations = applied.stations;
     plan_inputs.depots = applied.depots;

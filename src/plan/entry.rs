@@ -7,6 +7,36 @@ use std::path::Path;
 use crate::error::{Error, Location, Result};
 use crate::io::tables::nearest;
 
+/// The entries of the array of tables `[[key]]` in `table` (none when absent), each of
+/// which must be a table; `not_array` makes the error when `key` is something else.
+pub(crate) fn array_of_tables<'t>(
+    path: &Path,
+    table: &'t toml::Table,
+    key: &str,
+    not_array: impl FnOnce(String) -> Error,
+) -> Result<Vec<&'t toml::Table>> {
+    match table.get(key) {
+        None => Ok(Vec::new()),
+        Some(toml::Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                toml::Value::Table(t) => Ok(t),
+                other => Err(Error::input(
+                    path,
+                    Location::Key(format!("{key}[{}]", i + 1)),
+                    key,
+                    format!("expected a table, got {}", type_name(other)),
+                )),
+            })
+            .collect(),
+        Some(other) => Err(not_array(format!(
+            "expected `[[{key}]]` entries, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
 /// One entry being read: the file, how the entry is named in errors (e.g.
 /// `change[3] (line 41)`) and its table.
 pub(crate) struct Entry<'a> {

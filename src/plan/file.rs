@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use geo::Point;
 use serde::Serialize;
 
-use super::entry::{array_headers, parse_toml, type_name, Entry};
+use super::entry::{array_headers, array_of_tables, parse_toml, Entry};
 use super::targets::{entry_name, fmt_value};
 use crate::error::{Error, Location, Result};
 use crate::io::crs::checked_to_wgs84;
@@ -234,28 +234,7 @@ impl Plan {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "plan".into())
         });
-        let items: Vec<&toml::Table> = match table.get("change") {
-            None => Vec::new(),
-            Some(toml::Value::Array(a)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    toml::Value::Table(t) => Ok(t),
-                    other => Err(Error::input(
-                        path,
-                        Location::Key(format!("change[{}]", i + 1)),
-                        "change",
-                        format!("expected a table, got {}", type_name(other)),
-                    )),
-                })
-                .collect::<Result<_>>()?,
-            Some(other) => {
-                return Err(top.error(
-                    "change",
-                    format!("expected `[[change]]` entries, got {}", type_name(other)),
-                ))
-            }
-        };
+        let items = array_of_tables(path, &table, "change", |m| top.error("change", m))?;
         if items.is_empty() {
             return Err(Error::input(
                 path,

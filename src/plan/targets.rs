@@ -42,7 +42,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::entry::{array_headers, parse_toml, type_name, Entry};
+use super::entry::{array_headers, array_of_tables, parse_toml, type_name, Entry};
 use crate::error::{Error, Location, Result};
 use crate::io::tables::{nearest, one_of};
 use crate::model::{DepotLevel, DistrictKind, StationClass};
@@ -521,30 +521,9 @@ impl Catalogue {
                 ))
             }
         }
-        let entries: Vec<&toml::Table> = match table.get("target") {
-            None => Vec::new(),
-            Some(toml::Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    toml::Value::Table(t) => Ok(t),
-                    other => Err(Error::input(
-                        path,
-                        Location::Key(format!("target[{}]", i + 1)),
-                        "target",
-                        format!("expected a table, got {}", type_name(other)),
-                    )),
-                })
-                .collect::<Result<_>>()?,
-            Some(other) => {
-                return Err(Error::input(
-                    path,
-                    Location::Key("target".into()),
-                    "target",
-                    format!("expected `[[target]]` entries, got {}", type_name(other)),
-                ))
-            }
-        };
+        let entries = array_of_tables(path, &table, "target", |m| {
+            Error::input(path, Location::Key("target".into()), "target", m)
+        })?;
         let lines = array_headers(text, "target");
         let mut targets: Vec<Target> = Vec::with_capacity(entries.len());
         let mut seen: HashSet<String> = HashSet::new();

@@ -129,20 +129,8 @@ fn evaluate(
     let mut inputs = shared.inputs.clone();
     inputs.scenario = scenario.clone();
     if let Some(plan) = plan {
-        let snap_m = |p: geo::Point<f64>| {
-            prepared
-                .index
-                .snap(&prepared.network, p.x(), p.y())
-                .map(|s| s.access_m)
-        };
-        let applied = crate::plan::file::apply(
-            plan,
-            &inputs.stations,
-            inputs.depots.as_deref(),
-            &snap_m,
-            scenario.max_snap_m,
-        )
-        .map_err(|e| e.to_string())?;
+        let applied = crate::run::apply_plan(plan, &inputs, prepared, scenario.max_snap_m)
+            .map_err(|e| e.to_string())?;
         inputs.stations = applied.stations;
         inputs.depots = applied.depots;
     }
