@@ -7,10 +7,10 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fireplan::coverage::{evaluate, place_stations, seeds};
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::network::search::two_nearest;
 use fireplan::network::{Network, Profile};
-use fireplan::run::{load, RunOptions};
+use fireplan::load::{load, RunOptions};
 use std::hint::black_box;
 
 /// Scenarios benchmarked, if their data is present (the real extracts need ../shared).
@@ -23,13 +23,10 @@ const SCENARIOS: [(&str, &str); 3] = [
 fn loaded() -> Vec<(
     &'static str,
     Scenario,
-    fireplan::run::Inputs,
-    fireplan::run::PreparedNetwork,
+    fireplan::load::Inputs,
+    fireplan::load::PreparedNetwork,
 )> {
-    let opts = RunOptions {
-        quiet: true,
-        cache_dir: None,
-    };
+    let opts = RunOptions::default();
     SCENARIOS
         .iter()
         .filter_map(|(name, path)| {
@@ -113,15 +110,15 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     for (name, sc, _, _) in &all {
         let raw = match &sc.network {
-            fireplan::io::scenario::NetworkSource::Osm(p) => fireplan::io::osm::read_osm_pbf(
+            fireplan::params::NetworkSource::Osm(p) => fireplan::io::osm::read_osm_pbf(
                 p,
                 &fireplan::io::osm::OsmImportOptions {
                     ignore_oneway: false,
                     buildings: false,
                 },
-                None,
+                &fireplan::progress::Silent,
             ),
-            fireplan::io::scenario::NetworkSource::Csv { nodes, edges, crs } => {
+            fireplan::params::NetworkSource::Csv { nodes, edges, crs } => {
                 fireplan::io::csv_network::read_csv_network(nodes, edges, *crs, false)
             }
         };

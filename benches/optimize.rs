@@ -8,20 +8,16 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::optimize::{prepare, CandidateSource, Goal, Options};
-use fireplan::run::{load, RunOptions};
-use indicatif::ProgressBar;
+use fireplan::load::{load, RunOptions};
 
 fn benches(c: &mut Criterion) {
     let Ok(sc) = Scenario::load(Path::new("scenarios/liechtenstein.toml")) else {
         eprintln!("scenarios/liechtenstein.toml not loadable: skipped");
         return;
     };
-    let opts = RunOptions {
-        quiet: true,
-        cache_dir: None,
-    };
+    let opts = RunOptions::default();
     let Ok((inputs, prepared)) = load(&sc, &opts) else {
         eprintln!("../shared/data missing: skipped");
         return;
@@ -40,7 +36,7 @@ fn benches(c: &mut Criterion) {
                 &prepared.network,
                 &prepared.index,
                 &o,
-                &ProgressBar::hidden(),
+                &fireplan::progress::Silent,
             )
             .expect("prepare")
         };

@@ -18,7 +18,7 @@ fn osm_import(c: &mut Criterion) {
         return;
     }
     let roads = OsmImportOptions::default();
-    let nodes = match read_osm_pbf(&path, &roads, None) {
+    let nodes = match read_osm_pbf(&path, &roads, &fireplan::progress::Silent) {
         Ok(net) => net.stats.nodes_read,
         Err(e) => {
             eprintln!("skipped: {e}");
@@ -30,14 +30,14 @@ fn osm_import(c: &mut Criterion) {
     group.throughput(Throughput::Elements(nodes));
     group.sample_size(20);
     group.bench_function("liechtenstein_roads", |b| {
-        b.iter(|| read_osm_pbf(&path, &roads, None))
+        b.iter(|| read_osm_pbf(&path, &roads, &fireplan::progress::Silent))
     });
     let buildings = OsmImportOptions {
         buildings: true,
         ..roads
     };
     group.bench_function("liechtenstein_roads_and_buildings", |b| {
-        b.iter(|| read_osm_pbf(&path, &buildings, None))
+        b.iter(|| read_osm_pbf(&path, &buildings, &fireplan::progress::Silent))
     });
     // Baseline: one bare `osmpbf` pass that only counts elements. The import makes two
     // passes, so about twice this is the floor for the reader as designed.

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use fireplan::io::scenario::Scenario;
-use fireplan::run::{run, RunOptions, RunResult};
-use fireplan::sim::{
-    run_replication, setup_for, simulate, Overrides, SimParams, SimSetup, SimulationSection, World,
-};
-use indicatif::ProgressBar;
+use fireplan::params::Scenario;
+use fireplan::load::RunOptions;
+use fireplan::run::{run, RunResult};
+use fireplan::params::SimulationSection;
+use fireplan::sim::{run_replication, setup_for, simulate, Overrides, SimParams, SimSetup, World};
 use std::hint::black_box;
 
 /// Scenario name, its static run, and named setups.
@@ -21,10 +20,7 @@ type Cases = (String, RunResult, Vec<(String, SimSetup)>);
 /// The first scenario whose data is present, with its static run, and setups for its
 /// incident rate as it is (`x1`) and ten times busier (`x10`: queues form).
 fn cases() -> Option<Cases> {
-    let opts = RunOptions {
-        quiet: true,
-        cache_dir: None,
-    };
+    let opts = RunOptions::default();
     for (name, path) in [
         ("demo", "scenarios/demo.toml"),
         ("liechtenstein", "scenarios/liechtenstein.toml"),
@@ -55,7 +51,7 @@ fn cases() -> Option<Cases> {
                 continue;
             };
             params.growth *= growth;
-            if let Ok(setup) = SimSetup::build(World::of(&result), params) {
+            if let Ok(setup) = SimSetup::build(World::of(&result.inputs, &result.prepared, &result.coverage), params) {
                 setups.push((format!("{name}_x{growth}"), setup));
             }
         }
@@ -95,7 +91,7 @@ fn benches(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n));
         g.sample_size(20);
         g.bench_function(BenchmarkId::new("simulate_10x1y_1thread", case), |b| {
-            b.iter(|| pool.install(|| simulate(black_box(&setup), &ProgressBar::hidden())))
+            b.iter(|| pool.install(|| simulate(black_box(&setup), &fireplan::progress::Silent)))
         });
     }
     g.finish();
@@ -104,7 +100,14 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("sim_setup");
     g.sample_size(10);
     g.bench_function(BenchmarkId::new("setup", &name), |b| {
-        b.iter(|| setup_for(black_box(&result), &Overrides::default()))
+        b.iter(|| {
+            setup_for(
+                black_box(&result.inputs),
+                &result.prepared,
+                &result.coverage,
+                &Overrides::default(),
+            )
+        })
     });
     g.finish();
 }

@@ -13,12 +13,13 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use fireplan::io::scenario::{Crs, Scenario};
-use fireplan::run::{load, Inputs, PreparedNetwork, RunOptions};
-use fireplan::supply::points::{place_support_points, RowInfo, SourceFiles};
+use fireplan::params::{Crs, Scenario};
+use fireplan::load::{load, Inputs, PreparedNetwork, RunOptions};
+use fireplan::supply::points::{place_support_points, SourceFiles};
 use fireplan::supply::reach::{stations_reach, DistrictLookup, ReachContext};
 use fireplan::supply::trees::DepotTrees;
-use fireplan::supply::{checked_levels, evaluate_inputs, network, synthetic, SupplyParams};
+use fireplan::params::SupplyParams;
+use fireplan::supply::{checked_levels, evaluate_inputs, synthetic};
 use std::hint::black_box;
 
 /// Scenarios benchmarked when their data is present (the real extracts need ../shared).
@@ -37,10 +38,7 @@ struct Loaded {
 }
 
 fn loaded() -> Vec<Loaded> {
-    let opts = RunOptions {
-        quiet: true,
-        cache_dir: None,
-    };
+    let opts = RunOptions::default();
     SCENARIOS
         .iter()
         .filter_map(|(name, path)| {
@@ -49,7 +47,7 @@ fn loaded() -> Vec<Loaded> {
                 sc.depots = Some(("maps/liechtenstein/depots.csv".into(), Crs::Wgs84));
             }
             let (inputs, prepared) = load(&sc, &opts).ok()?;
-            let logistics = network::prepare_logistics(&sc, &opts, Some(&prepared.network)).ok()?;
+            let logistics = fireplan::load::prepare_logistics(&sc, &opts, Some(&prepared.network)).ok()?;
             Some(Loaded {
                 name,
                 inputs,
@@ -68,7 +66,6 @@ fn reach_50(l: &Loaded, params: &SupplyParams) -> usize {
         &l.logistics.index,
         &l.inputs.stations,
         &depots,
-        &RowInfo::default(),
         &l.inputs.districts,
         l.inputs.districts_given,
         params,

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use fireplan::run::RunOptions;
+use fireplan::load::RunOptions;
 use fireplan::sweep::{exec, Sweep};
 use std::hint::black_box;
 
@@ -15,10 +15,7 @@ fn benches(c: &mut Criterion) {
         eprintln!("scenarios/demo_sweep.toml not loadable: skipped");
         return;
     };
-    let opts = RunOptions {
-        quiet: true,
-        cache_dir: None,
-    };
+    let opts = RunOptions::default();
     // One network-parameter set: the runs with speed factor 1.0.
     let runs: Vec<_> = sweep
         .runs

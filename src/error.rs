@@ -46,9 +46,23 @@ pub enum Error {
         cause: std::io::Error,
     },
     /// The inputs are individually valid but cannot be used together
-    /// (e.g. no station reaches the network).
+    /// (e.g. no demand point lies on the network).
     #[error("{0}")]
     Scenario(String),
+    /// The road network cannot be routed on (no strongly connected part, too many nodes,
+    /// two vehicle profiles that do not match).
+    #[error("{0}")]
+    Network(String),
+    /// A command-line option has a value the command cannot use.
+    #[error("{option}: {message}")]
+    Option { option: String, message: String },
+    /// An output could not be encoded (CSV, JSON, GeoJSON, GeoPackage, maps); `what`
+    /// names the file or the kind of table. (Failures to write a file are [`Error::Io`].)
+    #[error("{what}: {message}")]
+    Output { what: String, message: String },
+    /// A sweep's result store is missing, of another sweep, or cannot be used.
+    #[error("{}: {message}", path.display())]
+    Store { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -64,6 +78,22 @@ impl Error {
             location,
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// Shorthand for an [`Error::Option`].
+    pub fn option(option: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Option {
+            option: option.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for an [`Error::Output`].
+    pub fn output(what: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Error::Output {
+            what: what.into(),
+            message: message.to_string(),
         }
     }
 

@@ -12,12 +12,17 @@
 //! - **logistics support** (战勤保障): depots and support stations reaching what they
 //!   serve within their tier time.
 
+pub mod atomic;
 pub mod coverage;
 pub mod error;
 pub mod io;
+pub mod load;
 pub mod model;
+pub mod names;
 pub mod network;
 pub mod optimize;
+pub mod params;
+pub mod progress;
 pub mod plan;
 pub mod report;
 pub mod run;

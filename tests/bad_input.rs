@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use fireplan::io::csv_network::read_csv_network;
 use fireplan::io::districts::read_districts;
-use fireplan::io::scenario::{Crs, Scenario};
+use fireplan::params::{Crs, Scenario};
 use fireplan::io::tables::{read_demand, read_depots, read_stations, read_vehicles};
 use fireplan::model::StationClass;
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 #![allow(clippy::needless_range_loop)] // node-indexed comparisons read clearer as index loops
 
 use fireplan::coverage::{evaluate, trees::StationTrees};
-use fireplan::io::scenario::{NetworkParams, ResponseParams};
+use fireplan::params::{NetworkParams, ResponseParams};
 use fireplan::model::{DemandPoint, District, DistrictKind, Station, StationClass, StationStatus};
 use fireplan::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::search::{two_nearest, Dijkstra, Seed, NO_ORIGIN};
@@ -44,6 +44,7 @@ fn station(id: &str, at: &RawNode) -> Station {
         drone: None,
         district: None,
         vehicles: vec![],
+        line: 0,
     }
 }
 
@@ -106,6 +107,7 @@ fn hand_computed_small_graph() {
         area: MultiPolygon(vec![
             polygon![(x: -1.0, y: -1.0), (x: 1.0, y: -1.0), (x: 1.0, y: 1.0), (x: -1.0, y: 1.0), (x: -1.0, y: -1.0)],
         ]),
+        population: None,
     };
     let cov = evaluate(&net, &index, &stations, &dem, &[whole], &params, 500.0);
     // Origins are numbered in id order: S1 = 0, S2 = 1, whatever the file order.
@@ -371,7 +373,7 @@ proptest! {
             .map(|(i, &v)| station(&format!("S{i}"), &raw.nodes[v])).collect();
         let dem: Vec<DemandPoint> = raw.nodes.iter().enumerate()
             .map(|(i, n)| demand(&format!("d{i}"), n.lon + 0.0005, n.lat + 0.0003)).collect();
-        let district = fireplan::coverage::whole_network_district(&net, "all");
+        let district = net.whole_network_district("all");
         let params = ResponseParams { threshold_s: thr, grid_cell_m: 200.0, ..ResponseParams::default() };
         let fewer = evaluate(&net, &index, &sts[..sts.len() - 1], &dem, std::slice::from_ref(&district), &params, 500.0);
         let more = evaluate(&net, &index, &sts, &dem, std::slice::from_ref(&district), &params, 500.0);

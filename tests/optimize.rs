@@ -6,15 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fireplan::coverage;
-use fireplan::io::scenario::{Crs, Scenario};
+use fireplan::params::{Crs, Scenario};
 use fireplan::model::{Station, StationClass, StationStatus};
 use fireplan::optimize::bound::{self, BoundKind};
 use fireplan::optimize::solver::{self, Instance};
 use fireplan::optimize::{self, CandidateSource, Goal, Options};
 use fireplan::plan::file::Action;
 use fireplan::plan::Plan;
-use fireplan::run::{load, RunOptions};
-use indicatif::ProgressBar;
+use fireplan::load::{load, RunOptions};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -25,10 +24,7 @@ fn data(name: &str) -> PathBuf {
 }
 
 fn no_cache() -> RunOptions {
-    RunOptions {
-        quiet: true,
-        cache_dir: None,
-    }
+    RunOptions::default()
 }
 
 /// Best value over every subset of exactly `k` candidates (brute force).
@@ -196,7 +192,7 @@ fn coverage_sets_agree_with_evaluate() {
         &prepared.network,
         &prepared.index,
         &opts,
-        &ProgressBar::hidden(),
+        &fireplan::progress::Silent,
     )
     .unwrap();
     // Off the network: excluded with the reason.
@@ -217,6 +213,7 @@ fn coverage_sets_agree_with_evaluate() {
             drone: None,
             district: None,
             vehicles: Vec::new(),
+            line: 0,
         });
         let cov = coverage::evaluate(
             &prepared.network,
@@ -252,7 +249,7 @@ fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
         &prepared.network,
         &prepared.index,
         &grid_options(),
-        &ProgressBar::hidden(),
+        &fireplan::progress::Silent,
     )
     .unwrap();
     // The hazard site at the north-east corner removes C55 (0 m); OFF is off the network.
@@ -280,7 +277,7 @@ fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
     // Plan file: parsed by the plan parser, then accepted by `run --plan`.
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = inputs.stations.iter().map(|s| s.id.clone()).collect();
-    for (name, bytes) in optimize::output::files(&problem, &out, &ids, &scenario.name).unwrap() {
+    for (name, bytes) in fireplan::report::optimize::files(&problem, &out, &ids, &scenario.name).unwrap() {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let plan_path = dir.path().join("optimize_plan.toml");
@@ -317,7 +314,7 @@ fn reach_finds_few_sites_and_names_the_reachable_level() {
         &prepared.network,
         &prepared.index,
         &grid_options(),
-        &ProgressBar::hidden(),
+        &fireplan::progress::Silent,
     )
     .unwrap();
     let reachable = problem.reachable_share();
@@ -461,7 +458,7 @@ fn alternatives_are_the_answer_and_its_one_site_swaps() {
         &prepared.network,
         &prepared.index,
         &grid_options(),
-        &ProgressBar::hidden(),
+        &fireplan::progress::Silent,
     )
     .unwrap();
     let out = problem.solve(Goal::Add(3)).unwrap();
@@ -681,7 +678,7 @@ fn map_demand_states_match_the_search() {
             &prepared.network,
             &prepared.index,
             &opts,
-            &ProgressBar::hidden(),
+            &fireplan::progress::Silent,
         )
         .unwrap();
         let out = problem.solve(Goal::Add(2)).unwrap();

@@ -132,7 +132,7 @@ fn tiny_coord(id: i64) -> (f64, f64) {
 
 #[test]
 fn tiny_fixture_follows_design_rules() {
-    let net = read_osm_pbf(&fixture("tiny.osm.pbf"), &ROADS_AND_BUILDINGS, None).unwrap();
+    let net = read_osm_pbf(&fixture("tiny.osm.pbf"), &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap();
     assert_well_formed(&net);
 
     // Only nodes used by a segment, sorted by id: 9 (private way only), 11–13 (area=yes
@@ -227,7 +227,7 @@ fn tiny_fixture_options() {
         ignore_oneway: true,
         buildings: false,
     };
-    let net = read_osm_pbf(&path, &opts, None).unwrap();
+    let net = read_osm_pbf(&path, &opts, &fireplan::progress::Silent).unwrap();
     assert_eq!(net.segments.len(), 11);
     assert!(net.segments.iter().all(|s| s.oneway == Oneway::Both));
     assert!(net.buildings.is_empty());
@@ -237,14 +237,39 @@ fn tiny_fixture_options() {
     assert_eq!(net.stats.buildings_skipped_not_closed, 0);
 
     // Buildings do not change the road network.
-    let with = read_osm_pbf(&path, &ROADS_AND_BUILDINGS, None).unwrap();
-    let without = read_osm_pbf(&path, &ROADS, None).unwrap();
+    let with = read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap();
+    let without = read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap();
     assert_eq!(with.nodes, without.nodes);
     assert_eq!(with.segments, without.segments);
 
-    // A progress bar is accepted (hidden: nothing is drawn in tests).
-    let pb = indicatif::ProgressBar::hidden();
-    assert_eq!(read_osm_pbf(&path, &ROADS, Some(&pb)).unwrap(), without);
+    // Progress is reported (a message per pass, elements counted) and changes nothing.
+    let counter = CountingProgress::default();
+    assert_eq!(read_osm_pbf(&path, &ROADS, &counter).unwrap(), without);
+    let messages = counter.messages.lock().unwrap();
+    assert!(messages.iter().any(|m| m.contains("pass 1/2")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("pass 2/2")), "{messages:?}");
+    // Elements are counted in blocks of 32,768 per thread: none for a fixture this small.
+    assert_eq!(counter.items.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+/// Records what the import reports.
+#[derive(Default)]
+struct CountingProgress {
+    messages: std::sync::Mutex<Vec<String>>,
+    items: std::sync::atomic::AtomicU64,
+}
+
+impl fireplan::progress::Progress for CountingProgress {
+    fn start(&self, message: &str, _: Option<u64>) {
+        self.message(message);
+    }
+    fn message(&self, message: &str) {
+        self.messages.lock().unwrap().push(message.to_string());
+    }
+    fn advance(&self, n: u64) {
+        self.items.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn finish(&self) {}
 }
 
 // ---------------------------------------------------------------------------------------
@@ -262,7 +287,7 @@ struct Expected {
 
 fn check_extract(rel: &str, expected: &Expected) -> Option<RawNetwork> {
     let path = shared(rel)?;
-    let net = read_osm_pbf(&path, &ROADS, None).unwrap();
+    let net = read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap();
     assert_well_formed(&net);
     assert_eq!(net.stats, expected.stats, "{rel}");
     assert_eq!(net.nodes.len(), expected.nodes, "{rel}: nodes");
@@ -336,7 +361,7 @@ fn liechtenstein_extract() {
     // Buildings: reference.py counts 8,989 closed building ways, 2 open ones, 5 multipolygon
     // building relations, none with a missing node.
     let path = shared("liechtenstein-osm/liechtenstein.osm.pbf").unwrap();
-    let with = read_osm_pbf(&path, &ROADS_AND_BUILDINGS, None).unwrap();
+    let with = read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap();
     assert_eq!(with.buildings.len(), 8_989);
     assert_eq!(with.stats.buildings_skipped_not_closed, 2);
     assert_eq!(with.stats.buildings_skipped_relation, 5);
@@ -358,12 +383,12 @@ fn liechtenstein_is_deterministic_across_thread_counts() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| read_osm_pbf(&path, &ROADS_AND_BUILDINGS, None).unwrap());
+        .install(|| read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap());
     let four = rayon::ThreadPoolBuilder::new()
         .num_threads(4)
         .build()
         .unwrap()
-        .install(|| read_osm_pbf(&path, &ROADS_AND_BUILDINGS, None).unwrap());
+        .install(|| read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap());
     assert!(
         one == four,
         "same file, different thread counts: different networks"
@@ -495,7 +520,7 @@ fn osm_xml_renamed_pbf_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("roads.osm.pbf");
     std::fs::copy(fixture("tiny.osm"), &path).unwrap();
-    let text = input_error(read_osm_pbf(&path, &ROADS, None).unwrap_err(), &path);
+    let text = input_error(read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(), &path);
     assert!(text.contains("not an OpenStreetMap PBF file"), "{text}");
     assert!(text.contains("osmium cat"), "{text}");
 }
@@ -512,7 +537,7 @@ fn text_and_empty_files_are_refused() {
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, content).unwrap();
-        let text = input_error(read_osm_pbf(&path, &ROADS, None).unwrap_err(), &path);
+        let text = input_error(read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(), &path);
         assert!(text.contains("not an OpenStreetMap PBF file"), "{text}");
     }
 }
@@ -528,7 +553,7 @@ fn truncated_pbf_is_refused() {
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     // Either a corrupt block is reported, or (when the cut falls between blocks) the
     // import succeeds with fewer elements; it must not panic or hang.
-    match read_osm_pbf(&path, &ROADS, None) {
+    match read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent) {
         Ok(net) => assert!(net.stats.nodes_read < 51_385),
         Err(e) => {
             input_error(e, &path);
@@ -539,7 +564,7 @@ fn truncated_pbf_is_refused() {
 #[test]
 fn missing_file_is_an_io_error() {
     let path = fixture("does-not-exist.osm.pbf");
-    match read_osm_pbf(&path, &ROADS, None) {
+    match read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent) {
         Err(Error::Io {
             path: p,
             cause: source,
@@ -549,14 +574,14 @@ fn missing_file_is_an_io_error() {
         }
         other => panic!("expected Error::Io, got {other:?}"),
     }
-    let text = read_osm_pbf(&path, &ROADS, None).unwrap_err().to_string();
+    let text = read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err().to_string();
     assert!(text.contains("does-not-exist.osm.pbf"), "{text}");
 }
 
 #[test]
 fn pbf_without_roads_is_refused() {
     let path = fixture("no_roads.osm.pbf");
-    let text = input_error(read_osm_pbf(&path, &ROADS, None).unwrap_err(), &path);
+    let text = input_error(read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(), &path);
     assert!(text.contains("no drivable road"), "{text}");
     assert!(text.contains("area=yes: 1"), "{text}");
 }

@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::model::{StationClass, StationStatus};
 use fireplan::plan::diff::CoverageChange;
 use fireplan::plan::file::{apply, Plan};
-use fireplan::run::{run_with_plan, RunOptions};
+use fireplan::load::RunOptions;
+use fireplan::run::run_with_plan;
 use geo::Point;
 
 fn fireplan() -> Command {
@@ -24,10 +25,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn quiet() -> RunOptions {
-    RunOptions {
-        quiet: true,
-        cache_dir: None,
-    }
+    RunOptions::default()
 }
 
 fn csv_rows(p: &Path) -> Vec<std::collections::HashMap<String, String>> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use fireplan::io::crs::{bd09_to_wgs84, gcj02_to_wgs84};
 use fireplan::io::csv_network::read_csv_network;
 use fireplan::io::districts::read_districts;
-use fireplan::io::scenario::{Crs, NetworkSource, Scenario};
+use fireplan::params::{Crs, NetworkSource, Scenario};
 use fireplan::io::tables::{read_demand, read_depots, read_stations, read_vehicles};
 use fireplan::model::{DepotLevel, DistrictKind, StationClass, StationStatus};
 use fireplan::network::raw::{haversine_m, Oneway, RoadClass};

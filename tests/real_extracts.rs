@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use fireplan::coverage::{evaluate, place_stations, seeds};
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::network::search::two_nearest;
-use fireplan::run::{load, run, RunOptions};
+use fireplan::load::{load, RunOptions};
+use fireplan::run::run;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 fn scenario(name: &str) -> Option<Scenario> {
@@ -19,16 +20,15 @@ fn scenario(name: &str) -> Option<Scenario> {
     Some(Scenario::load(&root.join("scenarios").join(name)).expect("scenario parses"))
 }
 
-const OPTS: RunOptions = RunOptions {
-    quiet: true,
-    cache_dir: None,
-};
+fn opts() -> RunOptions {
+    RunOptions::default()
+}
 
 /// fireplan's first arrival at every node equals a plain Dijkstra (petgraph) from a super
 /// source joined to each station's entry nodes by its start time.
 fn check_against_petgraph(name: &str) {
     let Some(sc) = scenario(name) else { return };
-    let (inputs, prep) = load(&sc, &OPTS).unwrap();
+    let (inputs, prep) = load(&sc, &opts()).unwrap();
     let net = &prep.network;
     let (_, origins) = place_stations(
         net,
@@ -92,7 +92,7 @@ fn liechtenstein_run_is_stable_under_station_order() {
     let Some(sc) = scenario("liechtenstein.toml") else {
         return;
     };
-    let a = run(&sc, &OPTS).unwrap();
+    let a = run(&sc, &opts()).unwrap();
     assert_eq!(a.coverage.origins.len(), 6);
     let m = &a.coverage.region;
     // Buildings of the 2015 extract; a few hundred lie > 500 m from any drivable road.

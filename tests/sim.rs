@@ -6,20 +6,19 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fireplan::coverage::{evaluate, Coverage};
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::model::{
     DemandPoint, District, DistrictKind, Station, StationClass, StationStatus, Vehicle,
 };
 use fireplan::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::{Network, Profile, SnapIndex};
-use fireplan::run::{run, RunOptions};
+use fireplan::load::RunOptions;
+use fireplan::run::run;
 use fireplan::sim::engine::FirstDue;
 use fireplan::sim::stats::Estimate;
-use fireplan::sim::{
-    run_calls, setup_for, simulate, Call, IncidentType, Overrides, SimParams, SimSetup, World,
-};
+use fireplan::model::IncidentType;
+use fireplan::sim::{run_calls, simulate, Call, Overrides, SimParams, SimSetup, World};
 use geo::{polygon, MultiPolygon, Point};
-use indicatif::ProgressBar;
 
 /// Metres per degree on the mean sphere, so positions can be written in metres.
 const M_PER_DEG: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
@@ -60,6 +59,7 @@ fn station(id: &str, x_m: f64, engines: u32) -> Station {
             pump_flow_lps: None,
             firefighting: Some(true),
         }],
+        line: 0,
     }
 }
 
@@ -107,6 +107,7 @@ impl Case {
             area: MultiPolygon(vec![polygon![
                 (x: -1.0, y: -1.0), (x: 1.0, y: -1.0), (x: 1.0, y: 1.0), (x: -1.0, y: 1.0)
             ]]),
+            population: None,
         }];
         let coverage = evaluate(
             &net,
@@ -196,7 +197,7 @@ fn one_unit_loss_system_matches_erlang_b() {
         c.response_s.abs() < 1e-9 && c.return_s.abs() < 1e-9,
         "{c:?}"
     );
-    let res = simulate(&setup, &ProgressBar::hidden());
+    let res = simulate(&setup, &fireplan::progress::Silent);
     let a = 0.5; // 1 call an hour × 30 min
     let blocked = erlang_b(1, a); // 1/3
     let busy = a * (1.0 - blocked); // carried load: 1/3
@@ -215,7 +216,7 @@ fn one_unit_loss_system_matches_erlang_b() {
 #[test]
 fn two_unit_loss_system_matches_erlang_b() {
     let setup = one_station(2, 3.0, 30.0, "lost");
-    let res = simulate(&setup, &ProgressBar::hidden());
+    let res = simulate(&setup, &fireplan::progress::Silent);
     let a = 1.5;
     let blocked = erlang_b(2, a); // 0.3103
     let busy = a * (1.0 - blocked) / 2.0; // per unit
@@ -231,7 +232,7 @@ fn two_unit_loss_system_matches_erlang_b() {
 #[test]
 fn one_unit_queue_matches_mm1() {
     let setup = one_station(1, 1.0, 30.0, "queue");
-    let res = simulate(&setup, &ProgressBar::hidden());
+    let res = simulate(&setup, &fireplan::progress::Silent);
     let rho = 0.5;
     // M/M/1: the unit is busy ρ of the time, and (calls see time averages) ρ of the calls
     // find it out and wait.
@@ -257,10 +258,7 @@ fn grid_scenario() -> Scenario {
 }
 
 fn quiet() -> RunOptions {
-    RunOptions {
-        quiet: true,
-        cache_dir: None,
-    }
+    RunOptions::default()
 }
 
 #[test]
@@ -281,7 +279,7 @@ fn very_low_call_rates_give_static_coverage() {
     let one_minute = IncidentType::ALL
         .iter()
         .map(|t| {
-            let spec = fireplan::sim::config::OnSceneSection {
+            let spec = fireplan::params::simulation::OnSceneSection {
                 distribution: Some("fixed".into()),
                 mean_min: 1.0,
                 sd_min: None,
@@ -292,9 +290,9 @@ fn very_low_call_rates_give_static_coverage() {
     sim.on_scene = Some(one_minute);
     scenario.simulation = Some(sim);
     let run = run(&scenario, &quiet()).unwrap();
-    let setup = setup_for(&run, &Overrides::default()).unwrap();
+    let setup = run.sim_setup(&Overrides::default()).unwrap();
     assert_eq!(setup.params.jitter_m, 0.0);
-    let res = simulate(&setup, &ProgressBar::hidden());
+    let res = simulate(&setup, &fireplan::progress::Silent);
     let incidents = &res.sample.incidents;
     assert!(incidents.len() > 3000, "{}", incidents.len());
     // Each incident: the first-due station is free and its unit arrives exactly when the
@@ -471,9 +469,9 @@ fn outputs_with_threads(threads: usize) -> Vec<Vec<u8>> {
         .unwrap();
     pool.install(|| {
         let run = run(&grid_scenario(), &quiet()).unwrap();
-        let setup = setup_for(&run, &Overrides::default()).unwrap();
-        let res = simulate(&setup, &ProgressBar::hidden());
-        use fireplan::sim::output::{incidents_csv, stations_csv, summary_json};
+        let setup = run.sim_setup(&Overrides::default()).unwrap();
+        let res = simulate(&setup, &fireplan::progress::Silent);
+        use fireplan::report::sim::output::{incidents_csv, stations_csv, summary_json};
         vec![
             summary_json(&run, &setup, &res).unwrap(),
             stations_csv(&run, &setup, &res).unwrap(),
@@ -492,23 +490,21 @@ fn same_seed_gives_identical_outputs_with_one_and_two_threads() {
     }
     // And a different seed changes them.
     let run = run(&grid_scenario(), &quiet()).unwrap();
-    let other = setup_for(
-        &run,
-        &Overrides {
+    let other = run.sim_setup(&Overrides {
             seed: Some(8),
             ..Overrides::default()
         },
     )
     .unwrap();
-    let res = simulate(&other, &ProgressBar::hidden());
-    let csv = fireplan::sim::output::incidents_csv(&run, &other, &res).unwrap();
+    let res = simulate(&other, &fireplan::progress::Silent);
+    let csv = fireplan::report::sim::output::incidents_csv(&run, &other, &res).unwrap();
     assert_ne!(csv, one[2]);
 }
 
 #[test]
 fn defaults_come_from_the_incident_file() {
     let run = run(&grid_scenario(), &quiet()).unwrap();
-    let setup = setup_for(&run, &Overrides::default()).unwrap();
+    let setup = run.sim_setup(&Overrides::default()).unwrap();
     let p = &setup.params;
     // 121 dated records from 2024-01-03 to 2024-12-31 (363 days).
     assert!(
@@ -565,7 +561,7 @@ fn error_of(section: &str) -> String {
         Err(e) => return e.to_string(),
     };
     let run = run(&scenario, &quiet()).unwrap();
-    match setup_for(&run, &Overrides::default()) {
+    match run.sim_setup(&Overrides::default()) {
         Ok(_) => panic!("no error for {section}"),
         Err(e) => e.to_string(),
     }

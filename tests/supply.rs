@@ -56,17 +56,17 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fireplan::io::scenario::{Crs, Scenario};
+use fireplan::params::{Crs, Scenario};
 use fireplan::model::DepotLevel;
-use fireplan::run::{load, run, RunOptions};
+use fireplan::load::{load, RunOptions};
+use fireplan::run::run;
 use fireplan::supply::reach::ReachStatus;
 use fireplan::supply::Supply;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-const OPTS: RunOptions = RunOptions {
-    quiet: true,
-    cache_dir: None,
-};
+fn opts() -> RunOptions {
+    RunOptions::default()
+}
 const TOL_S: f64 = 1e-3;
 
 fn root() -> &'static Path {
@@ -112,7 +112,7 @@ impl Copy {
 
 fn supply_of(scenario: &Path) -> Supply {
     let sc = Scenario::load(scenario).unwrap();
-    run(&sc, &OPTS)
+    run(&sc, &opts())
         .unwrap()
         .supply
         .expect("the scenario has depots")
@@ -120,7 +120,7 @@ fn supply_of(scenario: &Path) -> Supply {
 
 /// The error of running a scenario, as the CLI prints it.
 fn run_error(scenario: &Path) -> String {
-    match Scenario::load(scenario).and_then(|sc| run(&sc, &OPTS).map(|_| ())) {
+    match Scenario::load(scenario).and_then(|sc| run(&sc, &opts()).map(|_| ())) {
         Ok(()) => panic!("expected an error"),
         Err(e) => e.to_string(),
     }
@@ -157,7 +157,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn hand_computed_reach_margins_and_capacity() {
     let sc = Scenario::load(&fixture().join("scenario.toml")).unwrap();
-    let r = run(&sc, &OPTS).unwrap();
+    let r = run(&sc, &opts()).unwrap();
     let sup = r.supply.as_ref().unwrap();
     let stations = &r.inputs.stations;
     let levels: Vec<DepotLevel> = sup.levels.iter().map(|l| l.level).collect();
@@ -289,9 +289,9 @@ fn hand_computed_reach_margins_and_capacity() {
 #[test]
 fn logistics_profile_is_its_own_network_with_the_70_kmh_cap() {
     let sc = Scenario::load(&fixture().join("scenario.toml")).unwrap();
-    let (_, emergency) = load(&sc, &OPTS).unwrap();
+    let (_, emergency) = load(&sc, &opts()).unwrap();
     let logistics =
-        fireplan::supply::network::prepare_logistics(&sc, &OPTS, Some(&emergency.network)).unwrap();
+        fireplan::load::prepare_logistics(&sc, &opts(), Some(&emergency.network)).unwrap();
     let time = |net: &fireplan::network::Network, a: u32, b: u32| {
         net.out_edges(a).find(|e| e.0 == b).unwrap().1 as f64
     };
@@ -302,10 +302,10 @@ fn logistics_profile_is_its_own_network_with_the_70_kmh_cap() {
     assert!(close(time(&emergency.network, 0, 1), 306.0));
     assert!(close(time(&logistics.network, 0, 1), 360.0));
     // Same graph otherwise.
-    fireplan::supply::network::check_same_graph(&emergency.network, &logistics.network).unwrap();
+    fireplan::load::network::check_same_graph(&emergency.network, &logistics.network).unwrap();
     let mut other = logistics.network.clone();
     other.segments.swap(0, 1);
-    let e = fireplan::supply::network::check_same_graph(&emergency.network, &other).unwrap_err();
+    let e = fireplan::load::network::check_same_graph(&emergency.network, &other).unwrap_err();
     assert!(e.to_string().contains("segment 0 differs"), "{e}");
 }
 
@@ -320,7 +320,7 @@ fn removing_a_depot_makes_the_second_nearest_take_over() {
             .collect()
     });
     let sc = Scenario::load(&c.scenario()).unwrap();
-    let r = run(&sc, &OPTS).unwrap();
+    let r = run(&sc, &opts()).unwrap();
     let without = r.supply.as_ref().unwrap();
     let li = base.level_index(DepotLevel::County).unwrap();
     let label = |s: &Supply, x: Option<(usize, f64)>| x.map(|x| s.points[x.0].label.clone());
@@ -485,7 +485,7 @@ fn district_without_demand_uses_its_worst_road_point() {
         t.replace("[demand]\nfile = \"demand.csv\"\n", "")
     });
     let sc = Scenario::load(&c.scenario()).unwrap();
-    let r = run(&sc, &OPTS).unwrap();
+    let r = run(&sc, &opts()).unwrap();
     let sup = r.supply.as_ref().unwrap();
     let li = sup.level_index(DepotLevel::County).unwrap();
     let worst = |name: &str| {
@@ -909,12 +909,12 @@ fn liechtenstein_depot_times_equal_petgraph() {
     let mut sc = Scenario::load(&root().join("scenarios/liechtenstein.toml")).unwrap();
     // The hypothetical depots of maps/liechtenstein (see its README).
     sc.depots = Some((root().join("maps/liechtenstein/depots.csv"), Crs::Wgs84));
-    let r = run(&sc, &OPTS).unwrap();
+    let r = run(&sc, &opts()).unwrap();
     let sup = r.supply.as_ref().unwrap();
     assert!(sup.findings.is_empty(), "{:?}", sup.findings);
     assert_eq!(sup.points.len(), 3);
     let logistics =
-        fireplan::supply::network::prepare_logistics(&sc, &OPTS, Some(&r.prepared.network))
+        fireplan::load::prepare_logistics(&sc, &opts(), Some(&r.prepared.network))
             .unwrap();
     let net = &logistics.network;
     let n = net.node_count();

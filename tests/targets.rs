@@ -6,12 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::model::{DepotLevel, StationClass};
 use fireplan::plan::checks::{evaluate, Facts, Status};
-use fireplan::plan::targets::{Catalogue, Metric, ScopeLevel};
+use fireplan::io::targets::Catalogue;
+use fireplan::model::target::{Metric, ScopeLevel};
 use fireplan::plan::Finding;
-use fireplan::run::{RunOptions, RunResult};
+use fireplan::load::RunOptions;
+use fireplan::run::RunResult;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,10 +22,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn quiet() -> RunOptions {
-    RunOptions {
-        quiet: true,
-        cache_dir: None,
-    }
+    RunOptions::default()
 }
 
 /// The plan fixture, run once: the hand-computed network of tests/engine.rs (threshold
@@ -374,7 +373,7 @@ fn findings(metric: &str, scope: &str, comparator: &str, value: f64) -> Vec<Find
     );
     let cat = Catalogue::parse(&text, Path::new("inline.toml")).unwrap();
     let run = fixture_run();
-    let pop = fireplan::plan::population(&run.inputs.scenario, run.inputs.districts.len()).unwrap();
+    let pop = fireplan::plan::population(&run.inputs.scenario, &run.inputs.districts);
     evaluate(
         &cat.targets,
         &Facts {

@@ -9,9 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::plan::checks::{Checks, Finding, Status};
-use fireplan::plan::targets::fmt_measure;
+use fireplan::model::target::fmt_measure;
 use fireplan::run::PlanRunResult;
 
 /// Exit status when a mandatory target fails.
@@ -41,7 +41,7 @@ fn pct(x: Option<f64>) -> String {
 }
 
 /// The heading of a target's findings: id, requirement, source with the quoted clause.
-fn target_heading(t: &fireplan::plan::Target) -> String {
+fn target_heading(t: &fireplan::model::target::Target) -> String {
     let source = match &t.source.section {
         Some(s) => format!("{} §{s}", t.source.document),
         None => t.source.document.clone(),
@@ -178,7 +178,7 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // Mandatory targets first, then the others; within a target, file order.
-    let mut order: Vec<&fireplan::plan::Target> = checks.targets.iter().collect();
+    let mut order: Vec<&fireplan::model::target::Target> = checks.targets.iter().collect();
     order.sort_by_key(|t| !t.mandatory);
     for t in order {
         let shown: Vec<&Finding> = checks

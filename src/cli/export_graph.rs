@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use fireplan::coverage::{place_stations, seeds};
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::network::search::two_nearest;
 use fireplan::report::write_atomic;
 
@@ -29,7 +29,7 @@ pub struct ExportGraphArgs {
 
 pub fn main(a: ExportGraphArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
-    let (inputs, prepared) = fireplan::run::load(&scenario, &a.common.options())?;
+    let (inputs, prepared) = fireplan::load::load(&scenario, &a.common.options())?;
     let net = &prepared.network;
     let (_, origins) = place_stations(
         net,

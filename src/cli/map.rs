@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::report::maps::{Lang, MapKind, MapOptions};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -51,14 +51,9 @@ pub struct MapArgs {
 
 pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
-    let stem = |p: &std::path::Path| {
-        p.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
     let out = a.out.clone().unwrap_or_else(|| match &a.plan {
-        Some(p) => PathBuf::from("out").join(format!("{}-{}", stem(&a.scenario), stem(p))),
-        None => PathBuf::from("out").join(stem(&a.scenario)),
+        Some(p) => super::default_out(&[&a.scenario, p]),
+        None => super::default_out(&[&a.scenario]),
     });
     let mut kinds: Vec<MapKind> = a
         .kind

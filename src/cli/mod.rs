@@ -12,6 +12,7 @@ mod check;
 mod export_graph;
 mod map;
 mod optimize;
+mod progress;
 mod run;
 mod simulate;
 mod supply;
@@ -22,7 +23,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use fireplan::run::{default_cache_dir, RunOptions};
+use std::sync::Arc;
+
+use fireplan::load::{default_cache_dir, RunOptions};
+use fireplan::progress::Silent;
 
 /// Fire-station coverage and resource planning on real road networks.
 #[derive(Parser)]
@@ -74,14 +78,32 @@ pub struct Common {
 impl Common {
     fn options(&self) -> RunOptions {
         RunOptions {
-            quiet: self.quiet,
             cache_dir: if self.no_cache {
                 None
             } else {
                 self.cache_dir.clone().or_else(default_cache_dir)
             },
+            progress: if self.quiet {
+                Arc::new(Silent)
+            } else {
+                Arc::new(progress::TerminalProgress::default())
+            },
         }
     }
+}
+
+/// The default output folder of a command: `out/<stem of each file>` joined by `-`
+/// (`out/demo`, `out/demo-demo_plan`).
+pub fn default_out(files: &[&std::path::Path]) -> PathBuf {
+    let stems: Vec<String> = files
+        .iter()
+        .map(|p| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    PathBuf::from("out").join(stems.join("-"))
 }
 
 pub fn main() -> ExitCode {

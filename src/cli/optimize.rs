@@ -17,12 +17,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{ArgGroup, Args};
-use fireplan::coverage::place_stations;
-use fireplan::io::scenario::{Crs, Scenario};
-use fireplan::optimize::{self, sets, CandidateSource, Goal, Options};
+use fireplan::optimize::{self, CandidateSource, Goal, Options};
+use fireplan::params::{Crs, Scenario};
 use fireplan::report::maps::{self, MapOptions};
-use fireplan::report::write_atomic;
-use indicatif::{ProgressBar, ProgressStyle};
+use fireplan::report::{self, write_atomic};
+use fireplan::run::Loaded;
 
 #[derive(Args)]
 #[command(group(ArgGroup::new("goal").required(true).args(["add", "reach"])))]
@@ -97,8 +96,9 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let scenario = Scenario::load(&a.scenario)?;
     let run_opts = a.common.options();
-    let (inputs, prepared) = fireplan::run::load(&scenario, &run_opts)
+    let loaded = Loaded::load(&scenario, &run_opts)
         .with_context(|| format!("loading scenario {}", a.scenario.display()))?;
+    let inputs = &loaded.inputs;
     let load_s = started.elapsed().as_secs_f64();
     let candidates = match (&a.candidates, a.grid, a.random_candidates) {
         (Some(f), _, _) => CandidateSource::File(f.clone(), crs(&a.candidates_crs)?),
@@ -119,96 +119,38 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         (_, Some(r)) => Goal::Reach(r),
         _ => unreachable!("clap requires --add or --reach"),
     };
-    let pb = if a.common.quiet {
-        ProgressBar::hidden()
-    } else {
-        let pb = ProgressBar::new(0);
-        pb.set_style(
-            ProgressStyle::with_template("coverage sets {bar:30} {pos}/{len} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        pb
-    };
-    let (net, index) = (&prepared.network, &prepared.index);
-    let problem = optimize::prepare(&inputs, net, index, &opts, &pb)?;
-    pb.finish_and_clear();
+    let (net, index) = (&loaded.network.network, &loaded.network.index);
+    let problem = optimize::prepare(inputs, net, index, &opts, &*run_opts.progress)?;
 
     if let Some(dir) = &a.export_sets {
-        let (_, origins) = place_stations(
-            net,
-            index,
-            &inputs.stations,
-            &scenario.response,
-            scenario.max_snap_m,
-        );
-        let mut all: Vec<(String, bool, sets::Site)> = origins
-            .iter()
-            .map(|o| {
-                let site = sets::Site {
-                    snap: o.snap,
-                    offset_s: o.offset_s,
-                };
-                (inputs.stations[o.station].id.clone(), true, site)
-            })
-            .collect();
-        for ((c, _), s) in problem.candidates.kept.iter().zip(&problem.sites) {
-            all.push((c.id.clone(), false, *s));
+        let export = optimize::export_sets(&problem, inputs, net, index);
+        for (name, bytes) in report::optimize::sets_files(&export) {
+            write_atomic(&dir.join(name), &bytes)?;
         }
-        let site_list: Vec<sets::Site> = all.iter().map(|x| x.2).collect();
-        let csr = sets::cover_sets(
-            net,
-            &site_list,
-            &problem.demand,
-            scenario.response.threshold_s,
-            &|_| true,
-            &ProgressBar::hidden(),
-        );
-        let mut s = String::from("site,id,fixed\n");
-        for (i, (id, fixed, _)) in all.iter().enumerate() {
-            s.push_str(&format!("{i},{id},{}\n", *fixed as u8));
-        }
-        write_atomic(&dir.join("sites.csv"), s.as_bytes())?;
-        let mut d = String::from("demand,weight\n");
-        for (j, w) in problem.demand_weights.iter().enumerate() {
-            d.push_str(&format!("{j},{w}\n"));
-        }
-        write_atomic(&dir.join("demand.csv"), d.as_bytes())?;
-        let mut e = String::with_capacity(csr.items.len() * 10);
-        e.push_str("site,demand\n");
-        for i in 0..csr.rows() {
-            for &j in csr.row(i) {
-                e.push_str(&format!("{i},{j}\n"));
-            }
-        }
-        write_atomic(&dir.join("sets.csv"), e.as_bytes())?;
         say!(
             "exported {} sites ({} fixed), {} demand points, {} set entries to {}",
-            all.len(),
-            origins.len(),
+            export.sites.len(),
+            export.sites.iter().filter(|s| s.1).count(),
             problem.demand.len(),
-            csr.items.len(),
+            export.sets.items.len(),
             dir.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
 
     let outcome = problem.solve(goal)?;
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        PathBuf::from("out").join(stem)
-    });
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
     let ids: Vec<String> = inputs.stations.iter().map(|s| s.id.clone()).collect();
-    for (name, bytes) in optimize::output::files(&problem, &outcome, &ids, &scenario.name)? {
+    for (name, bytes) in report::optimize::files(&problem, &outcome, &ids, &scenario.name)? {
         let p = out.join(name);
         write_atomic(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
     }
     let map_opts = MapOptions::for_scenario(&scenario);
-    let effect = optimize::effect::compute(&inputs, net, index, &problem, &outcome);
-    maps::optimize::write(&out, &inputs, net, &problem, &outcome, &effect, &map_opts)
+    let effect = optimize::effect::compute(inputs, net, index, &problem, &outcome);
+    maps::optimize::write(&out, inputs, net, &problem, &outcome, &effect, &map_opts)
         .with_context(|| format!("drawing the placement map in {}", out.display()))?;
 
     let what = if a.backup { "covered twice" } else { "covered" };
@@ -258,90 +200,32 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         outcome.solve_s
     );
     if let Some(n) = a.simulate {
-        rerank_by_simulation(&scenario, &problem, &outcome, &ids, n, &out, &run_opts)?;
+        let (rows, fleet_added) =
+            optimize::rerank::rerank_by_simulation(&loaded, &problem, &outcome, n, &run_opts)
+                .context("re-ranking the answers by simulation")?;
+        if fleet_added {
+            say!(
+                "  new sites are simulated with 2 engines + 1 rescue unit ([simulation] default_fleet)"
+            );
+        }
+        for (name, bytes) in report::optimize::rerank_files(&rows)? {
+            write_atomic(&out.join(name), &bytes)?;
+        }
+        say!("  re-ranked by simulated first-unit coverage (busy units):");
+        for (r, row) in rows.iter().enumerate() {
+            say!(
+                "  {:>2}. {}: static {:.2} %, simulated {} %  [{}]",
+                r + 1,
+                report::optimize::rerank_file_name(row),
+                row.static_coverage * 100.0,
+                row.simulated
+                    .as_ref()
+                    .map(|e| format!("{:.4}", e.mean * 100.0))
+                    .unwrap_or_default(),
+                row.sites.join(" ")
+            );
+        }
     }
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Simulates each of the best `n` answers (plan applied, busy units) and writes
-/// `optimize_rerank.csv`, best simulated coverage first.
-fn rerank_by_simulation(
-    scenario: &Scenario,
-    problem: &optimize::Problem,
-    outcome: &optimize::Outcome,
-    ids: &[String],
-    n: usize,
-    out: &std::path::Path,
-    opts: &fireplan::run::RunOptions,
-) -> anyhow::Result<()> {
-    let answers = problem.alternatives(outcome, n);
-    // New sites have no vehicles rows: they take `[simulation] default_fleet`, and when the
-    // scenario sets none, a standard first-due fleet (2 engines, 1 rescue unit) — else they
-    // would have no units and the simulation could not tell the answers apart.
-    let mut scenario = scenario.clone();
-    let section = scenario.simulation.get_or_insert_with(Default::default);
-    if section.default_fleet.is_none() {
-        section.default_fleet = Some(
-            [("engine".to_string(), 2), ("rescue".to_string(), 1)]
-                .into_iter()
-                .collect(),
-        );
-        say!(
-            "  new sites are simulated with 2 engines + 1 rescue unit ([simulation] default_fleet)"
-        );
-    }
-    let scenario = &scenario;
-    let mut rows = Vec::new();
-    for (i, alt) in answers.iter().enumerate() {
-        let name = format!("optimize_answer_{}.toml", i + 1);
-        let text = optimize::output::plan_toml(problem, alt, ids, &scenario.name)?;
-        let path = out.join(&name);
-        write_atomic(&path, text.as_bytes())?;
-        let plan = fireplan::plan::Plan::parse(&text, &path)?;
-        let run = fireplan::run::run_with_plan(scenario, &plan, opts)
-            .with_context(|| format!("evaluating answer {}", i + 1))?
-            .plan;
-        let setup = fireplan::sim::setup_for(&run, &fireplan::sim::Overrides::default())
-            .with_context(|| format!("simulating answer {}", i + 1))?;
-        let res = fireplan::sim::simulate(&setup, &indicatif::ProgressBar::hidden());
-        let e = res.region.first_unit_within_threshold;
-        let sites: Vec<&str> = alt
-            .sites
-            .iter()
-            .map(|s| problem.candidates.kept[s.candidate].0.id.as_str())
-            .collect();
-        rows.push((name, alt.coverage, e, sites.join(" ")));
-    }
-    rows.sort_by(|a, b| {
-        let m =
-            |e: &Option<fireplan::sim::stats::Estimate>| e.as_ref().map_or(f64::MIN, |e| e.mean);
-        m(&b.2).total_cmp(&m(&a.2))
-    });
-    let mut csv = String::from(
-        "sim_rank,plan_file,static_coverage,sim_first_unit_coverage,sim_ci95_low,sim_ci95_high,sites\n",
-    );
-    let f = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
-    say!("  re-ranked by simulated first-unit coverage (busy units):");
-    for (r, (name, stat, e, sites)) in rows.iter().enumerate() {
-        let (mean, lo, hi) = match e {
-            Some(e) => (Some(e.mean), e.ci95_low, e.ci95_high),
-            None => (None, None, None),
-        };
-        csv.push_str(&format!(
-            "{},{name},{stat:.4},{},{},{},{sites}\n",
-            r + 1,
-            f(mean),
-            f(lo),
-            f(hi)
-        ));
-        say!(
-            "  {:>2}. {name}: static {:.2} %, simulated {} %  [{sites}]",
-            r + 1,
-            stat * 100.0,
-            f(mean.map(|m| m * 100.0))
-        );
-    }
-    write_atomic(&out.join("optimize_rerank.csv"), csv.as_bytes())?;
-    Ok(())
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -23,27 +23,12 @@ pub struct RunArgs {
 
 pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        PathBuf::from("out").join(stem)
-    });
     let opts = a.common.options();
     if let Some(plan_path) = &a.plan {
-        let out = match &a.out {
-            Some(o) => o.clone(),
-            None => {
-                let stem = |p: &std::path::Path| {
-                    p.file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                };
-                PathBuf::from("out").join(format!("{}-{}", stem(&a.scenario), stem(plan_path)))
-            }
-        };
+        let out = a
+            .out
+            .clone()
+            .unwrap_or_else(|| super::default_out(&[&a.scenario, plan_path]));
         let plan = fireplan::plan::Plan::load(plan_path)?;
         let pr = fireplan::run::run_with_plan(&scenario, &plan, &opts).with_context(|| {
             format!(
@@ -62,6 +47,10 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
     let result = fireplan::run::run(&scenario, &opts)
         .with_context(|| format!("running scenario {}", a.scenario.display()))?;
     fireplan::report::write_all(&out, &result)

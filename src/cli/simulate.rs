@@ -10,9 +10,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::sim::{self, Overrides};
-use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Args)]
 pub struct SimulateArgs {
@@ -42,14 +41,10 @@ pub struct SimulateArgs {
 
 pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        PathBuf::from("out").join(stem)
-    });
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
     let opts = a.common.options();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = a.threads {
@@ -74,39 +69,35 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let t0 = Instant::now();
-        let spinner = opts.spinner("preparing the simulation (station trees, incident places)");
+        let progress = &*opts.progress;
+        progress.start(
+            "preparing the simulation (station trees, incident places)",
+            None,
+        );
         let setup = sim::setup_for(
-            &run,
+            &run.inputs,
+            &run.prepared,
+            &run.coverage,
             &Overrides {
                 years: a.years,
                 replications: a.reps,
                 seed: a.seed,
             },
         )
-        .with_context(|| format!("simulation of {}", a.scenario.display()))?;
-        spinner.finish_and_clear();
+        .with_context(|| format!("simulation of {}", a.scenario.display()));
+        progress.finish();
+        let setup = setup?;
         let setup_s = t0.elapsed().as_secs_f64();
 
-        let pb = if opts.quiet {
-            ProgressBar::hidden()
-        } else {
-            let pb = ProgressBar::new(setup.params.replications as u64);
-            pb.set_style(
-                ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} replications [{elapsed_precise}, {eta} left]",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            pb
-        };
         let t1 = Instant::now();
-        let res = sim::simulate(&setup, &pb);
-        pb.finish_and_clear();
+        progress.start("replications", Some(u64::from(setup.params.replications)));
+        let res = sim::simulate(&setup, progress);
+        progress.finish();
         let sim_s = t1.elapsed().as_secs_f64();
 
         fireplan::report::write_all(&out, &run)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
-        sim::output::write_outputs(&out, &run, &setup, &res)
+        fireplan::report::sim::output::write_outputs(&out, &run, &setup, &res)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         let md = fireplan::report::markdown::report_md_with_simulation(&run, &setup, &res);
         fireplan::report::write_atomic(&out.join("report.md"), md.as_bytes())

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 use fireplan::model::StationClass;
 use fireplan::network::search::Dijkstra;
 use fireplan::report::write_atomic;
@@ -41,9 +41,9 @@ pub struct SupplyArgs {
 pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
     let opts = a.common.options();
-    let (mut inputs, prepared) = fireplan::run::load(&scenario, &opts)
+    let (mut inputs, prepared) = fireplan::load::load(&scenario, &opts)
         .with_context(|| format!("loading scenario {}", a.scenario.display()))?;
-    let logistics = supply::network::prepare_logistics(&scenario, &opts, Some(&prepared.network))?;
+    let logistics = fireplan::load::prepare_logistics(&scenario, &opts, Some(&prepared.network))?;
     if let Some(n) = a.bench_depots {
         inputs.depots = Some(supply::synthetic::bench_depots(&logistics.network, n));
         inputs.scenario.depots = None;
@@ -69,34 +69,16 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        PathBuf::from("out").join(stem)
-    });
-    let mut files = supply::output_files(&sup, &inputs, &logistics.network)?;
-    let mut summary = serde_json::Map::new();
-    summary.insert("scenario".into(), scenario.name.clone().into());
-    summary.extend(supply::tables::summary_fields(Some(&sup)));
-    let mut json = serde_json::to_vec_pretty(&summary)?;
-    json.push(b'\n');
-    files.push(("supply_summary.json", json));
-    let md = format!(
-        "# {} — logistics-support reach (战勤保障)\n\n{}",
-        scenario.name,
-        supply::markdown::section(
-            &sup,
-            &inputs.stations,
-            &inputs.districts,
-            inputs.demand.as_deref().unwrap_or(&[]),
-        )
-        .trim_start_matches("## Logistics-support reach (战勤保障)")
-        .trim_start()
-    );
-    files.push(("supply_report.md", md.into_bytes()));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
+    let files = fireplan::report::supply::supply_run_files(
+        &scenario.name,
+        &sup,
+        &inputs,
+        &logistics.network,
+    )?;
     for (name, bytes) in &files {
         let p = out.join(name);
         write_atomic(&p, bytes).with_context(|| format!("writing {}", p.display()))?;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use fireplan::sweep::{exec, report, store, Shard, Sweep};
+use fireplan::report::sweep as report;
+use fireplan::sweep::{exec, store, Shard, Sweep};
 
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -127,14 +128,17 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("sweep {}", path.display()))?;
             let sweep = Sweep::load(&path)?;
             let out = a.out.clone().unwrap_or_else(|| {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let out = super::default_out(&[&path]);
                 match shard {
-                    Some(s) => PathBuf::from("out")
-                        .join(format!("{stem}-shard-{}-of-{}", s.index, s.count)),
-                    None => PathBuf::from("out").join(stem),
+                    Some(s) => {
+                        out.with_file_name(format!(
+                            "{}-shard-{}-of-{}",
+                            out.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+                            s.index,
+                            s.count
+                        ))
+                    }
+                    None => out,
                 }
             });
             let store_path = store::Store::path_in(&out);
@@ -159,9 +163,10 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                     pause_after,
                 },
                 &a.common.options(),
-                &a.metric,
             )
             .with_context(|| format!("sweep {}", path.display()))?;
+            report::export(&out, &a.metric)
+                .with_context(|| format!("sweep {}: writing the results", path.display()))?;
             say!(
                 "{}: {} runs{}; {} already in the store, {} run now ({} failed)",
                 sweep.name,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use fireplan::coverage::place_stations;
-use fireplan::io::scenario::Scenario;
+use fireplan::params::Scenario;
 
 #[derive(Args)]
 pub struct ValidateArgs {
@@ -17,7 +17,7 @@ pub struct ValidateArgs {
 
 pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
-    let (inputs, prepared) = fireplan::run::load(&scenario, &a.common.options())?;
+    let (inputs, prepared) = fireplan::load::load(&scenario, &a.common.options())?;
     let net = &prepared.network;
     say!("{}: inputs read", a.scenario.display());
     say!(

@@ -141,6 +141,7 @@ mod tests {
             name: "t".into(),
             kind: DistrictKind::Urban,
             area: MultiPolygon(vec![tri]),
+            population: None,
         };
         let cells = grid_pieces(&[d], &proj, 250.0);
         let total: f64 = cells.iter().map(|c| c.area_m2).sum();

@@ -9,11 +9,11 @@ pub mod trees;
 
 use std::collections::HashMap;
 
-use geo::{BoundingRect, Contains, ConvexHull, MultiPoint, MultiPolygon, Point, Rect};
+use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
 use serde::Serialize;
 
-use crate::io::scenario::ResponseParams;
-use crate::model::{DemandPoint, District, DistrictKind, Station};
+use crate::params::ResponseParams;
+use crate::model::{DemandPoint, District, Station};
 use crate::network::search::{two_nearest, Seed, TwoNearest, NO_ORIGIN};
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
 use area::CellPiece;
@@ -155,17 +155,6 @@ pub struct Coverage {
     pub outside: Metrics,
     /// Per origin.
     pub first_due: Vec<FirstDueArea>,
-}
-
-/// The whole network as one district, for scenarios without `[districts]`: the convex
-/// hull of the road nodes.
-pub fn whole_network_district(net: &Network, name: &str) -> District {
-    let pts: MultiPoint<f64> = net.nodes.iter().map(|n| Point::new(n.lon, n.lat)).collect();
-    District {
-        name: name.to_string(),
-        kind: DistrictKind::Urban,
-        area: MultiPolygon(vec![pts.convex_hull()]),
-    }
 }
 
 /// Places responding stations on the network.
@@ -326,7 +315,7 @@ fn district_of(
 }
 
 /// Computes every coverage figure of DESIGN §4. `districts` must not be empty (use
-/// [`whole_network_district`]); `demand` may be empty (demand metrics are then `None`).
+/// [`crate::network::Network::whole_network_district`]); `demand` may be empty (demand metrics are then `None`).
 pub fn evaluate(
     net: &Network,
     index: &SnapIndex,

@@ -6,7 +6,7 @@
 //! is WGS-84 like OpenStreetMap. Outside the rough China bounding box GCJ-02 = WGS-84, as in
 //! the reference implementations (eviltransform, coordtransform, gcoord).
 
-use super::scenario::Crs;
+use crate::params::Crs;
 
 /// Semi-major axis of the Krasovsky 1940 ellipsoid used by the GCJ-02 formula, metres.
 const A: f64 = 6_378_245.0;

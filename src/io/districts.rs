@@ -13,8 +13,8 @@ use crate::error::{Error, Location, Result};
 use crate::model::{District, DistrictKind};
 
 use super::crs;
-use super::scenario::Crs;
-use super::tables::one_of;
+use crate::params::Crs;
+use crate::names::one_of;
 
 const KINDS: [DistrictKind; 3] = [
     DistrictKind::Urban,
@@ -113,6 +113,18 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
                 ))
             }
         };
+        let population = match feature.property("population") {
+            None | Some(Json::Null) => None,
+            Some(v) => match v.as_f64() {
+                Some(x) if x.is_finite() && x >= 0.0 => Some(x),
+                _ => {
+                    return Err(error(
+                        "population",
+                        format!("expected a number of residents ≥ 0, got {v}"),
+                    ))
+                }
+            },
+        };
         let polygons = match feature.geometry.map(|g| g.value) {
             Some(Geometry::Polygon(rings)) => vec![rings],
             Some(Geometry::MultiPolygon(polygons)) => polygons,
@@ -137,6 +149,7 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
             name,
             kind,
             area: MultiPolygon(area),
+            population,
         });
     }
     Ok(districts)

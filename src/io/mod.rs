@@ -4,6 +4,8 @@
 pub mod crs;
 pub mod csv_network;
 pub mod districts;
+pub(crate) mod entry;
 pub mod osm;
 pub mod scenario;
 pub mod tables;
+pub mod targets;

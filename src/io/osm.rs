@@ -21,10 +21,10 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use indicatif::ProgressBar;
 use osmpbf::{BlobReader, BlobType, Element, ElementReader};
 
 use crate::error::{Error, Location};
+use crate::progress::Progress;
 use crate::network::raw::{
     haversine_m, parse_maxspeed_kmh, Highway, ImportStats, Oneway, RawBuilding, RawNetwork,
     RawNode, RawSegment,
@@ -68,7 +68,7 @@ const TICK_EVERY: u32 = 1 << 15;
 ///   [`ImportStats::maxspeed_ignored`], once per way).
 /// - [`RawNetwork::nodes`] holds only the nodes used by a segment, sorted by OSM id.
 ///
-/// `progress`, when given, gets a message per pass and is ticked while reading.
+/// `progress` gets a message per pass and counts the elements read.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be opened or read; [`Error::Input`] (field `osm`) when it
@@ -76,15 +76,12 @@ const TICK_EVERY: u32 = 1 << 15;
 pub fn read_osm_pbf(
     path: &Path,
     opts: &OsmImportOptions,
-    progress: Option<&ProgressBar>,
+    progress: &dyn Progress,
 ) -> Result<RawNetwork> {
     check_header(path)?;
 
     // Pass 1: ways (and relations, for multipolygon buildings), node count.
-    if let Some(pb) = progress {
-        pb.set_message(format!("{}: reading ways (pass 1/2)", path.display()));
-        pb.tick();
-    }
+    progress.message(&format!("{}: reading ways (pass 1/2)", path.display()));
     let pass1 = open_elements(path)?
         .par_map_reduce(
             |element| {
@@ -130,14 +127,11 @@ pub fn read_osm_pbf(
     needed.dedup();
 
     // Pass 2: coordinates of the needed nodes.
-    if let Some(pb) = progress {
-        pb.set_message(format!(
+    progress.message(&format!(
             "{}: reading {} node locations (pass 2/2)",
             path.display(),
             needed.len()
         ));
-        pb.tick();
-    }
     let mut found = open_elements(path)?
         .par_map_reduce(
             |element| {
@@ -161,10 +155,7 @@ pub fn read_osm_pbf(
     }
     drop(found);
 
-    if let Some(pb) = progress {
-        pb.set_message(format!("{}: building road segments", path.display()));
-        pb.tick();
-    }
+    progress.message(&format!("{}: building road segments", path.display()));
     let mut ways = pass1.ways;
     ways.sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.refs.cmp(&b.refs)));
     let (nodes, segments) = build_segments(&ways, &needed, &coords, &mut stats)?;
@@ -502,19 +493,17 @@ pub fn polygon_centroid_area(ring: &[(f64, f64)]) -> (f64, f64, f64) {
 
 /// Ticks the progress bar every [`TICK_EVERY`] elements read on this thread (a thread-local
 /// counter keeps the hot loop free of shared atomics).
-fn tick(progress: Option<&ProgressBar>) {
+fn tick(progress: &dyn Progress) {
     thread_local! {
         static SEEN: Cell<u32> = const { Cell::new(0) };
     }
-    if let Some(pb) = progress {
-        SEEN.with(|seen| {
-            let n = seen.get().wrapping_add(1);
-            seen.set(n);
-            if n % TICK_EVERY == 0 {
-                pb.tick();
-            }
-        });
-    }
+    SEEN.with(|seen| {
+        let n = seen.get().wrapping_add(1);
+        seen.set(n);
+        if n % TICK_EVERY == 0 {
+            progress.advance(u64::from(TICK_EVERY));
+        }
+    });
 }
 
 /// Opens the file for a parallel element pass.

@@ -8,24 +8,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::network::raw::RoadClass;
+use crate::model::RoadClass;
 
-use super::tables::{nearest, one_of};
+use crate::names::{nearest, one_of};
+use crate::params::{Crs, DemandSource, NetworkParams, NetworkSource, ResponseParams, Scenario, SupplyParams, SupplySection};
 use crate::model::StationClass;
-use crate::supply::params::{SupplyParams, SupplySection};
 
-/// Coordinate reference system of an input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Crs {
-    /// WGS-84 (GPS, OpenStreetMap).
-    #[default]
-    Wgs84,
-    /// GCJ-02 ("Mars coordinates" of Chinese web maps: Amap, Tencent).
-    Gcj02,
-    /// BD-09 (Baidu maps).
-    Bd09,
-}
 
 /// `[network]`: where the roads come from and the travel-time model's parameters.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -98,38 +86,6 @@ pub struct DepotsSection {
     pub crs: Crs,
 }
 
-/// `[response]`: the response-time standard (DESIGN §3).
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResponseParams {
-    /// From call to dispatch order; 0 because the 5-minute standard starts at the order.
-    #[serde(default)]
-    pub dispatch_s: f64,
-    /// Turnout (出动) time, overridable per station.
-    #[serde(default = "default_turnout_s")]
-    pub turnout_s: f64,
-    /// The 5-minute threshold.
-    #[serde(default = "default_threshold_s")]
-    pub threshold_s: f64,
-    /// Second-due threshold.
-    #[serde(default = "default_second_threshold_s")]
-    pub second_threshold_s: f64,
-    /// Grid cell for area coverage, metres.
-    #[serde(default = "default_grid_cell_m")]
-    pub grid_cell_m: f64,
-}
-
-impl Default for ResponseParams {
-    fn default() -> Self {
-        ResponseParams {
-            dispatch_s: 0.0,
-            turnout_s: default_turnout_s(),
-            threshold_s: default_threshold_s(),
-            second_threshold_s: default_second_threshold_s(),
-            grid_cell_m: default_grid_cell_m(),
-        }
-    }
-}
 
 /// The scenario file as written.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -149,82 +105,14 @@ pub struct ScenarioFile {
     pub supply: Option<SupplySection>,
     /// Incident simulation with busy units (DESIGN §7); checked here, resolved against
     /// the incident records by [`crate::sim::SimParams::resolve`].
-    pub simulation: Option<crate::sim::SimulationSection>,
+    pub simulation: Option<crate::params::SimulationSection>,
     /// Planning targets: sets, overrides, local targets (DESIGN §6).
-    pub targets: Option<crate::plan::targets::TargetsSection>,
+    pub targets: Option<crate::params::TargetsSection>,
 }
 
-/// Where the road network comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum NetworkSource {
-    Osm(PathBuf),
-    Csv {
-        nodes: PathBuf,
-        edges: PathBuf,
-        crs: Crs,
-    },
-}
 
-/// Parameters of the travel-time model that change edge times (part of the cache key).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NetworkParams {
-    /// Speed per road class, km/h, in [`RoadClass::ALL`] order (defaults + overrides).
-    pub speeds_kmh: [f64; 10],
-    pub speed_factor: f64,
-    pub ignore_oneway: bool,
-}
 
-impl Default for NetworkParams {
-    fn default() -> Self {
-        NetworkParams {
-            speeds_kmh: RoadClass::ALL.map(RoadClass::default_speed_kmh),
-            speed_factor: 1.0,
-            ignore_oneway: false,
-        }
-    }
-}
 
-impl NetworkParams {
-    pub fn speed_kmh(&self, class: RoadClass) -> f64 {
-        self.speeds_kmh[class as usize]
-    }
-}
-
-/// How demand is obtained.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum DemandSource {
-    /// A CSV of incidents / demand points.
-    File { path: PathBuf, crs: Crs },
-    /// Building centroids from the OSM extract; weight = footprint m² or 1.
-    OsmBuildings { weight_by_footprint: bool },
-}
-
-/// A validated scenario: absolute paths, defaults applied.
-#[derive(Debug, Clone, Serialize)]
-pub struct Scenario {
-    pub name: String,
-    pub lang: String,
-    /// The scenario file itself.
-    pub path: PathBuf,
-    pub network: NetworkSource,
-    pub params: NetworkParams,
-    pub max_snap_m: f64,
-    pub stations_file: PathBuf,
-    pub stations_crs: Crs,
-    pub vehicles_file: Option<PathBuf>,
-    pub default_class: Option<StationClass>,
-    pub demand: Option<DemandSource>,
-    pub districts: Option<(PathBuf, Crs)>,
-    pub depots: Option<(PathBuf, Crs)>,
-    pub response: ResponseParams,
-    /// `[supply]` with the defaults of DESIGN §5 applied.
-    pub supply: SupplyParams,
-    /// `[simulation]` as written (checked; defaults need the incident file).
-    pub simulation: Option<crate::sim::SimulationSection>,
-    /// The targets checked: the catalogue read, sets chosen, overrides and local targets
-    /// applied (every built-in target without `[targets]`).
-    pub targets: crate::plan::targets::TargetConfig,
-}
 
 fn one() -> f64 {
     1.0
@@ -232,28 +120,8 @@ fn one() -> f64 {
 fn default_max_snap_m() -> f64 {
     500.0
 }
-fn default_turnout_s() -> f64 {
-    60.0
-}
-fn default_threshold_s() -> f64 {
-    300.0
-}
-fn default_second_threshold_s() -> f64 {
-    480.0
-}
-fn default_grid_cell_m() -> f64 {
-    250.0
-}
 
 impl Scenario {
-    /// CRS of the CSV network's nodes (WGS-84 for OSM), part of the cache key.
-    pub fn network_crs(&self) -> Crs {
-        match &self.network {
-            NetworkSource::Csv { crs, .. } => *crs,
-            NetworkSource::Osm(_) => Crs::Wgs84,
-        }
-    }
-
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -448,7 +316,7 @@ impl Scenario {
                 }
                 None => None,
             },
-            targets: crate::plan::targets::resolve(file.targets.as_ref(), path)?,
+            targets: crate::io::targets::resolve(file.targets.as_ref(), path)?,
         })
     }
 }
@@ -513,10 +381,10 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("districts", field_names::<DistrictsSection>()),
         ("depots", field_names::<DepotsSection>()),
         ("supply", field_names::<SupplySection>()),
-        ("simulation", field_names::<crate::sim::SimulationSection>()),
+        ("simulation", field_names::<crate::params::SimulationSection>()),
         (
             "targets",
-            field_names::<crate::plan::targets::TargetsSection>(),
+            field_names::<crate::params::TargetsSection>(),
         ),
         ("response", field_names::<ResponseParams>()),
     ];

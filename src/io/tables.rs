@@ -17,7 +17,8 @@ use crate::error::{Error, Location, Result};
 use crate::model::{DemandPoint, Depot, DepotLevel, Station, StationClass, StationStatus, Vehicle};
 
 use super::crs;
-use super::scenario::Crs;
+use crate::names::{nearest, one_of};
+use crate::params::Crs;
 
 // ---------------------------------------------------------------------------------------
 // The CSV toolkit.
@@ -238,20 +239,6 @@ fn csv_error(path: &Path, error: csv::Error, names: &[String]) -> Error {
     }
 }
 
-/// The candidate most similar to `word` (case-insensitive Jaro–Winkler ≥ 0.8), for
-/// "did you mean" hints.
-pub(crate) fn nearest<'c>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
-    let word = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
-        .filter(|&(score, _)| score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
 
 /// Unique ids of a file: finds duplicates (naming both lines) and numbers the ids in file
 /// order, so that later references can be resolved.
@@ -350,29 +337,6 @@ pub(crate) fn flag(s: &str) -> Result<bool, String> {
     }
 }
 
-/// A parser for one of a fixed set of names (case-insensitive), e.g. station classes;
-/// the error lists the valid names and suggests the nearest one.
-pub(crate) fn one_of<T: Copy>(
-    what: &'static str,
-    all: &'static [T],
-    name: fn(T) -> &'static str,
-) -> impl Fn(&str) -> Result<T, String> {
-    move |s| {
-        all.iter()
-            .copied()
-            .find(|&v| name(v).eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                let names: Vec<&str> = all.iter().map(|&v| name(v)).collect();
-                let hint = nearest(s, names.iter().copied())
-                    .map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default();
-                format!(
-                    "unknown {what} `{s}`; expected one of {}{hint}",
-                    names.join(", ")
-                )
-            })
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // The tables.
@@ -466,6 +430,7 @@ pub fn read_stations(
                 drone: row.optional(c.drone, flag)?,
                 district: row.optional(c.district, text)?,
                 vehicles: Vec::new(),
+                line: row.line(),
             })
         },
     )
@@ -574,7 +539,15 @@ pub fn read_demand(path: &Path, crs: Crs) -> Result<Vec<DemandPoint>> {
     )
 }
 
-const DEPOT_COLUMNS: &[&str] = &["id", "lon", "lat", "level", "name", "capacity_persons"];
+const DEPOT_COLUMNS: &[&str] = &[
+    "id",
+    "lon",
+    "lat",
+    "level",
+    "name",
+    "capacity_persons",
+    "area",
+];
 
 /// Reads a depots file (DESIGN §10) with coordinates in `crs`; `name` defaults to the id,
 /// `capacity_persons` must be ≥ 0. Ids must be unique.
@@ -586,6 +559,7 @@ pub fn read_depots(path: &Path, crs: Crs) -> Result<Vec<Depot>> {
         level: Col,
         name: Option<Col>,
         capacity_persons: Option<Col>,
+        area: Option<Col>,
     }
     let level_of = one_of("depot level", &DepotLevel::ALL, DepotLevel::as_str);
     let mut ids = IdIndex::new();
@@ -600,6 +574,7 @@ pub fn read_depots(path: &Path, crs: Crs) -> Result<Vec<Depot>> {
                 level: h.required("level")?,
                 name: h.optional("name")?,
                 capacity_persons: h.optional("capacity_persons")?,
+                area: h.optional("area")?,
             })
         },
         |c, row| {
@@ -612,6 +587,17 @@ pub fn read_depots(path: &Path, crs: Crs) -> Result<Vec<Depot>> {
                 level: row.required(c.level, &level_of)?,
                 location: geo::Point::new(lon, lat),
                 capacity_persons: row.optional(c.capacity_persons, non_negative)?,
+                area: row
+                    .optional(c.area, text)?
+                    .map(|cell| {
+                        cell.split([';', '；', '|', '、'])
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                line: row.line(),
             })
         },
     )

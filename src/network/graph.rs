@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
+use geo::{ConvexHull, MultiPoint, MultiPolygon, Point};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use super::raw::{Highway, Oneway, RawNetwork, RawNode};
 use super::LocalProjection;
-use crate::io::scenario::NetworkParams;
+use crate::model::{District, DistrictKind};
+use crate::params::NetworkParams;
 
 /// Which vehicles drive the graph (DESIGN §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -241,5 +243,19 @@ impl Network {
     /// Total road length, metres (each segment once).
     pub fn road_length_m(&self) -> f64 {
         self.segments.iter().map(|s| s.length_m as f64).sum()
+    }
+}
+
+impl Network {
+    /// The whole network as one district, for scenarios without `[districts]`: the convex
+    /// hull of the road nodes.
+    pub fn whole_network_district(&self, name: &str) -> District {
+        let pts: MultiPoint<f64> = self.nodes.iter().map(|n| Point::new(n.lon, n.lat)).collect();
+        District {
+            name: name.to_string(),
+            kind: DistrictKind::Urban,
+            area: MultiPolygon(vec![pts.convex_hull()]),
+            population: None,
+        }
     }
 }

@@ -52,7 +52,7 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
-    use crate::io::scenario::NetworkParams;
+    use crate::params::NetworkParams;
     use crate::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
     use crate::network::search::Dijkstra;
     use crate::network::{Network, Profile};

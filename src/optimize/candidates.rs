@@ -10,7 +10,7 @@ use geo::{Contains, Point};
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
-use crate::io::scenario::Crs;
+use crate::params::Crs;
 use crate::io::tables::{read_table, text, IdIndex};
 use crate::model::District;
 use crate::network::raw::haversine_m;

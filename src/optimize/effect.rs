@@ -8,13 +8,12 @@
 //! planned stations of the suggested class with the scenario's turnout time, as
 //! `optimize_plan.toml` adds them).
 
-use indicatif::ProgressBar;
 
 use super::{sets, Outcome, Problem};
 use crate::coverage;
 use crate::model::{Station, StationStatus};
 use crate::network::{Network, SnapIndex};
-use crate::run::Inputs;
+use crate::load::Inputs;
 
 /// What a demand point of the search gets (covered twice, with `backup`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +85,7 @@ pub fn chosen_stations(problem: &Problem, outcome: &Outcome) -> Vec<Station> {
                 drone: None,
                 district: None,
                 vehicles: Vec::new(),
+                line: 0,
             }
         })
         .collect()
@@ -144,7 +144,7 @@ pub fn compute(
         &problem.demand,
         problem.threshold_s,
         &keep,
-        &ProgressBar::hidden(),
+        &crate::progress::Silent,
     );
     let mut added = vec![0u8; problem.demand.len()];
     for r in 0..csr.rows() {

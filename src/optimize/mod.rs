@@ -16,7 +16,7 @@
 pub mod bound;
 pub mod candidates;
 pub mod effect;
-pub mod output;
+pub mod rerank;
 pub mod sets;
 pub mod solver;
 
@@ -24,16 +24,16 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use geo::{Contains, Point};
-use indicatif::ProgressBar;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::io::scenario::Crs;
+use crate::params::Crs;
 use crate::model::{District, StationClass};
 use crate::network::{Network, SnapIndex, SnapPoint};
-use crate::run::Inputs;
+use crate::load::Inputs;
+use crate::progress::Progress;
 use bound::BoundKind;
 use candidates::{Candidate, CandidateSet};
 use sets::{Csr, Site};
@@ -171,15 +171,18 @@ fn select_districts<'a>(inputs: &'a Inputs, names: &[String]) -> Result<Vec<&'a 
                 .iter()
                 .find(|d| &d.name == n)
                 .ok_or_else(|| {
-                    Error::Scenario(format!(
-                        "--district `{n}`: no such district; the scenario has {}",
+                    Error::option(
+                        format!("--district `{n}`"),
+                        format!(
+                            "no such district; the scenario has {}",
                         inputs
                             .districts
                             .iter()
                             .map(|d| format!("`{}`", d.name))
                             .collect::<Vec<_>>()
                             .join(", ")
-                    ))
+                        ),
+                    )
                 })
         })
         .collect()
@@ -231,7 +234,7 @@ pub fn prepare(
     net: &Network,
     index: &SnapIndex,
     opts: &Options,
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Result<Problem> {
     let scenario = &inputs.scenario;
     let params = &scenario.response;
@@ -303,9 +306,10 @@ pub fn prepare(
         ),
         CandidateSource::Grid(g) => {
             if !g.is_finite() || *g <= 0.0 {
-                return Err(Error::Scenario(format!(
-                    "--grid {g}: spacing must be > 0 m"
-                )));
+                return Err(Error::option(
+                    format!("--grid {g}"),
+                    "spacing must be > 0 m",
+                ));
             }
             (
                 candidates::grid_candidates(net, *g, &chosen),
@@ -348,9 +352,10 @@ pub fn prepare(
         .collect();
 
     // Coverage sets over the demand that can still gain.
-    progress.set_length(sites.len() as u64);
+    progress.start("coverage sets of the candidate sites", Some(sites.len() as u64));
     let keep = |j: usize| need[j] > 0;
     let raw = sets::cover_sets(net, &sites, &demand, params.threshold_s, &keep, progress);
+    progress.finish();
     let mut element = vec![u32::MAX; demand.len()];
     let mut weights = Vec::new();
     let mut needs = Vec::new();
@@ -438,24 +443,26 @@ impl Problem {
         let (k_max, target) = match goal {
             Goal::Add(k) => {
                 if k == 0 {
-                    return Err(Error::Scenario(
-                        "--add 0: ask for at least one new site".into(),
-                    ));
+                    return Err(Error::option("--add 0", "ask for at least one new site"));
                 }
                 if k > n {
-                    return Err(Error::Scenario(format!(
-                        "--add {k}: only {n} candidate site(s) remain after exclusions \
-                         (from {}); ask for at most {n}",
-                        self.candidates.source
-                    )));
+                    return Err(Error::option(
+                        format!("--add {k}"),
+                        format!(
+                            "only {n} candidate site(s) remain after exclusions (from {}); ask \
+                             for at most {n}",
+                            self.candidates.source
+                        ),
+                    ));
                 }
                 (k, None)
             }
             Goal::Reach(level) => {
                 if !level.is_finite() || level <= 0.0 || level > 1.0 {
-                    return Err(Error::Scenario(format!(
-                        "--reach {level}: give a share in (0, 1], e.g. 0.95"
-                    )));
+                    return Err(Error::option(
+                        format!("--reach {level}"),
+                        "give a share in (0, 1], e.g. 0.95",
+                    ));
                 }
                 let reachable = self.reachable_share();
                 if level > reachable + 1e-12 {
@@ -628,4 +635,142 @@ fn bound_with_budget(inst: &Instance, k: usize, value: f64, budget: Duration) ->
     }
     let v = bound::lagrangian(inst, k, value, 300, budget);
     (v.min(inst.reachable()).max(value), BoundKind::Lagrangian)
+}
+
+/// The id a new site gets in the plan: the candidate's id, prefixed with `OPT-` when an
+/// existing station already uses it.
+pub fn plan_id(candidate_id: &str, existing: &std::collections::HashSet<&str>) -> String {
+    if existing.contains(candidate_id) {
+        format!("OPT-{candidate_id}")
+    } else {
+        candidate_id.to_string()
+    }
+}
+
+/// An answer (`outcome`, or one of [`Problem::alternatives`]) as a plan: one
+/// `add_station` per chosen site, in rank order, with its suggested class and the reason
+/// in numbers. `report::optimize::plan_toml` writes it as `optimize_plan.toml`.
+pub fn answer_plan(
+    problem: &Problem,
+    outcome: &Outcome,
+    existing_ids: &[String],
+    scenario: &str,
+) -> crate::plan::Plan {
+    use crate::model::{Station, StationStatus};
+    use crate::plan::file::{Action, Change};
+    let existing: std::collections::HashSet<&str> =
+        existing_ids.iter().map(String::as_str).collect();
+    let what = if outcome.backup {
+        "covered twice"
+    } else {
+        "covered"
+    };
+    let changes = outcome
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (c, _) = &problem.candidates.kept[s.candidate];
+            let id = plan_id(&c.id, &existing);
+            Change {
+                entry: format!("change[{}] (id {id})", i + 1),
+                number: i + 1,
+                action: Action::AddStation(Box::new(Station {
+                    id,
+                    name: c.name.clone(),
+                    class: s.class,
+                    location: c.location,
+                    staff: None,
+                    turnout_s: None,
+                    status: StationStatus::Planned,
+                    drone: None,
+                    district: None,
+                    vehicles: Vec::new(),
+                    line: 0,
+                })),
+                reason: format!(
+                    "fireplan optimize rank {} of {}: +{:.2} % of demand {what} within {:.0} s \
+                     (coverage {:.2} % after it); class suggested from that share",
+                    s.rank,
+                    outcome.sites.len(),
+                    s.marginal_share * 100.0,
+                    problem.threshold_s,
+                    s.coverage_after * 100.0
+                ),
+            }
+        })
+        .collect();
+    let goal = match outcome.goal {
+        Goal::Add(k) => format!("the best {k} new station(s)"),
+        Goal::Reach(l) => format!("the fewest new stations for {:.1} % coverage", l * 100.0),
+    };
+    crate::plan::Plan {
+        name: format!("{scenario}: {goal}"),
+        description: Some(format!(
+            "Written by fireplan optimize. Demand {what} within {:.0} s: {:.2} % today, \
+             {:.2} % with the plan; upper bound {:.2} % ({}), gap {:.2} percentage points.",
+            problem.threshold_s,
+            outcome.base_coverage * 100.0,
+            outcome.coverage * 100.0,
+            outcome.upper * 100.0,
+            outcome.bound.as_str(),
+            outcome.gap_pp
+        )),
+        path: std::path::PathBuf::from("optimize_plan.toml"),
+        changes,
+    }
+}
+
+/// The full coverage sets of a search for independent solvers (`--export-sets`): every
+/// existing station (fixed) and every kept candidate, with the demand each reaches within
+/// the threshold (no demand left out, unlike [`Problem::instance`]).
+pub struct SetsExport {
+    /// (id, fixed) per site: existing stations first, then candidates.
+    pub sites: Vec<(String, bool)>,
+    pub demand_weights: Vec<f64>,
+    /// Row `i`: the demand indices site `i` covers.
+    pub sets: sets::Csr,
+}
+
+/// Builds [`SetsExport`] for `problem` on the loaded inputs and network.
+pub fn export_sets(
+    problem: &Problem,
+    inputs: &Inputs,
+    net: &Network,
+    index: &SnapIndex,
+) -> SetsExport {
+    let scenario = &inputs.scenario;
+    let (_, origins) = crate::coverage::place_stations(
+        net,
+        index,
+        &inputs.stations,
+        &scenario.response,
+        scenario.max_snap_m,
+    );
+    let mut sites: Vec<(String, bool)> = Vec::new();
+    let mut list: Vec<Site> = Vec::new();
+    for o in &origins {
+        sites.push((inputs.stations[o.station].id.clone(), true));
+        list.push(Site {
+            snap: o.snap,
+            offset_s: o.offset_s,
+        });
+    }
+    for ((c, _), s) in problem.candidates.kept.iter().zip(&problem.sites) {
+        sites.push((c.id.clone(), false));
+        list.push(*s);
+    }
+    let sets = sets::cover_sets(
+        net,
+        &list,
+        &problem.demand,
+        scenario.response.threshold_s,
+        &|_| true,
+        &crate::progress::Silent,
+    );
+    SetsExport {
+        sites,
+        demand_weights: problem.demand_weights.clone(),
+        sets,
+    }
 }

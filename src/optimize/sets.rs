@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 
-use indicatif::ProgressBar;
+use crate::progress::Progress;
 use rayon::prelude::*;
 
 use crate::coverage::{place_stations, response_at, seeds};
-use crate::io::scenario::ResponseParams;
+use crate::params::ResponseParams;
 use crate::model::Station;
 use crate::network::search::{two_nearest, Dijkstra};
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
@@ -115,7 +115,7 @@ pub fn cover_sets(
     demand: &[SnapPoint],
     threshold_s: f64,
     keep: &(dyn Fn(usize) -> bool + Sync),
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Csr {
     // Node → (demand index, seconds from the node to the demand point's snap point); sums
     // are formed in the same order as `coverage::evaluate` ((node + along) + access leg).
@@ -182,7 +182,7 @@ pub fn cover_sets(
                     }
                 }
                 row.sort_unstable();
-                progress.inc(1);
+                progress.advance(1);
                 row
             },
         )

@@ -13,7 +13,7 @@
 use geo::{BoundingRect, Contains, Point, Rect};
 use serde::Serialize;
 
-use super::targets::{fmt_value, Comparator, Metric, ScopeLevel, Source, Target};
+use crate::model::target::{fmt_value, Comparator, Metric, ScopeLevel, Source, Target};
 use crate::coverage::{Coverage, Metrics, Placement};
 use crate::model::{Depot, DepotLevel, District, Station, StationStatus, Vehicle};
 use crate::supply::points::Source as PointSource;
@@ -144,6 +144,44 @@ impl Checks {
                 tally
             })
             .collect()
+    }
+}
+
+
+/// The targets' figures of `summary.json`: counts of findings and the failing targets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetsSummary {
+    pub checked: usize,
+    pub findings: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub not_applicable: usize,
+    pub mandatory_failures: usize,
+    pub mandatory_ok: bool,
+    /// Ids of the targets with at least one failing finding, in catalogue order.
+    pub failing_targets: Vec<String>,
+}
+
+impl Checks {
+    /// The figures of `summary.json`.
+    pub fn summary(&self) -> TargetsSummary {
+        let (pass, fail, not_applicable) = self.counts();
+        let mandatory_failures = self.mandatory_failures().count();
+        TargetsSummary {
+            checked: self.targets.len(),
+            findings: self.findings.len(),
+            pass,
+            fail,
+            not_applicable,
+            mandatory_failures,
+            mandatory_ok: mandatory_failures == 0,
+            failing_targets: self
+                .tallies()
+                .into_iter()
+                .filter(|t| t.fail > 0)
+                .map(|t| t.id.clone())
+                .collect(),
+        }
     }
 }
 
@@ -501,7 +539,7 @@ fn no_level(level: DepotLevel) -> Measure {
     Measure::NotApplicable(format!(
         "no {}-level support point ({}) in the inputs",
         level.as_str(),
-        crate::supply::params::level_name_zh(level)
+        crate::params::supply::level_name_zh(level)
     ))
 }
 

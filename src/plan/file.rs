@@ -34,12 +34,13 @@ use std::path::{Path, PathBuf};
 use geo::Point;
 use serde::Serialize;
 
-use super::entry::{array_headers, array_of_tables, parse_toml, Entry};
-use super::targets::{entry_name, fmt_value};
+use crate::io::entry::{array_headers, array_of_tables, parse_toml, Entry};
+use crate::io::targets::entry_name;
+use crate::model::target::fmt_value;
 use crate::error::{Error, Location, Result};
 use crate::io::crs::checked_to_wgs84;
-use crate::io::scenario::Crs;
-use crate::io::tables::{nearest, one_of};
+use crate::params::Crs;
+use crate::names::{nearest, one_of};
 use crate::model::{Depot, DepotLevel, Station, StationClass, StationStatus, Vehicle};
 
 /// A plan file, parsed and checked on its own.
@@ -395,6 +396,7 @@ fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
                 drone: e.opt_bool("drone")?,
                 district: e.opt_string("district")?,
                 vehicles: vehicles(e, "vehicles")?.unwrap_or_default(),
+                line: 0,
             }))
         }
         "move_station" => Action::MoveStation {
@@ -468,6 +470,8 @@ fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
             level: level_of(&e.string("level")?).map_err(|m| e.error("level", m))?,
             location: location(e, default_crs)?,
             capacity_persons: e.opt_non_negative("capacity_persons")?,
+            area: Vec::new(),
+            line: 0,
         }),
         "remove_depot" => Action::RemoveDepot { id },
         _ => {

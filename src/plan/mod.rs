@@ -20,32 +20,22 @@
 //! Invariant: no network search here — this module reads the results of `coverage` and
 //! `supply` and never recomputes them.
 
-pub(crate) mod entry;
-
 pub mod checks;
 pub mod diff;
 pub mod file;
-pub mod targets;
 
 pub use checks::{Checks, Finding, Population, Status};
 pub use diff::PlanDiff;
 pub use file::{AppliedChange, Plan};
-pub use targets::{Catalogue, Target, TargetConfig, TargetsSection};
 
-use crate::error::Result;
-use crate::io::scenario::Scenario;
+use crate::model::District;
+use crate::params::Scenario;
 
 /// Residents for the firefighters-per-10,000 target: the scenario's `[targets]
-/// population` and, when the scenario has a districts file, each district's optional
-/// `population` property (`districts`: how many districts were read).
-pub fn population(scenario: &Scenario, districts: usize) -> Result<Population> {
-    let per_district = match &scenario.districts {
-        Some((path, _)) => {
-            let mut v = targets::district_population(path)?;
-            v.resize(districts, None);
-            v
-        }
-        None => vec![None; districts],
-    };
-    Ok(Population::new(scenario.targets.population, per_district))
+/// population` and each district's optional `population` property.
+pub fn population(scenario: &Scenario, districts: &[District]) -> Population {
+    Population::new(
+        scenario.targets.population,
+        districts.iter().map(|d| d.population).collect(),
+    )
 }

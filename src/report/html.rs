@@ -163,7 +163,7 @@ fn secs(x: Option<f64>) -> String {
 /// Every finding of every variant, with its measure and its source in one cell each
 /// (narrow enough to print on A4).
 pub fn targets_table(variants: &[(&str, &crate::plan::Checks)]) -> String {
-    use crate::plan::targets::fmt_value;
+    use crate::model::target::fmt_value;
     let mut s = String::from(
         "<div class=\"tw\"><table class=\"sortable targets\"><colgroup><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:8%\"><col style=\"width:6%\"><col style=\"width:19%\"><col style=\"width:28%\"></colgroup><thead><tr><th>variant</th><th>target</th><th>subject</th><th>status</th><th>measured</th><th>required</th><th>mandatory</th><th>finding</th><th>source</th></tr></thead><tbody>\n",
     );
@@ -356,7 +356,7 @@ pub fn report_html(
             "<h2 id=\"supply\">{}</h2>",
             t("战勤保障可达性", "Logistics reach")
         );
-        for (name, bytes) in crate::supply::output_files(sup, &run.inputs, &run.prepared.network)? {
+        for (name, bytes) in super::supply::output_files(sup, &run.inputs, &run.prepared.network)? {
             if name.ends_with(".csv") {
                 let _ = writeln!(s, "<h3>{}</h3>", esc(name));
                 s.push_str(&csv_table(&bytes, None));
@@ -410,7 +410,7 @@ pub fn report_html(
     let _ = writeln!(
         s,
         "<p class=\"meta\">{}</p><script>{SCRIPT}</script></body></html>",
-        if matches!(sc.network, crate::io::scenario::NetworkSource::Osm(_)) {
+        if matches!(sc.network, crate::params::NetworkSource::Osm(_)) {
             "Road data © OpenStreetMap contributors."
         } else {
             ""

@@ -1,48 +1,15 @@
 //! GIS layers (GeoJSON, EPSG:4326 lon/lat): road coverage, first-due areas, gaps.
 
 use geo::{unary_union, Coord, MapCoords, MultiPolygon, Point};
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::write::{collection, feature, round7};
 use super::origin_id;
 use crate::coverage::area::CellPiece;
 use crate::coverage::Placement;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::network::LocalProjection;
 use crate::run::RunResult;
-
-/// Degrees rounded to 7 decimals (about 1 cm): smaller files, no loss that matters.
-pub(crate) fn round7(x: f64) -> f64 {
-    (x * 1e7).round() / 1e7
-}
-
-/// A GeoJSON feature from a geometry and a JSON object of properties.
-pub(crate) fn feature(geometry: geojson::Value, props: Value) -> Feature {
-    let properties: Option<JsonObject> = match props {
-        Value::Object(m) => Some(m),
-        _ => None,
-    };
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(geometry)),
-        id: None,
-        properties,
-        foreign_members: None,
-    }
-}
-
-/// Compact JSON: road layers of a county run to tens of thousands of features.
-pub(crate) fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
-    let fc = FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    };
-    let mut b =
-        serde_json::to_vec(&fc).map_err(|e| Error::Scenario(format!("writing GeoJSON: {e}")))?;
-    b.push(b'\n');
-    Ok(b)
-}
 
 /// Unions cell pieces (projected metres) and returns lon/lat polygons.
 fn union_cells(cells: &[&CellPiece], cell_m: f64, proj: &LocalProjection) -> MultiPolygon<f64> {

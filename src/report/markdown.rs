@@ -219,7 +219,7 @@ pub fn report_md(run: &RunResult) -> String {
     match &run.supply {
         Some(sup) => {
             s.push('\n');
-            s.push_str(&crate::supply::markdown::section(
+            s.push_str(&super::supply::markdown::section(
                 sup,
                 &run.inputs.stations,
                 &run.inputs.districts,
@@ -254,7 +254,7 @@ pub fn report_md_with_simulation(
     sim: &crate::sim::SimResults,
 ) -> String {
     let base = report_md(run);
-    let section = crate::sim::report::section(run, setup, sim);
+    let section = super::sim::markdown::section(run, setup, sim);
     match base.find("\n## Files\n") {
         Some(i) => format!("{}{section}{}", &base[..i], &base[i..]),
         None => base + &section,

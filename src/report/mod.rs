@@ -7,64 +7,25 @@ pub mod gpkg;
 pub mod html;
 pub mod layers;
 pub mod maps;
+pub mod optimize;
 pub mod markdown;
 pub mod plan;
+pub mod sim;
+pub mod supply;
+pub mod sweep;
 pub mod tables;
+pub mod write;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::run::RunResult;
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed,
-/// then renamed over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
-}
-
-/// Pretty JSON with a final newline.
-pub(crate) fn write_json_value<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
-    let mut b =
-        serde_json::to_vec_pretty(v).map_err(|e| Error::Scenario(format!("writing JSON: {e}")))?;
-    b.push(b'\n');
-    Ok(b)
-}
+pub use write::{fmt_s, fmt_share, write_atomic};
 
 /// Name of a station origin in outputs.
 pub(crate) fn origin_id(run: &RunResult, origin: u32) -> &str {
     let st = run.coverage.origins[origin as usize].station;
     &run.inputs.stations[st].id
-}
-
-/// Formats optional seconds with one decimal, empty when absent.
-pub(crate) fn fmt_s(t: Option<f64>) -> String {
-    t.map(|t| format!("{t:.1}")).unwrap_or_default()
-}
-
-/// Formats an optional share with four decimals, empty when absent.
-pub(crate) fn fmt_share(x: Option<f64>) -> String {
-    x.map(|x| format!("{x:.4}")).unwrap_or_default()
 }
 
 /// Writes every output of DESIGN §10 into `out`; returns the files written.
@@ -85,7 +46,7 @@ pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
         ),
     ];
     if let Some(sup) = &run.supply {
-        files.extend(crate::supply::output_files(
+        files.extend(supply::output_files(
             sup,
             &run.inputs,
             &run.prepared.network,

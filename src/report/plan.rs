@@ -8,17 +8,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use super::layers::{collection, feature, round7};
-use super::{fmt_s, write_atomic, write_json_value};
+use super::write::{collection, feature, round7};
+use super::{fmt_s, write_atomic};
 use crate::error::{Error, Result};
+use crate::report::write::{csv_error, json_bytes};
 use crate::plan::checks::{Checks, Status};
 use crate::plan::diff::COMPARED;
-use crate::plan::targets::{fmt_measure, fmt_value};
+use crate::model::target::{fmt_measure, fmt_value};
 use crate::run::PlanRunResult;
-
-fn csv_error(e: impl std::fmt::Display) -> Error {
-    Error::Scenario(format!("writing CSV: {e}"))
-}
 
 /// A measured value for tables: `inf` for unbounded ratios, empty when not measured.
 fn fmt_measured(v: Option<f64>) -> String {
@@ -528,7 +525,7 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
         }
     };
     let mut summary: Value = serde_json::from_slice(&super::tables::summary_json(&pr.plan)?)
-        .map_err(|e| Error::Scenario(format!("writing JSON: {e}")))?;
+        .map_err(|e| Error::output("JSON", e))?;
     if let Some(o) = summary.as_object_mut() {
         let b = &pr.baseline.coverage.region;
         let mut base = json!({
@@ -566,7 +563,7 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
         ("plan_comparison.csv", comparison_csv(pr)?),
         ("plan_changes.csv", changes_csv(pr)?),
         ("plan_changes.geojson", changes_geojson(pr)?),
-        ("summary.json", write_json_value(&summary)?),
+        ("summary.json", json_bytes(&summary)?),
         ("report.md", report.into_bytes()),
     ];
     for (name, bytes) in files {

@@ -6,67 +6,14 @@ use serde_json::json;
 use super::{fmt_s, fmt_share, origin_id};
 use crate::coverage::{Metrics, Placement};
 use crate::error::{Error, Result};
+use crate::report::write::{csv_error, json_bytes};
 use crate::run::RunResult;
 
-fn csv_error(e: impl std::fmt::Display) -> Error {
-    Error::Scenario(format!("writing CSV: {e}"))
-}
 
-use super::write_json_value as json_bytes;
-
-/// Demand points and stations farther than `max_snap_m` from any road.
-pub fn off_network_count(run: &RunResult) -> usize {
-    let stations = run
-        .coverage
-        .placement
-        .iter()
-        .filter(|p| matches!(p, Placement::OffNetwork(_)))
-        .count();
-    run.coverage.region.off_network + stations
-}
 
 /// `summary.json`: the whole region's figures (fractions 0..1, seconds).
 pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
-    let m = &run.coverage.region;
-    let net = &run.prepared.network;
-    let districts: Vec<_> = run
-        .inputs
-        .districts
-        .iter()
-        .zip(&run.coverage.districts)
-        .map(|(d, m)| json!({"name": d.name, "kind": d.kind.as_str(), "metrics": m}))
-        .collect();
-    let mut v = json!({
-        "scenario": run.inputs.scenario.name,
-        "threshold_s": run.coverage.params.threshold_s,
-        "second_threshold_s": run.coverage.params.second_threshold_s,
-        "demand_coverage": m.demand_coverage,
-        "road_coverage": m.road_coverage,
-        "area_coverage": m.area_coverage,
-        "second_due_coverage": m.second_due_coverage,
-        "p50_s": m.p50_s,
-        "p90_s": m.p90_s,
-        "max_s": m.max_s,
-        "stations": run.coverage.origins.len(),
-        "stations_in_file": run.inputs.stations.len(),
-        "demand_points": m.demand_points,
-        "demand_weight": m.demand_weight,
-        "unreachable": m.unreachable,
-        "network_nodes": net.node_count(),
-        "network_edges": net.edge_count(),
-        "network_segments": net.segments.len(),
-        "road_km": m.road_km,
-        "area_km2": m.area_km2,
-        "dropped_nodes": net.dropped_nodes,
-        "off_network": off_network_count(run),
-        "off_network_demand": m.off_network,
-        "demand_available": run.inputs.demand.is_some(),
-        "districts": districts,
-    });
-    if let Some(o) = v.as_object_mut() {
-        o.extend(crate::supply::tables::summary_fields(run.supply.as_ref()));
-        o.extend(super::plan::summary_fields(&run.checks));
-    }
+    let v = serde_json::to_value(run.summary()).map_err(|e| Error::output("summary.json", e))?;
     json_bytes(&v)
 }
 

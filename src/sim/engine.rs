@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use super::arrivals::ArrivalClock;
 use super::clock::YEAR_S;
-use super::config::WhenAllBusy;
+use crate::params::simulation::WhenAllBusy;
 use super::queue::{EventQueue, UnitFree};
 use super::setup::{replication_rng, SimSetup};
 use super::sites::Candidate;
-use super::types::IncidentType;
+use crate::model::IncidentType;
 
 /// A call: when, what, where and how long the units will work on scene.
 #[derive(Debug, Clone, Copy, PartialEq)]

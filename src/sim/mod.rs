@@ -13,7 +13,8 @@
 //! - [`config`] — the `[simulation]` section and its defaults ([`SimParams`]);
 //! - [`setup`] — what stays fixed over replications ([`SimSetup`]): units, plans,
 //!   station trees ahead and back, incident [`sites`] with their station rankings;
-//! - [`arrivals`], [`service`], [`types`], [`clock`] — when, how long, what;
+//! - [`arrivals`], [`service`], [`clock`] — when and how long (incident types are
+//!   [`crate::model::IncidentType`]);
 //! - [`queue`] — the event queue; [`engine`] — one replication's event loop;
 //! - [`summary`], [`stats`] — figures per replication, mean and 95 % CI over them;
 //! - [`output`] — `sim_summary.json`, `sim_stations.csv`, `sim_incidents.csv`.
@@ -26,27 +27,25 @@ pub mod arrivals;
 pub mod clock;
 pub mod config;
 pub mod engine;
-pub mod output;
 pub mod queue;
-pub mod report;
 pub mod service;
 pub mod setup;
 pub mod sites;
 pub mod stats;
 pub mod summary;
-pub mod types;
 
-pub use config::{SimParams, SimulationSection};
+pub use config::SimParams;
 pub use engine::{run_calls, run_replication, Call, IncidentRecord, Replication};
 pub use setup::{SimSetup, World};
 pub use summary::{SimFigures, StationFigures};
-pub use types::IncidentType;
 
-use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::run::RunResult;
+use crate::coverage::Coverage;
+use crate::load::{Inputs, PreparedNetwork};
+use crate::model::IncidentType;
+use crate::progress::Progress;
 use summary::RepSummary;
 
 /// Command-line overrides of `[simulation] years / replications / seed`.
@@ -58,10 +57,16 @@ pub struct Overrides {
 }
 
 /// Resolves the scenario's `[simulation]` (defaults from its incident records), applies
-/// the overrides and builds the setup on a finished static run.
-pub fn setup_for(run: &RunResult, overrides: &Overrides) -> Result<SimSetup> {
-    let scenario = &run.inputs.scenario;
-    let Some(demand) = run.inputs.demand.as_deref() else {
+/// the overrides and builds the setup on a finished static run (its inputs, network and
+/// coverage).
+pub fn setup_for(
+    inputs: &Inputs,
+    prepared: &PreparedNetwork,
+    coverage: &Coverage,
+    overrides: &Overrides,
+) -> Result<SimSetup> {
+    let scenario = &inputs.scenario;
+    let Some(demand) = inputs.demand.as_deref() else {
         return Err(Error::input(
             &scenario.path,
             crate::error::Location::Key("demand".into()),
@@ -73,22 +78,23 @@ pub fn setup_for(run: &RunResult, overrides: &Overrides) -> Result<SimSetup> {
     let mut params = SimParams::resolve(scenario, demand)?;
     if let Some(y) = overrides.years {
         if !(y.is_finite() && y > 0.0) {
-            return Err(Error::Scenario(format!(
-                "--years: expected a number > 0, got {y}"
-            )));
+            return Err(Error::option(
+                "--years",
+                format!("expected a number > 0, got {y}"),
+            ));
         }
         params.years = y;
     }
     if let Some(r) = overrides.replications {
         if r == 0 {
-            return Err(Error::Scenario("--reps: expected at least 1".into()));
+            return Err(Error::option("--reps", "expected at least 1"));
         }
         params.replications = r;
     }
     if let Some(s) = overrides.seed {
         params.seed = s;
     }
-    SimSetup::build(World::of(run), params)
+    SimSetup::build(World::of(inputs, prepared, coverage), params)
 }
 
 /// Everything a simulation found.
@@ -110,7 +116,7 @@ pub struct SimResults {
 
 /// Runs the setup's replications in parallel (rayon), advancing `progress` by one per
 /// finished replication. The numbers do not depend on the thread count.
-pub fn simulate(setup: &SimSetup, progress: &ProgressBar) -> SimResults {
+pub fn simulate(setup: &SimSetup, progress: &dyn Progress) -> SimResults {
     let p = &setup.params;
     let (years, seed) = (p.years, p.seed);
     let runs: Vec<(RepSummary, Option<Replication>)> = (0..p.replications as u64)
@@ -118,7 +124,7 @@ pub fn simulate(setup: &SimSetup, progress: &ProgressBar) -> SimResults {
         .map(|r| {
             let rep = run_replication(setup, years, seed, r);
             let summary = RepSummary::of(setup, &rep);
-            progress.inc(1);
+            progress.advance(1);
             (summary, (r == 0).then_some(rep))
         })
         .collect();

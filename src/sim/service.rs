@@ -4,7 +4,7 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Gamma, LogNormal};
 
-use super::config::OnScene;
+use crate::params::simulation::OnScene;
 
 /// Draws on-scene seconds.
 #[derive(Debug, Clone, Copy)]

@@ -9,17 +9,18 @@ use rand_distr::weighted::WeightedAliasIndex;
 use serde::Serialize;
 
 use super::arrivals::ArrivalProfile;
-use super::config::{SimParams, Spatial};
+use super::config::SimParams;
+use crate::params::simulation::Spatial;
 use super::service::OnSceneSampler;
 use super::sites::{jitter, DistrictIndex, Place, Sites};
-use super::types::IncidentType;
+use crate::model::IncidentType;
 use crate::coverage::trees::StationTrees;
 use crate::coverage::Coverage;
 use crate::error::{Error, Location, Result};
-use crate::io::scenario::ResponseParams;
+use crate::params::ResponseParams;
 use crate::model::{DemandPoint, District, Station};
 use crate::network::{Network, SnapIndex};
-use crate::run::RunResult;
+use crate::load::{Inputs, PreparedNetwork};
 
 /// The scenario as the simulation reads it: the prepared network, the inputs and their
 /// static coverage (whose placed stations are the simulation's).
@@ -34,15 +35,15 @@ pub struct World<'a> {
 }
 
 impl<'a> World<'a> {
-    /// The world of a finished static run.
-    pub fn of(run: &'a RunResult) -> Self {
+    /// The world of a finished static run: its inputs, network and coverage.
+    pub fn of(inputs: &'a Inputs, prepared: &'a PreparedNetwork, coverage: &'a Coverage) -> Self {
         World {
-            network: &run.prepared.network,
-            index: &run.prepared.index,
-            stations: &run.inputs.stations,
-            demand: run.inputs.demand.as_deref().unwrap_or(&[]),
-            districts: &run.inputs.districts,
-            coverage: &run.coverage,
+            network: &prepared.network,
+            index: &prepared.index,
+            stations: &inputs.stations,
+            demand: inputs.demand.as_deref().unwrap_or(&[]),
+            districts: &inputs.districts,
+            coverage,
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::engine::{FirstDue, IncidentRecord, Replication};
 use super::setup::SimSetup;
 use super::stats::Estimate;
-use super::types::IncidentType;
+use crate::model::IncidentType;
 
 /// The figures of one group of incidents (region, district or type). `T` is
 /// `Option<f64>` for one replication and `Option<Estimate>` over replications.

@@ -12,37 +12,32 @@
 //! ([`points`]) → one search per point ([`trees`]) → per place and level the nearest and
 //! second-nearest point, pass/fail and margin ([`reach`]) → stations assigned to their
 //! nearest point per level, load against capacity ([`capacity`]). [`run`] does it for a
-//! loaded scenario; [`tables`], [`layers`] and [`markdown`] write the outputs.
+//! loaded scenario; `report::supply` writes the outputs.
 //!
 //! Times are door to door: the point's access leg (15 km/h) + road time with the
 //! logistics speed profile + the place's access leg. No dispatch or turnout time.
 
 pub mod capacity;
 pub mod findings;
-pub mod layers;
-pub mod markdown;
-pub mod network;
-pub mod params;
 pub mod points;
 pub mod reach;
 pub mod synthetic;
-pub mod tables;
 pub mod trees;
 
 use serde::Serialize;
 
 pub use findings::Finding;
-pub use params::{SupplyParams, SupplySection};
 
 use capacity::PointLoad;
-use points::{RowInfo, SourceFiles, SupportPoint};
+use points::{SourceFiles, SupportPoint};
 use reach::{DistrictLookup, DistrictReach, LevelInfo, ReachContext, SegmentReach, StationReach};
 use trees::DepotTrees;
 
 use crate::error::{Error, Location, Result};
 use crate::model::{DemandPoint, Depot, DepotLevel, District, Station};
 use crate::network::{Network, Profile, SnapIndex};
-use crate::run::{Inputs, PreparedNetwork, RunOptions};
+use crate::load::{Inputs, PreparedNetwork};
+use crate::params::supply::{level_name_zh, SupplyParams};
 
 /// Everything [`evaluate`] needs. `net` must be built with [`Profile::Logistics`].
 pub struct SupplyInput<'a> {
@@ -50,8 +45,6 @@ pub struct SupplyInput<'a> {
     pub index: &'a SnapIndex,
     pub stations: &'a [Station],
     pub depots: &'a [Depot],
-    /// Lines and `area` cells of the depot rows, lines of the stations (for findings).
-    pub rows: &'a RowInfo,
     /// Never empty (the whole network stands in when the scenario has no `[districts]`).
     pub districts: &'a [District],
     /// The districts come from a file (so depot `area` cells may name them).
@@ -171,7 +164,6 @@ pub fn evaluate(input: &SupplyInput) -> Result<Supply> {
         input.index,
         input.stations,
         input.depots,
-        input.rows,
         input.districts,
         input.districts_given,
         input.params,
@@ -194,7 +186,7 @@ pub fn evaluate(input: &SupplyInput) -> Result<Supply> {
                     "the scenario requires {}-level reach ({}), but there is no {} depot on the \
                      network (depots: {depots}): every place fails at this level",
                     l.level.as_str(),
-                    params::level_name_zh(l.level),
+                    level_name_zh(l.level),
                     l.level.as_str()
                 ),
             });
@@ -256,26 +248,12 @@ pub fn evaluate(input: &SupplyInput) -> Result<Supply> {
     })
 }
 
-/// Supply for a loaded scenario: prepares the logistics network (checked against the
-/// emergency one) and evaluates on it ([`evaluate_inputs`]).
-pub fn run(inputs: &Inputs, emergency: &PreparedNetwork, opts: &RunOptions) -> Result<Supply> {
-    let logistics = network::prepare_logistics(&inputs.scenario, opts, Some(&emergency.network))?;
-    evaluate_inputs(inputs, &logistics)
-}
-
-/// Evaluates a loaded scenario on its prepared logistics network: reads the depot rows'
-/// lines and `area` cells and the stations' lines (for findings), then [`evaluate`].
-/// Depots come from `inputs.depots` (none: logistics-support stations only).
+/// Evaluates loaded inputs (the baseline's, or a variant's with a plan applied) on the
+/// prepared logistics network ([`evaluate`]). Depots come from `inputs.depots` (none:
+/// logistics-support stations only); findings name the rows' files and lines.
 pub fn evaluate_inputs(inputs: &Inputs, logistics: &PreparedNetwork) -> Result<Supply> {
     let scenario = &inputs.scenario;
     let depots_file = scenario.depots.as_ref().map(|(p, _)| p.clone());
-    let rows = RowInfo {
-        depot_rows: match (&depots_file, &inputs.depots) {
-            (Some(p), Some(_)) => Some(points::read_depot_rows(p)?),
-            _ => None,
-        },
-        station_lines: points::read_station_lines(&scenario.stations_file)?,
-    };
     let files = SourceFiles {
         scenario: scenario.path.clone(),
         stations: scenario.stations_file.clone(),
@@ -286,7 +264,6 @@ pub fn evaluate_inputs(inputs: &Inputs, logistics: &PreparedNetwork) -> Result<S
         index: &logistics.index,
         stations: &inputs.stations,
         depots: inputs.depots.as_deref().unwrap_or(&[]),
-        rows: &rows,
         districts: &inputs.districts,
         districts_given: inputs.districts_given,
         demand: inputs.demand.as_deref().unwrap_or(&[]),
@@ -296,23 +273,48 @@ pub fn evaluate_inputs(inputs: &Inputs, logistics: &PreparedNetwork) -> Result<S
     })
 }
 
-/// The supply output files of a run: `supply_reach.csv`, `supply_districts.csv` and
-/// `supply.geojson` (`net`: either network, for the road geometry).
-pub fn output_files(
-    sup: &Supply,
-    inputs: &Inputs,
-    net: &Network,
-) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    let demand = inputs.demand.as_deref().unwrap_or(&[]);
-    Ok(vec![
-        (
-            "supply_reach.csv",
-            tables::reach_csv(sup, &inputs.stations, &inputs.districts)?,
-        ),
-        (
-            "supply_districts.csv",
-            tables::districts_csv(sup, &inputs.districts, demand)?,
-        ),
-        ("supply.geojson", layers::supply_geojson(sup, net)?),
-    ])
+/// The supply figures of `summary.json`; every field is null when the run has no supply
+/// evaluation.
+///
+/// - `supply_reach_ok`: every checked place reached within its level's time (see
+///   [`Supply::reach_ok`]);
+/// - `supply_worst_margin_min`: per level, the smallest margin in minutes (negative: late);
+/// - `supply_capacity_ok`, `supply_over_subscribed` (labels), `supply_levels`,
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SupplySummary {
+    pub supply_reach_ok: Option<bool>,
+    /// Smallest margin per checked level, minutes (negative = late).
+    pub supply_worst_margin_min: Option<std::collections::BTreeMap<String, Option<f64>>>,
+    pub supply_capacity_ok: Option<bool>,
+    /// Labels of the over-subscribed support points.
+    pub supply_over_subscribed: Option<Vec<String>>,
+    pub supply_levels: Option<Vec<&'static str>>,
+    pub supply_findings: Option<Vec<Finding>>,
+}
+
+impl SupplySummary {
+    pub fn of(sup: Option<&Supply>) -> SupplySummary {
+        let Some(sup) = sup else {
+            return SupplySummary::default();
+        };
+        SupplySummary {
+            supply_reach_ok: Some(sup.reach_ok()),
+            supply_worst_margin_min: Some(
+                sup.levels
+                    .iter()
+                    .enumerate()
+                    .map(|(li, l)| (l.level.as_str().to_string(), sup.worst_margin_min(li)))
+                    .collect(),
+            ),
+            supply_capacity_ok: Some(sup.capacity_ok()),
+            supply_over_subscribed: Some(
+                sup.over_subscribed()
+                    .iter()
+                    .map(|&p| sup.points[p].label.clone())
+                    .collect(),
+            ),
+            supply_levels: Some(sup.levels.iter().map(|l| l.level.as_str()).collect()),
+            supply_findings: Some(sup.findings.clone()),
+        }
+    }
 }

@@ -4,81 +4,17 @@
 //! station; one farther than `max_snap_m` from any road becomes a [`Finding`] naming its
 //! file, line and field, and takes no part in reach or capacity.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use geo::Point;
 use serde::Serialize;
 
 use super::findings::Finding;
-use super::params::SupplyParams;
 use crate::error::{Error, Location, Result};
-use crate::io::tables::{nearest, read_table, text};
+use crate::names::nearest;
+use crate::params::SupplyParams;
 use crate::model::{Depot, DepotLevel, District, Station, StationClass, StationStatus};
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
-
-/// Columns of a depots file that this module reads besides those of
-/// [`crate::io::tables::read_depots`]: `area` names the rescue districts a depot must
-/// reach (separated by `;`, `|` or `、`); empty means the whole scenario region.
-const DEPOT_COLUMNS: &[&str] = &[
-    "id",
-    "lon",
-    "lat",
-    "level",
-    "name",
-    "capacity_persons",
-    "area",
-];
-
-/// The part of a depots-file row that the model's [`Depot`] does not carry: where it is
-/// in the file (for findings) and its optional `area`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DepotRow {
-    pub id: String,
-    /// 1-based line (header = line 1); 0 for a depot that is not in the file (e.g. one
-    /// a plan adds), named by the file alone in findings.
-    pub line: u64,
-    /// District names of the `area` cell, as written; empty: the whole region.
-    pub area: Vec<String>,
-}
-
-/// Reads `id` and the optional `area` of every row of a depots file, in file order (the
-/// order of [`crate::io::tables::read_depots`]).
-pub fn read_depot_rows(path: &Path) -> Result<Vec<DepotRow>> {
-    read_table(
-        path,
-        DEPOT_COLUMNS,
-        |h| Ok((h.required("id")?, h.optional("area")?)),
-        |&(id, area), row| {
-            let names = row
-                .optional(area, text)?
-                .map(|cell| {
-                    cell.split([';', '；', '|', '、'])
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default();
-            Ok(DepotRow {
-                id: row.required(id, text)?,
-                line: row.line(),
-                area: names,
-            })
-        },
-    )
-}
-
-/// 1-based line of each station id in a stations file, for findings.
-pub fn read_station_lines(path: &Path) -> Result<HashMap<String, u64>> {
-    let rows = read_table(
-        path,
-        &["id"],
-        |h| h.required("id"),
-        |&id, row| Ok((row.required(id, text)?, row.line())),
-    )?;
-    Ok(rows.into_iter().collect())
-}
 
 /// Where a support point comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -143,13 +79,14 @@ pub struct SourceFiles {
     pub depots: Option<PathBuf>,
 }
 
-/// The depot rows' extra columns and the stations' lines, when the inputs came from files
-/// (a plan's depots added in memory have neither).
-#[derive(Debug, Clone, Default)]
-pub struct RowInfo {
-    /// Parallel to the depots, when read from the depots file.
-    pub depot_rows: Option<Vec<DepotRow>>,
-    pub station_lines: HashMap<String, u64>,
+/// Where a row is in its file: its line, or the file alone for a row added in memory
+/// (line 0, e.g. by a plan).
+fn line_location(line: u64) -> Location {
+    if line > 0 {
+        Location::Line(line)
+    } else {
+        Location::File
+    }
 }
 
 /// Resolves an `area` cell's district names to indices.
@@ -206,42 +143,19 @@ pub fn place_support_points(
     index: &SnapIndex,
     stations: &[Station],
     depots: &[Depot],
-    rows: &RowInfo,
     districts: &[District],
     districts_given: bool,
     params: &SupplyParams,
     max_snap_m: f64,
     files: &SourceFiles,
 ) -> Result<(Vec<SupportPoint>, Vec<Finding>)> {
-    if let Some(r) = &rows.depot_rows {
-        if r.len() != depots.len() || r.iter().zip(depots).any(|(r, d)| r.id != d.id) {
-            return Err(Error::Scenario(format!(
-                "{}: depot rows changed while reading (ids differ between the two passes)",
-                files
-                    .depots
-                    .as_deref()
-                    .unwrap_or(Path::new("depots"))
-                    .display()
-            )));
-        }
-    }
     let depot_file = files.depots.clone().unwrap_or_default();
     let mut points = Vec::new();
     // (file, location) of each point, parallel to `points`, for findings.
     let mut origin: Vec<(PathBuf, Location)> = Vec::new();
     for (i, d) in depots.iter().enumerate() {
-        let row = rows.depot_rows.as_ref().map(|r| &r[i]);
-        let line = row.map(|r| r.line).filter(|&l| l > 0);
-        let area = match row {
-            Some(r) => resolve_area(
-                &r.area,
-                districts,
-                districts_given,
-                &depot_file,
-                line.map_or(Location::File, Location::Line),
-            )?,
-            None => None,
-        };
+        let at = line_location(d.line);
+        let area = resolve_area(&d.area, districts, districts_given, &depot_file, at.clone())?;
         points.push(SupportPoint {
             label: d.id.clone(),
             name: d.name.clone(),
@@ -256,10 +170,7 @@ pub fn place_support_points(
             snap_m: f64::INFINITY,
             access_s: 0.0,
         });
-        origin.push((
-            depot_file.clone(),
-            line.map_or(Location::File, Location::Line),
-        ));
+        origin.push((depot_file.clone(), at));
     }
     if params.logistics_stations {
         for (i, s) in stations.iter().enumerate() {
@@ -283,12 +194,7 @@ pub fn place_support_points(
                 snap_m: f64::INFINITY,
                 access_s: 0.0,
             });
-            origin.push((
-                files.stations.clone(),
-                rows.station_lines
-                    .get(&s.id)
-                    .map_or(Location::File, |&l| Location::Line(l)),
-            ));
+            origin.push((files.stations.clone(), line_location(s.line)));
         }
     }
 

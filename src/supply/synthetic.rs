@@ -30,6 +30,8 @@ pub fn bench_depots(net: &Network, n: usize) -> Vec<Depot> {
                 level: LEVELS[k % LEVELS.len()],
                 location: Point::new(node.lon, node.lat),
                 capacity_persons: None,
+                area: Vec::new(),
+                line: 0,
             }
         })
         .collect()

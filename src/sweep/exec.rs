@@ -5,45 +5,22 @@
 //! and the figures of `summary.json` flattened into one row.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::Value;
 
 use super::{RunSpec, Sweep};
-use crate::coverage;
-use crate::io::scenario::Scenario;
+use crate::error::{Error, Result};
+use crate::load::{LoadKey, RunOptions};
+use crate::params::Scenario;
 use crate::plan::Plan;
-use crate::run::{Inputs, PreparedNetwork, RunOptions, RunResult};
-
-/// Inputs and networks shared by every run with the same load key.
-pub struct Shared {
-    pub inputs: Inputs,
-    pub network: Arc<PreparedNetwork>,
-    /// The logistics network, prepared on first use (runs with depots only).
-    logistics: OnceLock<std::result::Result<Arc<PreparedNetwork>, String>>,
-}
-
-/// What a run reads from the files and the network model: runs that agree on this share
-/// one load (inputs + prepared network).
-pub fn load_key(s: &Scenario) -> String {
-    serde_json::to_string(&(
-        &s.name,
-        &s.network,
-        &s.params,
-        (&s.stations_file, s.stations_crs, &s.vehicles_file),
-        s.default_class.map(|c| c.as_str()),
-        &s.demand,
-        &s.districts,
-        &s.depots,
-    ))
-    .unwrap_or_default()
-}
+use crate::run::{evaluate_variant, Loaded};
 
 /// A run ready to evaluate: its scenario, plan and shared load (or why it cannot run).
 pub struct Prepared<'a> {
     pub spec: &'a RunSpec,
-    pub job: std::result::Result<(Scenario, Option<Plan>, Arc<Shared>), String>,
+    pub job: std::result::Result<(Scenario, Option<Plan>, Arc<Loaded>), String>,
 }
 
 /// The result of one run.
@@ -72,22 +49,15 @@ pub fn prepare<'a>(
     opts: &RunOptions,
 ) -> (Vec<Prepared<'a>>, LoadStats) {
     let t0 = Instant::now();
-    let mut cache: HashMap<String, std::result::Result<Arc<Shared>, String>> = HashMap::new();
+    let mut cache: HashMap<String, std::result::Result<Arc<Loaded>, String>> = HashMap::new();
     let mut out = Vec::with_capacity(runs.len());
     for &spec in runs {
         let job = sweep.build(&spec.params).and_then(|(scenario, plan)| {
-            let key = load_key(&scenario);
             let shared = cache
-                .entry(key)
+                .entry(LoadKey::of(&scenario).text())
                 .or_insert_with(|| {
-                    crate::run::load(&scenario, opts)
-                        .map(|(inputs, network)| {
-                            Arc::new(Shared {
-                                inputs,
-                                network: Arc::new(network),
-                                logistics: OnceLock::new(),
-                            })
-                        })
+                    Loaded::load(&scenario, opts)
+                        .map(Arc::new)
                         .map_err(|e| e.to_string())
                 })
                 .clone()?;
@@ -107,7 +77,9 @@ pub fn run_one(p: &Prepared, simulate: Option<super::SimulateSpec>, opts: &RunOp
     let t0 = Instant::now();
     let result = match &p.job {
         Err(e) => Err(e.clone()),
-        Ok((scenario, plan, shared)) => evaluate(scenario, plan.as_ref(), shared, simulate, opts),
+        Ok((scenario, plan, shared)) => {
+            evaluate(scenario, plan.as_ref(), shared, simulate, opts).map_err(|e| e.to_string())
+        }
     };
     Outcome {
         id: p.spec.id.clone(),
@@ -118,81 +90,37 @@ pub fn run_one(p: &Prepared, simulate: Option<super::SimulateSpec>, opts: &RunOp
     }
 }
 
+/// One run: the shared load's inputs with this run's scenario and plan, evaluated like
+/// any variant ([`evaluate_variant`]), its typed summary flattened into one row; with
+/// `simulate`, the simulation's region figures under `sim.`.
 fn evaluate(
     scenario: &Scenario,
     plan: Option<&Plan>,
-    shared: &Shared,
+    loaded: &Loaded,
     simulate: Option<super::SimulateSpec>,
     opts: &RunOptions,
-) -> std::result::Result<BTreeMap<String, Value>, String> {
-    let prepared = &shared.network;
-    let mut inputs = shared.inputs.clone();
+) -> Result<BTreeMap<String, Value>> {
+    let mut inputs = loaded.inputs.clone();
     inputs.scenario = scenario.clone();
     if let Some(plan) = plan {
-        let applied = crate::run::apply_plan(plan, &inputs, prepared, scenario.max_snap_m)
-            .map_err(|e| e.to_string())?;
-        inputs.stations = applied.stations;
-        inputs.depots = applied.depots;
+        inputs = loaded.with_plan(inputs, plan)?.0;
     }
-    let cov = coverage::evaluate(
-        &prepared.network,
-        &prepared.index,
-        &inputs.stations,
-        inputs.demand.as_deref().unwrap_or(&[]),
-        &inputs.districts,
-        &scenario.response,
-        scenario.max_snap_m,
-    );
-    let supply = match inputs.depots {
-        Some(_) => {
-            let quiet = RunOptions {
-                quiet: true,
-                ..opts.clone()
-            };
-            let logistics = shared
-                .logistics
-                .get_or_init(|| {
-                    crate::supply::network::prepare_logistics(
-                        scenario,
-                        &quiet,
-                        Some(&prepared.network),
-                    )
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string())
-                })
-                .clone()?;
-            Some(supply_of(&inputs, &logistics, plan.is_some()).map_err(|e| e.to_string())?)
-        }
-        None => None,
-    };
-    let population =
-        crate::plan::population(scenario, inputs.districts.len()).map_err(|e| e.to_string())?;
-    let checks = crate::run::check_targets(&inputs, &cov, supply.as_ref(), &population);
-    let run = RunResult {
-        inputs,
-        prepared: prepared.clone(),
-        coverage: cov,
-        supply,
-        checks,
-        timings: Default::default(),
-    };
-    let summary = crate::report::tables::summary_json(&run).map_err(|e| e.to_string())?;
-    let summary: Value = serde_json::from_slice(&summary).map_err(|e| e.to_string())?;
+    let run = evaluate_variant(loaded, inputs, opts)?;
     let mut metrics = BTreeMap::new();
-    flatten("", &summary, &mut metrics);
+    flatten("", &to_value(&run.summary())?, &mut metrics);
     if let Some(sim) = simulate {
         let setup = crate::sim::setup_for(
-            &run,
+            &run.inputs,
+            &run.prepared,
+            &run.coverage,
             &crate::sim::Overrides {
                 years: sim.years,
                 replications: sim.replications,
                 seed: sim.seed,
             },
-        )
-        .map_err(|e| e.to_string())?;
-        let res = crate::sim::simulate(&setup, &indicatif::ProgressBar::hidden());
-        let region = serde_json::to_value(&res.region).map_err(|e| e.to_string())?;
-        flatten("sim", &region, &mut metrics);
+        )?;
+        let res = crate::sim::simulate(&setup, &crate::progress::Silent);
+        flatten("sim", &to_value(&res.region)?, &mut metrics);
         metrics.insert(
             "sim.incidents_per_year".into(),
             Value::from(setup.params.rate_per_year()),
@@ -202,19 +130,9 @@ fn evaluate(
     Ok(metrics)
 }
 
-/// Supply of a variant on the prepared logistics network. For a plan, the depot rows
-/// (file lines, `area` cells) are matched by id, as `run::run_with_plan` does: depots the
-/// plan adds have neither.
-fn supply_of(
-    inputs: &Inputs,
-    logistics: &PreparedNetwork,
-    planned: bool,
-) -> crate::Result<crate::supply::Supply> {
-    if planned {
-        crate::run::plan_supply(inputs, logistics)
-    } else {
-        crate::supply::evaluate_inputs(inputs, logistics)
-    }
+/// A typed value as JSON, to flatten.
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::output("sweep row", e))
 }
 
 /// Flattens JSON into dotted keys: objects recurse; arrays of objects with a `name`
@@ -288,14 +206,14 @@ pub struct ExecOptions {
 }
 
 /// Runs every run of `sweep` (of the shard) that the store in `out` does not hold yet, in
-/// parallel, committing each as it finishes; then writes `results.csv` and the report.
+/// parallel, committing each as it finishes (`report::sweep::export` then writes
+/// `results.csv` and the report from the store).
 pub fn execute(
     sweep: &Sweep,
     out: &std::path::Path,
     eo: &ExecOptions,
     opts: &RunOptions,
-    metric: &str,
-) -> crate::Result<SweepSummary> {
+) -> Result<SweepSummary> {
     let store = super::store::Store::open_for(out, sweep)?;
     store.set_meta(
         "shard",
@@ -322,24 +240,14 @@ pub fn execute(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(eo.threads.unwrap_or(0))
         .build()
-        .map_err(|e| crate::Error::Scenario(format!("thread pool: {e}")))?;
-    let pb = if opts.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let pb = indicatif::ProgressBar::new(prepared.len() as u64);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} runs [{elapsed} elapsed, ETA {eta}] {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        pb
-    };
+        .map_err(|e| Error::Option {
+            option: format!("--threads {}", eo.threads.unwrap_or(0)),
+            message: format!("cannot start the worker threads: {e}"),
+        })?;
+    let progress = &*opts.progress;
+    progress.start("sweep runs", Some(prepared.len() as u64));
     let t0 = Instant::now();
-    let quiet = RunOptions {
-        quiet: true,
-        ..opts.clone()
-    };
+    let quiet = opts.silent();
     let simulate = sweep.simulate;
     let (tx, rx) = std::sync::mpsc::channel::<Outcome>();
     let mut write_result = Ok(());
@@ -368,9 +276,9 @@ pub fn execute(
             summary.ran += 1;
             if o.result.is_err() {
                 summary.failed += 1;
-                pb.set_message(format!("{} failed", summary.failed));
+                progress.message(&format!("sweep runs, {} failed", summary.failed));
             }
-            pb.inc(1);
+            progress.advance(1);
             if eo.pause_after.is_some_and(|n| committed >= n) {
                 eprintln!("sweep paused after {committed} runs (test hook)");
                 loop {
@@ -379,13 +287,8 @@ pub fn execute(
             }
         }
     });
+    progress.finish();
     write_result?;
-    pb.finish_and_clear();
     summary.runs_s = t0.elapsed().as_secs_f64();
-    crate::report::write_atomic(
-        &out.join("results.csv"),
-        &super::store::results_csv(&store)?,
-    )?;
-    super::report::write(&store, out, metric, 10)?;
     Ok(summary)
 }

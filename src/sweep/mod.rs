@@ -23,7 +23,6 @@
 //!   metric's sensitivity to each axis.
 
 pub mod exec;
-pub mod report;
 pub mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,7 +32,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
-use crate::io::scenario::Scenario;
+use crate::params::Scenario;
 use crate::plan::Plan;
 
 /// The axis that names plan files (relative to the sweep file; `"none"`: no plan).
@@ -268,7 +267,7 @@ impl Sweep {
         };
         for k in table.keys() {
             if !TOP_KEYS.contains(&k.as_str()) {
-                let hint = crate::io::tables::nearest(k, TOP_KEYS)
+                let hint = crate::names::nearest(k, TOP_KEYS)
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_else(|| format!("; expected one of {}", TOP_KEYS.join(", ")));
                 return Err(key_err(k, k, format!("unknown key `{k}`{hint}")));
@@ -303,7 +302,7 @@ impl Sweep {
             Some(toml::Value::Table(t)) => {
                 for k in t.keys() {
                     if !SIMULATE_KEYS.contains(&k.as_str()) {
-                        let hint = crate::io::tables::nearest(k, SIMULATE_KEYS)
+                        let hint = crate::names::nearest(k, SIMULATE_KEYS)
                             .map(|n| format!("; did you mean `{n}`?"))
                             .unwrap_or_default();
                         return Err(key_err(

@@ -512,7 +512,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport> {
 }
 
 /// A cell of `results.csv`.
-fn cell(v: &Sql) -> String {
+pub fn cell(v: &Sql) -> String {
     match v {
         Sql::Null => String::new(),
         Sql::Integer(i) => i.to_string(),
@@ -524,59 +524,10 @@ fn cell(v: &Sql) -> String {
     }
 }
 
-fn json_cell(v: &Value) -> String {
+pub fn json_cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-/// `results.csv`: one row per run in run order — `run_id`, `run_index`, the axes,
-/// `status`, `error`, then every metric (the headline figures first, then all others by
-/// name), `elapsed_s`.
-pub fn results_csv(store: &Store) -> Result<Vec<u8>> {
-    let axes = store.axes()?;
-    let rows = store.rows()?;
-    let metrics: Vec<BTreeMap<String, Value>> = rows
-        .iter()
-        .map(|r| match r.get("metrics") {
-            Some(Sql::Text(t)) => serde_json::from_str(t).unwrap_or_default(),
-            _ => BTreeMap::new(),
-        })
-        .collect();
-    let head_keys: Vec<&str> = HEADLINE.iter().map(|h| h.1).collect();
-    let mut others: BTreeSet<&String> = BTreeSet::new();
-    for m in &metrics {
-        others.extend(m.keys().filter(|k| !head_keys.contains(&k.as_str())));
-    }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Scenario(format!("writing results.csv: {e}"));
-    let mut header: Vec<String> = vec!["run_id".into(), "run_index".into()];
-    header.extend(axes.iter().cloned());
-    header.extend(["status".into(), "error".into()]);
-    header.extend(head_keys.iter().map(|k| k.to_string()));
-    header.extend(others.iter().map(|k| k.to_string()));
-    header.push("elapsed_s".into());
-    w.write_record(&header).map_err(csv_err)?;
-    for (r, m) in rows.iter().zip(&metrics) {
-        let get = |c: &str| r.get(c).map(cell).unwrap_or_default();
-        let mut rec = vec![get("run_id"), get("run_index")];
-        rec.extend(axes.iter().map(|a| get(a)));
-        rec.extend([get("status"), get("error")]);
-        rec.extend(
-            head_keys
-                .iter()
-                .map(|k| m.get(*k).map(json_cell).unwrap_or_default()),
-        );
-        rec.extend(
-            others
-                .iter()
-                .map(|k| m.get(*k).map(json_cell).unwrap_or_default()),
-        );
-        rec.push(get("elapsed_s"));
-        w.write_record(&rec).map_err(csv_err)?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::Scenario(format!("writing results.csv: {e}")))
 }

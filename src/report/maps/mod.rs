@@ -33,7 +33,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
-use crate::io::scenario::{NetworkSource, Scenario};
+use crate::params::{NetworkSource, Scenario};
 use crate::model::{District, StationClass};
 use crate::network::Network;
 use crate::run::RunResult;

@@ -25,7 +25,7 @@ use crate::network::Network;
 use crate::optimize::candidates::Exclusion;
 use crate::optimize::effect::{DemandState, Effect};
 use crate::optimize::{Goal, Outcome, Problem};
-use crate::run::Inputs;
+use crate::load::Inputs;
 
 /// File stem of the map: `optimize_map.png` and `optimize_map.svg`.
 pub const STEM: &str = "optimize_map";

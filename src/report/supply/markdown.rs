@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use super::params::level_name_zh;
-use super::reach::{LevelReach, ReachStatus, WorstPlace};
-use super::Supply;
+use crate::params::supply::level_name_zh;
+use crate::supply::reach::{LevelReach, ReachStatus, WorstPlace};
+use crate::supply::Supply;
 use crate::model::{DemandPoint, District, Station};
 
 fn secs(t: Option<f64>) -> String {

@@ -9,32 +9,25 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Goal, Outcome, Problem};
+use crate::optimize::{Outcome, Problem};
+use crate::plan::file::Action;
+use crate::plan::Plan;
 use crate::error::{Error, Result};
+use crate::report::write::csv_error;
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| Error::Scenario(format!("writing CSV: {e}"));
+    let err = csv_error;
     w.write_record(header).map_err(err)?;
     for r in rows {
         w.write_record(&r).map_err(err)?;
     }
     w.into_inner()
-        .map_err(|e| Error::Scenario(format!("writing CSV: {e}")))
+        .map_err(csv_error)
 }
 
 fn pct(x: f64) -> String {
     format!("{:.4}", x * 100.0 + 0.0)
-}
-
-/// The id a new site gets in the plan: the candidate's id, prefixed with `OPT-` when an
-/// existing station already uses it.
-pub fn plan_id(candidate_id: &str, existing: &HashSet<&str>) -> String {
-    if existing.contains(candidate_id) {
-        format!("OPT-{candidate_id}")
-    } else {
-        candidate_id.to_string()
-    }
 }
 
 #[derive(Serialize)]
@@ -55,62 +48,31 @@ struct PlanChange {
     reason: String,
 }
 
-/// The plan file: one `add_station` per chosen site, in rank order.
-pub fn plan_toml(
-    problem: &Problem,
-    outcome: &Outcome,
-    existing_ids: &[String],
-    scenario: &str,
-) -> Result<String> {
-    let existing: HashSet<&str> = existing_ids.iter().map(String::as_str).collect();
-    let what = if outcome.backup {
-        "covered twice"
-    } else {
-        "covered"
-    };
-    let change = outcome
-        .sites
+/// `plan` (a placement search's answer, [`crate::optimize::answer_plan`]) as a plan file
+/// `fireplan run --plan` accepts.
+pub fn plan_toml(plan: &Plan) -> Result<String> {
+    let change = plan
+        .changes
         .iter()
-        .map(|s| {
-            let (c, _) = &problem.candidates.kept[s.candidate];
-            PlanChange {
+        .filter_map(|c| match &c.action {
+            Action::AddStation(s) => Some(PlanChange {
                 action: "add_station",
-                id: plan_id(&c.id, &existing),
-                name: c.name.clone(),
+                id: s.id.clone(),
+                name: s.name.clone(),
                 class: s.class.as_str(),
-                lon: c.location.x(),
-                lat: c.location.y(),
-                reason: format!(
-                    "fireplan optimize rank {} of {}: +{:.2} % of demand {what} within {:.0} s \
-                     (coverage {:.2} % after it); class suggested from that share",
-                    s.rank,
-                    outcome.sites.len(),
-                    s.marginal_share * 100.0,
-                    problem.threshold_s,
-                    s.coverage_after * 100.0
-                ),
-            }
+                lon: s.location.x(),
+                lat: s.location.y(),
+                reason: c.reason.clone(),
+            }),
+            _ => None,
         })
         .collect();
-    let goal = match outcome.goal {
-        Goal::Add(k) => format!("the best {k} new station(s)"),
-        Goal::Reach(l) => format!("the fewest new stations for {:.1} % coverage", l * 100.0),
-    };
-    let plan = PlanFile {
-        name: format!("{scenario}: {goal}"),
-        description: format!(
-            "Written by fireplan optimize. Demand {what} within {:.0} s: {:.2} % today, \
-             {:.2} % with the plan; upper bound {:.2} % ({}), gap {:.2} percentage points.",
-            problem.threshold_s,
-            outcome.base_coverage * 100.0,
-            outcome.coverage * 100.0,
-            outcome.upper * 100.0,
-            outcome.bound.as_str(),
-            outcome.gap_pp
-        ),
+    let file = PlanFile {
+        name: plan.name.clone(),
+        description: plan.description.clone().unwrap_or_default(),
         change,
     };
-    toml::to_string(&plan).map_err(|e| Error::Scenario(format!("writing the plan file: {e}")))
+    toml::to_string(&file).map_err(|e| Error::output("plan file", e))
 }
 
 /// Every output file of a search, `(name, bytes)`.
@@ -144,7 +106,7 @@ pub fn files(
                 vec![
                     s.rank.to_string(),
                     c.id.clone(),
-                    plan_id(&c.id, &existing),
+                    crate::optimize::plan_id(&c.id, &existing),
                     c.name.clone(),
                     format!("{:.7}", c.location.x()),
                     format!("{:.7}", c.location.y()),
@@ -241,7 +203,7 @@ pub fn files(
     });
     let json_bytes = |v: &serde_json::Value| -> Result<Vec<u8>> {
         let mut b = serde_json::to_vec_pretty(v)
-            .map_err(|e| Error::Scenario(format!("writing JSON: {e}")))?;
+            .map_err(|e| Error::output("JSON", e))?;
         b.push(b'\n');
         Ok(b)
     };
@@ -255,7 +217,8 @@ pub fn files(
     if !outcome.sites.is_empty() {
         out.push((
             "optimize_plan.toml",
-            plan_toml(problem, outcome, existing_ids, scenario)?.into_bytes(),
+            plan_toml(&crate::optimize::answer_plan(problem, outcome, existing_ids, scenario))?
+                .into_bytes(),
         ));
     }
     Ok(out)
@@ -281,4 +244,64 @@ fn curve_svg(outcome: &Outcome) -> String {
         &format!("share of demand {what} by number of new sites"),
         &bars,
     )
+}
+
+/// The files of `--export-sets`: `sites.csv` (site, id, fixed), `demand.csv` (demand,
+/// weight) and `sets.csv` (site, demand: one row per covered pair).
+pub fn sets_files(export: &crate::optimize::SetsExport) -> Vec<(&'static str, Vec<u8>)> {
+    let mut s = String::from("site,id,fixed\n");
+    for (i, (id, fixed)) in export.sites.iter().enumerate() {
+        s.push_str(&format!("{i},{id},{}\n", *fixed as u8));
+    }
+    let mut d = String::from("demand,weight\n");
+    for (j, w) in export.demand_weights.iter().enumerate() {
+        d.push_str(&format!("{j},{w}\n"));
+    }
+    let csr = &export.sets;
+    let mut e = String::with_capacity(csr.items.len() * 10);
+    e.push_str("site,demand\n");
+    for i in 0..csr.rows() {
+        for &j in csr.row(i) {
+            e.push_str(&format!("{i},{j}\n"));
+        }
+    }
+    vec![
+        ("sites.csv", s.into_bytes()),
+        ("demand.csv", d.into_bytes()),
+        ("sets.csv", e.into_bytes()),
+    ]
+}
+
+/// `optimize_rerank.csv` and the answers' plan files `optimize_answer_N.toml` (N: the
+/// answer's place in the search's own order), best simulated coverage first.
+pub fn rerank_files(rows: &[crate::optimize::rerank::Reranked]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    let mut csv = String::from(
+        "sim_rank,plan_file,static_coverage,sim_first_unit_coverage,sim_ci95_low,sim_ci95_high,sites\n",
+    );
+    let f = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
+    for (r, row) in rows.iter().enumerate() {
+        let name = rerank_file_name(row);
+        let (mean, lo, hi) = match &row.simulated {
+            Some(e) => (Some(e.mean), e.ci95_low, e.ci95_high),
+            None => (None, None, None),
+        };
+        csv.push_str(&format!(
+            "{},{name},{:.4},{},{},{},{}\n",
+            r + 1,
+            row.static_coverage,
+            f(mean),
+            f(lo),
+            f(hi),
+            row.sites.join(" ")
+        ));
+        files.push((name, plan_toml(&row.plan)?.into_bytes()));
+    }
+    files.push(("optimize_rerank.csv".to_string(), csv.into_bytes()));
+    Ok(files)
+}
+
+/// The plan file name of a re-ranked answer.
+pub fn rerank_file_name(row: &crate::optimize::rerank::Reranked) -> String {
+    format!("optimize_answer_{}.toml", row.answer)
 }

@@ -2,16 +2,12 @@
 //! `supply_districts.csv` (one row per rescue district × checked level) and the
 //! `summary.json` fields.
 
-use serde_json::{json, Map, Value};
 
-use super::reach::{LevelReach, WorstPlace};
-use super::Supply;
-use crate::error::{Error, Result};
+use crate::supply::reach::{LevelReach, WorstPlace};
+use crate::supply::Supply;
+use crate::error::Result;
+use crate::report::write::csv_error;
 use crate::model::{DemandPoint, District, Station};
-
-fn csv_error(e: impl std::fmt::Display) -> Error {
-    Error::Scenario(format!("writing CSV: {e}"))
-}
 
 /// Seconds with one decimal, empty when absent.
 fn secs(t: Option<f64>) -> String {
@@ -169,60 +165,4 @@ pub fn districts_csv(
         }
     }
     w.into_inner().map_err(csv_error)
-}
-
-/// The `summary.json` fields of supply; all null when the run has no supply evaluation.
-///
-/// - `supply_reach_ok`: every checked place reached within its level's time (see
-///   [`Supply::reach_ok`]);
-/// - `supply_worst_margin_min`: per level, the smallest margin in minutes (negative: late);
-/// - `supply_capacity_ok`, `supply_over_subscribed` (labels), `supply_levels`,
-///   `supply_findings` (messages naming file, line or key, and field).
-pub fn summary_fields(sup: Option<&Supply>) -> Map<String, Value> {
-    let mut m = Map::new();
-    let Some(sup) = sup else {
-        for k in [
-            "supply_reach_ok",
-            "supply_worst_margin_min",
-            "supply_capacity_ok",
-            "supply_over_subscribed",
-            "supply_levels",
-            "supply_findings",
-        ] {
-            m.insert(k.into(), Value::Null);
-        }
-        return m;
-    };
-    let margins: Map<String, Value> = sup
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(li, l)| {
-            (
-                l.level.as_str().to_string(),
-                json!(sup.worst_margin_min(li)),
-            )
-        })
-        .collect();
-    m.insert("supply_reach_ok".into(), json!(sup.reach_ok()));
-    m.insert("supply_worst_margin_min".into(), Value::Object(margins));
-    m.insert("supply_capacity_ok".into(), json!(sup.capacity_ok()));
-    m.insert(
-        "supply_over_subscribed".into(),
-        json!(sup
-            .over_subscribed()
-            .iter()
-            .map(|&p| sup.points[p].label.clone())
-            .collect::<Vec<_>>()),
-    );
-    m.insert(
-        "supply_levels".into(),
-        json!(sup
-            .levels
-            .iter()
-            .map(|l| l.level.as_str())
-            .collect::<Vec<_>>()),
-    );
-    m.insert("supply_findings".into(), json!(sup.findings));
-    m
 }

@@ -21,7 +21,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::io::tables::nearest;
+use crate::names::nearest;
 use crate::model::DepotLevel;
 
 /// `[supply]` as written in the scenario file.

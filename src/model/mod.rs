@@ -3,6 +3,14 @@
 //! Coordinates are WGS-84 longitude/latitude in degrees (`geo::Point`: x = lon, y = lat);
 //! readers convert GCJ-02 / BD-09 input before building these.
 
+
+pub mod incident;
+pub mod road;
+pub mod target;
+
+pub use incident::IncidentType;
+pub use road::RoadClass;
+
 use geo::{MultiPolygon, Point};
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +128,10 @@ pub struct Station {
     /// Rescue district named in the file, if any.
     pub district: Option<String>,
     pub vehicles: Vec<Vehicle>,
+    /// 1-based line of the stations file (header = line 1), for findings; 0 for a
+    /// station that is not in a file (one a plan or a placement search adds).
+    #[serde(skip)]
+    pub line: u64,
 }
 
 impl Station {
@@ -172,6 +184,13 @@ pub struct Depot {
     pub location: Point<f64>,
     /// People it can sustain (seed 000: national 800, regional 400, city 200, county 100).
     pub capacity_persons: Option<f64>,
+    /// Rescue districts it must reach, by name as written in the `area` column (`;`,
+    /// `|` or `、` separated); empty: the whole region.
+    #[serde(skip)]
+    pub area: Vec<String>,
+    /// 1-based line of the depots file, for findings; 0 for a depot not in a file.
+    #[serde(skip)]
+    pub line: u64,
 }
 
 /// Urban / suburban / rural, as used by the first-due area caps of 建标152-2017.
@@ -209,6 +228,9 @@ pub struct District {
     pub kind: DistrictKind,
     /// Outline in lon/lat degrees.
     pub area: MultiPolygon<f64>,
+    /// Residents, from the districts file's optional `population` property (for
+    /// firefighters per 10,000 residents).
+    pub population: Option<f64>,
 }
 
 /// A place where demand arises: an incident record, a building or a population point.

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::io::tables::nearest;
+use crate::names::nearest;
 
 /// The entries of the array of tables `[[key]]` in `table` (none when absent), each of
 /// which must be a table; `not_array` makes the error when `key` is something else.

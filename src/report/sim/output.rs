@@ -7,19 +7,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::clock::calendar;
-use super::setup::SimSetup;
-use super::stats::Estimate;
-use super::types::IncidentType;
-use super::SimResults;
+use crate::sim::clock::calendar;
+use crate::sim::setup::SimSetup;
+use crate::sim::stats::Estimate;
+use crate::model::IncidentType;
+use crate::sim::SimResults;
 use crate::coverage::Placement;
-use crate::error::{Error, Result};
-use crate::report::{fmt_s, write_atomic, write_json_value};
+use crate::error::Result;
+use crate::report::write::{csv_error, json_bytes};
+use crate::report::{fmt_s, write_atomic};
 use crate::run::RunResult;
-
-fn csv_error(e: impl std::fmt::Display) -> Error {
-    Error::Scenario(format!("writing CSV: {e}"))
-}
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -38,12 +35,12 @@ pub fn assumptions(setup: &SimSetup) -> Vec<String> {
             .to_string(),
     ];
     a.push(match setup.params.when_all_busy {
-        super::config::WhenAllBusy::Queue => {
+        crate::params::simulation::WhenAllBusy::Queue => {
             "When no suitable unit is free, the incident waits for the first suitable unit to \
              come back (first come, first served)."
                 .to_string()
         }
-        super::config::WhenAllBusy::Lost => {
+        crate::params::simulation::WhenAllBusy::Lost => {
             "When no suitable unit is free, the missing units are not sent (as if covered by \
              mutual aid outside the model)."
                 .to_string()
@@ -102,7 +99,7 @@ pub fn summary_json(run: &RunResult, setup: &SimSetup, res: &SimResults) -> Resu
         "parameters": setup.params,
         "assumptions": assumptions(setup),
     });
-    write_json_value(&v)
+    json_bytes(&v)
 }
 
 fn est_cells(e: &Option<Estimate>, digits: usize) -> [String; 3] {

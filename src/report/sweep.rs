@@ -3,14 +3,15 @@
 //! and the range of those means). Writes `sweep_report.md` and `sweep_sensitivity.csv`.
 //! (Plots per axis are not drawn yet.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use rusqlite::types::Value as Sql;
 use serde_json::Value;
 
-use super::store::{Store, HEADLINE};
-use crate::error::{Error, Result};
+use crate::report::write::{csv_error, write_atomic};
+use crate::sweep::store::{cell, json_cell, Store, HEADLINE};
+use crate::error::Result;
 
 /// Lower is better for times and failure counts.
 pub fn lower_is_better(metric: &str) -> bool {
@@ -181,14 +182,14 @@ pub fn write(store: &Store, dir: &std::path::Path, metric: &str, top: usize) -> 
             .map(|(v, row)| (v.clone(), row[j]))
             .collect();
         let file = format!("sweep_axis_{}.svg", ai + 1);
-        crate::report::write_atomic(
+        write_atomic(
             &dir.join(&file),
             axis_plot_svg(axis, metric, &bars).as_bytes(),
         )?;
         let _ = writeln!(md, "![{metric} by {axis}]({file})\n");
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| Error::Scenario(format!("writing sweep_sensitivity.csv: {e}"));
+    let csv_err = csv_error;
     w.write_record(["axis", "value", "metric", "mean", "runs"])
         .map_err(csv_err)?;
     for (a, v, m, x, n) in &sens {
@@ -197,9 +198,9 @@ pub fn write(store: &Store, dir: &std::path::Path, metric: &str, top: usize) -> 
     }
     let csv_bytes = w
         .into_inner()
-        .map_err(|e| Error::Scenario(format!("writing sweep_sensitivity.csv: {e}")))?;
-    crate::report::write_atomic(&dir.join("sweep_sensitivity.csv"), &csv_bytes)?;
-    crate::report::write_atomic(&dir.join("sweep_report.md"), md.as_bytes())?;
+        .map_err(csv_error)?;
+    write_atomic(&dir.join("sweep_sensitivity.csv"), &csv_bytes)?;
+    write_atomic(&dir.join("sweep_report.md"), md.as_bytes())?;
     Ok(md)
 }
 
@@ -213,9 +214,9 @@ pub fn export(dir: &std::path::Path, metric: &str) -> Result<()> {
             .unwrap_or(std::path::Path::new("."))
             .to_path_buf()
     };
-    crate::report::write_atomic(
+    write_atomic(
         &out.join("results.csv"),
-        &super::store::results_csv(&store)?,
+        &results_csv(&store)?,
     )?;
     write(&store, &out, metric, 10)?;
     Ok(())
@@ -224,4 +225,52 @@ pub fn export(dir: &std::path::Path, metric: &str) -> Result<()> {
 /// The "one plot per axis" of the ranking report: `metric`'s mean for each value of one axis.
 pub fn axis_plot_svg(axis: &str, metric: &str, bars: &[(String, Option<f64>)]) -> String {
     crate::report::chart::bar_chart_svg(&format!("{metric} by {axis}"), bars)
+}
+
+/// `results.csv`: one row per run in run order — `run_id`, `run_index`, the axes,
+/// `status`, `error`, then every metric (the headline figures first, then all others by
+/// name), `elapsed_s`.
+pub fn results_csv(store: &Store) -> Result<Vec<u8>> {
+    let axes = store.axes()?;
+    let rows = store.rows()?;
+    let metrics: Vec<BTreeMap<String, Value>> = rows
+        .iter()
+        .map(|r| match r.get("metrics") {
+            Some(Sql::Text(t)) => serde_json::from_str(t).unwrap_or_default(),
+            _ => BTreeMap::new(),
+        })
+        .collect();
+    let head_keys: Vec<&str> = HEADLINE.iter().map(|h| h.1).collect();
+    let mut others: BTreeSet<&String> = BTreeSet::new();
+    for m in &metrics {
+        others.extend(m.keys().filter(|k| !head_keys.contains(&k.as_str())));
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = csv_error;
+    let mut header: Vec<String> = vec!["run_id".into(), "run_index".into()];
+    header.extend(axes.iter().cloned());
+    header.extend(["status".into(), "error".into()]);
+    header.extend(head_keys.iter().map(|k| k.to_string()));
+    header.extend(others.iter().map(|k| k.to_string()));
+    header.push("elapsed_s".into());
+    w.write_record(&header).map_err(csv_err)?;
+    for (r, m) in rows.iter().zip(&metrics) {
+        let get = |c: &str| r.get(c).map(cell).unwrap_or_default();
+        let mut rec = vec![get("run_id"), get("run_index")];
+        rec.extend(axes.iter().map(|a| get(a)));
+        rec.extend([get("status"), get("error")]);
+        rec.extend(
+            head_keys
+                .iter()
+                .map(|k| m.get(*k).map(json_cell).unwrap_or_default()),
+        );
+        rec.extend(
+            others
+                .iter()
+                .map(|k| m.get(*k).map(json_cell).unwrap_or_default()),
+        );
+        rec.push(get("elapsed_s"));
+        w.write_record(&rec).map_err(csv_err)?;
+    }
+    w.into_inner().map_err(csv_error)
 }

@@ -5,10 +5,10 @@
 use std::fmt::Write;
 
 use super::output::assumptions;
-use super::setup::SimSetup;
-use super::stats::Estimate;
-use super::types::IncidentType;
-use super::SimResults;
+use crate::sim::setup::SimSetup;
+use crate::sim::stats::Estimate;
+use crate::model::IncidentType;
+use crate::sim::SimResults;
 use crate::run::RunResult;
 
 fn pct(x: Option<f64>) -> String {
@@ -165,7 +165,7 @@ pub fn section(run: &RunResult, setup: &SimSetup, res: &SimResults) -> String {
 
     let mut busiest: Vec<_> = res.stations.iter().collect();
     busiest.sort_by(|a, b| {
-        let u = |x: &super::StationFigures| x.utilisation.map_or(-1.0, |e| e.mean);
+        let u = |x: &crate::sim::StationFigures| x.utilisation.map_or(-1.0, |e| e.mean);
         u(b).total_cmp(&u(a)).then(a.origin.cmp(&b.origin))
     });
     let _ = writeln!(s, "\n### Busiest stations\n");

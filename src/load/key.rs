@@ -1,0 +1,131 @@
+//! What identifies loaded work, defined once: [`NetworkKey`] names a prepared network
+//! (the cache file), [`LoadKey`] names everything [`super::load`] reads (runs of a sweep
+//! that agree on it share one load).
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::InputFile;
+use crate::network::Profile;
+use crate::params::{Crs, DemandSource, NetworkSource, Scenario};
+
+/// Bump when the network model or the cache layout changes.
+pub const CACHE_FORMAT: u32 = 1;
+
+/// The model parameters a prepared network depends on, beside its files' contents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkKey<'a> {
+    pub params: &'a crate::params::NetworkParams,
+    pub profile: Profile,
+    /// Buildings are kept with the network (demand from OSM buildings).
+    pub buildings: bool,
+    pub crs: Crs,
+}
+
+impl<'a> NetworkKey<'a> {
+    /// The key of `scenario`'s network with `profile`.
+    pub fn of(scenario: &'a Scenario, profile: Profile) -> Self {
+        NetworkKey {
+            params: &scenario.params,
+            profile,
+            buildings: matches!(scenario.demand, Some(DemandSource::OsmBuildings { .. })),
+            crs: scenario.network_crs(),
+        }
+    }
+
+    /// The cache file name: SHA-256 of the format version, the network files' hashes (in
+    /// `files` order) and these parameters.
+    pub fn cache_file_name(&self, files: &[InputFile]) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(CACHE_FORMAT.to_le_bytes());
+        for f in files.iter().filter(|f| f.role.starts_with("network.")) {
+            hasher.update(f.sha256.as_bytes());
+        }
+        let params = (self.params, self.profile, self.buildings, &self.crs);
+        hasher.update(serde_json::to_vec(&params).unwrap_or_default());
+        let key = format!("{:x}", hasher.finalize());
+        format!("network-{}.bin", &key[..32])
+    }
+}
+
+/// Everything [`super::load`] reads: the network (source and model) and every input file
+/// with its CRS. Two scenarios with equal keys load identical [`super::Inputs`] (but for
+/// the parameters that do not touch the files, such as `[response]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadKey {
+    /// The scenario's name names the whole-network district without `[districts]`.
+    pub name: String,
+    pub network: NetworkSource,
+    pub params: crate::params::NetworkParams,
+    pub stations: (std::path::PathBuf, Crs, Option<std::path::PathBuf>),
+    pub default_class: Option<&'static str>,
+    pub demand: Option<DemandSource>,
+    pub districts: Option<(std::path::PathBuf, Crs)>,
+    pub depots: Option<(std::path::PathBuf, Crs)>,
+}
+
+impl LoadKey {
+    pub fn of(s: &Scenario) -> LoadKey {
+        LoadKey {
+            name: s.name.clone(),
+            network: s.network.clone(),
+            params: s.params.clone(),
+            stations: (s.stations_file.clone(), s.stations_crs, s.vehicles_file.clone()),
+            default_class: s.default_class.map(|c| c.as_str()),
+            demand: s.demand.clone(),
+            districts: s.districts.clone(),
+            depots: s.depots.clone(),
+        }
+    }
+
+    /// The key as one string (for maps keyed by it).
+    pub fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(role: &str, sha: &str) -> InputFile {
+        InputFile {
+            role: role.into(),
+            path: "x".into(),
+            sha256: sha.into(),
+            bytes: 1,
+        }
+    }
+
+    #[test]
+    fn cache_name_changes_with_files_and_parameters() {
+        let params = crate::params::NetworkParams::default();
+        let key = NetworkKey {
+            params: &params,
+            profile: Profile::Emergency,
+            buildings: false,
+            crs: Crs::Wgs84,
+        };
+        let a = [file("network.osm", "aa"), file("stations", "ss")];
+        let b = [file("network.osm", "ab"), file("stations", "ss")];
+        let c = [file("network.osm", "aa"), file("stations", "other")];
+        assert_ne!(key.cache_file_name(&a), key.cache_file_name(&b));
+        // Only the network files count.
+        assert_eq!(key.cache_file_name(&a), key.cache_file_name(&c));
+        let logistics = NetworkKey {
+            profile: Profile::Logistics,
+            ..key.clone()
+        };
+        assert_ne!(key.cache_file_name(&a), logistics.cache_file_name(&a));
+        let faster = crate::params::NetworkParams {
+            speed_factor: 1.1,
+            ..params.clone()
+        };
+        let k2 = NetworkKey {
+            params: &faster,
+            ..key.clone()
+        };
+        assert_ne!(key.cache_file_name(&a), k2.cache_file_name(&a));
+        assert!(key.cache_file_name(&a).starts_with("network-"));
+    }
+}

@@ -1,0 +1,188 @@
+//! Loading a scenario: every input read and checked ([`Inputs`]), the road network
+//! prepared for routing ([`PreparedNetwork`], from the cache when it can), and what
+//! identifies both ([`key`]). Features (coverage, supply, simulation, plans) receive these
+//! as arguments; nothing below the pipeline reads an input file again.
+
+pub mod key;
+pub mod network;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Location, Result};
+use crate::io;
+use crate::model::{DemandPoint, Depot, District, Station};
+use crate::network::Profile;
+use crate::params::{DemandSource, Scenario};
+use crate::progress::{Progress, Silent};
+
+pub use key::{LoadKey, NetworkKey};
+pub use network::{prepare_logistics, prepare_network, PreparedNetwork};
+
+/// How to load and run: where prepared networks are cached, and who shows progress.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// Folder of prepared-network caches; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Receives the progress of long steps ([`Silent`] by default).
+    pub progress: Arc<dyn Progress + Send>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            cache_dir: None,
+            progress: Arc::new(Silent),
+        }
+    }
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("cache_dir", &self.cache_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunOptions {
+    /// The same options without progress display (for work done many times in parallel).
+    pub fn silent(&self) -> RunOptions {
+        RunOptions {
+            cache_dir: self.cache_dir.clone(),
+            progress: Arc::new(Silent),
+        }
+    }
+}
+
+/// The default cache folder: `$FIREPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/fireplan`,
+/// else `~/.cache/fireplan`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("FIREPLAN_CACHE_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return Some(PathBuf::from(d).join("fireplan"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("fireplan"))
+}
+
+/// An input file and its SHA-256, recorded in `run.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub role: String,
+    pub path: PathBuf,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl InputFile {
+    /// Hashes `path` (streamed: extracts can be gigabytes).
+    pub fn read(role: &str, path: &Path) -> Result<InputFile> {
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut hasher = Sha256::new();
+        let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+        Ok(InputFile {
+            role: role.to_string(),
+            path: path.to_path_buf(),
+            sha256: format!("{:x}", hasher.finalize()),
+            bytes,
+        })
+    }
+}
+
+/// Everything read for a scenario, validated.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub scenario: Scenario,
+    pub stations: Vec<Station>,
+    /// `None` when the scenario has no `[demand]`.
+    pub demand: Option<Vec<DemandPoint>>,
+    pub districts: Vec<District>,
+    /// False when the whole network stands in for the districts.
+    pub districts_given: bool,
+    pub depots: Option<Vec<Depot>>,
+    pub files: Vec<InputFile>,
+}
+
+/// Reads every input of a scenario and prepares the emergency network.
+pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedNetwork)> {
+    let mut files = Vec::new();
+    let (prepared, buildings) = prepare_network(scenario, Profile::Emergency, opts, &mut files)?;
+
+    files.push(InputFile::read("stations", &scenario.stations_file)?);
+    let mut stations = io::tables::read_stations(
+        &scenario.stations_file,
+        scenario.stations_crs,
+        scenario.default_class,
+    )?;
+    if let Some(v) = &scenario.vehicles_file {
+        files.push(InputFile::read("vehicles", v)?);
+        io::tables::read_vehicles(v, &mut stations)?;
+    }
+    let demand = match &scenario.demand {
+        None => None,
+        Some(DemandSource::File { path, crs }) => {
+            files.push(InputFile::read("demand", path)?);
+            Some(io::tables::read_demand(path, *crs)?)
+        }
+        Some(DemandSource::OsmBuildings {
+            weight_by_footprint,
+        }) => Some(
+            buildings
+                .iter()
+                .map(|b| DemandPoint {
+                    id: format!("w{}", b.id),
+                    location: geo::Point::new(b.lon, b.lat),
+                    weight: if *weight_by_footprint {
+                        b.footprint_m2
+                    } else {
+                        1.0
+                    },
+                    kind: Some("building".to_string()),
+                    time: None,
+                })
+                .collect(),
+        ),
+    };
+    let (districts, districts_given) = match &scenario.districts {
+        Some((path, crs)) => {
+            files.push(InputFile::read("districts", path)?);
+            (io::districts::read_districts(path, *crs)?, true)
+        }
+        None => (
+            vec![prepared.network.whole_network_district(&scenario.name)],
+            false,
+        ),
+    };
+    let depots = match &scenario.depots {
+        Some((path, crs)) => {
+            files.push(InputFile::read("depots", path)?);
+            Some(io::tables::read_depots(path, *crs)?)
+        }
+        None => None,
+    };
+    if !stations.iter().any(|s| s.responds()) {
+        return Err(Error::input(
+            &scenario.stations_file,
+            Location::File,
+            "class",
+            "no station takes part in response coverage (all closed or logistics)",
+        ));
+    }
+    Ok((
+        Inputs {
+            scenario: scenario.clone(),
+            stations,
+            demand,
+            districts,
+            districts_given,
+            depots,
+            files,
+        },
+        prepared,
+    ))
+}

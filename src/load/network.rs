@@ -1,0 +1,211 @@
+//! The prepared road network: the raw input (OSM PBF or CSV) turned into the routable
+//! graph of one vehicle profile and its snapping index, read from the cache when the files
+//! and model parameters match. Both profiles (emergency and logistics) are built from one
+//! import and cached together, so supply reach never reads the road files again.
+//!
+//! The logistics network has the same roads driven with the logistics speed profile
+//! (DESIGN §3); [`check_same_graph`] verifies that both keep the same nodes, segments and
+//! adjacency rather than assume it, because reports join the two.
+
+use serde::{Deserialize, Serialize};
+
+use super::key::NetworkKey;
+use super::{InputFile, RunOptions};
+use crate::error::{Error, Result};
+use crate::io;
+use crate::network::raw::{ImportStats, RawBuilding};
+use crate::network::{Network, Profile, SnapIndex};
+use crate::params::{NetworkSource, Scenario};
+
+/// The prepared road network and what the import reported.
+pub struct PreparedNetwork {
+    pub network: Network,
+    pub index: SnapIndex,
+    pub import: ImportStats,
+    /// Read from the cache rather than imported.
+    pub from_cache: bool,
+}
+
+/// What is cached per network file and model parameters.
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    network: Network,
+    import: ImportStats,
+    buildings: Vec<RawBuilding>,
+}
+
+impl CacheEntry {
+    fn into_prepared(self, from_cache: bool) -> (PreparedNetwork, Vec<RawBuilding>) {
+        let index = SnapIndex::new(&self.network);
+        (
+            PreparedNetwork {
+                network: self.network,
+                index,
+                import: self.import,
+                from_cache,
+            },
+            self.buildings,
+        )
+    }
+}
+
+/// Writes a cache entry; a cache that cannot be written only costs time next run, so
+/// failures are ignored.
+fn write_cache(path: &std::path::Path, entry: &CacheEntry) {
+    if let Ok(bytes) = postcard::to_stdvec(entry) {
+        let _ = crate::atomic::write_atomic(path, &bytes);
+    }
+}
+
+/// Reads the road network (or its cached prepared form) and builds the snapping index,
+/// recording the network files in `files`. Returns the buildings too when the scenario
+/// derives demand from them.
+pub fn prepare_network(
+    scenario: &Scenario,
+    profile: Profile,
+    opts: &RunOptions,
+    files: &mut Vec<InputFile>,
+) -> Result<(PreparedNetwork, Vec<RawBuilding>)> {
+    match &scenario.network {
+        NetworkSource::Osm(p) => files.push(InputFile::read("network.osm", p)?),
+        NetworkSource::Csv { nodes, edges, .. } => {
+            files.push(InputFile::read("network.nodes", nodes)?);
+            files.push(InputFile::read("network.edges", edges)?);
+        }
+    }
+    let key = NetworkKey::of(scenario, profile);
+    let cache_path = |key: &NetworkKey| {
+        opts.cache_dir
+            .as_ref()
+            .map(|d| d.join(key.cache_file_name(files)))
+    };
+    if let Some(cp) = cache_path(&key) {
+        if let Ok(bytes) = std::fs::read(&cp) {
+            if let Ok(entry) = postcard::from_bytes::<CacheEntry>(&bytes) {
+                return Ok(entry.into_prepared(true));
+            }
+        }
+    }
+
+    let progress = &*opts.progress;
+    progress.start("importing road network", None);
+    let raw = match &scenario.network {
+        NetworkSource::Osm(p) => io::osm::read_osm_pbf(
+            p,
+            &io::osm::OsmImportOptions {
+                ignore_oneway: scenario.params.ignore_oneway,
+                buildings: key.buildings,
+            },
+            progress,
+        ),
+        NetworkSource::Csv { nodes, edges, crs } => {
+            io::csv_network::read_csv_network(nodes, edges, *crs, scenario.params.ignore_oneway)
+        }
+    };
+    let mut raw = match raw {
+        Ok(raw) => raw,
+        Err(e) => {
+            progress.finish();
+            return Err(e);
+        }
+    };
+    progress.message("building graph");
+    let network = Network::build(&raw, &scenario.params, profile);
+    progress.finish();
+    if network.node_count() == 0 {
+        return Err(Error::Network(format!(
+            "{}: the road network has no strongly connected part (no drivable roads?)",
+            scenario.path.display()
+        )));
+    }
+    let entry = CacheEntry {
+        network,
+        import: raw.stats.clone(),
+        buildings: std::mem::take(&mut raw.buildings),
+    };
+    if let Some(cp) = cache_path(&key) {
+        write_cache(&cp, &entry);
+        // The other vehicle profile costs a few milliseconds to build from the same import:
+        // cache it too, so supply reach (logistics) never reads the road files again.
+        let other = NetworkKey {
+            profile: match profile {
+                Profile::Emergency => Profile::Logistics,
+                Profile::Logistics => Profile::Emergency,
+            },
+            ..key.clone()
+        };
+        if let Some(op) = cache_path(&other) {
+            let other_entry = CacheEntry {
+                network: Network::build(&raw, &scenario.params, other.profile),
+                import: entry.import.clone(),
+                buildings: entry.buildings.clone(),
+            };
+            write_cache(&op, &other_entry);
+        }
+    }
+    Ok(entry.into_prepared(false))
+}
+
+/// Prepares the logistics network of `scenario` (from the cache when it can) and checks
+/// it against the emergency network `emergency` when one is given.
+pub fn prepare_logistics(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    emergency: Option<&Network>,
+) -> Result<PreparedNetwork> {
+    // The input files are already recorded by the emergency load.
+    let mut files = Vec::new();
+    let (prepared, _) = prepare_network(scenario, Profile::Logistics, opts, &mut files)?;
+    if let Some(e) = emergency {
+        check_same_graph(e, &prepared.network)?;
+    }
+    Ok(prepared)
+}
+
+/// Ok when `logistics` has the same nodes (ids and coordinates, same order), the same
+/// segments (same ends, same directions drivable) and the same CSR structure as
+/// `emergency`, and is built with the logistics profile.
+pub fn check_same_graph(emergency: &Network, logistics: &Network) -> Result<()> {
+    let fail = |what: String| {
+        Err(Error::Network(format!(
+            "the logistics network does not match the emergency network ({what}); \
+             both must come from the same road input"
+        )))
+    };
+    if logistics.profile != Profile::Logistics {
+        return fail(format!("profile {:?}", logistics.profile));
+    }
+    if emergency.nodes.len() != logistics.nodes.len() {
+        return fail(format!(
+            "{} nodes against {}",
+            logistics.nodes.len(),
+            emergency.nodes.len()
+        ));
+    }
+    if let Some(i) = (0..emergency.nodes.len()).find(|&i| emergency.nodes[i] != logistics.nodes[i])
+    {
+        return fail(format!("node {i} differs"));
+    }
+    if emergency.segments.len() != logistics.segments.len() {
+        return fail(format!(
+            "{} segments against {}",
+            logistics.segments.len(),
+            emergency.segments.len()
+        ));
+    }
+    let same_shape = |a: &crate::network::Segment, b: &crate::network::Segment| {
+        a.a == b.a
+            && a.b == b.b
+            && a.time_ab_s.is_finite() == b.time_ab_s.is_finite()
+            && a.time_ba_s.is_finite() == b.time_ba_s.is_finite()
+    };
+    if let Some(i) = (0..emergency.segments.len())
+        .find(|&i| !same_shape(&emergency.segments[i], &logistics.segments[i]))
+    {
+        return fail(format!("segment {i} differs"));
+    }
+    if emergency.first_out != logistics.first_out || emergency.head != logistics.head {
+        return fail("adjacency differs".into());
+    }
+    Ok(())
+}

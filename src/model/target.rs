@@ -1,0 +1,387 @@
+//! Planning targets (规划指标) as values: what is measured ([`Metric`]), how it is compared,
+//! where it applies ([`Scope`]) and the clause it comes from ([`Source`]). Read from
+//! `seeds/targets.toml` by `io::targets`; checked by `plan::checks`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DepotLevel, DistrictKind, StationClass};
+
+/// What the checker can measure. A closed set: a target naming anything else is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Share of demand weight reached within the threshold (5分钟救援圈), 0..1.
+    DemandCoverage,
+    /// Share of the grid area reached within the threshold, 0..1.
+    AreaCoverage,
+    /// Share of road length reached within the threshold, 0..1.
+    RoadCoverage,
+    /// Share of demand reached by two different stations within the second threshold.
+    SecondDueCoverage,
+    /// Demand-weighted median response, seconds.
+    P50S,
+    /// Demand-weighted 90th-percentile response, seconds.
+    P90S,
+    /// Worst response to a reached demand point, seconds.
+    MaxS,
+    /// Demand points that no station reaches, or that lie off the network (空白点).
+    UnreachableDemand,
+    /// Stations (not closed) of the scoped classes: the "2+7+13+N" composition.
+    StationCount,
+    /// Full-time firefighters (专职消防人员: staff of stations not closed) per 10,000
+    /// residents.
+    FirefightersPer10k,
+    /// Staff of a station (人员配备), persons.
+    Staff,
+    /// Water-supply flow of a station (供水链路): Σ pump flow × count, L/s.
+    PumpFlowLps,
+    /// Light pickup fire trucks (轻型灭火救援消防车(皮卡)) at a station.
+    PickupTrucks,
+    /// Drone hangars (消防无人机舱) at a station: 1 when the stations file says `drone = 1`.
+    DroneHangars,
+    /// Fire-fighting (灭火类) vehicles per other vehicle, at a station or in the fleet.
+    FirefightingRatio,
+    /// Area of a station's first-due area (辖区面积), km².
+    FirstDueAreaKm2,
+    /// Worst response on the roads of a station's first-due area, seconds: the 5-minute
+    /// rule asks that the edge of the area be reached within 300 s.
+    FirstDueWorstRoadS,
+    /// Time from the nearest support point of one level (保障圈), seconds, door to door
+    /// on the logistics speed profile.
+    LogisticsReachS,
+    /// Capacity a support point declares (保障能力), persons.
+    DepotCapacityPersons,
+    /// Personnel assigned to a support point over its capacity, 0..1 when within.
+    DepotLoadShare,
+}
+
+/// Where a target applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeLevel {
+    /// The whole region once.
+    Region,
+    /// Each rescue district (救援片区).
+    District,
+    /// Each station (消防站) that is not closed.
+    Station,
+    /// Each support point (depot or logistics-support station).
+    Depot,
+}
+
+impl ScopeLevel {
+    pub const ALL: [ScopeLevel; 4] = [
+        ScopeLevel::Region,
+        ScopeLevel::District,
+        ScopeLevel::Station,
+        ScopeLevel::Depot,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeLevel::Region => "region",
+            ScopeLevel::District => "district",
+            ScopeLevel::Station => "station",
+            ScopeLevel::Depot => "depot",
+        }
+    }
+}
+
+impl Metric {
+    pub const ALL: [Metric; 20] = [
+        Metric::DemandCoverage,
+        Metric::AreaCoverage,
+        Metric::RoadCoverage,
+        Metric::SecondDueCoverage,
+        Metric::P50S,
+        Metric::P90S,
+        Metric::MaxS,
+        Metric::UnreachableDemand,
+        Metric::StationCount,
+        Metric::FirefightersPer10k,
+        Metric::Staff,
+        Metric::PumpFlowLps,
+        Metric::PickupTrucks,
+        Metric::DroneHangars,
+        Metric::FirefightingRatio,
+        Metric::FirstDueAreaKm2,
+        Metric::FirstDueWorstRoadS,
+        Metric::LogisticsReachS,
+        Metric::DepotCapacityPersons,
+        Metric::DepotLoadShare,
+    ];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::DemandCoverage => "demand_coverage",
+            Metric::AreaCoverage => "area_coverage",
+            Metric::RoadCoverage => "road_coverage",
+            Metric::SecondDueCoverage => "second_due_coverage",
+            Metric::P50S => "p50_s",
+            Metric::P90S => "p90_s",
+            Metric::MaxS => "max_s",
+            Metric::UnreachableDemand => "unreachable_demand",
+            Metric::StationCount => "station_count",
+            Metric::FirefightersPer10k => "firefighters_per_10k",
+            Metric::Staff => "staff",
+            Metric::PumpFlowLps => "pump_flow_lps",
+            Metric::PickupTrucks => "pickup_trucks",
+            Metric::DroneHangars => "drone_hangars",
+            Metric::FirefightingRatio => "firefighting_ratio",
+            Metric::FirstDueAreaKm2 => "first_due_area_km2",
+            Metric::FirstDueWorstRoadS => "first_due_worst_road_s",
+            Metric::LogisticsReachS => "logistics_reach_s",
+            Metric::DepotCapacityPersons => "depot_capacity_persons",
+            Metric::DepotLoadShare => "depot_load_share",
+        }
+    }
+
+    /// Unit of the measured and required values, for tables and reports.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::DemandCoverage
+            | Metric::AreaCoverage
+            | Metric::RoadCoverage
+            | Metric::SecondDueCoverage => "share",
+            Metric::P50S
+            | Metric::P90S
+            | Metric::MaxS
+            | Metric::FirstDueWorstRoadS
+            | Metric::LogisticsReachS => "s",
+            Metric::UnreachableDemand => "points",
+            Metric::StationCount => "stations",
+            Metric::FirefightersPer10k => "per 10,000 residents",
+            Metric::Staff | Metric::DepotCapacityPersons => "persons",
+            Metric::PumpFlowLps => "L/s",
+            Metric::PickupTrucks => "vehicles",
+            Metric::DroneHangars => "hangars",
+            Metric::FirefightingRatio => "fire-fighting per other vehicle",
+            Metric::FirstDueAreaKm2 => "km²",
+            Metric::DepotLoadShare => "share of capacity",
+        }
+    }
+
+    /// The scope levels this metric can be measured at.
+    pub fn levels(self) -> &'static [ScopeLevel] {
+        use ScopeLevel::*;
+        match self {
+            Metric::DemandCoverage
+            | Metric::AreaCoverage
+            | Metric::RoadCoverage
+            | Metric::SecondDueCoverage
+            | Metric::P50S
+            | Metric::P90S
+            | Metric::MaxS
+            | Metric::UnreachableDemand
+            | Metric::FirefightersPer10k => &[Region, District],
+            Metric::StationCount => &[Region],
+            Metric::Staff
+            | Metric::PumpFlowLps
+            | Metric::PickupTrucks
+            | Metric::DroneHangars
+            | Metric::FirstDueAreaKm2
+            | Metric::FirstDueWorstRoadS => &[Station],
+            Metric::FirefightingRatio => &[Station, Region],
+            Metric::LogisticsReachS => &[Station, District],
+            Metric::DepotCapacityPersons | Metric::DepotLoadShare => &[Depot],
+        }
+    }
+}
+
+/// How the measured value must compare with the required one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Comparator {
+    /// `>=` (≥): at least.
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// `<=` (≤): at most.
+    #[serde(rename = "<=")]
+    AtMost,
+    /// `>`.
+    #[serde(rename = ">")]
+    Above,
+    /// `<`.
+    #[serde(rename = "<")]
+    Below,
+    /// `==`: exactly (within 1e-9 relative).
+    #[serde(rename = "==")]
+    Equal,
+}
+
+impl Comparator {
+    pub const ALL: [Comparator; 5] = [
+        Comparator::AtLeast,
+        Comparator::AtMost,
+        Comparator::Above,
+        Comparator::Below,
+        Comparator::Equal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => ">=",
+            Comparator::AtMost => "<=",
+            Comparator::Above => ">",
+            Comparator::Below => "<",
+            Comparator::Equal => "==",
+        }
+    }
+
+    /// The mathematical sign, for reports.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::AtMost => "≤",
+            Comparator::Above => ">",
+            Comparator::Below => "<",
+            Comparator::Equal => "=",
+        }
+    }
+
+    /// Parses `>=`, `<=`, `>`, `<`, `==` (also `≥`, `≤`, `=`).
+    pub fn parse(s: &str) -> Option<Comparator> {
+        match s.trim() {
+            ">=" | "≥" => Some(Comparator::AtLeast),
+            "<=" | "≤" => Some(Comparator::AtMost),
+            ">" => Some(Comparator::Above),
+            "<" => Some(Comparator::Below),
+            "==" | "=" => Some(Comparator::Equal),
+            _ => None,
+        }
+    }
+
+    /// Whether `measured` satisfies the comparison with `required`. Shares such as
+    /// 0.9999999999 against 1.0 pass: the comparison allows 1e-9 relative slack for the
+    /// rounding of sums.
+    pub fn holds(self, measured: f64, required: f64) -> bool {
+        let slack = 1e-9 * required.abs().max(1.0);
+        match self {
+            Comparator::AtLeast => measured >= required - slack,
+            Comparator::AtMost => measured <= required + slack,
+            Comparator::Above => measured > required + slack,
+            Comparator::Below => measured < required - slack,
+            Comparator::Equal => (measured - required).abs() <= slack,
+        }
+    }
+}
+
+/// Where a target applies; an empty list means "any".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scope {
+    pub level: ScopeLevel,
+    /// Rescue-district kinds: of the district itself (district level) or of the district
+    /// the station stands in (station level).
+    pub district_kinds: Vec<DistrictKind>,
+    /// Station classes (station level; region level for counts and ratios).
+    pub station_classes: Vec<StationClass>,
+    /// Support-point levels (depot level), or the one level whose reach is measured
+    /// (`logistics_reach_s`).
+    pub depot_levels: Vec<DepotLevel>,
+}
+
+impl Scope {
+    /// Whether a district of `kind` (None: outside every district) is in scope.
+    pub fn has_kind(&self, kind: Option<DistrictKind>) -> bool {
+        self.district_kinds.is_empty() || kind.is_some_and(|k| self.district_kinds.contains(&k))
+    }
+
+    /// Whether a station of `class` is in scope.
+    pub fn has_class(&self, class: StationClass) -> bool {
+        self.station_classes.is_empty() || self.station_classes.contains(&class)
+    }
+
+    /// Whether a support point of `level` is in scope.
+    pub fn has_depot_level(&self, level: DepotLevel) -> bool {
+        self.depot_levels.is_empty() || self.depot_levels.contains(&level)
+    }
+
+    /// A short description, e.g. `station class2 in urban districts`.
+    pub fn describe(&self) -> String {
+        let mut s = self.level.as_str().to_string();
+        if !self.station_classes.is_empty() {
+            let c: Vec<&str> = self.station_classes.iter().map(|c| c.as_str()).collect();
+            s += &format!(" class {}", c.join("/"));
+        }
+        if !self.depot_levels.is_empty() {
+            let l: Vec<&str> = self.depot_levels.iter().map(|l| l.as_str()).collect();
+            s += &format!(" level {}", l.join("/"));
+        }
+        if !self.district_kinds.is_empty() {
+            let k: Vec<&str> = self.district_kinds.iter().map(|k| k.as_str()).collect();
+            s += &format!(" in {} districts", k.join("/"));
+        }
+        s
+    }
+}
+
+/// Where a target comes from: the document, the clause in its own words, a gloss.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// A seed file name (`004_e477e33bbf9d6d33.txt`), a standard (`建标152-2017`,
+    /// `GB 51080-2015`), or the scenario file for local targets.
+    pub document: String,
+    /// Section or article within the document (`六(二)`, `第十四条`), if given.
+    pub section: Option<String>,
+    /// The clause's words, quoted exactly (Chinese).
+    pub clause: String,
+    /// English gloss of the clause.
+    pub gloss: String,
+}
+
+/// One planning target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    /// Unique id (`[a-z0-9_]`), used by `[targets.override]` and in outputs.
+    pub id: String,
+    /// The set it belongs to (`keqiao`, `zhejiang`, …; `local` for scenario additions).
+    pub set: String,
+    pub metric: Metric,
+    pub comparator: Comparator,
+    /// The required value, in the metric's unit.
+    pub value: f64,
+    pub scope: Scope,
+    /// A failing mandatory target makes `fireplan check` exit with status 2.
+    pub mandatory: bool,
+    pub source: Source,
+    /// Free text: how the clause was turned into this target.
+    pub note: Option<String>,
+}
+
+impl Target {
+    /// `≥ 20 persons`, `≥ 100.0 %`.
+    pub fn requirement(&self) -> String {
+        format!(
+            "{} {}",
+            self.comparator.symbol(),
+            fmt_measure(self.metric, self.value)
+        )
+    }
+}
+
+/// A measured or required value for people to read, in the metric's unit: shares as
+/// percentages, seconds and km² with one or two decimals, ratios with two, counts whole.
+pub fn fmt_measure(metric: Metric, v: f64) -> String {
+    if v.is_infinite() {
+        return "∞".into();
+    }
+    match metric.unit() {
+        "share" => format!("{:.1} %", v * 100.0),
+        "share of capacity" => format!("{:.0} %", v * 100.0),
+        "s" => format!("{v:.0} s"),
+        "km²" => format!("{v:.2} km²"),
+        "fire-fighting per other vehicle" => format!("{v:.2}"),
+        "per 10,000 residents" => format!("{v:.2} per 10,000"),
+        unit => format!("{} {unit}", fmt_value(v)),
+    }
+}
+
+/// A value without needless decimals (`20`, `0.95`, `1800`).
+pub fn fmt_value(v: f64) -> String {
+    let v = v + 0.0; // no "-0"
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}

@@ -1,0 +1,18 @@
+//! The ground floor's parameters: the plain, validated types of every scenario section —
+//! network and travel-time model, response standard, CRS, logistics support (战勤保障),
+//! simulation, the targets checked — and the [`Scenario`] that holds them. Nothing here
+//! reads a file or imports a module above it; `io::scenario` parses the file into these.
+
+pub mod network;
+pub mod response;
+pub mod scenario;
+pub mod simulation;
+pub mod supply;
+pub mod targets;
+
+pub use network::{Crs, NetworkParams, NetworkSource};
+pub use response::ResponseParams;
+pub use scenario::{DemandSource, Scenario};
+pub use simulation::SimulationSection;
+pub use supply::{SupplyParams, SupplySection};
+pub use targets::{TargetConfig, TargetsSection};

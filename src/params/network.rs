@@ -1,0 +1,57 @@
+//! The road network's source and the travel-time model's parameters (DESIGN §3), and the
+//! coordinate reference systems inputs may use.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::RoadClass;
+
+/// Coordinate reference system of an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Crs {
+    /// WGS-84 (GPS, OpenStreetMap).
+    #[default]
+    Wgs84,
+    /// GCJ-02 ("Mars coordinates" of Chinese web maps: Amap, Tencent).
+    Gcj02,
+    /// BD-09 (Baidu maps).
+    Bd09,
+}
+
+/// Where the road network comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum NetworkSource {
+    Osm(PathBuf),
+    Csv {
+        nodes: PathBuf,
+        edges: PathBuf,
+        crs: Crs,
+    },
+}
+
+/// Parameters of the travel-time model that change edge times (part of the cache key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkParams {
+    /// Speed per road class, km/h, in [`RoadClass::ALL`] order (defaults + overrides).
+    pub speeds_kmh: [f64; 10],
+    pub speed_factor: f64,
+    pub ignore_oneway: bool,
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        NetworkParams {
+            speeds_kmh: RoadClass::ALL.map(RoadClass::default_speed_kmh),
+            speed_factor: 1.0,
+            ignore_oneway: false,
+        }
+    }
+}
+
+impl NetworkParams {
+    pub fn speed_kmh(&self, class: RoadClass) -> f64 {
+        self.speeds_kmh[class as usize]
+    }
+}

@@ -1,0 +1,55 @@
+//! The validated scenario every computation reads: paths resolved, defaults applied,
+//! every section checked. `io::scenario` parses the file into it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Crs, NetworkParams, NetworkSource, ResponseParams, SimulationSection, SupplyParams, TargetConfig};
+use crate::model::StationClass;
+
+/// How demand is obtained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DemandSource {
+    /// A CSV of incidents / demand points.
+    File { path: PathBuf, crs: Crs },
+    /// Building centroids from the OSM extract; weight = footprint m² or 1.
+    OsmBuildings { weight_by_footprint: bool },
+}
+
+/// A validated scenario: absolute paths, defaults applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub lang: String,
+    /// The scenario file itself.
+    pub path: PathBuf,
+    pub network: NetworkSource,
+    pub params: NetworkParams,
+    pub max_snap_m: f64,
+    pub stations_file: PathBuf,
+    pub stations_crs: Crs,
+    pub vehicles_file: Option<PathBuf>,
+    pub default_class: Option<StationClass>,
+    pub demand: Option<DemandSource>,
+    pub districts: Option<(PathBuf, Crs)>,
+    pub depots: Option<(PathBuf, Crs)>,
+    pub response: ResponseParams,
+    /// `[supply]` with the defaults of DESIGN §5 applied.
+    pub supply: SupplyParams,
+    /// `[simulation]` as written (checked; defaults need the incident file).
+    pub simulation: Option<SimulationSection>,
+    /// The targets checked: the catalogue read, sets chosen, overrides and local targets
+    /// applied (every built-in target without `[targets]`).
+    pub targets: TargetConfig,
+}
+
+impl Scenario {
+    /// CRS of the CSV network's nodes (WGS-84 for OSM), part of the cache key.
+    pub fn network_crs(&self) -> Crs {
+        match &self.network {
+            NetworkSource::Csv { crs, .. } => *crs,
+            NetworkSource::Osm(_) => Crs::Wgs84,
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `[targets]` of a scenario: which targets are checked (sets, skips, overrides, local
+//! targets) as written, and the resolved list every run checks.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::target::Target;
+
+/// `[targets]` in the scenario file, as written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsSection {
+    /// A catalogue file replacing the built-in `seeds/targets.toml` (relative to the
+    /// scenario).
+    pub file: Option<PathBuf>,
+    /// Sets of the catalogue to check (default: every set).
+    #[serde(rename = "use")]
+    pub use_sets: Option<Vec<String>>,
+    /// Target ids to leave out.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// New required values by target id (`demand_coverage_urban = 0.9`).
+    #[serde(rename = "override", default)]
+    pub overrides: BTreeMap<String, toml::Value>,
+    /// Residents of the whole region, for firefighters per 10,000 residents (when the
+    /// districts file has no `population` property).
+    pub population: Option<f64>,
+    /// Local targets, in the catalogue's format (`source` optional).
+    #[serde(default)]
+    pub add: Vec<toml::Table>,
+}
+
+/// The targets a scenario checks, resolved: catalogue read, sets chosen, overrides and
+/// local targets applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetConfig {
+    /// The catalogue read.
+    pub catalogue: PathBuf,
+    /// The sets used.
+    pub sets: Vec<String>,
+    pub targets: Vec<Target>,
+    /// Region residents from the scenario (`[targets] population`).
+    pub population: Option<f64>,
+    /// (id, catalogue value, scenario value) of every overridden target.
+    pub overridden: Vec<(String, f64, f64)>,
+}

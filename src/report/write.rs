@@ -1,0 +1,65 @@
+//! How every output is written: whole files atomically ([`write_atomic`]), numbers in
+//! one format ([`fmt_s`], [`fmt_share`]), JSON and GeoJSON encoded the same way, and
+//! encoding failures as [`Error::Output`].
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+pub use crate::atomic::write_atomic;
+
+/// An encoding failure of a CSV table.
+pub fn csv_error(e: impl std::fmt::Display) -> Error {
+    Error::output("CSV table", e)
+}
+
+/// Pretty JSON with a final newline.
+pub fn json_bytes<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
+    let mut b = serde_json::to_vec_pretty(v).map_err(|e| Error::output("JSON", e))?;
+    b.push(b'\n');
+    Ok(b)
+}
+
+/// Optional seconds with one decimal, empty when absent.
+pub fn fmt_s(t: Option<f64>) -> String {
+    t.map(|t| format!("{t:.1}")).unwrap_or_default()
+}
+
+/// An optional share with four decimals, empty when absent.
+pub fn fmt_share(x: Option<f64>) -> String {
+    x.map(|x| format!("{x:.4}")).unwrap_or_default()
+}
+
+/// Degrees rounded to 7 decimals (about 1 cm): smaller files, no loss that matters.
+pub fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}
+
+/// A GeoJSON feature from a geometry and a JSON object of properties.
+pub fn feature(geometry: geojson::Value, props: Value) -> Feature {
+    let properties: Option<JsonObject> = match props {
+        Value::Object(m) => Some(m),
+        _ => None,
+    };
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geometry)),
+        id: None,
+        properties,
+        foreign_members: None,
+    }
+}
+
+/// Compact JSON: road layers of a county run to tens of thousands of features.
+pub fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
+    let fc = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    let mut b =
+        serde_json::to_vec(&fc).map_err(|e| Error::output("GeoJSON layer", e))?;
+    b.push(b'\n');
+    Ok(b)
+}
