@@ -1,7 +1,8 @@
 //! Road classes (ranked by the generator, mapped to the library's [`Highway`]), the ways
 //! the layout emits, and the shapes of country roads.
 
-use fireplan::network::raw::{Highway, RoadClass};
+use fireplan::model::RoadClass;
+use fireplan::network::raw::Highway;
 use rand_chacha::ChaCha8Rng;
 
 use crate::geometry::{dist, meander, P};

@@ -1,7 +1,7 @@
 //! Largest SCC and snapping on the library: the written nodes and edges read back as the
 //! engine reads them, built by `fireplan::network` (DESIGN §3).
 
-use fireplan::io::scenario::NetworkParams;
+use fireplan::params::NetworkParams;
 use fireplan::network::raw::{haversine_m, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::{Network, Profile, SnapIndex, SnapPoint};
 
