@@ -194,6 +194,39 @@ fn map_command_english_labels_one_kind() {
     assert!(labels.iter().any(|t| t == "S1"), "{labels:?}");
 }
 
+/// `SOURCE_DATE_EPOCH` (seconds since the epoch, the reproducible-builds convention) fixes
+/// the date in the subtitle, so that map outputs compare byte for byte across days.
+#[test]
+fn source_date_epoch_fixes_the_map_date() {
+    let out = tempfile::tempdir().unwrap();
+    // 2025-11-29 23:59:59 UTC: the day, not the instant, is printed.
+    let st = fireplan()
+        .env("SOURCE_DATE_EPOCH", "1764460799")
+        .args([
+            "map",
+            "-q",
+            "--no-cache",
+            "--width",
+            "600",
+            "--kind",
+            "response",
+        ])
+        .arg("--out")
+        .arg(out.path())
+        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let svg = std::fs::read_to_string(out.path().join("map_response.svg")).unwrap();
+    let title = texts(layer(&svg, "title").unwrap());
+    assert!(
+        title.iter().any(|t| t.ends_with("· 2025-11-29")),
+        "{title:?}"
+    );
+}
+
 #[test]
 fn run_with_plan_writes_self_contained_report_html() {
     let out = tempfile::tempdir().unwrap();

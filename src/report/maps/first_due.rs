@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use geo::{unary_union, Area, Centroid, Coord, MapCoords, MultiPolygon};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{ascii_or, hex, text, Frame, MapOptions, Prim, Scene, Swatch};
+use super::frame::Frame;
+use super::scene::{ascii_or, hex, text, Prim, Scene, Swatch};
+use super::MapOptions;
 use crate::coverage::area::CellPiece;
 use crate::run::RunResult;
 

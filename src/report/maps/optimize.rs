@@ -14,11 +14,15 @@ use std::path::{Path, PathBuf};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
+use super::fonts::png_font;
+use super::frame::{today, Frame};
+use super::labels::{fmt_min, text_width, LabelPlacer};
+use super::render::{render_png, render_svg};
 use super::response::{class_legend, draw_stations};
-use super::{
-    ascii_or, class_symbol, fmt_min, hex, ring_points, shape_points, text, text_width, Frame,
-    LabelPlacer, MapOptions, Prim, Scene, Shape, Swatch,
+use super::scene::{
+    ascii_or, class_symbol, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch,
 };
+use super::MapOptions;
 use crate::error::Result;
 use crate::model::StationStatus;
 use crate::network::Network;
@@ -499,12 +503,12 @@ pub fn write(
     opts: &MapOptions,
 ) -> Result<Vec<PathBuf>> {
     // A bad --font fails before any file is written.
-    super::png_font(opts.font.as_deref())?;
-    let date = opts.date.clone().unwrap_or_else(super::today);
+    png_font(opts.font.as_deref())?;
+    let date = opts.date.clone().unwrap_or_else(today);
     let sc = scene(inputs, net, problem, outcome, effect, opts, &date);
     let svg_path = out.join(format!("{STEM}.svg"));
-    crate::report::write_atomic(&svg_path, super::render_svg(&sc)?.as_bytes())?;
+    crate::report::write_atomic(&svg_path, render_svg(&sc)?.as_bytes())?;
     let png_path = out.join(format!("{STEM}.png"));
-    super::render_png(&sc, &png_path, opts.font.as_deref())?;
+    render_png(&sc, &png_path, opts.font.as_deref())?;
     Ok(vec![png_path, svg_path])
 }

@@ -1,9 +1,10 @@
 //! Plan map: baseline versus plan — new, moved, changed and closed stations, and the
 //! roads and incidents that gain or lose coverage within the threshold.
 
-use super::{
-    ascii_or, class_symbol, hex, push_symbol, text, Frame, MapOptions, Prim, Scene, Shape, Swatch,
-};
+use super::frame::Frame;
+use super::labels::{fmt_min, text_width, LabelPlacer};
+use super::scene::{ascii_or, class_symbol, hex, push_symbol, text, Prim, Scene, Shape, Swatch};
+use super::MapOptions;
 use crate::plan::diff::CoverageChange;
 use crate::run::PlanRunResult;
 
@@ -104,7 +105,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     }
     // The changes.
     let mut legend_kinds: Vec<&str> = Vec::new();
-    let mut placer = super::LabelPlacer::default();
+    let mut placer = LabelPlacer::default();
     for c in &pr.applied {
         let (col, shape, _kind_zh, kind_en) = match c.action {
             "add_station" | "add_depot" => (0x00441b, Shape::Star, "新建", "new"),
@@ -137,8 +138,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             let fb = ascii_or(name, &c.subject);
             // New stations and depots often stand close: labels go where they are free.
             let fs = 28.0 * fr.u;
-            let (pos, h, v) =
-                placer.place(at, fr.s(24.0), super::text_width(name, fs), fs as i32 + 4);
+            let (pos, h, v) = placer.place(at, fr.s(24.0), text_width(name, fs), fs as i32 + 4);
             sc.layer("labels")
                 .push(text(pos, name, &fb, 28.0 * fr.u, hex(0x101010), h, v, true));
         }
@@ -173,7 +173,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         fr.lang.pick("现状站点", "Existing station").to_string(),
         "Existing station".to_string(),
     ));
-    let thr = super::fmt_min(run.coverage.params.threshold_s);
+    let thr = fmt_min(run.coverage.params.threshold_s);
     for (n, col, zh, en) in [
         (
             gained,

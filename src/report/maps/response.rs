@@ -4,10 +4,12 @@
 
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    ascii_or, class_name_en, class_symbol, hex, push_symbol, text, Frame, MapOptions, Prim, Scene,
-    Swatch,
+use super::frame::Frame;
+use super::labels::fmt_min;
+use super::scene::{
+    ascii_or, class_name_en, class_symbol, hex, push_symbol, text, Prim, Scene, Swatch,
 };
+use super::MapOptions;
 use crate::coverage::SegmentResult;
 use crate::model::{Station, StationClass};
 use crate::network::graph::Segment;
@@ -206,11 +208,8 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         .collect();
     legend.extend(station_legend(&fr, run));
     if late > 0 {
-        let zh = format!("{} 分钟内未到达的警情点 ({late})", super::fmt_min(thr));
-        let en = format!(
-            "Incident not reached in {} min ({late})",
-            super::fmt_min(thr)
-        );
+        let zh = format!("{} 分钟内未到达的警情点 ({late})", fmt_min(thr));
+        let en = format!("Incident not reached in {} min ({late})", fmt_min(thr));
         legend.push((
             Swatch::Dot(hex(0x1f1f1f), fr.s(7.0)),
             fr.lang.pick(&zh, &en).to_string(),
@@ -227,13 +226,13 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let (zh, en) = (
         format!(
             "{} 分钟覆盖：警情 {}，道路 {}",
-            super::fmt_min(thr),
+            fmt_min(thr),
             pct(m.demand_coverage),
             pct(m.road_coverage)
         ),
         format!(
             "{}-min coverage: incidents {}, roads {}",
-            super::fmt_min(thr),
+            fmt_min(thr),
             pct(m.demand_coverage),
             pct(m.road_coverage)
         ),

@@ -1,9 +1,10 @@
 //! Logistics-reach map (战勤保障): support points (reserve depots and logistics-support
 //! stations) by level, and per level the roads reached within its reach time.
 
-use super::{
-    ascii_or, hex, push_symbol, text, text_width, Frame, MapOptions, Prim, Scene, Shape, Swatch,
-};
+use super::frame::Frame;
+use super::labels::{text_width, LabelPlacer};
+use super::scene::{ascii_or, hex, push_symbol, text, Prim, Scene, Shape, Swatch};
+use super::MapOptions;
 use crate::model::DepotLevel;
 use crate::run::RunResult;
 
@@ -93,7 +94,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     ));
     let mut seen = Vec::new();
     let mut any_over = false;
-    let mut placer = super::LabelPlacer::default();
+    let mut placer = LabelPlacer::default();
     for (p, load) in sup.points.iter().zip(&sup.loads) {
         let (shape, c, size, zh, en) = level_style(p.level);
         let at = fr.px(p.location.x(), p.location.y());
