@@ -116,6 +116,44 @@ impl Envelope {
         g
     }
 
+    /// The segment cut into pieces by response band: `(from, to, band)` on the fraction
+    /// axis, in order, covering `[0, 1]`, where band `i` holds responses ≤ `limits[i]`
+    /// (and above the limit before it), band `limits.len()` those above every limit and
+    /// band `limits.len() + 1` the unreached parts. Exact: the envelope is linear between
+    /// its breakpoints, so a band can change only there or where a piece crosses a limit.
+    pub fn band_pieces(&self, limits: &[f64]) -> Vec<(f64, f64, usize)> {
+        let mut cuts = self.breakpoints();
+        for p in &self.pieces {
+            for &limit in limits {
+                if p.slope.abs() > 1e-15 && p.at_lo.is_finite() {
+                    let g = p.lo + (limit - p.at_lo) / p.slope;
+                    if g > p.lo && g < p.hi && (0.0..=1.0).contains(&g) {
+                        cuts.push(g);
+                    }
+                }
+            }
+        }
+        cuts.sort_by(f64::total_cmp);
+        cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
+        let band = |v: Option<(f64, u32)>| match v {
+            None => limits.len() + 1,
+            Some((t, _)) => limits.iter().position(|&l| t <= l).unwrap_or(limits.len()),
+        };
+        let mut out: Vec<(f64, f64, usize)> = Vec::new();
+        for w in cuts.windows(2) {
+            let (x, y) = (w[0], w[1]);
+            let b = band(self.at((x + y) / 2.0));
+            match out.last_mut() {
+                Some(last) if last.2 == b => last.1 = y,
+                _ => out.push((x, y, b)),
+            }
+        }
+        if out.is_empty() {
+            out.push((0.0, 1.0, band(self.at(0.5))));
+        }
+        out
+    }
+
     /// The worst (largest) response on the segment for each owner: `(origin, seconds, g)`.
     /// Exact, because the envelope's maxima lie at breakpoints.
     pub fn worst_by_owner(&self) -> Vec<(u32, f64, f64)> {
@@ -176,6 +214,34 @@ mod tests {
         let w = e.worst_by_owner();
         let worst = w.iter().map(|x| x.1).fold(0.0, f64::max);
         assert!((worst - 320.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn band_pieces_split_exactly_at_each_limit() {
+        // a at 120 s, b at 400 s, 300 s to drive either way: from a the time is
+        // 120 + 300 g, from b 400 + 300 (1 - g); they meet at g = 0.9667 (410 s).
+        let e = Envelope {
+            pieces: vec![from_a(120.0, 300.0, 0), from_b(400.0, 300.0, 1)],
+        };
+        let b = e.band_pieces(&[180.0, 300.0, 480.0]);
+        let want = [(0.0, 0.2, 0), (0.2, 0.6, 1), (0.6, 1.0, 2)];
+        assert_eq!(b.len(), want.len(), "{b:?}");
+        for (got, want) in b.iter().zip(want) {
+            assert!((got.0 - want.0).abs() < 1e-12 && (got.1 - want.1).abs() < 1e-12, "{b:?}");
+            assert_eq!(got.2, want.2, "{b:?}");
+        }
+        // The band edges agree with the covered intervals at the same limit.
+        let covered: f64 = b.iter().filter(|p| p.2 <= 1).map(|p| p.1 - p.0).sum();
+        assert!((covered - e.covered_share(300.0)).abs() < 1e-12);
+        // No piece: the whole segment is unreached (band after "above every limit").
+        assert_eq!(Envelope::default().band_pieces(&[300.0]), vec![(0.0, 1.0, 2)]);
+        // One way from b only: late near a.
+        let e = Envelope {
+            pieces: vec![from_b(100.0, 400.0, 0)],
+        };
+        let b = e.band_pieces(&[300.0]);
+        assert_eq!(b.len(), 2);
+        assert!((b[0].1 - 0.5).abs() < 1e-12 && b[0].2 == 1 && b[1].2 == 0, "{b:?}");
     }
 
     #[test]

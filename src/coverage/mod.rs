@@ -245,6 +245,31 @@ pub fn response_at(
     Response { first, second }
 }
 
+/// The origins standing on each segment (by segment index), in origin order.
+fn stations_by_segment(origins: &[PlacedStation]) -> HashMap<u32, Vec<u32>> {
+    let mut on_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (o, p) in origins.iter().enumerate() {
+        on_segment.entry(p.snap.segment).or_default().push(o as u32);
+    }
+    on_segment
+}
+
+impl Coverage {
+    /// Every road segment cut into pieces by response band (`(from, to, band)` on the
+    /// fraction axis from node `a`; band `i`: response ≤ `limits[i]`, then "above every
+    /// limit", then unreached), exactly, from the same envelope road coverage is split
+    /// with ([`Envelope::band_pieces`]). The maps draw these.
+    pub fn band_pieces(&self, net: &Network, limits: &[f64]) -> Vec<Vec<(f64, f64, usize)>> {
+        let on_segment = stations_by_segment(&self.origins);
+        (0..net.segments.len() as u32)
+            .map(|si| {
+                segment_envelope(net, &self.labels, &self.origins, &on_segment, si)
+                    .band_pieces(limits)
+            })
+            .collect()
+    }
+}
+
 /// The response envelope along a segment (no access legs: points on the road).
 fn segment_envelope(
     net: &Network,
@@ -327,10 +352,7 @@ pub fn evaluate(
 ) -> Coverage {
     let (placement, origins) = place_stations(net, index, stations, params, max_snap_m);
     let labels = two_nearest(net, &seeds(net, &origins), f64::INFINITY);
-    let mut on_segment: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (o, p) in origins.iter().enumerate() {
-        on_segment.entry(p.snap.segment).or_default().push(o as u32);
-    }
+    let on_segment = stations_by_segment(&origins);
     let polys: Vec<(MultiPolygon<f64>, Option<Rect<f64>>)> = districts
         .iter()
         .map(|d| (d.area.clone(), d.area.bounding_rect()))

@@ -10,9 +10,7 @@ use super::scene::{
     ascii_or, class_name_en, class_symbol, hex, push_symbol, text, Prim, Scene, Swatch,
 };
 use super::MapOptions;
-use crate::coverage::SegmentResult;
 use crate::model::{Station, StationClass};
-use crate::network::graph::Segment;
 use crate::run::RunResult;
 
 /// Response bands: upper bound (seconds) and colour; the last is unreachable.
@@ -23,58 +21,6 @@ pub const BANDS: [(f64, u32, &str, &str); 5] = [
     (f64::INFINITY, 0xd7191c, "> 8 分钟", "> 8 min"),
     (f64::NAN, 0x8c8c8c, "不可达", "unreachable"),
 ];
-
-/// Band index of a response time (None: unreachable → 4).
-pub fn band(t: Option<f64>) -> usize {
-    match t {
-        None => 4,
-        Some(t) => BANDS[..4].iter().position(|b| t <= b.0).unwrap_or(3),
-    }
-}
-
-/// Pieces of a segment by band: (from, to, band), fractions from node `a`. The time at a
-/// fraction is estimated from both end nodes' responses and the segment's drive times,
-/// and kept consistent with the exact covered intervals (a covered point is at most in
-/// the 3–5 band; an uncovered point at least in 5–8).
-pub fn segment_bands(s: &Segment, r: &SegmentResult, threshold_s: f64) -> Vec<(f64, f64, usize)> {
-    if r.worst_s.is_none() && r.at_a_s.is_none() && r.at_b_s.is_none() && r.covered.is_empty() {
-        return vec![(0.0, 1.0, 4)];
-    }
-    let n = ((s.length_m / 40.0).ceil() as usize).clamp(1, 40);
-    let mut out: Vec<(f64, f64, usize)> = Vec::new();
-    for i in 0..n {
-        let (x, y) = (i as f64 / n as f64, (i + 1) as f64 / n as f64);
-        let f = (x + y) / 2.0;
-        let from_a = r
-            .at_a_s
-            .filter(|_| s.time_ab_s.is_finite())
-            .map(|t| t + f * s.time_ab_s as f64);
-        let from_b = r
-            .at_b_s
-            .filter(|_| s.time_ba_s.is_finite())
-            .map(|t| t + (1.0 - f) * s.time_ba_s as f64);
-        let mut t = match (from_a, from_b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let (Some(w), Some(tt)) = (r.worst_s, t) {
-            t = Some(tt.min(w));
-        }
-        let covered = r.covered.iter().any(|&(lo, hi)| f >= lo && f <= hi);
-        // Covered means within the threshold, not covered beyond it.
-        let mut b = band(t);
-        if covered {
-            b = b.min(band(Some(threshold_s)));
-        } else if b < 4 {
-            b = b.max(band(Some(threshold_s + 1e-6)));
-        }
-        match out.last_mut() {
-            Some(last) if last.2 == b => last.1 = y,
-            _ => out.push((x, y, b)),
-        }
-    }
-    out
-}
 
 /// Line width of a road class at 2480 px.
 fn road_width(tag: &str) -> f64 {
@@ -148,7 +94,10 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let fr = Frame::for_run(opts.width_px, run, opts.lang);
     let mut sc = fr.scene();
     let thr = run.coverage.params.threshold_s;
-    // Roads: minor first, then major; within a class, worse bands first.
+    // Road pieces by band, split exactly where the response crosses a band limit.
+    let limits: Vec<f64> = BANDS[..3].iter().map(|b| b.0).collect();
+    let pieces = run.coverage.band_pieces(net, &limits);
+    // Roads: minor first, then major.
     let mut order: Vec<usize> = (0..net.segments.len()).collect();
     order.sort_by(|&a, &b| {
         road_width(&net.segments[a].highway.tag())
@@ -156,10 +105,9 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     });
     for si in order {
         let s = &net.segments[si];
-        let r = &run.coverage.segments[si];
         let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
         let w = fr.s(road_width(&s.highway.tag())) as u32;
-        for (x, y, bi) in segment_bands(s, r, thr) {
+        for &(x, y, bi) in &pieces[si] {
             let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
             sc.layer("roads").push(Prim::Path {
                 pts: vec![at(x), at(y)],
