@@ -1,0 +1,341 @@
+//! Reading a plan file: every change checked on its own (names, classes, coordinates
+//! converted to WGS-84), errors naming the file, the change and the field.
+
+use std::path::Path;
+
+use geo::Point;
+
+use super::{Action, Change, ClassDirection, Plan, VehicleChange};
+use crate::error::{Error, Location, Result};
+use crate::io::crs::checked_to_wgs84;
+use crate::io::entry::{array_headers, array_of_tables, parse_toml, Entry};
+use crate::io::targets::entry_name;
+use crate::model::{Depot, DepotLevel, Station, StationClass, StationStatus, Vehicle};
+use crate::names::{nearest, one_of};
+use crate::params::Crs;
+
+const ACTIONS: [&str; 11] = [
+    "add_station",
+    "move_station",
+    "upgrade",
+    "downgrade",
+    "change_class",
+    "close_station",
+    "change_station",
+    "change_vehicles",
+    "add_depot",
+    "remove_depot",
+    "change_depot",
+];
+
+const STATUSES: [StationStatus; 3] = [
+    StationStatus::Existing,
+    StationStatus::Planned,
+    StationStatus::Closed,
+];
+
+const CRSS: [Crs; 3] = [Crs::Wgs84, Crs::Gcj02, Crs::Bd09];
+
+fn crs_name(c: Crs) -> &'static str {
+    match c {
+        Crs::Wgs84 => "wgs84",
+        Crs::Gcj02 => "gcj02",
+        Crs::Bd09 => "bd09",
+    }
+}
+
+impl Plan {
+    /// Reads and checks a plan file.
+    pub fn load(path: &Path) -> Result<Plan> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Plan::parse(&text, path)
+    }
+
+    /// Parses plan text; `path` names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Plan> {
+        let table = parse_toml(text, path)?;
+        let top = Entry::new(path, "(top level)", &table);
+        top.check_keys(&["name", "description", "crs", "change"])?;
+        let default_crs = match top.opt_string("crs")? {
+            None => Crs::Wgs84,
+            Some(c) => one_of("CRS", &CRSS, crs_name)(&c).map_err(|m| top.error("crs", m))?,
+        };
+        let name = top.opt_string("name")?.unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "plan".into())
+        });
+        let items = array_of_tables(path, &table, "change", |m| top.error("change", m))?;
+        if items.is_empty() {
+            return Err(Error::input(
+                path,
+                Location::File,
+                "change",
+                "the plan has no changes: add `[[change]]` entries",
+            ));
+        }
+        let lines = array_headers(text, "change");
+        let changes = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let entry = Entry::new(path, entry_name("change", i, lines.get(i).copied(), t), t);
+                parse_change(&entry, i + 1, default_crs)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Plan {
+            name,
+            description: top.opt_string("description")?,
+            path: path.to_path_buf(),
+            changes,
+        })
+    }
+}
+
+/// A lon/lat pair of an entry in `crs` (the entry's own `crs`, else the file's), converted
+/// to WGS-84.
+fn location(e: &Entry, default_crs: Crs) -> Result<Point<f64>> {
+    let crs = match e.opt_string("crs")? {
+        None => default_crs,
+        Some(c) => one_of("CRS", &CRSS, crs_name)(&c).map_err(|m| e.error("crs", m))?,
+    };
+    let lon = e.number("lon")?;
+    let lat = e.number("lat")?;
+    let (x, y) = checked_to_wgs84(crs, lon, lat).map_err(|bad| e.error(bad.field, bad.message))?;
+    Ok(Point::new(x, y))
+}
+
+fn class_at(e: &Entry, key: &str) -> Result<StationClass> {
+    let c = e.string(key)?;
+    one_of("station class", &StationClass::ALL, StationClass::as_str)(&c)
+        .map_err(|m| e.error(key, m))
+}
+
+fn vehicle(e: &Entry) -> Result<Vehicle> {
+    e.check_keys(&["kind", "count", "pump_flow_lps", "firefighting"])?;
+    Ok(Vehicle {
+        kind: e.string("kind")?,
+        count: e
+            .opt_count("count")?
+            .ok_or_else(|| e.error("count", "missing, but a count is required"))?,
+        pump_flow_lps: e.opt_non_negative("pump_flow_lps")?,
+        firefighting: e.opt_bool("firefighting")?,
+    })
+}
+
+fn vehicles(e: &Entry, key: &str) -> Result<Option<Vec<Vehicle>>> {
+    let Some(list) = e.opt_tables(key)? else {
+        return Ok(None);
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(j, t)| vehicle(&e.sub(&format!("{key}[{}]", j + 1), t)))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
+    let action_name = e.string("action")?;
+    if !ACTIONS.contains(&action_name.as_str()) {
+        let hint = nearest(&action_name, ACTIONS)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        return Err(e.error(
+            "action",
+            format!(
+                "unknown action `{action_name}`; expected one of {}{hint}",
+                ACTIONS.join(", ")
+            ),
+        ));
+    }
+    let keys: &[&str] = match action_name.as_str() {
+        "add_station" => &[
+            "action",
+            "reason",
+            "id",
+            "name",
+            "class",
+            "lon",
+            "lat",
+            "crs",
+            "staff",
+            "turnout_s",
+            "drone",
+            "district",
+            "status",
+            "vehicles",
+        ],
+        "move_station" => &["action", "reason", "id", "lon", "lat", "crs"],
+        "upgrade" | "downgrade" | "change_class" => &["action", "reason", "id", "class"],
+        "close_station" | "remove_depot" => &["action", "reason", "id"],
+        "change_station" => &[
+            "action",
+            "reason",
+            "id",
+            "staff",
+            "drone",
+            "turnout_s",
+            "name",
+        ],
+        "change_vehicles" => &["action", "reason", "id", "set", "add", "remove"],
+        "add_depot" => &[
+            "action",
+            "reason",
+            "id",
+            "name",
+            "level",
+            "lon",
+            "lat",
+            "crs",
+            "capacity_persons",
+        ],
+        _ => &[
+            "action",
+            "reason",
+            "id",
+            "capacity_persons",
+            "level",
+            "name",
+        ],
+    };
+    e.check_keys(keys)?;
+    let reason = e.opt_string("reason")?.ok_or_else(|| {
+        e.error(
+            "reason",
+            "missing: every change says why (`reason = \"...\"`)",
+        )
+    })?;
+    let id = e.string("id")?;
+    let level_of = one_of("depot level", &DepotLevel::ALL, DepotLevel::as_str);
+    let turnout = |e: &Entry| -> Result<Option<f64>> { e.opt_non_negative("turnout_s") };
+    let action = match action_name.as_str() {
+        "add_station" => {
+            let status = match e.opt_string("status")? {
+                None => StationStatus::Planned,
+                Some(s) => one_of("status", &STATUSES, StationStatus::as_str)(&s)
+                    .map_err(|m| e.error("status", m))?,
+            };
+            Action::AddStation(Box::new(Station {
+                name: e.opt_string("name")?.unwrap_or_else(|| id.clone()),
+                id: id.clone(),
+                class: class_at(e, "class")?,
+                location: location(e, default_crs)?,
+                staff: e.opt_count("staff")?,
+                turnout_s: turnout(e)?,
+                status,
+                drone: e.opt_bool("drone")?,
+                district: e.opt_string("district")?,
+                vehicles: vehicles(e, "vehicles")?.unwrap_or_default(),
+                line: 0,
+            }))
+        }
+        "move_station" => Action::MoveStation {
+            id,
+            location: location(e, default_crs)?,
+        },
+        "upgrade" | "downgrade" | "change_class" => Action::ChangeClass {
+            id,
+            class: class_at(e, "class")?,
+            direction: match action_name.as_str() {
+                "upgrade" => ClassDirection::Upgrade,
+                "downgrade" => ClassDirection::Downgrade,
+                _ => ClassDirection::Any,
+            },
+        },
+        "close_station" => Action::CloseStation { id },
+        "change_station" => {
+            let a = Action::ChangeStation {
+                id,
+                staff: e.opt_count("staff")?,
+                drone: e.opt_bool("drone")?,
+                turnout_s: turnout(e)?,
+                name: e.opt_string("name")?,
+            };
+            if matches!(
+                a,
+                Action::ChangeStation {
+                    staff: None,
+                    drone: None,
+                    turnout_s: None,
+                    name: None,
+                    ..
+                }
+            ) {
+                return Err(e.error(
+                    "staff",
+                    "nothing to change: give `staff`, `drone`, `turnout_s` or `name`",
+                ));
+            }
+            a
+        }
+        "change_vehicles" => {
+            let remove = match e.opt_tables("remove")? {
+                None => Vec::new(),
+                Some(list) => list
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, t)| {
+                        let r = e.sub(&format!("remove[{}]", j + 1), t);
+                        r.check_keys(&["kind", "count"])?;
+                        Ok((r.string("kind")?, r.opt_count("count")?))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            };
+            let change = VehicleChange {
+                set: vehicles(e, "set")?,
+                add: vehicles(e, "add")?.unwrap_or_default(),
+                remove,
+            };
+            if change.set.is_none() && change.add.is_empty() && change.remove.is_empty() {
+                return Err(e.error(
+                    "set",
+                    "nothing to change: give `set`, `add` or `remove` (lists of vehicles)",
+                ));
+            }
+            Action::ChangeVehicles { id, change }
+        }
+        "add_depot" => Action::AddDepot(Depot {
+            name: e.opt_string("name")?.unwrap_or_else(|| id.clone()),
+            id: id.clone(),
+            level: level_of(&e.string("level")?).map_err(|m| e.error("level", m))?,
+            location: location(e, default_crs)?,
+            capacity_persons: e.opt_non_negative("capacity_persons")?,
+            area: Vec::new(),
+            line: 0,
+        }),
+        "remove_depot" => Action::RemoveDepot { id },
+        _ => {
+            let level = match e.opt_string("level")? {
+                None => None,
+                Some(l) => Some(level_of(&l).map_err(|m| e.error("level", m))?),
+            };
+            let a = Action::ChangeDepot {
+                id,
+                capacity_persons: e.opt_non_negative("capacity_persons")?,
+                level,
+                name: e.opt_string("name")?,
+            };
+            if matches!(
+                a,
+                Action::ChangeDepot {
+                    capacity_persons: None,
+                    level: None,
+                    name: None,
+                    ..
+                }
+            ) {
+                return Err(e.error(
+                    "capacity_persons",
+                    "nothing to change: give `capacity_persons`, `level` or `name`",
+                ));
+            }
+            a
+        }
+    };
+    Ok(Change {
+        entry: e.name.clone(),
+        number,
+        action,
+        reason,
+    })
+}
