@@ -7,10 +7,10 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fireplan::coverage::{evaluate, place_stations, seeds};
-use fireplan::params::Scenario;
+use fireplan::load::{load, RunOptions};
 use fireplan::network::search::two_nearest;
 use fireplan::network::{Network, Profile};
-use fireplan::load::{load, RunOptions};
+use fireplan::params::Scenario;
 use std::hint::black_box;
 
 /// Scenarios benchmarked, if their data is present (the real extracts need ../shared).

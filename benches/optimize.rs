@@ -8,9 +8,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use fireplan::params::Scenario;
-use fireplan::optimize::{prepare, CandidateSource, Goal, Options};
 use fireplan::load::{load, RunOptions};
+use fireplan::optimize::{prepare, CandidateSource, Goal, Options};
+use fireplan::params::Scenario;
 
 fn benches(c: &mut Criterion) {
     let Ok(sc) = Scenario::load(Path::new("scenarios/liechtenstein.toml")) else {

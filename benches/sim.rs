@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use fireplan::params::Scenario;
 use fireplan::load::RunOptions;
-use fireplan::run::{run, RunResult};
+use fireplan::params::Scenario;
 use fireplan::params::SimulationSection;
+use fireplan::run::{run, RunResult};
 use fireplan::sim::{run_replication, setup_for, simulate, Overrides, SimParams, SimSetup, World};
 use std::hint::black_box;
 
@@ -51,7 +51,10 @@ fn cases() -> Option<Cases> {
                 continue;
             };
             params.growth *= growth;
-            if let Ok(setup) = SimSetup::build(World::of(&result.inputs, &result.prepared, &result.coverage), params) {
+            if let Ok(setup) = SimSetup::build(
+                World::of(&result.inputs, &result.prepared, &result.coverage),
+                params,
+            ) {
                 setups.push((format!("{name}_x{growth}"), setup));
             }
         }

@@ -13,12 +13,12 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use fireplan::params::{Crs, Scenario};
 use fireplan::load::{load, Inputs, PreparedNetwork, RunOptions};
+use fireplan::params::SupplyParams;
+use fireplan::params::{Crs, Scenario};
 use fireplan::supply::points::{place_support_points, SourceFiles};
 use fireplan::supply::reach::{stations_reach, DistrictLookup, ReachContext};
 use fireplan::supply::trees::DepotTrees;
-use fireplan::params::SupplyParams;
 use fireplan::supply::{checked_levels, evaluate_inputs, synthetic};
 use std::hint::black_box;
 
@@ -47,7 +47,8 @@ fn loaded() -> Vec<Loaded> {
                 sc.depots = Some(("maps/liechtenstein/depots.csv".into(), Crs::Wgs84));
             }
             let (inputs, prepared) = load(&sc, &opts).ok()?;
-            let logistics = fireplan::load::prepare_logistics(&sc, &opts, Some(&prepared.network)).ok()?;
+            let logistics =
+                fireplan::load::prepare_logistics(&sc, &opts, Some(&prepared.network)).ok()?;
             Some(Loaded {
                 name,
                 inputs,

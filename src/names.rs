@@ -3,10 +3,7 @@
 
 /// The candidate most similar to `word` (case-insensitive Jaro–Winkler ≥ 0.8), for
 /// "did you mean" hints.
-pub fn nearest<'c>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
+pub fn nearest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let word = word.to_lowercase();
     candidates
         .into_iter()

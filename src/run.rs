@@ -99,11 +99,7 @@ pub struct RunResult {
 /// Evaluates one variant — `inputs` (the loaded ones, or a plan's, or with other
 /// scenario parameters) on `loaded`'s network: coverage, supply when it has depots, then
 /// every target.
-pub fn evaluate_variant(
-    loaded: &Loaded,
-    inputs: Inputs,
-    opts: &RunOptions,
-) -> Result<RunResult> {
+pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> Result<RunResult> {
     let progress = &*opts.progress;
     let prepared = &loaded.network;
     let scenario = &inputs.scenario;

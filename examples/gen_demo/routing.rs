@@ -1,9 +1,9 @@
 //! Largest SCC and snapping on the library: the written nodes and edges read back as the
 //! engine reads them, built by `fireplan::network` (DESIGN §3).
 
-use fireplan::params::NetworkParams;
 use fireplan::network::raw::{haversine_m, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::{Network, Profile, SnapIndex, SnapPoint};
+use fireplan::params::NetworkParams;
 
 use crate::geometry::{Frame, P};
 use crate::noding::Graph;

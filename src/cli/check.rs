@@ -9,9 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
+use fireplan::model::target::fmt_measure;
 use fireplan::params::Scenario;
 use fireplan::plan::checks::{Checks, Finding, Status};
-use fireplan::model::target::fmt_measure;
 use fireplan::run::PlanRunResult;
 
 /// Exit status when a mandatory target fails.

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use fireplan::coverage::{place_stations, seeds};
-use fireplan::params::Scenario;
 use fireplan::network::search::two_nearest;
+use fireplan::params::Scenario;
 use fireplan::report::write_atomic;
 
 #[derive(Args)]

@@ -15,9 +15,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::params::Scenario;
 use fireplan::model::StationClass;
 use fireplan::network::search::Dijkstra;
+use fireplan::params::Scenario;
 use fireplan::report::write_atomic;
 use fireplan::supply::{self, Supply};
 

@@ -227,21 +227,30 @@ mod tests {
         let want = [(0.0, 0.2, 0), (0.2, 0.6, 1), (0.6, 1.0, 2)];
         assert_eq!(b.len(), want.len(), "{b:?}");
         for (got, want) in b.iter().zip(want) {
-            assert!((got.0 - want.0).abs() < 1e-12 && (got.1 - want.1).abs() < 1e-12, "{b:?}");
+            assert!(
+                (got.0 - want.0).abs() < 1e-12 && (got.1 - want.1).abs() < 1e-12,
+                "{b:?}"
+            );
             assert_eq!(got.2, want.2, "{b:?}");
         }
         // The band edges agree with the covered intervals at the same limit.
         let covered: f64 = b.iter().filter(|p| p.2 <= 1).map(|p| p.1 - p.0).sum();
         assert!((covered - e.covered_share(300.0)).abs() < 1e-12);
         // No piece: the whole segment is unreached (band after "above every limit").
-        assert_eq!(Envelope::default().band_pieces(&[300.0]), vec![(0.0, 1.0, 2)]);
+        assert_eq!(
+            Envelope::default().band_pieces(&[300.0]),
+            vec![(0.0, 1.0, 2)]
+        );
         // One way from b only: late near a.
         let e = Envelope {
             pieces: vec![from_b(100.0, 400.0, 0)],
         };
         let b = e.band_pieces(&[300.0]);
         assert_eq!(b.len(), 2);
-        assert!((b[0].1 - 0.5).abs() < 1e-12 && b[0].2 == 1 && b[1].2 == 0, "{b:?}");
+        assert!(
+            (b[0].1 - 0.5).abs() < 1e-12 && b[0].2 == 1 && b[1].2 == 0,
+            "{b:?}"
+        );
     }
 
     #[test]

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
 use serde::Serialize;
 
-use crate::params::ResponseParams;
 use crate::model::{DemandPoint, District, Station};
 use crate::network::search::{two_nearest, Seed, TwoNearest, NO_ORIGIN};
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
+use crate::params::ResponseParams;
 use area::CellPiece;
 use envelope::{Envelope, Piece};
 

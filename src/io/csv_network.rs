@@ -7,9 +7,9 @@ use std::path::Path;
 use crate::error::Result;
 use crate::network::raw::{haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment};
 
-use crate::params::Crs;
 use super::tables::{integer_id, non_negative, positive, read_table, Col, IdIndex};
 use crate::names::nearest;
+use crate::params::Crs;
 
 /// The `highway` values an edges file may use (DESIGN §3), for error messages.
 const HIGHWAYS: &[&str] = &[

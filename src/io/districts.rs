@@ -13,8 +13,8 @@ use crate::error::{Error, Location, Result};
 use crate::model::{District, DistrictKind};
 
 use super::crs;
-use crate::params::Crs;
 use crate::names::one_of;
+use crate::params::Crs;
 
 const KINDS: [DistrictKind; 3] = [
     DistrictKind::Urban,

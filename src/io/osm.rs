@@ -24,11 +24,11 @@ use std::path::Path;
 use osmpbf::{BlobReader, BlobType, Element, ElementReader};
 
 use crate::error::{Error, Location};
-use crate::progress::Progress;
 use crate::network::raw::{
     haversine_m, parse_maxspeed_kmh, Highway, ImportStats, Oneway, RawBuilding, RawNetwork,
     RawNode, RawSegment,
 };
+use crate::progress::Progress;
 use crate::Result;
 
 /// What to read from an OSM extract besides the drivable roads.
@@ -128,10 +128,10 @@ pub fn read_osm_pbf(
 
     // Pass 2: coordinates of the needed nodes.
     progress.message(&format!(
-            "{}: reading {} node locations (pass 2/2)",
-            path.display(),
-            needed.len()
-        ));
+        "{}: reading {} node locations (pass 2/2)",
+        path.display(),
+        needed.len()
+    ));
     let mut found = open_elements(path)?
         .par_map_reduce(
             |element| {
@@ -361,7 +361,7 @@ fn build_segments(
     // Provisional segments index `needed`; they are renumbered once the used nodes are known.
     // Both numberings fit in u32 once `needed` does.
     if u32::try_from(needed.len()).is_err() {
-        return Err(Error::Scenario(format!(
+        return Err(Error::Network(format!(
             "the road network has {} nodes; at most 2^32 - 1 are supported",
             needed.len()
         )));

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::model::RoadClass;
 
-use crate::names::{nearest, one_of};
-use crate::params::{Crs, DemandSource, NetworkParams, NetworkSource, ResponseParams, Scenario, SupplyParams, SupplySection};
 use crate::model::StationClass;
-
+use crate::names::{nearest, one_of};
+use crate::params::{
+    Crs, DemandSource, NetworkParams, NetworkSource, ResponseParams, Scenario, SupplyParams,
+    SupplySection,
+};
 
 /// `[network]`: where the roads come from and the travel-time model's parameters.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -86,7 +88,6 @@ pub struct DepotsSection {
     pub crs: Crs,
 }
 
-
 /// The scenario file as written.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -109,10 +110,6 @@ pub struct ScenarioFile {
     /// Planning targets: sets, overrides, local targets (DESIGN §6).
     pub targets: Option<crate::params::TargetsSection>,
 }
-
-
-
-
 
 fn one() -> f64 {
     1.0
@@ -381,11 +378,11 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("districts", field_names::<DistrictsSection>()),
         ("depots", field_names::<DepotsSection>()),
         ("supply", field_names::<SupplySection>()),
-        ("simulation", field_names::<crate::params::SimulationSection>()),
         (
-            "targets",
-            field_names::<crate::params::TargetsSection>(),
+            "simulation",
+            field_names::<crate::params::SimulationSection>(),
         ),
+        ("targets", field_names::<crate::params::TargetsSection>()),
         ("response", field_names::<ResponseParams>()),
     ];
     for (section, fields) in sections {

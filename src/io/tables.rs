@@ -239,7 +239,6 @@ fn csv_error(path: &Path, error: csv::Error, names: &[String]) -> Error {
     }
 }
 
-
 /// Unique ids of a file: finds duplicates (naming both lines) and numbers the ids in file
 /// order, so that later references can be resolved.
 pub(crate) struct IdIndex<K> {
@@ -336,7 +335,6 @@ pub(crate) fn flag(s: &str) -> Result<bool, String> {
         _ => Err(format!("expected 0 or 1, got `{s}`")),
     }
 }
-
 
 // ---------------------------------------------------------------------------------------
 // The tables.

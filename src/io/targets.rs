@@ -37,14 +37,13 @@
 //! scope = { level = "district", district_kind = ["urban"] }
 //! ```
 
-
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::io::entry::{array_headers, array_of_tables, parse_toml, type_name, Entry};
 use crate::error::{Error, Location, Result};
+use crate::io::entry::{array_headers, array_of_tables, parse_toml, type_name, Entry};
 use crate::model::target::*;
 use crate::model::{DepotLevel, DistrictKind, StationClass};
 use crate::names::{nearest, one_of};

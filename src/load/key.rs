@@ -70,7 +70,11 @@ impl LoadKey {
             name: s.name.clone(),
             network: s.network.clone(),
             params: s.params.clone(),
-            stations: (s.stations_file.clone(), s.stations_crs, s.vehicles_file.clone()),
+            stations: (
+                s.stations_file.clone(),
+                s.stations_crs,
+                s.vehicles_file.clone(),
+            ),
             default_class: s.default_class.map(|c| c.as_str()),
             demand: s.demand.clone(),
             districts: s.districts.clone(),

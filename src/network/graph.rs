@@ -250,7 +250,11 @@ impl Network {
     /// The whole network as one district, for scenarios without `[districts]`: the convex
     /// hull of the road nodes.
     pub fn whole_network_district(&self, name: &str) -> District {
-        let pts: MultiPoint<f64> = self.nodes.iter().map(|n| Point::new(n.lon, n.lat)).collect();
+        let pts: MultiPoint<f64> = self
+            .nodes
+            .iter()
+            .map(|n| Point::new(n.lon, n.lat))
+            .collect();
         District {
             name: name.to_string(),
             kind: DistrictKind::Urban,

@@ -52,10 +52,10 @@ impl Network {
 
 #[cfg(test)]
 mod tests {
-    use crate::params::NetworkParams;
     use crate::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
     use crate::network::search::Dijkstra;
     use crate::network::{Network, Profile};
+    use crate::params::NetworkParams;
 
     fn net() -> Network {
         let node = |id, x: f64, y: f64| RawNode {

@@ -10,11 +10,11 @@ use geo::{Contains, Point};
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
-use crate::params::Crs;
 use crate::io::tables::{read_table, text, IdIndex};
 use crate::model::District;
 use crate::network::raw::haversine_m;
 use crate::network::{Network, SnapIndex, SnapPoint};
+use crate::params::Crs;
 
 /// A candidate site as given or generated.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -8,12 +8,11 @@
 //! planned stations of the suggested class with the scenario's turnout time, as
 //! `optimize_plan.toml` adds them).
 
-
 use super::{sets, Outcome, Problem};
 use crate::coverage;
+use crate::load::Inputs;
 use crate::model::{Station, StationStatus};
 use crate::network::{Network, SnapIndex};
-use crate::load::Inputs;
 
 /// What a demand point of the search gets (covered twice, with `backup`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,10 +29,10 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::params::Crs;
+use crate::load::Inputs;
 use crate::model::{District, StationClass};
 use crate::network::{Network, SnapIndex, SnapPoint};
-use crate::load::Inputs;
+use crate::params::Crs;
 use crate::progress::Progress;
 use bound::BoundKind;
 use candidates::{Candidate, CandidateSet};
@@ -175,12 +175,12 @@ fn select_districts<'a>(inputs: &'a Inputs, names: &[String]) -> Result<Vec<&'a 
                         format!("--district `{n}`"),
                         format!(
                             "no such district; the scenario has {}",
-                        inputs
-                            .districts
-                            .iter()
-                            .map(|d| format!("`{}`", d.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                            inputs
+                                .districts
+                                .iter()
+                                .map(|d| format!("`{}`", d.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     )
                 })
@@ -352,7 +352,10 @@ pub fn prepare(
         .collect();
 
     // Coverage sets over the demand that can still gain.
-    progress.start("coverage sets of the candidate sites", Some(sites.len() as u64));
+    progress.start(
+        "coverage sets of the candidate sites",
+        Some(sites.len() as u64),
+    );
     let keep = |j: usize| need[j] > 0;
     let raw = sets::cover_sets(net, &sites, &demand, params.threshold_s, &keep, progress);
     progress.finish();

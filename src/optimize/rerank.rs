@@ -51,7 +51,12 @@ pub fn rerank_by_simulation(
                 .collect(),
         );
     }
-    let ids: Vec<String> = loaded.inputs.stations.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<String> = loaded
+        .inputs
+        .stations
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
     let quiet = opts.silent();
     let mut rows = Vec::new();
     for (i, alt) in problem.alternatives(outcome, n).iter().enumerate() {

@@ -10,10 +10,10 @@ use crate::progress::Progress;
 use rayon::prelude::*;
 
 use crate::coverage::{place_stations, response_at, seeds};
-use crate::params::ResponseParams;
 use crate::model::Station;
 use crate::network::search::{two_nearest, Dijkstra};
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
+use crate::params::ResponseParams;
 
 /// Compressed sparse rows: row `r` is `items[offsets[r]..offsets[r + 1]]`.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Crs, NetworkParams, NetworkSource, ResponseParams, SimulationSection, SupplyParams, TargetConfig};
+use super::{
+    Crs, NetworkParams, NetworkSource, ResponseParams, SimulationSection, SupplyParams,
+    TargetConfig,
+};
 use crate::model::StationClass;
 
 /// How demand is obtained.

@@ -21,8 +21,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::names::nearest;
 use crate::model::DepotLevel;
+use crate::names::nearest;
 
 /// `[supply]` as written in the scenario file.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

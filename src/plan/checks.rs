@@ -13,8 +13,8 @@
 use geo::{BoundingRect, Contains, Point, Rect};
 use serde::Serialize;
 
-use crate::model::target::{fmt_value, Comparator, Metric, ScopeLevel, Source, Target};
 use crate::coverage::{Coverage, Metrics, Placement};
+use crate::model::target::{fmt_value, Comparator, Metric, ScopeLevel, Source, Target};
 use crate::model::{Depot, DepotLevel, District, Station, StationStatus, Vehicle};
 use crate::supply::points::Source as PointSource;
 use crate::supply::reach::{LevelReach, ReachStatus};
@@ -146,7 +146,6 @@ impl Checks {
             .collect()
     }
 }
-
 
 /// The targets' figures of `summary.json`: counts of findings and the failing targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -44,7 +44,7 @@ pub struct Layer {
 }
 
 fn sql_err(path: &Path, e: rusqlite::Error) -> Error {
-    Error::Scenario(format!("writing GeoPackage {}: {e}", path.display()))
+    Error::output(format!("writing GeoPackage {}", path.display()), e)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -156,11 +156,10 @@ pub fn from_geojson(
     keep: impl Fn(&Map<String, Value>) -> bool,
 ) -> Result<Vec<(GValue, Map<String, Value>)>> {
     let gj: GeoJson = std::str::from_utf8(bytes)
-        .map_err(|e| Error::Scenario(format!("GeoJSON: {e}")))?
+        .map_err(|e| Error::output("GeoJSON", e))?
         .parse()
-        .map_err(|e| Error::Scenario(format!("GeoJSON: {e}")))?;
-    let fc =
-        FeatureCollection::try_from(gj).map_err(|e| Error::Scenario(format!("GeoJSON: {e}")))?;
+        .map_err(|e| Error::output("GeoJSON", e))?;
+    let fc = FeatureCollection::try_from(gj).map_err(|e| Error::output("GeoJSON", e))?;
     Ok(fc
         .features
         .into_iter()

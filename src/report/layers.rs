@@ -3,8 +3,8 @@
 use geo::{unary_union, Coord, MapCoords, MultiPolygon, Point};
 use serde_json::json;
 
-use super::write::{collection, feature, round7};
 use super::origin_id;
+use super::write::{collection, feature, round7};
 use crate::coverage::area::CellPiece;
 use crate::coverage::Placement;
 use crate::error::Result;

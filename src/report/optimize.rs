@@ -9,10 +9,10 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::error::{Error, Result};
 use crate::optimize::{Outcome, Problem};
 use crate::plan::file::Action;
 use crate::plan::Plan;
-use crate::error::{Error, Result};
 use crate::report::write::csv_error;
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
@@ -22,8 +22,7 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     for r in rows {
         w.write_record(&r).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(csv_error)
+    w.into_inner().map_err(csv_error)
 }
 
 fn pct(x: f64) -> String {
@@ -202,8 +201,7 @@ pub fn files(
         "solve_s": outcome.solve_s,
     });
     let json_bytes = |v: &serde_json::Value| -> Result<Vec<u8>> {
-        let mut b = serde_json::to_vec_pretty(v)
-            .map_err(|e| Error::output("JSON", e))?;
+        let mut b = serde_json::to_vec_pretty(v).map_err(|e| Error::output("JSON", e))?;
         b.push(b'\n');
         Ok(b)
     };
@@ -217,8 +215,13 @@ pub fn files(
     if !outcome.sites.is_empty() {
         out.push((
             "optimize_plan.toml",
-            plan_toml(&crate::optimize::answer_plan(problem, outcome, existing_ids, scenario))?
-                .into_bytes(),
+            plan_toml(&crate::optimize::answer_plan(
+                problem,
+                outcome,
+                existing_ids,
+                scenario,
+            ))?
+            .into_bytes(),
         ));
     }
     Ok(out)

@@ -11,10 +11,10 @@ use serde_json::{json, Map, Value};
 use super::write::{collection, feature, round7};
 use super::{fmt_s, write_atomic};
 use crate::error::{Error, Result};
-use crate::report::write::{csv_error, json_bytes};
+use crate::model::target::{fmt_measure, fmt_value};
 use crate::plan::checks::{Checks, Status};
 use crate::plan::diff::COMPARED;
-use crate::model::target::{fmt_measure, fmt_value};
+use crate::report::write::{csv_error, json_bytes};
 use crate::run::PlanRunResult;
 
 /// A measured value for tables: `inf` for unbounded ratios, empty when not measured.

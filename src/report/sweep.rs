@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 use rusqlite::types::Value as Sql;
 use serde_json::Value;
 
+use crate::error::Result;
 use crate::report::write::{csv_error, write_atomic};
 use crate::sweep::store::{cell, json_cell, Store, HEADLINE};
-use crate::error::Result;
 
 /// Lower is better for times and failure counts.
 pub fn lower_is_better(metric: &str) -> bool {
@@ -196,9 +196,7 @@ pub fn write(store: &Store, dir: &std::path::Path, metric: &str, top: usize) -> 
         w.write_record([a.as_str(), v, m, &x.to_string(), &n.to_string()])
             .map_err(csv_err)?;
     }
-    let csv_bytes = w
-        .into_inner()
-        .map_err(csv_error)?;
+    let csv_bytes = w.into_inner().map_err(csv_error)?;
     write_atomic(&dir.join("sweep_sensitivity.csv"), &csv_bytes)?;
     write_atomic(&dir.join("sweep_report.md"), md.as_bytes())?;
     Ok(md)
@@ -214,10 +212,7 @@ pub fn export(dir: &std::path::Path, metric: &str) -> Result<()> {
             .unwrap_or(std::path::Path::new("."))
             .to_path_buf()
     };
-    write_atomic(
-        &out.join("results.csv"),
-        &results_csv(&store)?,
-    )?;
+    write_atomic(&out.join("results.csv"), &results_csv(&store)?)?;
     write(&store, &out, metric, 10)?;
     Ok(())
 }

@@ -9,8 +9,6 @@ use crate::error::{Error, Result};
 use crate::report::write::{csv_error, json_bytes};
 use crate::run::RunResult;
 
-
-
 /// `summary.json`: the whole region's figures (fractions 0..1, seconds).
 pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
     let v = serde_json::to_value(run.summary()).map_err(|e| Error::output("summary.json", e))?;

@@ -58,8 +58,7 @@ pub fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
         features,
         foreign_members: None,
     };
-    let mut b =
-        serde_json::to_vec(&fc).map_err(|e| Error::output("GeoJSON layer", e))?;
+    let mut b = serde_json::to_vec(&fc).map_err(|e| Error::output("GeoJSON layer", e))?;
     b.push(b'\n');
     Ok(b)
 }

@@ -25,10 +25,10 @@ use serde::Serialize;
 
 use super::clock::Stamp;
 use crate::error::{Error, Location, Result};
+use crate::model::DemandPoint;
 use crate::model::IncidentType;
 use crate::params::simulation::{key_error, type_key, OnScene, Spatial, WhenAllBusy};
 use crate::params::{DemandSource, Scenario};
-use crate::model::DemandPoint;
 
 /// One incident type's share, response plan and on-scene time.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use super::arrivals::ArrivalClock;
 use super::clock::YEAR_S;
-use crate::params::simulation::WhenAllBusy;
 use super::queue::{EventQueue, UnitFree};
 use super::setup::{replication_rng, SimSetup};
 use super::sites::Candidate;
 use crate::model::IncidentType;
+use crate::params::simulation::WhenAllBusy;
 
 /// A call: when, what, where and how long the units will work on scene.
 #[derive(Debug, Clone, Copy, PartialEq)]

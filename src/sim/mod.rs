@@ -41,8 +41,8 @@ pub use summary::{SimFigures, StationFigures};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
 use crate::coverage::Coverage;
+use crate::error::{Error, Result};
 use crate::load::{Inputs, PreparedNetwork};
 use crate::model::IncidentType;
 use crate::progress::Progress;

@@ -10,17 +10,17 @@ use serde::Serialize;
 
 use super::arrivals::ArrivalProfile;
 use super::config::SimParams;
-use crate::params::simulation::Spatial;
 use super::service::OnSceneSampler;
 use super::sites::{jitter, DistrictIndex, Place, Sites};
-use crate::model::IncidentType;
 use crate::coverage::trees::StationTrees;
 use crate::coverage::Coverage;
 use crate::error::{Error, Location, Result};
-use crate::params::ResponseParams;
+use crate::load::{Inputs, PreparedNetwork};
+use crate::model::IncidentType;
 use crate::model::{DemandPoint, District, Station};
 use crate::network::{Network, SnapIndex};
-use crate::load::{Inputs, PreparedNetwork};
+use crate::params::simulation::Spatial;
+use crate::params::ResponseParams;
 
 /// The scenario as the simulation reads it: the prepared network, the inputs and their
 /// static coverage (whose placed stations are the simulation's).

@@ -34,9 +34,9 @@ use reach::{DistrictLookup, DistrictReach, LevelInfo, ReachContext, SegmentReach
 use trees::DepotTrees;
 
 use crate::error::{Error, Location, Result};
+use crate::load::{Inputs, PreparedNetwork};
 use crate::model::{DemandPoint, Depot, DepotLevel, District, Station};
 use crate::network::{Network, Profile, SnapIndex};
-use crate::load::{Inputs, PreparedNetwork};
 use crate::params::supply::{level_name_zh, SupplyParams};
 
 /// Everything [`evaluate`] needs. `net` must be built with [`Profile::Logistics`].
@@ -155,7 +155,7 @@ pub fn checked_levels(points: &[SupportPoint], params: &SupplyParams) -> Vec<Lev
 pub fn evaluate(input: &SupplyInput) -> Result<Supply> {
     let net = input.net;
     if net.profile != Profile::Logistics {
-        return Err(Error::Scenario(
+        return Err(Error::Network(
             "supply reach needs the network built with the logistics speed profile".into(),
         ));
     }

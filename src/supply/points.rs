@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use super::findings::Finding;
 use crate::error::{Error, Location, Result};
-use crate::names::nearest;
-use crate::params::SupplyParams;
 use crate::model::{Depot, DepotLevel, District, Station, StationClass, StationStatus};
+use crate::names::nearest;
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
+use crate::params::SupplyParams;
 
 /// Where a support point comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -95,9 +95,10 @@ impl Shard {
     /// Parses `I/N` with 1 ≤ I ≤ N.
     pub fn parse(spec: &str) -> Result<Shard> {
         let bad = |why: &str| {
-            Error::Scenario(format!(
-                "--shard `{spec}`: {why}; expected I/N with 1 ≤ I ≤ N, e.g. 1/4"
-            ))
+            Error::option(
+                format!("--shard `{spec}`"),
+                format!("{why}; expected I/N with 1 ≤ I ≤ N, e.g. 1/4"),
+            )
         };
         let (i, n) = spec.split_once('/').ok_or_else(|| bad("no `/`"))?;
         let i: u64 = i

@@ -47,7 +47,10 @@ pub const HEADLINE: [(&str, &str); 10] = [
 pub const TIMING_COLUMNS: [&str; 2] = ["elapsed_s", "finished_at"];
 
 fn db_err(path: &Path, e: rusqlite::Error) -> Error {
-    Error::Scenario(format!("{}: result store: {e}", path.display()))
+    Error::Store {
+        path: path.to_path_buf(),
+        message: format!("result store: {e}"),
+    }
 }
 
 fn quote(name: &str) -> String {
@@ -97,10 +100,10 @@ impl Store {
             dir_or_file.to_path_buf()
         };
         if !path.is_file() {
-            return Err(Error::Scenario(format!(
-                "{}: no result store (expected {STORE_FILE} from `fireplan sweep`)",
-                dir_or_file.display()
-            )));
+            return Err(Error::Store {
+                path: dir_or_file.to_path_buf(),
+                message: format!("no result store (expected {STORE_FILE} from `fireplan sweep`)"),
+            });
         }
         let conn = Self::open_conn(&path)?;
         Ok(Store { conn, path })
@@ -117,15 +120,17 @@ impl Store {
         if existed {
             let sha = store.meta("sweep_sha256")?;
             if sha.as_deref() != Some(sweep.sha256.as_str()) {
-                return Err(Error::Scenario(format!(
-                    "{}: this store belongs to another sweep file ({}, SHA-256 {}), not {} (SHA-256 {}); \
+                return Err(Error::Store {
+                    path: store.path.clone(),
+                    message: format!(
+                    "this store belongs to another sweep file ({}, SHA-256 {}), not {} (SHA-256 {}); \
                      use another --out or --restart",
-                    store.path.display(),
                     store.meta("sweep_file")?.unwrap_or_default(),
                     sha.unwrap_or_default(),
                     sweep.path.display(),
                     sweep.sha256
-                )));
+                    ),
+                });
             }
             return Ok(store);
         }
@@ -148,10 +153,10 @@ impl Store {
         .chain(TIMING_COLUMNS)
         .collect();
         if let Some(clash) = axes.iter().find(|a| fixed.contains(**a)) {
-            return Err(Error::Scenario(format!(
-                "{}: axis `{clash}` has the name of a store column",
-                sweep.path.display()
-            )));
+            return Err(Error::Store {
+                path: sweep.path.clone(),
+                message: format!("axis `{clash}` has the name of a store column"),
+            });
         }
         let mut cols = vec![
             "run_id TEXT PRIMARY KEY".to_string(),
@@ -372,8 +377,9 @@ pub struct MergeReport {
 /// refuses stores of different sweep files.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport> {
     if inputs.is_empty() {
-        return Err(Error::Scenario(
-            "sweep merge: name at least one output folder".into(),
+        return Err(Error::option(
+            "sweep merge",
+            "name at least one output folder",
         ));
     }
     let stores = inputs
@@ -385,23 +391,29 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<MergeReport> {
     for (s, p) in stores.iter().zip(inputs).skip(1) {
         let other = s.meta("sweep_sha256")?.unwrap_or_default();
         if other != sha {
-            return Err(Error::Scenario(format!(
-                "sweep merge: {} comes from sweep file {} (SHA-256 {other}) but {} from {} (SHA-256 {sha}): \
+            return Err(Error::option(
+                "sweep merge",
+                format!(
+                "{} comes from sweep file {} (SHA-256 {other}) but {} from {} (SHA-256 {sha}): \
                  stores of different sweeps cannot be merged",
                 p.display(),
                 s.meta("sweep_file")?.unwrap_or_default(),
                 inputs[0].display(),
                 first.meta("sweep_file")?.unwrap_or_default(),
-            )));
+            ),
+            ));
         }
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let out_path = Store::path_in(out);
     if out_path.exists() {
-        return Err(Error::Scenario(format!(
-            "sweep merge: {} exists already; merge into a new folder",
-            out_path.display()
-        )));
+        return Err(Error::option(
+            "sweep merge",
+            format!(
+                "{} exists already; merge into a new folder",
+                out_path.display()
+            ),
+        ));
     }
     // Same schema as the inputs: copy it from the first store.
     let conn = Store::open_conn(&out_path)?;

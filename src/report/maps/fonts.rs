@@ -68,10 +68,10 @@ pub fn png_font(requested: Option<&Path>) -> Result<PngText> {
     let mut found = PngText::None;
     if let Some(p) = requested {
         if !register(p) {
-            return Err(Error::Scenario(format!(
-                "--font {}: not a readable TrueType/OpenType font",
-                p.display()
-            )));
+            return Err(Error::option(
+                format!("--font {}", p.display()),
+                "not a readable TrueType/OpenType font",
+            ));
         }
         found = PngText::Cjk;
     } else {

@@ -7,9 +7,9 @@ use plotters::style::WHITE;
 use super::labels::{label_point, text_width};
 use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Swatch};
 use super::Lang;
-use crate::params::{NetworkSource, Scenario};
 use crate::model::District;
 use crate::network::Network;
+use crate::params::{NetworkSource, Scenario};
 use crate::run::RunResult;
 
 /// Page layout and projection of one map.

@@ -24,12 +24,12 @@ use super::scene::{
 };
 use super::MapOptions;
 use crate::error::Result;
+use crate::load::Inputs;
 use crate::model::StationStatus;
 use crate::network::Network;
 use crate::optimize::candidates::Exclusion;
 use crate::optimize::effect::{DemandState, Effect};
 use crate::optimize::{Goal, Outcome, Problem};
-use crate::load::Inputs;
 
 /// File stem of the map: `optimize_map.png` and `optimize_map.svg`.
 pub const STEM: &str = "optimize_map";

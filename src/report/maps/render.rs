@@ -111,7 +111,7 @@ pub fn render_png(scene: &Scene, path: &Path, font: Option<&Path>) -> Result<()>
         Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            Err(Error::Scenario(format!("drawing {}: {e}", path.display())))
+            Err(Error::output(format!("drawing {}", path.display()), e))
         }
     }
 }
@@ -132,9 +132,9 @@ pub fn render_svg(scene: &Scene) -> Result<String> {
         {
             let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
             draw_prims(&root, prims, SVG_FAMILY, PngText::Svg)
-                .map_err(|e| Error::Scenario(format!("drawing SVG layer {name}: {e}")))?;
+                .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?;
             root.present()
-                .map_err(|e| Error::Scenario(format!("drawing SVG layer {name}: {e}")))?;
+                .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?;
         }
         // Keep the body between the backend's own <svg ...> and </svg>.
         let body_start = s

@@ -5,11 +5,11 @@
 use std::fmt::Write;
 
 use super::output::assumptions;
+use crate::model::IncidentType;
+use crate::run::RunResult;
 use crate::sim::setup::SimSetup;
 use crate::sim::stats::Estimate;
-use crate::model::IncidentType;
 use crate::sim::SimResults;
-use crate::run::RunResult;
 
 fn pct(x: Option<f64>) -> String {
     x.map(|x| format!("{:.1} %", x * 100.0))

@@ -7,16 +7,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::sim::clock::calendar;
-use crate::sim::setup::SimSetup;
-use crate::sim::stats::Estimate;
-use crate::model::IncidentType;
-use crate::sim::SimResults;
 use crate::coverage::Placement;
 use crate::error::Result;
+use crate::model::IncidentType;
 use crate::report::write::{csv_error, json_bytes};
 use crate::report::{fmt_s, write_atomic};
 use crate::run::RunResult;
+use crate::sim::clock::calendar;
+use crate::sim::setup::SimSetup;
+use crate::sim::stats::Estimate;
+use crate::sim::SimResults;
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 

@@ -5,10 +5,10 @@
 
 use serde_json::json;
 
-use crate::supply::Supply;
 use crate::error::Result;
 use crate::network::Network;
 use crate::report::write::{collection, feature, round7};
+use crate::supply::Supply;
 
 /// The GeoJSON layer. `net` gives the road geometry (either profile: both have the same
 /// nodes and segments).

@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
+use crate::model::{DemandPoint, District, Station};
 use crate::params::supply::level_name_zh;
 use crate::supply::reach::{LevelReach, ReachStatus, WorstPlace};
 use crate::supply::Supply;
-use crate::model::{DemandPoint, District, Station};
 
 fn secs(t: Option<f64>) -> String {
     t.map(|t| format!("{t:.0} s")).unwrap_or_else(|| "—".into())

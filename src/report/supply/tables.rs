@@ -2,12 +2,11 @@
 //! `supply_districts.csv` (one row per rescue district × checked level) and the
 //! `summary.json` fields.
 
-
+use crate::error::Result;
+use crate::model::{DemandPoint, District, Station};
+use crate::report::write::csv_error;
 use crate::supply::reach::{LevelReach, WorstPlace};
 use crate::supply::Supply;
-use crate::error::Result;
-use crate::report::write::csv_error;
-use crate::model::{DemandPoint, District, Station};
 
 /// Seconds with one decimal, empty when absent.
 fn secs(t: Option<f64>) -> String {
