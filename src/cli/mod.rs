@@ -92,6 +92,13 @@ impl Common {
     }
 }
 
+/// Warns when a cache file was there but could not be used (damaged, stale, foreign).
+pub fn warn_cache(prepared: &fireplan::load::PreparedNetwork) {
+    if let Some(why) = &prepared.cache_rebuilt {
+        eprintln!("warning: prepared-network cache {why}");
+    }
+}
+
 /// The default output folder of a command: `out/<stem of each file>` joined by `-`
 /// (`out/demo`, `out/demo-demo_plan`).
 pub fn default_out(files: &[&std::path::Path]) -> PathBuf {

@@ -98,6 +98,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     let run_opts = a.common.options();
     let loaded = Loaded::load(&scenario, &run_opts)
         .with_context(|| format!("loading scenario {}", a.scenario.display()))?;
+    super::warn_cache(&loaded.network);
     let inputs = &loaded.inputs;
     let load_s = started.elapsed().as_secs_f64();
     let candidates = match (&a.candidates, a.grid, a.random_candidates) {

@@ -37,6 +37,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
                 plan_path.display()
             )
         })?;
+        super::warn_cache(&pr.baseline.prepared);
         fireplan::report::plan::write_plan_run(&out, &pr)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         super::check::print_plan(&scenario, &pr);
@@ -53,6 +54,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| super::default_out(&[&a.scenario]));
     let result = fireplan::run::run(&scenario, &opts)
         .with_context(|| format!("running scenario {}", a.scenario.display()))?;
+    super::warn_cache(&result.prepared);
     fireplan::report::write_all(&out, &result)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
     let m = &result.coverage.region;

@@ -68,6 +68,7 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
                     .plan
             }
         };
+        super::warn_cache(&run.prepared);
         let t0 = Instant::now();
         let progress = &*opts.progress;
         progress.start(

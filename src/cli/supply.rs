@@ -43,6 +43,7 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
     let opts = a.common.options();
     let (mut inputs, prepared) = fireplan::load::load(&scenario, &opts)
         .with_context(|| format!("loading scenario {}", a.scenario.display()))?;
+    super::warn_cache(&prepared);
     let logistics = fireplan::load::prepare_logistics(&scenario, &opts, Some(&prepared.network))?;
     if let Some(n) = a.bench_depots {
         inputs.depots = Some(supply::synthetic::bench_depots(&logistics.network, n));

@@ -18,6 +18,7 @@ pub struct ValidateArgs {
 pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(&a.scenario)?;
     let (inputs, prepared) = fireplan::load::load(&scenario, &a.common.options())?;
+    super::warn_cache(&prepared);
     let net = &prepared.network;
     say!("{}: inputs read", a.scenario.display());
     say!(

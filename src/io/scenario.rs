@@ -1,6 +1,6 @@
 //! The scenario file (TOML, DESIGN §10): [`ScenarioFile`] mirrors the file as written;
-//! [`Scenario`] is the validated, resolved form (paths made absolute, defaults applied)
-//! that everything downstream uses.
+//! [`Scenario::load`] checks it and resolves it into `params::Scenario` (paths made
+//! absolute, defaults applied), the form everything downstream uses.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::model::RoadClass;
-
-use crate::model::StationClass;
+use crate::model::{RoadClass, StationClass};
 use crate::names::{nearest, one_of};
 use crate::params::{
     Crs, DemandSource, NetworkParams, NetworkSource, ResponseParams, Scenario, SupplyParams,

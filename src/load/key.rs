@@ -9,8 +9,8 @@ use super::InputFile;
 use crate::network::Profile;
 use crate::params::{Crs, DemandSource, NetworkSource, Scenario};
 
-/// Bump when the network model or the cache layout changes.
-pub const CACHE_FORMAT: u32 = 1;
+/// Bump when the network model or the cache layout changes (2: checked cache files).
+pub const CACHE_FORMAT: u32 = 2;
 
 /// The model parameters a prepared network depends on, beside its files' contents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,9 +33,14 @@ impl<'a> NetworkKey<'a> {
         }
     }
 
-    /// The cache file name: SHA-256 of the format version, the network files' hashes (in
-    /// `files` order) and these parameters.
+    /// The cache file name: `network-` and the first 32 hex digits of [`Self::cache_key`].
     pub fn cache_file_name(&self, files: &[InputFile]) -> String {
+        format!("network-{}.bin", &self.cache_key(files)[..32])
+    }
+
+    /// SHA-256 (hex) of the format version, the network files' hashes (in `files` order)
+    /// and these parameters; a cache file records the key it was built for.
+    pub fn cache_key(&self, files: &[InputFile]) -> String {
         let mut hasher = Sha256::new();
         hasher.update(CACHE_FORMAT.to_le_bytes());
         for f in files.iter().filter(|f| f.role.starts_with("network.")) {
@@ -43,8 +48,7 @@ impl<'a> NetworkKey<'a> {
         }
         let params = (self.params, self.profile, self.buildings, &self.crs);
         hasher.update(serde_json::to_vec(&params).unwrap_or_default());
-        let key = format!("{:x}", hasher.finalize());
-        format!("network-{}.bin", &key[..32])
+        format!("{:x}", hasher.finalize())
     }
 }
 

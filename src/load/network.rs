@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::key::NetworkKey;
+use sha2::{Digest, Sha256};
+
+use super::key::{NetworkKey, CACHE_FORMAT};
 use super::{InputFile, RunOptions};
 use crate::error::{Error, Result};
 use crate::io;
@@ -24,6 +26,8 @@ pub struct PreparedNetwork {
     pub import: ImportStats,
     /// Read from the cache rather than imported.
     pub from_cache: bool,
+    /// Why a cache file that was there could not be used (it was rebuilt), for a warning.
+    pub cache_rebuilt: Option<String>,
 }
 
 /// What is cached per network file and model parameters.
@@ -43,18 +47,62 @@ impl CacheEntry {
                 index,
                 import: self.import,
                 from_cache,
+                cache_rebuilt: None,
             },
             self.buildings,
         )
     }
 }
 
-/// Writes a cache entry; a cache that cannot be written only costs time next run, so
-/// failures are ignored.
-fn write_cache(path: &std::path::Path, entry: &CacheEntry) {
-    if let Ok(bytes) = postcard::to_stdvec(entry) {
+/// A cache file: the format version and the key it was built for, and a SHA-256 over the
+/// payload (the postcard bytes of a [`CacheEntry`]), so that a stale, truncated or damaged
+/// file is detected and rebuilt — never decoded into wrong numbers or a panic.
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    format: u32,
+    key: String,
+    sha256: [u8; 32],
+    payload: Vec<u8>,
+}
+
+/// Writes a cache entry for `key`; a cache that cannot be written only costs time next
+/// run, so failures are ignored.
+fn write_cache(path: &std::path::Path, key: &str, entry: &CacheEntry) {
+    let Ok(payload) = postcard::to_stdvec(entry) else {
+        return;
+    };
+    let file = CacheFile {
+        format: CACHE_FORMAT,
+        key: key.to_string(),
+        sha256: Sha256::digest(&payload).into(),
+        payload,
+    };
+    if let Ok(bytes) = postcard::to_stdvec(&file) {
         let _ = crate::atomic::write_atomic(path, &bytes);
     }
+}
+
+/// The entry of a cache file when it is whole and was built for `key`; otherwise why not
+/// (the caller rebuilds the network).
+fn read_cache(bytes: &[u8], key: &str) -> std::result::Result<CacheEntry, String> {
+    let file: CacheFile =
+        postcard::from_bytes(bytes).map_err(|e| format!("unreadable ({e})"))?;
+    if file.format != CACHE_FORMAT {
+        return Err(format!("format {} (expected {CACHE_FORMAT})", file.format));
+    }
+    if file.key != key {
+        return Err("built for other inputs".into());
+    }
+    if <[u8; 32]>::from(Sha256::digest(&file.payload)) != file.sha256 {
+        return Err("checksum mismatch (damaged)".into());
+    }
+    let entry: CacheEntry =
+        postcard::from_bytes(&file.payload).map_err(|e| format!("undecodable ({e})"))?;
+    entry
+        .network
+        .check_consistent()
+        .map_err(|e| format!("inconsistent network ({e})"))?;
+    Ok(entry)
 }
 
 /// Reads the road network (or its cached prepared form) and builds the snapping index,
@@ -77,12 +125,14 @@ pub fn prepare_network(
     let cache_path = |key: &NetworkKey| {
         opts.cache_dir
             .as_ref()
-            .map(|d| d.join(key.cache_file_name(files)))
+            .map(|d| (d.join(key.cache_file_name(files)), key.cache_key(files)))
     };
-    if let Some(cp) = cache_path(&key) {
+    let mut rebuilt = None;
+    if let Some((cp, k)) = cache_path(&key) {
         if let Ok(bytes) = std::fs::read(&cp) {
-            if let Ok(entry) = postcard::from_bytes::<CacheEntry>(&bytes) {
-                return Ok(entry.into_prepared(true));
+            match read_cache(&bytes, &k) {
+                Ok(entry) => return Ok(entry.into_prepared(true)),
+                Err(why) => rebuilt = Some(format!("{}: {why}; rebuilt", cp.display())),
             }
         }
     }
@@ -123,8 +173,8 @@ pub fn prepare_network(
         import: raw.stats.clone(),
         buildings: std::mem::take(&mut raw.buildings),
     };
-    if let Some(cp) = cache_path(&key) {
-        write_cache(&cp, &entry);
+    if let Some((cp, k)) = cache_path(&key) {
+        write_cache(&cp, &k, &entry);
         // The other vehicle profile costs a few milliseconds to build from the same import:
         // cache it too, so supply reach (logistics) never reads the road files again.
         let other = NetworkKey {
@@ -134,16 +184,18 @@ pub fn prepare_network(
             },
             ..key.clone()
         };
-        if let Some(op) = cache_path(&other) {
+        if let Some((op, ok)) = cache_path(&other) {
             let other_entry = CacheEntry {
                 network: Network::build(&raw, &scenario.params, other.profile),
                 import: entry.import.clone(),
                 buildings: entry.buildings.clone(),
             };
-            write_cache(&op, &other_entry);
+            write_cache(&op, &ok, &other_entry);
         }
     }
-    Ok(entry.into_prepared(false))
+    let (mut prepared, buildings) = entry.into_prepared(false);
+    prepared.cache_rebuilt = rebuilt;
+    Ok((prepared, buildings))
 }
 
 /// Prepares the logistics network of `scenario` (from the cache when it can) and checks

@@ -134,6 +134,24 @@ pub struct Station {
 }
 
 impl Station {
+    /// A planned station that is in no file (a placement search's site): nothing recorded
+    /// beyond its id, name, class and place.
+    pub fn planned(id: String, name: String, class: StationClass, location: Point<f64>) -> Self {
+        Station {
+            id,
+            name,
+            class,
+            location,
+            staff: None,
+            turnout_s: None,
+            status: StationStatus::Planned,
+            drone: None,
+            district: None,
+            vehicles: Vec::new(),
+            line: 0,
+        }
+    }
+
     /// Takes part in response coverage: not closed and not a logistics-support station.
     pub fn responds(&self) -> bool {
         self.status != StationStatus::Closed && self.class != StationClass::Logistics

@@ -263,3 +263,37 @@ impl Network {
         }
     }
 }
+
+impl Network {
+    /// Whether the arrays index each other correctly (CSR offsets ascending and ending at
+    /// the edge count, every head and segment end a node, no NaN or negative time): what a
+    /// network decoded from a cache must satisfy before any search trusts it. O(n + m).
+    pub fn check_consistent(&self) -> Result<(), String> {
+        let n = self.nodes.len();
+        if self.first_out.len() != n + 1 {
+            return Err(format!("{} CSR offsets for {n} nodes", self.first_out.len()));
+        }
+        if self.head.len() != self.edge_time_s.len() {
+            return Err("edge heads and times differ in length".into());
+        }
+        if self.first_out.first() != Some(&0)
+            || self.first_out.last().map(|&m| m as usize) != Some(self.head.len())
+            || self.first_out.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err("CSR offsets out of order".into());
+        }
+        if self.head.iter().any(|&h| h as usize >= n) {
+            return Err("an edge leads to no node".into());
+        }
+        if self.edge_time_s.iter().any(|t| t.is_nan() || *t < 0.0) {
+            return Err("an edge time is negative or NaN".into());
+        }
+        let bad_time = |t: f32| t.is_nan() || t < 0.0;
+        if self.segments.iter().any(|s| {
+            s.a as usize >= n || s.b as usize >= n || bad_time(s.time_ab_s) || bad_time(s.time_ba_s)
+        }) {
+            return Err("a segment names no node or has a bad time".into());
+        }
+        Ok(())
+    }
+}

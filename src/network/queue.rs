@@ -65,10 +65,11 @@ impl<E: Copy> BucketQueue<E> {
     }
 
     /// Files `e` at `time_s`, which must be finite: an infinite time would land in the last
-    /// of `MAX_BUCKETS` buckets and make the queue that long.
+    /// of `MAX_BUCKETS` buckets and make the queue that long. Checked in every build (one
+    /// predictable branch), so the release-mode tests catch a search that breaks it.
     #[inline]
     pub fn push(&mut self, time_s: f64, e: E) {
-        debug_assert!(time_s.is_finite(), "bucket queue push at {time_s}");
+        assert!(time_s.is_finite(), "bucket queue push at {time_s}");
         // `as` saturates (NaN → 0); a time before the current bucket joins it.
         let b = ((time_s * (1.0 / BUCKET_WIDTH_S)) as usize).clamp(self.current, MAX_BUCKETS - 1);
         if b >= self.heads.len() {

@@ -11,7 +11,7 @@
 use super::{sets, Outcome, Problem};
 use crate::coverage;
 use crate::load::Inputs;
-use crate::model::{Station, StationStatus};
+use crate::model::Station;
 use crate::network::{Network, SnapIndex};
 
 /// What a demand point of the search gets (covered twice, with `backup`).
@@ -73,19 +73,7 @@ pub fn chosen_stations(problem: &Problem, outcome: &Outcome) -> Vec<Station> {
         .iter()
         .map(|s| {
             let (c, _) = &problem.candidates.kept[s.candidate];
-            Station {
-                id: format!("OPT-{}", c.id),
-                name: c.name.clone(),
-                class: s.class,
-                location: c.location,
-                staff: None,
-                turnout_s: None,
-                status: StationStatus::Planned,
-                drone: None,
-                district: None,
-                vehicles: Vec::new(),
-                line: 0,
-            }
+            Station::planned(format!("OPT-{}", c.id), c.name.clone(), s.class, c.location)
         })
         .collect()
 }

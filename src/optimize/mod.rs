@@ -659,7 +659,7 @@ pub fn answer_plan(
     existing_ids: &[String],
     scenario: &str,
 ) -> crate::plan::Plan {
-    use crate::model::{Station, StationStatus};
+    use crate::model::Station;
     use crate::plan::file::{Action, Change};
     let existing: std::collections::HashSet<&str> =
         existing_ids.iter().map(String::as_str).collect();
@@ -678,19 +678,12 @@ pub fn answer_plan(
             Change {
                 entry: format!("change[{}] (id {id})", i + 1),
                 number: i + 1,
-                action: Action::AddStation(Box::new(Station {
+                action: Action::AddStation(Box::new(Station::planned(
                     id,
-                    name: c.name.clone(),
-                    class: s.class,
-                    location: c.location,
-                    staff: None,
-                    turnout_s: None,
-                    status: StationStatus::Planned,
-                    drone: None,
-                    district: None,
-                    vehicles: Vec::new(),
-                    line: 0,
-                })),
+                    c.name.clone(),
+                    s.class,
+                    c.location,
+                ))),
                 reason: format!(
                     "fireplan optimize rank {} of {}: +{:.2} % of demand {what} within {:.0} s \
                      (coverage {:.2} % after it); class suggested from that share",

@@ -36,15 +36,15 @@ impl Default for ResponseParams {
     }
 }
 
-pub(crate) fn default_turnout_s() -> f64 {
+fn default_turnout_s() -> f64 {
     60.0
 }
-pub(crate) fn default_threshold_s() -> f64 {
+fn default_threshold_s() -> f64 {
     300.0
 }
-pub(crate) fn default_second_threshold_s() -> f64 {
+fn default_second_threshold_s() -> f64 {
     480.0
 }
-pub(crate) fn default_grid_cell_m() -> f64 {
+fn default_grid_cell_m() -> f64 {
     250.0
 }

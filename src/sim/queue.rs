@@ -30,10 +30,11 @@ impl EventQueue {
         Self::default()
     }
 
-    /// Schedules an event; `time_s` must be ≥ 0.
+    /// Schedules an event; `time_s` must be ≥ 0 (the heap orders times by their bits, which
+    /// is only right for non-negative numbers; checked in every build).
     #[inline]
     pub fn push(&mut self, e: UnitFree) {
-        debug_assert!(e.time_s >= 0.0);
+        assert!(e.time_s >= 0.0, "event at {} s", e.time_s);
         self.heap
             .push(Reverse((e.time_s.to_bits(), self.seq, e.origin, e.kind)));
         self.seq += 1;
