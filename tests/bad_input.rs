@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use fireplan::io::csv_network::read_csv_network;
 use fireplan::io::districts::read_districts;
-use fireplan::params::{Crs, Scenario};
 use fireplan::io::tables::{read_demand, read_depots, read_stations, read_vehicles};
 use fireplan::model::StationClass;
+use fireplan::params::{Crs, Scenario};
 use proptest::prelude::*;
 
 /// Writes `content` to `name` in a fresh temporary folder.

@@ -1,35 +1,9 @@
 //! The real binary on small scenarios in a temporary folder: outputs and their figures,
 //! the prepared-network cache, errors that leave no half-written output.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn fireplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fireplan"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn read_json(p: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
-fn csv_rows(p: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(p).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .map(String::from)
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
+use common::{csv_rows, data, fireplan, read_json};
 
 /// The hand-computed network of tests/engine.rs as files, threshold 150 s: every figure
 /// below is worked out by hand in that test's comments.
@@ -39,7 +13,7 @@ fn run_writes_hand_computed_figures() {
     let st = fireplan()
         .args(["run", "-q", "--no-cache", "--out"])
         .arg(out.path())
-        .arg(fixture("cli/scenario.toml"))
+        .arg(data("cli/scenario.toml"))
         .status()
         .unwrap();
     assert!(st.success());
@@ -137,7 +111,7 @@ fn second_run_uses_cache_and_parameters_invalidate_it() {
         "districts.geojson",
         "scenario.toml",
     ] {
-        std::fs::copy(fixture("cli").join(f), copy.join(f)).unwrap();
+        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
     }
     let run = |out: &str| {
         let st = fireplan()
@@ -187,7 +161,7 @@ fn failed_run_names_the_problem_and_writes_nothing() {
         "districts.geojson",
         "scenario.toml",
     ] {
-        std::fs::copy(fixture("cli").join(f), copy.join(f)).unwrap();
+        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
     }
     std::fs::write(
         copy.join("stations.csv"),
@@ -214,7 +188,7 @@ fn failed_run_names_the_problem_and_writes_nothing() {
 fn validate_reports_inputs() {
     let o = fireplan()
         .args(["validate", "-q", "--no-cache"])
-        .arg(fixture("cli/scenario.toml"))
+        .arg(data("cli/scenario.toml"))
         .output()
         .unwrap();
     assert!(o.status.success());
@@ -241,10 +215,10 @@ fn simulate_with_a_plan_uses_the_plans_stations() {
             "2",
             "--plan",
         ])
-        .arg(fixture("sim/plan_close_d.toml"))
+        .arg(data("sim/plan_close_d.toml"))
         .arg("--out")
         .arg(out.path())
-        .arg(fixture("sim/scenario.toml"))
+        .arg(data("sim/scenario.toml"))
         .status()
         .unwrap();
     assert!(st.success());
@@ -266,7 +240,7 @@ fn closed_stdout_does_not_panic() {
             } else {
                 vec![]
             })
-            .arg(fixture("cli/scenario.toml"))
+            .arg(data("cli/scenario.toml"))
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

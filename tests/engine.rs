@@ -2,11 +2,11 @@
 #![allow(clippy::needless_range_loop)] // node-indexed comparisons read clearer as index loops
 
 use fireplan::coverage::{evaluate, trees::StationTrees};
-use fireplan::params::{NetworkParams, ResponseParams};
 use fireplan::model::{DemandPoint, District, DistrictKind, Station, StationClass, StationStatus};
 use fireplan::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::search::{two_nearest, Dijkstra, Seed, NO_ORIGIN};
 use fireplan::network::{Network, Profile, SnapIndex};
+use fireplan::params::{NetworkParams, ResponseParams};
 use geo::{polygon, MultiPolygon, Point};
 use proptest::prelude::*;
 

@@ -2,20 +2,17 @@
 //! count, EPSG:4326 and GeoPackage binary geometries; GDAL's `ogrinfo` opens it (skipped
 //! with a message when ogrinfo is not installed).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
 use rusqlite::Connection;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+use common::{data, fireplan, read_json};
 
 fn geojson_count(p: &Path, keep: impl Fn(&serde_json::Value) -> bool) -> i64 {
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-    v["features"]
+    read_json(p)["features"]
         .as_array()
         .unwrap()
         .iter()
@@ -24,12 +21,12 @@ fn geojson_count(p: &Path, keep: impl Fn(&serde_json::Value) -> bool) -> i64 {
 }
 
 fn run_plan(out: &Path) {
-    let st = Command::new(env!("CARGO_BIN_EXE_fireplan"))
+    let st = fireplan()
         .args(["run", "-q", "--no-cache", "--plan"])
-        .arg(fixture("plan/plan_add_east.toml"))
+        .arg(data("plan/plan_add_east.toml"))
         .arg("--out")
         .arg(out)
-        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .arg(data("plan/scenario_s2_closed.toml"))
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -58,7 +55,7 @@ fn geopackage_has_every_layer_with_counts_and_srs() {
         (
             "districts",
             "MULTIPOLYGON",
-            geojson_count(&fixture("plan/districts.geojson"), |_| true),
+            geojson_count(&data("plan/districts.geojson"), |_| true),
         ),
         (
             "coverage_segments",

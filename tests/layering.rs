@@ -108,7 +108,10 @@ fn violations(src: &Path) -> Vec<String> {
             continue; // the crate root and the binary sit on top
         }
         let Some(own) = floor_of(&module) else {
-            bad.push(format!("{}: module `{module}` has no floor in FLOORS", rel.display()));
+            bad.push(format!(
+                "{}: module `{module}` has no floor in FLOORS",
+                rel.display()
+            ));
             continue;
         };
         let text = std::fs::read_to_string(&file).unwrap();
@@ -155,8 +158,8 @@ fn lower_modules_never_use_higher_ones() {
 
 #[test]
 fn every_module_of_the_library_has_a_floor() {
-    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-        .unwrap();
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     let mut modules = BTreeMap::new();
     for line in lib.lines() {
         if let Some(m) = line.trim().strip_prefix("pub mod ") {
@@ -164,7 +167,11 @@ fn every_module_of_the_library_has_a_floor() {
             modules.insert(m.to_string(), floor_of(m));
         }
     }
-    let missing: Vec<&String> = modules.iter().filter(|(_, f)| f.is_none()).map(|(m, _)| m).collect();
+    let missing: Vec<&String> = modules
+        .iter()
+        .filter(|(_, f)| f.is_none())
+        .map(|(m, _)| m)
+        .collect();
     assert!(missing.is_empty(), "modules without a floor: {missing:?}");
     assert!(modules.len() >= 17, "{modules:?}");
 }
@@ -190,5 +197,8 @@ fn the_checker_sees_grouped_and_plain_paths() {
     .unwrap();
     let bad = violations(dir.path());
     assert_eq!(bad.len(), 1, "{bad:?}");
-    assert!(bad[0].starts_with("network/graph.rs:3: `network` (floor 3) uses `report`"), "{bad:?}");
+    assert!(
+        bad[0].starts_with("network/graph.rs:3: `network` (floor 3) uses `report`"),
+        "{bad:?}"
+    );
 }

@@ -2,18 +2,11 @@
 //! layers, legend entries, station count and labels (Chinese included), PNG size and
 //! content, `--lang en`, every target id in report.html.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn fireplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fireplan"))
-}
+use std::path::Path;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+use common::{data, fireplan};
 
 /// The content of `<g id="layer-NAME">…</g>`.
 fn layer<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
@@ -73,11 +66,11 @@ fn png_stats(p: &Path) -> (u32, u32, f64, usize) {
 fn render(out: &Path, extra: &[&str]) {
     let st = fireplan()
         .args(["map", "-q", "--no-cache", "--width", "1200", "--plan"])
-        .arg(fixture("plan/plan_add_east.toml"))
+        .arg(data("plan/plan_add_east.toml"))
         .arg("--out")
         .arg(out)
         .args(extra)
-        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .arg(data("plan/scenario_s2_closed.toml"))
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -213,7 +206,7 @@ fn source_date_epoch_fixes_the_map_date() {
         ])
         .arg("--out")
         .arg(out.path())
-        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .arg(data("plan/scenario_s2_closed.toml"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
@@ -232,10 +225,10 @@ fn run_with_plan_writes_self_contained_report_html() {
     let out = tempfile::tempdir().unwrap();
     let st = fireplan()
         .args(["run", "-q", "--no-cache", "--plan"])
-        .arg(fixture("plan/plan_add_east.toml"))
+        .arg(data("plan/plan_add_east.toml"))
         .arg("--out")
         .arg(out.path())
-        .arg(fixture("plan/scenario_s2_closed.toml"))
+        .arg(data("plan/scenario_s2_closed.toml"))
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -297,10 +290,10 @@ fn map_command_refuses_an_unreadable_font() {
             "600",
             "--font",
         ])
-        .arg(fixture("plan/scenario.toml")) // not a font
+        .arg(data("plan/scenario.toml")) // not a font
         .arg("--out")
         .arg(out.path())
-        .arg(fixture("plan/scenario.toml"))
+        .arg(data("plan/scenario.toml"))
         .output()
         .unwrap();
     assert!(!o.status.success());
@@ -317,7 +310,7 @@ fn maps_of_osm_data_carry_the_attribution() {
     let st = fireplan()
         .args(["map", "-q", "--no-cache", "--width", "800", "--out"])
         .arg(out.path())
-        .arg(fixture("maps/osm.toml"))
+        .arg(data("maps/osm.toml"))
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();

@@ -2,29 +2,27 @@
 //! monotonicity, coverage sets against `coverage::evaluate`, the plan file through the plan
 //! parser and `run --plan`, bad input, and the map of candidates and chosen sites.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use fireplan::coverage;
-use fireplan::params::{Crs, Scenario};
+use fireplan::load::load;
 use fireplan::model::{Station, StationClass, StationStatus};
 use fireplan::optimize::bound::{self, BoundKind};
 use fireplan::optimize::solver::{self, Instance};
 use fireplan::optimize::{self, CandidateSource, Goal, Options};
+use fireplan::params::{Crs, Scenario};
 use fireplan::plan::file::Action;
 use fireplan::plan::Plan;
-use fireplan::load::{load, RunOptions};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/optimize")
-        .join(name)
-}
+use common::{fireplan, quiet};
 
-fn no_cache() -> RunOptions {
-    RunOptions::default()
+/// A file of `tests/data/optimize/`.
+fn data(name: &str) -> PathBuf {
+    common::data(&format!("optimize/{name}"))
 }
 
 /// Best value over every subset of exactly `k` candidates (brute force).
@@ -182,7 +180,7 @@ fn grid_options() -> Options {
 #[test]
 fn coverage_sets_agree_with_evaluate() {
     let scenario = Scenario::load(&data("scenario.toml")).unwrap();
-    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let (inputs, prepared) = load(&scenario, &quiet()).unwrap();
     let opts = Options {
         candidates: CandidateSource::File(data("candidates.csv"), Crs::Wgs84),
         ..Options::default()
@@ -243,7 +241,7 @@ fn coverage_sets_agree_with_evaluate() {
 #[test]
 fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
     let scenario = Scenario::load(&data("scenario.toml")).unwrap();
-    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let (inputs, prepared) = load(&scenario, &quiet()).unwrap();
     let problem = optimize::prepare(
         &inputs,
         &prepared.network,
@@ -277,7 +275,9 @@ fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
     // Plan file: parsed by the plan parser, then accepted by `run --plan`.
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = inputs.stations.iter().map(|s| s.id.clone()).collect();
-    for (name, bytes) in fireplan::report::optimize::files(&problem, &out, &ids, &scenario.name).unwrap() {
+    for (name, bytes) in
+        fireplan::report::optimize::files(&problem, &out, &ids, &scenario.name).unwrap()
+    {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let plan_path = dir.path().join("optimize_plan.toml");
@@ -294,7 +294,7 @@ fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
             other => panic!("expected add_station, got {other:?}"),
         }
     }
-    let res = fireplan::run::run_with_plan(&scenario, &plan, &no_cache()).unwrap();
+    let res = fireplan::run::run_with_plan(&scenario, &plan, &quiet()).unwrap();
     let plan_cov = res.plan.coverage.region.demand_coverage.unwrap();
     assert!(
         (plan_cov - out.coverage).abs() < 1e-12,
@@ -308,7 +308,7 @@ fn answers_carry_bound_and_gap_and_the_plan_round_trips() {
 #[test]
 fn reach_finds_few_sites_and_names_the_reachable_level() {
     let scenario = Scenario::load(&data("scenario.toml")).unwrap();
-    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let (inputs, prepared) = load(&scenario, &quiet()).unwrap();
     let problem = optimize::prepare(
         &inputs,
         &prepared.network,
@@ -339,10 +339,6 @@ fn reach_finds_few_sites_and_names_the_reachable_level() {
     }
     let e = problem.solve(Goal::Add(99)).unwrap_err().to_string();
     assert!(e.contains("only 17 candidate site(s) remain"), "{e}");
-}
-
-fn fireplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fireplan"))
 }
 
 #[test]
@@ -452,7 +448,7 @@ fn cli_bad_input_messages() {
 #[test]
 fn alternatives_are_the_answer_and_its_one_site_swaps() {
     let scenario = Scenario::load(&data("scenario.toml")).unwrap();
-    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let (inputs, prepared) = load(&scenario, &quiet()).unwrap();
     let problem = optimize::prepare(
         &inputs,
         &prepared.network,
@@ -667,7 +663,7 @@ fn cli_optimize_backup_map_means_covered_twice() {
 fn map_demand_states_match_the_search() {
     use fireplan::optimize::effect::{compute, DemandState};
     let scenario = Scenario::load(&data("scenario.toml")).unwrap();
-    let (inputs, prepared) = load(&scenario, &no_cache()).unwrap();
+    let (inputs, prepared) = load(&scenario, &quiet()).unwrap();
     for backup in [false, true] {
         let opts = Options {
             backup,

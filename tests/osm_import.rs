@@ -10,11 +10,15 @@
 //!   message, when that folder is absent.
 //! - Bad input: not a PBF, missing file, no drivable road.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use fireplan::io::osm::{read_osm_pbf, OsmImportOptions};
 use fireplan::network::raw::{ImportStats, Oneway, RawNetwork};
 use fireplan::Error;
+
+use common::{data, shared};
 
 const ROADS_AND_BUILDINGS: OsmImportOptions = OsmImportOptions {
     ignore_oneway: false,
@@ -24,25 +28,6 @@ const ROADS: OsmImportOptions = OsmImportOptions {
     ignore_oneway: false,
     buildings: false,
 };
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/osm")
-        .join(name)
-}
-
-/// A file of the shared data folder, or `None` (with a message) when it is not there.
-fn shared(rel: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
-}
 
 /// Haversine written independently of the crate's (atan2 form, same sphere R = 6,371,008.8 m).
 fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -132,7 +117,12 @@ fn tiny_coord(id: i64) -> (f64, f64) {
 
 #[test]
 fn tiny_fixture_follows_design_rules() {
-    let net = read_osm_pbf(&fixture("tiny.osm.pbf"), &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap();
+    let net = read_osm_pbf(
+        &data("osm/tiny.osm.pbf"),
+        &ROADS_AND_BUILDINGS,
+        &fireplan::progress::Silent,
+    )
+    .unwrap();
     assert_well_formed(&net);
 
     // Only nodes used by a segment, sorted by id: 9 (private way only), 11–13 (area=yes
@@ -222,7 +212,7 @@ fn tiny_fixture_follows_design_rules() {
 
 #[test]
 fn tiny_fixture_options() {
-    let path = fixture("tiny.osm.pbf");
+    let path = data("osm/tiny.osm.pbf");
     let opts = OsmImportOptions {
         ignore_oneway: true,
         buildings: false,
@@ -246,8 +236,14 @@ fn tiny_fixture_options() {
     let counter = CountingProgress::default();
     assert_eq!(read_osm_pbf(&path, &ROADS, &counter).unwrap(), without);
     let messages = counter.messages.lock().unwrap();
-    assert!(messages.iter().any(|m| m.contains("pass 1/2")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("pass 2/2")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("pass 1/2")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("pass 2/2")),
+        "{messages:?}"
+    );
     // Elements are counted in blocks of 32,768 per thread: none for a fixture this small.
     assert_eq!(counter.items.load(std::sync::atomic::Ordering::Relaxed), 0);
 }
@@ -267,7 +263,8 @@ impl fireplan::progress::Progress for CountingProgress {
         self.messages.lock().unwrap().push(message.to_string());
     }
     fn advance(&self, n: u64) {
-        self.items.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        self.items
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
     }
     fn finish(&self) {}
 }
@@ -383,12 +380,16 @@ fn liechtenstein_is_deterministic_across_thread_counts() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap());
+        .install(|| {
+            read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap()
+        });
     let four = rayon::ThreadPoolBuilder::new()
         .num_threads(4)
         .build()
         .unwrap()
-        .install(|| read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap());
+        .install(|| {
+            read_osm_pbf(&path, &ROADS_AND_BUILDINGS, &fireplan::progress::Silent).unwrap()
+        });
     assert!(
         one == four,
         "same file, different thread counts: different networks"
@@ -519,8 +520,11 @@ fn input_error(err: Error, path: &Path) -> String {
 fn osm_xml_renamed_pbf_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("roads.osm.pbf");
-    std::fs::copy(fixture("tiny.osm"), &path).unwrap();
-    let text = input_error(read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(), &path);
+    std::fs::copy(data("osm/tiny.osm"), &path).unwrap();
+    let text = input_error(
+        read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(),
+        &path,
+    );
     assert!(text.contains("not an OpenStreetMap PBF file"), "{text}");
     assert!(text.contains("osmium cat"), "{text}");
 }
@@ -537,7 +541,10 @@ fn text_and_empty_files_are_refused() {
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, content).unwrap();
-        let text = input_error(read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(), &path);
+        let text = input_error(
+            read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(),
+            &path,
+        );
         assert!(text.contains("not an OpenStreetMap PBF file"), "{text}");
     }
 }
@@ -563,7 +570,7 @@ fn truncated_pbf_is_refused() {
 
 #[test]
 fn missing_file_is_an_io_error() {
-    let path = fixture("does-not-exist.osm.pbf");
+    let path = data("osm/does-not-exist.osm.pbf");
     match read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent) {
         Err(Error::Io {
             path: p,
@@ -574,14 +581,19 @@ fn missing_file_is_an_io_error() {
         }
         other => panic!("expected Error::Io, got {other:?}"),
     }
-    let text = read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err().to_string();
+    let text = read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent)
+        .unwrap_err()
+        .to_string();
     assert!(text.contains("does-not-exist.osm.pbf"), "{text}");
 }
 
 #[test]
 fn pbf_without_roads_is_refused() {
-    let path = fixture("no_roads.osm.pbf");
-    let text = input_error(read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(), &path);
+    let path = data("osm/no_roads.osm.pbf");
+    let text = input_error(
+        read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(),
+        &path,
+    );
     assert!(text.contains("no drivable road"), "{text}");
     assert!(text.contains("area=yes: 1"), "{text}");
 }

@@ -3,43 +3,18 @@
 //! (figures worked out below), and `fireplan check` / `fireplan run --plan` as a script
 //! sees them: exit codes and output files.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use fireplan::params::Scenario;
+use std::path::Path;
+
 use fireplan::model::{StationClass, StationStatus};
+use fireplan::params::Scenario;
 use fireplan::plan::diff::CoverageChange;
 use fireplan::plan::file::{apply, Plan};
-use fireplan::load::RunOptions;
 use fireplan::run::run_with_plan;
 use geo::Point;
 
-fn fireplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fireplan"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn quiet() -> RunOptions {
-    RunOptions::default()
-}
-
-fn csv_rows(p: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(p).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .map(String::from)
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
+use common::{csv_rows, data, fireplan, quiet, read_json, root};
 
 // ---------------------------------------------------------------------------------------
 // Parsing and applying.
@@ -50,7 +25,7 @@ fn csv_rows(p: &Path) -> Vec<std::collections::HashMap<String, String>> {
 fn apply_text(text: &str, metres_from_road: f64) -> Result<fireplan::plan::file::Applied, String> {
     let path = Path::new("my_plan.toml");
     let plan = Plan::parse(text, path).map_err(|e| e.to_string())?;
-    let sc = Scenario::load(&fixture("plan/scenario.toml")).unwrap();
+    let sc = Scenario::load(&data("plan/scenario.toml")).unwrap();
     let mut stations =
         fireplan::io::tables::read_stations(&sc.stations_file, sc.stations_crs, None).unwrap();
     fireplan::io::tables::read_vehicles(sc.vehicles_file.as_ref().unwrap(), &mut stations).unwrap();
@@ -242,7 +217,7 @@ fn bad_plans_name_the_file_the_change_and_the_field() {
         assert!(e.contains(want), "want `{want}` in: {e}");
     }
     // Closing a station the stations file already closed.
-    let sc_closed = fixture("plan/stations_s2_closed.csv");
+    let sc_closed = data("plan/stations_s2_closed.csv");
     let stations =
         fireplan::io::tables::read_stations(&sc_closed, Default::default(), None).unwrap();
     let plan = Plan::parse(&change("close_station", "id = \"S2\""), Path::new("p.toml")).unwrap();
@@ -274,8 +249,8 @@ fn closing_a_station_and_adding_one_elsewhere_loses_the_far_end() {
     // Plan: close S2 (n3), add S3 at n2. at_n1: S1 132 s (S3 ties at 60 + 72, S1 wins on
     // id); mid_n2_n3: S3 60 + 80 = 140 s, still covered; south_of_n3: S3 60 + 160 + 24 =
     // 244 s > 150: lost. Region demand coverage 4/5 → 2/5.
-    let sc = Scenario::load(&fixture("plan/scenario.toml")).unwrap();
-    let plan = Plan::load(&fixture("plan/plan_close_and_add.toml")).unwrap();
+    let sc = Scenario::load(&data("plan/scenario.toml")).unwrap();
+    let plan = Plan::load(&data("plan/plan_close_and_add.toml")).unwrap();
     let pr = run_with_plan(&sc, &plan, &quiet()).unwrap();
     let d = &pr.diff;
     assert_eq!((d.gained_points, d.lost_points), (0, 1));
@@ -315,8 +290,8 @@ fn adding_a_station_where_one_was_closed_gains_the_east_end() {
     // Baseline: S2 closed; from S1 mid_n2_n3 takes 60 + 144 + 80 = 284 s and south_of_n3
     // 60 + 144 + 160 + 24 = 388 s. Plan: S3 at n3 → 140 s and 84 s: both gained (weight 3);
     // region 1/5 → 4/5.
-    let sc = Scenario::load(&fixture("plan/scenario_s2_closed.toml")).unwrap();
-    let plan = Plan::load(&fixture("plan/plan_add_east.toml")).unwrap();
+    let sc = Scenario::load(&data("plan/scenario_s2_closed.toml")).unwrap();
+    let plan = Plan::load(&data("plan/plan_add_east.toml")).unwrap();
     let pr = run_with_plan(&sc, &plan, &quiet()).unwrap();
     let d = &pr.diff;
     assert_eq!((d.gained_points, d.lost_points), (2, 0));
@@ -355,7 +330,7 @@ fn check_exit_codes() {
             .unwrap()
     };
     // S2 has 18 staff, the class-2 minimum is 20: a mandatory failure → 2.
-    let o = run(&[fixture("plan/scenario.toml").to_str().unwrap()]);
+    let o = run(&[data("plan/scenario.toml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("FAIL station S2 (东站): 18 persons"), "{out}");
@@ -363,9 +338,9 @@ fn check_exit_codes() {
     // The plan brings S2 to 20: every mandatory target met → 0 (the not-mandatory pickup
     // target still fails and is listed).
     let o = run(&[
-        fixture("plan/scenario.toml").to_str().unwrap(),
+        data("plan/scenario.toml").to_str().unwrap(),
         "--plan",
-        fixture("plan/plan_fix_staff.toml").to_str().unwrap(),
+        data("plan/plan_fix_staff.toml").to_str().unwrap(),
     ]);
     assert_eq!(
         o.status.code(),
@@ -384,7 +359,7 @@ fn check_exit_codes() {
     let bad = dir.path().join("bad_plan.toml");
     std::fs::write(&bad, change("close_station", "id = \"S7\"")).unwrap();
     let o = run(&[
-        fixture("plan/scenario.toml").to_str().unwrap(),
+        data("plan/scenario.toml").to_str().unwrap(),
         "--plan",
         bad.to_str().unwrap(),
     ]);
@@ -396,19 +371,13 @@ fn check_exit_codes() {
     );
     // A scenario whose targets file names an unknown metric → 1.
     let sc = dir.path().join("scenario.toml");
-    let text = std::fs::read_to_string(fixture("plan/scenario.toml"))
+    let text = std::fs::read_to_string(data("plan/scenario.toml"))
         .unwrap()
-        .replace(
-            "nodes.csv",
-            &fixture("plan/nodes.csv").display().to_string(),
-        )
-        .replace(
-            "edges.csv",
-            &fixture("plan/edges.csv").display().to_string(),
-        )
+        .replace("nodes.csv", &data("plan/nodes.csv").display().to_string())
+        .replace("edges.csv", &data("plan/edges.csv").display().to_string())
         .replace(
             "\"stations.csv",
-            &format!("\"{}", fixture("plan/stations.csv").display()),
+            &format!("\"{}", data("plan/stations.csv").display()),
         )
         .replace("targets.toml", "bad_targets.toml");
     std::fs::write(&sc, text).unwrap();
@@ -433,9 +402,9 @@ fn run_with_plan_writes_both_variants_and_the_changes() {
     let st = fireplan()
         .args(["run", "-q", "--no-cache", "--out"])
         .arg(out.path())
-        .arg(fixture("plan/scenario.toml"))
+        .arg(data("plan/scenario.toml"))
         .arg("--plan")
-        .arg(fixture("plan/plan_close_and_add.toml"))
+        .arg(data("plan/plan_close_and_add.toml"))
         .status()
         .unwrap();
     assert!(st.success());
@@ -474,16 +443,13 @@ fn run_with_plan_writes_both_variants_and_the_changes() {
         ),
         ("0.8000", "0.4000", "-0.4000")
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(o.join("summary.json")).unwrap()).unwrap();
+    let summary = read_json(&o.join("summary.json"));
     assert_eq!(summary["demand_coverage"].as_f64(), Some(0.4));
     assert_eq!(summary["baseline"]["demand_coverage"].as_f64(), Some(0.8));
     assert_eq!(summary["plan"]["lost_points"].as_u64(), Some(1));
     // S3 has 20 staff (S2 is closed); the region fails 0.8.
     assert_eq!(summary["targets"]["mandatory_failures"].as_u64(), Some(1));
-    let baseline: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(o.join("baseline/summary.json")).unwrap())
-            .unwrap();
+    let baseline = read_json(&o.join("baseline/summary.json"));
     assert_eq!(baseline["demand_coverage"].as_f64(), Some(0.8));
     // targets.csv: both variants, each finding with its source.
     let t = csv_rows(&o.join("targets.csv"));
@@ -506,9 +472,7 @@ fn run_with_plan_writes_both_variants_and_the_changes() {
         && r["target"] == "staff_class2"
         && r["subject"] == "S3"
         && r["status"] == "pass"));
-    let geo: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(o.join("plan_changes.geojson")).unwrap())
-            .unwrap();
+    let geo = read_json(&o.join("plan_changes.geojson"));
     let layers: Vec<&str> = geo["features"]
         .as_array()
         .unwrap()
@@ -527,16 +491,14 @@ fn run_with_plan_writes_both_variants_and_the_changes() {
 
 #[test]
 fn the_demo_plan_applies_to_the_demo_stations() {
-    let sc =
-        Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo.toml")).unwrap();
+    let sc = Scenario::load(&root().join("scenarios/demo.toml")).unwrap();
     let mut stations =
         fireplan::io::tables::read_stations(&sc.stations_file, sc.stations_crs, None).unwrap();
     fireplan::io::tables::read_vehicles(sc.vehicles_file.as_ref().unwrap(), &mut stations).unwrap();
     let depots =
         fireplan::io::tables::read_depots(&sc.depots.as_ref().unwrap().0, Default::default())
             .unwrap();
-    let plan = Plan::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo_plan.toml"))
-        .unwrap();
+    let plan = Plan::load(&root().join("scenarios/demo_plan.toml")).unwrap();
     let a = apply(
         &plan,
         &stations,

@@ -2,20 +2,21 @@
 //! optional columns and their defaults, shuffled columns, a UTF-8 BOM, CRS conversion,
 //! vehicles attached to stations, the CSV network's oneway rules and default lengths.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use fireplan::io::crs::{bd09_to_wgs84, gcj02_to_wgs84};
 use fireplan::io::csv_network::read_csv_network;
 use fireplan::io::districts::read_districts;
-use fireplan::params::{Crs, NetworkSource, Scenario};
 use fireplan::io::tables::{read_demand, read_depots, read_stations, read_vehicles};
 use fireplan::model::{DepotLevel, DistrictKind, StationClass, StationStatus};
 use fireplan::network::raw::{haversine_m, Oneway, RoadClass};
+use fireplan::params::{Crs, NetworkSource, Scenario};
 
+/// A file of `tests/data/readers/`.
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/readers")
-        .join(name)
+    common::data(&format!("readers/{name}"))
 }
 
 fn assert_near(got: f64, want: f64, tol: f64) {

@@ -2,33 +2,28 @@
 //! when that folder is absent): figures cross-checked against petgraph's Dijkstra, an
 //! independent implementation, and stable under reordering of the stations.
 
-use std::path::Path;
+mod common;
 
 use fireplan::coverage::{evaluate, place_stations, seeds};
-use fireplan::params::Scenario;
+use fireplan::load::load;
 use fireplan::network::search::two_nearest;
-use fireplan::load::{load, RunOptions};
+use fireplan::params::Scenario;
 use fireplan::run::run;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-fn scenario(name: &str) -> Option<Scenario> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if !root.join("../shared/data").exists() {
-        eprintln!("skipped: ../shared/data is not beside the checkout");
-        return None;
-    }
-    Some(Scenario::load(&root.join("scenarios").join(name)).expect("scenario parses"))
-}
+use common::{quiet, root, shared};
 
-fn opts() -> RunOptions {
-    RunOptions::default()
+/// A scenario of `scenarios/`, or `None` (with a message) when ../shared/data is absent.
+fn scenario(name: &str) -> Option<Scenario> {
+    shared("")?;
+    Some(Scenario::load(&root().join("scenarios").join(name)).expect("scenario parses"))
 }
 
 /// fireplan's first arrival at every node equals a plain Dijkstra (petgraph) from a super
 /// source joined to each station's entry nodes by its start time.
 fn check_against_petgraph(name: &str) {
     let Some(sc) = scenario(name) else { return };
-    let (inputs, prep) = load(&sc, &opts()).unwrap();
+    let (inputs, prep) = load(&sc, &quiet()).unwrap();
     let net = &prep.network;
     let (_, origins) = place_stations(
         net,
@@ -92,7 +87,7 @@ fn liechtenstein_run_is_stable_under_station_order() {
     let Some(sc) = scenario("liechtenstein.toml") else {
         return;
     };
-    let a = run(&sc, &opts()).unwrap();
+    let a = run(&sc, &quiet()).unwrap();
     assert_eq!(a.coverage.origins.len(), 6);
     let m = &a.coverage.region;
     // Buildings of the 2015 extract; a few hundred lie > 500 m from any drivable road.

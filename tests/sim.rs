@@ -2,23 +2,25 @@
 //! static coverage at very low call rates, against a two-station case computed by hand,
 //! and against itself under 1 and 2 threads; plus its configuration errors and the CLI.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::Path;
 
 use fireplan::coverage::{evaluate, Coverage};
-use fireplan::params::Scenario;
+use fireplan::model::IncidentType;
 use fireplan::model::{
     DemandPoint, District, DistrictKind, Station, StationClass, StationStatus, Vehicle,
 };
 use fireplan::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::{Network, Profile, SnapIndex};
-use fireplan::load::RunOptions;
+use fireplan::params::Scenario;
 use fireplan::run::run;
 use fireplan::sim::engine::FirstDue;
 use fireplan::sim::stats::Estimate;
-use fireplan::model::IncidentType;
 use fireplan::sim::{run_calls, simulate, Call, Overrides, SimParams, SimSetup, World};
 use geo::{polygon, MultiPolygon, Point};
+
+use common::{data, fireplan, quiet, read_json};
 
 /// Metres per degree on the mean sphere, so positions can be written in metres.
 const M_PER_DEG: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
@@ -254,11 +256,7 @@ fn one_unit_queue_matches_mm1() {
 }
 
 fn grid_scenario() -> Scenario {
-    Scenario::load(&fixture("sim/scenario.toml")).unwrap()
-}
-
-fn quiet() -> RunOptions {
-    RunOptions::default()
+    Scenario::load(&data("sim/scenario.toml")).unwrap()
 }
 
 #[test]
@@ -455,12 +453,6 @@ fn busy_first_station_sends_the_second_as_computed_by_hand() {
     }
 }
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
 /// All three simulation files of one simulation, as bytes.
 fn outputs_with_threads(threads: usize) -> Vec<Vec<u8>> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -490,12 +482,12 @@ fn same_seed_gives_identical_outputs_with_one_and_two_threads() {
     }
     // And a different seed changes them.
     let run = run(&grid_scenario(), &quiet()).unwrap();
-    let other = run.sim_setup(&Overrides {
+    let other = run
+        .sim_setup(&Overrides {
             seed: Some(8),
             ..Overrides::default()
-        },
-    )
-    .unwrap();
+        })
+        .unwrap();
     let res = simulate(&other, &fireplan::progress::Silent);
     let csv = fireplan::report::sim::output::incidents_csv(&run, &other, &res).unwrap();
     assert_ne!(csv, one[2]);
@@ -541,7 +533,7 @@ fn defaults_come_from_the_incident_file() {
 /// against the grid's inputs.
 fn error_of(section: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let src = fixture("sim");
+    let src = data("sim");
     for f in [
         "nodes.csv",
         "edges.csv",
@@ -657,7 +649,7 @@ fn rate_is_required_without_dated_records() {
 fn cli_writes_the_simulation_files_and_report_section() {
     let dir = tempfile::tempdir().unwrap();
     let go = |out: &str, threads: &str| {
-        let o = Command::new(env!("CARGO_BIN_EXE_fireplan"))
+        let o = fireplan()
             .args([
                 "simulate",
                 "-q",
@@ -671,7 +663,7 @@ fn cli_writes_the_simulation_files_and_report_section() {
             ])
             .args(["--threads", threads, "--out"])
             .arg(dir.path().join(out))
-            .arg(fixture("sim/scenario.toml"))
+            .arg(data("sim/scenario.toml"))
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -689,9 +681,7 @@ fn cli_writes_the_simulation_files_and_report_section() {
         assert!(a == b, "{f} differs between --threads 1 and 2");
     }
     let a = dir.path().join("a");
-    let s: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(a.join("sim_summary.json")).unwrap())
-            .unwrap();
+    let s = read_json(&a.join("sim_summary.json"));
     assert_eq!(s["replications"], 3);
     assert_eq!(s["years"], 0.25);
     let share = &s["region"]["first_unit_within_threshold"];
@@ -713,10 +703,10 @@ fn cli_writes_the_simulation_files_and_report_section() {
     // The static run's outputs are there too.
     assert!(a.join("summary.json").exists());
     // `fireplan run` does not add the section.
-    let o = Command::new(env!("CARGO_BIN_EXE_fireplan"))
+    let o = fireplan()
         .args(["run", "-q", "--no-cache", "--out"])
         .arg(dir.path().join("c"))
-        .arg(fixture("sim/scenario.toml"))
+        .arg(data("sim/scenario.toml"))
         .output()
         .unwrap();
     assert!(o.status.success());

@@ -52,30 +52,21 @@
 //! 75 > 50 (**over-subscribed**), L1 ← S4 (no staff figure: 0, one unknown), K2 ← S5 40;
 //! city — C1 ← 30 + 20 + 25 + 40 = 115 of 200.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-use fireplan::params::{Crs, Scenario};
+use std::path::{Path, PathBuf};
+
+use fireplan::load::load;
 use fireplan::model::DepotLevel;
-use fireplan::load::{load, RunOptions};
+use fireplan::params::{Crs, Scenario};
 use fireplan::run::run;
 use fireplan::supply::reach::ReachStatus;
 use fireplan::supply::Supply;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-fn opts() -> RunOptions {
-    RunOptions::default()
-}
+use common::{csv_rows, data, fireplan, quiet, read_json, root, shared};
+
 const TOL_S: f64 = 1e-3;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture() -> PathBuf {
-    root().join("tests/data/supply")
-}
 
 /// A copy of the fixture in a temporary folder, with files replaced or edited.
 struct Copy {
@@ -85,7 +76,7 @@ struct Copy {
 impl Copy {
     fn new() -> Copy {
         let dir = tempfile::tempdir().unwrap();
-        for e in std::fs::read_dir(fixture()).unwrap() {
+        for e in std::fs::read_dir(data("supply")).unwrap() {
             let e = e.unwrap();
             std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
         }
@@ -112,7 +103,7 @@ impl Copy {
 
 fn supply_of(scenario: &Path) -> Supply {
     let sc = Scenario::load(scenario).unwrap();
-    run(&sc, &opts())
+    run(&sc, &quiet())
         .unwrap()
         .supply
         .expect("the scenario has depots")
@@ -120,7 +111,7 @@ fn supply_of(scenario: &Path) -> Supply {
 
 /// The error of running a scenario, as the CLI prints it.
 fn run_error(scenario: &Path) -> String {
-    match Scenario::load(scenario).and_then(|sc| run(&sc, &opts()).map(|_| ())) {
+    match Scenario::load(scenario).and_then(|sc| run(&sc, &quiet()).map(|_| ())) {
         Ok(()) => panic!("expected an error"),
         Err(e) => e.to_string(),
     }
@@ -156,8 +147,8 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn hand_computed_reach_margins_and_capacity() {
-    let sc = Scenario::load(&fixture().join("scenario.toml")).unwrap();
-    let r = run(&sc, &opts()).unwrap();
+    let sc = Scenario::load(&data("supply/scenario.toml")).unwrap();
+    let r = run(&sc, &quiet()).unwrap();
     let sup = r.supply.as_ref().unwrap();
     let stations = &r.inputs.stations;
     let levels: Vec<DepotLevel> = sup.levels.iter().map(|l| l.level).collect();
@@ -288,10 +279,10 @@ fn hand_computed_reach_margins_and_capacity() {
 
 #[test]
 fn logistics_profile_is_its_own_network_with_the_70_kmh_cap() {
-    let sc = Scenario::load(&fixture().join("scenario.toml")).unwrap();
-    let (_, emergency) = load(&sc, &opts()).unwrap();
+    let sc = Scenario::load(&data("supply/scenario.toml")).unwrap();
+    let (_, emergency) = load(&sc, &quiet()).unwrap();
     let logistics =
-        fireplan::load::prepare_logistics(&sc, &opts(), Some(&emergency.network)).unwrap();
+        fireplan::load::prepare_logistics(&sc, &quiet(), Some(&emergency.network)).unwrap();
     let time = |net: &fireplan::network::Network, a: u32, b: u32| {
         net.out_edges(a).find(|e| e.0 == b).unwrap().1 as f64
     };
@@ -311,7 +302,7 @@ fn logistics_profile_is_its_own_network_with_the_70_kmh_cap() {
 
 #[test]
 fn removing_a_depot_makes_the_second_nearest_take_over() {
-    let base = supply_of(&fixture().join("scenario.toml"));
+    let base = supply_of(&data("supply/scenario.toml"));
     let c = Copy::new();
     c.edit("depots.csv", |t| {
         t.lines()
@@ -320,7 +311,7 @@ fn removing_a_depot_makes_the_second_nearest_take_over() {
             .collect()
     });
     let sc = Scenario::load(&c.scenario()).unwrap();
-    let r = run(&sc, &opts()).unwrap();
+    let r = run(&sc, &quiet()).unwrap();
     let without = r.supply.as_ref().unwrap();
     let li = base.level_index(DepotLevel::County).unwrap();
     let label = |s: &Supply, x: Option<(usize, f64)>| x.map(|x| s.points[x.0].label.clone());
@@ -485,7 +476,7 @@ fn district_without_demand_uses_its_worst_road_point() {
         t.replace("[demand]\nfile = \"demand.csv\"\n", "")
     });
     let sc = Scenario::load(&c.scenario()).unwrap();
-    let r = run(&sc, &opts()).unwrap();
+    let r = run(&sc, &quiet()).unwrap();
     let sup = r.supply.as_ref().unwrap();
     let li = sup.level_index(DepotLevel::County).unwrap();
     let worst = |name: &str| {
@@ -698,34 +689,13 @@ fn bad_supply_section_names_file_key_and_field() {
 // ---------------------------------------------------------------------------------------
 // The binary.
 
-fn fireplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fireplan"))
-}
-
-fn csv_rows(p: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(p).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .map(String::from)
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn read_json(p: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
 #[test]
 fn cli_supply_writes_the_tables_layer_and_summary() {
     let out = tempfile::tempdir().unwrap();
     let o = fireplan()
         .args(["supply", "-q", "--no-cache", "--out"])
         .arg(out.path())
-        .arg(fixture().join("scenario.toml"))
+        .arg(data("supply/scenario.toml"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -848,7 +818,7 @@ fn run_includes_supply_when_depots_are_given() {
     let st = fireplan()
         .args(["run", "-q", "--no-cache", "--out"])
         .arg(out.path())
-        .arg(fixture().join("scenario.toml"))
+        .arg(data("supply/scenario.toml"))
         .status()
         .unwrap();
     assert!(st.success());
@@ -867,7 +837,7 @@ fn run_includes_supply_when_depots_are_given() {
     let st = fireplan()
         .args(["run", "-q", "--no-cache", "--out"])
         .arg(out2.path())
-        .arg(root().join("tests/data/cli/scenario.toml"))
+        .arg(data("cli/scenario.toml"))
         .status()
         .unwrap();
     assert!(st.success());
@@ -902,20 +872,18 @@ fn cli_supply_errors_name_the_problem() {
 
 #[test]
 fn liechtenstein_depot_times_equal_petgraph() {
-    if !root().join("../shared/data/liechtenstein-osm").exists() {
-        eprintln!("skipped: ../shared/data is not beside the checkout");
+    if shared("liechtenstein-osm").is_none() {
         return;
     }
     let mut sc = Scenario::load(&root().join("scenarios/liechtenstein.toml")).unwrap();
     // The hypothetical depots of maps/liechtenstein (see its README).
     sc.depots = Some((root().join("maps/liechtenstein/depots.csv"), Crs::Wgs84));
-    let r = run(&sc, &opts()).unwrap();
+    let r = run(&sc, &quiet()).unwrap();
     let sup = r.supply.as_ref().unwrap();
     assert!(sup.findings.is_empty(), "{:?}", sup.findings);
     assert_eq!(sup.points.len(), 3);
     let logistics =
-        fireplan::load::prepare_logistics(&sc, &opts(), Some(&r.prepared.network))
-            .unwrap();
+        fireplan::load::prepare_logistics(&sc, &quiet(), Some(&r.prepared.network)).unwrap();
     let net = &logistics.network;
     let n = net.node_count();
 

@@ -9,23 +9,17 @@
 //! takes turnout + 160 + 24 s (late at both turnouts), mid_n2_n3 turnout + 80 s → 0.4 at
 //! turnout 45, 0.2 at 75 (mid late).
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
 use fireplan::sweep::{run_id, Shard, Sweep};
 use rusqlite::types::Value as Sql;
 use sha2::{Digest, Sha256};
 
-fn fireplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fireplan"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+use common::{data, fireplan};
 
 /// Runs `fireplan sweep ARGS…` quietly without the network cache; panics on failure.
 fn sweep(args: &[&str]) -> String {
@@ -90,7 +84,7 @@ fn count(dir: &Path) -> usize {
 
 #[test]
 fn cartesian_expansion_and_stable_run_ids() {
-    let s = Sweep::load(&fixture("sweep/sweep.toml")).unwrap();
+    let s = Sweep::load(&data("sweep/sweep.toml")).unwrap();
     let axes: Vec<&str> = s.axes.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(axes, ["network.speed_factor", "plan", "response.turnout_s"]);
     assert_eq!(s.runs.len(), 8);
@@ -142,7 +136,7 @@ fn runs_give_the_hand_computed_figures() {
     let out = tempfile::tempdir().unwrap();
     let o = out.path().join("s");
     sweep(&[
-        fixture("sweep/sweep.toml").to_str().unwrap(),
+        data("sweep/sweep.toml").to_str().unwrap(),
         "--out",
         o.to_str().unwrap(),
     ]);
@@ -181,7 +175,7 @@ fn runs_give_the_hand_computed_figures() {
     assert!(report.contains("](sweep_axis_1.svg)"));
     // A second invocation finds everything in the store and runs nothing.
     let again = sweep(&[
-        fixture("sweep/sweep.toml").to_str().unwrap(),
+        data("sweep/sweep.toml").to_str().unwrap(),
         "--out",
         o.to_str().unwrap(),
     ]);
@@ -196,7 +190,7 @@ fn a_killed_sweep_resumes_to_the_same_store() {
     let out = tempfile::tempdir().unwrap();
     let full = out.path().join("full");
     let killed = out.path().join("killed");
-    let file = fixture("sweep/sweep.toml");
+    let file = data("sweep/sweep.toml");
     sweep(&[file.to_str().unwrap(), "--out", full.to_str().unwrap()]);
 
     // The hook makes the child stop writing after 3 committed runs; then it is killed.
@@ -238,7 +232,7 @@ fn a_killed_sweep_resumes_to_the_same_store() {
 #[test]
 fn shards_merged_equal_the_unsharded_sweep_and_threads_do_not_matter() {
     let out = tempfile::tempdir().unwrap();
-    let file = fixture("sweep/sweep.toml");
+    let file = data("sweep/sweep.toml");
     let f = file.to_str().unwrap();
     let dir = |n: &str| out.path().join(n);
     sweep(&[f, "--out", dir("one").to_str().unwrap(), "--threads", "1"]);
@@ -289,7 +283,7 @@ fn shards_merged_equal_the_unsharded_sweep_and_threads_do_not_matter() {
 
     // A store of another sweep file is refused.
     sweep(&[
-        fixture("sweep/runs.toml").to_str().unwrap(),
+        data("sweep/runs.toml").to_str().unwrap(),
         "--out",
         dir("other").to_str().unwrap(),
     ]);
@@ -314,7 +308,7 @@ fn a_failing_run_is_recorded_and_the_sweep_goes_on() {
     let out = tempfile::tempdir().unwrap();
     let o = out.path().join("runs");
     let text = sweep(&[
-        fixture("sweep/runs.toml").to_str().unwrap(),
+        data("sweep/runs.toml").to_str().unwrap(),
         "--out",
         o.to_str().unwrap(),
     ]);
@@ -346,7 +340,7 @@ fn a_failing_run_is_recorded_and_the_sweep_goes_on() {
 #[test]
 fn bad_input_names_the_sweep_file_the_axis_and_the_value() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = fixture("plan/scenario.toml");
+    let scenario = data("plan/scenario.toml");
     let cases: [(&str, &[&str], &[&str]); 7] = [
         (
             "response.turnout = [45]",
@@ -422,7 +416,7 @@ fn simulated_sweep_records_simulated_coverage_per_run() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().join("out");
     sweep(&[
-        fixture("sweep/sim_sweep.toml").to_str().unwrap(),
+        data("sweep/sim_sweep.toml").to_str().unwrap(),
         "--out",
         o.to_str().unwrap(),
     ]);

@@ -3,27 +3,20 @@
 //! `[targets]`, errors naming file / entry / field, and every metric with a passing and a
 //! failing case on the hand-computed fixture `tests/data/plan` (figures worked out below).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::OnceLock;
 
-use fireplan::params::Scenario;
-use fireplan::model::{DepotLevel, StationClass};
-use fireplan::plan::checks::{evaluate, Facts, Status};
 use fireplan::io::targets::Catalogue;
 use fireplan::model::target::{Metric, ScopeLevel};
+use fireplan::model::{DepotLevel, StationClass};
+use fireplan::params::Scenario;
+use fireplan::plan::checks::{evaluate, Facts, Status};
 use fireplan::plan::Finding;
-use fireplan::load::RunOptions;
 use fireplan::run::RunResult;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn quiet() -> RunOptions {
-    RunOptions::default()
-}
+use common::{data, quiet, root};
 
 /// The plan fixture, run once: the hand-computed network of tests/engine.rs (threshold
 /// 150 s) with vehicles, a county depot D1 at n1, the logistics station L1 at n2 and
@@ -31,7 +24,7 @@ fn quiet() -> RunOptions {
 fn fixture_run() -> &'static RunResult {
     static RUN: OnceLock<RunResult> = OnceLock::new();
     RUN.get_or_init(|| {
-        let sc = Scenario::load(&fixture("plan/scenario.toml")).unwrap();
+        let sc = Scenario::load(&data("plan/scenario.toml")).unwrap();
         fireplan::run::run(&sc, &quiet()).unwrap()
     })
 }
@@ -48,11 +41,8 @@ fn normalise(s: &str) -> String {
 fn builtin_catalogue_parses_and_every_source_exists_and_is_quoted_exactly() {
     let cat = Catalogue::builtin().unwrap();
     assert!(cat.targets.len() >= 30, "{}", cat.targets.len());
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    let readme = normalise(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/README.md"))
-            .unwrap(),
-    );
+    let seeds = root().join("../shared/seeds");
+    let readme = normalise(&std::fs::read_to_string(root().join("seeds/README.md")).unwrap());
     if !seeds.is_dir() {
         eprintln!("skipped the seed-file half: {} not found", seeds.display());
     }
@@ -279,8 +269,8 @@ fn bad_catalogue_entries_are_refused_with_their_field() {
 }
 
 fn scenario_with(targets: &str) -> Result<Scenario, String> {
-    let text = std::fs::read_to_string(fixture("cli/scenario.toml")).unwrap() + targets;
-    Scenario::from_toml(&text, &fixture("cli/scenario.toml")).map_err(|e| e.to_string())
+    let text = std::fs::read_to_string(data("cli/scenario.toml")).unwrap() + targets;
+    Scenario::from_toml(&text, &data("cli/scenario.toml")).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -652,7 +642,7 @@ fn depot_targets_pass_and_fail() {
 #[test]
 fn targets_without_their_inputs_are_not_applicable() {
     // tests/data/cli has no vehicles, no depots, no population.
-    let sc = Scenario::load(&fixture("cli/scenario.toml")).unwrap();
+    let sc = Scenario::load(&data("cli/scenario.toml")).unwrap();
     let run = fireplan::run::run(&sc, &quiet()).unwrap();
     let na = |id: &str| {
         let fs: Vec<_> = run
