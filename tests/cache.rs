@@ -101,13 +101,20 @@ fn damaged_cache_files_are_rebuilt_with_identical_results() {
     )
     .unwrap();
     let other_cache = other_dir.path().join("cache");
-    run(&copy.join("scenario.toml"), &other_cache, &other_dir.path().join("o"));
+    run(
+        &copy.join("scenario.toml"),
+        &other_cache,
+        &other_dir.path().join("o"),
+    );
     let foreign = cache_files(&other_cache);
     for (mine, theirs) in files.iter().zip(&foreign) {
         std::fs::copy(theirs, mine).unwrap();
     }
     let out = dir.path().join("foreign");
     let (hit, stderr) = run(&scenario, &cache, &out);
-    assert!(!hit && stderr.contains("built for other inputs"), "{stderr}");
+    assert!(
+        !hit && stderr.contains("built for other inputs"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), want);
 }

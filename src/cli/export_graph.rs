@@ -40,37 +40,7 @@ pub fn main(a: ExportGraphArgs) -> anyhow::Result<ExitCode> {
     );
     let s = seeds(net, &origins);
     let labels = two_nearest(net, &s, a.cutoff_s);
-    // f32 edge times printed as f64 shortest round-trip: parsing gives the same double.
-    let mut edges = String::from("from,to,time_s\n");
-    for v in 0..net.node_count() as u32 {
-        for (u, w) in net.out_edges(v) {
-            edges.push_str(&format!("{v},{u},{}\n", w as f64));
-        }
-    }
-    let mut seed_rows = String::from("origin,node,time_s\n");
-    for x in &s {
-        seed_rows.push_str(&format!("{},{},{}\n", x.origin, x.node, x.time_s));
-    }
-    let mut label_rows = String::from("node,first_s,second_s\n");
-    let fmt = |t: f64| {
-        if t.is_finite() {
-            format!("{t}")
-        } else {
-            String::new()
-        }
-    };
-    for v in 0..net.node_count() {
-        label_rows.push_str(&format!(
-            "{v},{},{}\n",
-            fmt(labels.first_s[v]),
-            fmt(labels.second_s[v])
-        ));
-    }
-    for (name, text) in [
-        ("edges.csv", edges),
-        ("seeds.csv", seed_rows),
-        ("labels.csv", label_rows),
-    ] {
+    for (name, text) in fireplan::report::export::graph_files(net, &s, &labels) {
         write_atomic(&a.out.join(name), text.as_bytes())
             .with_context(|| format!("writing {name}"))?;
     }

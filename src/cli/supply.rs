@@ -16,7 +16,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use fireplan::model::StationClass;
-use fireplan::network::search::Dijkstra;
 use fireplan::params::Scenario;
 use fireplan::report::write_atomic;
 use fireplan::supply::{self, Supply};
@@ -142,48 +141,8 @@ fn export(
     net: &fireplan::network::Network,
     sup: &Supply,
 ) -> anyhow::Result<()> {
-    let mut edges = String::from("from,to,time_s\n");
-    for v in 0..net.node_count() as u32 {
-        for (u, w) in net.out_edges(v) {
-            edges.push_str(&format!("{v},{u},{}\n", w as f64));
-        }
-    }
-    let usable: Vec<usize> = (0..sup.points.len())
-        .filter(|&p| sup.points[p].usable())
-        .collect();
-    let mut seeds = String::from("point,label,node,time_s\n");
-    let mut columns: Vec<Vec<f64>> = Vec::with_capacity(usable.len());
-    let mut dij = Dijkstra::new(net.node_count());
-    for &p in &usable {
-        let point = &sup.points[p];
-        let Some(snap) = &point.snap else { continue };
-        let s = net.departures(snap);
-        for &(node, t) in &s {
-            seeds.push_str(&format!("{p},{},{node},{t}\n", point.label));
-        }
-        columns.push(dij.run(net, &s, f64::INFINITY).to_vec());
-    }
-    let mut times = String::from("node");
-    for &p in &usable {
-        times.push_str(&format!(",p{p}"));
-    }
-    times.push('\n');
-    for v in 0..net.node_count() {
-        times.push_str(&v.to_string());
-        for c in &columns {
-            if c[v].is_finite() {
-                times.push_str(&format!(",{}", c[v]));
-            } else {
-                times.push(',');
-            }
-        }
-        times.push('\n');
-    }
-    for (name, text) in [
-        ("edges.csv", edges),
-        ("seeds.csv", seeds),
-        ("times.csv", times),
-    ] {
+    let times = fireplan::supply::trees::point_times(net, sup);
+    for (name, text) in fireplan::report::export::supply_files(net, &times) {
         write_atomic(&dir.join(name), text.as_bytes())
             .with_context(|| format!("writing {name}"))?;
     }
@@ -191,7 +150,7 @@ fn export(
         "{} nodes, {} edges, {} support points → {}",
         net.node_count(),
         net.edge_count(),
-        usable.len(),
+        times.len(),
         dir.display()
     );
     Ok(())

@@ -85,8 +85,7 @@ fn write_cache(path: &std::path::Path, key: &str, entry: &CacheEntry) {
 /// The entry of a cache file when it is whole and was built for `key`; otherwise why not
 /// (the caller rebuilds the network).
 fn read_cache(bytes: &[u8], key: &str) -> std::result::Result<CacheEntry, String> {
-    let file: CacheFile =
-        postcard::from_bytes(bytes).map_err(|e| format!("unreadable ({e})"))?;
+    let file: CacheFile = postcard::from_bytes(bytes).map_err(|e| format!("unreadable ({e})"))?;
     if file.format != CACHE_FORMAT {
         return Err(format!("format {} (expected {CACHE_FORMAT})", file.format));
     }

@@ -271,7 +271,10 @@ impl Network {
     pub fn check_consistent(&self) -> Result<(), String> {
         let n = self.nodes.len();
         if self.first_out.len() != n + 1 {
-            return Err(format!("{} CSR offsets for {n} nodes", self.first_out.len()));
+            return Err(format!(
+                "{} CSR offsets for {n} nodes",
+                self.first_out.len()
+            ));
         }
         if self.head.len() != self.edge_time_s.len() {
             return Err("edge heads and times differ in length".into());

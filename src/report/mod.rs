@@ -3,6 +3,7 @@
 //! run never leaves a half-written file.
 
 pub mod chart;
+pub mod export;
 pub mod gpkg;
 pub mod html;
 pub mod layers;

@@ -70,3 +70,32 @@ impl DepotTrees {
         point.access_s + via_nodes.min(direct) + target_access_s
     }
 }
+
+/// Fresh f64 times from one support point to every node (for independent checks): its
+/// index among the points, label, entry seeds and times (infinite: unreached).
+pub struct PointTimes {
+    pub point: usize,
+    pub label: String,
+    pub seeds: Vec<(u32, f64)>,
+    pub times_s: Vec<f64>,
+}
+
+/// [`PointTimes`] of every usable point of `sup`, with the kernel the trees use, in f64.
+pub fn point_times(net: &Network, sup: &super::Supply) -> Vec<PointTimes> {
+    let mut dij = Dijkstra::new(net.node_count());
+    sup.points
+        .iter()
+        .enumerate()
+        .filter_map(|(p, point)| {
+            let snap = point.snap.as_ref()?;
+            let seeds = net.departures(snap);
+            let times_s = dij.run(net, &seeds, f64::INFINITY).to_vec();
+            Some(PointTimes {
+                point: p,
+                label: point.label.clone(),
+                seeds,
+                times_s,
+            })
+        })
+        .collect()
+}
