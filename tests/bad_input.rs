@@ -751,6 +751,16 @@ fn scenario_values_are_validated() {
             "unknown station class `big`",
         ],
     );
+    // Regression (issue 20, S5): a second threshold below the first was accepted.
+    check(
+        scenario(&format!(
+            "{SCENARIO_HEAD}[response]\nthreshold_s = 300\nsecond_threshold_s = 240\n"
+        )),
+        &[
+            "key `response.second_threshold_s`",
+            "expected at least `threshold_s` (300 s), got 240 s",
+        ],
+    );
     check(
         scenario(&format!("{SCENARIO_HEAD}[response]\nturnout_s = -1\n")),
         &["key `response.turnout_s`", "expected seconds ≥ 0"],

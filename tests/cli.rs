@@ -254,3 +254,67 @@ fn closed_stdout_does_not_panic() {
         );
     }
 }
+
+/// Regression (issue 20, D1): `--out` pointing at the folder of the inputs used to
+/// overwrite the input `stations.csv` with the output table. Now every command that writes
+/// a run refuses such a folder before writing anything, and the inputs stay as they were.
+#[test]
+fn out_folder_holding_the_inputs_is_refused_and_the_inputs_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("plan");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in std::fs::read_dir(data("plan")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, copy.join(f.file_name().unwrap())).unwrap();
+    }
+    let before: Vec<(std::path::PathBuf, Vec<u8>)> = std::fs::read_dir(&copy)
+        .unwrap()
+        .map(|f| {
+            let p = f.unwrap().path();
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    let scenario = copy.join("scenario.toml");
+    let plan = copy.join("plan_add_east.toml");
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        vec!["run".as_ref(), scenario.as_os_str()],
+        vec![
+            "run".as_ref(),
+            scenario.as_os_str(),
+            "--plan".as_ref(),
+            plan.as_os_str(),
+        ],
+        vec![
+            "optimize".as_ref(),
+            scenario.as_os_str(),
+            "--add".as_ref(),
+            "1".as_ref(),
+        ],
+    ];
+    for args in runs {
+        let o = fireplan()
+            .args(&args)
+            .args(["-q", "--no-cache", "--out"])
+            .arg(&copy)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} wrote into the input folder");
+        assert!(err.contains("holds the input file"), "{args:?}: {err}");
+        assert!(err.contains("--out"), "{err}");
+    }
+    // Not one input changed, and nothing was added.
+    for (p, bytes) in &before {
+        assert_eq!(&std::fs::read(p).unwrap(), bytes, "{} changed", p.display());
+    }
+    assert_eq!(std::fs::read_dir(&copy).unwrap().count(), before.len());
+    // A fresh folder beside the inputs is fine.
+    let o = fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -145,6 +145,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| super::default_out(&[&a.scenario]));
     let ids: Vec<String> = inputs.stations.iter().map(|s| s.id.clone()).collect();
+    report::write::refuse_input_folder(&out, inputs.paths())?;
     for (name, bytes) in report::optimize::files(&problem, &outcome, &ids, &scenario.name)? {
         let p = out.join(name);
         write_atomic(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;

@@ -73,6 +73,7 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| super::default_out(&[&a.scenario]));
+    fireplan::report::write::refuse_input_folder(&out, inputs.paths())?;
     let files = fireplan::report::supply::supply_run_files(
         &scenario.name,
         &sup,

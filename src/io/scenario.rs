@@ -216,6 +216,19 @@ impl Scenario {
                 ));
             }
         }
+        // Second-due coverage counts a second station within `second_threshold_s`: below
+        // the first threshold it could never be met, and would read as 0 % without a hint.
+        if r.second_threshold_s < r.threshold_s {
+            return Err(Error::input(
+                path,
+                key("response.second_threshold_s"),
+                "second_threshold_s",
+                format!(
+                    "expected at least `threshold_s` ({} s), got {} s",
+                    r.threshold_s, r.second_threshold_s
+                ),
+            ));
+        }
         let default_class = match &file.stations.default_class {
             None => None,
             Some(c) => Some(

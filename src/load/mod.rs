@@ -108,6 +108,14 @@ pub struct Inputs {
     pub files: Vec<InputFile>,
 }
 
+impl Inputs {
+    /// Every file the inputs came from: the scenario file and each input file.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.scenario.path.as_path())
+            .chain(self.files.iter().map(|f| f.path.as_path()))
+    }
+}
+
 /// Reads every input of a scenario and prepares the emergency network.
 pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedNetwork)> {
     let mut files = Vec::new();

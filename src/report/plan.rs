@@ -6,7 +6,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::write::{collection, feature, round7};
 use super::{fmt_s, write_atomic};
@@ -77,40 +77,6 @@ pub fn targets_csv(variants: &[(&str, &Checks)]) -> Result<Vec<u8>> {
         }
     }
     w.into_inner().map_err(csv_error)
-}
-
-/// Fields of `summary.json`: `targets` = counts of findings, mandatory failures and the
-/// ids of failing targets.
-pub fn summary_fields(checks: &Checks) -> Map<String, Value> {
-    let (pass, fail, na) = checks.counts();
-    let mandatory_failures = checks.mandatory_failures().count();
-    let failing: Vec<&str> = checks
-        .tallies()
-        .into_iter()
-        .filter(|t| t.fail > 0)
-        .map(|t| {
-            checks
-                .targets
-                .iter()
-                .find(|x| x.id == t.id)
-                .map_or("", |x| x.id.as_str())
-        })
-        .collect();
-    let mut m = Map::new();
-    m.insert(
-        "targets".into(),
-        json!({
-            "checked": checks.targets.len(),
-            "findings": checks.findings.len(),
-            "pass": pass,
-            "fail": fail,
-            "not_applicable": na,
-            "mandatory_failures": mandatory_failures,
-            "mandatory_ok": mandatory_failures == 0,
-            "failing_targets": failing,
-        }),
-    );
-    m
 }
 
 /// Escapes `|` for a Markdown table cell.
@@ -513,6 +479,8 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
 /// with both variants, `report.md` with the plan sections and `summary.json` with the
 /// baseline's figures and the plan's changes.
 pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
+    let inputs = pr.plan.inputs.paths().chain([pr.plan_file.path.as_path()]);
+    super::write::refuse_input_folder(out, inputs)?;
     let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
     written.extend(super::write_all(out, &pr.plan)?);
 
@@ -524,8 +492,8 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             None => base + &section,
         }
     };
-    let mut summary: Value = serde_json::from_slice(&super::tables::summary_json(&pr.plan)?)
-        .map_err(|e| Error::output("JSON", e))?;
+    let mut summary: Value =
+        serde_json::to_value(pr.plan.summary()).map_err(|e| Error::output("summary.json", e))?;
     if let Some(o) = summary.as_object_mut() {
         let b = &pr.baseline.coverage.region;
         let mut base = json!({
@@ -539,7 +507,11 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             "stations": pr.baseline.coverage.origins.len(),
         });
         if let Some(bo) = base.as_object_mut() {
-            bo.extend(summary_fields(&pr.baseline.checks));
+            bo.insert(
+                "targets".into(),
+                serde_json::to_value(pr.baseline.checks.summary())
+                    .map_err(|e| Error::output("summary.json", e))?,
+            );
         }
         o.insert("baseline".into(), base);
         o.insert(
