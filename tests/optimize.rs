@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use fireplan::coverage;
 use fireplan::load::load;
-use fireplan::model::{Station, StationClass, StationStatus};
+use fireplan::model::{Station, StationClass};
 use fireplan::optimize::bound::{self, BoundKind};
 use fireplan::optimize::solver::{self, Instance};
 use fireplan::optimize::{self, CandidateSource, Goal, Options};
@@ -200,19 +200,12 @@ fn coverage_sets_agree_with_evaluate() {
     let thr = scenario.response.threshold_s;
     for (i, (c, _)) in problem.candidates.kept.iter().enumerate() {
         let mut stations = inputs.stations.clone();
-        stations.push(Station {
-            id: format!("X{}", c.id),
-            name: c.name.clone(),
-            class: StationClass::Class2,
-            location: c.location,
-            staff: None,
-            turnout_s: None,
-            status: StationStatus::Planned,
-            drone: None,
-            district: None,
-            vehicles: Vec::new(),
-            line: 0,
-        });
+        stations.push(Station::planned(
+            format!("X{}", c.id),
+            c.name.clone(),
+            StationClass::Class2,
+            c.location,
+        ));
         let cov = coverage::evaluate(
             &prepared.network,
             &prepared.index,
