@@ -524,6 +524,48 @@ fn bad_edge_values() {
         network(NODES, "from,to,highway,maxspeed_kmh\n1,2,primary,0\n"),
         &["edges.csv", "line 2", "field `maxspeed_kmh`", "> 0"],
     );
+    // Regression (issue 20, S2): a length of 1e300 m was accepted and made the road
+    // figures infinite.
+    check(
+        network(NODES, "from,to,highway,length_m\n1,2,primary,1e300\n"),
+        &[
+            "edges.csv",
+            "line 2",
+            "field `length_m`",
+            "at most 1000000 m",
+            "in metres?",
+        ],
+    );
+    check(
+        network(NODES, "from,to,highway,length_m\n1,2,primary,inf\n"),
+        &["edges.csv", "line 2", "field `length_m`", "finite"],
+    );
+}
+
+/// Regression (issue 20, H1): a device or a folder named as an input hung the run
+/// (`/dev/zero` was hashed forever) or failed obscurely; it is refused, naming the file.
+#[test]
+fn inputs_must_be_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    check(
+        Scenario::load(Path::new("/dev/zero")),
+        &["/dev/zero", "not a regular file"],
+    );
+    check(Scenario::load(dir.path()), &["not a regular file"]);
+    check(
+        fireplan::plan::Plan::load(Path::new("/dev/zero")),
+        &["/dev/zero", "not a regular file"],
+    );
+    // An input named by a valid scenario.
+    let sc = dir.path().join("scenario.toml");
+    std::fs::write(
+        &sc,
+        "name = \"t\"\n[network]\nosm = \"/dev/zero\"\n[stations]\nfile = \"s.csv\"\n",
+    )
+    .unwrap();
+    let scenario = Scenario::load(&sc).unwrap();
+    let result = fireplan::load::load(&scenario, &fireplan::load::RunOptions::default());
+    check(result.map(|_| ()), &["/dev/zero", "not a regular file"]);
 }
 
 // ---- districts ---------------------------------------------------------------------------

@@ -123,7 +123,7 @@ pub fn read_csv_network(
                 oneway: Oneway::from_tags(oneway, highway, false, ignore_oneway),
                 maxspeed_kmh: row.optional(c.maxspeed_kmh, positive)?,
                 length_m: row
-                    .optional(c.length_m, non_negative)?
+                    .optional(c.length_m, segment_length_m)?
                     .unwrap_or_else(|| haversine_m(a.lon, a.lat, b.lon, b.lat)),
             })
         },
@@ -159,5 +159,22 @@ fn oneway_tag(s: &str) -> Result<&'static str, String> {
         "no" | "0" | "false" => Ok("no"),
         "-1" => Ok("-1"),
         _ => Err(format!("expected yes, no or -1, got `{s}`")),
+    }
+}
+
+/// The longest road segment between two nodes accepted, metres: anything longer is a unit
+/// mistake (kilometres as metres, a sentinel value) that would make road figures infinite.
+const MAX_SEGMENT_M: f64 = 1_000_000.0;
+
+/// A `length_m` cell: finite, ≥ 0 and at most [`MAX_SEGMENT_M`].
+fn segment_length_m(s: &str) -> Result<f64, String> {
+    let v = non_negative(s)?;
+    if v <= MAX_SEGMENT_M {
+        Ok(v)
+    } else {
+        Err(format!(
+            "expected at most {MAX_SEGMENT_M} m (1,000 km) between two nodes, got {s}; \
+             is the length in metres?"
+        ))
     }
 }

@@ -119,6 +119,7 @@ fn default_max_snap_m() -> f64 {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
+        super::check_regular_file(path)?;
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         Self::from_toml(&text, path)
     }

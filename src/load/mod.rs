@@ -82,6 +82,7 @@ pub struct InputFile {
 impl InputFile {
     /// Hashes `path` (streamed: extracts can be gigabytes).
     pub fn read(role: &str, path: &Path) -> Result<InputFile> {
+        io::check_regular_file(path)?;
         let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut hasher = Sha256::new();
         let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;

@@ -250,6 +250,7 @@ impl Sweep {
     /// scenario (so an unknown key path, a value of the wrong type or a missing plan file is
     /// reported before anything runs, naming the sweep file, the axis and the value).
     pub fn load(path: &Path) -> Result<Sweep> {
+        crate::io::check_regular_file(path)?;
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
         let text = String::from_utf8(bytes).map_err(|_| {

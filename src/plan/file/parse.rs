@@ -47,6 +47,7 @@ fn crs_name(c: Crs) -> &'static str {
 impl Plan {
     /// Reads and checks a plan file.
     pub fn load(path: &Path) -> Result<Plan> {
+        crate::io::check_regular_file(path)?;
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         Plan::parse(&text, path)
     }
