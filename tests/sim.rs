@@ -713,3 +713,52 @@ fn cli_writes_the_simulation_files_and_report_section() {
     let md = std::fs::read_to_string(dir.path().join("c/report.md")).unwrap();
     assert!(!md.contains("## Incident simulation"));
 }
+
+/// Regression (issue 20, P4): `--years 1e9` and `--reps 100000000` allocated until the
+/// process was killed; now they are refused up front, naming the option, and the same
+/// sizes set in `[simulation]` name the scenario key.
+#[test]
+fn simulations_too_large_to_hold_are_refused() {
+    let run = run(&grid_scenario(), &quiet()).unwrap();
+    let too_long = run
+        .sim_setup(&Overrides {
+            years: Some(1e9),
+            ..Overrides::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        too_long.starts_with("--years: ") && too_long.contains("incidents per replication"),
+        "{too_long}"
+    );
+    let too_many = run
+        .sim_setup(&Overrides {
+            replications: Some(100_000_000),
+            ..Overrides::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        too_many.starts_with("--reps: ") && too_many.contains("at most 10000"),
+        "{too_many}"
+    );
+    // From the scenario: the key is named.
+    let mut sc = grid_scenario();
+    sc.simulation = Some(fireplan::params::SimulationSection {
+        replications: Some(20_000),
+        ..Default::default()
+    });
+    let run = fireplan::run::run(&sc, &quiet()).unwrap();
+    let e = run
+        .sim_setup(&Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("key `simulation.replications`"), "{e}");
+    // A normal size still builds.
+    assert!(run
+        .sim_setup(&Overrides {
+            replications: Some(3),
+            ..Overrides::default()
+        })
+        .is_ok());
+}

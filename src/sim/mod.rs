@@ -94,7 +94,58 @@ pub fn setup_for(
     if let Some(s) = overrides.seed {
         params.seed = s;
     }
+    check_size(&params, overrides, &scenario.path)?;
     SimSetup::build(World::of(inputs, prepared, coverage), params)
+}
+
+/// Most incidents one replication may simulate (memory grows with them: the sample keeps
+/// every incident of replication 0).
+pub const MAX_INCIDENTS_PER_REPLICATION: f64 = 10_000_000.0;
+/// Most replications (their summaries are all kept until they are combined).
+pub const MAX_REPLICATIONS: u32 = 10_000;
+
+/// Refuses a simulation too large to hold (`--years 1e9` used to allocate until the
+/// process was killed), naming the option or the scenario key that set the size.
+fn check_size(params: &SimParams, overrides: &Overrides, scenario: &std::path::Path) -> Result<()> {
+    let incidents = params.rate_per_year() * params.years;
+    let what = |option: &str, key: &str, message: String| match overrides {
+        Overrides { years: Some(_), .. } if option == "--years" => Error::option(option, message),
+        Overrides {
+            replications: Some(_),
+            ..
+        } if option == "--reps" => Error::option(option, message),
+        _ => Error::input(
+            scenario,
+            crate::error::Location::Key(key.into()),
+            key.rsplit('.').next().unwrap_or(key),
+            message,
+        ),
+    };
+    if incidents > MAX_INCIDENTS_PER_REPLICATION {
+        return Err(what(
+            "--years",
+            "simulation.years",
+            format!(
+                "{} years at {:.0} incidents a year are {incidents:.3e} incidents per \
+                 replication; at most {MAX_INCIDENTS_PER_REPLICATION:.0e} are simulated: ask \
+                 for fewer years and more replications",
+                params.years,
+                params.rate_per_year()
+            ),
+        ));
+    }
+    if params.replications > MAX_REPLICATIONS {
+        return Err(what(
+            "--reps",
+            "simulation.replications",
+            format!(
+                "{} replications; at most {MAX_REPLICATIONS} are simulated (the 95 % interval \
+                 narrows with the square root: 1,000 are already tight)",
+                params.replications
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Everything a simulation found.
