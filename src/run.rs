@@ -257,6 +257,11 @@ pub struct Summary {
 }
 
 impl RunResult {
+    /// The incident simulation's setup on this finished run ([`crate::sim::setup_for`]).
+    pub fn sim_setup(&self, overrides: &crate::sim::Overrides) -> Result<crate::sim::SimSetup> {
+        crate::sim::setup_for(&self.inputs, &self.prepared, &self.coverage, overrides)
+    }
+
     /// Stations and demand points farther than `max_snap_m` from any road.
     pub fn off_network_count(&self) -> usize {
         let stations = self
@@ -311,12 +316,5 @@ impl RunResult {
             supply: SupplySummary::of(self.supply.as_ref()),
             targets: self.checks.summary(),
         }
-    }
-}
-
-impl RunResult {
-    /// The incident simulation's setup on this finished run ([`crate::sim::setup_for`]).
-    pub fn sim_setup(&self, overrides: &crate::sim::Overrides) -> Result<crate::sim::SimSetup> {
-        crate::sim::setup_for(&self.inputs, &self.prepared, &self.coverage, overrides)
     }
 }

@@ -130,11 +130,9 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
             let out = a.out.clone().unwrap_or_else(|| {
                 let out = super::default_out(&[&path]);
                 match shard {
-                    Some(s) => out.with_file_name(format!(
+                    Some(s) => PathBuf::from(format!(
                         "{}-shard-{}-of-{}",
-                        out.file_name()
-                            .map(|n| n.to_string_lossy())
-                            .unwrap_or_default(),
+                        out.display(),
                         s.index,
                         s.count
                     )),

@@ -35,7 +35,7 @@ impl<'a> NetworkKey<'a> {
 
     /// The cache file name: `network-` and the first 32 hex digits of [`Self::cache_key`].
     pub fn cache_file_name(&self, files: &[InputFile]) -> String {
-        format!("network-{}.bin", &self.cache_key(files)[..32])
+        file_name_of(&self.cache_key(files))
     }
 
     /// SHA-256 (hex) of the format version, the network files' hashes (in `files` order)
@@ -50,6 +50,11 @@ impl<'a> NetworkKey<'a> {
         hasher.update(serde_json::to_vec(&params).unwrap_or_default());
         format!("{:x}", hasher.finalize())
     }
+}
+
+/// The cache file name of a key from [`NetworkKey::cache_key`].
+pub fn file_name_of(cache_key: &str) -> String {
+    format!("network-{}.bin", &cache_key[..32])
 }
 
 /// Everything [`super::load`] reads: the network (source and model) and every input file

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use sha2::{Digest, Sha256};
 
-use super::key::{NetworkKey, CACHE_FORMAT};
+use super::key::{file_name_of, NetworkKey, CACHE_FORMAT};
 use super::{InputFile, RunOptions};
 use crate::error::{Error, Result};
 use crate::io;
@@ -121,15 +121,18 @@ pub fn prepare_network(
         }
     }
     let key = NetworkKey::of(scenario, profile);
+    // (file, key it must have been built for) of a profile's cache entry.
     let cache_path = |key: &NetworkKey| {
-        opts.cache_dir
-            .as_ref()
-            .map(|d| (d.join(key.cache_file_name(files)), key.cache_key(files)))
+        opts.cache_dir.as_ref().map(|d| {
+            let k = key.cache_key(files);
+            (d.join(file_name_of(&k)), k)
+        })
     };
+    let cached = cache_path(&key);
     let mut rebuilt = None;
-    if let Some((cp, k)) = cache_path(&key) {
-        if let Ok(bytes) = std::fs::read(&cp) {
-            match read_cache(&bytes, &k) {
+    if let Some((cp, k)) = &cached {
+        if let Ok(bytes) = std::fs::read(cp) {
+            match read_cache(&bytes, k) {
                 Ok(entry) => return Ok(entry.into_prepared(true)),
                 Err(why) => rebuilt = Some(format!("{}: {why}; rebuilt", cp.display())),
             }
@@ -172,8 +175,8 @@ pub fn prepare_network(
         import: raw.stats.clone(),
         buildings: std::mem::take(&mut raw.buildings),
     };
-    if let Some((cp, k)) = cache_path(&key) {
-        write_cache(&cp, &k, &entry);
+    if let Some((cp, k)) = &cached {
+        write_cache(cp, k, &entry);
         // The other vehicle profile costs a few milliseconds to build from the same import:
         // cache it too, so supply reach (logistics) never reads the road files again.
         let other = NetworkKey {

@@ -244,9 +244,7 @@ impl Network {
     pub fn road_length_m(&self) -> f64 {
         self.segments.iter().map(|s| s.length_m as f64).sum()
     }
-}
 
-impl Network {
     /// The whole network as one district, for scenarios without `[districts]`: the convex
     /// hull of the road nodes.
     pub fn whole_network_district(&self, name: &str) -> District {
@@ -262,9 +260,7 @@ impl Network {
             population: None,
         }
     }
-}
 
-impl Network {
     /// Whether the arrays index each other correctly (CSR offsets ascending and ending at
     /// the edge count, every head and segment end a node, no NaN or negative time): what a
     /// network decoded from a cache must satisfy before any search trusts it. O(n + m).

@@ -108,21 +108,22 @@ pub const MAX_REPLICATIONS: u32 = 10_000;
 /// process was killed), naming the option or the scenario key that set the size.
 fn check_size(params: &SimParams, overrides: &Overrides, scenario: &std::path::Path) -> Result<()> {
     let incidents = params.rate_per_year() * params.years;
-    let what = |option: &str, key: &str, message: String| match overrides {
-        Overrides { years: Some(_), .. } if option == "--years" => Error::option(option, message),
-        Overrides {
-            replications: Some(_),
-            ..
-        } if option == "--reps" => Error::option(option, message),
-        _ => Error::input(
-            scenario,
-            crate::error::Location::Key(key.into()),
-            key.rsplit('.').next().unwrap_or(key),
-            message,
-        ),
+    // The option when the command line set the size, else the scenario key.
+    let what = |from_option: bool, option: &str, key: &str, message: String| {
+        if from_option {
+            Error::option(option, message)
+        } else {
+            Error::input(
+                scenario,
+                crate::error::Location::Key(key.into()),
+                key.rsplit('.').next().unwrap_or(key),
+                message,
+            )
+        }
     };
     if incidents > MAX_INCIDENTS_PER_REPLICATION {
         return Err(what(
+            overrides.years.is_some(),
             "--years",
             "simulation.years",
             format!(
@@ -136,6 +137,7 @@ fn check_size(params: &SimParams, overrides: &Overrides, scenario: &std::path::P
     }
     if params.replications > MAX_REPLICATIONS {
         return Err(what(
+            overrides.replications.is_some(),
             "--reps",
             "simulation.replications",
             format!(

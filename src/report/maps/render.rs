@@ -87,17 +87,8 @@ fn draw_prims<DB: DrawingBackend>(
 /// Draws the scene to a PNG file.
 pub fn render_png(scene: &Scene, path: &Path, font: Option<&Path>) -> Result<()> {
     let png_text = png_font(font)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // The bitmap backend picks the format from the extension: keep `.png` last.
-    let tmp = dir.join(format!(".{}.tmp.{name}", std::process::id()));
+    // The bitmap backend picks the format from the extension, which the name keeps last.
+    let tmp = crate::atomic::temp_path(path)?;
     let result = (|| -> std::result::Result<(), String> {
         let root = BitMapBackend::new(&tmp, (scene.width, scene.height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
