@@ -13,6 +13,7 @@
 //!   serve within their tier time.
 
 pub mod atomic;
+pub mod calibrate;
 pub mod coverage;
 pub mod error;
 pub mod io;

@@ -218,6 +218,9 @@ pub struct DistrictSummary {
     pub name: String,
     pub kind: &'static str,
     pub metrics: Metrics,
+    /// Demand-weighted mean probability of arrival within the threshold (calibrated runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_demand_coverage: Option<f64>,
 }
 
 /// The headline figures of a variant: what `summary.json` holds and what a sweep
@@ -250,6 +253,10 @@ pub struct Summary {
     pub off_network: usize,
     pub off_network_demand: usize,
     pub demand_available: bool,
+    /// Demand-weighted mean probability that the first unit arrives within the threshold,
+    /// under the calibrated spread; absent for a free-flow run, which has no spread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_demand_coverage: Option<f64>,
     pub districts: Vec<DistrictSummary>,
     #[serde(flatten)]
     pub supply: SupplySummary,
@@ -273,8 +280,43 @@ impl RunResult {
         self.coverage.region.off_network + stations
     }
 
+    /// Per demand point, the probability that its first unit arrives within the threshold
+    /// under the scenario's calibration (0 off the network or unreachable); `None` for a
+    /// free-flow run.
+    pub fn p_within(&self) -> Option<Vec<f64>> {
+        let spread = &self.inputs.scenario.calibration.as_ref()?.model.spread;
+        let thr = self.coverage.params.threshold_s;
+        Some(
+            self.coverage
+                .demand
+                .iter()
+                .map(|d| match d.response.first_s() {
+                    Some(t) if !d.off_network => spread.p_within(t, thr),
+                    _ => 0.0,
+                })
+                .collect(),
+        )
+    }
+
+    /// Demand-weighted mean of `p` over the demand points `keep` selects by district.
+    fn expected_coverage(&self, p: &[f64], keep: impl Fn(Option<usize>) -> bool) -> Option<f64> {
+        let demand = self.inputs.demand.as_deref()?;
+        let (mut w, mut wp) = (0.0, 0.0);
+        for ((d, r), p) in demand.iter().zip(&self.coverage.demand).zip(p) {
+            if keep(r.district) {
+                w += d.weight;
+                wp += d.weight * p;
+            }
+        }
+        (w > 0.0).then(|| wp / w)
+    }
+
     /// The variant's headline figures.
     pub fn summary(&self) -> Summary {
+        let p = self.p_within();
+        let expected = |keep: &dyn Fn(Option<usize>) -> bool| {
+            p.as_deref().and_then(|p| self.expected_coverage(p, keep))
+        };
         let m = &self.coverage.region;
         let net = &self.prepared.network;
         Summary {
@@ -302,15 +344,18 @@ impl RunResult {
             off_network: self.off_network_count(),
             off_network_demand: m.off_network,
             demand_available: self.inputs.demand.is_some(),
+            expected_demand_coverage: expected(&|_| true),
             districts: self
                 .inputs
                 .districts
                 .iter()
                 .zip(&self.coverage.districts)
-                .map(|(d, m)| DistrictSummary {
+                .enumerate()
+                .map(|(i, (d, m))| DistrictSummary {
                     name: d.name.clone(),
                     kind: d.kind.as_str(),
                     metrics: m.clone(),
+                    expected_demand_coverage: expected(&|k| k == Some(i)),
                 })
                 .collect(),
             supply: SupplySummary::of(self.supply.as_ref()),

@@ -14,7 +14,7 @@ const FLOORS: &[&[&str]] = &[
     &["io"],
     &["load"],
     &["coverage"],
-    &["supply", "sim"],
+    &["supply", "sim", "calibrate"],
     &["plan"],
     &["run"],
     &["optimize", "sweep"],

@@ -32,6 +32,8 @@ pub struct CheckArgs {
     #[arg(long)]
     all: bool,
     #[command(flatten)]
+    calibration: super::CalibrationArg,
+    #[command(flatten)]
     common: super::Common,
 }
 
@@ -140,7 +142,7 @@ pub fn print_plan(scenario: &Scenario, pr: &PlanRunResult) {
 }
 
 pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = a.calibration.scenario(&a.scenario)?;
     let opts = a.common.options();
     let checks: Checks = match &a.plan {
         Some(plan_path) => {

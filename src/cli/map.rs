@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use fireplan::params::Scenario;
 use fireplan::report::maps::{Lang, MapKind, MapOptions};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -46,11 +45,13 @@ pub struct MapArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     #[command(flatten)]
+    calibration: super::CalibrationArg,
+    #[command(flatten)]
     common: super::Common,
 }
 
 pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = a.calibration.scenario(&a.scenario)?;
     let out = a.out.clone().unwrap_or_else(|| match &a.plan {
         Some(p) => super::default_out(&[&a.scenario, p]),
         None => super::default_out(&[&a.scenario]),

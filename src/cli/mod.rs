@@ -8,6 +8,7 @@ macro_rules! say {
     }};
 }
 
+mod calibrate;
 mod check;
 mod export_graph;
 mod map;
@@ -40,6 +41,9 @@ struct Cli {
 enum Command {
     /// Compute 5-minute response coverage and write tables, GIS layers and a report.
     Run(run::RunArgs),
+    /// Fit response times to the brigade's incident records: travel-time factors, time
+    /// before the wheels turn, and the spread that makes coverage a probability.
+    Calibrate(calibrate::CalibrateArgs),
     /// Check a scenario's inputs (files, columns, snapping) without writing outputs.
     Validate(validate::ValidateArgs),
     /// Check every planning target (seeds/targets.toml); exit status 2 when a mandatory
@@ -92,6 +96,23 @@ impl Common {
     }
 }
 
+/// `--calibration FILE`, for the commands that compute response times.
+#[derive(Args, Clone)]
+pub struct CalibrationArg {
+    /// Use this calibration (from `fireplan calibrate`) instead of the scenario's
+    /// `[calibration]` or the free-flow model.
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
+}
+
+impl CalibrationArg {
+    /// Reads the scenario at `path` with the calibration applied.
+    pub fn scenario(&self, path: &std::path::Path) -> anyhow::Result<fireplan::params::Scenario> {
+        let scenario = fireplan::params::Scenario::load(path)?;
+        Ok(scenario.with_calibration_file(self.calibration.clone())?)
+    }
+}
+
 /// Warns when a cache file was there but could not be used (damaged, stale, foreign).
 pub fn warn_cache(prepared: &fireplan::load::PreparedNetwork) {
     if let Some(why) = &prepared.cache_rebuilt {
@@ -118,6 +139,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::main(a),
         Command::Validate(a) => validate::main(a),
+        Command::Calibrate(a) => calibrate::main(a),
         Command::Check(a) => check::main(a),
         Command::Supply(a) => supply::main(a),
         Command::Simulate(a) => simulate::main(a),

@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{ArgGroup, Args};
 use fireplan::optimize::{self, CandidateSource, Goal, Options};
-use fireplan::params::{Crs, Scenario};
+use fireplan::params::Crs;
 use fireplan::report::maps::{self, MapOptions};
 use fireplan::report::{self, write_atomic};
 use fireplan::run::Loaded;
@@ -80,6 +80,8 @@ pub struct OptimizeArgs {
     #[arg(long, hide = true)]
     export_sets: Option<PathBuf>,
     #[command(flatten)]
+    calibration: super::CalibrationArg,
+    #[command(flatten)]
     common: super::Common,
 }
 
@@ -94,7 +96,7 @@ fn crs(s: &str) -> anyhow::Result<Crs> {
 
 pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = a.calibration.scenario(&a.scenario)?;
     let run_opts = a.common.options();
     let loaded = Loaded::load(&scenario, &run_opts)
         .with_context(|| format!("loading scenario {}", a.scenario.display()))?;

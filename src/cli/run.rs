@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::params::Scenario;
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -18,11 +17,13 @@ pub struct RunArgs {
     #[arg(long)]
     plan: Option<PathBuf>,
     #[command(flatten)]
+    calibration: super::CalibrationArg,
+    #[command(flatten)]
     common: super::Common,
 }
 
 pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = a.calibration.scenario(&a.scenario)?;
     let opts = a.common.options();
     if let Some(plan_path) = &a.plan {
         let out = a
@@ -76,6 +77,17 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         pct(m.area_coverage),
         pct(m.second_due_coverage)
     );
+    match (&scenario.calibration, result.summary().expected_demand_coverage) {
+        (Some(c), expected) => say!(
+            "  response model: calibrated ({}); expected demand coverage {} (mean probability of arrival within {:.0} s)",
+            c.file.display(),
+            pct(expected),
+            scenario.response.threshold_s
+        ),
+        (None, _) => say!(
+            "  response model: free flow (optimistic; `fireplan calibrate` fits times to incident records)"
+        ),
+    }
     for (d, dm) in result
         .inputs
         .districts

@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::params::Scenario;
 use fireplan::sim::{self, Overrides};
 
 #[derive(Args)]
@@ -36,11 +35,13 @@ pub struct SimulateArgs {
     #[arg(long)]
     threads: Option<usize>,
     #[command(flatten)]
+    calibration: super::CalibrationArg,
+    #[command(flatten)]
     common: super::Common,
 }
 
 pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = a.calibration.scenario(&a.scenario)?;
     let out = a
         .out
         .clone()

@@ -5,18 +5,19 @@ use std::process::ExitCode;
 
 use clap::Args;
 use fireplan::coverage::place_stations;
-use fireplan::params::Scenario;
 
 #[derive(Args)]
 pub struct ValidateArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
     #[command(flatten)]
+    calibration: super::CalibrationArg,
+    #[command(flatten)]
     common: super::Common,
 }
 
 pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = a.calibration.scenario(&a.scenario)?;
     let (inputs, prepared) = fireplan::load::load(&scenario, &a.common.options())?;
     super::warn_cache(&prepared);
     let net = &prepared.network;

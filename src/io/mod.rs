@@ -1,11 +1,13 @@
 //! Readers and writers: every error names the file, the line or feature, the field and
 //! what was expected.
 
+pub mod calibration;
 pub mod crs;
 pub mod csv_network;
 pub mod districts;
 pub(crate) mod entry;
 pub mod osm;
+pub mod records;
 pub mod scenario;
 pub mod tables;
 pub mod targets;

@@ -86,6 +86,15 @@ pub struct DepotsSection {
     pub crs: Crs,
 }
 
+/// `[calibration]`: a response-time model fitted by `fireplan calibrate` from the
+/// brigade's incident records.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrationSection {
+    /// The `calibration.toml` the fit wrote.
+    pub file: PathBuf,
+}
+
 /// The scenario file as written.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +116,8 @@ pub struct ScenarioFile {
     pub simulation: Option<crate::params::SimulationSection>,
     /// Planning targets: sets, overrides, local targets (DESIGN §6).
     pub targets: Option<crate::params::TargetsSection>,
+    /// Calibrated response times instead of free flow.
+    pub calibration: Option<CalibrationSection>,
 }
 
 fn one() -> f64 {
@@ -117,6 +128,16 @@ fn default_max_snap_m() -> f64 {
 }
 
 impl Scenario {
+    /// The scenario with the calibration in `file` applied (unchanged for `None`): read
+    /// and checked by [`crate::io::calibration::read`].
+    pub fn with_calibration_file(mut self, file: Option<PathBuf>) -> Result<Scenario> {
+        if let Some(file) = file {
+            let model = crate::io::calibration::read(&file)?;
+            self.calibrate(file, model);
+        }
+        Ok(self)
+    }
+
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
         super::check_regular_file(path)?;
@@ -299,7 +320,7 @@ impl Scenario {
                 format!("expected `zh` or `en`, got `{lang}`"),
             ));
         }
-        Ok(Scenario {
+        Scenario {
             name: file.name,
             lang: file.lang.unwrap_or_else(|| "zh".to_string()),
             path: path.to_path_buf(),
@@ -326,7 +347,9 @@ impl Scenario {
                 None => None,
             },
             targets: crate::io::targets::resolve(file.targets.as_ref(), path)?,
-        })
+            calibration: None,
+        }
+        .with_calibration_file(file.calibration.as_ref().map(|c| resolve(&c.file)))
     }
 }
 
@@ -396,6 +419,7 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ),
         ("targets", field_names::<crate::params::TargetsSection>()),
         ("response", field_names::<ResponseParams>()),
+        ("calibration", field_names::<CalibrationSection>()),
     ];
     for (section, fields) in sections {
         // A section of the wrong type is left to serde, which names the expected type.

@@ -30,6 +30,13 @@ pub(crate) struct Col {
     name: &'static str,
 }
 
+impl Col {
+    /// The column's contract name.
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
 /// The header row of a CSV file, for looking columns up by name.
 pub(crate) struct Header<'a> {
     path: &'a Path,

@@ -128,6 +128,15 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         scenario.stations_crs,
         scenario.default_class,
     )?;
+    if let Some(cal) = &scenario.calibration {
+        files.push(InputFile::read("calibration", &cal.file)?);
+        // The records measured each station's time before the wheels turn: it replaces
+        // the stations file's `turnout_s`.
+        for s in &mut stations {
+            let m = &cal.model;
+            s.turnout_s = Some(*m.station_pre_travel_s.get(&s.id).unwrap_or(&m.pre_travel_s));
+        }
+    }
     if let Some(v) = &scenario.vehicles_file {
         files.push(InputFile::read("vehicles", v)?);
         io::tables::read_vehicles(v, &mut stations)?;

@@ -4,10 +4,12 @@
 //! readers convert GCJ-02 / BD-09 input before building these.
 
 pub mod incident;
+pub mod record;
 pub mod road;
 pub mod target;
 
 pub use incident::IncidentType;
+pub use record::{IncidentRecord, MeasuredFrom, RecordsFile, RejectedRecord};
 pub use road::RoadClass;
 
 use geo::{MultiPolygon, Point};

@@ -87,7 +87,7 @@ impl Network {
                 continue;
             }
             let kmh = segment_speed_kmh(s.highway, s.maxspeed_kmh, params, profile);
-            let t = (s.length_m / (kmh / 3.6)) as f32;
+            let t = (s.length_m / (kmh / 3.6) * params.time_factor(s.highway.class)) as f32;
             let (fwd, bwd) = match s.oneway {
                 Oneway::Both => (t, t),
                 Oneway::Forward => (t, f32::INFINITY),

@@ -3,6 +3,7 @@
 //! simulation, the targets checked — and the [`Scenario`] that holds them. Nothing here
 //! reads a file or imports a module above it; `io::scenario` parses the file into these.
 
+pub mod calibration;
 pub mod network;
 pub mod response;
 pub mod scenario;
@@ -10,9 +11,10 @@ pub mod simulation;
 pub mod supply;
 pub mod targets;
 
+pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
 pub use network::{Crs, NetworkParams, NetworkSource};
 pub use response::ResponseParams;
-pub use scenario::{DemandSource, Scenario};
+pub use scenario::{CalibrationInUse, DemandSource, Scenario};
 pub use simulation::SimulationSection;
 pub use supply::{SupplyParams, SupplySection};
 pub use targets::{TargetConfig, TargetsSection};

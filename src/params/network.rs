@@ -38,6 +38,9 @@ pub struct NetworkParams {
     pub speeds_kmh: [f64; 10],
     pub speed_factor: f64,
     pub ignore_oneway: bool,
+    /// Multiplier of travel time per road class, in [`RoadClass::ALL`] order: all 1.0 for
+    /// the free-flow model, the calibrated factors of the road's group otherwise.
+    pub time_factors: [f64; 10],
 }
 
 impl Default for NetworkParams {
@@ -46,6 +49,7 @@ impl Default for NetworkParams {
             speeds_kmh: RoadClass::ALL.map(RoadClass::default_speed_kmh),
             speed_factor: 1.0,
             ignore_oneway: false,
+            time_factors: [1.0; 10],
         }
     }
 }
@@ -53,5 +57,9 @@ impl Default for NetworkParams {
 impl NetworkParams {
     pub fn speed_kmh(&self, class: RoadClass) -> f64 {
         self.speeds_kmh[class as usize]
+    }
+
+    pub fn time_factor(&self, class: RoadClass) -> f64 {
+        self.time_factors[class as usize]
     }
 }

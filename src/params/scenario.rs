@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{
-    Crs, NetworkParams, NetworkSource, ResponseParams, SimulationSection, SupplyParams,
-    TargetConfig,
+    Crs, NetworkParams, NetworkSource, ResponseModel, ResponseParams, SimulationSection,
+    SupplyParams, TargetConfig,
 };
 use crate::model::StationClass;
 
@@ -45,9 +45,45 @@ pub struct Scenario {
     /// The targets checked: the catalogue read, sets chosen, overrides and local targets
     /// applied (every built-in target without `[targets]`).
     pub targets: TargetConfig,
+    /// The calibrated response-time model in use (`None`: free flow, optimistic).
+    pub calibration: Option<CalibrationInUse>,
+}
+
+/// A calibration a scenario uses, and the file it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibrationInUse {
+    pub file: PathBuf,
+    pub model: ResponseModel,
+    /// `[response]` as written, before the calibration replaced dispatch and turnout.
+    pub free_flow_response: ResponseParams,
 }
 
 impl Scenario {
+    /// Uses `model` for response times: its road-group factors scale every edge time, and
+    /// its time before the wheels turn replaces `dispatch_s + turnout_s` (per station where
+    /// it has one; see `load`). Threshold, grid and everything else stay as written.
+    pub fn calibrate(&mut self, file: PathBuf, model: ResponseModel) {
+        let free_flow_response = self.free_flow().response;
+        self.params.time_factors = model.time_factors.per_class();
+        self.response.dispatch_s = 0.0;
+        self.response.turnout_s = model.pre_travel_s;
+        self.calibration = Some(CalibrationInUse {
+            file,
+            model,
+            free_flow_response,
+        });
+    }
+
+    /// The scenario under the free-flow model, as written without `[calibration]`.
+    pub fn free_flow(&self) -> Scenario {
+        let mut s = self.clone();
+        if let Some(c) = s.calibration.take() {
+            s.response = c.free_flow_response;
+            s.params.time_factors = [1.0; 10];
+        }
+        s
+    }
+
     /// CRS of the CSV network's nodes (WGS-84 for OSM), part of the cache key.
     pub fn network_crs(&self) -> Crs {
         match &self.network {

@@ -29,6 +29,56 @@ fn metric_cells(m: &Metrics) -> String {
     )
 }
 
+/// Which response-time model produced the numbers, in a paragraph: free flow (and that
+/// it is optimistic), or the calibration, its factors and what expected coverage means.
+pub fn response_model_note(run: &RunResult) -> String {
+    let p = &run.coverage.params;
+    let head = format!(
+        "Response time = dispatch {:.0} s + turnout {:.0} s (per-station overrides apply) + \
+         travel on the road network; threshold **{:.0} s**, second-due threshold {:.0} s. \
+         fireplan {}.",
+        p.dispatch_s,
+        p.turnout_s,
+        p.threshold_s,
+        p.second_threshold_s,
+        env!("CARGO_PKG_VERSION")
+    );
+    match &run.inputs.scenario.calibration {
+        None => format!(
+            "{head}\n\n**Response-time model: free flow.** Trucks leave after the turnout time \
+             and drive at the class speeds, with no traffic, signals or search for the address: \
+             these times are optimistic, and real records are usually slower. \
+             `fireplan calibrate` fits them to the brigade's own incident records (name the \
+             result in `[calibration]`)."
+        ),
+        Some(c) => {
+            let m = &c.model;
+            let f = &m.time_factors;
+            format!(
+                "Response time = time before the wheels turn + calibrated travel on the road \
+                 network; threshold **{:.0} s**, second-due threshold {:.0} s. fireplan {}.\n\n\
+                 **Response-time model: calibrated** from `{}` (records measured from {}): \
+                 free-flow travel × {:.3} on motorway/trunk, × {:.3} on primary/secondary, \
+                 × {:.3} on local roads; {:.0} s before the wheels turn, including the per-trip \
+                 constant ({} station(s) with their own value), in place of dispatch + turnout. \
+                 Coverage figures use the calibrated median response; **expected coverage** is \
+                 the demand-weighted mean probability that the first unit arrives within the \
+                 threshold, from the spread of real responses around the median.",
+                p.threshold_s,
+                p.second_threshold_s,
+                env!("CARGO_PKG_VERSION"),
+                c.file.display(),
+                m.measured_from_text(),
+                f.motorway_trunk,
+                f.primary_secondary,
+                f.local,
+                m.pre_travel_s,
+                m.station_pre_travel_s.len()
+            )
+        }
+    }
+}
+
 /// The Markdown report.
 pub fn report_md(run: &RunResult) -> String {
     let cov = &run.coverage;
@@ -41,16 +91,7 @@ pub fn report_md(run: &RunResult) -> String {
         "# {} — 5-minute response coverage (5分钟救援圈)\n",
         sc.name
     );
-    let _ = writeln!(
-        s,
-        "Response time = dispatch {:.0} s + turnout {:.0} s (per-station overrides apply) + travel on the \
-         road network; threshold **{:.0} s**, second-due threshold {:.0} s. fireplan {}.\n",
-        p.dispatch_s,
-        p.turnout_s,
-        p.threshold_s,
-        p.second_threshold_s,
-        env!("CARGO_PKG_VERSION")
-    );
+    let _ = writeln!(s, "{}\n", response_model_note(run));
     let m = &cov.region;
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(s, "| figure | value |\n| --- | --- |");
@@ -60,6 +101,14 @@ pub fn report_md(run: &RunResult) -> String {
         p.threshold_s,
         pct(m.demand_coverage)
     );
+    if let Some(e) = run.summary().expected_demand_coverage {
+        let _ = writeln!(
+            s,
+            "| expected demand coverage (mean probability of arrival within {:.0} s) | {} |",
+            p.threshold_s,
+            pct(Some(e))
+        );
+    }
     let _ = writeln!(
         s,
         "| road length covered | {} of {:.1} km |",

@@ -2,6 +2,7 @@
 //! Markdown report. Every file is written to a temporary name and renamed, so a failed
 //! run never leaves a half-written file.
 
+pub mod calibration;
 pub mod chart;
 pub mod export;
 pub mod gpkg;

@@ -18,7 +18,7 @@ pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
 /// `demand_response.csv`: one row per demand point.
 pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header = vec![
         "id",
         "first_station",
         "response_s",
@@ -27,11 +27,16 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
         "district",
         "snap_m",
         "status",
-    ])
-    .map_err(csv_error)?;
+    ];
+    // A calibrated run adds each place's probability of arrival within the threshold.
+    let p_within = run.p_within();
+    if p_within.is_some() {
+        header.push("p_within_threshold");
+    }
+    w.write_record(header).map_err(csv_error)?;
     let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
     let thr = run.coverage.params.threshold_s;
-    for (d, r) in demand.iter().zip(&run.coverage.demand) {
+    for (i, (d, r)) in demand.iter().zip(&run.coverage.demand).enumerate() {
         let first = r.response.first;
         let second = r.response.second;
         let status = if r.off_network {
@@ -43,21 +48,27 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
         } else {
             "late"
         };
-        w.write_record([
-            d.id.as_str(),
-            first.map(|f| origin_id(run, f.0)).unwrap_or(""),
-            &fmt_s(first.map(|f| f.1)),
-            second.map(|f| origin_id(run, f.0)).unwrap_or(""),
-            &fmt_s(second.map(|f| f.1)),
+        let mut row = vec![
+            d.id.clone(),
+            first.map(|f| origin_id(run, f.0)).unwrap_or("").to_string(),
+            fmt_s(first.map(|f| f.1)),
+            second
+                .map(|f| origin_id(run, f.0))
+                .unwrap_or("")
+                .to_string(),
+            fmt_s(second.map(|f| f.1)),
             r.district
-                .map(|i| run.inputs.districts[i].name.as_str())
-                .unwrap_or(""),
-            &r.snap
+                .map(|i| run.inputs.districts[i].name.clone())
+                .unwrap_or_default(),
+            r.snap
                 .map(|s| format!("{:.1}", s.access_m))
                 .unwrap_or_default(),
-            status,
-        ])
-        .map_err(csv_error)?;
+            status.to_string(),
+        ];
+        if let Some(p) = &p_within {
+            row.push(format!("{:.4}", p[i]));
+        }
+        w.write_record(row).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)
 }
