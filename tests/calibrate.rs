@@ -486,8 +486,8 @@ fn calibrate_on_camden_beats_free_flow_on_held_out_records_and_is_deterministic(
             "{f}"
         );
     }
-    // The committed fit is the one this code makes (refresh it with the command above and
-    // `--out scenarios/camden` when the fit changes on purpose).
+    // The committed fit is the one this code makes (when the fit changes on purpose, run
+    // the command above into a new folder and copy its calibration.toml over).
     assert_eq!(
         std::fs::read_to_string(a.join("calibration.toml")).unwrap(),
         std::fs::read_to_string(root().join("scenarios/camden/calibration.toml")).unwrap(),
@@ -505,22 +505,33 @@ fn calibrate_on_camden_beats_free_flow_on_held_out_records_and_is_deterministic(
 
     // The calibrated run: deterministic, probabilities in the demand table, expected
     // coverage in the summary.
-    let c = out.path().join("run");
-    let st = fireplan()
-        .args([
-            "run",
-            "scenarios/camden.toml",
-            "--quiet",
-            "--no-cache",
-            "--calibration",
-        ])
-        .arg(a.join("calibration.toml"))
-        .arg("--out")
-        .arg(&c)
-        .current_dir(root())
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let calibrated_run = |dir: &Path| {
+        let st = fireplan()
+            .args([
+                "run",
+                "scenarios/camden.toml",
+                "--quiet",
+                "--no-cache",
+                "--calibration",
+            ])
+            .arg(a.join("calibration.toml"))
+            .arg("--out")
+            .arg(dir)
+            .current_dir(root())
+            .status()
+            .unwrap();
+        assert!(st.success());
+    };
+    let (c, c2) = (out.path().join("run"), out.path().join("run2"));
+    calibrated_run(&c);
+    calibrated_run(&c2);
+    for f in ["summary.json", "demand_response.csv", "report.md"] {
+        assert_eq!(
+            std::fs::read(c.join(f)).unwrap(),
+            std::fs::read(c2.join(f)).unwrap(),
+            "{f}"
+        );
+    }
     let s = read_json(&c.join("summary.json"));
     let e = s["expected_demand_coverage"].as_f64().unwrap();
     let rows = csv_rows(&c.join("demand_response.csv"));

@@ -365,6 +365,7 @@ fn call(time_s: f64, kind: IncidentType, on_scene_s: f64) -> Call {
         kind,
         place: 0,
         on_scene_s,
+        delay_z: 0.0,
     }
 }
 

@@ -46,7 +46,8 @@ SHA256 = {
 # The six stations on or next to the Camden extract, as named in stations.csv `name`.
 SIX = ["Kentish Town", "West Hampstead", "Euston", "Belsize", "Soho", "Clerkenwell"]
 BOROUGH = "Camden"
-KIND = "fire"
+# Dwelling fires: the simulation's building-fire type.
+KIND = "building_fire"
 
 
 def norm(name):
@@ -137,10 +138,10 @@ def main():
         seen.add(iid)
         lon = coord(inc["lon"], "lon", where)
         lat = coord(inc["lat"], "lat", where)
-        demand.append((iid, lon, lat, KIND))
         alarm = f"{inc['DateOfCall'].strip()}T{inc['TimeOfCall'].strip()}"
         if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", alarm):
             die(f"{where}: date/time of call {alarm!r} is not YYYY-MM-DD / HH:MM:SS")
+        demand.append((iid, lon, lat, KIND, alarm))
         for order, prefix in ((1, "FirstPumpArriving"), (2, "SecondPumpArriving")):
             station = norm(inc[f"{prefix}_DeployedFromStation"])
             t = seconds(inc[f"{prefix}_AttendanceTime"], where)
@@ -163,7 +164,7 @@ def main():
         ["id", "lon", "lat", "station", "response_s", "pump_order", "alarm", "kind"],
         records,
     )
-    write_csv("incidents.csv", ["id", "lon", "lat", "kind"], demand)
+    write_csv("incidents.csv", ["id", "lon", "lat", "kind", "time"], demand)
 
     # Counts.
     name_of = {r[0]: r[4] for r in station_rows}

@@ -678,15 +678,12 @@ impl FitContext<'_> {
                     if with_rest {
                         row.push(if own.contains(&station) { 0.0 } else { 1.0 });
                     }
-                    for a in 0..3 {
-                        if active[a] {
-                            row.push(
-                                (0..3)
-                                    .filter(|&g| target[g] == a)
-                                    .map(|g| s.free_flow_s[g])
-                                    .sum(),
-                            );
-                        }
+                    for (a, _) in active.iter().enumerate().filter(|(_, &on)| on) {
+                        let t: f64 = (0..3)
+                            .filter(|&g| target[g] == a)
+                            .map(|g| s.free_flow_s[g])
+                            .sum();
+                        row.push(t);
                     }
                     row
                 })

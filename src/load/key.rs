@@ -71,6 +71,8 @@ pub struct LoadKey {
     pub demand: Option<DemandSource>,
     pub districts: Option<(std::path::PathBuf, Crs)>,
     pub depots: Option<(std::path::PathBuf, Crs)>,
+    /// A calibration sets every station's time before the wheels turn at load.
+    pub calibration: Option<(std::path::PathBuf, crate::params::ResponseModel)>,
 }
 
 impl LoadKey {
@@ -88,6 +90,10 @@ impl LoadKey {
             demand: s.demand.clone(),
             districts: s.districts.clone(),
             depots: s.depots.clone(),
+            calibration: s
+                .calibration
+                .as_ref()
+                .map(|c| (c.file.clone(), c.model.clone())),
         }
     }
 

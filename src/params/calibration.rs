@@ -145,13 +145,42 @@ impl Spread {
         (last.location, last.scale)
     }
 
+    /// The standardised residual at cumulative probability `u` (0 … 1): the inverse of
+    /// the table [`Spread::p_within`] reads, for drawing realised responses.
+    pub fn standard_quantile(&self, u: f64) -> f64 {
+        let q = &self.standard_quantiles;
+        let n = q.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let h = u * n as f64 - 0.5;
+        if h <= 0.0 {
+            return q[0];
+        }
+        let i = h.floor() as usize;
+        if i + 1 >= n {
+            return q[n - 1];
+        }
+        q[i] + (h - i as f64) * (q[i + 1] - q[i])
+    }
+
+    /// A realised response: the median scaled by exp(location + scale × `z`) at that
+    /// median.
+    pub fn realised_s(&self, median_s: f64, z: f64) -> f64 {
+        let (location, scale) = self.at(median_s);
+        median_s * (location + scale * z).exp()
+    }
+
     /// Probability that a response whose modelled median is `median_s` arrives within
     /// `threshold_s`: the share of standardised residuals at or below the one the
     /// threshold needs, read off the quantile table (linear between levels, 0 and 1
     /// beyond its ends).
     pub fn p_within(&self, median_s: f64, threshold_s: f64) -> f64 {
-        if !(median_s > 0.0 && median_s.is_finite()) {
+        if !median_s.is_finite() {
             return 0.0;
+        }
+        if median_s <= 0.0 {
+            return 1.0;
         }
         let (location, scale) = self.at(median_s);
         let need = (threshold_s / median_s).ln() - location;
@@ -256,5 +285,19 @@ mod tests {
         // Later medians are less likely within the same threshold.
         assert!(s.p_within(250.0, 300.0) < s.p_within(200.0, 300.0));
         assert_eq!(s.p_within(f64::INFINITY, 300.0), 0.0);
+    }
+
+    #[test]
+    fn standard_quantile_inverts_p_within() {
+        let s = spread();
+        for u in [0.2, 0.375, 0.5, 0.7, 0.8] {
+            let z = s.standard_quantile(u);
+            // The threshold at which a 100 s median (location 0, scale 0.4) is reached
+            // with probability u.
+            let t = s.realised_s(100.0, z);
+            assert!((s.p_within(100.0, t) - u).abs() < 1e-9, "{u}");
+        }
+        assert_eq!(s.standard_quantile(0.0), -1.0);
+        assert_eq!(s.standard_quantile(1.0), 1.0);
     }
 }

@@ -334,8 +334,8 @@ fn report_md(
         ));
     }
     s.push_str(&format!(
-        "\nRoutes were recomputed under the fitted factors {} time(s) until the factors \
-         settled.\n",
+        "\nRoutes were recomputed under the fitted factors in {} round(s); the round that fitted \
+         best is kept.\n",
         cal.route_rounds
     ));
     for p in &cal.pooled {
@@ -377,7 +377,8 @@ fn report_md(
     if !cal.hour_bands.is_empty() {
         s.push_str(
             "\nHour-band factors (median observed / modelled, all-day model, in sample): runs \
-             use the all-day model; these say how much a peak-hour plan would add.\n\n\
+             use the all-day model; a factor above 1 says responses in that band are slower \
+             than it predicts.\n\n\
              | band | hours | records | factor |\n|---|---|--:|--:|\n",
         );
         for b in &cal.hour_bands {

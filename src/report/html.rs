@@ -260,6 +260,22 @@ pub fn report_html(
             )
         );
     }
+    let model_note = match &sc.calibration {
+        None => t(
+            "响应时间模型：自由流（不计交通、信号和寻找地址，结果偏乐观）。可用 fireplan calibrate 以本队出警记录校准。",
+            "Response-time model: free flow (no traffic, signals or search for the address: optimistic). Calibrate it to the brigade's incident records with fireplan calibrate.",
+        )
+        .to_string(),
+        Some(c) => format!(
+            "{} ({})",
+            t(
+                "响应时间模型：按本队出警记录校准；期望覆盖率 = 按警情加权的首车按时到达概率平均值",
+                "Response-time model: calibrated to the brigade's incident records; expected coverage = demand-weighted mean probability that the first unit arrives in time",
+            ),
+            c.file.display()
+        ),
+    };
+    let _ = writeln!(s, "<p class=\"meta\">{}</p>", esc(&model_note));
     // Summary.
     let m = &run.coverage.region;
     let thr = run.coverage.params.threshold_s;
@@ -270,7 +286,7 @@ pub fn report_html(
         "<h2 id=\"summary\">{}</h2><div class=\"cards\">",
         t("概要", "Summary")
     );
-    let cards = [
+    let mut cards = vec![
         (
             format!("{} {:.0} s", t("警情覆盖", "Demand within"), thr),
             pct(m.demand_coverage),
@@ -298,6 +314,15 @@ pub fn report_html(
             m.demand_points.to_string(),
         ),
     ];
+    if let Some(e) = run.summary().expected_demand_coverage {
+        cards.insert(
+            1,
+            (
+                t("期望覆盖率", "Expected coverage").to_string(),
+                pct(Some(e)),
+            ),
+        );
+    }
     for (k, v) in cards {
         let _ = write!(s, "<div class=\"card\">{}<b>{}</b></div>", esc(&k), esc(&v));
     }

@@ -29,6 +29,10 @@ pub struct Call {
     pub place: u32,
     /// Each unit's on-scene time from its own arrival, seconds.
     pub on_scene_s: f64,
+    /// Where this call's responses fall in the calibrated spread (a standardised
+    /// residual shared by every unit of the call: the address is as hard to find for
+    /// all); unused without a calibration.
+    pub delay_z: f64,
 }
 
 /// The random calls of one replication, up to `horizon_s`.
@@ -67,11 +71,17 @@ impl Iterator for RandomCalls<'_> {
         let kind = IncidentType::ALL[t];
         let place = s.draw_place(kind, &mut self.rng);
         let on_scene_s = s.on_scene[t].sample(&mut self.rng);
+        // Drawn only under a calibration, so free-flow streams stay as they were.
+        let delay_z = match &s.spread {
+            Some(spread) => spread.standard_quantile(self.rng.random()),
+            None => 0.0,
+        };
         Some(Call {
             time_s,
             kind,
             place,
             on_scene_s,
+            delay_z,
         })
     }
 }
@@ -125,6 +135,8 @@ pub struct IncidentRecord {
     /// Response of the nearest station as if every unit were free (static coverage of
     /// this place).
     pub free_fleet_s: Option<f64>,
+    #[serde(skip)]
+    delay_z: f64,
     /// Latest arrival so far.
     #[serde(skip)]
     last_s: f64,
@@ -194,10 +206,11 @@ impl<'a> Engine<'a> {
     #[inline]
     fn send(&mut self, i: u32, c: &Candidate, kind: u16, now: f64) {
         let rec = &mut self.incidents[i as usize];
-        let arrive = now + c.response_s;
+        let response_s = self.setup.realised_s(c.response_s, rec.delay_z);
+        let arrive = now + response_s;
         let free_at = arrive + rec.on_scene_s + c.return_s;
         // Exactly the response time for a unit sent at the call.
-        let after_call = (now - rec.time_s) + c.response_s;
+        let after_call = (now - rec.time_s) + response_s;
         if rec.first_s.is_none_or(|f| after_call < f) {
             rec.first_s = Some(after_call);
             rec.first_origin = Some(c.origin);
@@ -233,7 +246,10 @@ impl<'a> Engine<'a> {
             units_required: plan.iter().map(|p| p.1).sum(),
             units_sent: 0,
             queued: false,
-            free_fleet_s: ranking.first().map(|c| c.response_s),
+            free_fleet_s: ranking
+                .first()
+                .map(|c| setup.realised_s(c.response_s, call.delay_z)),
+            delay_z: call.delay_z,
             last_s: 0.0,
         });
         let mut took = false;

@@ -95,7 +95,12 @@ pub fn setup_for(
         params.seed = s;
     }
     check_size(&params, overrides, &scenario.path)?;
-    SimSetup::build(World::of(inputs, prepared, coverage), params)
+    let mut setup = SimSetup::build(World::of(inputs, prepared, coverage), params)?;
+    setup.spread = scenario
+        .calibration
+        .as_ref()
+        .map(|c| c.model.spread.clone());
+    Ok(setup)
 }
 
 /// Most incidents one replication may simulate (memory grows with them: the sample keeps

@@ -21,6 +21,7 @@ use crate::model::{DemandPoint, District, Station};
 use crate::network::{Network, SnapIndex};
 use crate::params::simulation::Spatial;
 use crate::params::ResponseParams;
+use crate::params::Spread;
 
 /// The scenario as the simulation reads it: the prepared network, the inputs and their
 /// static coverage (whose placed stations are the simulation's).
@@ -105,6 +106,9 @@ pub struct SimSetup {
     /// Cumulative type shares.
     pub(crate) type_cdf: [f64; 5],
     pub(crate) on_scene: Vec<OnSceneSampler>,
+    /// The calibrated spread of real responses around the median (`None`: free flow,
+    /// every unit arrives exactly at its modelled time).
+    pub spread: Option<Spread>,
 }
 
 /// The random stream of replication `rep` under `seed`.
@@ -361,7 +365,18 @@ impl SimSetup {
             type_cdf,
             on_scene,
             params,
+            spread: None,
         })
+    }
+
+    /// A unit's realised response on a call whose draw is `delay_z`: the modelled (median)
+    /// response itself without a calibrated spread.
+    #[inline]
+    pub fn realised_s(&self, response_s: f64, delay_z: f64) -> f64 {
+        match &self.spread {
+            Some(s) => s.realised_s(response_s, delay_z),
+            None => response_s,
+        }
     }
 
     /// Units of kind index `k` at origin `o`.

@@ -186,6 +186,14 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         ),
     );
     legend.push((Swatch::None, fr.lang.pick(&zh, &en).to_string(), en.clone()));
+    // A calibrated run's bands are medians: say so, with the expected coverage.
+    if let Some(e) = run.summary().expected_demand_coverage {
+        let (zh, en) = (
+            format!("按出警记录校准的中位时间；期望覆盖 {}", pct(Some(e))),
+            format!("calibrated medians; expected coverage {}", pct(Some(e))),
+        );
+        legend.push((Swatch::None, fr.lang.pick(&zh, &en).to_string(), en));
+    }
     fr.decorate(
         &mut sc,
         ("响应时间图 · 到场时间分段", "Response time map"),
