@@ -103,6 +103,7 @@ pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> R
     let progress = &*opts.progress;
     let prepared = &loaded.network;
     let scenario = &inputs.scenario;
+    check_grid_size(&inputs, &prepared.network)?;
     progress.start("computing coverage", None);
     let t1 = Instant::now();
     let coverage = coverage::evaluate(
@@ -178,6 +179,31 @@ pub struct PlanRunResult {
     /// The plan's changes as applied, in file order.
     pub applied: Vec<AppliedChange>,
     pub diff: PlanDiff,
+}
+
+/// Refuses an area grid too large to hold (issue 20, P3: a district polygon covering the
+/// world asked for 9.7 GB), naming the key and the districts.
+pub fn check_grid_size(inputs: &Inputs, net: &crate::network::Network) -> Result<()> {
+    let cell_m = inputs.scenario.response.grid_cell_m;
+    let cells = coverage::area::cell_estimate(&inputs.districts, &net.projection, cell_m);
+    if cells <= coverage::area::MAX_GRID_CELLS {
+        return Ok(());
+    }
+    let (file, what) = match &inputs.scenario.districts {
+        Some((path, _)) => (path.clone(), "the districts' polygons"),
+        None => (inputs.scenario.path.clone(), "the network"),
+    };
+    Err(crate::Error::input(
+        file,
+        crate::error::Location::File,
+        "grid_cell_m",
+        format!(
+            "the area grid over {what} would have about {cells:.2e} cells of {cell_m} m \
+             (at most {:.0e}): are the polygons in the right place and coordinates, or raise \
+             [response] grid_cell_m",
+            coverage::area::MAX_GRID_CELLS
+        ),
+    ))
 }
 
 /// Loads the scenario once, applies `plan` to its stations and depots, and evaluates

@@ -765,7 +765,10 @@ fn scenario_values_are_validated() {
     );
     check(
         scenario(&SCENARIO_HEAD.replace("osm =", "speed_factor = 0\nosm =")),
-        &["key `network.speed_factor`", "expected a number > 0, got 0"],
+        &[
+            "key `network.speed_factor`",
+            "expected a value 0.05 … 10, got 0",
+        ],
     );
     check(
         scenario(&format!(
@@ -783,7 +786,7 @@ fn scenario_values_are_validated() {
         )),
         &[
             "key `network.speeds_kmh.primary`",
-            "expected a speed > 0 km/h",
+            "expected a value above 0 km/h … 300 km/h, got -5",
         ],
     );
     check(
@@ -805,11 +808,40 @@ fn scenario_values_are_validated() {
     );
     check(
         scenario(&format!("{SCENARIO_HEAD}[response]\nturnout_s = -1\n")),
-        &["key `response.turnout_s`", "expected seconds ≥ 0"],
+        &[
+            "key `response.turnout_s`",
+            "expected a value 0 s … 3600 s, got -1",
+        ],
     );
     check(
         scenario(&format!("{SCENARIO_HEAD}[response]\ngrid_cell_m = 0\n")),
-        &["key `response.grid_cell_m`", "expected a number > 0"],
+        &[
+            "key `response.grid_cell_m`",
+            "expected a value 10 m … 10000 m",
+        ],
+    );
+    // Regression (issue 20, P2/P3): values that sized a search or a grid beyond memory.
+    for (key, value, expected) in [
+        (
+            "dispatch_s",
+            "1.1e6",
+            "expected a value 0 s … 3600 s, got 1100000",
+        ),
+        ("grid_cell_m", "1", "expected a value 10 m … 10000 m, got 1"),
+        ("threshold_s", "1e9", "expected a value above 0 s … 7200 s"),
+    ] {
+        let at = format!("key `response.{key}`");
+        check(
+            scenario(&format!("{SCENARIO_HEAD}[response]\n{key} = {value}\n")),
+            &[at.as_str(), expected],
+        );
+    }
+    check(
+        scenario(&SCENARIO_HEAD.replace("osm =", "speed_factor = 0.001\nosm =")),
+        &[
+            "key `network.speed_factor`",
+            "expected a value 0.05 … 10, got 0.001",
+        ],
     );
     check(
         scenario(

@@ -318,3 +318,46 @@ fn out_folder_holding_the_inputs_is_refused_and_the_inputs_are_kept() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Regression (issue 20, P3): a district polygon covering the world asked the area grid for
+/// 9.7 GB and aborted. Now `validate` and `run` refuse it up front, naming the file and
+/// `grid_cell_m`.
+#[test]
+fn a_world_sized_district_is_refused_before_the_grid_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("in");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in [
+        "nodes.csv",
+        "edges.csv",
+        "stations.csv",
+        "demand.csv",
+        "scenario.toml",
+    ] {
+        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
+    }
+    std::fs::write(
+        copy.join("districts.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"world"},
+        "geometry":{"type":"Polygon","coordinates":[[[-179,-85],[179,-85],[179,85],[-179,85],[-179,-85]]]}}]}"#,
+    )
+    .unwrap();
+    for command in ["validate", "run"] {
+        let mut c = fireplan();
+        c.args([command, "-q", "--no-cache"])
+            .arg(copy.join("scenario.toml"));
+        if command == "run" {
+            c.arg("--out").arg(dir.path().join("out"));
+        }
+        let o = c.output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{command}");
+        assert!(
+            err.contains("districts.geojson")
+                && err.contains("grid_cell_m")
+                && err.contains("cells"),
+            "{command}: {err}"
+        );
+    }
+    assert!(!dir.path().join("out").exists());
+}

@@ -4,7 +4,8 @@
 //!
 //! Left out, because they carry the clock or the machine: `run.json` (timings, paths),
 //! `fireplan.gpkg` (timestamps), the PNG maps and `report.html` (they embed the PNGs, whose
-//! text depends on the CJK font installed) and `sweep.sqlite`; timing fields are removed
+//! text depends on the CJK font installed), `manifest.json` (their hashes) and
+//! `sweep.sqlite`; timing fields are removed
 //! from `optimize_summary.json` and `results.csv` before hashing.
 //!
 //! After a change that is meant to change outputs, regenerate the manifests with
@@ -85,6 +86,7 @@ fn skipped(name: &str) -> bool {
         || name.ends_with(".png")
         || name.ends_with("report.html")
         || name.contains("sweep.sqlite")
+        || name.ends_with("manifest.json")
 }
 
 /// SHA-256 of every compared output under `dir`, by relative path.

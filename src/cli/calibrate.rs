@@ -10,6 +10,7 @@ use clap::Args;
 use fireplan::calibrate::{calibrate, CalibrateOptions};
 use fireplan::load::InputFile;
 use fireplan::params::{Crs, Scenario};
+use fireplan::report::folder::OutputFolder;
 use fireplan::report::write_atomic;
 
 #[derive(Args)]
@@ -71,21 +72,21 @@ pub fn main(a: CalibrateArgs) -> anyhow::Result<ExitCode> {
     let cal = calibrate(&inputs, &prepared, &records, &options)
         .with_context(|| format!("calibrating on {}", a.records.display()))?;
 
-    let out = a.out.clone().unwrap_or_else(|| {
-        let mut p = super::default_out(&[&a.scenario]);
-        p.as_mut_os_string().push("-calibration");
-        p
-    });
-    fireplan::report::write::refuse_input_folder(
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out_of("calibration", &[&a.scenario]));
+    let folder = OutputFolder::begin(
         &out,
         inputs.paths().chain(std::iter::once(a.records.as_path())),
     )?;
     for (name, bytes) in
         fireplan::report::calibration::files(&cal, &records, &records_file, &inputs)?
     {
-        let p = out.join(name);
-        write_atomic(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
+        let p = folder.path().join(name);
+        write_atomic(&p, &bytes).with_context(|| format!("writing {name} in {}", out.display()))?;
     }
+    folder.commit()?;
 
     let m = &cal.model;
     say!(

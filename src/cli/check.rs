@@ -12,6 +12,7 @@ use clap::Args;
 use fireplan::model::target::fmt_measure;
 use fireplan::params::Scenario;
 use fireplan::plan::checks::{Checks, Finding, Status};
+use fireplan::report::folder::OutputFolder;
 use fireplan::run::PlanRunResult;
 
 /// Exit status when a mandatory target fails.
@@ -155,8 +156,10 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
                 )
             })?;
             if let Some(out) = &a.out {
-                fireplan::report::plan::write_plan_run(out, &pr)
+                let folder = OutputFolder::begin(out, pr.baseline.inputs.paths())?;
+                fireplan::report::plan::write_plan_run(folder.path(), &pr)
                     .with_context(|| format!("writing outputs to {}", out.display()))?;
+                folder.commit()?;
             }
             print_plan(&scenario, &pr);
             pr.plan.checks
@@ -165,8 +168,10 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
             let run = fireplan::run::run(&scenario, &opts)
                 .with_context(|| format!("checking scenario {}", a.scenario.display()))?;
             if let Some(out) = &a.out {
-                fireplan::report::write_all(out, &run)
+                let folder = OutputFolder::begin(out, run.inputs.paths())?;
+                fireplan::report::write_all(folder.path(), &run)
                     .with_context(|| format!("writing outputs to {}", out.display()))?;
+                folder.commit()?;
             }
             say!(
                 "{}: demand within {:.0} s {}, area {}",

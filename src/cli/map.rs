@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use fireplan::report::folder::OutputFolder;
 use fireplan::report::maps::{Lang, MapKind, MapOptions};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,8 +54,8 @@ pub struct MapArgs {
 pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
     let scenario = a.calibration.scenario(&a.scenario)?;
     let out = a.out.clone().unwrap_or_else(|| match &a.plan {
-        Some(p) => super::default_out(&[&a.scenario, p]),
-        None => super::default_out(&[&a.scenario]),
+        Some(p) => super::default_out_of("maps", &[&a.scenario, p]),
+        None => super::default_out_of("maps", &[&a.scenario]),
     });
     let mut kinds: Vec<MapKind> = a
         .kind
@@ -105,10 +106,16 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
     }
     mo.font = a.font.clone();
     mo.width_px = a.width.clamp(400, 10_000);
-    let (files, _) = fireplan::report::maps::write_maps(&out, run, plan, &kinds, &mo)
+    let folder = OutputFolder::begin(&out, run.inputs.paths())?;
+    let (files, _) = fireplan::report::maps::write_maps(folder.path(), run, plan, &kinds, &mo)
         .with_context(|| format!("writing maps to {}", out.display()))?;
+    let staged = folder.path().to_path_buf();
+    folder.commit()?;
     for f in files {
-        say!("{}", f.display());
+        say!(
+            "{}",
+            out.join(f.strip_prefix(&staged).unwrap_or(&f)).display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

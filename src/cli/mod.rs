@@ -123,6 +123,12 @@ pub fn warn_cache(prepared: &fireplan::load::PreparedNetwork) {
 /// The default output folder of a command: `out/<stem of each file>` joined by `-`
 /// (`out/demo`, `out/demo-demo_plan`).
 pub fn default_out(files: &[&std::path::Path]) -> PathBuf {
+    default_out_of("", files)
+}
+
+/// [`default_out`] of a command other than `run`, whose whole-run folder must not replace
+/// the run's: `out/demo-simulate`, `out/demo-optimize`, ….
+pub fn default_out_of(command: &str, files: &[&std::path::Path]) -> PathBuf {
     let stems: Vec<String> = files
         .iter()
         .map(|p| {
@@ -131,7 +137,11 @@ pub fn default_out(files: &[&std::path::Path]) -> PathBuf {
                 .unwrap_or_default()
         })
         .collect();
-    PathBuf::from("out").join(stems.join("-"))
+    let mut name = stems.join("-");
+    if !command.is_empty() {
+        name = format!("{name}-{command}");
+    }
+    PathBuf::from("out").join(name)
 }
 
 pub fn main() -> ExitCode {

@@ -19,6 +19,7 @@ use anyhow::Context;
 use clap::{ArgGroup, Args};
 use fireplan::optimize::{self, CandidateSource, Goal, Options};
 use fireplan::params::Crs;
+use fireplan::report::folder::OutputFolder;
 use fireplan::report::maps::{self, MapOptions};
 use fireplan::report::{self, write_atomic};
 use fireplan::run::Loaded;
@@ -145,16 +146,17 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     let out = a
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
+        .unwrap_or_else(|| super::default_out_of("optimize", &[&a.scenario]));
     let ids: Vec<String> = inputs.stations.iter().map(|s| s.id.clone()).collect();
-    report::write::refuse_input_folder(&out, inputs.paths())?;
+    let folder = OutputFolder::begin(&out, inputs.paths())?;
+    let dir = folder.path().to_path_buf();
     for (name, bytes) in report::optimize::files(&problem, &outcome, &ids, &scenario.name)? {
-        let p = out.join(name);
-        write_atomic(&p, &bytes).with_context(|| format!("writing {}", p.display()))?;
+        write_atomic(&dir.join(name), &bytes)
+            .with_context(|| format!("writing {name} in {}", out.display()))?;
     }
     let map_opts = MapOptions::for_scenario(&scenario);
     let effect = optimize::effect::compute(inputs, net, index, &problem, &outcome);
-    maps::optimize::write(&out, inputs, net, &problem, &outcome, &effect, &map_opts)
+    maps::optimize::write(&dir, inputs, net, &problem, &outcome, &effect, &map_opts)
         .with_context(|| format!("drawing the placement map in {}", out.display()))?;
 
     let what = if a.backup { "covered twice" } else { "covered" };
@@ -213,7 +215,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             );
         }
         for (name, bytes) in report::optimize::rerank_files(&rows)? {
-            write_atomic(&out.join(name), &bytes)?;
+            write_atomic(&dir.join(name), &bytes)?;
         }
         say!("  re-ranked by simulated first-unit coverage (busy units):");
         for (r, row) in rows.iter().enumerate() {
@@ -230,6 +232,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    folder.commit()?;
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

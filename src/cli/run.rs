@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
+use fireplan::report::folder::OutputFolder;
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -39,8 +40,10 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
             )
         })?;
         super::warn_cache(&pr.baseline.prepared);
-        fireplan::report::plan::write_plan_run(&out, &pr)
+        let folder = OutputFolder::begin(&out, pr.baseline.inputs.paths())?;
+        fireplan::report::plan::write_plan_run(folder.path(), &pr)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
+        folder.commit()?;
         super::check::print_plan(&scenario, &pr);
         say!(
             "  outputs in {} (baseline in {})",
@@ -56,8 +59,10 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
     let result = fireplan::run::run(&scenario, &opts)
         .with_context(|| format!("running scenario {}", a.scenario.display()))?;
     super::warn_cache(&result.prepared);
-    fireplan::report::write_all(&out, &result)
+    let folder = OutputFolder::begin(&out, result.inputs.paths())?;
+    fireplan::report::write_all(folder.path(), &result)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
+    folder.commit()?;
     let m = &result.coverage.region;
     let pct = |x: Option<f64>| {
         x.map(|x| format!("{:.1} %", x * 100.0))

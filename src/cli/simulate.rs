@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
+use fireplan::report::folder::OutputFolder;
 use fireplan::sim::{self, Overrides};
 
 #[derive(Args)]
@@ -45,7 +46,7 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let out = a
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
+        .unwrap_or_else(|| super::default_out_of("simulate", &[&a.scenario]));
     let opts = a.common.options();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = a.threads {
@@ -97,13 +98,16 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
         progress.finish();
         let sim_s = t1.elapsed().as_secs_f64();
 
-        fireplan::report::write_all(&out, &run)
+        let folder = OutputFolder::begin(&out, run.inputs.paths())?;
+        let dir = folder.path();
+        fireplan::report::write_all(dir, &run)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
-        fireplan::report::sim::output::write_outputs(&out, &run, &setup, &res)
+        fireplan::report::sim::output::write_outputs(dir, &run, &setup, &res)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         let md = fireplan::report::markdown::report_md_with_simulation(&run, &setup, &res);
-        fireplan::report::write_atomic(&out.join("report.md"), md.as_bytes())
+        fireplan::report::write_atomic(&dir.join("report.md"), md.as_bytes())
             .with_context(|| format!("writing outputs to {}", out.display()))?;
+        folder.commit()?;
 
         let pct = |e: &Option<sim::stats::Estimate>| match e {
             Some(e) => match (e.ci95_low, e.ci95_high) {

@@ -17,6 +17,7 @@ use anyhow::Context;
 use clap::Args;
 use fireplan::model::StationClass;
 use fireplan::params::Scenario;
+use fireplan::report::folder::OutputFolder;
 use fireplan::report::write_atomic;
 use fireplan::supply::{self, Supply};
 
@@ -72,8 +73,8 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
     let out = a
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&[&a.scenario]));
-    fireplan::report::write::refuse_input_folder(&out, inputs.paths())?;
+        .unwrap_or_else(|| super::default_out_of("supply", &[&a.scenario]));
+    let folder = OutputFolder::begin(&out, inputs.paths())?;
     let files = fireplan::report::supply::supply_run_files(
         &scenario.name,
         &sup,
@@ -81,9 +82,10 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
         &logistics.network,
     )?;
     for (name, bytes) in &files {
-        let p = out.join(name);
-        write_atomic(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
+        let p = folder.path().join(name);
+        write_atomic(&p, bytes).with_context(|| format!("writing {name} in {}", out.display()))?;
     }
+    folder.commit()?;
     print_summary(&scenario, &sup);
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)

@@ -139,6 +139,7 @@ pub fn main(a: SweepArgs) -> anyhow::Result<ExitCode> {
                     None => out,
                 }
             });
+            let _lock = fireplan::report::folder::lock(&out)?;
             let store_path = store::Store::path_in(&out);
             if a.restart {
                 for suffix in ["", "-wal", "-shm"] {

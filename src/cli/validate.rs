@@ -21,6 +21,7 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     let (inputs, prepared) = fireplan::load::load(&scenario, &a.common.options())?;
     super::warn_cache(&prepared);
     let net = &prepared.network;
+    fireplan::run::check_grid_size(&inputs, net)?;
     say!("{}: inputs read", a.scenario.display());
     say!(
         "  network: {} nodes, {} directed edges ({} nodes dropped outside the largest strongly connected part)",

@@ -46,6 +46,24 @@ impl CellPiece {
     }
 }
 
+/// Most grid cells a run may build (about 1 GB of cells and results): more means a
+/// polygon far larger than the network or a tiny `grid_cell_m`.
+pub const MAX_GRID_CELLS: f64 = 10_000_000.0;
+
+/// How many grid cells the districts' bounding boxes hold at `cell_m` (an upper bound of
+/// the pieces [`grid_pieces`] builds), computed without building any.
+pub fn cell_estimate(districts: &[District], proj: &LocalProjection, cell_m: f64) -> f64 {
+    districts
+        .iter()
+        .filter_map(|d| d.area.bounding_rect())
+        .map(|r| {
+            let a = proj.project(r.min().x, r.min().y);
+            let b = proj.project(r.max().x, r.max().y);
+            ((b[0] - a[0]).abs() / cell_m + 1.0) * ((b[1] - a[1]).abs() / cell_m + 1.0)
+        })
+        .sum()
+}
+
 /// Projects a lon/lat multipolygon into local metres.
 pub fn project_multipolygon(mp: &MultiPolygon<f64>, proj: &LocalProjection) -> MultiPolygon<f64> {
     let ring = |ls: &LineString<f64>| -> LineString<f64> {

@@ -120,6 +120,86 @@ pub struct ScenarioFile {
     pub calibration: Option<CalibrationSection>,
 }
 
+/// What a parameter may be: its bounds (inclusive unless `open_low`) and unit, so that
+/// a typo (`dispatch_s = 1.1e6`, `grid_cell_m = 1`) is refused before it sizes a search
+/// or a grid beyond memory.
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    low: f64,
+    open_low: bool,
+    high: f64,
+    unit: &'static str,
+}
+
+/// Time before the wheels turn (dispatch, turnout): up to an hour.
+const PRE_TRAVEL_S: Range = Range {
+    low: 0.0,
+    open_low: false,
+    high: 3600.0,
+    unit: "s",
+};
+/// Response thresholds: up to two hours.
+const THRESHOLD_S: Range = Range {
+    low: 0.0,
+    open_low: true,
+    high: 7200.0,
+    unit: "s",
+};
+/// Area grid cells: 10 m (a 1 m grid of a county is billions of cells) to 10 km.
+const GRID_CELL_M: Range = Range {
+    low: 10.0,
+    open_low: false,
+    high: 10_000.0,
+    unit: "m",
+};
+const MAX_SNAP_M: Range = Range {
+    low: 0.0,
+    open_low: true,
+    high: 50_000.0,
+    unit: "m",
+};
+const SPEED_FACTOR: Range = Range {
+    low: 0.05,
+    open_low: false,
+    high: 10.0,
+    unit: "",
+};
+const SPEED_KMH: Range = Range {
+    low: 0.0,
+    open_low: true,
+    high: 300.0,
+    unit: "km/h",
+};
+
+/// Checks `v` (at `key_path`) against `range`.
+fn in_range(path: &Path, key_path: &str, v: f64, range: Range) -> Result<()> {
+    let ok = v.is_finite()
+        && v <= range.high
+        && if range.open_low {
+            v > range.low
+        } else {
+            v >= range.low
+        };
+    if ok {
+        return Ok(());
+    }
+    let unit = if range.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", range.unit)
+    };
+    let low = if range.open_low { "above " } else { "" };
+    Err(Error::input(
+        path,
+        Location::Key(key_path.to_string()),
+        last(key_path),
+        format!(
+            "expected a value {low}{}{unit} … {}{unit}, got {v}",
+            range.low, range.high
+        ),
+    ))
+}
+
 fn one() -> f64 {
     1.0
 }
@@ -175,14 +255,12 @@ impl Scenario {
             ignore_oneway: file.network.ignore_oneway,
             ..NetworkParams::default()
         };
-        if !(params.speed_factor.is_finite() && params.speed_factor > 0.0) {
-            return Err(Error::input(
-                path,
-                key("network.speed_factor"),
-                "speed_factor",
-                format!("expected a number > 0, got {}", params.speed_factor),
-            ));
-        }
+        in_range(
+            path,
+            "network.speed_factor",
+            params.speed_factor,
+            SPEED_FACTOR,
+        )?;
         for (name, &kmh) in &file.network.speeds_kmh {
             let Some(class) = RoadClass::ALL.into_iter().find(|c| c.as_str() == name) else {
                 let classes = RoadClass::ALL.map(RoadClass::as_str);
@@ -199,44 +277,23 @@ impl Scenario {
                     ),
                 ));
             };
-            if !(kmh.is_finite() && kmh > 0.0) {
-                return Err(Error::input(
-                    path,
-                    key(&format!("network.speeds_kmh.{name}")),
-                    name,
-                    format!("expected a speed > 0 km/h, got {kmh}"),
-                ));
-            }
+            in_range(path, &format!("network.speeds_kmh.{name}"), kmh, SPEED_KMH)?;
             params.speeds_kmh[class as usize] = kmh;
         }
         let r = file.response;
-        for (k, v) in [
-            ("response.dispatch_s", r.dispatch_s),
-            ("response.turnout_s", r.turnout_s),
+        for (k, v, range) in [
+            ("response.dispatch_s", r.dispatch_s, PRE_TRAVEL_S),
+            ("response.turnout_s", r.turnout_s, PRE_TRAVEL_S),
+            ("response.threshold_s", r.threshold_s, THRESHOLD_S),
+            (
+                "response.second_threshold_s",
+                r.second_threshold_s,
+                THRESHOLD_S,
+            ),
+            ("response.grid_cell_m", r.grid_cell_m, GRID_CELL_M),
+            ("network.max_snap_m", file.network.max_snap_m, MAX_SNAP_M),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::input(
-                    path,
-                    key(k),
-                    last(k),
-                    format!("expected seconds ≥ 0, got {v}"),
-                ));
-            }
-        }
-        for (k, v) in [
-            ("response.threshold_s", r.threshold_s),
-            ("response.second_threshold_s", r.second_threshold_s),
-            ("response.grid_cell_m", r.grid_cell_m),
-            ("network.max_snap_m", file.network.max_snap_m),
-        ] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(Error::input(
-                    path,
-                    key(k),
-                    last(k),
-                    format!("expected a number > 0, got {v}"),
-                ));
-            }
+            in_range(path, k, v, range)?;
         }
         // Second-due coverage counts a second station within `second_threshold_s`: below
         // the first threshold it could never be met, and would read as 0 % without a hint.

@@ -312,6 +312,17 @@ pub(crate) fn non_negative(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A station's turnout time: 0 … 3,600 s (an hour before the wheels turn is a typo, not a
+/// turnout).
+pub(crate) fn turnout_seconds(s: &str) -> Result<f64, String> {
+    let v = non_negative(s)?;
+    if v <= 3600.0 {
+        Ok(v)
+    } else {
+        Err(format!("expected seconds in 0 … 3600, got {s}"))
+    }
+}
+
 /// A finite number > 0.
 pub(crate) fn positive(s: &str) -> Result<f64, String> {
     let v = number(s)?;
@@ -428,7 +439,7 @@ pub fn read_stations(
                 class,
                 location: geo::Point::new(lon, lat),
                 staff: row.optional(c.staff, count)?,
-                turnout_s: row.optional(c.turnout_s, non_negative)?,
+                turnout_s: row.optional(c.turnout_s, turnout_seconds)?,
                 status: row
                     .optional(c.status, one_of("status", &STATUSES, StationStatus::as_str))?
                     .unwrap_or_default(),

@@ -520,9 +520,11 @@ fn station_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
             let Some(li) = sup.level_index(level) else {
                 return no_level(level);
             };
-            match sup.stations.iter().find(|r| r.station == i) {
-                Some(r) => reach_measure(sup, &r.levels[li], "station"),
-                None => Measure::NotApplicable("not checked by supply reach".into()),
+            // Supply lists the stations it checked in station order: a binary search, not
+            // a scan per station (issue 20, H2: quadratic in the number of stations).
+            match sup.stations.binary_search_by_key(&i, |r| r.station) {
+                Ok(k) => reach_measure(sup, &sup.stations[k].levels[li], "station"),
+                Err(_) => Measure::NotApplicable("not checked by supply reach".into()),
             }
         }
         // Region / district / depot metrics never reach here (the catalogue parser

@@ -5,6 +5,7 @@
 pub mod calibration;
 pub mod chart;
 pub mod export;
+pub mod folder;
 pub mod gpkg;
 pub mod html;
 pub mod layers;

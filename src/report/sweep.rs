@@ -123,6 +123,7 @@ pub fn write(store: &Store, dir: &std::path::Path, metric: &str, top: usize) -> 
         md,
         "Mean over the runs with each value of the axis; *range* = largest − smallest mean.\n"
     );
+    remove_axis_charts(dir);
     for (ai, axis) in axes.iter().enumerate() {
         let mut values: Vec<String> = Vec::new();
         for r in &rows {
@@ -200,6 +201,19 @@ pub fn write(store: &Store, dir: &std::path::Path, metric: &str, top: usize) -> 
     write_atomic(&dir.join("sweep_sensitivity.csv"), &csv_bytes)?;
     write_atomic(&dir.join("sweep_report.md"), md.as_bytes())?;
     Ok(md)
+}
+
+/// Removes the axis charts of an earlier export (a `--restart` with fewer axes would leave
+/// them beside the new report).
+fn remove_axis_charts(dir: &std::path::Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("sweep_axis_") && name.ends_with(".svg") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// Writes `results.csv`, `sweep_report.md` and `sweep_sensitivity.csv` for the store in `dir`.

@@ -67,6 +67,8 @@ pub struct Supply {
     #[serde(skip)]
     pub trees: DepotTrees,
     /// Every station that is not closed, in file order.
+    /// In station order (ascending [`StationReach::station`]): checks look rows up by
+    /// binary search.
     pub stations: Vec<StationReach>,
     pub districts: Vec<DistrictReach>,
     /// `segments[level][segment]`.
