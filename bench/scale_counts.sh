@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
+trap '[ -z "${KEEP:-}" ] && rm -rf "$DIR"' EXIT
 python3 - "$N" "$DIR" <<'PY'
 import random, sys, os
 n, d = int(sys.argv[1]), sys.argv[2]

@@ -218,7 +218,10 @@ fn a_run_killed_at_any_point_leaves_the_previous_run_whole() {
         assert!(m == first || is_plan, "kill {i}: a mixed folder");
     }
     eprintln!("{finished} of 16 runs finished before the kill");
-    assert!(finished < 16, "every run finished before its kill: nothing was tested");
+    assert!(
+        finished < 16,
+        "every run finished before its kill: nothing was tested"
+    );
     let o = run(&out, &[]);
     assert!(o.status.success());
     assert_complete(&out);

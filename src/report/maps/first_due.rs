@@ -146,8 +146,16 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     fr.districts(&mut sc, &run.inputs.districts, false);
     super::response::stations(&fr, &mut sc, run, false);
     // Labels: station name and area, at the station (or the area's centre when the
-    // station stands outside its own area's largest part).
-    for (o, (p, mp)) in run.coverage.origins.iter().zip(&areas).enumerate() {
+    // station stands outside its own area's largest part); none beyond a readable number.
+    let labelled = run.coverage.origins.len() <= super::response::MAX_LABELLED_STATIONS;
+    for (o, (p, mp)) in run
+        .coverage
+        .origins
+        .iter()
+        .zip(&areas)
+        .enumerate()
+        .filter(|_| labelled)
+    {
         let st = &run.inputs.stations[p.station];
         let fd = &run.coverage.first_due[o];
         let at = if mp.unsigned_area() > 0.0 {

@@ -38,8 +38,17 @@ pub fn stations(fr: &Frame, sc: &mut Scene, run: &RunResult, labels: bool) {
     draw_stations(fr, sc, &run.inputs.stations, labels);
 }
 
+/// More stations than this and the map carries symbols only: thousands of labels are
+/// unreadable, and drawing them took minutes (issue 20, H2).
+pub const MAX_LABELLED_STATIONS: usize = 500;
+
 /// As [`stations`], for a list of stations (layers `stations` and `station-labels`).
 pub fn draw_stations(fr: &Frame, sc: &mut Scene, list: &[Station], labels: bool) {
+    let open = list
+        .iter()
+        .filter(|s| s.status != crate::model::StationStatus::Closed)
+        .count();
+    let labels = labels && open <= MAX_LABELLED_STATIONS;
     for s in list {
         if s.status == crate::model::StationStatus::Closed {
             continue;
