@@ -76,8 +76,8 @@ impl Error {
         Error::Input {
             file: file.into(),
             location,
-            field: field.into(),
-            message: message.into(),
+            field: excerpt(&field.into()),
+            message: excerpt(&message.into()),
         }
     }
 
@@ -107,3 +107,73 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest word (run of non-blank characters) an input error's message keeps; values
+/// quoted from a cell are cut shorter by the readers ([`excerpt_to`]).
+const MAX_WORD: usize = 100;
+/// Longest error message.
+const MAX_MESSAGE: usize = 600;
+
+/// A message safe to print: control characters escaped (`\0`, `\n`: a NUL byte in an id
+/// shows, a line break cannot forge a second message), words from a file cut to
+/// [`MAX_WORD`] characters (a 309-digit number, a header line of `/etc/shadow`), the whole
+/// cut to [`MAX_MESSAGE`] (`/proc/self/environ` as a CSV header).
+pub fn excerpt(message: &str) -> String {
+    excerpt_to(message, MAX_WORD)
+}
+
+/// [`excerpt`] with words cut to `max_word` characters: for a value quoted from a file.
+pub fn excerpt_to(message: &str, max_word: usize) -> String {
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE + 8));
+    let (mut len, mut word, mut cut) = (0, 0, false);
+    for c in message.chars() {
+        if len >= MAX_MESSAGE {
+            out.push('…');
+            return out;
+        }
+        if c == ' ' {
+            (word, cut) = (0, false);
+            out.push(c);
+            len += 1;
+            continue;
+        }
+        let piece: String = if c.is_control() {
+            c.escape_default().collect()
+        } else {
+            c.to_string()
+        };
+        let n = piece.chars().count();
+        if word + n > max_word {
+            if !cut {
+                out.push('…');
+                len += 1;
+                cut = true;
+            }
+            continue;
+        }
+        word += n;
+        len += n;
+        out.push_str(&piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_are_short_escaped_and_keep_ordinary_messages() {
+        let plain = "expected a number, got `abc` (line 3)";
+        assert_eq!(excerpt(plain), plain);
+        assert_eq!(excerpt("unknown `KQ01\0`"), "unknown `KQ01\\u{0}`");
+        assert_eq!(excerpt("a\nb"), "a\\nb");
+        let long = format!("got {}", "9".repeat(309));
+        let e = excerpt(&long);
+        assert!(e.chars().count() < 70 && e.ends_with('…'), "{e}");
+        let env = "PATH=/usr/bin\0HOME=/root\0".repeat(200);
+        assert!(excerpt(&env).chars().count() <= 62);
+        let many = "word ".repeat(500);
+        assert!(excerpt(&many).chars().count() <= 601);
+    }
+}

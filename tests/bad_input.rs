@@ -983,3 +983,44 @@ proptest! {
         read_everything(text.as_bytes());
     }
 }
+
+/// Regression (issue 20, hygiene): messages quoted whole lines and values from the file —
+/// `/etc/shadow`'s first line, `/proc/self/environ`, a 309-digit number — and a NUL byte in
+/// an id printed as nothing ("unknown `KQ01` (did you mean `KQ01`?)").
+#[test]
+fn messages_quote_short_escaped_excerpts() {
+    // A "header" that is one long line without commas (a password file, a binary).
+    let line = format!("root:$y$j9T${}:19000:0:99999:7:::", "x".repeat(400));
+    let m = demand(&format!("{line}\n1\n")).unwrap_err().to_string();
+    assert!(
+        m.contains("missing column `id`") && m.len() < 300,
+        "{} chars: {m}",
+        m.len()
+    );
+    // An environment-like header: NUL-separated, thousands of bytes.
+    let env = "PATH=/usr/bin\0HOME=/root\0SECRET=abc\0".repeat(100);
+    let m = demand(&format!("{env}\n1\n")).unwrap_err().to_string();
+    assert!(
+        m.len() < 400 && m.contains("\\u{0}"),
+        "{} chars: {m}",
+        m.len()
+    );
+    // A 309-digit coordinate.
+    let m = demand(&format!("id,lon,lat\n1,120.0,{}\n", "9".repeat(309)))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("1e309") || m.contains("9.99") || m.len() < 200,
+        "{m}"
+    );
+    assert!(m.len() < 200, "{} chars: {m}", m.len());
+    let m = demand("id,lon,lat\n1,120.0,1e308\n")
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("latitude 1e308 is outside"), "{m}");
+    // A NUL byte in a station reference shows.
+    let m = vehicles("station_id,kind,count\nS1\0,engine,2\n")
+        .unwrap_err()
+        .to_string();
+    assert!(m.contains("S1\\u{0}"), "{m}");
+}

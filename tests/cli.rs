@@ -361,3 +361,48 @@ fn a_world_sized_district_is_refused_before_the_grid_is_built() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+/// Regression (issue 20, hygiene): a station name with `|` or a line break broke the
+/// report's tables.
+#[test]
+fn names_with_pipes_and_line_breaks_keep_report_tables_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("in");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in [
+        "nodes.csv",
+        "edges.csv",
+        "demand.csv",
+        "districts.geojson",
+        "scenario.toml",
+    ] {
+        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
+    }
+    std::fs::write(
+        copy.join("stations.csv"),
+        "id,name,class,lon,lat,staff\n\
+         S2,\"East | Annex\",class2,120.031476213,30.000000000,20\n\
+         S1,\"West\nStation\",class1,120.000000000,30.000000000,30\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(&out)
+        .arg(copy.join("scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let row = |id: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {id} |")))
+            .unwrap_or_else(|| panic!("no row for {id}"))
+            .to_string()
+    };
+    // Unescaped pipes separate cells: the station table has 8 columns.
+    let cells = |l: &str| l.replace("\\|", "").matches('|').count() - 1;
+    assert_eq!(cells(&row("S1")), 8, "{}", row("S1"));
+    assert_eq!(cells(&row("S2")), 8, "{}", row("S2"));
+    assert!(row("S2").contains("East \\| Annex") && row("S1").contains("West Station"));
+}

@@ -597,3 +597,18 @@ fn pbf_without_roads_is_refused() {
     assert!(text.contains("no drivable road"), "{text}");
     assert!(text.contains("area=yes: 1"), "{text}");
 }
+
+/// Regression (issue 20, S3): a road node at latitude 100 was imported and made the road
+/// network thousands of kilometres long; the CSV reader already refused such a node.
+#[test]
+fn a_road_node_outside_the_globe_is_refused() {
+    let path = data("osm/bad_latitude.osm.pbf");
+    let text = input_error(
+        read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).unwrap_err(),
+        &path,
+    );
+    assert!(
+        text.contains("node 3") && text.contains("lat 100"),
+        "{text}"
+    );
+}

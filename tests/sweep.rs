@@ -341,7 +341,23 @@ fn a_failing_run_is_recorded_and_the_sweep_goes_on() {
 fn bad_input_names_the_sweep_file_the_axis_and_the_value() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = data("plan/scenario.toml");
-    let cases: [(&str, &[&str], &[&str]); 7] = [
+    let cases: [(&str, &[&str], &[&str]); 9] = [
+        // Regression (issue 20, S1): NaN became an empty cell and the base scenario's value.
+        (
+            r#""network.speed_factor" = [nan, 1.0]"#,
+            &[],
+            &["axes.network.speed_factor", "NaN is not a finite number"],
+        ),
+        // Out of range: refused for the run it would make, naming the axis and value.
+        (
+            r#""response.dispatch_s" = [0, 1.1e6]"#,
+            &[],
+            &[
+                "response.dispatch_s",
+                "1100000",
+                "expected a value 0 s … 3600 s",
+            ],
+        ),
         (
             "response.turnout = [45]",
             &[],

@@ -126,17 +126,26 @@ pub(crate) struct BadCoordinate {
 /// reported as swapped columns, and both far out of range as projected coordinates.
 pub(crate) fn checked_to_wgs84(crs: Crs, lon: f64, lat: f64) -> Result<(f64, f64), BadCoordinate> {
     let bad = |field, message: String| Err(BadCoordinate { field, message });
+    // Huge values in scientific notation (1e308 would print 309 digits).
+    let shown = |v: f64| {
+        if v.abs() >= 1e7 {
+            format!("{v:e}")
+        } else {
+            v.to_string()
+        }
+    };
+    let (lon_s, lat_s) = (shown(lon), shown(lat));
     if !lon.is_finite() {
-        return bad("lon", format!("expected a finite longitude, got {lon}"));
+        return bad("lon", format!("expected a finite longitude, got {lon_s}"));
     }
     if !lat.is_finite() {
-        return bad("lat", format!("expected a finite latitude, got {lat}"));
+        return bad("lat", format!("expected a finite latitude, got {lat_s}"));
     }
     if lon.abs() > 180.0 && lat.abs() > 90.0 {
         return bad(
             "lon",
             format!(
-                "lon = {lon}, lat = {lat} are not degrees: they look like projected \
+                "lon = {lon_s}, lat = {lat_s} are not degrees: they look like projected \
                  coordinates (metres, e.g. EPSG:3857 or a CGCS2000 Gauss–Krüger zone); \
                  give longitude/latitude in degrees"
             ),
@@ -144,14 +153,14 @@ pub(crate) fn checked_to_wgs84(crs: Crs, lon: f64, lat: f64) -> Result<(f64, f64
     }
     if lat.abs() > 90.0 {
         let why = if lon.abs() <= 90.0 {
-            format!(" — with lon = {lon} this looks like lon and lat are swapped")
+            format!(" — with lon = {lon_s} this looks like lon and lat are swapped")
         } else {
             String::new()
         };
-        return bad("lat", format!("latitude {lat} is outside −90…90{why}"));
+        return bad("lat", format!("latitude {lat_s} is outside −90…90{why}"));
     }
     if lon.abs() > 180.0 {
-        return bad("lon", format!("longitude {lon} is outside −180…180"));
+        return bad("lon", format!("longitude {lon_s} is outside −180…180"));
     }
     Ok(to_wgs84(crs, lon, lat))
 }

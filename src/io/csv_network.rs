@@ -158,7 +158,10 @@ fn oneway_tag(s: &str) -> Result<&'static str, String> {
         "yes" | "1" | "true" => Ok("yes"),
         "no" | "0" | "false" => Ok("no"),
         "-1" => Ok("-1"),
-        _ => Err(format!("expected yes, no or -1, got `{s}`")),
+        _ => Err(format!(
+            "expected yes, no or -1, got `{}`",
+            super::tables::quoted(s)
+        )),
     }
 }
 
@@ -173,8 +176,9 @@ fn segment_length_m(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err(format!(
-            "expected at most {MAX_SEGMENT_M} m (1,000 km) between two nodes, got {s}; \
-             is the length in metres?"
+            "expected at most {MAX_SEGMENT_M} m (1,000 km) between two nodes, got {}; \
+             is the length in metres?",
+            super::tables::quoted(s)
         ))
     }
 }

@@ -154,6 +154,22 @@ pub fn read_osm_pbf(
         coords[i] = Some((lon, lat));
     }
     drop(found);
+    // Regression (issue 20, S3): a node at latitude 100 multiplied the road length by 350.
+    if let Some((i, (lon, lat))) = coords.iter().enumerate().find_map(|(i, c)| {
+        c.filter(|(lon, lat)| !((-180.0..=180.0).contains(lon) && (-90.0..=90.0).contains(lat)))
+            .map(|c| (i, c))
+    }) {
+        return Err(Error::input(
+            path,
+            Location::File,
+            "osm",
+            format!(
+                "node {} of a road lies at lon {lon}, lat {lat}, outside −180…180 / −90…90: \
+                 the extract is damaged",
+                needed[i]
+            ),
+        ));
+    }
 
     progress.message(&format!("{}: building road segments", path.display()));
     let mut ways = pass1.ways;

@@ -309,7 +309,8 @@ impl Stamp {
         let expected = || {
             format!(
                 "expected an ISO 8601 date and time such as 2024-03-01T14:05:09 or \
-                 2024-03-01 14:05:09+08:00, got `{s}`"
+                 2024-03-01 14:05:09+08:00, got `{}`",
+                super::tables::quoted(s)
             )
         };
         if let Ok(dt) = norm.parse::<jiff::civil::DateTime>() {

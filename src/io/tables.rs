@@ -23,6 +23,22 @@ use crate::params::Crs;
 // ---------------------------------------------------------------------------------------
 // The CSV toolkit.
 
+/// The header's names as quoted in messages: the first ten, each cut to 40 characters
+/// (a binary or `/etc/shadow` read as CSV has one long "name").
+fn header_excerpt(names: &[String]) -> String {
+    let mut list: Vec<String> = names.iter().take(10).map(|n| quoted(n)).collect();
+    if names.len() > 10 {
+        list.push(format!("… ({} columns)", names.len()));
+    }
+    list.join(", ")
+}
+
+/// A value from a file as quoted in messages: control characters escaped, at most 40
+/// characters.
+pub(crate) fn quoted(s: &str) -> String {
+    crate::error::excerpt_to(s, 40)
+}
+
 /// A column the reader found in the header: its position and its contract name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Col {
@@ -63,7 +79,7 @@ impl Header<'_> {
                     ),
                     None => format!(
                         "missing column `{name}`; the header has: {}",
-                        self.names.join(", ")
+                        header_excerpt(&self.names)
                     ),
                 };
                 Err(Error::input(self.path, Location::Line(1), name, message))
@@ -294,11 +310,12 @@ pub(crate) fn text(s: &str) -> Result<String, String> {
 pub(crate) fn number(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("expected a finite number, got `{s}`")),
+        Ok(_) => Err(format!("expected a finite number, got `{}`", quoted(s))),
         Err(_) if s.contains(',') && s.replace(',', ".").parse::<f64>().is_ok() => Err(format!(
-            "expected a number with a decimal point, got `{s}` (a decimal comma?)"
+            "expected a number with a decimal point, got `{}` (a decimal comma?)",
+            quoted(s)
         )),
-        Err(_) => Err(format!("expected a number, got `{s}`")),
+        Err(_) => Err(format!("expected a number, got `{}`", quoted(s))),
     }
 }
 
@@ -308,7 +325,7 @@ pub(crate) fn non_negative(s: &str) -> Result<f64, String> {
     if v >= 0.0 {
         Ok(v)
     } else {
-        Err(format!("expected a number ≥ 0, got {s}"))
+        Err(format!("expected a number ≥ 0, got {}", quoted(s)))
     }
 }
 
@@ -319,7 +336,7 @@ pub(crate) fn turnout_seconds(s: &str) -> Result<f64, String> {
     if v <= 3600.0 {
         Ok(v)
     } else {
-        Err(format!("expected seconds in 0 … 3600, got {s}"))
+        Err(format!("expected seconds in 0 … 3600, got {}", quoted(s)))
     }
 }
 
@@ -329,20 +346,20 @@ pub(crate) fn positive(s: &str) -> Result<f64, String> {
     if v > 0.0 {
         Ok(v)
     } else {
-        Err(format!("expected a number > 0, got {s}"))
+        Err(format!("expected a number > 0, got {}", quoted(s)))
     }
 }
 
 /// A whole number ≥ 0 (a count).
 pub(crate) fn count(s: &str) -> Result<u32, String> {
     s.parse::<u32>()
-        .map_err(|_| format!("expected a whole number ≥ 0, got `{s}`"))
+        .map_err(|_| format!("expected a whole number ≥ 0, got `{}`", quoted(s)))
 }
 
 /// A 64-bit integer id (road nodes).
 pub(crate) fn integer_id(s: &str) -> Result<i64, String> {
     s.parse::<i64>()
-        .map_err(|_| format!("expected an integer id, got `{s}`"))
+        .map_err(|_| format!("expected an integer id, got `{}`", quoted(s)))
 }
 
 /// A 0/1 flag (`true`/`false`, `yes`/`no` also accepted).
@@ -350,7 +367,7 @@ pub(crate) fn flag(s: &str) -> Result<bool, String> {
     match s.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" => Ok(true),
         "0" | "false" | "no" => Ok(false),
-        _ => Err(format!("expected 0 or 1, got `{s}`")),
+        _ => Err(format!("expected 0 or 1, got `{}`", quoted(s))),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::coverage::{Metrics, Placement};
+use crate::report::write::md_cell;
 use crate::run::RunResult;
 
 fn pct(x: Option<f64>) -> String {
@@ -172,7 +173,7 @@ pub fn report_md(run: &RunResult) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} |",
-            d.name,
+            md_cell(&d.name),
             d.kind.as_str(),
             metric_cells(dm)
         );
@@ -207,8 +208,8 @@ pub fn report_md(run: &RunResult) -> String {
                 let _ = writeln!(
                     s,
                     "| {} | {} | {} | {:.2} | {:.1} | {:.1} % | {} | {} |",
-                    st.id,
-                    st.name,
+                    md_cell(&st.id),
+                    md_cell(&st.name),
                     st.class.name_zh(),
                     fd.area_km2,
                     fd.road_km,
@@ -221,8 +222,8 @@ pub fn report_md(run: &RunResult) -> String {
                 let _ = writeln!(
                     s,
                     "| {} | {} | {} | — | — | — | — | not in response coverage ({}) |",
-                    st.id,
-                    st.name,
+                    md_cell(&st.id),
+                    md_cell(&st.name),
                     st.class.name_zh(),
                     st.status.as_str()
                 );

@@ -80,9 +80,7 @@ pub fn targets_csv(variants: &[(&str, &Checks)]) -> Result<Vec<u8>> {
 }
 
 /// Escapes `|` for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use super::write::md_cell as cell;
 
 /// The report's targets section: one row per target, then every failure with its reason,
 /// then the sources quoted.

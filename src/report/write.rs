@@ -23,6 +23,15 @@ pub fn json_bytes<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok(b)
 }
 
+/// Text from an input as one Markdown table cell: `|` escaped, line breaks and other
+/// control characters as spaces (a name with a newline or `|` used to break the table).
+pub fn md_cell(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|")
+}
+
 /// Optional seconds with one decimal, empty when absent.
 pub fn fmt_s(t: Option<f64>) -> String {
     t.map(|t| format!("{t:.1}")).unwrap_or_default()

@@ -170,6 +170,16 @@ pub fn run_id(params: &BTreeMap<String, Value>) -> String {
     format!("{digest:x}")[..RUN_ID_LEN].to_string()
 }
 
+/// The first NaN or infinity in a TOML value (JSON, the store's format, has neither).
+fn non_finite(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Float(f) if !f.is_finite() => Some(*f),
+        toml::Value::Array(a) => a.iter().find_map(non_finite),
+        toml::Value::Table(t) => t.values().find_map(non_finite),
+        _ => None,
+    }
+}
+
 /// TOML value → JSON value (datetimes as their text).
 pub fn toml_to_json(v: &toml::Value) -> Value {
     match v {
@@ -395,6 +405,16 @@ impl Sweep {
                             format!("axis `{name}` is empty: give at least one value"),
                         ));
                     }
+                    if let Some(bad) = values.iter().find_map(non_finite) {
+                        return Err(key_err(
+                            &format!("axes.{name}"),
+                            &name,
+                            format!(
+                                "axis `{name}`: {bad} is not a finite number (it would have \
+                                 become an empty cell and the base scenario's value)"
+                            ),
+                        ));
+                    }
                     let values: Vec<Value> = values.iter().map(toml_to_json).collect();
                     let mut seen = BTreeSet::new();
                     for v in &values {
@@ -430,6 +450,13 @@ impl Sweep {
                     };
                     let mut flat = Vec::new();
                     flatten_run(t, "", &mut flat);
+                    if let Some((k, bad)) = flat.iter().find_map(|(k, v)| non_finite(v).map(|b| (k, b))) {
+                        return Err(key_err(
+                            "runs",
+                            k,
+                            format!("run {}: `{k}` = {bad} is not a finite number", i + 1),
+                        ));
+                    }
                     let params: BTreeMap<String, Value> =
                         flat.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect();
                     sweep.check_params(&params, &format!("runs[{}]", i + 1))?;

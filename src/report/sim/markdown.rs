@@ -132,7 +132,7 @@ pub fn section(run: &RunResult, setup: &SimSetup, res: &SimResults) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",
-            d.name,
+            crate::report::write::md_cell(&d.name),
             pct(dm.demand_coverage),
             pct_ci(&f.first_unit_within_threshold),
             pct_ci(&f.full_plan_within_second_threshold),
@@ -185,8 +185,8 @@ pub fn section(run: &RunResult, setup: &SimSetup, res: &SimResults) -> String {
         let _ = writeln!(
             s,
             "| {} {} | {} | {} | {} | {} |",
-            f.id,
-            name,
+            crate::report::write::md_cell(&f.id),
+            crate::report::write::md_cell(name),
             f.units,
             pct_ci(&f.utilisation),
             num(&f.first_due_per_year),

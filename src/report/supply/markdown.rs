@@ -149,8 +149,8 @@ pub fn section(
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {}{} | {} | {} |",
-            p.label,
-            p.name,
+            crate::report::write::md_cell(&p.label),
+            crate::report::write::md_cell(&p.name),
             p.kind(),
             p.level.as_str(),
             p.capacity_persons
@@ -185,8 +185,8 @@ pub fn section(
             let _ = writeln!(
                 s,
                 "| {} {} | {} | {} | {} | {} | {} | {} | {} |",
-                st.id,
-                st.name,
+                crate::report::write::md_cell(&st.id),
+                crate::report::write::md_cell(&st.name),
                 r.level.as_str(),
                 point(sup, r.nearest),
                 secs(r.nearest.map(|n| n.1)),
@@ -226,7 +226,7 @@ pub fn section(
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                districts[dr.district].name,
+                crate::report::write::md_cell(&districts[dr.district].name),
                 sup.levels[li].level.as_str(),
                 place,
                 wr.map_or("—".into(), |r| point(sup, r.nearest)),
