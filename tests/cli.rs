@@ -406,3 +406,34 @@ fn names_with_pipes_and_line_breaks_keep_report_tables_whole() {
     assert_eq!(cells(&row("S2")), 8, "{}", row("S2"));
     assert!(row("S2").contains("East \\| Annex") && row("S1").contains("West Station"));
 }
+
+/// Regression (issue 20, hygiene): a missing input file was reported by its path alone;
+/// now the error names the scenario key that names it, where the planner fixes it.
+#[test]
+fn a_missing_input_file_names_the_scenario_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("in");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in [
+        "nodes.csv",
+        "edges.csv",
+        "stations.csv",
+        "districts.geojson",
+        "scenario.toml",
+    ] {
+        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
+    }
+    // demand.csv is not there.
+    let o = fireplan()
+        .args(["validate", "-q", "--no-cache"])
+        .arg(copy.join("scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("scenario.toml, key `demand.file`")
+            && err.contains("demand.csv does not exist"),
+        "{err}"
+    );
+}

@@ -80,6 +80,23 @@ pub struct InputFile {
 }
 
 impl InputFile {
+    /// [`InputFile::read`] of the file the scenario names at `key`: a missing file is an
+    /// error at that key of the scenario (where the planner fixes it), naming the path.
+    pub fn read_named(scenario: &Path, key: &str, role: &str, path: &Path) -> Result<InputFile> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::input(
+                scenario,
+                Location::Key(key.to_string()),
+                key.rsplit('.').next().unwrap_or(key),
+                format!(
+                    "{} does not exist (paths are relative to the scenario file's folder)",
+                    path.display()
+                ),
+            )),
+            _ => InputFile::read(role, path),
+        }
+    }
+
     /// Hashes `path` (streamed: extracts can be gigabytes).
     pub fn read(role: &str, path: &Path) -> Result<InputFile> {
         io::check_regular_file(path)?;
@@ -122,14 +139,25 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
     let mut files = Vec::new();
     let (prepared, buildings) = prepare_network(scenario, Profile::Emergency, opts, &mut files)?;
 
-    files.push(InputFile::read("stations", &scenario.stations_file)?);
+    let sp = scenario.path.as_path();
+    files.push(InputFile::read_named(
+        sp,
+        "stations.file",
+        "stations",
+        &scenario.stations_file,
+    )?);
     let mut stations = io::tables::read_stations(
         &scenario.stations_file,
         scenario.stations_crs,
         scenario.default_class,
     )?;
     if let Some(cal) = &scenario.calibration {
-        files.push(InputFile::read("calibration", &cal.file)?);
+        files.push(InputFile::read_named(
+            sp,
+            "calibration.file",
+            "calibration",
+            &cal.file,
+        )?);
         // The records measured each station's time before the wheels turn: it replaces
         // the stations file's `turnout_s`.
         for s in &mut stations {
@@ -138,13 +166,18 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         }
     }
     if let Some(v) = &scenario.vehicles_file {
-        files.push(InputFile::read("vehicles", v)?);
+        files.push(InputFile::read_named(
+            sp,
+            "stations.vehicles",
+            "vehicles",
+            v,
+        )?);
         io::tables::read_vehicles(v, &mut stations)?;
     }
     let demand = match &scenario.demand {
         None => None,
         Some(DemandSource::File { path, crs }) => {
-            files.push(InputFile::read("demand", path)?);
+            files.push(InputFile::read_named(sp, "demand.file", "demand", path)?);
             Some(io::tables::read_demand(path, *crs)?)
         }
         Some(DemandSource::OsmBuildings {
@@ -168,7 +201,12 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
     };
     let (districts, districts_given) = match &scenario.districts {
         Some((path, crs)) => {
-            files.push(InputFile::read("districts", path)?);
+            files.push(InputFile::read_named(
+                sp,
+                "districts.file",
+                "districts",
+                path,
+            )?);
             (io::districts::read_districts(path, *crs)?, true)
         }
         None => (
@@ -178,7 +216,7 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
     };
     let depots = match &scenario.depots {
         Some((path, crs)) => {
-            files.push(InputFile::read("depots", path)?);
+            files.push(InputFile::read_named(sp, "depots.file", "depots", path)?);
             Some(io::tables::read_depots(path, *crs)?)
         }
         None => None,

@@ -114,10 +114,16 @@ pub fn prepare_network(
     files: &mut Vec<InputFile>,
 ) -> Result<(PreparedNetwork, Vec<RawBuilding>)> {
     match &scenario.network {
-        NetworkSource::Osm(p) => files.push(InputFile::read("network.osm", p)?),
+        NetworkSource::Osm(p) => files.push(InputFile::read_named(
+            &scenario.path,
+            "network.osm",
+            "network.osm",
+            p,
+        )?),
         NetworkSource::Csv { nodes, edges, .. } => {
-            files.push(InputFile::read("network.nodes", nodes)?);
-            files.push(InputFile::read("network.edges", edges)?);
+            for (key, path) in [("network.nodes", nodes), ("network.edges", edges)] {
+                files.push(InputFile::read_named(&scenario.path, key, key, path)?);
+            }
         }
     }
     let key = NetworkKey::of(scenario, profile);
