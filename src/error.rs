@@ -170,9 +170,10 @@ mod tests {
         assert_eq!(excerpt("a\nb"), "a\\nb");
         let long = format!("got {}", "9".repeat(309));
         let e = excerpt(&long);
-        assert!(e.chars().count() < 70 && e.ends_with('…'), "{e}");
+        assert!(e.chars().count() < 110 && e.ends_with('…'), "{e}");
         let env = "PATH=/usr/bin\0HOME=/root\0".repeat(200);
-        assert!(excerpt(&env).chars().count() <= 62);
+        assert!(excerpt(&env).chars().count() <= 102);
+        assert_eq!(super::excerpt_to("`abcdefgh`", 5), "`abcd…");
         let many = "word ".repeat(500);
         assert!(excerpt(&many).chars().count() <= 601);
     }

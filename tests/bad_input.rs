@@ -1024,3 +1024,19 @@ fn messages_quote_short_escaped_excerpts() {
         .to_string();
     assert!(m.contains("S1\\u{0}"), "{m}");
 }
+
+/// Regression (issue 20, S6): an incident `time` that is not ISO 8601 passed `validate` and
+/// every static command, and failed only in `simulate`; now the reader refuses it at its
+/// line, for every command alike.
+#[test]
+fn an_incident_time_that_is_not_iso_8601_is_refused_at_its_line() {
+    let m =
+        demand("id,lon,lat,time\n1,120.0,30.0,2024-03-05 14:20\n2,120.0,30.0,05/03/2024 14:20\n")
+            .unwrap_err()
+            .to_string();
+    assert!(
+        m.contains("demand.csv, line 3") && m.contains("field `time`") && m.contains("05/03/2024"),
+        "{m}"
+    );
+    assert!(demand("id,lon,lat,time\n1,120.0,30.0,2024/03/05\n").is_ok());
+}

@@ -94,8 +94,14 @@ fn synthetic_records(dir: &Path) -> std::path::PathBuf {
         let observed = (median * f64::exp(noise.sample(&mut rng))).round();
         let alarm = 1_700_000_000 + k as i64 * 3_600;
         let stamp = |t: i64| {
-            let dt = jiff::Timestamp::from_second(t).unwrap();
-            jiff::tz::TimeZone::UTC.to_datetime(dt).to_string()
+            let (y, m, d) = fireplan::model::time::civil_from_days(t.div_euclid(86_400));
+            let s = t.rem_euclid(86_400);
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            )
         };
         csv.push_str(&format!(
             "R{k},{},{},{},{},{},1\n",

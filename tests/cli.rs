@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{csv_rows, data, fireplan, read_json};
+use common::{csv_rows, data, fireplan, fixture_copy, read_json};
 
 /// The hand-computed network of tests/engine.rs as files, threshold 150 s: every figure
 /// below is worked out by hand in that test's comments.
@@ -325,17 +325,7 @@ fn out_folder_holding_the_inputs_is_refused_and_the_inputs_are_kept() {
 #[test]
 fn a_world_sized_district_is_refused_before_the_grid_is_built() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("in");
-    std::fs::create_dir_all(&copy).unwrap();
-    for f in [
-        "nodes.csv",
-        "edges.csv",
-        "stations.csv",
-        "demand.csv",
-        "scenario.toml",
-    ] {
-        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
-    }
+    let copy = fixture_copy("cli", dir.path(), &[]);
     std::fs::write(
         copy.join("districts.geojson"),
         r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"world"},
@@ -367,17 +357,7 @@ fn a_world_sized_district_is_refused_before_the_grid_is_built() {
 #[test]
 fn names_with_pipes_and_line_breaks_keep_report_tables_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("in");
-    std::fs::create_dir_all(&copy).unwrap();
-    for f in [
-        "nodes.csv",
-        "edges.csv",
-        "demand.csv",
-        "districts.geojson",
-        "scenario.toml",
-    ] {
-        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
-    }
+    let copy = fixture_copy("cli", dir.path(), &[]);
     std::fs::write(
         copy.join("stations.csv"),
         "id,name,class,lon,lat,staff\n\
@@ -412,18 +392,7 @@ fn names_with_pipes_and_line_breaks_keep_report_tables_whole() {
 #[test]
 fn a_missing_input_file_names_the_scenario_key() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("in");
-    std::fs::create_dir_all(&copy).unwrap();
-    for f in [
-        "nodes.csv",
-        "edges.csv",
-        "stations.csv",
-        "districts.geojson",
-        "scenario.toml",
-    ] {
-        std::fs::copy(data("cli").join(f), copy.join(f)).unwrap();
-    }
-    // demand.csv is not there.
+    let copy = fixture_copy("cli", dir.path(), &["demand.csv"]);
     let o = fireplan()
         .args(["validate", "-q", "--no-cache"])
         .arg(copy.join("scenario.toml"))
@@ -436,4 +405,45 @@ fn a_missing_input_file_names_the_scenario_key() {
             && err.contains("demand.csv does not exist"),
         "{err}"
     );
+}
+
+/// Regression (issue 20, S6): `validate` passed a depot whose `area` names no district
+/// (only `run` refused it). `validate` now runs every check a command runs.
+#[test]
+fn validate_refuses_what_run_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = fixture_copy("supply", dir.path(), &[]);
+    std::fs::write(
+        copy.join("depots.csv"),
+        "id,name,level,lon,lat,capacity_persons,area\n\
+         C1,市级储备库,city,120.000000000,30.000000000,,\n\
+         K1,县级储备库甲,county,120.038221115,30.000000000,50,北片\n",
+    )
+    .unwrap();
+    let mut messages = Vec::new();
+    for command in ["validate", "run"] {
+        let mut c = fireplan();
+        c.args([command, "-q", "--no-cache"])
+            .arg(copy.join("scenario.toml"));
+        if command == "run" {
+            c.arg("--out").arg(dir.path().join("out"));
+        }
+        let o = c.output().unwrap();
+        assert!(
+            !o.status.success(),
+            "{command} accepted an unknown district"
+        );
+        messages.push(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    for m in &messages {
+        assert!(m.contains("depots.csv") && m.contains("北片"), "{m}");
+    }
+    // The untouched fixture validates.
+    let o = fireplan()
+        .args(["validate", "-q", "--no-cache"])
+        .arg(data("supply/scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("targets evaluated"));
 }

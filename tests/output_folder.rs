@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{data, fireplan, read_json};
+use common::{data, fireplan, fixture_copy, read_json};
 use fireplan::report::folder::{OutputFolder, MANIFEST, MARKER};
 use sha2::{Digest, Sha256};
 
@@ -111,11 +111,8 @@ fn a_folder_fireplan_did_not_write_is_never_replaced() {
     assert_eq!(files(&out), vec!["my-notes.txt"]);
     // An input anywhere inside the folder (not only directly in it) is refused too.
     let inputs = dir.path().join("project");
-    std::fs::create_dir_all(inputs.join("data")).unwrap();
-    for f in std::fs::read_dir(data("plan")).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, inputs.join("data").join(f.file_name().unwrap())).unwrap();
-    }
+    std::fs::create_dir_all(&inputs).unwrap();
+    std::fs::rename(fixture_copy("plan", dir.path(), &[]), inputs.join("data")).unwrap();
     std::fs::write(inputs.join(MARKER), "").unwrap();
     let o = fireplan()
         .args(["run", "-q", "--no-cache"])

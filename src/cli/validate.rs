@@ -1,4 +1,7 @@
-//! `fireplan validate SCENARIO`: reads and checks every input, snaps the points, reports.
+//! `fireplan validate SCENARIO`: reads and checks every input, snaps the points, and runs
+//! every check a command runs (coverage, logistics support, targets, the simulation's
+//! settings) without writing anything — one validation path, so that an input `validate`
+//! passes is never refused later.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,10 +21,11 @@ pub struct ValidateArgs {
 
 pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     let scenario = a.calibration.scenario(&a.scenario)?;
-    let (inputs, prepared) = fireplan::load::load(&scenario, &a.common.options())?;
-    super::warn_cache(&prepared);
+    let opts = a.common.options();
+    let loaded = fireplan::run::Loaded::load(&scenario, &opts)?;
+    let (inputs, prepared) = (&loaded.inputs, &*loaded.network);
+    super::warn_cache(prepared);
     let net = &prepared.network;
-    fireplan::run::check_grid_size(&inputs, net)?;
     say!("{}: inputs read", a.scenario.display());
     say!(
         "  network: {} nodes, {} directed edges ({} nodes dropped outside the largest strongly connected part)",
@@ -78,6 +82,20 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     if let Some(d) = &inputs.depots {
         say!("  depots: {}", d.len());
     }
+    // What `run`, `check` (and, with `[simulation]`, `simulate`) check beyond reading.
+    let result = fireplan::run::evaluate_variant(&loaded, inputs.clone(), &opts.silent())?;
+    if scenario.simulation.is_some() {
+        result.sim_setup(&fireplan::sim::Overrides::default())?;
+    }
+    say!(
+        "  coverage, logistics support{} and targets evaluated ({} target findings)",
+        if scenario.simulation.is_some() {
+            ", simulation settings"
+        } else {
+            ""
+        },
+        result.checks.findings.len()
+    );
     say!("{} finding(s)", findings);
     Ok(ExitCode::SUCCESS)
 }

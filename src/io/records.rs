@@ -302,38 +302,25 @@ struct Stamp {
 }
 
 impl Stamp {
-    /// ISO 8601 date and time (`2009-01-01T00:16:02`, a space instead of `T`, `/` in the
-    /// date, optional fractional seconds and UTC offset).
+    /// A date and time of day in the forms [`crate::model::time::Stamp`] reads.
     fn parse(s: &str) -> std::result::Result<Stamp, String> {
-        let norm = s.replace('/', "-");
-        let expected = || {
+        let t = crate::model::time::Stamp::parse(s).map_err(|_| {
             format!(
                 "expected an ISO 8601 date and time such as 2024-03-01T14:05:09 or \
                  2024-03-01 14:05:09+08:00, got `{}`",
                 super::tables::quoted(s)
             )
-        };
-        if let Ok(dt) = norm.parse::<jiff::civil::DateTime>() {
-            let zoned = norm.parse::<jiff::Timestamp>().ok();
-            let ts = match zoned {
-                Some(ts) => ts,
-                None => jiff::tz::TimeZone::UTC
-                    .to_timestamp(dt)
-                    .map_err(|_| expected())?,
-            };
-            return Ok(Stamp {
-                seconds: ts.as_millisecond() as f64 / 1000.0,
-                hour: dt.hour() as u8,
-                zoned: zoned.is_some(),
-            });
-        }
-        match norm.parse::<jiff::Timestamp>() {
-            Ok(ts) => Ok(Stamp {
-                seconds: ts.as_millisecond() as f64 / 1000.0,
-                hour: jiff::tz::TimeZone::UTC.to_datetime(ts).hour() as u8,
-                zoned: true,
+        })?;
+        match (t.seconds(), t.hour()) {
+            (Some(seconds), Some(hour)) => Ok(Stamp {
+                seconds,
+                hour: hour as u8,
+                zoned: t.utc_offset_s.is_some(),
             }),
-            Err(_) => Err(expected()),
+            _ => Err(format!(
+                "`{}` is a date without a time of day; a response needs the time",
+                super::tables::quoted(s)
+            )),
         }
     }
 }
@@ -354,5 +341,8 @@ mod tests {
         assert_eq!((z.hour, z.zoned), (14, true));
         assert!(Stamp::parse("yesterday").unwrap_err().contains("ISO 8601"));
         assert!(Stamp::parse("2009-13-01T00:00:00").is_err());
+        assert!(Stamp::parse("2009-01-01")
+            .unwrap_err()
+            .contains("without a time"));
     }
 }

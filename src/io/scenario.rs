@@ -131,45 +131,35 @@ struct Range {
     unit: &'static str,
 }
 
+impl Range {
+    const fn closed(low: f64, high: f64, unit: &'static str) -> Range {
+        Range {
+            low,
+            open_low: false,
+            high,
+            unit,
+        }
+    }
+    /// Above `low`, up to `high`.
+    const fn above(low: f64, high: f64, unit: &'static str) -> Range {
+        Range {
+            low,
+            open_low: true,
+            high,
+            unit,
+        }
+    }
+}
+
 /// Time before the wheels turn (dispatch, turnout): up to an hour.
-const PRE_TRAVEL_S: Range = Range {
-    low: 0.0,
-    open_low: false,
-    high: 3600.0,
-    unit: "s",
-};
+const PRE_TRAVEL_S: Range = Range::closed(0.0, 3600.0, "s");
 /// Response thresholds: up to two hours.
-const THRESHOLD_S: Range = Range {
-    low: 0.0,
-    open_low: true,
-    high: 7200.0,
-    unit: "s",
-};
+const THRESHOLD_S: Range = Range::above(0.0, 7200.0, "s");
 /// Area grid cells: 10 m (a 1 m grid of a county is billions of cells) to 10 km.
-const GRID_CELL_M: Range = Range {
-    low: 10.0,
-    open_low: false,
-    high: 10_000.0,
-    unit: "m",
-};
-const MAX_SNAP_M: Range = Range {
-    low: 0.0,
-    open_low: true,
-    high: 50_000.0,
-    unit: "m",
-};
-const SPEED_FACTOR: Range = Range {
-    low: 0.05,
-    open_low: false,
-    high: 10.0,
-    unit: "",
-};
-const SPEED_KMH: Range = Range {
-    low: 0.0,
-    open_low: true,
-    high: 300.0,
-    unit: "km/h",
-};
+const GRID_CELL_M: Range = Range::closed(10.0, 10_000.0, "m");
+const MAX_SNAP_M: Range = Range::above(0.0, 50_000.0, "m");
+const SPEED_FACTOR: Range = Range::closed(0.05, 10.0, "");
+const SPEED_KMH: Range = Range::above(0.0, 300.0, "km/h");
 
 /// Checks `v` (at `key_path`) against `range`.
 fn in_range(path: &Path, key_path: &str, v: f64, range: Range) -> Result<()> {

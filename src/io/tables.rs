@@ -340,6 +340,20 @@ pub(crate) fn turnout_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
+/// An ISO 8601 date, optionally with a time (kept as written; see
+/// [`crate::model::time::Stamp`]).
+pub(crate) fn iso_time(s: &str) -> Result<String, String> {
+    crate::model::time::Stamp::parse(s)
+        .map(|_| s.to_string())
+        .map_err(|_| {
+            format!(
+                "expected an ISO 8601 date-time such as `2024-03-05T14:20:00+08:00` or \
+                 `2024-03-05 14:20`, got `{}`",
+                quoted(s)
+            )
+        })
+}
+
 /// A finite number > 0.
 pub(crate) fn positive(s: &str) -> Result<f64, String> {
     let v = number(s)?;
@@ -566,7 +580,8 @@ pub fn read_demand(path: &Path, crs: Crs) -> Result<Vec<DemandPoint>> {
                 location: geo::Point::new(lon, lat),
                 weight: row.optional(c.weight, non_negative)?.unwrap_or(1.0),
                 kind: row.optional(c.kind, text)?,
-                time: row.optional(c.time, text)?,
+                // Checked here, so that `validate` and every command refuse the same text.
+                time: row.optional(c.time, iso_time)?,
             })
         },
     )

@@ -7,6 +7,7 @@ pub mod incident;
 pub mod record;
 pub mod road;
 pub mod target;
+pub mod time;
 
 pub use incident::IncidentType;
 pub use record::{IncidentRecord, MeasuredFrom, RecordsFile, RejectedRecord};

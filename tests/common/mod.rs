@@ -37,6 +37,21 @@ pub fn quiet() -> RunOptions {
     RunOptions::default()
 }
 
+/// A copy of the fixture folder `tests/data/NAME` in `dir/in`, without the files named in
+/// `except`, for tests that change or remove an input; returns the copy's folder.
+pub fn fixture_copy(name: &str, dir: &Path, except: &[&str]) -> PathBuf {
+    let copy = dir.join("in");
+    std::fs::create_dir_all(&copy).unwrap();
+    for f in std::fs::read_dir(data(name)).unwrap() {
+        let f = f.unwrap().path();
+        let file_name = f.file_name().unwrap();
+        if !except.iter().any(|e| file_name == *e) {
+            std::fs::copy(&f, copy.join(file_name)).unwrap();
+        }
+    }
+    copy
+}
+
 /// The `fireplan` binary under test.
 pub fn fireplan() -> Command {
     Command::new(env!("CARGO_BIN_EXE_fireplan"))
