@@ -1040,3 +1040,35 @@ fn an_incident_time_that_is_not_iso_8601_is_refused_at_its_line() {
     );
     assert!(demand("id,lon,lat,time\n1,120.0,30.0,2024/03/05\n").is_ok());
 }
+
+/// Regression (issue 20, S4): a self-intersecting outline and overlapping districts (the
+/// region's area counted twice) were accepted silently.
+#[test]
+fn invalid_and_overlapping_districts_are_refused() {
+    let bow_tie = "[[120.0,30.0],[120.1,30.1],[120.1,30.0],[120.0,30.1],[120.0,30.0]]";
+    check(
+        districts(&collection(&[&feature(r#"{"name":"A"}"#, bow_tie)])),
+        &["districts.geojson", "feature 0", "field `geometry`", "not a valid polygon"],
+    );
+    let a = "[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.1],[120.0,30.0]]";
+    let b = "[[120.05,30.0],[120.15,30.0],[120.15,30.1],[120.05,30.1],[120.05,30.0]]";
+    let m = districts(&collection(&[
+        &feature(r#"{"name":"A"}"#, a),
+        &feature(r#"{"name":"B"}"#, b),
+    ]))
+    .unwrap_err()
+    .to_string();
+    // Half of each 0.1° × 0.1° square: 0.05 × 0.1 × 111.32² × cos 30° ≈ 53.7 km².
+    assert!(
+        m.contains("feature 1") && m.contains("`A` (feature 0) and `B` (feature 1) overlap by 53.")
+            && m.contains("50.0 %"),
+        "{m}"
+    );
+    // Neighbours sharing an edge are fine.
+    let c = "[[120.1,30.0],[120.2,30.0],[120.2,30.1],[120.1,30.1],[120.1,30.0]]";
+    assert!(districts(&collection(&[
+        &feature(r#"{"name":"A"}"#, a),
+        &feature(r#"{"name":"C"}"#, c),
+    ]))
+    .is_ok());
+}

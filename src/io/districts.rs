@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 use geojson::{Feature, PolygonType, Value as Geometry};
 use serde_json::Value as Json;
 
@@ -145,14 +145,77 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
             .map(|(p, rings)| polygon(rings, p, crs))
             .collect::<Result<Vec<_>, String>>()
             .map_err(|m| error("geometry", m))?;
+        let area = MultiPolygon(area);
+        // Regression (issue 20, S4): a self-intersecting outline was accepted silently.
+        if let Err(e) = area.check_validation() {
+            return Err(error(
+                "geometry",
+                format!(
+                    "not a valid polygon: {e} (repair it, e.g. QGIS › Vector › Geometry \
+                     Tools › Fix Geometries)"
+                ),
+            ));
+        }
         districts.push(District {
             name,
             kind,
-            area: MultiPolygon(area),
+            area,
             population,
         });
     }
+    check_overlaps(path, &districts)?;
     Ok(districts)
+}
+
+/// Refuses districts that overlap by more than 1 % of the smaller one (S4: overlapping
+/// districts counted their shared area twice in the region's figures); slivers from
+/// digitising pass.
+fn check_overlaps(path: &Path, districts: &[District]) -> Result<()> {
+    use geo::{Area, BooleanOps, BoundingRect, Intersects};
+    let boxes: Vec<_> = districts.iter().map(|d| d.area.bounding_rect()).collect();
+    // km² per square degree at the districts' latitude (equirectangular: enough for a share).
+    let km2 = |a: f64, lat: f64| a * 111.32 * 111.32 * lat.to_radians().cos();
+    for i in 0..districts.len() {
+        for j in i + 1..districts.len() {
+            let (Some(a), Some(b)) = (boxes[i], boxes[j]) else {
+                continue;
+            };
+            if !a.intersects(&b) {
+                continue;
+            }
+            let lat = a.center().y;
+            let shared = km2(
+                districts[i]
+                    .area
+                    .intersection(&districts[j].area)
+                    .unsigned_area(),
+                lat,
+            );
+            let smaller = km2(
+                districts[i]
+                    .area
+                    .unsigned_area()
+                    .min(districts[j].area.unsigned_area()),
+                lat,
+            );
+            if shared > 0.01 * smaller && shared > 0.0 {
+                return Err(Error::input(
+                    path,
+                    Location::Feature(j),
+                    "geometry",
+                    format!(
+                        "districts `{}` (feature {i}) and `{}` (feature {j}) overlap by \
+                         {shared:.3} km² ({:.1} % of the smaller): a place belongs to one \
+                         rescue district, or the region counts it twice",
+                        districts[i].name,
+                        districts[j].name,
+                        100.0 * shared / smaller
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Converts polygon number `p` of a feature: checks every ring and position and converts
