@@ -890,11 +890,19 @@ fn read_everything(bytes: &[u8]) {
     }
     if let Ok(mut s) = read_stations(&nodes, Crs::Wgs84, Some(StationClass::Small)) {
         let _ = read_vehicles(&path, &mut s);
+        let _ = fireplan::io::records::read_records(&path, Crs::Wgs84, &s);
     }
     let _ = Scenario::from_toml(&String::from_utf8_lossy(bytes), &path);
+    let _ = fireplan::plan::Plan::load(&path);
+    let _ = fireplan::io::calibration::read(&path);
+    let _ = fireplan::io::osm::read_osm_pbf(
+        &path,
+        &fireplan::io::osm::OsmImportOptions::default(),
+        &fireplan::progress::Silent,
+    );
 }
 
-/// Cells that exercise the parsers' edge cases.
+/// Cells that exercise the parsers' edge cases (times too: records and incident `time`).
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -904,6 +912,8 @@ fn cell() -> impl Strategy<Value = String> {
         Just("-1".to_string()),
         Just("\"a,b\"".to_string()),
         Just("\u{feff}".to_string()),
+        Just("2024-03-01 14:05:09+08:00".to_string()),
+        Just("2024/13/01T25:00".to_string()),
         any::<f64>().prop_map(|v| v.to_string()),
         any::<i64>().prop_map(|v| v.to_string()),
         "[a-z_0-9 .-]{0,8}",
