@@ -1058,7 +1058,12 @@ fn invalid_and_overlapping_districts_are_refused() {
     let bow_tie = "[[120.0,30.0],[120.1,30.1],[120.1,30.0],[120.0,30.1],[120.0,30.0]]";
     check(
         districts(&collection(&[&feature(r#"{"name":"A"}"#, bow_tie)])),
-        &["districts.geojson", "feature 0", "field `geometry`", "not a valid polygon"],
+        &[
+            "districts.geojson",
+            "feature 0",
+            "field `geometry`",
+            "not a valid polygon",
+        ],
     );
     let a = "[[120.0,30.0],[120.1,30.0],[120.1,30.1],[120.0,30.1],[120.0,30.0]]";
     let b = "[[120.05,30.0],[120.15,30.0],[120.15,30.1],[120.05,30.1],[120.05,30.0]]";
@@ -1070,7 +1075,8 @@ fn invalid_and_overlapping_districts_are_refused() {
     .to_string();
     // Half of each 0.1° × 0.1° square: 0.05 × 0.1 × 111.32² × cos 30° ≈ 53.7 km².
     assert!(
-        m.contains("feature 1") && m.contains("`A` (feature 0) and `B` (feature 1) overlap by 53.")
+        m.contains("feature 1")
+            && m.contains("`A` (feature 0) and `B` (feature 1) overlap by 53.")
             && m.contains("50.0 %"),
         "{m}"
     );

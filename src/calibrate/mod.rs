@@ -11,7 +11,8 @@
 //!    enough records get their own pre-travel time. A road group with too little driving
 //!    in the records shares its neighbour's factor, and says so.
 //! 3. Routes are recomputed under the fitted factors and the fit repeated until the
-//!    factors settle: the model's route is the fastest one under the model.
+//!    factors settle or come back to earlier values (routes can flip between two sets);
+//!    the round that fitted best is kept: the model's route is the fastest one under it.
 //! 4. The spread of log(observed / modelled) is fitted against the modelled median, so a
 //!    place gets a probability of being reached within the threshold.
 //! 5. Everything is judged on held-out records: k folds by incident (both pumps of an

@@ -27,7 +27,8 @@ pub enum RoadGroup {
     MotorwayTrunk,
     /// Primary and secondary roads (主干路、次干路), with their links.
     PrimarySecondary,
-    /// Tertiary roads and everything below (支路、街巷、小区道路), and the access legs.
+    /// Tertiary roads and everything below (支路、街巷、小区道路). (The access legs between a
+    /// point and its road keep their 15 km/h: no factor scales them.)
     Local,
 }
 

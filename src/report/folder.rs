@@ -66,9 +66,11 @@ impl OutputFolder {
         // Under the lock nobody else writes here: staging folders left by a killed run
         // are ours to remove.
         let prefix = format!(".{name}.staging-");
+        let old_run = format!(".{name}.old");
         if let Ok(entries) = std::fs::read_dir(&parent) {
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.starts_with(&prefix) || n == old_run {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
@@ -102,6 +104,14 @@ impl OutputFolder {
         &self.target
     }
 
+    /// The target folder's own name.
+    fn name(&self) -> String {
+        self.target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// Puts the written run in place of `target` (replacing an earlier run as a whole),
     /// after writing [`MANIFEST`]: every file of the run with its size and SHA-256.
     pub fn commit(mut self) -> Result<PathBuf> {
@@ -110,7 +120,7 @@ impl OutputFolder {
         if replaced {
             if exchange(&self.staging, &self.target).is_err() {
                 // No atomic exchange here: move the old run aside, then the new one in.
-                let old = self.staging.with_extension("old");
+                let old = self.staging.with_file_name(format!(".{}.old", self.name()));
                 std::fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
                 if let Err(e) = std::fs::rename(&self.staging, &self.target) {
                     let _ = std::fs::rename(&old, &self.target);
