@@ -332,21 +332,12 @@ fn a_world_sized_district_is_refused_before_the_grid_is_built() {
         "geometry":{"type":"Polygon","coordinates":[[[-179,-85],[179,-85],[179,85],[-179,85],[-179,-85]]]}}]}"#,
     )
     .unwrap();
-    for command in ["validate", "run"] {
-        let mut c = fireplan();
-        c.args([command, "-q", "--no-cache"])
-            .arg(copy.join("scenario.toml"));
-        if command == "run" {
-            c.arg("--out").arg(dir.path().join("out"));
-        }
-        let o = c.output().unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(!o.status.success(), "{command}");
+    for err in validate_and_run_refuse(&copy.join("scenario.toml"), &dir.path().join("out")) {
         assert!(
             err.contains("districts.geojson")
                 && err.contains("grid_cell_m")
                 && err.contains("cells"),
-            "{command}: {err}"
+            "{err}"
         );
     }
     assert!(!dir.path().join("out").exists());
@@ -420,21 +411,7 @@ fn validate_refuses_what_run_refuses() {
          K1,县级储备库甲,county,120.038221115,30.000000000,50,北片\n",
     )
     .unwrap();
-    let mut messages = Vec::new();
-    for command in ["validate", "run"] {
-        let mut c = fireplan();
-        c.args([command, "-q", "--no-cache"])
-            .arg(copy.join("scenario.toml"));
-        if command == "run" {
-            c.arg("--out").arg(dir.path().join("out"));
-        }
-        let o = c.output().unwrap();
-        assert!(
-            !o.status.success(),
-            "{command} accepted an unknown district"
-        );
-        messages.push(String::from_utf8_lossy(&o.stderr).into_owned());
-    }
+    let messages = validate_and_run_refuse(&copy.join("scenario.toml"), &dir.path().join("out"));
     for m in &messages {
         assert!(m.contains("depots.csv") && m.contains("北片"), "{m}");
     }
@@ -446,4 +423,25 @@ fn validate_refuses_what_run_refuses() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("targets evaluated"));
+}
+
+/// Runs `validate` and `run` (into `out`) on `scenario`; both must fail. Their stderr.
+fn validate_and_run_refuse(scenario: &std::path::Path, out: &std::path::Path) -> Vec<String> {
+    ["validate", "run"]
+        .into_iter()
+        .map(|command| {
+            let mut c = fireplan();
+            c.args([command, "-q", "--no-cache"]).arg(scenario);
+            if command == "run" {
+                c.arg("--out").arg(out);
+            }
+            let o = c.output().unwrap();
+            assert!(
+                !o.status.success(),
+                "{command} accepted {}",
+                scenario.display()
+            );
+            String::from_utf8_lossy(&o.stderr).into_owned()
+        })
+        .collect()
 }
