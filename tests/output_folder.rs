@@ -285,3 +285,20 @@ fn a_full_disk_leaves_the_previous_run_whole() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Where the filesystem cannot exchange two folders atomically, the previous run is moved
+/// aside before the new one moves in; a run killed in between leaves it under
+/// `.NAME.old`. The next writer puts it back instead of losing it.
+#[test]
+fn a_previous_run_moved_aside_by_a_killed_swap_is_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&out, &[]);
+    assert!(o.status.success());
+    std::fs::rename(&out, dir.path().join(".out.old")).unwrap();
+    let held = OutputFolder::begin(&out, std::iter::empty()).unwrap();
+    assert!(out.join("summary.json").is_file());
+    assert!(!dir.path().join(".out.old").exists());
+    drop(held);
+    assert_complete(&out);
+}

@@ -67,6 +67,12 @@ impl OutputFolder {
         // are ours to remove.
         let prefix = format!(".{name}.staging-");
         let old_run = format!(".{name}.old");
+        // A run killed between the two renames of the fallback swap left the previous run
+        // under the old name and no `target`: put it back.
+        let old_path = parent.join(&old_run);
+        if old_path.is_dir() && std::fs::symlink_metadata(target).is_err() {
+            std::fs::rename(&old_path, target).map_err(|e| Error::io(&old_path, e))?;
+        }
         if let Ok(entries) = std::fs::read_dir(&parent) {
             for e in entries.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
