@@ -206,6 +206,16 @@ pub fn check_grid_size(inputs: &Inputs, net: &crate::network::Network) -> Result
     ))
 }
 
+impl PlanRunResult {
+    /// Every file the plan run read: the scenario's inputs and the plan file.
+    pub fn inputs_and_plan(&self) -> impl Iterator<Item = &std::path::Path> {
+        self.baseline
+            .inputs
+            .paths()
+            .chain(std::iter::once(self.plan_file.path.as_path()))
+    }
+}
+
 /// Loads the scenario once, applies `plan` to its stations and depots, and evaluates
 /// baseline and plan on the same prepared network (one import, two coverage searches,
 /// one logistics network for both supply evaluations); then compares them.
@@ -322,6 +332,12 @@ impl RunResult {
                 })
                 .collect(),
         )
+    }
+
+    /// The region's expected demand coverage (calibrated runs; `None` for free flow),
+    /// without building the whole [`Summary`].
+    pub fn expected_demand_coverage(&self) -> Option<f64> {
+        self.expected_coverage(&self.p_within()?, |_| true)
     }
 
     /// Demand-weighted mean of `p` over the demand points `keep` selects by district.

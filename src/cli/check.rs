@@ -156,7 +156,7 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
                 )
             })?;
             if let Some(out) = &a.out {
-                let folder = OutputFolder::begin(out, pr.baseline.inputs.paths())?;
+                let folder = OutputFolder::begin(out, pr.inputs_and_plan())?;
                 fireplan::report::plan::write_plan_run(folder.path(), &pr)
                     .with_context(|| format!("writing outputs to {}", out.display()))?;
                 folder.commit()?;

@@ -40,7 +40,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
             )
         })?;
         super::warn_cache(&pr.baseline.prepared);
-        let folder = OutputFolder::begin(&out, pr.baseline.inputs.paths())?;
+        let folder = OutputFolder::begin(&out, pr.inputs_and_plan())?;
         fireplan::report::plan::write_plan_run(folder.path(), &pr)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         folder.commit()?;
@@ -82,7 +82,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         pct(m.area_coverage),
         pct(m.second_due_coverage)
     );
-    match (&scenario.calibration, result.summary().expected_demand_coverage) {
+    match (&scenario.calibration, result.expected_demand_coverage()) {
         (Some(c), expected) => say!(
             "  response model: calibrated ({}); expected demand coverage {} (mean probability of arrival within {:.0} s)",
             c.file.display(),

@@ -40,15 +40,7 @@ impl OutputFolder {
         target: &Path,
         inputs: impl IntoIterator<Item = &'a Path>,
     ) -> Result<OutputFolder> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .filter(|n| n != "." && n != "..")
-            .ok_or_else(|| out_error(target, "name a folder (not `.`, `..` or a root)"))?;
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (name, parent) = name_and_parent(target)?;
         if let Ok(meta) = std::fs::symlink_metadata(target) {
             if meta.file_type().is_symlink() {
                 return Err(out_error(
@@ -110,14 +102,6 @@ impl OutputFolder {
         &self.target
     }
 
-    /// The target folder's own name.
-    fn name(&self) -> String {
-        self.target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    }
-
     /// Puts the written run in place of `target` (replacing an earlier run as a whole),
     /// after writing [`MANIFEST`]: every file of the run with its size and SHA-256.
     pub fn commit(mut self) -> Result<PathBuf> {
@@ -126,7 +110,12 @@ impl OutputFolder {
         if replaced {
             if exchange(&self.staging, &self.target).is_err() {
                 // No atomic exchange here: move the old run aside, then the new one in.
-                let old = self.staging.with_file_name(format!(".{}.old", self.name()));
+                let name = self
+                    .target
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy();
+                let old = self.staging.with_file_name(format!(".{name}.old"));
                 std::fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
                 if let Err(e) = std::fs::rename(&self.staging, &self.target) {
                     let _ = std::fs::rename(&old, &self.target);
@@ -212,14 +201,9 @@ fn write_manifest(dir: &Path) -> Result<()> {
 /// resumed rather than replaced): a second writer gets a clear error. Held while the file
 /// lives.
 pub fn lock(target: &Path) -> Result<File> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    // A sweep may write its store into `.`: its lock is then `./.out.lock`.
+    let (name, parent) =
+        name_and_parent(target).unwrap_or_else(|_| ("out".into(), target.to_path_buf()));
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     let lock_path = parent.join(format!(".{name}.lock"));
     let lock = OpenOptions::new()
@@ -236,6 +220,21 @@ pub fn lock(target: &Path) -> Result<File> {
         )),
         Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, e)),
     }
+}
+
+/// The folder's own name and the folder it stands in (where its lock, staging folder and
+/// set-aside run go).
+fn name_and_parent(target: &Path) -> Result<(String, PathBuf)> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..")
+        .ok_or_else(|| out_error(target, "name a folder (not `.`, `..` or a root)"))?;
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((name, parent))
 }
 
 /// Refuses to replace a folder that holds an input file (anywhere inside it) or that

@@ -314,7 +314,7 @@ pub fn report_html(
             m.demand_points.to_string(),
         ),
     ];
-    if let Some(e) = run.summary().expected_demand_coverage {
+    if let Some(e) = run.expected_demand_coverage() {
         cards.insert(
             1,
             (

@@ -102,7 +102,7 @@ pub fn report_md(run: &RunResult) -> String {
         p.threshold_s,
         pct(m.demand_coverage)
     );
-    if let Some(e) = run.summary().expected_demand_coverage {
+    if let Some(e) = run.expected_demand_coverage() {
         let _ = writeln!(
             s,
             "| expected demand coverage (mean probability of arrival within {:.0} s) | {} |",

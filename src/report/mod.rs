@@ -33,7 +33,6 @@ pub(crate) fn origin_id(run: &RunResult, origin: u32) -> &str {
 
 /// Writes every output of DESIGN §10 into `out`; returns the files written.
 pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
-    write::refuse_input_folder(out, run.inputs.paths())?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("summary.json", tables::summary_json(run)?),
         ("demand_response.csv", tables::demand_response_csv(run)?),

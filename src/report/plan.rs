@@ -477,8 +477,6 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
 /// with both variants, `report.md` with the plan sections and `summary.json` with the
 /// baseline's figures and the plan's changes.
 pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
-    let inputs = pr.plan.inputs.paths().chain([pr.plan_file.path.as_path()]);
-    super::write::refuse_input_folder(out, inputs)?;
     let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
     written.extend(super::write_all(out, &pr.plan)?);
 

@@ -2,8 +2,6 @@
 //! one format ([`fmt_s`], [`fmt_share`]), JSON and GeoJSON encoded the same way, and
 //! encoding failures as [`Error::Output`].
 
-use std::path::Path;
-
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
 use serde_json::Value;
 
@@ -72,33 +70,4 @@ pub fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
     let mut b = serde_json::to_vec(&fc).map_err(|e| Error::output("GeoJSON layer", e))?;
     b.push(b'\n');
     Ok(b)
-}
-
-/// Refuses to write into `out` when it (or its `baseline/` folder) directly holds one of
-/// `inputs`: a run's `stations.csv` would overwrite the stations file it was computed from.
-/// A folder that does not exist yet holds nothing.
-pub fn refuse_input_folder<'a>(
-    out: &Path,
-    inputs: impl IntoIterator<Item = &'a Path>,
-) -> Result<()> {
-    let Ok(out_c) = std::fs::canonicalize(out) else {
-        return Ok(());
-    };
-    let baseline = out_c.join("baseline");
-    for p in inputs {
-        let Ok(pc) = std::fs::canonicalize(p) else {
-            continue;
-        };
-        if pc.parent().is_some_and(|d| d == out_c || d == baseline) {
-            return Err(Error::option(
-                format!("--out {}", out.display()),
-                format!(
-                    "the folder holds the input file {}: the outputs would overwrite inputs; \
-                     choose another output folder",
-                    p.display()
-                ),
-            ));
-        }
-    }
-    Ok(())
 }

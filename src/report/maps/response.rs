@@ -196,7 +196,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     );
     legend.push((Swatch::None, fr.lang.pick(&zh, &en).to_string(), en.clone()));
     // A calibrated run's bands are medians: say so, with the expected coverage.
-    if let Some(e) = run.summary().expected_demand_coverage {
+    if let Some(e) = run.expected_demand_coverage() {
         let (zh, en) = (
             format!("按出警记录校准的中位时间；期望覆盖 {}", pct(Some(e))),
             format!("calibrated medians; expected coverage {}", pct(Some(e))),
