@@ -540,6 +540,27 @@ fn bad_edge_values() {
         network(NODES, "from,to,highway,length_m\n1,2,primary,inf\n"),
         &["edges.csv", "line 2", "field `length_m`", "finite"],
     );
+    // Regression (issue 20, S2): a column of zero lengths was accepted and made every
+    // travel time 0. Nodes 1 and 3 are 1.47 km apart.
+    check(
+        network(
+            NODES,
+            "from,to,highway,length_m\n1,2,primary,0\n2,3,primary,0\n1,3,primary,0.0\n",
+        ),
+        &[
+            "edges.csv",
+            "field `length_m`",
+            "every `length_m` given is 0 (3 segments)",
+            "up to 1471 m apart",
+        ],
+    );
+    // One zero among real lengths (two nodes at one place) is a road, not a mistake.
+    let net = network(
+        NODES,
+        "from,to,highway,length_m\n1,2,primary,0\n2,3,primary,1112\n",
+    )
+    .expect("one zero length among others is accepted");
+    assert_eq!(net.segments[0].length_m, 0.0);
 }
 
 /// Regression (issue 20, H1): a device or a folder named as an input hung the run
@@ -895,6 +916,8 @@ fn read_everything(bytes: &[u8]) {
     let _ = Scenario::from_toml(&String::from_utf8_lossy(bytes), &path);
     let _ = fireplan::plan::Plan::load(&path);
     let _ = fireplan::io::calibration::read(&path);
+    let _ = fireplan::sweep::Sweep::load(&path);
+    fireplan::load::network::exercise_cache_bytes(bytes);
     let _ = fireplan::io::osm::read_osm_pbf(
         &path,
         &fireplan::io::osm::OsmImportOptions::default(),
@@ -967,6 +990,22 @@ proptest! {
     #[test]
     fn readers_never_panic_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         read_everything(&bytes);
+    }
+
+    /// A real cache file (the fuzz seed of the CLI fixture) with bytes overwritten: each
+    /// mutated file is read as it is and re-sealed behind a matching checksum, as the
+    /// `cache_decoder` fuzz target does.
+    #[test]
+    fn cache_decoder_never_panics_on_mutated_cache_files(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+    ) {
+        let mut bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/cache_decoder/cli0"))
+            .unwrap();
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        fireplan::load::network::exercise_cache_bytes(&bytes);
     }
 
     #[test]

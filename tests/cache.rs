@@ -118,3 +118,26 @@ fn damaged_cache_files_are_rebuilt_with_identical_results() {
     );
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), want);
 }
+
+/// Regression (issue 20, fuzzing): inputs on which the `cache_decoder` fuzz target found a
+/// panic. The first is a real cache file, mutated (lengths and times of +∞ among others)
+/// and re-sealed behind a matching checksum: the consistency check passed it and the
+/// snapping index (rstar) panicked comparing a distance that was not a number.
+#[test]
+fn cache_decoder_crash_inputs_are_refused() {
+    let dir = data("fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("cache_decoder-")
+        {
+            fireplan::load::network::exercise_cache_bytes(&std::fs::read(&path).unwrap());
+            n += 1;
+        }
+    }
+    assert!(n >= 1, "no crash inputs in {}", dir.display());
+}

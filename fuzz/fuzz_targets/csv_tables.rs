@@ -6,8 +6,24 @@ use libfuzzer_sys::fuzz_target;
 #[path = "common.rs"]
 mod common;
 
+use std::sync::OnceLock;
+
 use fireplan::io::{records, tables};
+use fireplan::model::Station;
 use fireplan::params::Crs;
+
+/// The fixed stations the vehicles and records files refer to, read once.
+fn stations() -> &'static Vec<Station> {
+    static S: OnceLock<Vec<Station>> = OnceLock::new();
+    S.get_or_init(|| {
+        tables::read_stations(
+            &common::file("s.csv", b"id,lon,lat,class\nS1,120,30,class1\nS2,120.1,30,small\n"),
+            Crs::Wgs84,
+            None,
+        )
+        .expect("fixed stations")
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else {
@@ -18,24 +34,11 @@ fuzz_target!(|data: &[u8]| {
     match which % 5 {
         0 => drop(tables::read_stations(&p, crs, None)),
         1 => {
-            let mut s = tables::read_stations(
-                &common::file("s.csv", b"id,lon,lat,class\nS1,120,30,class1\nS2,120.1,30,small\n"),
-                crs,
-                None,
-            )
-            .expect("fixed stations");
+            let mut s = stations().clone();
             drop(tables::read_vehicles(&p, &mut s));
         }
         2 => drop(tables::read_demand(&p, crs)),
         3 => drop(tables::read_depots(&p, crs)),
-        _ => {
-            let s = tables::read_stations(
-                &common::file("s.csv", b"id,lon,lat,class\nS1,120,30,class1\n"),
-                crs,
-                None,
-            )
-            .expect("fixed stations");
-            drop(records::read_records(&p, crs, &s));
-        }
+        _ => drop(records::read_records(&p, crs, stations())),
     }
 });

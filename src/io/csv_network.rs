@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
 use crate::network::raw::{haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment};
 
 use super::tables::{integer_id, non_negative, positive, read_table, Col, IdIndex};
@@ -90,6 +90,7 @@ pub fn read_csv_network(
             .and_then(|i| u32::try_from(i).ok())
             .ok_or_else(|| format!("unknown node id {id}: not in {nodes_name}"))
     };
+    let mut lengths = GivenLengths::default();
     let segments = read_table(
         edges,
         &[
@@ -122,13 +123,37 @@ pub fn read_csv_network(
                 highway,
                 oneway: Oneway::from_tags(oneway, highway, false, ignore_oneway),
                 maxspeed_kmh: row.optional(c.maxspeed_kmh, positive)?,
-                length_m: row
-                    .optional(c.length_m, segment_length_m)?
-                    .unwrap_or_else(|| haversine_m(a.lon, a.lat, b.lon, b.lat)),
+                length_m: match row.optional(c.length_m, segment_length_m)? {
+                    Some(m) => {
+                        lengths.given += 1;
+                        if m > 0.0 {
+                            lengths.nonzero += 1;
+                        } else {
+                            let straight_m = haversine_m(a.lon, a.lat, b.lon, b.lat);
+                            lengths.zero_apart_m = lengths.zero_apart_m.max(straight_m);
+                        }
+                        m
+                    }
+                    None => haversine_m(a.lon, a.lat, b.lon, b.lat),
+                },
             })
         },
     )?;
 
+    if lengths.given > 0 && lengths.nonzero == 0 && lengths.zero_apart_m > 1.0 {
+        return Err(Error::input(
+            edges,
+            Location::File,
+            "length_m",
+            format!(
+                "every `length_m` given is 0 ({} segments) although nodes they join are up to \
+                 {} m apart: every travel time would be 0 and every place covered. Fill in \
+                 the lengths in metres, or leave the column out to use straight-line lengths",
+                lengths.given,
+                lengths.zero_apart_m.round()
+            ),
+        ));
+    }
     let mut network = RawNetwork {
         nodes: raw_nodes,
         segments,
@@ -137,6 +162,16 @@ pub fn read_csv_network(
     network.stats.nodes_read = network.nodes.len() as u64;
     network.stats.drivable_ways = network.segments.len() as u64;
     Ok(network)
+}
+
+/// What the `length_m` cells held, for refusing a column of zeros (issue 20, S2: all-zero
+/// lengths made every travel time 0 and every place covered).
+#[derive(Default)]
+struct GivenLengths {
+    given: usize,
+    nonzero: usize,
+    /// The longest straight line between the nodes of a segment given as 0 m.
+    zero_apart_m: f64,
 }
 
 /// A drivable `highway` value (case-insensitive).

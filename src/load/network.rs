@@ -104,6 +104,52 @@ fn read_cache(bytes: &[u8], key: &str) -> std::result::Result<CacheEntry, String
     Ok(entry)
 }
 
+/// For the `cache_decoder` fuzz target (issue 20): reads `bytes` as a cache file, as a bare
+/// payload behind a matching checksum, and as a cache file whose payload is re-sealed (so
+/// that a mutated payload gets past the checksum). Every entry the reader accepts is then
+/// driven through the snapping index and both searches, which must not panic.
+#[doc(hidden)]
+pub fn exercise_cache_bytes(bytes: &[u8]) {
+    use crate::network::search::{two_nearest, Dijkstra, Seed};
+    const KEY: &str = "fuzz";
+    let seal = |payload: &[u8]| {
+        postcard::to_stdvec(&CacheFile {
+            format: CACHE_FORMAT,
+            key: KEY.into(),
+            sha256: Sha256::digest(payload).into(),
+            payload: payload.to_vec(),
+        })
+        .ok()
+    };
+    let mut files = vec![bytes.to_vec()];
+    files.extend(seal(bytes));
+    if let Ok(file) = postcard::from_bytes::<CacheFile>(bytes) {
+        files.extend(seal(&file.payload));
+    }
+    for entry in files.iter().filter_map(|f| read_cache(f, KEY).ok()) {
+        let (prepared, _) = entry.into_prepared(true);
+        let net = &prepared.network;
+        let n = net.node_count() as u32;
+        if n == 0 {
+            continue;
+        }
+        let seeds: Vec<Seed> = [0, n / 2, n - 1]
+            .iter()
+            .enumerate()
+            .map(|(origin, &node)| Seed {
+                origin: origin as u32,
+                node,
+                time_s: 10.0,
+            })
+            .collect();
+        drop(two_nearest(net, &seeds, 900.0));
+        let mut tree = Dijkstra::new(net.node_count());
+        let _ = tree.run(net, &[(0, 0.0)], f64::INFINITY);
+        let at = &net.nodes[(n / 2) as usize];
+        let _ = prepared.index.snap(net, at.lon + 1e-4, at.lat);
+    }
+}
+
 /// Reads the road network (or its cached prepared form) and builds the snapping index,
 /// recording the network files in `files`. Returns the buildings too when the scenario
 /// derives demand from them.

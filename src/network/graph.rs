@@ -262,8 +262,9 @@ impl Network {
     }
 
     /// Whether the arrays index each other correctly (CSR offsets ascending and ending at
-    /// the edge count, every head and segment end a node, no NaN or negative time): what a
-    /// network decoded from a cache must satisfy before any search trusts it. O(n + m).
+    /// the edge count, every head and segment end a node), every time and length is finite
+    /// and ≥ 0, and every coordinate on the globe: what a network decoded from a cache must
+    /// satisfy before any search or the snapping index trusts it. O(n + m).
     pub fn check_consistent(&self) -> Result<(), String> {
         let n = self.nodes.len();
         if self.first_out.len() != n + 1 {
@@ -284,14 +285,30 @@ impl Network {
         if self.head.iter().any(|&h| h as usize >= n) {
             return Err("an edge leads to no node".into());
         }
-        if self.edge_time_s.iter().any(|t| t.is_nan() || *t < 0.0) {
-            return Err("an edge time is negative or NaN".into());
+        let bad = |x: f32| !x.is_finite() || x < 0.0;
+        if self.edge_time_s.iter().any(|&t| bad(t)) {
+            return Err("an edge time is negative, infinite or NaN".into());
         }
+        // A segment's time is +∞ in the direction a one-way road cannot be driven.
         let bad_time = |t: f32| t.is_nan() || t < 0.0;
         if self.segments.iter().any(|s| {
-            s.a as usize >= n || s.b as usize >= n || bad_time(s.time_ab_s) || bad_time(s.time_ba_s)
+            s.a as usize >= n
+                || s.b as usize >= n
+                || bad_time(s.time_ab_s)
+                || bad_time(s.time_ba_s)
+                || bad(s.length_m)
         }) {
-            return Err("a segment names no node or has a bad time".into());
+            return Err("a segment names no node or has a bad time or length".into());
+        }
+        let on_globe =
+            |lon: f64, lat: f64| (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+        if self.nodes.iter().any(|v| !on_globe(v.lon, v.lat)) {
+            return Err("a node lies outside the globe or has no coordinates".into());
+        }
+        let p = &self.projection;
+        let scale_ok = |m: f64| m.is_finite() && m > 0.0;
+        if !on_globe(p.lon0, p.lat0) || !scale_ok(p.m_per_deg_lon) || !scale_ok(p.m_per_deg_lat) {
+            return Err("the projection is not usable".into());
         }
         Ok(())
     }
