@@ -332,3 +332,27 @@ fn maps_of_osm_data_carry_the_attribution() {
         assert_eq!(png_stats(&out.path().join(format!("{stem}.png"))).0, 800);
     }
 }
+
+/// Regression (issue 20, D5): `report.html` embedded whatever `map_*.png` lay in the folder
+/// when it was written, so two runs into one folder could mix one run's tables with the
+/// other's maps. The report now embeds the bytes it is given (the maps just drawn).
+#[test]
+fn report_html_embeds_the_maps_drawn_not_the_files_found() {
+    use fireplan::report::{html, maps::MapKind};
+    let scenario = fireplan::params::Scenario::load(&data("cli/scenario.toml")).unwrap();
+    let run = fireplan::run::run(&scenario, &common::quiet()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("map_response.png"), b"a map of another run").unwrap();
+    let drawn = b"the map of this run".to_vec();
+    let p = html::write_report(
+        dir.path(),
+        &run,
+        None,
+        &[(MapKind::Response, drawn.clone())],
+        "2026-11-30",
+    )
+    .unwrap();
+    let page = std::fs::read_to_string(p).unwrap();
+    assert!(page.contains(&html::base64(&drawn)));
+    assert!(!page.contains(&html::base64(b"a map of another run")));
+}

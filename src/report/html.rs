@@ -444,26 +444,17 @@ pub fn report_html(
     Ok(s)
 }
 
-/// Writes `report.html` into `out`, embedding the PNG maps found there.
+/// Writes `report.html` into `out`, embedding `maps` (the PNG bytes just drawn: never read
+/// back from the folder).
 pub fn write_report(
     out: &std::path::Path,
     run: &RunResult,
     plan: Option<&PlanRunResult>,
+    maps: &[(MapKind, Vec<u8>)],
     date: &str,
 ) -> Result<std::path::PathBuf> {
-    let maps: Vec<(MapKind, Vec<u8>)> = MapKind::ALL
-        .iter()
-        .filter(|&&k| match k {
-            MapKind::Plan => plan.is_some(),
-            MapKind::Supply => run.supply.is_some(),
-            _ => true,
-        })
-        .filter_map(|&k| {
-            std::fs::read(out.join(format!("{}.png", k.stem())))
-                .ok()
-                .map(|b| (k, b))
-        })
-        .collect();
+    let mut maps: Vec<(MapKind, Vec<u8>)> = maps.to_vec();
+    maps.sort_by_key(|(k, _)| MapKind::ALL.iter().position(|a| a == k));
     let html = report_html(run, plan, &maps, date)?;
     let p = out.join("report.html");
     super::write_atomic(&p, html.as_bytes())?;

@@ -33,56 +33,61 @@ pub(crate) fn origin_id(run: &RunResult, origin: u32) -> &str {
 
 /// Writes every output of DESIGN §10 into `out`; returns the files written.
 pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.json", tables::summary_json(run)?),
-        ("demand_response.csv", tables::demand_response_csv(run)?),
-        ("coverage_by_district.csv", tables::districts_csv(run)?),
-        ("stations.csv", tables::stations_csv(run)?),
-        ("coverage.geojson", layers::coverage_geojson(run)?),
-        ("first_due.geojson", layers::first_due_geojson(run)?),
-        ("gaps.geojson", layers::gaps_geojson(run)?),
-        ("run.json", tables::run_json(run)?),
-        ("report.md", markdown::report_md(run).into_bytes()),
-        (
-            "targets.csv",
-            plan::targets_csv(&[("baseline", &run.checks)])?,
-        ),
-    ];
-    if let Some(sup) = &run.supply {
-        files.extend(supply::output_files(
-            sup,
-            &run.inputs,
-            &run.prepared.network,
-        )?);
-    }
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let p = out.join(name);
-        write_atomic(&p, &bytes)?;
-        written.push(p);
-    }
-    written.extend(write_maps_html_gpkg(out, run, None)?);
+    let (mut written, maps) = write_tables_and_maps(out, run)?;
+    written.extend(write_html_gpkg(out, run, None, &maps)?);
     Ok(written)
 }
 
-/// The maps (PNG, SVG), `report.html` and `fireplan.gpkg` of a run; with `plan`, `run` is
-/// the plan variant and only the plan map is drawn (the others are drawn by `write_all`).
-pub fn write_maps_html_gpkg(
+/// Every output of a run but `report.html` and `fireplan.gpkg`; returns the files written
+/// and the PNG bytes of the maps for the report. Each file is written as soon as it is
+/// made, so that only one is in memory at a time (a run of 1 M stations).
+fn write_tables_and_maps(out: &Path, run: &RunResult) -> Result<maps::Written> {
+    let mut written = Vec::new();
+    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
+        let p = out.join(name);
+        write_atomic(&p, &bytes)?;
+        written.push(p);
+        Ok(())
+    };
+    put("summary.json", tables::summary_json(run)?)?;
+    put("demand_response.csv", tables::demand_response_csv(run)?)?;
+    put("coverage_by_district.csv", tables::districts_csv(run)?)?;
+    put("stations.csv", tables::stations_csv(run)?)?;
+    put("coverage.geojson", layers::coverage_geojson(run)?)?;
+    put("first_due.geojson", layers::first_due_geojson(run)?)?;
+    put("gaps.geojson", layers::gaps_geojson(run)?)?;
+    put("run.json", tables::run_json(run)?)?;
+    put("report.md", markdown::report_md(run).into_bytes())?;
+    put(
+        "targets.csv",
+        plan::targets_csv(&[("baseline", &run.checks)])?,
+    )?;
+    if let Some(sup) = &run.supply {
+        for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {
+            put(name, bytes)?;
+        }
+    }
+    let opts = maps::MapOptions::for_run(run);
+    let kinds = [
+        maps::MapKind::Response,
+        maps::MapKind::FirstDue,
+        maps::MapKind::Supply,
+    ];
+    let (files, pngs) = maps::write_maps(out, run, None, &kinds, &opts)?;
+    written.extend(files);
+    Ok((written, pngs))
+}
+
+/// `fireplan.gpkg` and `report.html` (embedding `maps`) of a run; with `plan`, `run` is
+/// the plan variant.
+fn write_html_gpkg(
     out: &Path,
     run: &RunResult,
     plan: Option<&crate::run::PlanRunResult>,
+    maps: &[(maps::MapKind, Vec<u8>)],
 ) -> Result<Vec<PathBuf>> {
-    let opts = maps::MapOptions::for_run(run);
-    let kinds: &[maps::MapKind] = match plan {
-        Some(_) => &[maps::MapKind::Plan],
-        None => &[
-            maps::MapKind::Response,
-            maps::MapKind::FirstDue,
-            maps::MapKind::Supply,
-        ],
-    };
-    let (mut written, _) = maps::write_maps(out, run, plan, kinds, &opts)?;
-    written.push(gpkg::write_run(out, run, plan)?);
-    written.push(html::write_report(out, run, plan, &maps::today())?);
-    Ok(written)
+    Ok(vec![
+        gpkg::write_run(out, run, plan)?,
+        html::write_report(out, run, plan, maps, &maps::today())?,
+    ])
 }

@@ -478,7 +478,8 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
 /// baseline's figures and the plan's changes.
 pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
     let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
-    written.extend(super::write_all(out, &pr.plan)?);
+    let (plan_files, mut maps) = super::write_tables_and_maps(out, &pr.plan)?;
+    written.extend(plan_files);
 
     let report = {
         let base = super::markdown::report_md(&pr.plan);
@@ -541,7 +542,12 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             written.push(p);
         }
     }
-    for p in super::write_maps_html_gpkg(out, &pr.plan, Some(pr))? {
+    let opts = super::maps::MapOptions::for_run(&pr.plan);
+    let kinds = [super::maps::MapKind::Plan];
+    let (map_files, plan_map) = super::maps::write_maps(out, &pr.plan, Some(pr), &kinds, &opts)?;
+    written.extend(map_files);
+    maps.extend(plan_map);
+    for p in super::write_html_gpkg(out, &pr.plan, Some(pr), &maps)? {
         if !written.contains(&p) {
             written.push(p);
         }

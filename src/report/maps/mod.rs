@@ -152,11 +152,11 @@ pub fn scene(
     }
 }
 
-/// Files written and the SVG text of each map drawn.
-pub type Written = (Vec<PathBuf>, Vec<(MapKind, String)>);
+/// Files written and the PNG bytes of each map drawn (for `report.html`).
+pub type Written = (Vec<PathBuf>, Vec<(MapKind, Vec<u8>)>);
 
 /// Renders the maps of `kinds` into `out` as `<stem>.png` and `<stem>.svg`; returns the
-/// files written and the SVG texts by kind.
+/// files written and the PNG bytes by kind.
 pub fn write_maps(
     out: &Path,
     run: &RunResult,
@@ -167,19 +167,20 @@ pub fn write_maps(
     // A bad --font fails before any file is written.
     png_font(opts.font.as_deref())?;
     let mut files = Vec::new();
-    let mut svgs = Vec::new();
+    let mut pngs = Vec::new();
     for &k in kinds {
         let Some(sc) = scene(k, run, plan, opts) else {
             continue;
         };
-        let svg = render_svg(&sc)?;
         let svg_path = out.join(format!("{}.svg", k.stem()));
-        super::write_atomic(&svg_path, svg.as_bytes())?;
-        let png_path = out.join(format!("{}.png", k.stem()));
-        render_png(&sc, &png_path, opts.font.as_deref())?;
+        super::write_atomic(&svg_path, render_svg(&sc)?.as_bytes())?;
+        let png_name = format!("{}.png", k.stem());
+        let png = render_png(&sc, &png_name, opts.font.as_deref())?;
+        let png_path = out.join(&png_name);
+        super::write_atomic(&png_path, &png)?;
         files.push(png_path);
         files.push(svg_path);
-        svgs.push((k, svg));
+        pngs.push((k, png));
     }
-    Ok((files, svgs))
+    Ok((files, pngs))
 }

@@ -508,7 +508,11 @@ pub fn write(
     let sc = scene(inputs, net, problem, outcome, effect, opts, &date);
     let svg_path = out.join(format!("{STEM}.svg"));
     crate::report::write_atomic(&svg_path, render_svg(&sc)?.as_bytes())?;
-    let png_path = out.join(format!("{STEM}.png"));
-    render_png(&sc, &png_path, opts.font.as_deref())?;
+    let png_name = format!("{STEM}.png");
+    let png_path = out.join(&png_name);
+    crate::report::write_atomic(
+        &png_path,
+        &render_png(&sc, &png_name, opts.font.as_deref())?,
+    )?;
     Ok(vec![png_path, svg_path])
 }

@@ -84,13 +84,15 @@ fn draw_prims<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws the scene to a PNG file.
-pub fn render_png(scene: &Scene, path: &Path, font: Option<&Path>) -> Result<()> {
+/// Draws the scene as PNG, encoded in memory: the caller writes these bytes and embeds the
+/// same bytes in `report.html`, so the report never reads a map back from disk. `name`
+/// names the map in errors.
+pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<u8>> {
     let png_text = png_font(font)?;
-    // The bitmap backend picks the format from the extension, which the name keeps last.
-    let tmp = crate::atomic::temp_path(path)?;
-    let result = (|| -> std::result::Result<(), String> {
-        let root = BitMapBackend::new(&tmp, (scene.width, scene.height)).into_drawing_area();
+    let (w, h) = (scene.width, scene.height);
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    let drawn = (|| -> std::result::Result<(), String> {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         for (_, prims) in &scene.layers {
             draw_prims(&root, prims, PNG_FAMILY, png_text)?;
@@ -98,13 +100,19 @@ pub fn render_png(scene: &Scene, path: &Path, font: Option<&Path>) -> Result<()>
         root.present().map_err(|e| e.to_string())?;
         Ok(())
     })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(Error::output(format!("drawing {}", path.display()), e))
-        }
-    }
+    let encode_error = |e: png::EncodingError| Error::output(format!("encoding {name}"), e);
+    drawn.map_err(|e| Error::output(format!("drawing {name}"), e))?;
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // Adaptive filtering, as the `image` encoder plotters used before (same bytes; a third
+    // smaller than the default).
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut writer = encoder.write_header().map_err(encode_error)?;
+    writer.write_image_data(&rgb).map_err(encode_error)?;
+    writer.finish().map_err(encode_error)?;
+    Ok(bytes)
 }
 
 /// Draws the scene as SVG: each layer a `<g id="layer-NAME">`.
