@@ -293,19 +293,19 @@ fn scenario_chooses_sets_overrides_values_and_adds_local_targets() {
     assert!(t
         .targets
         .iter()
-        .all(|x| x.set == "keqiao" || x.set == "local"));
-    assert!(!t.targets.iter().any(|x| x.id == "drone_hangar"));
+        .all(|x| &*x.set == "keqiao" || &*x.set == "local"));
+    assert!(!t.targets.iter().any(|x| &*x.id == "drone_hangar"));
     let urban = t
         .targets
         .iter()
-        .find(|x| x.id == "demand_coverage_urban")
+        .find(|x| &*x.id == "demand_coverage_urban")
         .unwrap();
     assert_eq!(urban.value, 0.9);
     assert_eq!(
         t.overridden,
         [("demand_coverage_urban".to_string(), 1.0, 0.9)]
     );
-    let local = t.targets.iter().find(|x| x.id == "p90_urban").unwrap();
+    let local = t.targets.iter().find(|x| &*x.id == "p90_urban").unwrap();
     assert_eq!(
         (local.metric, local.value, local.mandatory),
         (Metric::P90S, 300.0, true)
@@ -649,7 +649,7 @@ fn targets_without_their_inputs_are_not_applicable() {
             .checks
             .findings
             .iter()
-            .filter(|f| f.target == id)
+            .filter(|f| &*f.target == id)
             .collect();
         assert!(!fs.is_empty(), "{id}");
         fs.iter().all(|f| f.status == Status::NotApplicable)

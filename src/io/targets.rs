@@ -153,7 +153,7 @@ impl Catalogue {
             let name = entry_name("target", i, lines.get(i).copied(), t);
             let entry = Entry::new(path, name, t);
             let target = parse_target(&entry, TargetOrigin::Catalogue { sets: &sets })?;
-            if !seen.insert(target.id.clone()) {
+            if !seen.insert(target.id.to_string()) {
                 return Err(entry.error("id", format!("duplicate target id `{}`", target.id)));
             }
             targets.push(target);
@@ -273,14 +273,14 @@ fn parse_target(e: &Entry, origin: TargetOrigin) -> Result<Target> {
         },
     };
     Ok(Target {
-        id,
-        set,
+        id: id.into(),
+        set: set.into(),
         metric,
         comparator,
         value,
         scope,
         mandatory,
-        source,
+        source: source.into(),
         note: e.opt_string("note")?,
     })
 }
@@ -435,7 +435,7 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
             list.clone()
         }
     };
-    let ids: Vec<&str> = cat.targets.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<&str> = cat.targets.iter().map(|t| &*t.id).collect();
     let unknown_id = |field_key: String, id: &str| {
         let hint = nearest(id, ids.iter().copied())
             .map(|n| format!(" (did you mean `{n}`?)"))
@@ -455,7 +455,7 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
     let mut targets: Vec<Target> = cat
         .targets
         .iter()
-        .filter(|t| sets.contains(&t.set) && !sec.skip.contains(&t.id))
+        .filter(|t| sets.iter().any(|s| **s == *t.set) && !sec.skip.iter().any(|s| **s == *t.id))
         .cloned()
         .collect();
     let mut overridden = Vec::new();
@@ -473,7 +473,7 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
                 ))
             }
         };
-        match targets.iter_mut().find(|t| &t.id == id) {
+        match targets.iter_mut().find(|t| *t.id == **id) {
             Some(t) => {
                 overridden.push((id.clone(), t.value, value));
                 t.value = value;
@@ -495,7 +495,7 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
         let name = entry_name("targets.add", i, None, t);
         let entry = Entry::new(scenario_path, name, t);
         let target = parse_target(&entry, TargetOrigin::Scenario)?;
-        if targets.iter().any(|x| x.id == target.id) || ids.contains(&target.id.as_str()) {
+        if targets.iter().any(|x| x.id == target.id) || ids.contains(&&*target.id) {
             return Err(entry.error(
                 "id",
                 format!(

@@ -3,6 +3,7 @@
 //! `seeds/targets.toml` by `io::targets`; checked by `plan::checks`.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use super::{DepotLevel, DistrictKind, StationClass};
 
@@ -331,10 +332,11 @@ pub struct Source {
 /// One planning target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
-    /// Unique id (`[a-z0-9_]`), used by `[targets.override]` and in outputs.
-    pub id: String,
+    /// Unique id (`[a-z0-9_]`), used by `[targets.override]` and in outputs; shared with
+    /// the target's findings.
+    pub id: Arc<str>,
     /// The set it belongs to (`keqiao`, `zhejiang`, …; `local` for scenario additions).
-    pub set: String,
+    pub set: Arc<str>,
     pub metric: Metric,
     pub comparator: Comparator,
     /// The required value, in the metric's unit.
@@ -342,7 +344,8 @@ pub struct Target {
     pub scope: Scope,
     /// A failing mandatory target makes `fireplan check` exit with status 2.
     pub mandatory: bool,
-    pub source: Source,
+    /// Shared with every finding of the target (a province's findings are millions).
+    pub source: Arc<Source>,
     /// Free text: how the clause was turned into this target.
     pub note: Option<String>,
 }

@@ -10,6 +10,8 @@
 //! Missing data on a subject that is in scope is a failure, not a pass: a station whose
 //! `drone` or `staff` cell is empty fails with the reason "not recorded".
 
+use std::sync::Arc;
+
 use geo::{BoundingRect, Contains, Point, Rect};
 use serde::Serialize;
 
@@ -68,9 +70,9 @@ impl SubjectKind {
 /// One target on one subject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// Target id.
-    pub target: String,
-    pub set: String,
+    /// Target id (shared by the target's findings, as are `set` and `source`).
+    pub target: Arc<str>,
+    pub set: Arc<str>,
     pub metric: Metric,
     pub subject_kind: SubjectKind,
     /// Station id, district name, support-point label, `region`, or the target id.
@@ -87,7 +89,7 @@ pub struct Finding {
     pub mandatory: bool,
     /// Why, in words: what was counted, or why it could not be measured.
     pub reason: String,
-    pub source: Source,
+    pub source: Arc<Source>,
 }
 
 /// Findings of every target on one variant.
@@ -128,7 +130,7 @@ impl Checks {
             .map(|t| {
                 let mine = self.findings.iter().filter(|f| f.target == t.id);
                 let mut tally = TargetTally {
-                    id: t.id.clone(),
+                    id: t.id.to_string(),
                     mandatory: t.mandatory,
                     pass: 0,
                     fail: 0,

@@ -7,6 +7,8 @@
 use std::fmt::Write;
 
 use crate::error::Result;
+use crate::plan::checks::Status;
+use crate::report::write::{rows_left_out, REPORT_ROWS};
 use crate::run::{PlanRunResult, RunResult};
 
 use super::maps::MapKind;
@@ -44,9 +46,25 @@ pub fn base64(bytes: &[u8]) -> String {
     o
 }
 
-/// A CSV (as the report writes it) as a sortable HTML table; `keep`: the columns to
-/// show (all when None). Rows whose `status` is `fail` are marked.
-pub fn csv_table(csv_bytes: &[u8], keep: Option<&[&str]>) -> String {
+/// The note under a table cut at [`REPORT_ROWS`], in the report's language.
+fn rows_left_out_html(
+    left_out: usize,
+    (what_zh, what_en): (&str, &str),
+    file: &str,
+    zh: bool,
+) -> String {
+    let text = if zh {
+        format!("……{what_zh}另有 {left_out} 行未列出，全部见 `{file}`。")
+    } else {
+        rows_left_out(left_out, what_en, file)
+    };
+    format!("<p class=\"note\">{}</p>\n", esc(&text))
+}
+
+/// A CSV (as the report writes it, as `file`) as a sortable HTML table of at most
+/// [`REPORT_ROWS`] rows; `keep`: the columns to show (all when None). Rows whose `status`
+/// is `fail` are marked.
+pub fn csv_table(csv_bytes: &[u8], keep: Option<&[&str]>, file: &str, zh: bool) -> String {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -71,7 +89,12 @@ pub fn csv_table(csv_bytes: &[u8], keep: Option<&[&str]>) -> String {
         let _ = write!(s, "<th>{}</th>", esc(&headers[i].replace('_', " ")));
     }
     s.push_str("</tr></thead><tbody>\n");
+    let mut rows = 0;
     for rec in r.records().flatten() {
+        rows += 1;
+        if rows > REPORT_ROWS {
+            continue;
+        }
         let st = status.and_then(|i| rec.get(i)).unwrap_or("");
         let _ = write!(s, "<tr class=\"st-{}\">", esc(st));
         for &i in &idx {
@@ -94,6 +117,14 @@ pub fn csv_table(csv_bytes: &[u8], keep: Option<&[&str]>) -> String {
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody></table></div>\n");
+    if rows > REPORT_ROWS {
+        s.push_str(&rows_left_out_html(
+            rows - REPORT_ROWS,
+            ("", "rows"),
+            file,
+            zh,
+        ));
+    }
     s
 }
 
@@ -114,6 +145,7 @@ tr.st-fail td:first-child{border-left:4px solid #d7191c}
 figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #ccc}
 figcaption{color:#555;font-size:.9em}
 .gloss{color:#555;font-size:.92em}
+.note{color:#555;font-style:italic}
 .cards{display:flex;flex-wrap:wrap;gap:.6em}.card{border:1px solid #ccc;border-radius:4px;padding:.5em .8em;min-width:9em}
 .card b{display:block;font-size:1.4em}
 .ok{color:#1a7f37}.bad{color:#b00020}
@@ -161,14 +193,36 @@ fn secs(x: Option<f64>) -> String {
 }
 
 /// Every finding of every variant, with its measure and its source in one cell each
-/// (narrow enough to print on A4).
-pub fn targets_table(variants: &[(&str, &crate::plan::Checks)]) -> String {
+/// (narrow enough to print on A4); a target with more than [`REPORT_ROWS`] findings in a
+/// variant lists that many, failures first, and a note under the table counts the rest.
+pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> String {
     use crate::model::target::fmt_value;
     let mut s = String::from(
         "<div class=\"tw\"><table class=\"sortable targets\"><colgroup><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:8%\"><col style=\"width:6%\"><col style=\"width:19%\"><col style=\"width:28%\"></colgroup><thead><tr><th>variant</th><th>target</th><th>subject</th><th>status</th><th>measured</th><th>required</th><th>mandatory</th><th>finding</th><th>source</th></tr></thead><tbody>\n",
     );
+    let mut notes = String::new();
     for (variant, checks) in variants {
-        for f in &checks.findings {
+        // A target's findings are contiguous (checks evaluate one target at a time).
+        let mut listed: Vec<&crate::plan::Finding> = Vec::new();
+        for of_one in checks.findings.chunk_by(|a, b| a.target == b.target) {
+            let start = listed.len();
+            listed.extend(of_one);
+            if of_one.len() > REPORT_ROWS {
+                listed[start..].sort_by_key(|f| match f.status {
+                    Status::Fail => 0,
+                    Status::NotApplicable => 1,
+                    Status::Pass => 2,
+                });
+                listed.truncate(start + REPORT_ROWS);
+                let id = &of_one[0].target;
+                let what_zh = format!("`{id}`（{variant}）的核查结果");
+                let what_en = format!("findings of `{id}` ({variant})");
+                let left_out = of_one.len() - REPORT_ROWS;
+                let note = rows_left_out_html(left_out, (&what_zh, &what_en), "targets.csv", zh);
+                notes.push_str(&note);
+            }
+        }
+        for f in listed {
             let measured = match f.measured {
                 None => String::new(),
                 Some(x) if x.is_infinite() => "inf".into(),
@@ -203,6 +257,7 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)]) -> String {
         }
     }
     s.push_str("</tbody></table></div>\n");
+    s.push_str(&notes);
     s
 }
 
@@ -368,13 +423,23 @@ pub fn report_html(
         "<h2 id=\"districts\">{}</h2>",
         t("各救援片区", "Per district")
     );
-    s.push_str(&csv_table(&super::tables::districts_csv(run)?, None));
+    s.push_str(&csv_table(
+        &super::tables::districts_csv(run)?,
+        None,
+        "coverage_by_district.csv",
+        zh,
+    ));
     let _ = writeln!(
         s,
         "<h2 id=\"stations\">{}</h2>",
         t("各消防站", "Per station")
     );
-    s.push_str(&csv_table(&super::tables::stations_csv(run)?, None));
+    s.push_str(&csv_table(
+        &super::tables::stations_csv(run)?,
+        None,
+        "stations.csv",
+        zh,
+    ));
     if let Some(sup) = &run.supply {
         let _ = writeln!(
             s,
@@ -384,7 +449,7 @@ pub fn report_html(
         for (name, bytes) in super::supply::output_files(sup, &run.inputs, &run.prepared.network)? {
             if name.ends_with(".csv") {
                 let _ = writeln!(s, "<h3>{}</h3>", esc(name));
-                s.push_str(&csv_table(&bytes, None));
+                s.push_str(&csv_table(&bytes, None, name, zh));
             }
         }
     }
@@ -398,7 +463,7 @@ pub fn report_html(
         Some(pr) => vec![("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)],
         None => vec![("baseline", &run.checks)],
     };
-    s.push_str(&targets_table(&variants));
+    s.push_str(&targets_table(&variants, zh));
     // Plan diff.
     if let Some(pr) = plan {
         let _ = writeln!(
@@ -428,9 +493,19 @@ pub fn report_html(
             pr.diff.lost_weight,
         );
         let _ = writeln!(s, "<h3>{}</h3>", t("方案变更", "Changes"));
-        s.push_str(&csv_table(&super::plan::changes_csv(pr)?, None));
+        s.push_str(&csv_table(
+            &super::plan::changes_csv(pr)?,
+            None,
+            "plan_changes.csv",
+            zh,
+        ));
         let _ = writeln!(s, "<h3>{}</h3>", t("基准与方案对比", "Baseline and plan"));
-        s.push_str(&csv_table(&super::plan::comparison_csv(pr)?, None));
+        s.push_str(&csv_table(
+            &super::plan::comparison_csv(pr)?,
+            None,
+            "plan_comparison.csv",
+            zh,
+        ));
     }
     let _ = writeln!(
         s,
@@ -482,7 +557,12 @@ mod tests {
 
     #[test]
     fn csv_table_escapes_and_marks_failures() {
-        let t = csv_table(b"target,status,reason\na<b,fail,x & y\nc,pass,1.5\n", None);
+        let t = csv_table(
+            b"target,status,reason\na<b,fail,x & y\nc,pass,1.5\n",
+            None,
+            "t.csv",
+            false,
+        );
         assert!(t.contains("<td>a&lt;b</td>"));
         assert!(t.contains("<tr class=\"st-fail\">"));
         assert!(t.contains("<td>x &amp; y</td>"));

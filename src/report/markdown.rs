@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::coverage::{Metrics, Placement};
-use crate::report::write::md_cell;
+use crate::report::write::{md_cell, rows_left_out, REPORT_ROWS};
 use crate::run::RunResult;
 
 fn pct(x: Option<f64>) -> String {
@@ -196,7 +196,7 @@ pub fn report_md(run: &RunResult) -> String {
         "| id | name | class | area km² | road km | demand share | worst road time | within |"
     );
     let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (i, st) in run.inputs.stations.iter().enumerate() {
+    for (i, st) in run.inputs.stations.iter().enumerate().take(REPORT_ROWS) {
         match &cov.placement[i] {
             Placement::Origin(o) => {
                 let fd = &cov.first_due[*o as usize];
@@ -239,7 +239,18 @@ pub fn report_md(run: &RunResult) -> String {
             }
         }
     }
-    let off: Vec<String> = run
+    if run.inputs.stations.len() > REPORT_ROWS {
+        let _ = writeln!(
+            s,
+            "\n{}",
+            rows_left_out(
+                run.inputs.stations.len() - REPORT_ROWS,
+                "stations",
+                "stations.csv"
+            )
+        );
+    }
+    let off: Vec<_> = run
         .inputs
         .demand
         .as_deref()
@@ -247,22 +258,26 @@ pub fn report_md(run: &RunResult) -> String {
         .iter()
         .zip(&cov.demand)
         .filter(|(_, r)| r.off_network)
-        .map(|(d, r)| {
-            format!(
-                "{} ({:.0} m)",
-                d.id,
-                r.snap.map_or(f64::NAN, |s| s.access_m)
-            )
-        })
         .collect();
     if !off.is_empty() {
+        let listed: Vec<String> = off
+            .iter()
+            .take(20)
+            .map(|(d, r)| {
+                format!(
+                    "{} ({:.0} m)",
+                    md_cell(&d.id),
+                    r.snap.map_or(f64::NAN, |s| s.access_m)
+                )
+            })
+            .collect();
         let _ = writeln!(
             s,
             "\n## Off-network demand points\n\n{} points lie farther than {:.0} m from any road; they are counted as \
              not covered and listed in `gaps.geojson`: {}{}\n",
             off.len(),
             cov.max_snap_m,
-            off.iter().take(20).cloned().collect::<Vec<_>>().join(", "),
+            listed.join(", "),
             if off.len() > 20 { ", …" } else { "" }
         );
     }

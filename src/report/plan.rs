@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::write::{collection, feature, round7};
+use super::write::{collection, feature, round7, rows_left_out, REPORT_ROWS};
 use super::{fmt_s, write_atomic};
 use crate::error::{Error, Result};
 use crate::model::target::{fmt_measure, fmt_value};
@@ -55,8 +55,8 @@ pub fn targets_csv(variants: &[(&str, &Checks)]) -> Result<Vec<u8>> {
         for f in &checks.findings {
             w.write_record([
                 *variant,
-                f.target.as_str(),
-                f.set.as_str(),
+                &f.target,
+                &f.set,
                 f.metric.as_str(),
                 f.subject_kind.as_str(),
                 f.subject.as_str(),
@@ -139,7 +139,20 @@ pub fn targets_md(checks: &Checks) -> String {
             "| target | subject | measured | required | mandatory | reason |"
         );
         let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- |");
+        // (target, its failures so far): at most REPORT_ROWS of each are listed.
+        let mut per_target: Vec<(&str, usize)> = Vec::new();
         for f in failing {
+            let i = match per_target.iter().position(|(t, _)| *t == &*f.target) {
+                Some(i) => i,
+                None => {
+                    per_target.push((&f.target, 0));
+                    per_target.len() - 1
+                }
+            };
+            per_target[i].1 += 1;
+            if per_target[i].1 > REPORT_ROWS {
+                continue;
+            }
             let subject = if f.subject_name != f.subject {
                 format!(
                     "{} {} ({})",
@@ -161,6 +174,14 @@ pub fn targets_md(checks: &Checks) -> String {
                 fmt_measure(f.metric, f.required),
                 if f.mandatory { "yes" } else { "no" },
                 cell(&f.reason)
+            );
+        }
+        for (target, n) in per_target.into_iter().filter(|(_, n)| *n > REPORT_ROWS) {
+            let what = format!("failing findings of `{target}`");
+            let _ = writeln!(
+                s,
+                "\n{}",
+                rows_left_out(n - REPORT_ROWS, &what, "targets.csv")
             );
         }
     }

@@ -21,6 +21,17 @@ pub fn json_bytes<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok(b)
 }
 
+/// The most rows one table of `report.md` or `report.html` lists (stations, the findings
+/// of one target); the CSV beside the report has every row. A province's report stays
+/// readable, and 1 M stations no longer make a 0.5 GB page (issue 20, H2).
+pub const REPORT_ROWS: usize = 500;
+
+/// The line under a table cut at [`REPORT_ROWS`]: how many rows were left out and where
+/// they all are.
+pub fn rows_left_out(left_out: usize, what: &str, file: &str) -> String {
+    format!("… and {left_out} more {what}, not listed here: every row is in `{file}`.")
+}
+
 /// Text from an input as one Markdown table cell: `|` escaped, line breaks and other
 /// control characters as spaces (a name with a newline or `|` used to break the table).
 pub fn md_cell(s: &str) -> String {

@@ -1,0 +1,72 @@
+//! Many stations (issue 20, H2): a report lists at most `REPORT_ROWS` rows per table and
+//! says where the rest are, while the CSVs keep every row.
+
+mod common;
+
+use common::{fixture_copy, quiet};
+use fireplan::report::write::REPORT_ROWS;
+
+/// The CLI fixture with `n` class-2 stations spread along its 3 km main road.
+fn run_with_stations(n: usize) -> fireplan::run::RunResult {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = fixture_copy("cli", dir.path(), &["stations.csv"]);
+    let mut csv = String::from("id,lon,lat,class\n");
+    for i in 0..n {
+        let lon = 120.0 + 0.031 * i as f64 / n as f64;
+        csv.push_str(&format!("S{i},{lon:.7},30.0,class2\n"));
+    }
+    std::fs::write(folder.join("stations.csv"), csv).unwrap();
+    let scenario = fireplan::params::Scenario::load(&folder.join("scenario.toml")).unwrap();
+    fireplan::run::run(&scenario, &quiet()).unwrap()
+}
+
+#[test]
+fn reports_cut_long_tables_and_point_to_the_csv() {
+    let n = REPORT_ROWS + 37;
+    let run = run_with_stations(n);
+    // report.md: the stations table and each station-level target's failures.
+    let md = fireplan::report::markdown::report_md(&run);
+    let station_rows = md.lines().filter(|l| l.starts_with("| S")).count();
+    assert_eq!(station_rows, REPORT_ROWS, "station rows of report.md");
+    assert!(
+        md.contains("… and 37 more stations, not listed here: every row is in `stations.csv`."),
+        "{md}"
+    );
+    // Every station fails `staff_class2` (no staff recorded): REPORT_ROWS listed, 37 not.
+    let staff_rows = md
+        .lines()
+        .filter(|l| l.starts_with("| staff_class2 | station "))
+        .count();
+    assert_eq!(staff_rows, REPORT_ROWS);
+    assert!(md.contains(
+        "… and 37 more failing findings of `staff_class2`, not listed here: every row is in \
+         `targets.csv`."
+    ));
+    // targets.csv keeps every finding.
+    let csv = fireplan::report::plan::targets_csv(&[("baseline", &run.checks)]).unwrap();
+    let staff_csv = String::from_utf8(csv)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("baseline,staff_class2,"))
+        .count();
+    assert_eq!(staff_csv, n);
+    // report.html: the same cut, failures first, one note per cut table.
+    let html = fireplan::report::html::report_html(&run, None, &[], "2026-11-30").unwrap();
+    let staff_html = html.matches("<td>staff_class2</td>").count();
+    assert_eq!(staff_html, REPORT_ROWS);
+    // The fixture's report is in Chinese.
+    assert!(html.contains(
+        "……`staff_class2`（baseline）的核查结果另有 37 行未列出，全部见 `targets.csv`。"
+    ));
+    assert!(html.contains("……另有 37 行未列出，全部见 `stations.csv`。"));
+}
+
+#[test]
+fn short_tables_are_not_cut() {
+    let run = run_with_stations(12);
+    let md = fireplan::report::markdown::report_md(&run);
+    assert_eq!(md.lines().filter(|l| l.starts_with("| S")).count(), 12);
+    assert!(!md.contains("not listed here"));
+    let html = fireplan::report::html::report_html(&run, None, &[], "2026-11-30").unwrap();
+    assert!(!html.contains("未列出") && !html.contains("not listed here"));
+}
