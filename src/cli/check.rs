@@ -185,13 +185,12 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // Mandatory targets first, then the others; within a target, file order.
-    let mut order: Vec<&fireplan::model::target::Target> = checks.targets.iter().collect();
-    order.sort_by_key(|t| !t.mandatory);
-    for t in order {
-        let shown: Vec<&Finding> = checks
-            .findings
-            .iter()
-            .filter(|f| f.target == t.id && (a.all || f.status == Status::Fail))
+    let mut order: Vec<_> = checks.targets.iter().zip(checks.by_target()).collect();
+    order.sort_by_key(|(t, _)| !t.mandatory);
+    for (t, of_target) in order {
+        let shown: Vec<&Finding> = of_target
+            .into_iter()
+            .filter(|f| a.all || f.status == Status::Fail)
             .collect();
         if shown.is_empty() {
             continue;

@@ -123,12 +123,30 @@ impl Checks {
         (n(Status::Pass), n(Status::Fail), n(Status::NotApplicable))
     }
 
+    /// The findings of each target, in target order: one pass over the findings (a scan
+    /// per target took seconds at 10 M findings).
+    pub fn by_target(&self) -> Vec<Vec<&Finding>> {
+        let index: std::collections::HashMap<&str, usize> = self
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&*t.id, i))
+            .collect();
+        let mut out = vec![Vec::new(); self.targets.len()];
+        for f in &self.findings {
+            if let Some(&i) = index.get(&*f.target) {
+                out[i].push(f);
+            }
+        }
+        out
+    }
+
     /// Counts per target, in target order.
     pub fn tallies(&self) -> Vec<TargetTally> {
         self.targets
             .iter()
-            .map(|t| {
-                let mine = self.findings.iter().filter(|f| f.target == t.id);
+            .zip(self.by_target())
+            .map(|(t, mine)| {
                 let mut tally = TargetTally {
                     id: t.id.to_string(),
                     mandatory: t.mandatory,

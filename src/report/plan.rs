@@ -185,15 +185,17 @@ pub fn targets_md(checks: &Checks) -> String {
             );
         }
     }
-    let na: Vec<_> = checks
+    if checks
         .findings
         .iter()
-        .filter(|f| f.status == Status::NotApplicable)
-        .collect();
-    if !na.is_empty() {
+        .any(|f| f.status == Status::NotApplicable)
+    {
         let _ = writeln!(s, "\n### Not applicable\n");
-        for t in &checks.targets {
-            let mine: Vec<_> = na.iter().filter(|f| f.target == t.id).collect();
+        for (t, of_target) in checks.targets.iter().zip(checks.by_target()) {
+            let mine: Vec<_> = of_target
+                .into_iter()
+                .filter(|f| f.status == Status::NotApplicable)
+                .collect();
             if let Some(first) = mine.first() {
                 let _ = writeln!(
                     s,
