@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-150}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-for t in csv_tables csv_network districts toml_files osm_pbf; do
+for t in csv_tables csv_network districts toml_files osm_pbf sweep_file cache_decoder; do
   mkdir -p "fuzz/corpus/$t"
   log="fuzz/$t.log"
   cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \

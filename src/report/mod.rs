@@ -58,15 +58,17 @@ fn write_tables_and_maps(out: &Path, run: &RunResult) -> Result<maps::Written> {
     put("gaps.geojson", layers::gaps_geojson(run)?)?;
     put("run.json", tables::run_json(run)?)?;
     put("report.md", markdown::report_md(run).into_bytes())?;
-    put(
-        "targets.csv",
-        plan::targets_csv(&[("baseline", &run.checks)])?,
-    )?;
     if let Some(sup) = &run.supply {
         for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {
             put(name, bytes)?;
         }
     }
+    // Streamed: at 1 M stations it is 3 GB.
+    let targets = out.join("targets.csv");
+    crate::atomic::write_atomic_with(&targets, |w| {
+        plan::write_targets_csv(w, &[("baseline", &run.checks)])
+    })?;
+    written.push(targets);
     let opts = maps::MapOptions::for_run(run);
     let kinds = [
         maps::MapKind::Response,

@@ -27,9 +27,9 @@ fn fmt_measured(v: Option<f64>) -> String {
 }
 
 /// `targets.csv`: one row per finding of each variant (`baseline`, `plan`), with the
-/// target's source.
-pub fn targets_csv(variants: &[(&str, &Checks)]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// target's source; streamed into `out`, as 10 M findings make gigabytes.
+pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Checks)]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "variant",
         "target",
@@ -76,7 +76,7 @@ pub fn targets_csv(variants: &[(&str, &Checks)]) -> Result<Vec<u8>> {
             .map_err(csv_error)?;
         }
     }
-    w.into_inner().map_err(csv_error)
+    w.flush().map_err(csv_error)
 }
 
 /// Escapes `|` for a Markdown table cell.
@@ -547,11 +547,9 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             }),
         );
     }
+    let both = [("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)];
+    crate::atomic::write_atomic_with(&out.join("targets.csv"), |w| write_targets_csv(w, &both))?;
     let files: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "targets.csv",
-            targets_csv(&[("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)])?,
-        ),
         ("plan_comparison.csv", comparison_csv(pr)?),
         ("plan_changes.csv", changes_csv(pr)?),
         ("plan_changes.geojson", changes_geojson(pr)?),
