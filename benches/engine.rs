@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use fireplan::coverage::envelope::{Envelope, Piece};
 use fireplan::coverage::{evaluate, place_stations, seeds};
 use fireplan::load::{load, RunOptions};
 use fireplan::network::search::two_nearest;
@@ -105,6 +106,20 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
 
+    // One segment's envelope with many stations standing on it (issue 20, H2: 1 M stations
+    // put hundreds on a segment; the breakpoints were O(k^2) crossings, each placed in O(k)).
+    let mut g = c.benchmark_group("envelope");
+    for stations in [10usize, 100, 400] {
+        let e = dense_segment(stations);
+        g.bench_function(BenchmarkId::new("worst_by_owner", stations), |b| {
+            b.iter(|| black_box(&e).worst_by_owner())
+        });
+        g.bench_function(BenchmarkId::new("band_pieces", stations), |b| {
+            b.iter(|| black_box(&e).band_pieces(&[180.0, 300.0, 480.0]))
+        });
+    }
+    g.finish();
+
     // Graph build from the raw import (speeds, dedup, SCC, CSR).
     let mut g = c.benchmark_group("graph_build");
     g.sample_size(10);
@@ -128,6 +143,48 @@ fn benches(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+/// A 1 km segment (72 s each way) reached at both ends and holding `stations` stations at
+/// even spacing with staggered offsets, as `coverage::segment_envelope` builds it.
+fn dense_segment(stations: usize) -> Envelope {
+    let (t_ab, t_ba) = (72.0, 72.0);
+    let mut pieces = vec![
+        Piece {
+            lo: 0.0,
+            hi: 1.0,
+            at_lo: 200.0,
+            slope: t_ab,
+            origin: 0,
+        },
+        Piece {
+            lo: 0.0,
+            hi: 1.0,
+            at_lo: 230.0 + t_ba,
+            slope: -t_ba,
+            origin: 1,
+        },
+    ];
+    for i in 0..stations {
+        let f = (i as f64 + 0.5) / stations as f64;
+        let offset = 60.0 + (i * 37 % 101) as f64;
+        let origin = 2 + i as u32;
+        pieces.push(Piece {
+            lo: f,
+            hi: 1.0,
+            at_lo: offset,
+            slope: t_ab,
+            origin,
+        });
+        pieces.push(Piece {
+            lo: 0.0,
+            hi: f,
+            at_lo: offset + f * t_ba,
+            slope: -t_ba,
+            origin,
+        });
+    }
+    Envelope { pieces }
 }
 
 criterion_group! {
