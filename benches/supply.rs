@@ -14,10 +14,11 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fireplan::load::{load, Inputs, PreparedNetwork, RunOptions};
+use fireplan::model::area::DistrictLookup;
 use fireplan::params::SupplyParams;
 use fireplan::params::{Crs, Scenario};
 use fireplan::supply::points::{place_support_points, SourceFiles};
-use fireplan::supply::reach::{stations_reach, DistrictLookup, ReachContext};
+use fireplan::supply::reach::{stations_reach, ReachContext};
 use fireplan::supply::trees::DepotTrees;
 use fireplan::supply::{checked_levels, evaluate_inputs, synthetic};
 use std::hint::black_box;

@@ -1,12 +1,11 @@
 //! The area grid (DESIGN §4): square cells of `grid_cell_m` in the network's local
 //! projection, clipped exactly to each rescue district.
 
-use geo::{
-    Area, BooleanOps, BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon, Rect,
-};
+use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Point, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{RTree, AABB};
 
+use crate::model::area::AreaIndex;
 use crate::model::District;
 use crate::network::LocalProjection;
 
@@ -104,6 +103,7 @@ pub fn grid_pieces(districts: &[District], proj: &LocalProjection, cell_m: f64) 
             }
         }
         let boundary = RTree::bulk_load(lines);
+        let inside = AreaIndex::new(&mp);
         let row0 = (bbox.min().y / cell_m).floor() as i64;
         let row1 = (bbox.max().y / cell_m).ceil() as i64;
         let col0 = (bbox.min().x / cell_m).floor() as i64;
@@ -122,7 +122,7 @@ pub fn grid_pieces(districts: &[District], proj: &LocalProjection, cell_m: f64) 
                     let rect = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 });
                     let piece = mp.intersection(&MultiPolygon(vec![rect.to_polygon()]));
                     (piece.unsigned_area(), Some(piece))
-                } else if mp.contains(&Point::new(centre[0], centre[1])) {
+                } else if inside.contains(Point::new(centre[0], centre[1])) {
                     (cell_m * cell_m, None)
                 } else {
                     (0.0, None)

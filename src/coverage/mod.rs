@@ -7,9 +7,10 @@ pub mod envelope;
 pub mod stats;
 pub mod trees;
 
+use crate::model::area::DistrictLookup;
 use std::collections::HashMap;
 
-use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
+use geo::Point;
 use serde::Serialize;
 
 use crate::model::{DemandPoint, District, Station};
@@ -327,18 +328,6 @@ fn segment_envelope(
     Envelope { pieces }
 }
 
-/// Index of the district containing `p` (lowest index wins on overlaps).
-fn district_of(
-    districts: &[(MultiPolygon<f64>, Option<Rect<f64>>)],
-    p: Point<f64>,
-) -> Option<usize> {
-    districts.iter().position(|(mp, bbox)| {
-        bbox.is_some_and(|r| {
-            p.x() >= r.min().x && p.x() <= r.max().x && p.y() >= r.min().y && p.y() <= r.max().y
-        }) && mp.contains(&p)
-    })
-}
-
 /// Computes every coverage figure of DESIGN §4. `districts` must not be empty (use
 /// [`crate::network::Network::whole_network_district`]); `demand` may be empty (demand metrics are then `None`).
 pub fn evaluate(
@@ -353,17 +342,14 @@ pub fn evaluate(
     let (placement, origins) = place_stations(net, index, stations, params, max_snap_m);
     let labels = two_nearest(net, &seeds(net, &origins), f64::INFINITY);
     let on_segment = stations_by_segment(&origins);
-    let polys: Vec<(MultiPolygon<f64>, Option<Rect<f64>>)> = districts
-        .iter()
-        .map(|d| (d.area.clone(), d.area.bounding_rect()))
-        .collect();
+    let lookup = DistrictLookup::new(districts);
     let thr = params.threshold_s;
 
     // Demand points.
     let demand_results: Vec<DemandResult> = demand
         .iter()
         .map(|d| {
-            let district = district_of(&polys, d.location);
+            let district = lookup.of(d.location);
             let snap = index.snap(net, d.location.x(), d.location.y());
             match snap {
                 Some(sp) if sp.access_m <= max_snap_m => {
@@ -411,7 +397,7 @@ pub fn evaluate(
                 at_a_s: env.at(0.0).map(|x| x.0),
                 at_b_s: env.at(1.0).map(|x| x.0),
                 owner,
-                district: district_of(&polys, mid),
+                district: lookup.of(mid),
             }
         })
         .collect();

@@ -147,7 +147,7 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
             .map_err(|m| error("geometry", m))?;
         let area = MultiPolygon(area);
         // Regression (issue 20, S4): a self-intersecting outline was accepted silently.
-        if let Err(e) = area.check_validation() {
+        if let Err(e) = check_outline(&area) {
             return Err(error(
                 "geometry",
                 format!(
@@ -165,6 +165,74 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
     }
     check_overlaps(path, &districts)?;
     Ok(districts)
+}
+
+/// Outlines up to this many vertices get `geo`'s full validation, which tests every pair
+/// of edges (O(n²): a 10⁶-vertex outline did not finish in 10 minutes); larger ones get
+/// [`crossing_edges`].
+const FULL_VALIDATION_VERTICES: usize = 20_000;
+
+/// Whether `area` is a valid outline: `geo`'s validation for ordinary outlines, the
+/// crossing test of an edge index for detailed ones.
+fn check_outline(area: &MultiPolygon<f64>) -> Result<(), String> {
+    use geo::CoordsIter;
+    if area.coords_count() <= FULL_VALIDATION_VERTICES {
+        return area.check_validation().map_err(|e| e.to_string());
+    }
+    match crossing_edges(area) {
+        Some(at) => Err(format!(
+            "its boundary crosses itself near {:.6}, {:.6}",
+            at.x, at.y
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Where two edges of `area`'s rings meet other than at the shared vertex of neighbours
+/// in one ring, if anywhere: an R-tree of the edges makes it O(n log n).
+fn crossing_edges(area: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    use geo::{Intersects, Line};
+    use rstar::primitives::{GeomWithData, Line as TreeLine};
+    use rstar::{RTree, RTreeObject};
+    /// An edge with (ring number, edge number in the ring, edges in the ring).
+    type Edge = GeomWithData<TreeLine<[f64; 2]>, (usize, usize, usize)>;
+    let mut edges: Vec<Edge> = Vec::new();
+    let rings = area
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    for (r, ring) in rings.enumerate() {
+        let n = ring.lines().count();
+        for (i, l) in ring.lines().enumerate() {
+            let line = TreeLine::new([l.start.x, l.start.y], [l.end.x, l.end.y]);
+            edges.push(GeomWithData::new(line, (r, i, n)));
+        }
+    }
+    let tree = RTree::bulk_load(edges.clone());
+    let to_line = |e: &TreeLine<[f64; 2]>| {
+        Line::new(
+            Coord {
+                x: e.from[0],
+                y: e.from[1],
+            },
+            Coord {
+                x: e.to[0],
+                y: e.to[1],
+            },
+        )
+    };
+    for e in &edges {
+        let (r, i, n) = e.data;
+        let line = to_line(e.geom());
+        for o in tree.locate_in_envelope_intersecting(&e.envelope()) {
+            let (r2, j, _) = o.data;
+            let neighbours = r == r2 && (i.abs_diff(j) <= 1 || i.abs_diff(j) == n - 1);
+            if (r, i) < (r2, j) && !neighbours && line.intersects(&to_line(o.geom())) {
+                return Some(line.start);
+            }
+        }
+    }
+    None
 }
 
 /// Refuses districts that overlap by more than 1 % of the smaller one (S4: overlapping

@@ -3,6 +3,7 @@
 //! Coordinates are WGS-84 longitude/latitude in degrees (`geo::Point`: x = lon, y = lat);
 //! readers convert GCJ-02 / BD-09 input before building these.
 
+pub mod area;
 pub mod incident;
 pub mod record;
 pub mod road;

@@ -10,9 +10,9 @@
 //! Missing data on a subject that is in scope is a failure, not a pass: a station whose
 //! `drone` or `staff` cell is empty fails with the reason "not recorded".
 
+use crate::model::area::DistrictLookup;
 use std::sync::Arc;
 
-use geo::{BoundingRect, Contains, Point, Rect};
 use serde::Serialize;
 
 use crate::coverage::{Coverage, Metrics, Placement};
@@ -264,26 +264,14 @@ pub fn is_pickup(kind: &str) -> bool {
 /// The rescue district each station stands in: the polygon containing it (lowest index on
 /// overlaps), else the district its `district` column names.
 pub fn station_districts(stations: &[Station], districts: &[District]) -> Vec<Option<usize>> {
-    let boxes: Vec<Option<Rect<f64>>> = districts.iter().map(|d| d.area.bounding_rect()).collect();
+    let lookup = DistrictLookup::new(districts);
     stations
         .iter()
         .map(|s| {
-            let p: Point<f64> = s.location;
-            districts
-                .iter()
-                .zip(&boxes)
-                .position(|(d, b)| {
-                    b.is_some_and(|r| {
-                        p.x() >= r.min().x
-                            && p.x() <= r.max().x
-                            && p.y() >= r.min().y
-                            && p.y() <= r.max().y
-                    }) && d.area.contains(&p)
-                })
-                .or_else(|| {
-                    let name = s.district.as_deref()?;
-                    districts.iter().position(|d| d.name == name)
-                })
+            lookup.of(s.location).or_else(|| {
+                let name = s.district.as_deref()?;
+                districts.iter().position(|d| d.name == name)
+            })
         })
         .collect()
 }

@@ -11,11 +11,12 @@ use serde::Serialize;
 use super::arrivals::ArrivalProfile;
 use super::config::SimParams;
 use super::service::OnSceneSampler;
-use super::sites::{jitter, DistrictIndex, Place, Sites};
+use super::sites::{jitter, Place, Sites};
 use crate::coverage::trees::StationTrees;
 use crate::coverage::Coverage;
 use crate::error::{Error, Location, Result};
 use crate::load::{Inputs, PreparedNetwork};
+use crate::model::area::DistrictLookup;
 use crate::model::IncidentType;
 use crate::model::{DemandPoint, District, Station};
 use crate::network::{Network, SnapIndex};
@@ -224,7 +225,7 @@ impl SimSetup {
         }
 
         // Places: the demand points on the network, or jittered copies of them.
-        let districts = DistrictIndex::new(world.districts);
+        let districts = DistrictLookup::new(world.districts);
         let mut report = PlacesReport {
             demand_points: world.demand.len(),
             ..PlacesReport::default()

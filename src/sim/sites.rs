@@ -9,13 +9,13 @@
 //! drive back = the place's access leg + travel from the place's snap point to `o`'s
 //! (exact, over the reversed graph: one-way streets count) + `o`'s access leg.
 
-use geo::{BoundingRect, Contains, Point, Rect};
+use crate::model::area::DistrictLookup;
+
 use rand::{Rng, RngExt};
 use rayon::prelude::*;
 
 use crate::coverage::trees::StationTrees;
 use crate::coverage::PlacedStation;
-use crate::model::District;
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
 
 /// A responding station as seen from one place.
@@ -52,33 +52,6 @@ pub struct Sites {
     candidates: Vec<Candidate>,
 }
 
-/// District polygons with their bounding boxes, for point-in-district tests.
-pub struct DistrictIndex(Vec<(geo::MultiPolygon<f64>, Option<Rect<f64>>)>);
-
-impl DistrictIndex {
-    pub fn new(districts: &[District]) -> Self {
-        DistrictIndex(
-            districts
-                .iter()
-                .map(|d| (d.area.clone(), d.area.bounding_rect()))
-                .collect(),
-        )
-    }
-
-    /// The first district containing the point (as in static coverage).
-    pub fn of(&self, lon: f64, lat: f64) -> Option<u32> {
-        let p = Point::new(lon, lat);
-        self.0
-            .iter()
-            .position(|(mp, bbox)| {
-                bbox.is_some_and(|r| {
-                    lon >= r.min().x && lon <= r.max().x && lat >= r.min().y && lat <= r.max().y
-                }) && mp.contains(&p)
-            })
-            .map(|i| i as u32)
-    }
-}
-
 /// Outcome of drawing jittered copies of one point.
 pub struct Jittered {
     pub places: Vec<Place>,
@@ -98,7 +71,7 @@ pub const MAX_TRIES: u32 = 20;
 pub fn jitter<R: Rng + ?Sized>(
     net: &Network,
     index: &SnapIndex,
-    districts: &DistrictIndex,
+    districts: &DistrictLookup,
     point: u32,
     (lon, lat): (f64, f64),
     jitter_m: f64,
@@ -127,7 +100,7 @@ pub fn jitter<R: Rng + ?Sized>(
                         snap,
                         lon: jlon,
                         lat: jlat,
-                        district: districts.of(jlon, jlat),
+                        district: districts.of(geo::Point::new(jlon, jlat)).map(|i| i as u32),
                     });
                     placed = true;
                     break;

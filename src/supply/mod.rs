@@ -28,9 +28,10 @@ use serde::Serialize;
 
 pub use findings::Finding;
 
+use crate::model::area::DistrictLookup;
 use capacity::PointLoad;
 use points::{SourceFiles, SupportPoint};
-use reach::{DistrictLookup, DistrictReach, LevelInfo, ReachContext, SegmentReach, StationReach};
+use reach::{DistrictReach, LevelInfo, ReachContext, SegmentReach, StationReach};
 use trees::DepotTrees;
 
 use crate::error::{Error, Location, Result};

@@ -4,7 +4,8 @@
 //! the level's reach time, and the margin in minutes. Everything is read from the
 //! [`DepotTrees`]: per place and level, a scan over that level's points.
 
-use geo::{BoundingRect, Centroid, Contains, MultiPolygon, Point, Rect};
+use crate::model::area::DistrictLookup;
+use geo::{Centroid, Point};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -97,31 +98,6 @@ impl LevelReach {
             ReachStatus::Pass
         } else {
             ReachStatus::Fail
-        })
-    }
-}
-
-/// Point-in-polygon over the districts, lowest index winning on overlaps (as coverage).
-pub struct DistrictLookup {
-    polys: Vec<(MultiPolygon<f64>, Option<Rect<f64>>)>,
-}
-
-impl DistrictLookup {
-    pub fn new(districts: &[District]) -> Self {
-        DistrictLookup {
-            polys: districts
-                .iter()
-                .map(|d| (d.area.clone(), d.area.bounding_rect()))
-                .collect(),
-        }
-    }
-
-    /// Index of the district containing `p`.
-    pub fn of(&self, p: Point<f64>) -> Option<usize> {
-        self.polys.iter().position(|(mp, bbox)| {
-            bbox.is_some_and(|r| {
-                p.x() >= r.min().x && p.x() <= r.max().x && p.y() >= r.min().y && p.y() <= r.max().y
-            }) && mp.contains(&p)
         })
     }
 }
