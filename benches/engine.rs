@@ -150,39 +150,15 @@ fn benches(c: &mut Criterion) {
 fn dense_segment(stations: usize) -> Envelope {
     let (t_ab, t_ba) = (72.0, 72.0);
     let mut pieces = vec![
-        Piece {
-            lo: 0.0,
-            hi: 1.0,
-            at_lo: 200.0,
-            slope: t_ab,
-            origin: 0,
-        },
-        Piece {
-            lo: 0.0,
-            hi: 1.0,
-            at_lo: 230.0 + t_ba,
-            slope: -t_ba,
-            origin: 1,
-        },
+        Piece::towards_b(0.0, 200.0, t_ab, 0),
+        Piece::towards_a(1.0, 230.0, t_ba, 1),
     ];
     for i in 0..stations {
         let f = (i as f64 + 0.5) / stations as f64;
         let offset = 60.0 + (i * 37 % 101) as f64;
         let origin = 2 + i as u32;
-        pieces.push(Piece {
-            lo: f,
-            hi: 1.0,
-            at_lo: offset,
-            slope: t_ab,
-            origin,
-        });
-        pieces.push(Piece {
-            lo: 0.0,
-            hi: f,
-            at_lo: offset + f * t_ba,
-            slope: -t_ba,
-            origin,
-        });
+        pieces.push(Piece::towards_b(f, offset, t_ab, origin));
+        pieces.push(Piece::towards_a(f, offset, t_ba, origin));
     }
     Envelope { pieces }
 }

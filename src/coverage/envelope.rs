@@ -14,6 +14,30 @@ pub struct Piece {
 }
 
 impl Piece {
+    /// Driving towards `b` from fraction `f`, reached at `at_s`; `t_ab`: seconds for the
+    /// whole segment from `a` to `b`.
+    pub fn towards_b(f: f64, at_s: f64, t_ab: f64, origin: u32) -> Piece {
+        Piece {
+            lo: f,
+            hi: 1.0,
+            at_lo: at_s,
+            slope: t_ab,
+            origin,
+        }
+    }
+
+    /// Driving towards `a` from fraction `f`, reached at `at_s`; `t_ba`: seconds for the
+    /// whole segment from `b` to `a`.
+    pub fn towards_a(f: f64, at_s: f64, t_ba: f64, origin: u32) -> Piece {
+        Piece {
+            lo: 0.0,
+            hi: f,
+            at_lo: at_s + f * t_ba,
+            slope: -t_ba,
+            origin,
+        }
+    }
+
     #[inline]
     pub fn value(&self, g: f64) -> f64 {
         self.at_lo + self.slope * (g - self.lo)
@@ -383,20 +407,8 @@ mod tests {
             };
             let offset = 300.0 * next();
             let origin = 2 + o as u32;
-            pieces.push(Piece {
-                lo: f,
-                hi: 1.0,
-                at_lo: offset,
-                slope: t_ab,
-                origin,
-            });
-            pieces.push(Piece {
-                lo: 0.0,
-                hi: f,
-                at_lo: offset + f * t_ba,
-                slope: -t_ba,
-                origin,
-            });
+            pieces.push(Piece::towards_b(f, offset, t_ab, origin));
+            pieces.push(Piece::towards_a(f, offset, t_ba, origin));
         }
         Envelope { pieces }
     }

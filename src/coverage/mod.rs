@@ -284,44 +284,30 @@ fn segment_envelope(
     let (t_ab, t_ba) = (s.time_ab_s as f64, s.time_ba_s as f64);
     let mut pieces = Vec::with_capacity(2);
     if labels.first[a] != NO_ORIGIN && t_ab.is_finite() {
-        pieces.push(Piece {
-            lo: 0.0,
-            hi: 1.0,
-            at_lo: labels.first_s[a],
-            slope: t_ab,
-            origin: labels.first[a],
-        });
+        pieces.push(Piece::towards_b(
+            0.0,
+            labels.first_s[a],
+            t_ab,
+            labels.first[a],
+        ));
     }
     if labels.first[b] != NO_ORIGIN && t_ba.is_finite() {
-        pieces.push(Piece {
-            lo: 0.0,
-            hi: 1.0,
-            at_lo: labels.first_s[b] + t_ba,
-            slope: -t_ba,
-            origin: labels.first[b],
-        });
+        pieces.push(Piece::towards_a(
+            1.0,
+            labels.first_s[b],
+            t_ba,
+            labels.first[b],
+        ));
     }
     if let Some(list) = on_segment.get(&seg) {
         for &o in list {
             let st = &origins[o as usize];
             let f = st.snap.fraction;
             if t_ab.is_finite() {
-                pieces.push(Piece {
-                    lo: f,
-                    hi: 1.0,
-                    at_lo: st.offset_s,
-                    slope: t_ab,
-                    origin: o,
-                });
+                pieces.push(Piece::towards_b(f, st.offset_s, t_ab, o));
             }
             if t_ba.is_finite() {
-                pieces.push(Piece {
-                    lo: 0.0,
-                    hi: f,
-                    at_lo: st.offset_s + f * t_ba,
-                    slope: -t_ba,
-                    origin: o,
-                });
+                pieces.push(Piece::towards_a(f, st.offset_s, t_ba, o));
             }
         }
     }
