@@ -221,6 +221,7 @@ fn crossing_edges(area: &MultiPolygon<f64>) -> Option<Coord<f64>> {
             },
         )
     };
+    // In file order, so that the first crossing along the outline is the one reported.
     for e in &edges {
         let (r, i, n) = e.data;
         let line = to_line(e.geom());

@@ -33,15 +33,20 @@ pub(crate) fn origin_id(run: &RunResult, origin: u32) -> &str {
 
 /// Writes every output of DESIGN §10 into `out`; returns the files written.
 pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
-    let (mut written, maps) = write_tables_and_maps(out, run)?;
+    let (mut written, maps) = write_tables_and_maps(out, run, &[("baseline", &run.checks)])?;
     written.extend(write_html_gpkg(out, run, None, &maps)?);
     Ok(written)
 }
 
-/// Every output of a run but `report.html` and `fireplan.gpkg`; returns the files written
-/// and the PNG bytes of the maps for the report. Each file is written as soon as it is
-/// made, so that only one is in memory at a time (a run of 1 M stations).
-fn write_tables_and_maps(out: &Path, run: &RunResult) -> Result<maps::Written> {
+/// Every output of a run but `report.html` and `fireplan.gpkg`, with `targets.csv` holding
+/// the findings of `variants`; returns the files written and the PNG bytes of the maps for
+/// the report. Each file is written as soon as it is made, so that only one is in memory
+/// at a time (a run of 1 M stations).
+fn write_tables_and_maps(
+    out: &Path,
+    run: &RunResult,
+    variants: &[(&str, &crate::plan::Checks)],
+) -> Result<maps::Written> {
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
         let p = out.join(name);
@@ -65,9 +70,7 @@ fn write_tables_and_maps(out: &Path, run: &RunResult) -> Result<maps::Written> {
     }
     // Streamed: at 1 M stations it is 3 GB.
     let targets = out.join("targets.csv");
-    crate::atomic::write_atomic_with(&targets, |w| {
-        plan::write_targets_csv(w, &[("baseline", &run.checks)])
-    })?;
+    crate::atomic::write_atomic_with(&targets, |w| plan::write_targets_csv(w, variants))?;
     written.push(targets);
     let opts = maps::MapOptions::for_run(run);
     let kinds = [

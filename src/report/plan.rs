@@ -501,7 +501,8 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
 /// baseline's figures and the plan's changes.
 pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
     let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
-    let (plan_files, mut maps) = super::write_tables_and_maps(out, &pr.plan)?;
+    let both = [("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)];
+    let (plan_files, mut maps) = super::write_tables_and_maps(out, &pr.plan, &both)?;
     written.extend(plan_files);
 
     let report = {
@@ -547,8 +548,6 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             }),
         );
     }
-    let both = [("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)];
-    crate::atomic::write_atomic_with(&out.join("targets.csv"), |w| write_targets_csv(w, &both))?;
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("plan_comparison.csv", comparison_csv(pr)?),
         ("plan_changes.csv", changes_csv(pr)?),
