@@ -165,6 +165,8 @@ pub fn check_targets(inputs: &Inputs, coverage: &Coverage, supply: Option<&Suppl
             population: &population,
             supply,
             depots: inputs.depots.as_deref().unwrap_or(&[]),
+            areas: inputs.areas.as_deref(),
+            figures: &inputs.scenario.targets.figures,
         },
     )
 }

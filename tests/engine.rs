@@ -43,6 +43,8 @@ fn station(id: &str, at: &RawNode) -> Station {
         status: StationStatus::Existing,
         drone: None,
         district: None,
+        support_level: None,
+        support_capacity_persons: None,
         vehicles: vec![],
         line: 0,
     }

@@ -6,16 +6,23 @@ mod common;
 use common::{fixture_copy, quiet};
 use fireplan::report::write::REPORT_ROWS;
 
-/// The CLI fixture with `n` class-2 stations spread along its 3 km main road.
+/// The CLI fixture with `n` class-2 stations of 10 staff spread along its 3 km main road,
+/// in Keqiao (so that its staffing target, class 2 ≥ 20, applies and fails).
 fn run_with_stations(n: usize) -> fireplan::run::RunResult {
     let dir = tempfile::tempdir().unwrap();
     let folder = fixture_copy("cli", dir.path(), &["stations.csv"]);
-    let mut csv = String::from("id,lon,lat,class\n");
+    let mut csv = String::from("id,lon,lat,class,staff\n");
     for i in 0..n {
         let lon = 120.0 + 0.031 * i as f64 / n as f64;
-        csv.push_str(&format!("S{i},{lon:.7},30.0,class2\n"));
+        csv.push_str(&format!("S{i},{lon:.7},30.0,class2,10\n"));
     }
     std::fs::write(folder.join("stations.csv"), csv).unwrap();
+    let scenario = std::fs::read_to_string(folder.join("scenario.toml")).unwrap();
+    std::fs::write(
+        folder.join("scenario.toml"),
+        format!("region = \"keqiao\"\n{scenario}"),
+    )
+    .unwrap();
     let scenario = fireplan::params::Scenario::load(&folder.join("scenario.toml")).unwrap();
     fireplan::run::run(&scenario, &quiet()).unwrap()
 }
@@ -32,14 +39,14 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
         md.contains("… and 37 more stations, not listed here: every row is in `stations.csv`."),
         "{md}"
     );
-    // Every station fails `staff_class2` (no staff recorded): REPORT_ROWS listed, 37 not.
+    // Every station fails `staff_class2` (10 < 20): REPORT_ROWS listed, 37 not.
     let staff_rows = md
         .lines()
         .filter(|l| l.starts_with("| staff_class2 | station "))
         .count();
     assert_eq!(staff_rows, REPORT_ROWS);
     assert!(md.contains(
-        "… and 37 more failing findings of `staff_class2`, not listed here: every row is in \
+        "… and 37 more findings of `staff_class2`, not listed here: every row is in \
          `targets.csv`."
     ));
     // targets.csv keeps every finding.

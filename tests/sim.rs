@@ -55,6 +55,8 @@ fn station(id: &str, x_m: f64, engines: u32) -> Station {
         status: StationStatus::Existing,
         drone: None,
         district: None,
+        support_level: None,
+        support_capacity_persons: None,
         vehicles: vec![Vehicle {
             kind: "engine".into(),
             count: engines,

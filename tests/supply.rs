@@ -15,9 +15,10 @@
 //!                                                                    n5 —residential 2,550 m: 432 s— n4
 //! ```
 //!
-//! Support points: C1 city at n0 (capacity 200 by default), K1 county at n1 (own capacity
-//! 50), K2 county at n4 (100), T1 town at n2 (no reach time, no capacity), and the
-//! logistics station L1 at n3 as a county point (100). Shortest road times (s):
+//! Support points: C1 city at n0 (a reserve depot with no declared capacity: none, DESIGN
+//! §5), K1 county at n1 (own capacity 50), K2 county at n4 (none declared), T1 town at n2
+//! (no reach time, no capacity), and the logistics station L1 at n3 as a county point
+//! (the county capability, 100). Shortest road times (s):
 //!
 //! | from | n0 | n1 | n2 | n3 | n4 | n5 |
 //! | --- | --- | --- | --- | --- | --- | --- |
@@ -49,8 +50,8 @@
 //!
 //! Worst margins: county −0.2 min (S5 and 东片's D3), city +40.8 min (S5 and D3).
 //! Capacity (responding stations only, so not L1): county — K1 ← S1 30 + S2 20 + S3 25 =
-//! 75 > 50 (**over-subscribed**), L1 ← S4 (no staff figure: 0, one unknown), K2 ← S5 40;
-//! city — C1 ← 30 + 20 + 25 + 40 = 115 of 200.
+//! 75 > 50 (**over-subscribed**), L1 ← S4 (no staff figure: 0, one unknown), K2 ← S5 40
+//! (no capacity to compare with); city — C1 ← 30 + 20 + 25 + 40 = 115 (none).
 
 mod common;
 
@@ -260,11 +261,11 @@ fn hand_computed_reach_margins_and_capacity() {
     assert_eq!((load("L1").staff_persons, load("L1").unknown_staff), (0, 1));
     assert_eq!(
         (load("K2").staff_persons, load("K2").capacity_persons),
-        (40, Some(100.0))
+        (40, None)
     );
     assert_eq!(
         (load("C1").staff_persons, load("C1").capacity_persons),
-        (115, Some(200.0))
+        (115, None)
     );
     assert_eq!(load("T1").capacity_persons, None);
     assert!(!sup.capacity_ok());

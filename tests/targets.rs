@@ -8,9 +8,11 @@ mod common;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use std::collections::BTreeMap;
+
 use fireplan::io::targets::Catalogue;
-use fireplan::model::target::{Metric, ScopeLevel};
-use fireplan::model::{DepotLevel, StationClass};
+use fireplan::model::target::{Comparator, Force, Metric, ScopeLevel};
+use fireplan::model::{DepotLevel, PlanningArea, StationClass};
 use fireplan::params::Scenario;
 use fireplan::plan::checks::{evaluate, Facts, Status};
 use fireplan::plan::Finding;
@@ -48,11 +50,21 @@ fn builtin_catalogue_parses_and_every_source_exists_and_is_quoted_exactly() {
     }
     for t in &cat.targets {
         let doc = &t.source.document;
-        assert!(
-            !t.source.clause.is_empty() && !t.source.gloss.is_empty(),
-            "{}",
-            t.id
-        );
+        assert!(!t.source.gloss.is_empty(), "{}", t.id);
+        if doc == "derived" {
+            // A check no clause states: advisory, never mandatory (DESIGN §6).
+            assert_eq!(t.force, Force::Advisory, "{}", t.id);
+            continue;
+        }
+        assert!(!t.source.clause.is_empty(), "{}", t.id);
+        // Cited by the document's title, not its file name (issue 14, item 12).
+        let title = t
+            .source
+            .title
+            .as_deref()
+            .unwrap_or_else(|| panic!("{}: no title", t.id));
+        assert!(t.source.citation().starts_with(title), "{}", t.id);
+        assert!(!t.source.citation().contains(".txt"), "{}", t.id);
         match doc.as_str() {
             "建标152-2017" | "GB 51080-2015" => assert!(
                 readme.contains(&normalise(&t.source.clause)),
@@ -103,7 +115,6 @@ fn builtin_catalogue_has_every_target_of_design_section_6() {
         (C::Class1, 30.0),
         (C::Class2, 20.0),
         (C::Forward, 10.0),
-        (C::Small, 10.0),
         (C::Logistics, 15.0),
     ] {
         assert!(has(Staff, Station, Some(c), v), "staff {c:?}");
@@ -116,10 +127,9 @@ fn builtin_catalogue_has_every_target_of_design_section_6() {
     ] {
         assert!(has(PumpFlowLps, Station, Some(c), v), "pump flow {c:?}");
     }
-    assert!(has(FirefightingRatio, Station, None, 1.0));
     assert!(has(PickupTrucks, Station, None, 1.0));
     assert!(has(DroneHangars, Station, None, 1.0));
-    for (c, v) in [(C::Special, 2.0), (C::Class1, 7.0), (C::Class2, 13.0)] {
+    for (c, v) in [(C::Special, 2.0), (C::Class1, 9.0), (C::Class2, 22.0)] {
         assert!(has(StationCount, Region, Some(c), v), "composition {c:?}");
     }
     for (l, v) in [
@@ -138,11 +148,32 @@ fn builtin_catalogue_has_every_target_of_design_section_6() {
         (DepotLevel::City, 200.0),
         (DepotLevel::County, 100.0),
     ] {
-        assert!(cat.targets.iter().any(|t| t.metric == DepotCapacityPersons
-            && t.scope.depot_levels == [l]
-            && t.value == v));
+        assert!(cat
+            .targets
+            .iter()
+            .any(|t| t.metric == LogisticsCapabilityPersons
+                && t.scope.depot_levels == [l]
+                && t.value == v
+                && t.mandatory()));
     }
     assert!(has(FirefightersPer10k, Region, None, 5.0));
+    for (figure, v) in [
+        ("special_disaster_centre_staff", 10.0),
+        ("district_command_centre_staff", 20.0),
+        ("town_command_centre_staff", 6.0),
+        ("brigade_command_centre_staff_independent", 10.0),
+        ("brigade_command_centre_staff_dependent", 6.0),
+        ("fire_deaths_per_100k", 0.047),
+        ("fire_safety_awareness_pct", 90.0),
+    ] {
+        assert!(
+            cat.targets.iter().any(|t| t.metric == Declared
+                && t.figure.as_deref() == Some(figure)
+                && t.value == v
+                && t.mandatory()),
+            "{figure}"
+        );
+    }
     for (c, v) in [
         (C::Class1, 7.0),
         (C::Special, 7.0),
@@ -269,19 +300,133 @@ fn bad_catalogue_entries_are_refused_with_their_field() {
 }
 
 fn scenario_with(targets: &str) -> Result<Scenario, String> {
-    let text = std::fs::read_to_string(data("cli/scenario.toml")).unwrap() + targets;
+    scenario_in(None, targets)
+}
+
+/// The CLI fixture's scenario with `region` (a top-level key, so first) and `targets`.
+fn scenario_in(region: Option<&str>, targets: &str) -> Result<Scenario, String> {
+    let base = std::fs::read_to_string(data("cli/scenario.toml")).unwrap();
+    let text = match region {
+        Some(r) => format!("region = \"{r}\"\n{base}{targets}"),
+        None => base + targets,
+    };
     Scenario::from_toml(&text, &data("cli/scenario.toml")).map_err(|e| e.to_string())
+}
+
+/// The sets a scenario of `region` checks.
+fn applied_sets(region: Option<&str>) -> Vec<String> {
+    scenario_in(region, "").unwrap().targets.sets
+}
+
+#[test]
+fn scope_follows_the_issuer() {
+    // Issue 14, item 6: national standards everywhere; a province's plan in that province
+    // (and the districts within it); a district's opinions in that district only.
+    assert_eq!(applied_sets(None), ["national-standard"]);
+    assert_eq!(
+        applied_sets(Some("keqiao")),
+        ["keqiao", "national-standard", "zhejiang"]
+    );
+    assert_eq!(
+        applied_sets(Some("shaoxing")),
+        ["national-standard", "zhejiang"]
+    );
+    assert_eq!(
+        applied_sets(Some("zhejiang")),
+        ["national-standard", "zhejiang"]
+    );
+    assert_eq!(
+        applied_sets(Some("shanxi")),
+        ["national-standard", "shanxi"]
+    );
+    // The report says why for every set, applied or not.
+    let sc = scenario_in(Some("shanxi"), "").unwrap();
+    let keqiao = sc
+        .targets
+        .set_choices
+        .iter()
+        .find(|c| c.set == "keqiao")
+        .unwrap();
+    assert!(!keqiao.applied);
+    assert!(
+        keqiao.why.contains("绍兴市柯桥区") && keqiao.why.contains("山西省"),
+        "{}",
+        keqiao.why
+    );
+    assert_eq!(sc.targets.region, Some(("shanxi".into(), "山西省".into())));
+    // No Keqiao station count or staffing target judges a region-less scenario.
+    let none = scenario_in(None, "").unwrap();
+    assert!(none
+        .targets
+        .targets
+        .iter()
+        .all(|t| &*t.set == "national-standard"));
+    // An unknown region is refused with the key and a suggestion.
+    let e = scenario_in(Some("keqaio"), "").unwrap_err();
+    assert!(
+        e.contains("key `region`")
+            && e.contains("unknown region `keqaio`")
+            && e.contains("did you mean `keqiao`"),
+        "{e}"
+    );
+    // A set chosen outside its issuer's region is checked, its mandatory targets as goals.
+    let sc = scenario_in(
+        Some("zhejiang"),
+        "\n[targets]\nuse = [\"shanxi\", \"zhejiang\"]\n",
+    )
+    .unwrap();
+    assert_eq!(sc.targets.sets, ["shanxi", "zhejiang"]);
+    let shanxi = sc
+        .targets
+        .set_choices
+        .iter()
+        .find(|c| c.set == "shanxi")
+        .unwrap();
+    assert!(shanxi.applied && shanxi.as_goals, "{shanxi:?}");
+    let blank = sc
+        .targets
+        .targets
+        .iter()
+        .find(|t| &*t.id == "no_blank_spots")
+        .unwrap();
+    assert_eq!(blank.force, Force::Goal);
+    let pump = sc
+        .targets
+        .targets
+        .iter()
+        .find(|t| &*t.id == "pump_flow_class1")
+        .unwrap();
+    assert_eq!(pump.force, Force::Mandatory);
+}
+
+#[test]
+fn region_less_real_scenarios_get_the_national_standards_only() {
+    for name in ["liechtenstein", "baltimore", "helsinki", "camden"] {
+        let path = root().join(format!("scenarios/{name}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("\nregion"), "{name} names a region");
+        match Scenario::from_toml(&text, &path) {
+            Ok(sc) => assert_eq!(sc.targets.sets, ["national-standard"], "{name}"),
+            Err(e) => eprintln!("{name}: skipped ({e})"),
+        }
+    }
+    let demo = Scenario::load(&root().join("scenarios/demo.toml")).unwrap();
+    assert_eq!(
+        demo.targets.region.as_ref().map(|r| r.0.as_str()),
+        Some("keqiao")
+    );
 }
 
 #[test]
 fn scenario_chooses_sets_overrides_values_and_adds_local_targets() {
-    // Without [targets]: every built-in target.
-    let all = scenario_with("").unwrap();
+    // Without [targets]: every built-in target of the sets that bind the region.
+    let all = scenario_in(Some("keqiao"), "").unwrap();
+    let cat = Catalogue::builtin().unwrap();
     assert_eq!(
         all.targets.targets.len(),
-        Catalogue::builtin().unwrap().targets.len()
+        cat.targets.iter().filter(|t| &*t.set != "shanxi").count()
     );
-    let sc = scenario_with(
+    let sc = scenario_in(Some("keqiao"), 
         "\n[targets]\nuse = [\"keqiao\"]\nskip = [\"drone_hangar\"]\npopulation = 60000\n\
          [targets.override]\ndemand_coverage_urban = 0.9\n\
          [[targets.add]]\nid = \"p90_urban\"\nmetric = \"p90_s\"\ncomparator = \"<=\"\nvalue = 300\n\
@@ -307,8 +452,8 @@ fn scenario_chooses_sets_overrides_values_and_adds_local_targets() {
     );
     let local = t.targets.iter().find(|x| &*x.id == "p90_urban").unwrap();
     assert_eq!(
-        (local.metric, local.value, local.mandatory),
-        (Metric::P90S, 300.0, true)
+        (local.metric, local.value, local.force),
+        (Metric::P90S, 300.0, Force::Mandatory)
     );
     assert_eq!(local.source.document, "scenario.toml");
     assert_eq!(t.population, Some(60000.0));
@@ -357,9 +502,31 @@ fn scenario_targets_errors_name_the_key() {
 
 /// Evaluates one target on the fixture run and returns its findings.
 fn findings(metric: &str, scope: &str, comparator: &str, value: f64) -> Vec<Finding> {
+    findings_with(metric, scope, comparator, value, &With::default())
+}
+
+/// What a test changes of the fixture's facts.
+#[derive(Default)]
+struct With<'a> {
+    /// Extra keys of the target entry (`figure = "..."`).
+    extra: &'a str,
+    /// Stations instead of the fixture's (region- and area-level targets only).
+    stations: Option<&'a [fireplan::model::Station]>,
+    areas: Option<&'a [PlanningArea]>,
+    figures: fireplan::params::targets::Figures,
+}
+
+fn findings_with(
+    metric: &str,
+    scope: &str,
+    comparator: &str,
+    value: f64,
+    w: &With,
+) -> Vec<Finding> {
     let text = format!(
         "[sets]\nt = \"test\"\n[[target]]\nid = \"x\"\nset = \"t\"\nmetric = \"{metric}\"\n\
-         comparator = \"{comparator}\"\nvalue = {value:?}\nscope = {scope}\n{SOURCE}\n"
+         comparator = \"{comparator}\"\nvalue = {value:?}\nscope = {scope}\n{SOURCE}\n{}\n",
+        w.extra
     );
     let cat = Catalogue::parse(&text, Path::new("inline.toml")).unwrap();
     let run = fixture_run();
@@ -367,7 +534,7 @@ fn findings(metric: &str, scope: &str, comparator: &str, value: f64) -> Vec<Find
     evaluate(
         &cat.targets,
         &Facts {
-            stations: &run.inputs.stations,
+            stations: w.stations.unwrap_or(&run.inputs.stations),
             vehicles_given: true,
             districts: &run.inputs.districts,
             coverage: &run.coverage,
@@ -375,6 +542,8 @@ fn findings(metric: &str, scope: &str, comparator: &str, value: f64) -> Vec<Find
             population: &pop,
             supply: run.supply.as_ref(),
             depots: run.inputs.depots.as_deref().unwrap_or(&[]),
+            areas: w.areas,
+            figures: &w.figures,
         },
     )
     .findings
@@ -458,9 +627,10 @@ fn station_targets_pass_and_fail() {
         150.0,
     );
 
-    // Missing data fails with the reason: S2's drone cell is empty, L1 has drone = 0.
+    // Missing data is no data, with the reason (issue 14, item 11): S2's drone cell is
+    // empty; L1 has drone = 0, a failure.
     let drones = findings("drone_hangars", STATION, ">=", 1.0);
-    assert_eq!(on(&drones, "S2"), (Status::Fail, None));
+    assert_eq!(on(&drones, "S2"), (Status::NoData, None));
     assert!(drones
         .iter()
         .any(|f| f.subject == "S2" && f.reason.contains("not recorded")));
@@ -563,18 +733,20 @@ fn district_and_region_targets_pass_and_fail() {
         1.0,
         2.0,
     );
-    // Fleet: 5 + 2 + 1 fire-fighting : 1 + 2 + 2 other = 1.6.
-    check("firefighting_ratio", REGION, ">=", "region", 1.6, 1.6, 1.7);
-    // Staff 30 + 18 + 15 = 63 for 60,000 residents = 10.5 per 10,000; 西区: S1's 30 for
-    // 40,000 = 7.5; 东区: 18 + 15 for 20,000 = 16.5.
+    // Fleet: 5 + 2 + 1 fire-fighting : 1 + 2 + 2 other = 1.6; the seed-000 reading is
+    // fire-fighting ÷ other ≤ 1 (issue 14, item 1), so the fixture's fleet fails it.
+    check("firefighting_ratio", REGION, "<=", "region", 1.6, 1.6, 1.0);
+    // Full-time firefighters: S1 30 + S2 18 = 48 (L1's 15 are logistics staff, not
+    // counted: issue 14, item 9) for 60,000 residents = 8.0 per 10,000; 西区: S1's 30 for
+    // 40,000 = 7.5; 东区: S2's 18 for 20,000 = 9.0.
     check(
         "firefighters_per_10k",
         REGION,
         ">=",
         "region",
-        10.5,
-        10.5,
-        11.0,
+        8.0,
+        8.0,
+        8.5,
     );
     check(
         "firefighters_per_10k",
@@ -590,9 +762,9 @@ fn district_and_region_targets_pass_and_fail() {
         DISTRICT,
         ">=",
         "东区",
-        16.5,
-        16.5,
-        17.0,
+        9.0,
+        9.0,
+        9.5,
     );
     // District worst place at county level: 西区's only point is at D1 (0 s); 东区's worst is
     // south_of_n3: L1 at n2 → n3 188.235 s + 100 m access at 15 km/h (24 s) = 212.235 s.
@@ -620,7 +792,8 @@ fn district_and_region_targets_pass_and_fail() {
 
 #[test]
 fn depot_targets_pass_and_fail() {
-    // D1 declares 100 persons; L1 (a logistics station, county level) declares none.
+    // D1 (a reserve depot) declares 100 persons; L1 (a county-level logistics-support
+    // station) declares a capability of 90.
     let county = "{ level = \"depot\", depot_level = [\"county\"] }";
     check(
         "depot_capacity_persons",
@@ -632,46 +805,480 @@ fn depot_targets_pass_and_fail() {
         150.0,
     );
     let fs = findings("depot_capacity_persons", county, ">=", 100.0);
-    assert_eq!(on(&fs, "L1").0, Status::NotApplicable);
-    // Assigned to the nearest county point: S1 (30) → D1, S2 (18) → L1; capacity 100 each
-    // (L1 takes the county default).
+    assert!(!fs.iter().any(|f| f.subject == "L1"), "{fs:#?}");
+    // Seed 000 专栏8 speaks of logistics-support stations: L1 is the subject, the reserve
+    // depot D1 is not (issue 14, item 3); 90 < 100 fails.
+    check(
+        "logistics_capability_persons",
+        county,
+        ">=",
+        "L1",
+        90.0,
+        90.0,
+        100.0,
+    );
+    let fs = findings("logistics_capability_persons", county, ">=", 100.0);
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    // Assigned to the nearest county point: S1 (30) → D1 (100), S2 (18) → L1 (90).
     check("depot_load_share", county, "<=", "D1", 0.3, 0.3, 0.29);
-    check("depot_load_share", county, "<=", "L1", 0.18, 0.18, 0.17);
+    check("depot_load_share", county, "<=", "L1", 0.2, 0.2, 0.19);
 }
 
 #[test]
-fn targets_without_their_inputs_are_not_applicable() {
-    // tests/data/cli has no vehicles, no depots, no population.
-    let sc = Scenario::load(&data("cli/scenario.toml")).unwrap();
-    let run = fireplan::run::run(&sc, &quiet()).unwrap();
-    let na = |id: &str| {
-        let fs: Vec<_> = run
-            .checks
-            .findings
-            .iter()
-            .filter(|f| &*f.target == id)
-            .collect();
-        assert!(!fs.is_empty(), "{id}");
-        fs.iter().all(|f| f.status == Status::NotApplicable)
-    };
+fn targets_without_their_inputs_have_no_data() {
+    // tests/data/cli has no vehicles, no depots, no population, no areas, no figures:
+    // "no data", neither a pass nor a failure (issue 14, item 11).
+    for (region, ids) in [
+        (
+            "keqiao",
+            &[
+                "pump_flow_class1",
+                "pickup_truck",
+                "firefighting_ratio_fleet",
+                "firefighters_per_10k",
+                "logistics_capability_county",
+                "depot_load",
+                "forward_station_areas",
+                "district_command_centre_staff",
+                "fire_deaths_per_100k",
+            ][..],
+        ),
+        (
+            "shanxi",
+            &[
+                "logistics_reach_county_stations",
+                "logistics_reach_city_districts",
+                "no_blank_spots",
+            ][..],
+        ),
+    ] {
+        let sc = scenario_in(Some(region), "").unwrap();
+        let run = fireplan::run::run(&sc, &quiet()).unwrap();
+        for id in ids {
+            let fs: Vec<_> = run
+                .checks
+                .findings
+                .iter()
+                .filter(|f| &*f.target == *id)
+                .collect();
+            assert!(!fs.is_empty(), "{id}");
+            assert!(
+                fs.iter().all(|f| f.status == Status::NoData),
+                "{id} should have no data: {fs:#?}"
+            );
+        }
+        assert_eq!(run.checks.summary().no_data, run.checks.counts().no_data);
+        // Every target has at least one finding.
+        for t in &run.checks.targets {
+            assert!(
+                run.checks.findings.iter().any(|f| f.target == t.id),
+                "{}",
+                t.id
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The readings of issue 14, each against the documents' words.
+
+/// The built-in target `id`.
+fn builtin(id: &str) -> fireplan::model::target::Target {
+    Catalogue::builtin()
+        .unwrap()
+        .targets
+        .into_iter()
+        .find(|t| &*t.id == id)
+        .unwrap_or_else(|| panic!("no built-in target {id}"))
+}
+
+#[test]
+fn firefighting_ratio_is_a_fleet_figure_at_most_one() {
+    // Item 1: seed 000 raises the share of other vehicles until 1 : 1.
+    let t = builtin("firefighting_ratio_fleet");
+    assert_eq!(
+        (t.comparator, t.value, t.scope.level, t.force),
+        (
+            Comparator::AtMost,
+            1.0,
+            ScopeLevel::Region,
+            Force::Mandatory
+        )
+    );
+    let cat = Catalogue::builtin().unwrap();
+    assert!(!cat
+        .targets
+        .iter()
+        .any(|t| t.metric == Metric::FirefightingRatio && t.scope.level == ScopeLevel::Station));
+}
+
+#[test]
+fn derived_checks_are_advisory_only() {
+    // Item 2: no clause states Σ staff ≤ capability.
+    let t = builtin("depot_load");
+    assert_eq!(
+        (t.force, t.source.document.as_str()),
+        (Force::Advisory, "derived")
+    );
+    let text = "[sets]\nt = \"test\"\n[[target]]\nid = \"a\"\nset = \"t\"\n\
+                metric = \"depot_load_share\"\ncomparator = \"<=\"\nvalue = 1\n\
+                scope = { level = \"depot\" }\nforce = \"mandatory\"\n\
+                source = { document = \"derived\", gloss = \"x\" }\n";
+    let e = Catalogue::parse(text, Path::new("t.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("field `force`") && e.contains("advisory"), "{e}");
+    // An advisory that fails is neither a mandatory failure nor a goal shortfall.
+    let fs = findings_with(
+        "depot_load_share",
+        "{ level = \"depot\", depot_level = [\"county\"] }",
+        "<=",
+        0.1,
+        &With {
+            extra: "",
+            ..With::default()
+        },
+    );
+    assert!(fs.iter().any(|f| f.status == Status::Fail));
+}
+
+#[test]
+fn goals_are_shortfalls_not_failures() {
+    // Item 5: 逐步实现, 以…为目标, 预期性 are goals.
     for id in [
-        "pump_flow_class1",
-        "pickup_truck",
-        "firefighting_ratio_fleet",
-        "firefighters_per_10k",
-        "depot_capacity_county",
-        "depot_load",
+        "demand_coverage_urban",
+        "area_coverage_urban",
         "logistics_reach_county_stations",
         "logistics_reach_city_districts",
+        "logistics_reach_province_stations",
+        "firefighters_per_10k",
+        "demand_coverage_all_districts",
+        "station_count_class2",
     ] {
-        assert!(na(id), "{id} should be not applicable");
+        assert_eq!(builtin(id).force, Force::Goal, "{id}");
     }
-    // Every target has at least one finding.
-    for t in &run.checks.targets {
-        assert!(
-            run.checks.findings.iter().any(|f| f.target == t.id),
-            "{}",
-            t.id
-        );
+    // A failing goal leaves the mandatory tally at zero and reports the gap.
+    let text = format!(
+        "[sets]\nt = \"test\"\n[[target]]\nid = \"g\"\nset = \"t\"\nmetric = \"demand_coverage\"\n\
+         comparator = \">=\"\nvalue = 0.95\nscope = {{ level = \"region\" }}\nforce = \"goal\"\n{SOURCE}\n"
+    );
+    let cat = Catalogue::parse(&text, Path::new("g.toml")).unwrap();
+    let run = fixture_run();
+    let pop = fireplan::plan::population(&run.inputs.scenario, &run.inputs.districts);
+    let checks = evaluate(
+        &cat.targets,
+        &Facts {
+            stations: &run.inputs.stations,
+            vehicles_given: true,
+            districts: &run.inputs.districts,
+            coverage: &run.coverage,
+            demand_given: true,
+            population: &pop,
+            supply: run.supply.as_ref(),
+            depots: &[],
+            areas: None,
+            figures: &BTreeMap::new(),
+        },
+    );
+    let summary = checks.summary();
+    assert_eq!(
+        (
+            summary.fail,
+            summary.mandatory_failures,
+            summary.goal_shortfalls
+        ),
+        (1, 0, 1)
+    );
+    assert!(summary.mandatory_ok);
+    // 80 % against 95 %: 15 points short.
+    assert!((checks.findings[0].shortfall().unwrap() - 0.15).abs() < 1e-9);
+}
+
+#[test]
+fn a_higher_class_counts_toward_a_lower_class_quota() {
+    // Item 7: 2 special + 7 class-1 + 13 class-2, cumulative.
+    let run = fixture_run();
+    let make = |special: usize, class1: usize, class2: usize| {
+        let s1 = run.inputs.stations.iter().find(|s| s.id == "S1").unwrap();
+        let mut out = Vec::new();
+        for (class, n) in [
+            (StationClass::Special, special),
+            (StationClass::Class1, class1),
+            (StationClass::Class2, class2),
+        ] {
+            for k in 0..n {
+                let mut s = s1.clone();
+                s.id = format!("{}{k}", class.as_str());
+                s.class = class;
+                out.push(s);
+            }
+        }
+        out
+    };
+    let statuses = |stations: &[fireplan::model::Station]| -> Vec<Status> {
+        [
+            "station_count_special",
+            "station_count_class1",
+            "station_count_class2",
+        ]
+        .iter()
+        .map(|id| {
+            let t = builtin(id);
+            let classes: Vec<&str> = t.scope.station_classes.iter().map(|c| c.as_str()).collect();
+            let scope = format!(
+                "{{ level = \"region\", station_class = [\"{}\"] }}",
+                classes.join("\", \"")
+            );
+            let fs = findings_with(
+                "station_count",
+                &scope,
+                ">=",
+                t.value,
+                &With {
+                    stations: Some(stations),
+                    ..With::default()
+                },
+            );
+            fs[0].status
+        })
+        .collect()
+    };
+    use Status::{Fail, Pass};
+    assert_eq!(statuses(&make(2, 7, 13)), [Pass, Pass, Pass]);
+    // Upgrading a class-2 station to class 1 keeps the class-2 quota met.
+    assert_eq!(statuses(&make(2, 8, 12)), [Pass, Pass, Pass]);
+    // Upgrading a class-1 station to special too.
+    assert_eq!(statuses(&make(3, 6, 13)), [Pass, Pass, Pass]);
+    // Downgrading one is a shortfall at the class it left.
+    assert_eq!(statuses(&make(2, 6, 14)), [Pass, Fail, Pass]);
+    assert_eq!(statuses(&make(1, 8, 13)), [Fail, Pass, Pass]);
+}
+
+#[test]
+fn staffing_follows_the_clause_classes() {
+    // Item 8: 前置站不少于10人 names forward stations; small stations have no seed figure.
+    assert_eq!(
+        builtin("staff_forward").scope.station_classes,
+        [StationClass::Forward]
+    );
+    let cat = Catalogue::builtin().unwrap();
+    assert!(!cat.targets.iter().any(
+        |t| t.metric == Metric::Staff && t.scope.station_classes.contains(&StationClass::Small)
+    ));
+}
+
+#[test]
+fn first_due_rules_measure_the_part_they_cover() {
+    // Item 10: the rules speak of ordinary stations within urban construction land; the
+    // worst time and the area are measured over that part of the first-due area.
+    let five = builtin("first_due_five_minutes");
+    assert_eq!(
+        five.scope.district_kinds,
+        [fireplan::model::DistrictKind::Urban]
+    );
+    for c in [StationClass::Forward, StationClass::Logistics] {
+        assert!(!five.scope.station_classes.contains(&c));
     }
+    assert_eq!(
+        builtin("first_due_area_small").scope.district_kinds,
+        [fireplan::model::DistrictKind::Urban]
+    );
+    assert!(builtin("first_due_area_suburban")
+        .scope
+        .station_classes
+        .contains(&StationClass::Small));
+    // On the fixture, S1 stands in 西区 (urban) and its first-due area reaches into 东区
+    // (suburban): the urban part is measured, and the parts add up to the whole.
+    let run = fixture_run();
+    let s1 = run
+        .inputs
+        .stations
+        .iter()
+        .position(|s| s.id == "S1")
+        .unwrap();
+    let fireplan::coverage::Placement::Origin(o) = run.coverage.placement[s1] else {
+        panic!("S1 not placed")
+    };
+    let fd = &run.coverage.first_due[o as usize];
+    let parts: f64 = fd.by_kind.iter().map(|p| p.area_km2).sum();
+    assert!(
+        (parts - fd.area_km2).abs() < 1e-9,
+        "{parts} vs {}",
+        fd.area_km2
+    );
+    let road: f64 = fd.by_kind.iter().map(|p| p.road_km).sum();
+    assert!((road - fd.road_km).abs() < 1e-9);
+    let worst = fd
+        .by_kind
+        .iter()
+        .filter_map(|p| p.worst_road_s)
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(Some(worst), fd.worst_road_s);
+    let urban = fd.by_kind[0];
+    let scope = "{ level = \"station\", district_kind = [\"urban\"] }";
+    let area = findings("first_due_area_km2", scope, "<=", 100.0);
+    assert_eq!(on(&area, "S1"), (Status::Pass, Some(urban.area_km2)));
+    let time = findings("first_due_worst_road_s", scope, "<=", 1000.0);
+    assert_eq!(on(&time, "S1"), (Status::Pass, urban.worst_road_s));
+    // S1's grid cells all lie in 西区, but 500 m of its roads lie in 东区, where its worst
+    // road point (168 s) is: the urban part's edge is reached in 132 s.
+    assert_eq!(
+        (urban.worst_road_s, fd.worst_road_s),
+        (Some(132.0), Some(168.0))
+    );
+    assert_eq!(urban.road_km, 1.0);
+}
+
+#[test]
+fn blank_spots_are_townships_and_zones_without_a_force() {
+    // Item 4: every township and functional zone holds a force; without the layer: no data.
+    let t = builtin("no_blank_spots");
+    assert_eq!(
+        (t.metric, t.force),
+        (Metric::ForcesInside, Force::Mandatory)
+    );
+    let areas =
+        fireplan::io::districts::read_areas(&data("plan/areas.geojson"), Default::default())
+            .unwrap();
+    let scope = "{ level = \"area\", area_kind = [\"township\", \"zone\"] }";
+    let with = With {
+        areas: Some(&areas),
+        ..With::default()
+    };
+    let fs = findings_with("forces_inside", scope, ">=", 1.0, &with);
+    // 西镇 holds S1, 东港功能区 S2; 南镇 none; the industrial park is not in scope.
+    assert_eq!(fs.len(), 3, "{fs:#?}");
+    assert_eq!(on(&fs, "西镇"), (Status::Pass, Some(1.0)));
+    assert_eq!(on(&fs, "东港功能区"), (Status::Pass, Some(1.0)));
+    assert_eq!(on(&fs, "南镇"), (Status::Fail, Some(0.0)));
+    // A volunteer team in 南镇 is a force (乡镇志愿消防队).
+    let run = fixture_run();
+    let mut stations = run.inputs.stations.clone();
+    let mut v = stations[0].clone();
+    v.id = "V1".into();
+    v.class = StationClass::Volunteer;
+    v.location = geo::Point::new(120.015, 29.98);
+    stations.push(v);
+    let fs = findings_with(
+        "forces_inside",
+        scope,
+        ">=",
+        1.0,
+        &With {
+            areas: Some(&areas),
+            stations: Some(&stations),
+            ..With::default()
+        },
+    );
+    assert_eq!(on(&fs, "南镇"), (Status::Pass, Some(1.0)));
+    // Without the layer.
+    let fs = findings("forces_inside", scope, ">=", 1.0);
+    assert_eq!((fs.len(), fs[0].status), (1, Status::NoData));
+    // A bad layer names the feature and the field.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("areas.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x","kind":"town"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#,
+    )
+    .unwrap();
+    let e = fireplan::io::districts::read_areas(&bad, Default::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("feature 0")
+            && e.contains("field `kind`")
+            && e.contains("did you mean `township`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn declared_figures_are_checked_or_have_no_data() {
+    // The seeds' command-centre and special-disaster-centre staffing and 000 table 2's
+    // binding indicators: the scenario supplies them.
+    let extra = "figure = \"town_command_centre_staff\"";
+    let mut figures = BTreeMap::new();
+    figures.insert(
+        "town_command_centre_staff".to_string(),
+        vec![
+            (Some("钱清".to_string()), 6.0),
+            (Some("华舍".to_string()), 4.0),
+        ],
+    );
+    let fs = findings_with(
+        "declared",
+        REGION,
+        ">=",
+        6.0,
+        &With {
+            extra,
+            figures,
+            ..With::default()
+        },
+    );
+    assert_eq!(on(&fs, "钱清"), (Status::Pass, Some(6.0)));
+    assert_eq!(on(&fs, "华舍"), (Status::Fail, Some(4.0)));
+    let fs = findings_with(
+        "declared",
+        REGION,
+        ">=",
+        6.0,
+        &With {
+            extra,
+            ..With::default()
+        },
+    );
+    assert_eq!((fs.len(), fs[0].status), (1, Status::NoData));
+    assert!(
+        fs[0].reason.contains("[targets.figures]"),
+        "{}",
+        fs[0].reason
+    );
+    // From a scenario, with errors naming the key.
+    let sc = scenario_in(
+        Some("keqiao"),
+        "\n[targets.figures]\nspecial_disaster_centre_staff = 12\ntown_command_centre_staff = { \"钱清\" = 6 }\n",
+    )
+    .unwrap();
+    assert_eq!(
+        sc.targets.figures["special_disaster_centre_staff"],
+        [(None, 12.0)]
+    );
+    let e = scenario_in(
+        Some("keqiao"),
+        "\n[targets.figures]\nfire_deaths_per_100k = \"low\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("key `targets.figures.fire_deaths_per_100k`"),
+        "{e}"
+    );
+    // `declared` needs its figure key.
+    let e = catalogue_error(&format!(
+        "id = \"a\"\nset = \"t\"\nmetric = \"declared\"\ncomparator = \">=\"\nvalue = 1\n\
+         scope = {{ level = \"region\" }}\n{SOURCE}\n"
+    ));
+    assert!(e.contains("field `figure`: missing"), "{e}");
+}
+
+#[test]
+fn regions_nest_without_circles() {
+    let text =
+        "[regions]\na = { name = \"A\", within = \"b\" }\nb = { name = \"B\", within = \"a\" }\n";
+    let e = Catalogue::parse(text, Path::new("r.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("circle"), "{e}");
+    let text = "[regions]\na = { name = \"A\", within = \"c\" }\n";
+    let e = Catalogue::parse(text, Path::new("r.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown region `c`"), "{e}");
+    let text =
+        "[regions]\na = { name = \"A\" }\n[sets]\ns = { description = \"x\", region = \"z\" }\n";
+    let e = Catalogue::parse(text, Path::new("r.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("key `sets.s`") || e.contains("sets.s"), "{e}");
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::check::DistrictCoverage;
 use crate::districts::{district_of, District};
-use crate::geometry::{Frame, P};
+use crate::geometry::{km, Frame, P};
 use crate::incidents::{Incident, OFF_ROAD_HILL};
 use crate::layout::Water;
 use crate::noding::Graph;
@@ -88,16 +88,33 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
     s.push_str("]}\n");
     write_file(dir, "waterways.geojson", &s)?;
 
-    let mut s = String::from("id,name,class,lon,lat,district,staff,turnout_s,drone,status\n");
+    let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (k, (name, kind, (x0, y0), (x1, y1))) in KEY_AREAS.iter().enumerate() {
+        let ring = [km(*x0, *y0), km(*x1, *y0), km(*x1, *y1), km(*x0, *y1)];
+        let _ = writeln!(
+            s,
+            "{{\"type\":\"Feature\",\"properties\":{{\"name\":\"{name}\",\"kind\":\"{kind}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[{}]}}}}{}",
+            geojson_ring(o.fr, &ring),
+            if k + 1 < KEY_AREAS.len() { "," } else { "" }
+        );
+    }
+    s.push_str("]}\n");
+    write_file(dir, "areas.geojson", &s)?;
+
+    let mut s = String::from(
+        "id,name,class,lon,lat,district,staff,turnout_s,drone,status,support_level,\
+         support_capacity_persons\n",
+    );
     println!("stations:");
     for (spec, &p) in STATIONS.iter().zip(o.stations) {
         let (lon, lat) = fmt_ll(o.fr, p);
         let district = district_of(o.ds, p).map(|d| o.ds[d].name).unwrap_or("");
         let turnout = spec.turnout_s.map(|t| t.to_string()).unwrap_or_default();
         let drone = spec.drone.map(|t| t.to_string()).unwrap_or_default();
+        let (level, capability) = support_of(spec);
         let _ = writeln!(
             s,
-            "{},{},{},{lon},{lat},{district},{},{turnout},{drone},existing",
+            "{},{},{},{lon},{lat},{district},{},{turnout},{drone},existing,{level},{capability}",
             spec.id, spec.name, spec.class, spec.staff
         );
         let flow: u32 = vehicles_of(spec)
@@ -163,6 +180,30 @@ fn fmt_ll(fr: &Frame, p: P) -> (String, String) {
     (format!("{lon:.7}"), format!("{lat:.7}"))
 }
 
+/// Name, kind, lower-left and upper-right corner (km).
+type KeyArea = (&'static str, &'static str, (f64, f64), (f64, f64));
+
+/// The key areas of seed 004 §六(二) where forward duty stations belong (name, kind, km
+/// corners): the 滨海 park and the 兰亭 scenic area hold no station (deliberate gaps).
+const KEY_AREAS: [KeyArea; 6] = [
+    ("马鞍工业园区", "industrial_park", (9.0, 25.0), (21.0, 30.0)),
+    (
+        "滨海新区工业园",
+        "industrial_park",
+        (22.0, 26.0),
+        (27.0, 30.0),
+    ),
+    (
+        "轻纺城商圈",
+        "business_district",
+        (15.8, 16.8),
+        (17.6, 18.4),
+    ),
+    ("柯岩风景区", "scenic_area", (20.5, 14.0), (23.0, 16.0)),
+    ("兰亭景区", "scenic_area", (7.5, 7.5), (9.0, 9.2)),
+    ("柯桥古镇", "residential", (13.5, 15.5), (15.0, 16.8)),
+];
+
 fn geojson_ring(fr: &Frame, ring: &[P]) -> String {
     let mut s = String::from("[");
     for (k, &p) in ring.iter().chain(std::iter::once(&ring[0])).enumerate() {
@@ -176,12 +217,24 @@ fn geojson_ring(fr: &Frame, ring: &[P]) -> String {
     s
 }
 
+/// Level and declared capability of a logistics-support station (seed 000 专栏8: a county
+/// station supports 100 people): KQ27 declares 120, KQ28 80 (a deliberate gap).
+fn support_of(spec: &crate::stations::StationSpec) -> (&'static str, &'static str) {
+    match spec.id {
+        "KQ27" => ("county", "120"),
+        "KQ28" => ("county", "80"),
+        _ => ("", ""),
+    }
+}
+
 fn findings() -> String {
     let mut staff = Vec::new();
     let mut flow = Vec::new();
     let mut pickup = Vec::new();
-    let mut ratio = Vec::new();
-    let mut drone = Vec::new();
+    let (mut ff, mut other) = (0, 0);
+    let mut no_drone = Vec::new();
+    let mut drone_unknown = Vec::new();
+    let mut capability = Vec::new();
     for s in &STATIONS {
         let min_staff = match s.class {
             "special" => 45,
@@ -208,31 +261,52 @@ fn findings() -> String {
         if !v.iter().any(|x| x.0 == "pickup") {
             pickup.push(s.id);
         }
-        let ff: u32 = v.iter().filter(|x| x.3).map(|x| x.1).sum();
-        let other: u32 = v.iter().filter(|x| !x.3).map(|x| x.1).sum();
-        if ff < other {
-            ratio.push(format!("{} ({ff} : {other})", s.id));
-        }
+        ff += v.iter().filter(|x| x.3).map(|x| x.1).sum::<u32>();
+        other += v.iter().filter(|x| !x.3).map(|x| x.1).sum::<u32>();
         match s.drone {
             Some(1) => {}
-            Some(_) => drone.push(format!("{} (0)", s.id)),
-            None => drone.push(format!("{} (empty)", s.id)),
+            Some(_) => no_drone.push(s.id),
+            None => drone_unknown.push(s.id),
+        }
+        if let Ok(c) = support_of(s).1.parse::<u32>() {
+            if c < 100 {
+                capability.push(format!("{} ({c} < 100 persons)", s.id));
+            }
         }
     }
     format!(
-        "- Staff below the seed-004 minima (special 45, class 1 30, class 2 20, forward 10, \
+        "With `region = \"keqiao\"` (scenarios/demo.toml) the Keqiao (004) and Zhejiang (000) \
+         documents and the national standards apply; Shanxi's (002) do not.\n\n\
+         Mandatory failures put in on purpose:\n\n\
+         - Staff below the seed-004 minima (special 45, class 1 30, class 2 20, forward 10, \
          logistics 15): {}.\n\
          - Pump flow below the class standard (special 330, class 1 270, class 2 160, \
          logistics 490 L/s): {}.\n\
          - No light pickup fire truck: {}.\n\
-         - Fewer fire-fighting than other vehicles: {}.\n\
-         - No drone hangar (0) or not recorded (empty): {}.\n\
-         - {OFF_ROAD_HILL} incidents in the hills lie 550 m – 1.4 km from any road (off-network).\n",
+         - The fleet's fire-fighting : other vehicles is {ff} : {other} = {:.2}, above the 1 : 1 \
+         that seed 000 reaches by adding other vehicles.\n\
+         - No drone hangar (drone = 0): {}.\n\
+         - Logistics-support capability below the county level's 100 persons: {}.\n\
+         - Declared in scenarios/demo.toml: the district command centre has 18 of 20 staff, \
+         the 华舍 town command centre 4 of 6, and fire deaths are 0.05 per 100,000 (the limit \
+         is below 0.047).\n\n\
+         Goal shortfalls put in on purpose: no station in the key areas 滨海新区工业园 and \
+         兰亭景区 (`areas.geojson`).\n\n\
+         No data on purpose (an empty cell is neither a pass nor a failure): drone hangar \
+         not recorded at {}.\n\n\
+         The geography adds what no generator rule decides: first-due areas whose edge the \
+         crew does not reach in 5 minutes (urban 柯中 and 柯北) and suburban first-due areas \
+         above 15 km² (mandatory), and the goals' shortfalls (the 5-minute circle of the \
+         urban districts, first-due areas above 7 / 4 km² in the city). `fireplan check \
+         scenarios/demo.toml` lists them. {OFF_ROAD_HILL} incidents in the hills lie \
+         550 m – 1.4 km from any road (off-network: not reached).\n",
         staff.join(", "),
         flow.join(", "),
         pickup.join(", "),
-        ratio.join(", "),
-        drone.join(", ")
+        ff as f64 / other as f64,
+        no_drone.join(", "),
+        capability.join(", "),
+        drone_unknown.join(", "),
     )
 }
 
@@ -312,11 +386,12 @@ end).
 | `nodes.csv` | road nodes: `id, lon, lat` (WGS-84, 7 decimals); {nodes} nodes |
 | `edges.csv` | road segments: `from, to, highway, oneway` (yes/no), `maxspeed_kmh` (set on hill roads, ramps and expressways); no `length_m`, so lengths are haversine; {edges} edges |
 | `districts.geojson` | the 7 rescue districts (救援片区), polygons that tile the box without gaps or overlaps; properties `name`, `kind` (urban / suburban / rural) |
-| `stations.csv` | 28 stations — 2 special (特勤站), 7 class 1, 13 class 2, 4 forward (前置站), 2 logistics support (战勤保障站): `id, name, class, lon, lat, district, staff, turnout_s` (empty = scenario default), `drone` (0/1, empty = unknown), `status` |
+| `stations.csv` | 28 stations — 2 special (特勤站), 7 class 1, 13 class 2, 4 forward (前置站), 2 logistics support (战勤保障站): `id, name, class, lon, lat, district, staff, turnout_s` (empty = scenario default), `drone` (0/1, empty = unknown), `status`, and for the logistics-support stations `support_level` and `support_capacity_persons` (KQ27 120, KQ28 80) |
 | `vehicles.csv` | vehicles per station: `station_id, kind, count, pump_flow_lps` (per vehicle), `firefighting` (0/1) |
 | `depots.csv` | reserve depots: a county depot (capacity 100) and a city depot at the east edge, towards Shaoxing city (capacity 200) |
 | `incidents.csv` | {n_inc} incidents of {YEAR}: `id, lon, lat, kind` (building_fire, vehicle_fire, rescue, hazmat, other), `time` (ISO 8601, +08:00; more by day than by night, more in winter), `weight` = 1 |
 | `waterways.geojson` | the canals and the river as lines (a reference layer for maps; the engine does not read it) |
+| `areas.geojson` | key areas of seed 004 §六(二) where forward duty stations belong (`[areas]`): properties `name`, `kind` (industrial_park, business_district, scenic_area, residential); 滨海新区工业园 and 兰亭景区 hold no station |
 
 Road network by class:
 

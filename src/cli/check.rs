@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::model::target::fmt_measure;
+use fireplan::model::target::{fmt_measure, Comparator, Force};
 use fireplan::params::Scenario;
 use fireplan::plan::checks::{Checks, Finding, Status};
 use fireplan::report::folder::OutputFolder;
@@ -29,7 +29,7 @@ pub struct CheckArgs {
     /// Also write every output (as `fireplan run`) into this folder.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Print every finding, not only the failures.
+    /// Print every finding, not only the failures and what has no data.
     #[arg(long)]
     all: bool,
     #[command(flatten)]
@@ -43,21 +43,19 @@ fn pct(x: Option<f64>) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-/// The heading of a target's findings: id, requirement, source with the quoted clause.
+/// The heading of a target's findings: id, requirement, force, source cited by its
+/// title and clause, with the clause quoted.
 fn target_heading(t: &fireplan::model::target::Target) -> String {
-    let source = match &t.source.section {
-        Some(s) => format!("{} §{s}", t.source.document),
-        None => t.source.document.clone(),
-    };
     format!(
-        "{} — {} {} {}{} — {source}{}",
+        "{} — {} {} {} [{}] — {}{}",
         t.id,
         t.metric.as_str(),
         t.comparator.symbol(),
         fmt_measure(t.metric, t.value),
-        if t.mandatory { "" } else { " (not mandatory)" },
+        t.force.as_str(),
+        t.source.citation(),
         if t.source.clause.is_empty() {
-            String::new()
+            format!(": {}", t.source.gloss)
         } else {
             format!(": “{}”", t.source.clause)
         }
@@ -76,30 +74,65 @@ fn finding_line(f: &Finding) -> String {
     } else {
         format!("{} {}", f.subject_kind.as_str(), f.subject)
     };
-    let status = match f.status {
-        Status::Pass => "ok",
-        Status::Fail => "FAIL",
-        Status::NotApplicable => "n/a",
+    let status = match (f.status, f.force) {
+        (Status::Pass, _) => "ok",
+        (Status::Fail, Force::Mandatory) => "FAIL",
+        (Status::Fail, Force::Goal) => "SHORT",
+        (Status::Fail, Force::Advisory) => "NOTE",
+        (Status::NoData, _) => "NO DATA",
+        (Status::NotApplicable, _) => "n/a",
     };
+    let short = f
+        .shortfall()
+        .map(|x| {
+            let word = match f.comparator {
+                Comparator::AtMost | Comparator::Below => "over",
+                _ => "short",
+            };
+            format!(" ({word} by {})", fmt_measure(f.metric, x))
+        })
+        .unwrap_or_default();
     match f.measured {
         Some(v) => format!(
-            "{status:<4} {subject}: {} — {}",
+            "{status} {subject}: {}{short} — {}",
             fmt_measure(f.metric, v),
             f.reason
         ),
-        None => format!("{status:<4} {subject}: {}", f.reason),
+        None => format!("{status} {subject}: {}", f.reason),
     }
 }
 
 /// The one-line tally of a variant's findings.
 pub fn print_targets(indent: &str, checks: &Checks) {
-    let (pass, fail, na) = checks.counts();
+    let c = checks.counts();
     let mand = checks.mandatory_failures().count();
+    let goals = checks.goal_shortfalls().count();
     say!(
-        "{indent}{} targets checked, {} findings: {pass} pass, {fail} fail ({mand} on mandatory targets), {na} not applicable",
+        "{indent}{} targets checked, {} findings: {} pass, {} fail ({mand} mandatory, {goals} goal shortfalls, {} advisory), {} no data, {} not applicable",
         checks.targets.len(),
-        pass + fail + na
+        c.total(),
+        c.pass,
+        c.fail,
+        c.fail - mand - goals,
+        c.no_data,
+        c.not_applicable
     );
+}
+
+/// Which sets were applied and why, a line each.
+fn print_sets(config: &fireplan::params::TargetConfig) {
+    match &config.region {
+        Some((key, name)) => say!("  region: {name} ({key})"),
+        None => say!("  region: none given — national standards only"),
+    }
+    for c in &config.set_choices {
+        let mark = match (c.applied, c.as_goals) {
+            (true, false) => "applied",
+            (true, true) => "applied as goals",
+            (false, _) => "not applied",
+        };
+        say!("  set {:<18} {mark}: {}", c.set, c.why);
+    }
 }
 
 /// Baseline → plan figures of a plan run.
@@ -184,13 +217,14 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
             run.checks
         }
     };
-    // Mandatory targets first, then the others; within a target, file order.
+    print_sets(&scenario.targets);
+    // Mandatory targets first, then goals, then advisories; within a target, file order.
     let mut order: Vec<_> = checks.targets.iter().zip(checks.by_target()).collect();
-    order.sort_by_key(|(t, _)| !t.mandatory);
+    order.sort_by_key(|(t, _)| t.force);
     for (t, of_target) in order {
         let shown: Vec<&Finding> = of_target
             .into_iter()
-            .filter(|f| a.all || f.status == Status::Fail)
+            .filter(|f| a.all || matches!(f.status, Status::Fail | Status::NoData))
             .collect();
         if shown.is_empty() {
             continue;

@@ -136,6 +136,33 @@ pub struct FirstDueArea {
     pub worst_demand_s: Option<f64>,
     /// Road length whose first station this is, km.
     pub road_km: f64,
+    /// The same figures for the part of the area in urban, suburban and rural districts
+    /// and outside every district ([`KindPart::slot`]): the first-due rules of
+    /// 建标152-2017 and GB 51080-2015 speak of the part within urban construction land.
+    pub by_kind: [KindPart; 4],
+}
+
+/// Area, road and worst road time of the part of a first-due area in districts of one
+/// kind.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct KindPart {
+    pub area_km2: f64,
+    pub road_km: f64,
+    pub worst_road_s: Option<f64>,
+}
+
+impl KindPart {
+    /// Index into [`FirstDueArea::by_kind`]: urban 0, suburban 1, rural 2, outside every
+    /// district 3.
+    pub fn slot(kind: Option<crate::model::DistrictKind>) -> usize {
+        use crate::model::DistrictKind::*;
+        match kind {
+            Some(Urban) => 0,
+            Some(Suburban) => 1,
+            Some(Rural) => 2,
+            None => 3,
+        }
+    }
 }
 
 /// Everything [`evaluate`] computes.
@@ -366,24 +393,30 @@ pub fn evaluate(
         .map(|si| {
             let env = segment_envelope(net, &labels, &origins, &on_segment, si);
             let s = &net.segments[si as usize];
+            let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let mid = Point::new((na.lon + nb.lon) / 2.0, (na.lat + nb.lat) / 2.0);
+            let district = lookup.of(mid);
+            let slot = KindPart::slot(district.map(|d| districts[d].kind));
             let worst = env.worst_by_owner();
             for &(o, v, _) in &worst {
                 let fd = &mut first_due[o as usize];
                 fd.worst_road_s = Some(fd.worst_road_s.map_or(v, |w: f64| w.max(v)));
+                let part = &mut fd.by_kind[slot];
+                part.worst_road_s = Some(part.worst_road_s.map_or(v, |w: f64| w.max(v)));
             }
             let owner = env.at(0.5).map(|x| x.1);
             if let Some(o) = owner {
-                first_due[o as usize].road_km += s.length_m as f64 / 1000.0;
+                let fd = &mut first_due[o as usize];
+                fd.road_km += s.length_m as f64 / 1000.0;
+                fd.by_kind[slot].road_km += s.length_m as f64 / 1000.0;
             }
-            let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-            let mid = Point::new((na.lon + nb.lon) / 2.0, (na.lat + nb.lat) / 2.0);
             SegmentResult {
                 covered: env.covered_intervals(thr),
                 worst_s: worst.iter().map(|w| w.1).reduce(f64::max),
                 at_a_s: env.at(0.0).map(|x| x.0),
                 at_b_s: env.at(1.0).map(|x| x.0),
                 owner,
-                district: lookup.of(mid),
+                district,
             }
         })
         .collect();
@@ -413,7 +446,10 @@ pub fn evaluate(
         .collect();
     for (c, r) in cells.iter().zip(&cell_results) {
         if let Some(o) = r.owner {
-            first_due[o as usize].area_km2 += c.area_m2 / 1e6;
+            let fd = &mut first_due[o as usize];
+            fd.area_km2 += c.area_m2 / 1e6;
+            fd.by_kind[KindPart::slot(Some(districts[c.district].kind))].area_km2 +=
+                c.area_m2 / 1e6;
         }
     }
 

@@ -10,7 +10,7 @@ use geojson::{Feature, PolygonType, Value as Geometry};
 use serde_json::Value as Json;
 
 use crate::error::{Error, Location, Result};
-use crate::model::{District, DistrictKind};
+use crate::model::{AreaKind, District, DistrictKind, PlanningArea};
 
 use super::crs;
 use crate::names::one_of;
@@ -27,6 +27,83 @@ const KINDS: [DistrictKind; 3] = [
 /// Every ring must close (first position = last) and have at least 4 positions; every
 /// position must be a valid lon/lat pair. Holes are kept as interior rings.
 pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
+    let districts = read_named_outlines(path, crs, |feature, name, area, error| {
+        let kind = match feature.property("kind") {
+            None | Some(Json::Null) => DistrictKind::default(),
+            Some(Json::String(s)) => {
+                one_of("district kind", &KINDS, DistrictKind::as_str)(s.trim())
+                    .map_err(|m| error("kind", m))?
+            }
+            Some(other) => {
+                return Err(error(
+                    "kind",
+                    format!("expected urban, suburban or rural, got {other}"),
+                ))
+            }
+        };
+        let population = match feature.property("population") {
+            None | Some(Json::Null) => None,
+            Some(v) => match v.as_f64() {
+                Some(x) if x.is_finite() && x >= 0.0 => Some(x),
+                _ => {
+                    return Err(error(
+                        "population",
+                        format!("expected a number of residents ≥ 0, got {v}"),
+                    ))
+                }
+            },
+        };
+        Ok(District {
+            name,
+            kind,
+            area,
+            population,
+        })
+    })?;
+    check_overlaps(path, &districts)?;
+    Ok(districts)
+}
+
+/// Reads the townships, functional zones and key areas (`[areas]`, 乡镇、功能区、重点区域):
+/// features with a unique `name` and a required `kind` (township, zone, industrial_park,
+/// business_district, scenic_area, residential). They may overlap: a park lies in a
+/// township.
+pub fn read_areas(path: &Path, crs: Crs) -> Result<Vec<PlanningArea>> {
+    read_named_outlines(path, crs, |feature, name, area, error| {
+        let kinds: Vec<&str> = AreaKind::ALL.iter().map(|k| k.as_str()).collect();
+        let kind = match feature.property("kind") {
+            Some(Json::String(s)) => {
+                one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(s.trim())
+                    .map_err(|m| error("kind", m))?
+            }
+            None | Some(Json::Null) => {
+                return Err(error(
+                    "kind",
+                    format!("missing property `kind` (required: {})", kinds.join(", ")),
+                ))
+            }
+            Some(other) => {
+                return Err(error(
+                    "kind",
+                    format!("expected one of {}, got {other}", kinds.join(", ")),
+                ))
+            }
+        };
+        Ok(PlanningArea { name, kind, area })
+    })
+}
+
+/// An error about one field of one feature.
+type FeatureError<'a> = &'a dyn Fn(&str, String) -> Error;
+
+/// Reads a FeatureCollection of Polygon / MultiPolygon features with unique `name`s and
+/// valid outlines, handing each to `make` with its name, its outline (WGS-84) and a way
+/// to name a field of it in an error.
+fn read_named_outlines<T>(
+    path: &Path,
+    crs: Crs,
+    mut make: impl FnMut(&Feature, String, MultiPolygon<f64>, FeatureError) -> Result<T>,
+) -> Result<Vec<T>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let text = text.trim_start_matches('\u{feff}');
     let file_error =
@@ -74,7 +151,7 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
     }
 
     let mut first_of_name: HashMap<String, usize> = HashMap::new();
-    let mut districts = Vec::with_capacity(features.len());
+    let mut out = Vec::with_capacity(features.len());
     for (index, value) in features.into_iter().enumerate() {
         let error = |field: &str, message: String| {
             Error::input(path, Location::Feature(index), field, message)
@@ -100,34 +177,9 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
                 format!("duplicate name `{name}` (features {first} and {index})"),
             ));
         }
-        let kind = match feature.property("kind") {
-            None | Some(Json::Null) => DistrictKind::default(),
-            Some(Json::String(s)) => {
-                one_of("district kind", &KINDS, DistrictKind::as_str)(s.trim())
-                    .map_err(|m| error("kind", m))?
-            }
-            Some(other) => {
-                return Err(error(
-                    "kind",
-                    format!("expected urban, suburban or rural, got {other}"),
-                ))
-            }
-        };
-        let population = match feature.property("population") {
-            None | Some(Json::Null) => None,
-            Some(v) => match v.as_f64() {
-                Some(x) if x.is_finite() && x >= 0.0 => Some(x),
-                _ => {
-                    return Err(error(
-                        "population",
-                        format!("expected a number of residents ≥ 0, got {v}"),
-                    ))
-                }
-            },
-        };
-        let polygons = match feature.geometry.map(|g| g.value) {
-            Some(Geometry::Polygon(rings)) => vec![rings],
-            Some(Geometry::MultiPolygon(polygons)) => polygons,
+        let polygons = match feature.geometry.as_ref().map(|g| &g.value) {
+            Some(Geometry::Polygon(rings)) => std::slice::from_ref(rings),
+            Some(Geometry::MultiPolygon(polygons)) => polygons.as_slice(),
             Some(other) => {
                 return Err(error(
                     "geometry",
@@ -156,15 +208,9 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
                 ),
             ));
         }
-        districts.push(District {
-            name,
-            kind,
-            area,
-            population,
-        });
+        out.push(make(&feature, name, area, &error)?);
     }
-    check_overlaps(path, &districts)?;
-    Ok(districts)
+    Ok(out)
 }
 
 /// Outlines up to this many vertices get `geo`'s full validation, which tests every pair

@@ -100,12 +100,19 @@ pub struct CalibrationSection {
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub name: String,
+    /// The region the scenario lies in (a key of the catalogue's `[regions]`, e.g.
+    /// `keqiao`): the documents issued for it and the regions around it apply (DESIGN §6);
+    /// none: the national standards only.
+    pub region: Option<String>,
     /// Report language, `zh` or `en`.
     pub lang: Option<String>,
     pub network: NetworkSection,
     pub stations: StationsSection,
     pub demand: Option<DemandSection>,
     pub districts: Option<DistrictsSection>,
+    /// Townships, functional zones and key areas (乡镇、功能区、重点区域): a GeoJSON layer
+    /// with `name` and `kind` (DESIGN §6, no blank spots).
+    pub areas: Option<DistrictsSection>,
     pub depots: Option<DepotsSection>,
     #[serde(default)]
     pub response: ResponseParams,
@@ -380,6 +387,7 @@ impl Scenario {
             default_class,
             demand,
             districts: file.districts.as_ref().map(|d| (resolve(&d.file), d.crs)),
+            areas: file.areas.as_ref().map(|d| (resolve(&d.file), d.crs)),
             depots: file.depots.as_ref().map(|d| (resolve(&d.file), d.crs)),
             response: r,
             supply: match &file.supply {
@@ -393,7 +401,11 @@ impl Scenario {
                 }
                 None => None,
             },
-            targets: crate::io::targets::resolve(file.targets.as_ref(), path)?,
+            targets: crate::io::targets::resolve(
+                file.targets.as_ref(),
+                file.region.as_deref(),
+                path,
+            )?,
             calibration: None,
         }
         .with_calibration_file(file.calibration.as_ref().map(|c| resolve(&c.file)))

@@ -405,6 +405,8 @@ const STATION_COLUMNS: &[&str] = &[
     "status",
     "drone",
     "district",
+    "support_level",
+    "support_capacity_persons",
 ];
 
 /// Reads a stations file (DESIGN §10) with coordinates in `crs`.
@@ -428,6 +430,8 @@ pub fn read_stations(
         status: Option<Col>,
         drone: Option<Col>,
         district: Option<Col>,
+        support_level: Option<Col>,
+        support_capacity_persons: Option<Col>,
     }
     let class_of = one_of("station class", &StationClass::ALL, StationClass::as_str);
     let mut ids = IdIndex::new();
@@ -449,6 +453,8 @@ pub fn read_stations(
                 status: h.optional("status")?,
                 drone: h.optional("drone")?,
                 district: h.optional("district")?,
+                support_level: h.optional("support_level")?,
+                support_capacity_persons: h.optional("support_capacity_persons")?,
             })
         },
         |c, row| {
@@ -461,9 +467,35 @@ pub fn read_stations(
                     (None, None) => return Err(row.error(
                         "class",
                         "empty, but a class is required (special, class1, class2, small, forward, \
-                     logistics), or set `[stations] default_class`",
+                     logistics, township, volunteer), or set `[stations] default_class`",
                     )),
                 };
+            let support_level = row.optional(
+                c.support_level,
+                one_of("support level", &DepotLevel::ALL, DepotLevel::as_str),
+            )?;
+            let support_capacity_persons =
+                row.optional(c.support_capacity_persons, non_negative)?;
+            if class != StationClass::Logistics {
+                for (field, given) in [
+                    ("support_level", support_level.is_some()),
+                    (
+                        "support_capacity_persons",
+                        support_capacity_persons.is_some(),
+                    ),
+                ] {
+                    if given {
+                        return Err(row.error(
+                            field,
+                            format!(
+                                "given for a {} station; only logistics-support stations \
+                                 (class logistics, 战勤保障站) have a support level and capability",
+                                class.as_str()
+                            ),
+                        ));
+                    }
+                }
+            }
             Ok(Station {
                 name: row.optional(c.name, text)?.unwrap_or_else(|| id.clone()),
                 id,
@@ -476,6 +508,8 @@ pub fn read_stations(
                     .unwrap_or_default(),
                 drone: row.optional(c.drone, flag)?,
                 district: row.optional(c.district, text)?,
+                support_level,
+                support_capacity_persons,
                 vehicles: Vec::new(),
                 line: row.line(),
             })

@@ -45,9 +45,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 use crate::io::entry::{array_headers, array_of_tables, parse_toml, type_name, Entry};
 use crate::model::target::*;
-use crate::model::{DepotLevel, DistrictKind, StationClass};
+use crate::model::{AreaKind, DepotLevel, DistrictKind, StationClass};
 use crate::names::{nearest, one_of};
-use crate::params::targets::{TargetConfig, TargetsSection};
+use crate::params::targets::{Figures, SetChoice, TargetConfig, TargetsSection};
 
 /// The catalogue shipped with fireplan (`seeds/targets.toml`), built into the binary.
 pub const BUILTIN_TARGETS: &str = include_str!("../../seeds/targets.toml");
@@ -57,13 +57,48 @@ pub fn builtin_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/targets.toml")
 }
 
-/// A parsed catalogue: its sets and targets.
+/// A parsed catalogue: its regions, documents, sets and targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Catalogue {
     pub path: PathBuf,
-    /// Set name → description.
-    pub sets: BTreeMap<String, String>,
+    /// Region key → the region (`[regions]`).
+    pub regions: BTreeMap<String, Region>,
+    /// Set name → what it is and whom it binds.
+    pub sets: BTreeMap<String, SetInfo>,
     pub targets: Vec<Target>,
+}
+
+/// A region a document binds (`[regions]`): a province, a city or a district.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    /// Its name (`浙江省`, `绍兴市柯桥区`).
+    pub name: String,
+    /// The region it lies in (`keqiao` lies in `zhejiang`): its documents bind here too.
+    pub within: Option<String>,
+}
+
+/// A set of targets: one issuer's document (DESIGN §6: scope follows the issuer).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetInfo {
+    pub description: String,
+    /// The region its issuer governs; None: a national standard, binding everywhere.
+    pub region: Option<String>,
+}
+
+impl Catalogue {
+    /// `region` and every region it lies within, innermost first.
+    pub fn enclosing(&self, region: &str) -> Vec<String> {
+        let mut out = vec![region.to_string()];
+        let mut at = region;
+        while let Some(up) = self.regions.get(at).and_then(|r| r.within.as_deref()) {
+            if out.iter().any(|r| r == up) {
+                break; // a cycle: the parser refuses it, this only guards the loop
+            }
+            out.push(up.to_string());
+            at = up;
+        }
+        out
+    }
 }
 
 const TARGET_KEYS: &[&str] = &[
@@ -73,11 +108,22 @@ const TARGET_KEYS: &[&str] = &[
     "comparator",
     "value",
     "scope",
+    "force",
     "mandatory",
+    "figure",
     "source",
     "note",
 ];
-const SCOPE_KEYS: &[&str] = &["level", "district_kind", "station_class", "depot_level"];
+const SCOPE_KEYS: &[&str] = &[
+    "level",
+    "district_kind",
+    "station_class",
+    "depot_level",
+    "area_kind",
+];
+const TOP_KEYS: [&str; 5] = ["version", "regions", "documents", "sets", "target"];
+/// The document name of an advisory that no clause states.
+pub const DERIVED: &str = "derived";
 const SOURCE_KEYS: &[&str] = &["document", "section", "clause", "gloss"];
 
 const KINDS: [DistrictKind; 3] = [
@@ -101,13 +147,10 @@ impl Catalogue {
     /// Parses catalogue text; `path` names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Catalogue> {
         let table = parse_toml(text, path)?;
-        if let Some(k) = table
-            .keys()
-            .find(|k| !["sets", "target", "version"].contains(&k.as_str()))
-        {
-            let hint = nearest(k, ["sets", "target", "version"])
+        if let Some(k) = table.keys().find(|k| !TOP_KEYS.contains(&k.as_str())) {
+            let hint = nearest(k, TOP_KEYS)
                 .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_else(|| "; expected `sets`, `target` or `version`".into());
+                .unwrap_or_else(|| format!("; expected one of {}", TOP_KEYS.join(", ")));
             return Err(Error::input(
                 path,
                 Location::Key(k.clone()),
@@ -115,34 +158,9 @@ impl Catalogue {
                 format!("unknown key `{k}`{hint}"),
             ));
         }
-        let mut sets = BTreeMap::new();
-        match table.get("sets") {
-            None => {}
-            Some(toml::Value::Table(t)) => {
-                for (name, v) in t {
-                    let desc = match v {
-                        toml::Value::String(s) => s.clone(),
-                        other => {
-                            return Err(Error::input(
-                                path,
-                                Location::Key(format!("sets.{name}")),
-                                name.as_str(),
-                                format!("expected a description string, got {}", type_name(other)),
-                            ))
-                        }
-                    };
-                    sets.insert(name.clone(), desc);
-                }
-            }
-            Some(other) => {
-                return Err(Error::input(
-                    path,
-                    Location::Key("sets".into()),
-                    "sets",
-                    format!("expected a table of set names, got {}", type_name(other)),
-                ))
-            }
-        }
+        let regions = parse_regions(path, table.get("regions"))?;
+        let titles = parse_documents(path, table.get("documents"))?;
+        let sets = parse_sets(path, table.get("sets"), &regions)?;
         let entries = array_of_tables(path, &table, "target", |m| {
             Error::input(path, Location::Key("target".into()), "target", m)
         })?;
@@ -152,7 +170,13 @@ impl Catalogue {
         for (i, t) in entries.into_iter().enumerate() {
             let name = entry_name("target", i, lines.get(i).copied(), t);
             let entry = Entry::new(path, name, t);
-            let target = parse_target(&entry, TargetOrigin::Catalogue { sets: &sets })?;
+            let target = parse_target(
+                &entry,
+                TargetOrigin::Catalogue {
+                    sets: &sets,
+                    titles: &titles,
+                },
+            )?;
             if !seen.insert(target.id.to_string()) {
                 return Err(entry.error("id", format!("duplicate target id `{}`", target.id)));
             }
@@ -160,10 +184,165 @@ impl Catalogue {
         }
         Ok(Catalogue {
             path: path.to_path_buf(),
+            regions,
             sets,
             targets,
         })
     }
+}
+
+/// A `[section.key]` entry of a catalogue, as an [`Entry`] for its fields.
+fn sub_entry<'a>(
+    path: &'a Path,
+    section: &str,
+    key: &str,
+    v: &'a toml::Value,
+) -> Result<Entry<'a>> {
+    match v {
+        toml::Value::Table(t) => Ok(Entry::new(path, format!("{section}.{key}"), t)),
+        other => Err(Error::input(
+            path,
+            Location::Key(format!("{section}.{key}")),
+            key,
+            format!("expected a table, got {}", type_name(other)),
+        )),
+    }
+}
+
+/// The entries of a top-level table (`[regions]`, `[documents]`, `[sets]`).
+fn section_table<'a>(
+    path: &Path,
+    name: &str,
+    v: Option<&'a toml::Value>,
+) -> Result<Option<&'a toml::Table>> {
+    match v {
+        None => Ok(None),
+        Some(toml::Value::Table(t)) => Ok(Some(t)),
+        Some(other) => Err(Error::input(
+            path,
+            Location::Key(name.into()),
+            name,
+            format!("expected a table, got {}", type_name(other)),
+        )),
+    }
+}
+
+/// `[regions]`: `keqiao = { name = "绍兴市柯桥区", within = "zhejiang" }`.
+fn parse_regions(path: &Path, v: Option<&toml::Value>) -> Result<BTreeMap<String, Region>> {
+    let mut out = BTreeMap::new();
+    let Some(t) = section_table(path, "regions", v)? else {
+        return Ok(out);
+    };
+    let mut within_of = Vec::new();
+    for (key, v) in t {
+        let e = sub_entry(path, "regions", key, v)?;
+        e.check_keys(&["name", "within"])?;
+        let within = e.opt_string("within")?;
+        within_of.push((key.clone(), within.clone()));
+        out.insert(
+            key.clone(),
+            Region {
+                name: e.string("name")?,
+                within,
+            },
+        );
+    }
+    for (key, within) in within_of {
+        let Some(up) = within else { continue };
+        if !out.contains_key(&up) {
+            return Err(Error::input(
+                path,
+                Location::Key(format!("regions.{key}.within")),
+                "within",
+                format!(
+                    "unknown region `{up}`; `[regions]` has {}",
+                    out.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        // Walk outwards; meeting `key` again means the regions lie within each other.
+        let mut chain = vec![key.as_str()];
+        let mut at = Some(up.as_str());
+        while let Some(r) = at {
+            if chain.contains(&r) {
+                chain.push(r);
+                return Err(Error::input(
+                    path,
+                    Location::Key(format!("regions.{key}.within")),
+                    "within",
+                    format!(
+                        "regions lie within each other in a circle: {}",
+                        chain.join(" → ")
+                    ),
+                ));
+            }
+            chain.push(r);
+            at = out.get(r).and_then(|x| x.within.as_deref());
+        }
+    }
+    Ok(out)
+}
+
+/// `[documents]`: `"004_….txt" = { title = "…", date = "2023-12-29" }` → the citation title.
+fn parse_documents(path: &Path, v: Option<&toml::Value>) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let Some(t) = section_table(path, "documents", v)? else {
+        return Ok(out);
+    };
+    for (key, v) in t {
+        let e = sub_entry(path, "documents", key, v)?;
+        e.check_keys(&["title", "date"])?;
+        let title = e.string("title")?;
+        let cited = match e.opt_string("date")? {
+            Some(d) => format!("{title} ({d})"),
+            None => title,
+        };
+        out.insert(key.clone(), cited);
+    }
+    Ok(out)
+}
+
+/// `[sets]`: `keqiao = { description = "…", region = "keqiao" }`, or a bare description
+/// string for a set that binds everywhere (a national standard).
+fn parse_sets(
+    path: &Path,
+    v: Option<&toml::Value>,
+    regions: &BTreeMap<String, Region>,
+) -> Result<BTreeMap<String, SetInfo>> {
+    let mut out = BTreeMap::new();
+    let Some(t) = section_table(path, "sets", v)? else {
+        return Ok(out);
+    };
+    for (name, v) in t {
+        let info = match v {
+            toml::Value::String(s) => SetInfo {
+                description: s.clone(),
+                region: None,
+            },
+            other => {
+                let e = sub_entry(path, "sets", name, other)?;
+                e.check_keys(&["description", "region"])?;
+                let region = e.opt_string("region")?;
+                if let Some(r) = &region {
+                    if !regions.contains_key(r) {
+                        let hint = nearest(r, regions.keys().map(String::as_str))
+                            .map(|n| format!(" (did you mean `{n}`?)"))
+                            .unwrap_or_default();
+                        return Err(e.error(
+                            "region",
+                            format!("unknown region `{r}`; list it under `[regions]`{hint}"),
+                        ));
+                    }
+                }
+                SetInfo {
+                    description: e.string("description")?,
+                    region,
+                }
+            }
+        };
+        out.insert(name.clone(), info);
+    }
+    Ok(out)
 }
 
 /// How an entry is named in errors: `target[3] (line 41, id staff_class2)`.
@@ -184,8 +363,12 @@ pub(crate) fn entry_name(
 
 /// Where a target entry comes from, which decides what is required of it.
 enum TargetOrigin<'a> {
-    /// A catalogue: `set` must name one of its sets; `source` is required.
-    Catalogue { sets: &'a BTreeMap<String, String> },
+    /// A catalogue: `set` must name one of its sets; `source` is required; `titles` cite
+    /// its documents.
+    Catalogue {
+        sets: &'a BTreeMap<String, SetInfo>,
+        titles: &'a BTreeMap<String, String>,
+    },
     /// A scenario's `[[targets.add]]`: set `local`, source optional.
     Scenario,
 }
@@ -204,7 +387,7 @@ fn parse_target(e: &Entry, origin: TargetOrigin) -> Result<Target> {
         ));
     }
     let set = match &origin {
-        TargetOrigin::Catalogue { sets } => {
+        TargetOrigin::Catalogue { sets, .. } => {
             let set = e.string("set")?;
             if !sets.contains_key(&set) {
                 let hint = nearest(&set, sets.keys().map(String::as_str))
@@ -248,12 +431,26 @@ fn parse_target(e: &Entry, origin: TargetOrigin) -> Result<Target> {
         )
     })?;
     let scope = parse_scope(&e.sub("scope", scope_table), metric)?;
-    let mandatory = e.opt_bool("mandatory")?.unwrap_or(true);
+    let force = match (e.opt_string("force")?, e.opt_bool("mandatory")?) {
+        (Some(_), Some(_)) => {
+            return Err(e.error(
+                "mandatory",
+                "give `force` or the older `mandatory`, not both",
+            ))
+        }
+        (Some(f), None) => {
+            one_of("force", &Force::ALL, Force::as_str)(&f).map_err(|m| e.error("force", m))?
+        }
+        (None, Some(true)) | (None, None) => Force::Mandatory,
+        (None, Some(false)) => Force::Goal,
+    };
     let source = match (e.opt_table("source")?, &origin) {
-        (Some(t), _) => parse_source(
-            &e.sub("source", t),
-            matches!(origin, TargetOrigin::Catalogue { .. }),
-        )?,
+        (Some(t), TargetOrigin::Catalogue { titles, .. }) => {
+            let mut src = parse_source(&e.sub("source", t), true)?;
+            src.title = titles.get(&src.document).cloned();
+            src
+        }
+        (Some(t), TargetOrigin::Scenario) => parse_source(&e.sub("source", t), false)?,
         (None, TargetOrigin::Catalogue { .. }) => {
             return Err(e.error(
                 "source",
@@ -267,11 +464,54 @@ fn parse_target(e: &Entry, origin: TargetOrigin) -> Result<Target> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            title: None,
             section: None,
             clause: String::new(),
             gloss: "local target of the scenario".into(),
         },
     };
+    // DESIGN §6, subject follows the clause: a check no clause states is advisory.
+    if source.document == DERIVED && force != Force::Advisory {
+        return Err(e.error(
+            "force",
+            format!(
+                "`{}`: a target derived by no clause (source document `{DERIVED}`) can only be \
+                 `advisory`",
+                force.as_str()
+            ),
+        ));
+    }
+    let figure = e.opt_string("figure")?;
+    match (metric, &figure) {
+        (Metric::Declared, None) => {
+            return Err(e.error(
+                "figure",
+                "missing: metric `declared` names the `[targets.figures]` key the scenario \
+                 supplies, e.g. `figure = \"district_command_centre_staff\"`",
+            ))
+        }
+        (Metric::Declared, Some(f))
+            if f.is_empty()
+                || !f
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            return Err(e.error(
+                "figure",
+                format!("`{f}`: figure keys use lowercase letters, digits and `_`"),
+            ))
+        }
+        (Metric::Declared, Some(_)) | (_, None) => {}
+        (m, Some(_)) => {
+            return Err(e.error(
+                "figure",
+                format!(
+                    "only metric `declared` takes a figure, not `{}`",
+                    m.as_str()
+                ),
+            ))
+        }
+    }
     Ok(Target {
         id: id.into(),
         set: set.into(),
@@ -279,7 +519,8 @@ fn parse_target(e: &Entry, origin: TargetOrigin) -> Result<Target> {
         comparator,
         value,
         scope,
-        mandatory,
+        force,
+        figure,
         source: source.into(),
         note: e.opt_string("note")?,
     })
@@ -320,8 +561,25 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         .map(|l| one_of("depot level", &DepotLevel::ALL, DepotLevel::as_str)(l))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|m| e.error("depot_level", m))?;
+    let area_kinds = list("area_kind")?
+        .iter()
+        .map(|k| one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(k))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|m| e.error("area_kind", m))?;
+    if !area_kinds.is_empty() && level != ScopeLevel::Area {
+        return Err(e.error(
+            "area_kind",
+            format!("a {}-level target does not take area kinds", level.as_str()),
+        ));
+    }
     let station_metric = matches!(level, ScopeLevel::Station)
-        || matches!(metric, Metric::StationCount | Metric::FirefightingRatio);
+        || matches!(
+            metric,
+            Metric::StationCount
+                | Metric::FirefightingRatio
+                | Metric::ForcesInside
+                | Metric::FirefightersPer10k
+        );
     if !station_classes.is_empty() && !station_metric {
         return Err(e.error(
             "station_class",
@@ -332,7 +590,12 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
             ),
         ));
     }
-    if !district_kinds.is_empty() && matches!(level, ScopeLevel::Region | ScopeLevel::Depot) {
+    if !district_kinds.is_empty()
+        && matches!(
+            level,
+            ScopeLevel::Region | ScopeLevel::Depot | ScopeLevel::Area
+        )
+    {
         return Err(e.error(
             "district_kind",
             format!(
@@ -349,7 +612,10 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
                  measured), e.g. `depot_level = [\"county\"]`",
             ))
         }
-        Metric::LogisticsReachS | Metric::DepotCapacityPersons | Metric::DepotLoadShare => {}
+        Metric::LogisticsReachS
+        | Metric::DepotCapacityPersons
+        | Metric::DepotLoadShare
+        | Metric::LogisticsCapabilityPersons => {}
         _ if !depot_levels.is_empty() => {
             return Err(e.error(
                 "depot_level",
@@ -363,6 +629,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         district_kinds,
         station_classes,
         depot_levels,
+        area_kinds,
     })
 }
 
@@ -370,8 +637,14 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
 fn parse_source(e: &Entry, strict: bool) -> Result<Source> {
     e.check_keys(SOURCE_KEYS)?;
     let document = e.string("document")?;
-    let (clause, gloss) = if strict {
+    let derived = document == DERIVED;
+    let (clause, gloss) = if strict && !derived {
         (e.string("clause")?, e.string("gloss")?)
+    } else if strict {
+        (
+            e.opt_string("clause")?.unwrap_or_default(),
+            e.string("gloss")?,
+        )
     } else {
         (
             e.opt_string("clause")?.unwrap_or_default(),
@@ -380,61 +653,139 @@ fn parse_source(e: &Entry, strict: bool) -> Result<Source> {
     };
     Ok(Source {
         document,
+        title: None,
         section: e.opt_string("section")?,
         clause,
         gloss,
     })
 }
 
-/// Every target of the built-in catalogue, nothing overridden: what a scenario without
-/// `[targets]` checks.
-pub fn builtin_all() -> Result<TargetConfig> {
-    let cat = Catalogue::builtin()?;
-    Ok(TargetConfig {
-        catalogue: cat.path,
-        sets: cat.sets.keys().cloned().collect(),
-        targets: cat.targets,
-        population: None,
-        overridden: Vec::new(),
-    })
+/// Which sets bind a scenario of `region` (DESIGN §6, scope follows the issuer): national
+/// standards everywhere, a region's documents in it and in the regions within it; `chosen`
+/// (`[targets] use`) picks among them, and a chosen set issued elsewhere is checked with
+/// its mandatory targets read as goals.
+pub fn choose_sets(
+    cat: &Catalogue,
+    region: Option<&str>,
+    chosen: Option<&[String]>,
+) -> Vec<SetChoice> {
+    let inside: Vec<String> = region.map(|r| cat.enclosing(r)).unwrap_or_default();
+    let region_name = |r: &str| {
+        cat.regions
+            .get(r)
+            .map_or_else(|| r.to_string(), |x| format!("{} ({r})", x.name))
+    };
+    cat.sets
+        .iter()
+        .map(|(name, info)| {
+            let binds = match &info.region {
+                None => true,
+                Some(r) => inside.contains(r),
+            };
+            let named = chosen.map(|c| c.iter().any(|s| s == name));
+            let issuer = match &info.region {
+                None => "a national standard, binding everywhere".to_string(),
+                Some(r) => format!("issued for {}", region_name(r)),
+            };
+            let here = match region {
+                Some(r) => format!("the scenario's region is {}", region_name(r)),
+                None => "the scenario names no `region`".to_string(),
+            };
+            let (applied, as_goals, why) = match (binds, named) {
+                (true, None) => (true, false, format!("{issuer}; {here}")),
+                (true, Some(true)) => (true, false, format!("{issuer}; named in `[targets] use`")),
+                (true, Some(false)) => (
+                    false,
+                    false,
+                    format!("{issuer}; left out of `[targets] use`"),
+                ),
+                (false, Some(true)) => (
+                    true,
+                    true,
+                    format!(
+                        "{issuer}, but {here}: named in `[targets] use`, so checked with its \
+                         mandatory targets read as goals"
+                    ),
+                ),
+                (false, _) => (false, false, format!("{issuer}; {here}")),
+            };
+            SetChoice {
+                set: name.clone(),
+                description: info.description.clone(),
+                region: info.region.clone(),
+                applied,
+                as_goals,
+                why,
+            }
+        })
+        .collect()
 }
 
-/// Resolves the scenario's `[targets]` (None: every built-in target) for the scenario at
-/// `scenario_path`; errors name the scenario file and the key.
-pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result<TargetConfig> {
-    let Some(sec) = section else {
-        return builtin_all();
-    };
+/// Resolves the scenario's `region` and `[targets]` (None: the built-in catalogue's sets
+/// that bind the region) for the scenario at `scenario_path`; errors name the scenario
+/// file and the key.
+pub fn resolve(
+    section: Option<&TargetsSection>,
+    region: Option<&str>,
+    scenario_path: &Path,
+) -> Result<TargetConfig> {
+    let empty = TargetsSection::default();
+    let sec = section.unwrap_or(&empty);
     let dir = scenario_path.parent().unwrap_or(Path::new("."));
     let key = |k: &str| Location::Key(k.to_string());
     let cat = match &sec.file {
         Some(f) => Catalogue::load(&dir.join(f))?,
         None => Catalogue::builtin()?,
     };
-    let sets: Vec<String> = match &sec.use_sets {
-        None => cat.sets.keys().cloned().collect(),
-        Some(list) => {
-            for s in list {
-                if !cat.sets.contains_key(s) {
-                    let hint = nearest(s, cat.sets.keys().map(String::as_str))
-                        .map(|n| format!(" (did you mean `{n}`?)"))
-                        .unwrap_or_default();
-                    let known: Vec<&str> = cat.sets.keys().map(String::as_str).collect();
-                    return Err(Error::input(
-                        scenario_path,
-                        key("targets.use"),
-                        "use",
-                        format!(
-                            "unknown target set `{s}`; {} has {}{hint}",
-                            cat.path.display(),
-                            known.join(", ")
-                        ),
-                    ));
-                }
-            }
-            list.clone()
+    if let Some(r) = region {
+        if !cat.regions.contains_key(r) {
+            let hint = nearest(r, cat.regions.keys().map(String::as_str))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            let known: Vec<&str> = cat.regions.keys().map(String::as_str).collect();
+            return Err(Error::input(
+                scenario_path,
+                key("region"),
+                "region",
+                format!(
+                    "unknown region `{r}`; {} has {}{hint}; leave `region` out to check the \
+                     national standards only",
+                    cat.path.display(),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            ));
         }
-    };
+    }
+    if let Some(list) = &sec.use_sets {
+        for s in list {
+            if !cat.sets.contains_key(s) {
+                let hint = nearest(s, cat.sets.keys().map(String::as_str))
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                let known: Vec<&str> = cat.sets.keys().map(String::as_str).collect();
+                return Err(Error::input(
+                    scenario_path,
+                    key("targets.use"),
+                    "use",
+                    format!(
+                        "unknown target set `{s}`; {} has {}{hint}",
+                        cat.path.display(),
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let set_choices = choose_sets(&cat, region, sec.use_sets.as_deref());
+    let sets: Vec<String> = set_choices
+        .iter()
+        .filter(|c| c.applied)
+        .map(|c| c.set.clone())
+        .collect();
     let ids: Vec<&str> = cat.targets.iter().map(|t| &*t.id).collect();
     let unknown_id = |field_key: String, id: &str| {
         let hint = nearest(id, ids.iter().copied())
@@ -458,6 +809,12 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
         .filter(|t| sets.iter().any(|s| **s == *t.set) && !sec.skip.iter().any(|s| **s == *t.id))
         .cloned()
         .collect();
+    for t in &mut targets {
+        let as_goals = set_choices.iter().any(|c| c.as_goals && *c.set == *t.set);
+        if as_goals && t.force == Force::Mandatory {
+            t.force = Force::Goal;
+        }
+    }
     let mut overridden = Vec::new();
     for (id, v) in &sec.overrides {
         let k = format!("targets.override.{id}");
@@ -484,7 +841,8 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
                     Location::Key(k),
                     id.as_str(),
                     format!(
-                        "target `{id}` is not checked: its set is not in `targets.use`, or it is in `targets.skip`"
+                        "target `{id}` is not checked: its set does not bind the scenario's \
+                         region or is not in `targets.use`, or it is in `targets.skip`"
                     ),
                 ))
             }
@@ -517,11 +875,63 @@ pub fn resolve(section: Option<&TargetsSection>, scenario_path: &Path) -> Result
             ));
         }
     }
+    let figures = resolve_figures(&sec.figures, scenario_path)?;
     Ok(TargetConfig {
         catalogue: cat.path,
         sets,
+        set_choices,
+        region: region.map(|r| {
+            (
+                r.to_string(),
+                cat.regions
+                    .get(r)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+            )
+        }),
         targets,
         population: sec.population,
         overridden,
+        figures,
     })
+}
+
+/// `[targets.figures]`: each key a number, or a table of numbers by subject name.
+fn resolve_figures(
+    figures: &BTreeMap<String, toml::Value>,
+    scenario_path: &Path,
+) -> Result<Figures> {
+    let number = |v: &toml::Value, at: String, field: &str| -> Result<f64> {
+        match v {
+            toml::Value::Integer(i) => Ok(*i as f64),
+            toml::Value::Float(f) if f.is_finite() => Ok(*f),
+            other => Err(Error::input(
+                scenario_path,
+                Location::Key(at),
+                field,
+                format!("expected a finite number, got {}", type_name(other)),
+            )),
+        }
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in figures {
+        let at = format!("targets.figures.{k}");
+        let values = match v {
+            toml::Value::Table(t) if !t.is_empty() => t
+                .iter()
+                .map(|(name, x)| Ok((Some(name.clone()), number(x, format!("{at}.{name}"), name)?)))
+                .collect::<Result<Vec<_>>>()?,
+            toml::Value::Table(_) => {
+                return Err(Error::input(
+                    scenario_path,
+                    Location::Key(at),
+                    k.as_str(),
+                    "an empty table: give a number, or one number per named subject".to_string(),
+                ))
+            }
+            other => vec![(None, number(other, at, k)?)],
+        };
+        out.insert(k.clone(), values);
+    }
+    Ok(out)
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::io;
-use crate::model::{DemandPoint, Depot, District, Station};
+use crate::model::{DemandPoint, Depot, District, PlanningArea, Station};
 use crate::network::Profile;
 use crate::params::{DemandSource, Scenario};
 use crate::progress::{Progress, Silent};
@@ -123,6 +123,8 @@ pub struct Inputs {
     /// False when the whole network stands in for the districts.
     pub districts_given: bool,
     pub depots: Option<Vec<Depot>>,
+    /// Townships, functional zones and key areas (`[areas]`; None without one).
+    pub areas: Option<Vec<PlanningArea>>,
     pub files: Vec<InputFile>,
 }
 
@@ -221,6 +223,13 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         }
         None => None,
     };
+    let areas = match &scenario.areas {
+        Some((path, crs)) => {
+            files.push(InputFile::read_named(sp, "areas.file", "areas", path)?);
+            Some(io::districts::read_areas(path, *crs)?)
+        }
+        None => None,
+    };
     if !stations.iter().any(|s| s.responds()) {
         return Err(Error::input(
             &scenario.stations_file,
@@ -237,6 +246,7 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             districts,
             districts_given,
             depots,
+            areas,
             files,
         },
         prepared,

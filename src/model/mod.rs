@@ -33,16 +33,22 @@ pub enum StationClass {
     Forward,
     /// 战勤保障站: logistics-support station (no first-due area; serves supply reach).
     Logistics,
+    /// 乡镇专职消防队: a township's government full-time fire brigade.
+    Township,
+    /// 志愿消防队: a volunteer fire team.
+    Volunteer,
 }
 
 impl StationClass {
-    pub const ALL: [StationClass; 6] = [
+    pub const ALL: [StationClass; 8] = [
         StationClass::Special,
         StationClass::Class1,
         StationClass::Class2,
         StationClass::Small,
         StationClass::Forward,
         StationClass::Logistics,
+        StationClass::Township,
+        StationClass::Volunteer,
     ];
 
     /// The name used in files (`special`, `class1`, …).
@@ -54,6 +60,8 @@ impl StationClass {
             StationClass::Small => "small",
             StationClass::Forward => "forward",
             StationClass::Logistics => "logistics",
+            StationClass::Township => "township",
+            StationClass::Volunteer => "volunteer",
         }
     }
 
@@ -72,7 +80,27 @@ impl StationClass {
             StationClass::Small => "小型站",
             StationClass::Forward => "前置站",
             StationClass::Logistics => "战勤保障站",
+            StationClass::Township => "乡镇专职消防队",
+            StationClass::Volunteer => "志愿消防队",
         }
+    }
+
+    /// An ordinary urban fire station of 建标152-2017 (普通站: class 1, class 2, small) or
+    /// a special-service station: the classes the first-due rules speak of.
+    pub fn is_ordinary_or_special(self) -> bool {
+        matches!(
+            self,
+            StationClass::Special
+                | StationClass::Class1
+                | StationClass::Class2
+                | StationClass::Small
+        )
+    }
+
+    /// Its staff count as full-time firefighters (专职消防人员): every class but
+    /// logistics-support stations and volunteer teams.
+    pub fn full_time(self) -> bool {
+        !matches!(self, StationClass::Logistics | StationClass::Volunteer)
     }
 }
 
@@ -130,6 +158,12 @@ pub struct Station {
     pub drone: Option<bool>,
     /// Rescue district named in the file, if any.
     pub district: Option<String>,
+    /// Level of a logistics-support station (战勤保障消防站: national, regional, city,
+    /// county); None: county.
+    pub support_level: Option<DepotLevel>,
+    /// Support capability a logistics-support station declares, persons (seed 000
+    /// 专栏8: 800 / 400 / 200 / 100 by level).
+    pub support_capacity_persons: Option<f64>,
     pub vehicles: Vec<Vehicle>,
     /// 1-based line of the stations file (header = line 1), for findings; 0 for a
     /// station that is not in a file (one a plan or a placement search adds).
@@ -151,6 +185,8 @@ impl Station {
             status: StationStatus::Planned,
             drone: None,
             district: None,
+            support_level: None,
+            support_capacity_persons: None,
             vehicles: Vec::new(),
             line: 0,
         }
@@ -225,6 +261,12 @@ pub enum DistrictKind {
 }
 
 impl DistrictKind {
+    pub const ALL: [DistrictKind; 3] = [
+        DistrictKind::Urban,
+        DistrictKind::Suburban,
+        DistrictKind::Rural,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DistrictKind::Urban => "urban",
@@ -252,6 +294,69 @@ pub struct District {
     /// Residents, from the districts file's optional `population` property (for
     /// firefighters per 10,000 residents).
     pub population: Option<f64>,
+}
+
+/// Kind of a township, functional zone or key area (the `[areas]` layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaKind {
+    /// 乡镇 (街道): a township or sub-district.
+    Township,
+    /// 功能区: a functional zone (development zone, port, …).
+    Zone,
+    /// 大型工业园区: a large industrial park (004 §六(二)).
+    IndustrialPark,
+    /// 重点商圈: a key business district.
+    BusinessDistrict,
+    /// 旅游景区: a scenic area.
+    ScenicArea,
+    /// 居民集聚区: a dense residential area.
+    Residential,
+}
+
+impl AreaKind {
+    pub const ALL: [AreaKind; 6] = [
+        AreaKind::Township,
+        AreaKind::Zone,
+        AreaKind::IndustrialPark,
+        AreaKind::BusinessDistrict,
+        AreaKind::ScenicArea,
+        AreaKind::Residential,
+    ];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaKind::Township => "township",
+            AreaKind::Zone => "zone",
+            AreaKind::IndustrialPark => "industrial_park",
+            AreaKind::BusinessDistrict => "business_district",
+            AreaKind::ScenicArea => "scenic_area",
+            AreaKind::Residential => "residential",
+        }
+    }
+
+    /// Chinese name used in reports.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            AreaKind::Township => "乡镇",
+            AreaKind::Zone => "功能区",
+            AreaKind::IndustrialPark => "工业园区",
+            AreaKind::BusinessDistrict => "重点商圈",
+            AreaKind::ScenicArea => "旅游景区",
+            AreaKind::Residential => "居民集聚区",
+        }
+    }
+}
+
+/// A township, functional zone or key area (乡镇、功能区、重点区域): not a rescue district,
+/// a place some targets ask to hold a force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanningArea {
+    pub name: String,
+    pub kind: AreaKind,
+    /// Outline in lon/lat degrees.
+    pub area: MultiPolygon<f64>,
 }
 
 /// A place where demand arises: an incident record, a building or a population point.

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use super::{DepotLevel, DistrictKind, StationClass};
+use super::{AreaKind, DepotLevel, DistrictKind, StationClass};
 
 /// What the checker can measure. A closed set: a target naming anything else is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -52,8 +52,18 @@ pub enum Metric {
     LogisticsReachS,
     /// Capacity a support point declares (保障能力), persons.
     DepotCapacityPersons,
-    /// Personnel assigned to a support point over its capacity, 0..1 when within.
+    /// Personnel assigned to a support point over its capacity, 0..1 when within: a
+    /// derived figure no clause states (advisory only).
     DepotLoadShare,
+    /// Support capability a logistics-support station (战勤保障消防站) declares, persons
+    /// (seed 000 专栏8: 800 / 400 / 200 / 100 by level).
+    LogisticsCapabilityPersons,
+    /// Fire-rescue forces (stations of any class, 乡镇专职队, volunteer teams) standing
+    /// inside a township, functional zone or key area (消除空白点; 004's 前置站 areas).
+    ForcesInside,
+    /// A figure the scenario supplies in `[targets.figures]` (command-centre staff,
+    /// table-2 indicators): the inputs hold nothing to measure it from.
+    Declared,
 }
 
 /// Where a target applies.
@@ -68,14 +78,17 @@ pub enum ScopeLevel {
     Station,
     /// Each support point (depot or logistics-support station).
     Depot,
+    /// Each township, functional zone or key area of the `[areas]` layer (乡镇、功能区).
+    Area,
 }
 
 impl ScopeLevel {
-    pub const ALL: [ScopeLevel; 4] = [
+    pub const ALL: [ScopeLevel; 5] = [
         ScopeLevel::Region,
         ScopeLevel::District,
         ScopeLevel::Station,
         ScopeLevel::Depot,
+        ScopeLevel::Area,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,12 +96,13 @@ impl ScopeLevel {
             ScopeLevel::District => "district",
             ScopeLevel::Station => "station",
             ScopeLevel::Depot => "depot",
+            ScopeLevel::Area => "area",
         }
     }
 }
 
 impl Metric {
-    pub const ALL: [Metric; 20] = [
+    pub const ALL: [Metric; 23] = [
         Metric::DemandCoverage,
         Metric::AreaCoverage,
         Metric::RoadCoverage,
@@ -109,6 +123,9 @@ impl Metric {
         Metric::LogisticsReachS,
         Metric::DepotCapacityPersons,
         Metric::DepotLoadShare,
+        Metric::LogisticsCapabilityPersons,
+        Metric::ForcesInside,
+        Metric::Declared,
     ];
 
     /// The name used in files.
@@ -134,6 +151,9 @@ impl Metric {
             Metric::LogisticsReachS => "logistics_reach_s",
             Metric::DepotCapacityPersons => "depot_capacity_persons",
             Metric::DepotLoadShare => "depot_load_share",
+            Metric::LogisticsCapabilityPersons => "logistics_capability_persons",
+            Metric::ForcesInside => "forces_inside",
+            Metric::Declared => "declared",
         }
     }
 
@@ -152,7 +172,11 @@ impl Metric {
             Metric::UnreachableDemand => "points",
             Metric::StationCount => "stations",
             Metric::FirefightersPer10k => "per 10,000 residents",
-            Metric::Staff | Metric::DepotCapacityPersons => "persons",
+            Metric::Staff | Metric::DepotCapacityPersons | Metric::LogisticsCapabilityPersons => {
+                "persons"
+            }
+            Metric::ForcesInside => "forces",
+            Metric::Declared => "as declared",
             Metric::PumpFlowLps => "L/s",
             Metric::PickupTrucks => "vehicles",
             Metric::DroneHangars => "hangars",
@@ -184,7 +208,11 @@ impl Metric {
             | Metric::FirstDueWorstRoadS => &[Station],
             Metric::FirefightingRatio => &[Station, Region],
             Metric::LogisticsReachS => &[Station, District],
-            Metric::DepotCapacityPersons | Metric::DepotLoadShare => &[Depot],
+            Metric::DepotCapacityPersons
+            | Metric::DepotLoadShare
+            | Metric::LogisticsCapabilityPersons => &[Depot],
+            Metric::ForcesInside => &[Area],
+            Metric::Declared => &[Region],
         }
     }
 }
@@ -278,6 +306,8 @@ pub struct Scope {
     /// Support-point levels (depot level), or the one level whose reach is measured
     /// (`logistics_reach_s`).
     pub depot_levels: Vec<DepotLevel>,
+    /// Kinds of township, functional zone or key area (area level).
+    pub area_kinds: Vec<AreaKind>,
 }
 
 impl Scope {
@@ -289,6 +319,11 @@ impl Scope {
     /// Whether a station of `class` is in scope.
     pub fn has_class(&self, class: StationClass) -> bool {
         self.station_classes.is_empty() || self.station_classes.contains(&class)
+    }
+
+    /// Whether an area of `kind` is in scope.
+    pub fn has_area_kind(&self, kind: AreaKind) -> bool {
+        self.area_kinds.is_empty() || self.area_kinds.contains(&kind)
     }
 
     /// Whether a support point of `level` is in scope.
@@ -307,6 +342,10 @@ impl Scope {
             let l: Vec<&str> = self.depot_levels.iter().map(|l| l.as_str()).collect();
             s += &format!(" level {}", l.join("/"));
         }
+        if !self.area_kinds.is_empty() {
+            let k: Vec<&str> = self.area_kinds.iter().map(|k| k.as_str()).collect();
+            s += &format!(" kind {}", k.join("/"));
+        }
         if !self.district_kinds.is_empty() {
             let k: Vec<&str> = self.district_kinds.iter().map(|k| k.as_str()).collect();
             s += &format!(" in {} districts", k.join("/"));
@@ -315,18 +354,69 @@ impl Scope {
     }
 }
 
+/// How binding a target is (DESIGN §6: force follows the wording).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Force {
+    /// 约束性, 应 / 不应, 必须, a dated "…前完成": a failure makes `fireplan check` exit
+    /// with status 2.
+    Mandatory,
+    /// 以…为目标, 逐步实现, 力争, 预期性, 宜 / 不宜: reported with its shortfall, never a
+    /// failing exit status on its own.
+    Goal,
+    /// A derived planning check that no clause states, shown with its reasoning.
+    Advisory,
+}
+
+impl Force {
+    pub const ALL: [Force; 3] = [Force::Mandatory, Force::Goal, Force::Advisory];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Force::Mandatory => "mandatory",
+            Force::Goal => "goal",
+            Force::Advisory => "advisory",
+        }
+    }
+
+    /// Chinese name used in reports.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Force::Mandatory => "强制",
+            Force::Goal => "目标",
+            Force::Advisory => "参考",
+        }
+    }
+}
+
 /// Where a target comes from: the document, the clause in its own words, a gloss.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
     /// A seed file name (`004_e477e33bbf9d6d33.txt`), a standard (`建标152-2017`,
-    /// `GB 51080-2015`), or the scenario file for local targets.
+    /// `GB 51080-2015`), `derived` for an advisory no clause states, or the scenario file
+    /// for local targets.
     pub document: String,
+    /// The document's title and date as the catalogue's `[documents]` gives them
+    /// (`绍兴市柯桥区消防安全工作实施意见 (2023-12-29)`); None: cite the document name.
+    pub title: Option<String>,
     /// Section or article within the document (`六(二)`, `第十四条`), if given.
     pub section: Option<String>,
     /// The clause's words, quoted exactly (Chinese).
     pub clause: String,
     /// English gloss of the clause.
     pub gloss: String,
+}
+
+impl Source {
+    /// How reports cite it: the document's title and the clause's section,
+    /// `绍兴市柯桥区消防安全工作实施意见 (2023-12-29) 六(二)`.
+    pub fn citation(&self) -> String {
+        let doc = self.title.as_deref().unwrap_or(&self.document);
+        match &self.section {
+            Some(sec) => format!("{doc} {sec}"),
+            None => doc.to_string(),
+        }
+    }
 }
 
 /// One planning target.
@@ -342,8 +432,10 @@ pub struct Target {
     /// The required value, in the metric's unit.
     pub value: f64,
     pub scope: Scope,
-    /// A failing mandatory target makes `fireplan check` exit with status 2.
-    pub mandatory: bool,
+    /// Mandatory, goal or advisory (DESIGN §6).
+    pub force: Force,
+    /// For metric `declared`: the key of `[targets.figures]` the scenario supplies.
+    pub figure: Option<String>,
     /// Shared with every finding of the target (a province's findings are millions).
     pub source: Arc<Source>,
     /// Free text: how the clause was turned into this target.
@@ -351,6 +443,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// A failure makes `fireplan check` exit with status 2.
+    pub fn mandatory(&self) -> bool {
+        self.force == Force::Mandatory
+    }
+
     /// `≥ 20 persons`, `≥ 100.0 %`.
     pub fn requirement(&self) -> String {
         format!(
@@ -374,6 +471,7 @@ pub fn fmt_measure(metric: Metric, v: f64) -> String {
         "km²" => format!("{v:.2} km²"),
         "fire-fighting per other vehicle" => format!("{v:.2}"),
         "per 10,000 residents" => format!("{v:.2} per 10,000"),
+        "as declared" => fmt_value(v),
         unit => format!("{} {unit}", fmt_value(v)),
     }
 }

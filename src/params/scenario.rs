@@ -36,6 +36,8 @@ pub struct Scenario {
     pub default_class: Option<StationClass>,
     pub demand: Option<DemandSource>,
     pub districts: Option<(PathBuf, Crs)>,
+    /// Townships, functional zones and key areas (`[areas]`).
+    pub areas: Option<(PathBuf, Crs)>,
     pub depots: Option<(PathBuf, Crs)>,
     pub response: ResponseParams,
     /// `[supply]` with the defaults of DESIGN §5 applied.

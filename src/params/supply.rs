@@ -2,13 +2,13 @@
 //!
 //! ```toml
 //! [supply]
-//! logistics_stations = true          # 战勤保障站 count as county-level support points
+//! logistics_stations = true          # 战勤保障站 are support points (at their support_level)
 //! required_levels = ["county", "city"]
 //! [supply.reach_s]                   # seed 002: 省内2小时、市内1小时、县(市、区)内半小时
 //! county = 1800
 //! city = 3600
 //! town = 900                         # no default: town times are reported only
-//! [supply.capacity_persons]          # seed 000: national 800, regional 400, city 200, county 100
+//! [supply.capacity_persons]          # logistics stations; seed 000: 800 / 400 / 200 / 100
 //! county = 120
 //! ```
 //!
@@ -31,11 +31,12 @@ pub struct SupplySection {
     /// Reach time per level, seconds (`county = 1800`); overrides the defaults.
     #[serde(default)]
     pub reach_s: BTreeMap<String, f64>,
-    /// People a depot of each level can sustain when its row has no `capacity_persons`.
+    /// People a logistics-support station of each level can support when its row has no
+    /// `support_capacity_persons` (reserve depots have no default: DESIGN §5).
     #[serde(default)]
     pub capacity_persons: BTreeMap<String, f64>,
-    /// Whether stations of class `logistics` (战勤保障站) count as county-level support
-    /// points (default true).
+    /// Whether stations of class `logistics` (战勤保障站) count as support points, at their
+    /// `support_level` (default county), (default true).
     pub logistics_stations: Option<bool>,
     /// Levels every place must be reached from, even when the depots file has none of that
     /// level (a missing level is then a finding). Default: none beyond the levels present.
@@ -49,7 +50,8 @@ pub struct SupplyParams {
     /// Reach time per level, seconds. A level without one (town, by default) has its
     /// times reported without pass/fail.
     pub reach_s: BTreeMap<DepotLevel, f64>,
-    /// Default capacity per level, persons; a depot's own `capacity_persons` overrides it.
+    /// Default capability of a logistics-support station per level, persons; its own
+    /// `support_capacity_persons` overrides it. Reserve depots have none by default.
     pub capacity_persons: BTreeMap<DepotLevel, f64>,
     /// Logistics-support stations (战勤保障站) are county-level support points.
     pub logistics_stations: bool,

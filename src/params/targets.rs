@@ -30,6 +30,29 @@ pub struct TargetsSection {
     /// Local targets, in the catalogue's format (`source` optional).
     #[serde(default)]
     pub add: Vec<toml::Table>,
+    /// Figures the inputs cannot hold, for targets of metric `declared`: a number
+    /// (`district_command_centre_staff = 22`) or one per named subject
+    /// (`town_command_centre_staff = { 钱清 = 6, 华舍 = 4 }`).
+    #[serde(default)]
+    pub figures: BTreeMap<String, toml::Value>,
+}
+
+/// `[targets.figures]` resolved: per figure key, (subject name, value) pairs; one unnamed
+/// pair for a single number.
+pub type Figures = BTreeMap<String, Vec<(Option<String>, f64)>>;
+
+/// One set of the catalogue and whether this scenario checks it, with the reason (the
+/// report lists every set: DESIGN §6, scope follows the issuer).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetChoice {
+    pub set: String,
+    pub description: String,
+    /// The region its issuer governs (None: national, binding everywhere).
+    pub region: Option<String>,
+    pub applied: bool,
+    /// Its mandatory targets are read as goals (a set chosen outside its issuer's region).
+    pub as_goals: bool,
+    pub why: String,
 }
 
 /// The targets a scenario checks, resolved: catalogue read, sets chosen, overrides and
@@ -40,7 +63,14 @@ pub struct TargetConfig {
     pub catalogue: PathBuf,
     /// The sets used.
     pub sets: Vec<String>,
+    /// Every set of the catalogue, applied or not, and why.
+    pub set_choices: Vec<SetChoice>,
+    /// The scenario's region (`region = "keqiao"`) and its name (`绍兴市柯桥区`).
+    pub region: Option<(String, String)>,
     pub targets: Vec<Target>,
+    /// `[targets.figures]`: per figure key, (subject name, value) pairs; one unnamed pair
+    /// for a single number.
+    pub figures: Figures,
     /// Region residents from the scenario (`[targets] population`).
     pub population: Option<f64>,
     /// (id, catalogue value, scenario value) of every overridden target.

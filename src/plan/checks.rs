@@ -1,23 +1,28 @@
 //! Checks: every target evaluated against one variant (the baseline or a plan) → findings.
 //!
 //! A [`Finding`] is one target applied to one subject — the region, a rescue district
-//! (救援片区), a station (消防站) or a support point (战勤保障) — with the measured value,
-//! the required value, pass / fail / not-applicable and the reason in words. Every target
-//! yields at least one finding: when nothing is in its scope, or the inputs it needs are
-//! missing (no demand, no vehicles file, no depots, no population), a not-applicable
-//! finding says so.
+//! (救援片区), a station (消防站), a support point (战勤保障) or a township / key area
+//! (乡镇、功能区) — with the measured value, the required value, pass / fail / no data /
+//! not applicable and the reason in words. Every target yields at least one finding:
+//! when nothing is in its scope a not-applicable finding says so.
 //!
-//! Missing data on a subject that is in scope is a failure, not a pass: a station whose
-//! `drone` or `staff` cell is empty fails with the reason "not recorded".
+//! Missing data is "no data", neither a pass nor a failure (issue 14, item 11): an empty
+//! `staff` or `drone` cell, no vehicles file, no population, no townships layer, a figure
+//! the scenario does not supply. The report counts them so that a planner sees what is
+//! left to collect.
 
 use crate::model::area::DistrictLookup;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::coverage::{Coverage, Metrics, Placement};
-use crate::model::target::{fmt_value, Comparator, Metric, ScopeLevel, Source, Target};
-use crate::model::{Depot, DepotLevel, District, Station, StationStatus, Vehicle};
+use crate::coverage::{Coverage, KindPart, Metrics, Placement};
+use crate::model::area::AreaIndex;
+use crate::model::target::{fmt_value, Comparator, Force, Metric, ScopeLevel, Source, Target};
+use crate::model::{
+    Depot, DepotLevel, District, DistrictKind, PlanningArea, Station, StationClass, StationStatus,
+    Vehicle,
+};
 use crate::supply::points::Source as PointSource;
 use crate::supply::reach::{LevelReach, ReachStatus};
 use crate::supply::Supply;
@@ -28,8 +33,11 @@ use crate::supply::Supply;
 pub enum Status {
     Pass,
     Fail,
-    /// The target cannot be measured here (no data of the kind it needs, or nothing in
-    /// its scope); the reason says why.
+    /// In scope, but the inputs do not hold what it is measured from (an empty cell, no
+    /// vehicles file, no population, a figure not supplied); the reason says which.
+    NoData,
+    /// Nothing in its scope to measure (no station of the class, no district of the
+    /// kind); the reason says why.
     NotApplicable,
 }
 
@@ -38,6 +46,7 @@ impl Status {
         match self {
             Status::Pass => "pass",
             Status::Fail => "fail",
+            Status::NoData => "no-data",
             Status::NotApplicable => "not-applicable",
         }
     }
@@ -51,6 +60,8 @@ pub enum SubjectKind {
     District,
     Station,
     Depot,
+    /// A township, functional zone or key area of the `[areas]` layer.
+    Area,
     /// The target as a whole (nothing in its scope, or its inputs missing).
     Target,
 }
@@ -62,6 +73,7 @@ impl SubjectKind {
             SubjectKind::District => "district",
             SubjectKind::Station => "station",
             SubjectKind::Depot => "depot",
+            SubjectKind::Area => "area",
             SubjectKind::Target => "target",
         }
     }
@@ -86,10 +98,27 @@ pub struct Finding {
     pub required: f64,
     pub comparator: Comparator,
     pub unit: &'static str,
-    pub mandatory: bool,
+    pub force: Force,
     /// Why, in words: what was counted, or why it could not be measured.
     pub reason: String,
     pub source: Arc<Source>,
+}
+
+impl Finding {
+    /// A failure makes `fireplan check` exit with status 2.
+    pub fn mandatory(&self) -> bool {
+        self.force == Force::Mandatory
+    }
+
+    /// How far a failing measured value is from the requirement, in the metric's unit
+    /// (14.1 % short of 100 %: 0.141); None when it passes or was not measured.
+    pub fn shortfall(&self) -> Option<f64> {
+        let v = self.measured?;
+        if self.status != Status::Fail || !v.is_finite() {
+            return None;
+        }
+        Some((v - self.required).abs())
+    }
 }
 
 /// Findings of every target on one variant.
@@ -103,9 +132,10 @@ pub struct Checks {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetTally {
     pub id: String,
-    pub mandatory: bool,
+    pub force: Force,
     pub pass: usize,
     pub fail: usize,
+    pub no_data: usize,
     pub not_applicable: usize,
 }
 
@@ -114,13 +144,28 @@ impl Checks {
     pub fn mandatory_failures(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
-            .filter(|f| f.mandatory && f.status == Status::Fail)
+            .filter(|f| f.mandatory() && f.status == Status::Fail)
     }
 
-    /// (pass, fail, not-applicable) over all findings.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let n = |s| self.findings.iter().filter(|f| f.status == s).count();
-        (n(Status::Pass), n(Status::Fail), n(Status::NotApplicable))
+    /// Failing findings of goal targets: shortfalls, not failures of the plan.
+    pub fn goal_shortfalls(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.force == Force::Goal && f.status == Status::Fail)
+    }
+
+    /// Findings per status over all findings.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for f in &self.findings {
+            match f.status {
+                Status::Pass => c.pass += 1,
+                Status::Fail => c.fail += 1,
+                Status::NoData => c.no_data += 1,
+                Status::NotApplicable => c.not_applicable += 1,
+            }
+        }
+        c
     }
 
     /// The findings of each target, in target order: one pass over the findings (a scan
@@ -149,21 +194,38 @@ impl Checks {
             .map(|(t, mine)| {
                 let mut tally = TargetTally {
                     id: t.id.to_string(),
-                    mandatory: t.mandatory,
+                    force: t.force,
                     pass: 0,
                     fail: 0,
+                    no_data: 0,
                     not_applicable: 0,
                 };
                 for f in mine {
                     match f.status {
                         Status::Pass => tally.pass += 1,
                         Status::Fail => tally.fail += 1,
+                        Status::NoData => tally.no_data += 1,
                         Status::NotApplicable => tally.not_applicable += 1,
                     }
                 }
                 tally
             })
             .collect()
+    }
+}
+
+/// Findings per status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub fail: usize,
+    pub no_data: usize,
+    pub not_applicable: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.no_data + self.not_applicable
     }
 }
 
@@ -174,8 +236,11 @@ pub struct TargetsSummary {
     pub findings: usize,
     pub pass: usize,
     pub fail: usize,
+    pub no_data: usize,
     pub not_applicable: usize,
     pub mandatory_failures: usize,
+    /// Failing findings of goals (shortfalls).
+    pub goal_shortfalls: usize,
     pub mandatory_ok: bool,
     /// Ids of the targets with at least one failing finding, in catalogue order.
     pub failing_targets: Vec<String>,
@@ -184,15 +249,17 @@ pub struct TargetsSummary {
 impl Checks {
     /// The figures of `summary.json`.
     pub fn summary(&self) -> TargetsSummary {
-        let (pass, fail, not_applicable) = self.counts();
+        let c = self.counts();
         let mandatory_failures = self.mandatory_failures().count();
         TargetsSummary {
             checked: self.targets.len(),
             findings: self.findings.len(),
-            pass,
-            fail,
-            not_applicable,
+            pass: c.pass,
+            fail: c.fail,
+            no_data: c.no_data,
+            not_applicable: c.not_applicable,
             mandatory_failures,
+            goal_shortfalls: self.goal_shortfalls().count(),
             mandatory_ok: mandatory_failures == 0,
             failing_targets: self
                 .tallies()
@@ -243,15 +310,22 @@ pub struct Facts<'a> {
     /// Logistics-support reach and capacity (None: no `[depots]`).
     pub supply: Option<&'a Supply>,
     pub depots: &'a [Depot],
+    /// Townships, functional zones and key areas (None: no `[areas]` in the scenario).
+    pub areas: Option<&'a [PlanningArea]>,
+    /// `[targets.figures]`: per key, (subject name, value) pairs.
+    pub figures: &'a crate::params::targets::Figures,
 }
 
 /// What was measured on one subject.
 enum Measure {
     /// A value and how it was obtained.
     Value(f64, String),
-    /// In scope but the data is missing or the place is not served: a failure.
-    Missing(String),
-    /// Cannot be measured here.
+    /// In scope and measured, but the requirement cannot be met (the place is not
+    /// served at all): a failure without a value.
+    Unmet(String),
+    /// In scope, but the inputs do not hold the figure.
+    NoData(String),
+    /// Nothing to measure here.
     NotApplicable(String),
 }
 
@@ -293,11 +367,15 @@ pub fn evaluate(targets: &[Target], facts: &Facts) -> Checks {
                     findings.push(finding(t, SubjectKind::District, &d.name, &d.name, m));
                 }
             }
+            ScopeLevel::Region if t.metric == Metric::Declared => {
+                declared_findings(t, facts, &mut findings)
+            }
             ScopeLevel::Region => {
                 let m = region_measure(t, facts);
                 findings.push(finding(t, SubjectKind::Region, "region", "region", m));
             }
             ScopeLevel::Depot => depot_findings(t, facts, &mut findings),
+            ScopeLevel::Area => area_findings(t, facts, &mut findings),
         }
         if findings.len() == before {
             let why = match t.scope.level {
@@ -306,6 +384,10 @@ pub fn evaluate(targets: &[Target], facts: &Facts) -> Checks {
                     format!("no rescue district in scope ({})", t.scope.describe())
                 }
                 ScopeLevel::Depot => format!("no support point in scope ({})", t.scope.describe()),
+                ScopeLevel::Area => format!(
+                    "no township, zone or key area in scope ({})",
+                    t.scope.describe()
+                ),
                 ScopeLevel::Region => "nothing to measure".to_string(),
             };
             findings.push(finding(
@@ -333,7 +415,8 @@ fn finding(t: &Target, kind: SubjectKind, subject: &str, name: &str, m: Measure)
             };
             (status, Some(v), why)
         }
-        Measure::Missing(why) => (Status::Fail, None, why),
+        Measure::Unmet(why) => (Status::Fail, None, why),
+        Measure::NoData(why) => (Status::NoData, None, why),
         Measure::NotApplicable(why) => (Status::NotApplicable, None, why),
     };
     Finding {
@@ -348,7 +431,7 @@ fn finding(t: &Target, kind: SubjectKind, subject: &str, name: &str, m: Measure)
         required: t.value,
         comparator: t.comparator,
         unit: t.metric.unit(),
-        mandatory: t.mandatory,
+        force: t.force,
         reason,
         source: t.source.clone(),
     }
@@ -419,9 +502,9 @@ fn ratio_measure(ff: u64, other: u64, unflagged: u64) -> Measure {
     };
     match (ff, other) {
         (0, 0) if unflagged > 0 => {
-            Measure::NotApplicable(format!("no vehicle has the `firefighting` flag{note}"))
+            Measure::NoData(format!("no vehicle has the `firefighting` flag{note}"))
         }
-        (0, 0) => Measure::NotApplicable("no vehicles".into()),
+        (0, 0) => Measure::NoData("no vehicles recorded".into()),
         (ff, 0) => Measure::Value(
             f64::INFINITY,
             format!("{ff} fire-fighting : 0 other vehicles{note}"),
@@ -435,11 +518,11 @@ fn ratio_measure(ff: u64, other: u64, unflagged: u64) -> Measure {
 
 fn station_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
     let s = &facts.stations[i];
-    let no_vehicles = || Measure::NotApplicable("no vehicles file in the scenario".into());
+    let no_vehicles = || Measure::NoData("no vehicles file in the scenario".into());
     match t.metric {
         Metric::Staff => match s.staff {
             Some(n) => Measure::Value(n as f64, format!("{n} staff ({})", s.class.name_zh())),
-            None => Measure::Missing(
+            None => Measure::NoData(
                 "staff not recorded (the stations file's staff cell is empty)".into(),
             ),
         },
@@ -473,7 +556,7 @@ fn station_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
             Some(true) => Measure::Value(1.0, "drone = 1".into()),
             Some(false) => Measure::Value(0.0, "drone = 0".into()),
             None => {
-                Measure::Missing("not recorded (the stations file's drone cell is empty)".into())
+                Measure::NoData("not recorded (the stations file's drone cell is empty)".into())
             }
         },
         Metric::FirefightingRatio => {
@@ -483,44 +566,10 @@ fn station_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
             let (ff, other, unflagged) = vehicle_split(&s.vehicles);
             ratio_measure(ff, other, unflagged)
         }
-        Metric::FirstDueAreaKm2 | Metric::FirstDueWorstRoadS => {
-            match &facts.coverage.placement[i] {
-                Placement::Origin(o) => {
-                    let fd = &facts.coverage.first_due[*o as usize];
-                    if t.metric == Metric::FirstDueAreaKm2 {
-                        Measure::Value(
-                            fd.area_km2,
-                            format!(
-                                "first-due area {:.2} km² ({} demand points)",
-                                fd.area_km2, fd.demand_points
-                            ),
-                        )
-                    } else {
-                        match fd.worst_road_s {
-                            Some(w) => Measure::Value(
-                                w,
-                                format!(
-                                    "edge of the first-due area reached in {w:.0} s ({:.1} km of road)",
-                                    fd.road_km
-                                ),
-                            ),
-                            None => Measure::NotApplicable(
-                                "no road is first reached from this station".into(),
-                            ),
-                        }
-                    }
-                }
-                Placement::NotResponding => Measure::NotApplicable(
-                    "does not respond (logistics support): no first-due area".into(),
-                ),
-                Placement::OffNetwork(d) => Measure::NotApplicable(format!(
-                    "off the network ({d:.0} m from the nearest road): no first-due area"
-                )),
-            }
-        }
+        Metric::FirstDueAreaKm2 | Metric::FirstDueWorstRoadS => first_due_measure(t, facts, i),
         Metric::LogisticsReachS => {
             let Some(sup) = facts.supply else {
-                return Measure::NotApplicable("no `[depots]` in the scenario".into());
+                return Measure::NoData("no `[depots]` in the scenario".into());
             };
             let Some(&level) = t.scope.depot_levels.first() else {
                 return Measure::NotApplicable("the target names no depot level".into());
@@ -567,7 +616,7 @@ fn reach_measure(sup: &Supply, r: &LevelReach, what: &str) -> Measure {
             r.level.as_str()
         )),
         (_, Some((p, t))) => Measure::Value(t, format!("{:.1} min from {}", t / 60.0, from(p))),
-        (_, None) => Measure::Missing(format!(
+        (_, None) => Measure::Unmet(format!(
             "no {}-level support point on the network reaches it",
             r.level.as_str()
         )),
@@ -579,7 +628,7 @@ fn coverage_measure(metric: Metric, m: &Metrics, facts: &Facts, what: &str) -> M
         if facts.demand_given {
             Measure::NotApplicable(format!("no demand points in {what}"))
         } else {
-            Measure::NotApplicable("no `[demand]` in the scenario".into())
+            Measure::NoData("no `[demand]` in the scenario".into())
         }
     };
     let share = |x: Option<f64>, how: String| x.map(|v| Measure::Value(v, how));
@@ -607,14 +656,14 @@ fn coverage_measure(metric: Metric, m: &Metrics, facts: &Facts, what: &str) -> M
             Some(match v {
                 Some(v) => Measure::Value(v, format!("{name} {v:.0} s")),
                 // Unreached points count as later than any time (docs/output.md).
-                None if share > 0.0 => Measure::Missing(format!(
+                None if share > 0.0 => Measure::Unmet(format!(
                     "more than {:.0} % of the demand weight is not reached at all ({} \
                      unreachable, {} off-network): no {name}",
                     (1.0 - share) * 100.0,
                     m.unreachable,
                     m.off_network
                 )),
-                None => Measure::Missing("no demand point is reached".into()),
+                None => Measure::Unmet("no demand point is reached".into()),
             })
         }
         Metric::P50S | Metric::P90S | Metric::MaxS => None,
@@ -680,12 +729,13 @@ fn staff_sum(facts: &Facts, keep: impl Fn(usize) -> bool) -> (u64, usize, usize)
 
 fn per_10k(facts: &Facts, residents: Option<f64>, keep: impl Fn(usize) -> bool) -> Measure {
     let Some(pop) = residents.filter(|&p| p > 0.0) else {
-        return Measure::NotApplicable(
+        return Measure::NoData(
             "population not given ([targets] population, or a `population` property on the districts)"
                 .into(),
         );
     };
-    let (staff, unknown, n) = staff_sum(facts, keep);
+    // 专职消防人员: full-time firefighters; logistics-support staff and volunteers are not.
+    let (staff, unknown, n) = staff_sum(facts, |i| facts.stations[i].class.full_time() && keep(i));
     let note = if unknown > 0 {
         format!("; {unknown} station(s) without a staff figure counted as 0")
     } else {
@@ -693,7 +743,10 @@ fn per_10k(facts: &Facts, residents: Option<f64>, keep: impl Fn(usize) -> bool) 
     };
     Measure::Value(
         staff as f64 / pop * 10_000.0,
-        format!("{staff} staff at {n} stations for {pop:.0} residents{note}"),
+        format!(
+            "{staff} full-time firefighters at {n} stations for {pop:.0} residents \
+             (logistics-support stations and volunteer teams not counted){note}"
+        ),
     )
 }
 
@@ -712,7 +765,7 @@ fn district_measure(
         ),
         Metric::LogisticsReachS => {
             let Some(sup) = facts.supply else {
-                return Measure::NotApplicable("no `[depots]` in the scenario".into());
+                return Measure::NoData("no `[depots]` in the scenario".into());
             };
             let Some(&level) = t.scope.depot_levels.first() else {
                 return Measure::NotApplicable("the target names no depot level".into());
@@ -742,27 +795,29 @@ fn region_measure(t: &Target, facts: &Facts) -> Measure {
     let active = |s: &Station| s.status != StationStatus::Closed && t.scope.has_class(s.class);
     match t.metric {
         Metric::StationCount => {
-            let ids: Vec<&str> = facts
-                .stations
+            // A higher class counts toward a lower class's quota: the catalogue scopes
+            // "13 class-2" as 22 of class 2 or higher (issue 14, item 7).
+            let mut by_class: Vec<(StationClass, usize)> = Vec::new();
+            for s in facts.stations.iter().filter(|s| active(s)) {
+                match by_class.iter_mut().find(|(c, _)| *c == s.class) {
+                    Some((_, n)) => *n += 1,
+                    None => by_class.push((s.class, 1)),
+                }
+            }
+            by_class.sort();
+            let n: usize = by_class.iter().map(|x| x.1).sum();
+            let parts: Vec<String> = by_class
                 .iter()
-                .filter(|s| active(s))
-                .map(|s| s.id.as_str())
-                .collect();
-            let classes: Vec<&str> = t
-                .scope
-                .station_classes
-                .iter()
-                .map(|c| c.name_zh())
+                .map(|(c, k)| format!("{k} {}", c.name_zh()))
                 .collect();
             Measure::Value(
-                ids.len() as f64,
+                n as f64,
                 format!(
-                    "{} {} station(s) not closed",
-                    ids.len(),
-                    if classes.is_empty() {
-                        "".to_string()
+                    "{n} station(s) not closed{}",
+                    if parts.is_empty() {
+                        String::new()
                     } else {
-                        classes.join("/")
+                        format!(": {}", parts.join(" + "))
                     }
                 ),
             )
@@ -772,7 +827,7 @@ fn region_measure(t: &Target, facts: &Facts) -> Measure {
         }),
         Metric::FirefightingRatio => {
             if !facts.vehicles_given {
-                return Measure::NotApplicable("no vehicles file in the scenario".into());
+                return Measure::NoData("no vehicles file in the scenario".into());
             }
             let (ff, other, unflagged) = vehicle_split(
                 facts
@@ -795,7 +850,7 @@ fn depot_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
             SubjectKind::Target,
             &t.id,
             &t.id,
-            Measure::NotApplicable("no `[depots]` in the scenario".into()),
+            Measure::NoData("no `[depots]` in the scenario".into()),
         ));
         return;
     };
@@ -803,26 +858,38 @@ fn depot_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
         if !t.scope.has_depot_level(pt.level) {
             continue;
         }
-        let m = match t.metric {
-            Metric::DepotCapacityPersons => {
-                let declared = match pt.source {
-                    PointSource::Depot(i) => facts.depots.get(i).and_then(|d| d.capacity_persons),
-                    PointSource::Station(_) => None,
-                };
-                match declared {
+        let m = match (t.metric, pt.source) {
+            // Seed 000 专栏8 speaks of logistics-support stations (战勤保障消防站), not of
+            // reserve depots: each is a subject of its own metric.
+            (Metric::DepotCapacityPersons, PointSource::Station(_))
+            | (Metric::LogisticsCapabilityPersons, PointSource::Depot(_)) => continue,
+            (Metric::DepotCapacityPersons, PointSource::Depot(i)) => {
+                match facts.depots.get(i).and_then(|d| d.capacity_persons) {
                     Some(c) => Measure::Value(c, format!("declares {} persons", fmt_value(c))),
-                    None => Measure::NotApplicable(format!(
-                        "no capacity declared{}",
-                        pt.capacity_persons
-                            .map(|c| format!(
-                                "; supply assumes the level's {} persons",
-                                fmt_value(c)
-                            ))
-                            .unwrap_or_default()
-                    )),
+                    None => Measure::NoData(
+                        "no capacity declared (the depots file's capacity_persons cell)".into(),
+                    ),
                 }
             }
-            Metric::DepotLoadShare => {
+            (Metric::LogisticsCapabilityPersons, PointSource::Station(i)) => {
+                let s = &facts.stations[i];
+                match s.support_capacity_persons {
+                    Some(c) => Measure::Value(
+                        c,
+                        format!(
+                            "{}-level logistics-support station declares {} persons",
+                            pt.level.as_str(),
+                            fmt_value(c)
+                        ),
+                    ),
+                    None => Measure::NoData(
+                        "capability not declared (the stations file's support_capacity_persons \
+                         cell)"
+                            .into(),
+                    ),
+                }
+            }
+            (Metric::DepotLoadShare, _) => {
                 let load = &sup.loads[p];
                 match load.utilisation() {
                     _ if !pt.usable() => Measure::NotApplicable(
@@ -853,5 +920,186 @@ fn depot_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
             )),
         };
         out.push(finding(t, SubjectKind::Depot, &pt.label, &pt.name, m));
+    }
+}
+
+/// A first-due rule on one station, measured over the part of its first-due area in
+/// districts of the target's kinds (建标152-2017 第十四条 and GB 51080-2015 4.1.3 speak of
+/// urban construction land and near suburbs, not of the rural rest of a large area).
+fn first_due_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
+    let fd = match &facts.coverage.placement[i] {
+        Placement::Origin(o) => &facts.coverage.first_due[*o as usize],
+        Placement::NotResponding => {
+            return Measure::NotApplicable(
+                "does not respond (logistics support): no first-due area".into(),
+            )
+        }
+        Placement::OffNetwork(d) => {
+            return Measure::NotApplicable(format!(
+                "off the network ({d:.0} m from the nearest road): no first-due area"
+            ))
+        }
+    };
+    let kinds = &t.scope.district_kinds;
+    let whole = kinds.is_empty();
+    let mut part = KindPart::default();
+    for kind in DistrictKind::ALL {
+        if whole || kinds.contains(&kind) {
+            let p = fd.by_kind[KindPart::slot(Some(kind))];
+            part.area_km2 += p.area_km2;
+            part.road_km += p.road_km;
+            part.worst_road_s = match (part.worst_road_s, p.worst_road_s) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+    if whole {
+        let p = fd.by_kind[KindPart::slot(None)];
+        part.area_km2 += p.area_km2;
+        part.road_km += p.road_km;
+        part.worst_road_s = match (part.worst_road_s, p.worst_road_s) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let within = if whole {
+        String::new()
+    } else {
+        let k: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        format!(" in {} districts", k.join("/"))
+    };
+    if t.metric == Metric::FirstDueAreaKm2 {
+        let of_whole = if whole {
+            String::new()
+        } else {
+            format!(" of its {:.2} km²", fd.area_km2)
+        };
+        return Measure::Value(
+            part.area_km2,
+            format!(
+                "first-due area{within}: {:.2} km²{of_whole} ({} demand points in all)",
+                part.area_km2, fd.demand_points
+            ),
+        );
+    }
+    match part.worst_road_s {
+        Some(w) => Measure::Value(
+            w,
+            format!(
+                "edge of the first-due area{within} reached in {w:.0} s ({:.1} km of road{})",
+                part.road_km,
+                if whole {
+                    String::new()
+                } else {
+                    format!(" of its {:.1} km", fd.road_km)
+                }
+            ),
+        ),
+        None if fd.worst_road_s.is_some() => {
+            Measure::NotApplicable(format!("no road of its first-due area lies{within}"))
+        }
+        None => Measure::NotApplicable("no road is first reached from this station".into()),
+    }
+}
+
+/// Area-level targets: each township, functional zone or key area of the kinds in scope,
+/// with the forces (stations not closed, of the classes in scope) standing inside it.
+fn area_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
+    let Some(areas) = facts.areas else {
+        out.push(finding(
+            t,
+            SubjectKind::Target,
+            &t.id,
+            &t.id,
+            Measure::NoData(
+                "no `[areas]` in the scenario: the townships, functional zones or key areas \
+                 (乡镇、功能区、重点区域) this target speaks of are not given"
+                    .into(),
+            ),
+        ));
+        return;
+    };
+    let forces: Vec<usize> = (0..facts.stations.len())
+        .filter(|&i| {
+            let s = &facts.stations[i];
+            s.status != StationStatus::Closed && t.scope.has_class(s.class)
+        })
+        .collect();
+    for area in areas.iter() {
+        if !t.scope.has_area_kind(area.kind) {
+            continue;
+        }
+        let m = match t.metric {
+            Metric::ForcesInside => {
+                let index = AreaIndex::new(&area.area);
+                let forces: Vec<usize> = forces
+                    .iter()
+                    .copied()
+                    .filter(|&i| index.contains(facts.stations[i].location))
+                    .collect();
+                let listed: Vec<String> = forces
+                    .iter()
+                    .take(5)
+                    .map(|&i| {
+                        let s = &facts.stations[i];
+                        format!("{} {}", s.id, s.class.name_zh())
+                    })
+                    .collect();
+                let more = forces.len().saturating_sub(listed.len());
+                Measure::Value(
+                    forces.len() as f64,
+                    if forces.is_empty() {
+                        format!("no fire-rescue force inside this {}", area.kind.name_zh())
+                    } else {
+                        format!(
+                            "{} inside: {}{}",
+                            forces.len(),
+                            listed.join(", "),
+                            if more > 0 {
+                                format!(" and {more} more")
+                            } else {
+                                String::new()
+                            }
+                        )
+                    },
+                )
+            }
+            _ => Measure::NotApplicable(format!(
+                "metric `{}` is not measured per area",
+                t.metric.as_str()
+            )),
+        };
+        out.push(finding(t, SubjectKind::Area, &area.name, &area.name, m));
+    }
+}
+
+/// A `declared` target: the figure the scenario supplies in `[targets.figures]`, once or
+/// per named subject (town command centres).
+fn declared_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
+    let key = t.figure.as_deref().unwrap_or_default();
+    match facts.figures.get(key) {
+        None => out.push(finding(
+            t,
+            SubjectKind::Region,
+            "region",
+            key,
+            Measure::NoData(format!(
+                "not supplied: the inputs cannot hold it; give `{key} = …` under \
+                 `[targets.figures]`"
+            )),
+        )),
+        Some(values) => {
+            for (name, v) in values {
+                let subject = name.as_deref().unwrap_or("region");
+                out.push(finding(
+                    t,
+                    SubjectKind::Region,
+                    subject,
+                    subject,
+                    Measure::Value(*v, format!("`{key}` as the scenario declares it")),
+                ));
+            }
+        }
     }
 }

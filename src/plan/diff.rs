@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::checks::{Checks, TargetTally};
 use crate::coverage::{Coverage, Metrics, Placement};
+use crate::model::target::Force;
 use crate::model::{DemandPoint, District, DistrictKind, Station};
 
 /// One variant's results.
@@ -107,7 +108,7 @@ pub struct StationComparison {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetComparison {
     pub id: String,
-    pub mandatory: bool,
+    pub force: Force,
     pub baseline: TargetTally,
     pub plan: TargetTally,
 }
@@ -246,14 +247,15 @@ pub fn compare(
                 .cloned()
                 .unwrap_or(TargetTally {
                     id: p.id.clone(),
-                    mandatory: p.mandatory,
+                    force: p.force,
                     pass: 0,
                     fail: 0,
+                    no_data: 0,
                     not_applicable: 0,
                 });
             TargetComparison {
                 id: p.id.clone(),
-                mandatory: p.mandatory,
+                force: p.force,
                 baseline: b,
                 plan: p,
             }

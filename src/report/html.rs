@@ -192,13 +192,53 @@ fn secs(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_string(), |t| format!("{t:.0} s"))
 }
 
+/// Which sets of targets were applied and why (DESIGN §6: scope follows the issuer).
+fn sets_html(config: &crate::params::TargetConfig, zh: bool) -> String {
+    let t = |a: &'static str, b: &'static str| if zh { a } else { b };
+    let region = match &config.region {
+        Some((key, name)) => format!(
+            "{}{} ({key})",
+            t("情景所在地区：", "The scenario's region: "),
+            name
+        ),
+        None => t(
+            "情景未指定地区（region）：只适用国家标准。",
+            "The scenario names no region: the national standards apply only.",
+        )
+        .to_string(),
+    };
+    let mut s = format!(
+        "<p>{}</p><table class=\"sets\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        esc(&region),
+        t("指标集", "set"),
+        t("适用", "applied"),
+        t("理由", "why")
+    );
+    for c in &config.set_choices {
+        let applied = match (c.applied, c.as_goals) {
+            (true, false) => t("是", "yes"),
+            (true, true) => t("是（作为目标）", "yes, as goals"),
+            (false, _) => t("否", "no"),
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.set),
+            applied,
+            esc(&c.why)
+        );
+    }
+    s.push_str("</tbody></table>\n");
+    s
+}
+
 /// Every finding of every variant, with its measure and its source in one cell each
 /// (narrow enough to print on A4); a target with more than [`REPORT_ROWS`] findings in a
 /// variant lists that many, failures first, and a note under the table counts the rest.
 pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> String {
     use crate::model::target::fmt_value;
     let mut s = String::from(
-        "<div class=\"tw\"><table class=\"sortable targets\"><colgroup><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:8%\"><col style=\"width:6%\"><col style=\"width:19%\"><col style=\"width:28%\"></colgroup><thead><tr><th>variant</th><th>target</th><th>subject</th><th>status</th><th>measured</th><th>required</th><th>mandatory</th><th>finding</th><th>source</th></tr></thead><tbody>\n",
+        "<div class=\"tw\"><table class=\"sortable targets\"><colgroup><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:8%\"><col style=\"width:6%\"><col style=\"width:19%\"><col style=\"width:28%\"></colgroup><thead><tr><th>variant</th><th>target</th><th>subject</th><th>status</th><th>measured</th><th>required</th><th>force</th><th>finding</th><th>source</th></tr></thead><tbody>\n",
     );
     let mut notes = String::new();
     for (variant, checks) in variants {
@@ -210,8 +250,9 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
             if of_one.len() > REPORT_ROWS {
                 listed[start..].sort_by_key(|f| match f.status {
                     Status::Fail => 0,
-                    Status::NotApplicable => 1,
-                    Status::Pass => 2,
+                    Status::NoData => 1,
+                    Status::NotApplicable => 2,
+                    Status::Pass => 3,
                 });
                 listed.truncate(start + REPORT_ROWS);
                 let id = &of_one[0].target;
@@ -233,24 +274,18 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
             } else {
                 format!("{} {}", esc(&f.subject), esc(&f.subject_name))
             };
-            let section = f
-                .source
-                .section
-                .as_deref()
-                .map(|x| format!(" {}", esc(x)))
-                .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "<tr class=\"st-{st}\"><td>{variant}</td><td>{id}</td><td>{subject}</td><td>{st}</td><td class=\"n\">{measured}</td><td class=\"n\">{cmp} {req} {unit}</td><td>{mand}</td><td class=\"long\">{reason}</td><td class=\"long\"><b>{doc}{section}</b>: 「{clause}」<br><span class=\"gloss\">{gloss}</span></td></tr>",
+                "<tr class=\"st-{st}\"><td>{variant}</td><td>{id}</td><td>{subject}</td><td>{st}</td><td class=\"n\">{measured}</td><td class=\"n\">{cmp} {req} {unit}</td><td>{force}</td><td class=\"long\">{reason}</td><td class=\"long\"><b>{doc}</b>: 「{clause}」<br><span class=\"gloss\">{gloss}</span></td></tr>",
                 st = f.status.as_str(),
                 variant = esc(variant),
                 id = esc(&f.target),
                 cmp = esc(f.comparator.symbol()),
                 req = fmt_value(f.required),
                 unit = esc(f.unit),
-                mand = if f.mandatory { "yes" } else { "no" },
+                force = if zh { f.force.name_zh() } else { f.force.as_str() },
                 reason = esc(&f.reason),
-                doc = esc(&f.source.document),
+                doc = esc(&f.source.citation()),
                 clause = esc(&f.source.clause),
                 gloss = esc(&f.source.gloss),
             );
@@ -334,7 +369,10 @@ pub fn report_html(
     // Summary.
     let m = &run.coverage.region;
     let thr = run.coverage.params.threshold_s;
-    let (pass, fail, na) = run.checks.counts();
+    let counts = run.checks.counts();
+    let (pass, fail, na) = (counts.pass, counts.fail, counts.not_applicable);
+    let no_data = counts.no_data;
+    let goals = run.checks.goal_shortfalls().count();
     let mand = run.checks.mandatory_failures().count();
     let _ = writeln!(
         s,
@@ -383,10 +421,11 @@ pub fn report_html(
     }
     let _ = writeln!(
         s,
-        "</div><p>{}: {pass} {} · {fail} {} · {na} {}. <b class=\"{}\">{}</b></p>",
+        "</div><p>{}: {pass} {} · {fail} {} · {no_data} {} · {na} {}. <b class=\"{}\">{}</b> {goals} {}</p>",
         t("规划指标", "Targets"),
         t("通过", "pass"),
         t("未通过", "fail"),
+        t("无数据", "no data"),
         t("不适用", "not applicable"),
         if mand == 0 { "ok" } else { "bad" },
         if mand == 0 {
@@ -399,8 +438,13 @@ pub fn report_html(
                     "failing findings of mandatory targets."
                 )
             )
-        }
+        },
+        t(
+            "项目标性指标尚有差距（不计为未满足）。",
+            "goal shortfall(s), reported, not failures."
+        )
     );
+    s.push_str(&sets_html(&run.inputs.scenario.targets, zh));
     // Maps.
     if !maps.is_empty() {
         let _ = writeln!(s, "<h2 id=\"maps\">{}</h2>", t("地图", "Maps"));

@@ -300,7 +300,10 @@ pub fn report_md(run: &RunResult) -> String {
         }
     }
     s.push('\n');
-    s.push_str(&super::plan::targets_md(&run.checks));
+    s.push_str(&super::plan::targets_md(
+        &run.checks,
+        &run.inputs.scenario.targets,
+    ));
     let _ = writeln!(s, "\n## Files\n");
     let _ = writeln!(
         s,

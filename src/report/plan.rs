@@ -11,8 +11,10 @@ use serde_json::{json, Value};
 use super::write::{collection, feature, round7, rows_left_out, REPORT_ROWS};
 use super::{fmt_s, write_atomic};
 use crate::error::{Error, Result};
+use crate::model::target::Force;
 use crate::model::target::{fmt_measure, fmt_value};
-use crate::plan::checks::{Checks, Status};
+use crate::params::TargetConfig;
+use crate::plan::checks::{Checks, Finding, Status};
 use crate::plan::diff::COMPARED;
 use crate::report::write::{csv_error, json_bytes};
 use crate::run::PlanRunResult;
@@ -27,7 +29,8 @@ fn fmt_measured(v: Option<f64>) -> String {
 }
 
 /// `targets.csv`: one row per finding of each variant (`baseline`, `plan`), with the
-/// target's source; streamed into `out`, as 10 M findings make gigabytes.
+/// target's source; streamed into `out`, as 10 M findings make gigabytes. Columns after
+/// `source_gloss` came later (issue 14): `force`, `shortfall`, `citation`.
 pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Checks)]) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -49,10 +52,22 @@ pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Check
         "source_section",
         "source_clause",
         "source_gloss",
+        "force",
+        "shortfall",
+        "citation",
     ])
     .map_err(csv_error)?;
     for (variant, checks) in variants {
+        // One citation per target, not one formatted per finding.
+        let citations: Vec<String> = checks.targets.iter().map(|t| t.source.citation()).collect();
+        let index: std::collections::HashMap<&str, usize> = checks
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&*t.id, i))
+            .collect();
         for f in &checks.findings {
+            let citation = index.get(&*f.target).map_or("", |&i| citations[i].as_str());
             w.write_record([
                 *variant,
                 &f.target,
@@ -66,12 +81,15 @@ pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Check
                 f.comparator.as_str(),
                 &fmt_value(f.required),
                 f.unit,
-                if f.mandatory { "true" } else { "false" },
+                if f.mandatory() { "true" } else { "false" },
                 f.reason.as_str(),
                 f.source.document.as_str(),
                 f.source.section.as_deref().unwrap_or(""),
                 f.source.clause.as_str(),
                 f.source.gloss.as_str(),
+                f.force.as_str(),
+                &fmt_measured(f.shortfall()),
+                citation,
             ])
             .map_err(csv_error)?;
         }
@@ -82,107 +100,183 @@ pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Check
 /// Escapes `|` for a Markdown table cell.
 use super::write::md_cell as cell;
 
-/// The report's targets section: one row per target, then every failure with its reason,
-/// then the sources quoted.
-pub fn targets_md(checks: &Checks) -> String {
+/// "subject id (name)" for tables.
+fn subject_label(f: &Finding) -> String {
+    if f.subject_name != f.subject {
+        format!(
+            "{} {} ({})",
+            f.subject_kind.as_str(),
+            f.subject,
+            f.subject_name
+        )
+    } else {
+        format!("{} {}", f.subject_kind.as_str(), f.subject)
+    }
+}
+
+/// The sets of the catalogue, which were applied and why (DESIGN §6: scope follows the
+/// issuer).
+pub fn sets_md(config: &TargetConfig) -> String {
     let mut s = String::new();
-    let (pass, fail, na) = checks.counts();
+    let region = match &config.region {
+        Some((key, name)) => format!("The scenario's region is {name} (`{key}`)."),
+        None => "The scenario names no `region`: the national standards apply, and the \
+                 provinces' and districts' documents do not."
+            .to_string(),
+    };
+    let _ = writeln!(s, "{region}\n");
+    let _ = writeln!(s, "| set | applied | why |");
+    let _ = writeln!(s, "| --- | --- | --- |");
+    for c in &config.set_choices {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            c.set,
+            match (c.applied, c.as_goals) {
+                (true, false) => "yes",
+                (true, true) => "yes, as goals",
+                (false, _) => "no",
+            },
+            cell(&c.why)
+        );
+    }
+    s
+}
+
+/// The findings of `status` and `force` grouped as a Markdown table, at most
+/// [`REPORT_ROWS`] per target, with the shortfall column for goals.
+fn findings_table(s: &mut String, checks: &Checks, status: Status, force: Option<Force>) {
+    let rows: Vec<&Finding> = checks
+        .findings
+        .iter()
+        .filter(|f| f.status == status && force.is_none_or(|x| f.force == x))
+        .collect();
+    let shortfall = status == Status::Fail;
+    if shortfall {
+        let _ = writeln!(
+            s,
+            "| target | subject | measured | required | gap | reason |"
+        );
+        let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- |");
+    } else {
+        let _ = writeln!(s, "| target | subject | reason |");
+        let _ = writeln!(s, "| --- | --- | --- |");
+    }
+    // (target, its rows so far): at most REPORT_ROWS of each are listed.
+    let mut per_target: Vec<(&str, usize)> = Vec::new();
+    for f in rows {
+        let i = match per_target.iter().position(|(t, _)| *t == &*f.target) {
+            Some(i) => i,
+            None => {
+                per_target.push((&f.target, 0));
+                per_target.len() - 1
+            }
+        };
+        per_target[i].1 += 1;
+        if per_target[i].1 > REPORT_ROWS {
+            continue;
+        }
+        if shortfall {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} {} | {} | {} |",
+                f.target,
+                cell(&subject_label(f)),
+                f.measured
+                    .map_or("—".to_string(), |v| fmt_measure(f.metric, v)),
+                f.comparator.symbol(),
+                fmt_measure(f.metric, f.required),
+                f.shortfall()
+                    .map_or("—".to_string(), |v| fmt_measure(f.metric, v)),
+                cell(&f.reason)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} |",
+                f.target,
+                cell(&subject_label(f)),
+                cell(&f.reason)
+            );
+        }
+    }
+    for (target, n) in per_target.into_iter().filter(|(_, n)| *n > REPORT_ROWS) {
+        let what = format!("findings of `{target}`");
+        let _ = writeln!(
+            s,
+            "\n{}",
+            rows_left_out(n - REPORT_ROWS, &what, "targets.csv")
+        );
+    }
+}
+
+/// The report's targets section: the sets applied, one row per target, then the
+/// mandatory failures, the goals' shortfalls, the advisories, what has no data, what is
+/// not applicable, and the sources quoted.
+pub fn targets_md(checks: &Checks, config: &TargetConfig) -> String {
+    let mut s = String::new();
+    let c = checks.counts();
     let mand = checks.mandatory_failures().count();
+    let goals = checks.goal_shortfalls().count();
     let _ = writeln!(s, "## Targets (规划指标)\n");
+    s.push_str(&sets_md(config));
     let _ = writeln!(
         s,
-        "{} targets checked: {pass} findings pass, {fail} fail, {na} not applicable. {}\n",
+        "\n{} targets checked: {} findings pass, {} fail, {} have no data, {} not applicable. {} \
+         Goals (以…为目标, 逐步实现, 预期性) are reported with their shortfall and never fail the \
+         plan on their own; advisories are derived checks no clause states.\n",
         checks.targets.len(),
+        c.pass,
+        c.fail,
+        c.no_data,
+        c.not_applicable,
         if mand == 0 {
-            "**Every mandatory target is met.**".to_string()
+            format!("**Every mandatory target is met**; {goals} goal shortfall(s).")
         } else {
-            format!("**{mand} failing finding(s) of mandatory targets.**")
+            format!(
+                "**{mand} failing finding(s) of mandatory targets**; {goals} goal shortfall(s)."
+            )
         }
     );
     let _ = writeln!(
         s,
-        "| target | requirement | scope | mandatory | pass | fail | n/a | source |"
+        "| target | requirement | scope | force | pass | fail | no data | n/a | source |"
     );
-    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (t, tally) in checks.targets.iter().zip(checks.tallies()) {
-        let src = match &t.source.section {
-            Some(sec) => format!("{} §{sec}", t.source.document),
-            None => t.source.document.clone(),
-        };
         let _ = writeln!(
             s,
-            "| {} | {} {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} {} | {} | {} | {} | {} | {} | {} | {} |",
             t.id,
             t.metric.as_str(),
             t.requirement(),
             t.scope.describe(),
-            if t.mandatory { "yes" } else { "no" },
+            t.force.as_str(),
             tally.pass,
             if tally.fail > 0 {
                 format!("**{}**", tally.fail)
             } else {
                 "0".into()
             },
+            tally.no_data,
             tally.not_applicable,
-            cell(&src)
+            cell(&t.source.citation())
         );
     }
-    let failing: Vec<_> = checks
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
-    if !failing.is_empty() {
-        let _ = writeln!(s, "\n### Failures\n");
-        let _ = writeln!(
-            s,
-            "| target | subject | measured | required | mandatory | reason |"
-        );
-        let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- |");
-        // (target, its failures so far): at most REPORT_ROWS of each are listed.
-        let mut per_target: Vec<(&str, usize)> = Vec::new();
-        for f in failing {
-            let i = match per_target.iter().position(|(t, _)| *t == &*f.target) {
-                Some(i) => i,
-                None => {
-                    per_target.push((&f.target, 0));
-                    per_target.len() - 1
-                }
-            };
-            per_target[i].1 += 1;
-            if per_target[i].1 > REPORT_ROWS {
-                continue;
-            }
-            let subject = if f.subject_name != f.subject {
-                format!(
-                    "{} {} ({})",
-                    f.subject_kind.as_str(),
-                    f.subject,
-                    f.subject_name
-                )
-            } else {
-                format!("{} {}", f.subject_kind.as_str(), f.subject)
-            };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} {} | {} | {} |",
-                f.target,
-                cell(&subject),
-                f.measured
-                    .map_or("—".to_string(), |v| fmt_measure(f.metric, v)),
-                f.comparator.symbol(),
-                fmt_measure(f.metric, f.required),
-                if f.mandatory { "yes" } else { "no" },
-                cell(&f.reason)
-            );
-        }
-        for (target, n) in per_target.into_iter().filter(|(_, n)| *n > REPORT_ROWS) {
-            let what = format!("failing findings of `{target}`");
-            let _ = writeln!(
-                s,
-                "\n{}",
-                rows_left_out(n - REPORT_ROWS, &what, "targets.csv")
-            );
+    let sections = [
+        ("Mandatory failures", Status::Fail, Some(Force::Mandatory)),
+        ("Goals: shortfalls", Status::Fail, Some(Force::Goal)),
+        ("Advisories not met", Status::Fail, Some(Force::Advisory)),
+        ("No data", Status::NoData, None),
+    ];
+    for (title, status, force) in sections {
+        if checks
+            .findings
+            .iter()
+            .any(|f| f.status == status && force.is_none_or(|x| f.force == x))
+        {
+            let _ = writeln!(s, "\n### {title}\n");
+            findings_table(&mut s, checks, status, force);
         }
     }
     if checks
@@ -211,24 +305,28 @@ pub fn targets_md(checks: &Checks) -> String {
     }
     let _ = writeln!(s, "\n### Sources\n");
     for t in &checks.targets {
+        let note = t
+            .note
+            .as_deref()
+            .map(|n| format!(" Reading: {n}"))
+            .unwrap_or_default();
         if t.source.clause.is_empty() {
             let _ = writeln!(
                 s,
-                "- **{}** ({}): {}",
-                t.id, t.source.document, t.source.gloss
+                "- **{}** ({}, {}): {}{note}",
+                t.id,
+                t.source.citation(),
+                t.force.as_str(),
+                t.source.gloss
             );
             continue;
         }
         let _ = writeln!(
             s,
-            "- **{}** — {}{}: “{}” — {}",
+            "- **{}** ({}) — {}: “{}” — {}",
             t.id,
-            t.source.document,
-            t.source
-                .section
-                .as_ref()
-                .map(|x| format!(" §{x}"))
-                .unwrap_or_default(),
+            t.force.as_str(),
+            t.source.citation(),
             t.source.clause,
             t.source.gloss
         );
@@ -476,18 +574,20 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
         "Failing findings of mandatory targets: {bm} → {pm}. Every finding of both variants is \
          in `targets.csv` (column `variant`).\n"
     );
-    let _ = writeln!(s, "| target | mandatory | fail | pass | n/a |");
-    let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
+    let _ = writeln!(s, "| target | force | fail | pass | no data | n/a |");
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- |");
     for t in &pr.diff.targets {
         let _ = writeln!(
             s,
-            "| {} | {} | {} → {} | {} → {} | {} → {} |",
+            "| {} | {} | {} → {} | {} → {} | {} → {} | {} → {} |",
             t.id,
-            if t.mandatory { "yes" } else { "no" },
+            t.force.as_str(),
             t.baseline.fail,
             t.plan.fail,
             t.baseline.pass,
             t.plan.pass,
+            t.baseline.no_data,
+            t.plan.no_data,
             t.baseline.not_applicable,
             t.plan.not_applicable
         );

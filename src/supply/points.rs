@@ -1,6 +1,6 @@
 //! Support points (保障点): the reserve depots of the depots file (应急物资储备库, 储备中心)
 //! and, unless the scenario says otherwise, the logistics-support stations (战勤保障站) of
-//! the stations file as county-level points. Each is placed on the network like a
+//! the stations file, at their `support_level` (county when none is given). Each is placed on the network like a
 //! station; one farther than `max_snap_m` from any road becomes a [`Finding`] naming its
 //! file, line and field, and takes no part in reach or capacity.
 
@@ -162,9 +162,9 @@ pub fn place_support_points(
             level: d.level,
             source: Source::Depot(i),
             location: d.location,
-            capacity_persons: d
-                .capacity_persons
-                .or_else(|| params.default_capacity_persons(d.level)),
+            // DESIGN §5: reserve depots store materials; the seeds give them no
+            // capability, so only a declared one is compared with the personnel served.
+            capacity_persons: d.capacity_persons,
             area,
             snap: None,
             snap_m: f64::INFINITY,
@@ -185,10 +185,12 @@ pub fn place_support_points(
             points.push(SupportPoint {
                 label,
                 name: s.name.clone(),
-                level: DepotLevel::County,
+                level: s.support_level.unwrap_or(DepotLevel::County),
                 source: Source::Station(i),
                 location: s.location,
-                capacity_persons: params.default_capacity_persons(DepotLevel::County),
+                capacity_persons: s.support_capacity_persons.or_else(|| {
+                    params.default_capacity_persons(s.support_level.unwrap_or(DepotLevel::County))
+                }),
                 area: None,
                 snap: None,
                 snap_m: f64::INFINITY,

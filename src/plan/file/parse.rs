@@ -226,6 +226,8 @@ fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
                 status,
                 drone: e.opt_bool("drone")?,
                 district: e.opt_string("district")?,
+                support_level: None,
+                support_capacity_persons: None,
                 vehicles: vehicles(e, "vehicles")?.unwrap_or_default(),
                 line: 0,
             }))

@@ -94,6 +94,8 @@ pub fn class_symbol(c: StationClass) -> (Shape, RGBColor, i32) {
         StationClass::Small => (Shape::Triangle, hex(0x5e3c99), 24),
         StationClass::Forward => (Shape::Diamond, hex(0xe08214), 24),
         StationClass::Logistics => (Shape::Hexagon, hex(0x01665e), 24),
+        StationClass::Township => (Shape::Triangle, hex(0x8c510a), 18),
+        StationClass::Volunteer => (Shape::Circle, hex(0x7f7f7f), 14),
     }
 }
 
@@ -106,6 +108,8 @@ pub fn class_name_en(c: StationClass) -> &'static str {
         StationClass::Small => "Small station",
         StationClass::Forward => "Forward station",
         StationClass::Logistics => "Logistics-support station",
+        StationClass::Township => "Township fire brigade",
+        StationClass::Volunteer => "Volunteer fire team",
     }
 }
 
