@@ -335,6 +335,12 @@ fn check_exit_codes() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("FAIL station S2 (东站): 18 persons"), "{out}");
     assert!(out.contains("“二级站不少于20人”"), "{out}");
+    // Cited by the document's title and clause, not by its file name (issue 14, item 12).
+    assert!(
+        out.contains("— 绍兴市柯桥区消防安全工作实施意见 (2023-12-29) 八: “二级站不少于20人”"),
+        "{out}"
+    );
+    assert!(!out.contains("004_e477e33bbf9d6d33.txt"), "{out}");
     // The plan brings S2 to 20: every mandatory target met → 0 (the not-mandatory pickup
     // target still fails and is listed).
     let o = run(&[
@@ -467,6 +473,19 @@ fn run_with_plan_writes_both_variants_and_the_changes() {
         ("fail", "0.4", "0.8")
     );
     assert_eq!(cov["source_clause"], "逐步实现“5分钟救援圈”目标");
+    // The columns issue 14 added: force, the gap, the citation by title and clause.
+    assert_eq!(
+        (
+            cov["force"].as_str(),
+            cov["shortfall"].as_str(),
+            cov["citation"].as_str()
+        ),
+        (
+            "mandatory",
+            "0.4",
+            "绍兴市柯桥区消防安全工作实施意见 (2023-12-29) 六(二)"
+        )
+    );
     // S2 closed leaves the staffing target to its replacement S3 (20 staff).
     assert!(t.iter().any(|r| r["variant"] == "plan"
         && r["target"] == "staff_class2"

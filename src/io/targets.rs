@@ -713,6 +713,12 @@ pub fn choose_sets(
                 set: name.clone(),
                 description: info.description.clone(),
                 region: info.region.clone(),
+                region_name: info
+                    .region
+                    .as_ref()
+                    .and_then(|r| cat.regions.get(r))
+                    .map(|r| r.name.clone()),
+                chosen: named,
                 applied,
                 as_goals,
                 why,

@@ -47,8 +47,11 @@ pub type Figures = BTreeMap<String, Vec<(Option<String>, f64)>>;
 pub struct SetChoice {
     pub set: String,
     pub description: String,
-    /// The region its issuer governs (None: national, binding everywhere).
+    /// The region its issuer governs (None: national, binding everywhere) and its name.
     pub region: Option<String>,
+    pub region_name: Option<String>,
+    /// Whether `[targets] use` names it (None: no `use`).
+    pub chosen: Option<bool>,
     pub applied: bool,
     /// Its mandatory targets are read as goals (a set chosen outside its issuer's region).
     pub as_goals: bool,

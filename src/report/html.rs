@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use crate::error::Result;
+use crate::model::target::Force;
 use crate::plan::checks::Status;
 use crate::report::write::{rows_left_out, REPORT_ROWS};
 use crate::run::{PlanRunResult, RunResult};
@@ -142,6 +143,9 @@ th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.st-fail td{background:#fde0dc}tr.st-pass td:first-child{border-left:4px solid #1a9641}
 tr.st-fail td:first-child{border-left:4px solid #d7191c}
+tr.st-short td{background:#fff3d6}tr.st-short td:first-child{border-left:4px solid #e08214}
+tr.st-advisory td:first-child{border-left:4px solid #8c8c8c}
+tr.st-no-data td{color:#555}tr.st-no-data td:first-child{border-left:4px dashed #8c8c8c}
 figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #ccc}
 figcaption{color:#555;font-size:.9em}
 .gloss{color:#555;font-size:.92em}
@@ -192,6 +196,26 @@ fn secs(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_string(), |t| format!("{t:.0} s"))
 }
 
+/// Why a set applies, in Chinese (the English reason is `SetChoice::why`).
+fn set_reason_zh(c: &crate::params::targets::SetChoice, here: Option<&str>) -> String {
+    let issuer = match &c.region_name {
+        None => "国家标准，全国适用".to_string(),
+        Some(n) => format!("由{n}发布"),
+    };
+    let place = match here {
+        Some(h) => format!("本情景地区为{h}"),
+        None => "本情景未指定地区".to_string(),
+    };
+    match (c.applied, c.as_goals, c.chosen) {
+        (true, true, _) => format!(
+            "{issuer}，{place}：在 [targets] use 中选用，其强制性指标按目标性指标核查"
+        ),
+        (true, false, Some(true)) => format!("{issuer}；在 [targets] use 中选用"),
+        (false, _, Some(false)) => format!("{issuer}；未列入 [targets] use"),
+        _ => format!("{issuer}；{place}"),
+    }
+}
+
 /// Which sets of targets were applied and why (DESIGN §6: scope follows the issuer).
 fn sets_html(config: &crate::params::TargetConfig, zh: bool) -> String {
     let t = |a: &'static str, b: &'static str| if zh { a } else { b };
@@ -214,18 +238,20 @@ fn sets_html(config: &crate::params::TargetConfig, zh: bool) -> String {
         t("适用", "applied"),
         t("理由", "why")
     );
+    let here = config.region.as_ref().map(|r| r.1.as_str());
     for c in &config.set_choices {
         let applied = match (c.applied, c.as_goals) {
             (true, false) => t("是", "yes"),
             (true, true) => t("是（作为目标）", "yes, as goals"),
             (false, _) => t("否", "no"),
         };
+        let why = if zh { set_reason_zh(c, here) } else { c.why.clone() };
         let _ = writeln!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&c.set),
             applied,
-            esc(&c.why)
+            esc(&why)
         );
     }
     s.push_str("</tbody></table>\n");
@@ -277,7 +303,11 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
             let _ = writeln!(
                 s,
                 "<tr class=\"st-{st}\"><td>{variant}</td><td>{id}</td><td>{subject}</td><td>{st}</td><td class=\"n\">{measured}</td><td class=\"n\">{cmp} {req} {unit}</td><td>{force}</td><td class=\"long\">{reason}</td><td class=\"long\"><b>{doc}</b>: 「{clause}」<br><span class=\"gloss\">{gloss}</span></td></tr>",
-                st = f.status.as_str(),
+                st = match (f.status, f.force) {
+                    (Status::Fail, Force::Goal) => "short",
+                    (Status::Fail, Force::Advisory) => "advisory",
+                    (s, _) => s.as_str(),
+                },
                 variant = esc(variant),
                 id = esc(&f.target),
                 cmp = esc(f.comparator.symbol()),
