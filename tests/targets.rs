@@ -1282,3 +1282,117 @@ fn regions_nest_without_circles() {
         .to_string();
     assert!(e.contains("key `sets.s`") || e.contains("sets.s"), "{e}");
 }
+
+#[test]
+fn demo_readme_lists_what_check_reports() {
+    // maps/demo/README.md's deliberate gaps are exactly what `check` finds on the demo.
+    let readme = std::fs::read_to_string(root().join("maps/demo/README.md")).unwrap();
+    let section = readme
+        .split("## What the checks should find (on purpose)")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    let line = |start: &str| -> &str {
+        section
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting {start:?}"))
+    };
+    let ids = |l: &str| -> std::collections::BTreeSet<String> {
+        l.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() == 4 && w.starts_with("KQ"))
+            .map(str::to_string)
+            .collect()
+    };
+    let sc = Scenario::load(&root().join("scenarios/demo.toml")).unwrap();
+    let run = fireplan::run::run(&sc, &quiet()).unwrap();
+    let subjects = |prefix: &str, status: Status| -> std::collections::BTreeSet<String> {
+        run.checks
+            .findings
+            .iter()
+            .filter(|f| f.target.starts_with(prefix) && f.status == status)
+            .map(|f| f.subject.clone())
+            .collect()
+    };
+    assert_eq!(ids(line("- Staff below")), subjects("staff_", Status::Fail));
+    assert_eq!(
+        ids(line("- Pump flow below")),
+        subjects("pump_flow_", Status::Fail)
+    );
+    assert_eq!(
+        ids(line("- No light pickup")),
+        subjects("pickup_truck", Status::Fail)
+    );
+    assert_eq!(
+        ids(line("- No drone hangar")),
+        subjects("drone_hangar", Status::Fail)
+    );
+    assert_eq!(
+        ids(line("No data on purpose")),
+        subjects("drone_hangar", Status::NoData)
+    );
+    assert_eq!(
+        ids(line("- Logistics-support capability")),
+        subjects("logistics_capability_", Status::Fail)
+    );
+    let fleet = run
+        .checks
+        .findings
+        .iter()
+        .find(|f| &*f.target == "firefighting_ratio_fleet")
+        .unwrap();
+    assert_eq!(fleet.status, Status::Fail);
+    let (ff, other) = fleet.reason.split_once(" fire-fighting : ").unwrap();
+    let other = other.split(' ').next().unwrap();
+    assert!(
+        line("- The fleet's").contains(&format!("{ff} : {other} =")),
+        "{}",
+        fleet.reason
+    );
+    let declared: Vec<String> = run
+        .checks
+        .findings
+        .iter()
+        .filter(|f| f.metric == Metric::Declared && f.status == Status::Fail)
+        .map(|f| format!("{}:{}", f.target, f.subject))
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            "district_command_centre_staff:region",
+            "town_command_centre_staff:华舍",
+            "fire_deaths_per_100k:region"
+        ]
+    );
+    let areas: Vec<String> = subjects("forward_station_areas", Status::Fail)
+        .into_iter()
+        .collect();
+    for a in &areas {
+        assert!(
+            line("Goal shortfalls put in on purpose").contains(a.as_str()),
+            "{a}"
+        );
+    }
+    assert_eq!(areas.len(), 2);
+    // The only other mandatory failures are the first-due rules the README leaves to
+    // `check` (geography, not a generator rule).
+    let listed = [
+        "staff_",
+        "pump_flow_",
+        "pickup_truck",
+        "drone_hangar",
+        "logistics_capability_",
+        "firefighting_ratio_fleet",
+        "district_command_centre_staff",
+        "town_command_centre_staff",
+        "fire_deaths_per_100k",
+        "first_due_",
+    ];
+    for f in run.checks.mandatory_failures() {
+        assert!(
+            listed.iter().any(|p| f.target.starts_with(p)),
+            "unlisted: {}",
+            f.target
+        );
+    }
+}

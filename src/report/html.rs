@@ -207,9 +207,9 @@ fn set_reason_zh(c: &crate::params::targets::SetChoice, here: Option<&str>) -> S
         None => "本情景未指定地区".to_string(),
     };
     match (c.applied, c.as_goals, c.chosen) {
-        (true, true, _) => format!(
-            "{issuer}，{place}：在 [targets] use 中选用，其强制性指标按目标性指标核查"
-        ),
+        (true, true, _) => {
+            format!("{issuer}，{place}：在 [targets] use 中选用，其强制性指标按目标性指标核查")
+        }
         (true, false, Some(true)) => format!("{issuer}；在 [targets] use 中选用"),
         (false, _, Some(false)) => format!("{issuer}；未列入 [targets] use"),
         _ => format!("{issuer}；{place}"),
@@ -245,7 +245,11 @@ fn sets_html(config: &crate::params::TargetConfig, zh: bool) -> String {
             (true, true) => t("是（作为目标）", "yes, as goals"),
             (false, _) => t("否", "no"),
         };
-        let why = if zh { set_reason_zh(c, here) } else { c.why.clone() };
+        let why = if zh {
+            set_reason_zh(c, here)
+        } else {
+            c.why.clone()
+        };
         let _ = writeln!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
