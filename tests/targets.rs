@@ -1396,3 +1396,26 @@ fn demo_readme_lists_what_check_reports() {
         );
     }
 }
+
+#[test]
+fn support_level_and_capability_belong_to_logistics_stations() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |body: &str| {
+        let p = dir.path().join("stations.csv");
+        std::fs::write(&p, format!("id,lon,lat,class,support_level,support_capacity_persons\n{body}"))
+            .unwrap();
+        fireplan::io::tables::read_stations(&p, Default::default(), None).map_err(|e| e.to_string())
+    };
+    let ok = read("L1,120,30,logistics,city,250\nS1,120.01,30,class1,,\n").unwrap();
+    assert_eq!(
+        (ok[0].support_level, ok[0].support_capacity_persons),
+        (Some(DepotLevel::City), Some(250.0))
+    );
+    assert_eq!((ok[1].support_level, ok[1].support_capacity_persons), (None, None));
+    let e = read("S1,120,30,class1,county,\n").unwrap_err();
+    assert!(e.contains("line 2: field `support_level`") && e.contains("logistics-support"), "{e}");
+    let e = read("L1,120,30,logistics,provincial,\n").unwrap_err();
+    assert!(e.contains("field `support_level`") && e.contains("unknown support level"), "{e}");
+    let e = read("L1,120,30,logistics,county,-5\n").unwrap_err();
+    assert!(e.contains("field `support_capacity_persons`"), "{e}");
+}

@@ -413,7 +413,9 @@ const STATION_COLUMNS: &[&str] = &[
 ///
 /// `class` is required unless `default_class` is given (stations taken from OSM have no
 /// class); then an absent column or empty cell takes it. `name` defaults to the id,
-/// `status` to existing. Ids must be unique.
+/// `status` to existing. Ids must be unique. Logistics-support stations may give
+/// `support_level` (national, regional, city, county; default county) and
+/// `support_capacity_persons` (the capability they declare); other classes may not.
 pub fn read_stations(
     path: &Path,
     crs: Crs,
