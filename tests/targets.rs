@@ -383,20 +383,12 @@ fn scope_follows_the_issuer() {
         .find(|c| c.set == "shanxi")
         .unwrap();
     assert!(shanxi.applied && shanxi.as_goals, "{shanxi:?}");
-    let blank = sc
-        .targets
-        .targets
-        .iter()
-        .find(|t| &*t.id == "no_blank_spots")
-        .unwrap();
-    assert_eq!(blank.force, Force::Goal);
-    let pump = sc
-        .targets
-        .targets
-        .iter()
-        .find(|t| &*t.id == "pump_flow_class1")
-        .unwrap();
-    assert_eq!(pump.force, Force::Mandatory);
+    let force_of = |id: &str| {
+        let t = sc.targets.targets.iter().find(|t| &*t.id == id);
+        t.map(|t| t.force)
+    };
+    assert_eq!(force_of("no_blank_spots"), Some(Force::Goal));
+    assert_eq!(force_of("pump_flow_class1"), Some(Force::Mandatory));
 }
 
 #[test]
@@ -549,6 +541,21 @@ fn findings_with(
     .findings
 }
 
+/// S1's first-due area on the fixture.
+fn s1_first_due() -> &'static fireplan::coverage::FirstDueArea {
+    let run = fixture_run();
+    let s1 = run
+        .inputs
+        .stations
+        .iter()
+        .position(|s| s.id == "S1")
+        .unwrap();
+    let fireplan::coverage::Placement::Origin(o) = run.coverage.placement[s1] else {
+        panic!("S1 not placed")
+    };
+    &run.coverage.first_due[o as usize]
+}
+
 /// The finding on `subject`: (status, measured).
 fn on(fs: &[Finding], subject: &str) -> (Status, Option<f64>) {
     let f = fs
@@ -640,17 +647,7 @@ fn station_targets_pass_and_fail() {
     assert_eq!(on(&ratio, "L1"), (Status::Fail, Some(0.5)));
     // The first-due area is the one coverage computes (S1's cells), and L1 has none.
     let fd = findings("first_due_area_km2", STATION, "<=", 100.0);
-    let run = fixture_run();
-    let s1 = run
-        .inputs
-        .stations
-        .iter()
-        .position(|s| s.id == "S1")
-        .unwrap();
-    let fireplan::coverage::Placement::Origin(o) = run.coverage.placement[s1] else {
-        panic!("S1 not placed")
-    };
-    let area = run.coverage.first_due[o as usize].area_km2;
+    let area = s1_first_due().area_km2;
     assert!(area > 0.5);
     assert_eq!(on(&fd, "S1"), (Status::Pass, Some(area)));
     assert_eq!(on(&fd, "L1").0, Status::NotApplicable);
@@ -1089,17 +1086,7 @@ fn first_due_rules_measure_the_part_they_cover() {
         .contains(&StationClass::Small));
     // On the fixture, S1 stands in 西区 (urban) and its first-due area reaches into 东区
     // (suburban): the urban part is measured, and the parts add up to the whole.
-    let run = fixture_run();
-    let s1 = run
-        .inputs
-        .stations
-        .iter()
-        .position(|s| s.id == "S1")
-        .unwrap();
-    let fireplan::coverage::Placement::Origin(o) = run.coverage.placement[s1] else {
-        panic!("S1 not placed")
-    };
-    let fd = &run.coverage.first_due[o as usize];
+    let fd = s1_first_due();
     let parts: f64 = fd.by_kind.iter().map(|p| p.area_km2).sum();
     assert!(
         (parts - fd.area_km2).abs() < 1e-9,
@@ -1314,27 +1301,20 @@ fn demo_readme_lists_what_check_reports() {
             .map(|f| f.subject.clone())
             .collect()
     };
-    assert_eq!(ids(line("- Staff below")), subjects("staff_", Status::Fail));
-    assert_eq!(
-        ids(line("- Pump flow below")),
-        subjects("pump_flow_", Status::Fail)
-    );
-    assert_eq!(
-        ids(line("- No light pickup")),
-        subjects("pickup_truck", Status::Fail)
-    );
-    assert_eq!(
-        ids(line("- No drone hangar")),
-        subjects("drone_hangar", Status::Fail)
-    );
-    assert_eq!(
-        ids(line("No data on purpose")),
-        subjects("drone_hangar", Status::NoData)
-    );
-    assert_eq!(
-        ids(line("- Logistics-support capability")),
-        subjects("logistics_capability_", Status::Fail)
-    );
+    for (start, prefix, status) in [
+        ("- Staff below", "staff_", Status::Fail),
+        ("- Pump flow below", "pump_flow_", Status::Fail),
+        ("- No light pickup", "pickup_truck", Status::Fail),
+        ("- No drone hangar", "drone_hangar", Status::Fail),
+        ("No data on purpose", "drone_hangar", Status::NoData),
+        (
+            "- Logistics-support capability",
+            "logistics_capability_",
+            Status::Fail,
+        ),
+    ] {
+        assert_eq!(ids(line(start)), subjects(prefix, status), "{start}");
+    }
     let fleet = run
         .checks
         .findings
@@ -1402,8 +1382,11 @@ fn support_level_and_capability_belong_to_logistics_stations() {
     let dir = tempfile::tempdir().unwrap();
     let read = |body: &str| {
         let p = dir.path().join("stations.csv");
-        std::fs::write(&p, format!("id,lon,lat,class,support_level,support_capacity_persons\n{body}"))
-            .unwrap();
+        std::fs::write(
+            &p,
+            format!("id,lon,lat,class,support_level,support_capacity_persons\n{body}"),
+        )
+        .unwrap();
         fireplan::io::tables::read_stations(&p, Default::default(), None).map_err(|e| e.to_string())
     };
     let ok = read("L1,120,30,logistics,city,250\nS1,120.01,30,class1,,\n").unwrap();
@@ -1411,11 +1394,20 @@ fn support_level_and_capability_belong_to_logistics_stations() {
         (ok[0].support_level, ok[0].support_capacity_persons),
         (Some(DepotLevel::City), Some(250.0))
     );
-    assert_eq!((ok[1].support_level, ok[1].support_capacity_persons), (None, None));
+    assert_eq!(
+        (ok[1].support_level, ok[1].support_capacity_persons),
+        (None, None)
+    );
     let e = read("S1,120,30,class1,county,\n").unwrap_err();
-    assert!(e.contains("line 2: field `support_level`") && e.contains("logistics-support"), "{e}");
+    assert!(
+        e.contains("line 2: field `support_level`") && e.contains("logistics-support"),
+        "{e}"
+    );
     let e = read("L1,120,30,logistics,provincial,\n").unwrap_err();
-    assert!(e.contains("field `support_level`") && e.contains("unknown support level"), "{e}");
+    assert!(
+        e.contains("field `support_level`") && e.contains("unknown support level"),
+        "{e}"
+    );
     let e = read("L1,120,30,logistics,county,-5\n").unwrap_err();
     assert!(e.contains("field `support_capacity_persons`"), "{e}");
 }

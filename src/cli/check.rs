@@ -64,16 +64,7 @@ fn target_heading(t: &fireplan::model::target::Target) -> String {
 
 /// One line per finding: status, subject, measured value, reason.
 fn finding_line(f: &Finding) -> String {
-    let subject = if f.subject_name != f.subject {
-        format!(
-            "{} {} ({})",
-            f.subject_kind.as_str(),
-            f.subject,
-            f.subject_name
-        )
-    } else {
-        format!("{} {}", f.subject_kind.as_str(), f.subject)
-    };
+    let subject = f.subject_label();
     let status = match (f.status, f.force) {
         (Status::Pass, _) => "ok",
         (Status::Fail, Force::Mandatory) => "FAIL",

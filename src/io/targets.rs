@@ -660,6 +660,28 @@ fn parse_source(e: &Entry, strict: bool) -> Result<Source> {
     })
 }
 
+/// "unknown region `x`; FILE has a, b (did you mean `y`?)".
+fn unknown_in<'a>(
+    what: &str,
+    given: &str,
+    keys: impl Iterator<Item = &'a String> + Clone,
+    file: &Path,
+) -> String {
+    let hint = nearest(given, keys.clone().map(String::as_str))
+        .map(|n| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default();
+    let known: Vec<&str> = keys.map(String::as_str).collect();
+    format!(
+        "unknown {what} `{given}`; {} has {}{hint}",
+        file.display(),
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
+    )
+}
+
 /// Which sets bind a scenario of `region` (DESIGN §6, scope follows the issuer): national
 /// standards everywhere, a region's documents in it and in the regions within it; `chosen`
 /// (`[targets] use`) picks among them, and a chosen set issued elsewhere is checked with
@@ -743,47 +765,25 @@ pub fn resolve(
         Some(f) => Catalogue::load(&dir.join(f))?,
         None => Catalogue::builtin()?,
     };
-    if let Some(r) = region {
-        if !cat.regions.contains_key(r) {
-            let hint = nearest(r, cat.regions.keys().map(String::as_str))
-                .map(|n| format!(" (did you mean `{n}`?)"))
-                .unwrap_or_default();
-            let known: Vec<&str> = cat.regions.keys().map(String::as_str).collect();
+    if let Some(r) = region.filter(|r| !cat.regions.contains_key(*r)) {
+        return Err(Error::input(
+            scenario_path,
+            key("region"),
+            "region",
+            format!(
+                "{}; leave `region` out to check the national standards only",
+                unknown_in("region", r, cat.regions.keys(), &cat.path)
+            ),
+        ));
+    }
+    for s in sec.use_sets.iter().flatten() {
+        if !cat.sets.contains_key(s) {
             return Err(Error::input(
                 scenario_path,
-                key("region"),
-                "region",
-                format!(
-                    "unknown region `{r}`; {} has {}{hint}; leave `region` out to check the \
-                     national standards only",
-                    cat.path.display(),
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
+                key("targets.use"),
+                "use",
+                unknown_in("target set", s, cat.sets.keys(), &cat.path),
             ));
-        }
-    }
-    if let Some(list) = &sec.use_sets {
-        for s in list {
-            if !cat.sets.contains_key(s) {
-                let hint = nearest(s, cat.sets.keys().map(String::as_str))
-                    .map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default();
-                let known: Vec<&str> = cat.sets.keys().map(String::as_str).collect();
-                return Err(Error::input(
-                    scenario_path,
-                    key("targets.use"),
-                    "use",
-                    format!(
-                        "unknown target set `{s}`; {} has {}{hint}",
-                        cat.path.display(),
-                        known.join(", ")
-                    ),
-                ));
-            }
         }
     }
     let set_choices = choose_sets(&cat, region, sec.use_sets.as_deref());

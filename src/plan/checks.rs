@@ -105,6 +105,20 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// "station KQ02 (马鞍特勤站)", "district 柯北": the subject for tables and lines.
+    pub fn subject_label(&self) -> String {
+        if self.subject_name != self.subject {
+            format!(
+                "{} {} ({})",
+                self.subject_kind.as_str(),
+                self.subject,
+                self.subject_name
+            )
+        } else {
+            format!("{} {}", self.subject_kind.as_str(), self.subject)
+        }
+    }
+
     /// A failure makes `fireplan check` exit with status 2.
     pub fn mandatory(&self) -> bool {
         self.force == Force::Mandatory

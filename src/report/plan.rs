@@ -100,20 +100,6 @@ pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Check
 /// Escapes `|` for a Markdown table cell.
 use super::write::md_cell as cell;
 
-/// "subject id (name)" for tables.
-fn subject_label(f: &Finding) -> String {
-    if f.subject_name != f.subject {
-        format!(
-            "{} {} ({})",
-            f.subject_kind.as_str(),
-            f.subject,
-            f.subject_name
-        )
-    } else {
-        format!("{} {}", f.subject_kind.as_str(), f.subject)
-    }
-}
-
 /// The sets of the catalogue, which were applied and why (DESIGN §6: scope follows the
 /// issuer).
 pub fn sets_md(config: &TargetConfig) -> String {
@@ -181,7 +167,7 @@ fn findings_table(s: &mut String, checks: &Checks, status: Status, force: Option
                 s,
                 "| {} | {} | {} | {} {} | {} | {} |",
                 f.target,
-                cell(&subject_label(f)),
+                cell(&f.subject_label()),
                 f.measured
                     .map_or("—".to_string(), |v| fmt_measure(f.metric, v)),
                 f.comparator.symbol(),
@@ -195,7 +181,7 @@ fn findings_table(s: &mut String, checks: &Checks, status: Status, force: Option
                 s,
                 "| {} | {} | {} |",
                 f.target,
-                cell(&subject_label(f)),
+                cell(&f.subject_label()),
                 cell(&f.reason)
             );
         }
