@@ -530,3 +530,44 @@ fn the_demo_plan_applies_to_the_demo_stations() {
     assert_eq!(a.depots.as_ref().map(Vec::len), Some(depots.len() + 1));
     assert!(a.changes.iter().all(|c| !c.reason.is_empty()));
 }
+
+#[test]
+fn a_plan_adds_a_logistics_station_with_its_level_and_capability() {
+    // Issue 14, item 3: a new 战勤保障站 declares its level and the people it can support.
+    let text = change(
+        "add_station",
+        "id = \"L2\"\nclass = \"logistics\"\nlon = 120.02\nlat = 30.0\nstaff = 20\n\
+         support_level = \"city\"\nsupport_capacity_persons = 180",
+    );
+    let applied = apply_text(&text, 10.0).unwrap();
+    let l2 = applied.stations.iter().find(|s| s.id == "L2").unwrap();
+    assert_eq!(
+        (l2.support_level, l2.support_capacity_persons),
+        (Some(fireplan::model::DepotLevel::City), Some(180.0))
+    );
+    // Only logistics-support stations have them; an unknown level is named.
+    let e = apply_text(
+        &change(
+            "add_station",
+            "id = \"S9\"\nclass = \"class2\"\nlon = 120.02\nlat = 30.0\nsupport_level = \"city\"",
+        ),
+        10.0,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("field `support_level`") && e.contains("logistics-support"),
+        "{e}"
+    );
+    let e = apply_text(
+        &change(
+            "add_station",
+            "id = \"L3\"\nclass = \"logistics\"\nlon = 120.02\nlat = 30.0\nsupport_level = \"province\"",
+        ),
+        10.0,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("field `support_level`") && e.contains("unknown depot level"),
+        "{e}"
+    );
+}

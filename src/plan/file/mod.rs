@@ -19,6 +19,16 @@
 //! reason = "the unreached north-east of the industrial zone"
 //!
 //! [[change]]
+//! action = "add_station"        # a logistics-support station (战勤保障站) may also give
+//! id = "P02"                    # its level and the people it can support (seed 000 专栏8)
+//! class = "logistics"
+//! lon = 120.47
+//! lat = 30.10
+//! support_level = "city"
+//! support_capacity_persons = 200
+//! reason = "a city-level support station for the northern industrial zone"
+//!
+//! [[change]]
 //! action = "change_station"
 //! id = "KQ11"
 //! staff = 20

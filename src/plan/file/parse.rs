@@ -165,6 +165,8 @@ fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
             "district",
             "status",
             "vehicles",
+            "support_level",
+            "support_capacity_persons",
         ],
         "move_station" => &["action", "reason", "id", "lon", "lat", "crs"],
         "upgrade" | "downgrade" | "change_class" => &["action", "reason", "id", "class"],
@@ -216,18 +218,41 @@ fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
                 Some(s) => one_of("status", &STATUSES, StationStatus::as_str)(&s)
                     .map_err(|m| e.error("status", m))?,
             };
+            let class = class_at(e, "class")?;
+            let support_level = match e.opt_string("support_level")? {
+                None => None,
+                Some(l) => Some(level_of(&l).map_err(|m| e.error("support_level", m))?),
+            };
+            let support_capacity_persons = e.opt_non_negative("support_capacity_persons")?;
+            if class != StationClass::Logistics
+                && (support_level.is_some() || support_capacity_persons.is_some())
+            {
+                let field = if support_level.is_some() {
+                    "support_level"
+                } else {
+                    "support_capacity_persons"
+                };
+                return Err(e.error(
+                    field,
+                    format!(
+                        "given for a {} station; only logistics-support stations (class \
+                         logistics, 战勤保障站) have a support level and capability",
+                        class.as_str()
+                    ),
+                ));
+            }
             Action::AddStation(Box::new(Station {
                 name: e.opt_string("name")?.unwrap_or_else(|| id.clone()),
                 id: id.clone(),
-                class: class_at(e, "class")?,
+                class,
                 location: location(e, default_crs)?,
                 staff: e.opt_count("staff")?,
                 turnout_s: turnout(e)?,
                 status,
                 drone: e.opt_bool("drone")?,
                 district: e.opt_string("district")?,
-                support_level: None,
-                support_capacity_persons: None,
+                support_level,
+                support_capacity_persons,
                 vehicles: vehicles(e, "vehicles")?.unwrap_or_default(),
                 line: 0,
             }))
