@@ -1,14 +1,26 @@
 //! Planning targets as data (DESIGN §6): the catalogue `seeds/targets.toml` (built into
-//! the binary, or a file named by the scenario) and the scenario's `[targets]` section
-//! that chooses sets, overrides values and adds local targets.
+//! the binary, or a file named by the scenario) and the scenario's `region` and
+//! `[targets]` section that choose sets, override values, add local targets and declare
+//! figures.
 //!
-//! A target is one quantified requirement of a planning document or standard: a
-//! [`Metric`] the checker knows, a [`Comparator`] and a value, a [`Scope`] (the whole
-//! region, rescue districts (救援片区) of some kinds, stations (消防站) of some classes, or
-//! support points (战勤保障) of some levels), whether it is mandatory, and its [`Source`]:
-//! the document, the clause quoted in Chinese exactly, and an English gloss.
+//! The catalogue holds `[regions]` (which region lies within which), `[documents]` (the
+//! title and date each document is cited by), `[sets]` (one issuer's targets and the
+//! region they bind; none: national) and the targets. A target is one quantified
+//! requirement of a planning document or standard: a [`Metric`] the checker knows, a
+//! [`Comparator`] and a value, a [`Scope`] (the whole region, rescue districts (救援片区) of
+//! some kinds, stations (消防站) of some classes, support points (战勤保障) of some levels,
+//! townships and key areas of some kinds), its [`Force`] (mandatory, goal, advisory) and
+//! its [`Source`]: the document, the clause quoted in Chinese exactly, and an English gloss.
 //!
 //! ```toml
+//! [regions]
+//! zhejiang = { name = "浙江省" }
+//! keqiao = { name = "绍兴市柯桥区", within = "zhejiang" }
+//! [documents]
+//! "004_e477e33bbf9d6d33.txt" = { title = "绍兴市柯桥区消防安全工作实施意见", date = "2023-12-29" }
+//! [sets]
+//! keqiao = { region = "keqiao", description = "Keqiao implementation opinions" }
+//!
 //! [[target]]
 //! id = "staff_class2"
 //! set = "keqiao"
@@ -16,19 +28,22 @@
 //! comparator = ">="
 //! value = 20
 //! scope = { level = "station", station_class = ["class2"] }
-//! mandatory = true
+//! force = "mandatory"
 //! source = { document = "004_e477e33bbf9d6d33.txt", section = "八", clause = "二级站不少于20人", gloss = "class-2 stations: at least 20" }
 //! ```
 //!
 //! In a scenario:
 //!
 //! ```toml
+//! region = "keqiao"                                    # none: national standards only
 //! [targets]
-//! use = ["keqiao", "zhejiang", "national-standard"]   # default: every set
+//! use = ["keqiao", "zhejiang", "national-standard"]   # default: every set that binds the region
 //! skip = ["drone_hangar"]                              # leave targets out by id
 //! population = 1_100_000                               # residents, for firefighters per 10,000
 //! [targets.override]
 //! demand_coverage_urban = 0.9                          # an interim level
+//! [targets.figures]                                    # what the inputs cannot hold
+//! district_command_centre_staff = 22
 //! [[targets.add]]                                      # a local target (source optional)
 //! id = "p90_urban"
 //! metric = "p90_s"
