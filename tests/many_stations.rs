@@ -64,9 +64,11 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
     assert_eq!(staff_html, REPORT_ROWS);
     // The fixture's report is in Chinese.
     assert!(html.contains(
-        "……`staff_class2`（baseline）的核查结果另有 37 行未列出，全部见 `targets.csv`。"
+        "……<code>staff_class2</code>（baseline）的核查结果另有 37 行未列出，全部见 \
+         <code>targets.csv</code>。"
     ));
-    assert!(html.contains("……另有 37 行未列出，全部见 `stations.csv`。"));
+    assert!(html.contains("……另有 37 行未列出，全部见 <code>stations.csv</code>。"));
+    assert!(!html.contains('`'), "no Markdown backticks left in report.html");
 }
 
 #[test]

@@ -59,7 +59,21 @@ fn rows_left_out_html(
     } else {
         rows_left_out(left_out, what_en, file)
     };
-    format!("<p class=\"note\">{}</p>\n", esc(&text))
+    format!("<p class=\"note\">{}</p>\n", code_spans(&esc(&text)))
+}
+
+/// Markdown's `code` spans as `<code>` elements (the notes share their words with
+/// report.md, where the backticks are markup).
+fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// A CSV (as the report writes it, as `file`) as a sortable HTML table of at most
@@ -318,7 +332,7 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
                 req = fmt_value(f.required),
                 unit = esc(f.unit),
                 force = if zh { f.force.name_zh() } else { f.force.as_str() },
-                reason = esc(&f.reason),
+                reason = code_spans(&esc(&f.reason)),
                 doc = esc(&f.source.citation()),
                 clause = esc(&f.source.clause),
                 gloss = esc(&f.source.gloss),
