@@ -68,7 +68,10 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
          <code>targets.csv</code>。"
     ));
     assert!(html.contains("……另有 37 行未列出，全部见 <code>stations.csv</code>。"));
-    assert!(!html.contains('`'), "no Markdown backticks left in report.html");
+    assert!(
+        !html.contains('`'),
+        "no Markdown backticks left in report.html"
+    );
 }
 
 #[test]
