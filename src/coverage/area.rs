@@ -90,7 +90,7 @@ const BAND_CLIP_VERTICES: usize = 20_000;
 /// row range: each level of the halving handles every edge once, so the whole costs
 /// O(edges × log rows), not O(edges × rows).
 fn row_bands(
-    mp: MultiPolygon<f64>,
+    mp: &MultiPolygon<f64>,
     rows: (i64, i64),
     x: (f64, f64),
     cell_m: f64,
@@ -98,7 +98,7 @@ fn row_bands(
 ) {
     let (lo, hi) = rows;
     if hi - lo <= 1 {
-        out.push(mp);
+        out.push(mp.clone());
         return;
     }
     let mid = lo + (hi - lo) / 2;
@@ -115,10 +115,8 @@ fn row_bands(
         );
         mp.intersection(&MultiPolygon(vec![rect.to_polygon()]))
     };
-    let (lower, upper) = (band(lo, mid), band(mid, hi));
-    drop(mp);
-    row_bands(lower, (lo, mid), x, cell_m, out);
-    row_bands(upper, (mid, hi), x, cell_m, out);
+    row_bands(&band(lo, mid), (lo, mid), x, cell_m, out);
+    row_bands(&band(mid, hi), (mid, hi), x, cell_m, out);
 }
 
 /// Cells of size `cell_m` covering every district, each clipped to the district. Cells
@@ -163,7 +161,7 @@ fn grid_pieces_banded_above(
         let bands = (vertices > band_above).then(|| {
             let (x0, x1) = (bbox.min().x - cell_m, bbox.max().x + cell_m);
             let mut bands = Vec::with_capacity((row1 - row0) as usize);
-            row_bands(mp.clone(), (row0, row1), (x0, x1), cell_m, &mut bands);
+            row_bands(&mp, (row0, row1), (x0, x1), cell_m, &mut bands);
             bands
         });
         for row in row0..row1 {

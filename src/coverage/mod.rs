@@ -152,6 +152,16 @@ pub struct KindPart {
 }
 
 impl KindPart {
+    /// Adds another part: areas and road lengths sum, the worst time is the larger.
+    pub fn add(&mut self, other: &KindPart) {
+        self.area_km2 += other.area_km2;
+        self.road_km += other.road_km;
+        self.worst_road_s = match (self.worst_road_s, other.worst_road_s) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
     /// Index into [`FirstDueArea::by_kind`]: urban 0, suburban 1, rural 2, outside every
     /// district 3.
     pub fn slot(kind: Option<crate::model::DistrictKind>) -> usize {

@@ -16,12 +16,6 @@ use super::crs;
 use crate::names::one_of;
 use crate::params::Crs;
 
-const KINDS: [DistrictKind; 3] = [
-    DistrictKind::Urban,
-    DistrictKind::Suburban,
-    DistrictKind::Rural,
-];
-
 /// Reads rescue districts from a GeoJSON file whose coordinates are in `crs`.
 ///
 /// Every ring must close (first position = last) and have at least 4 positions; every
@@ -31,7 +25,7 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
         let kind = match feature.property("kind") {
             None | Some(Json::Null) => DistrictKind::default(),
             Some(Json::String(s)) => {
-                one_of("district kind", &KINDS, DistrictKind::as_str)(s.trim())
+                one_of("district kind", &DistrictKind::ALL, DistrictKind::as_str)(s.trim())
                     .map_err(|m| error("kind", m))?
             }
             Some(other) => {
@@ -69,8 +63,8 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
 /// business_district, scenic_area, residential). They may overlap: a park lies in a
 /// township.
 pub fn read_areas(path: &Path, crs: Crs) -> Result<Vec<PlanningArea>> {
+    let kinds: Vec<&str> = AreaKind::ALL.iter().map(|k| k.as_str()).collect();
     read_named_outlines(path, crs, |feature, name, area, error| {
-        let kinds: Vec<&str> = AreaKind::ALL.iter().map(|k| k.as_str()).collect();
         let kind = match feature.property("kind") {
             Some(Json::String(s)) => {
                 one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(s.trim())

@@ -141,12 +141,6 @@ const TOP_KEYS: [&str; 5] = ["version", "regions", "documents", "sets", "target"
 pub const DERIVED: &str = "derived";
 const SOURCE_KEYS: &[&str] = &["document", "section", "clause", "gloss"];
 
-const KINDS: [DistrictKind; 3] = [
-    DistrictKind::Urban,
-    DistrictKind::Suburban,
-    DistrictKind::Rural,
-];
-
 impl Catalogue {
     /// The built-in catalogue (`seeds/targets.toml`).
     pub fn builtin() -> Result<Catalogue> {
@@ -248,23 +242,20 @@ fn parse_regions(path: &Path, v: Option<&toml::Value>) -> Result<BTreeMap<String
     let Some(t) = section_table(path, "regions", v)? else {
         return Ok(out);
     };
-    let mut within_of = Vec::new();
     for (key, v) in t {
         let e = sub_entry(path, "regions", key, v)?;
         e.check_keys(&["name", "within"])?;
-        let within = e.opt_string("within")?;
-        within_of.push((key.clone(), within.clone()));
         out.insert(
             key.clone(),
             Region {
                 name: e.string("name")?,
-                within,
+                within: e.opt_string("within")?,
             },
         );
     }
-    for (key, within) in within_of {
-        let Some(up) = within else { continue };
-        if !out.contains_key(&up) {
+    for (key, region) in &out {
+        let Some(up) = &region.within else { continue };
+        if !out.contains_key(up) {
             return Err(Error::input(
                 path,
                 Location::Key(format!("regions.{key}.within")),
@@ -563,7 +554,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
     let list = |key: &str| -> Result<Vec<String>> { Ok(e.opt_strings(key)?.unwrap_or_default()) };
     let district_kinds = list("district_kind")?
         .iter()
-        .map(|k| one_of("district kind", &KINDS, DistrictKind::as_str)(k))
+        .map(|k| one_of("district kind", &DistrictKind::ALL, DistrictKind::as_str)(k))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|m| e.error("district_kind", m))?;
     let station_classes = list("station_class")?

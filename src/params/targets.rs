@@ -58,6 +58,20 @@ pub struct SetChoice {
     pub why: String,
 }
 
+impl SetChoice {
+    /// Whether it is checked, for report tables: `yes`, `yes, as goals`, `no` (是, …).
+    pub fn applied_label(&self, zh: bool) -> &'static str {
+        match (self.applied, self.as_goals, zh) {
+            (true, false, false) => "yes",
+            (true, true, false) => "yes, as goals",
+            (false, _, false) => "no",
+            (true, false, true) => "是",
+            (true, true, true) => "是（作为目标）",
+            (false, _, true) => "否",
+        }
+    }
+}
+
 /// The targets a scenario checks, resolved: catalogue read, sets chosen, overrides and
 /// local targets applied.
 #[derive(Debug, Clone, PartialEq, Serialize)]

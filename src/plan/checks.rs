@@ -11,17 +11,17 @@
 //! the scenario does not supply. The report counts them so that a planner sees what is
 //! left to collect.
 
-use crate::model::area::DistrictLookup;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use crate::model::area::{AreaIndex, DistrictLookup};
 
 use serde::Serialize;
 
 use crate::coverage::{Coverage, KindPart, Metrics, Placement};
-use crate::model::area::AreaIndex;
 use crate::model::target::{fmt_value, Comparator, Force, Metric, ScopeLevel, Source, Target};
 use crate::model::{
-    Depot, DepotLevel, District, DistrictKind, PlanningArea, Station, StationClass, StationStatus,
-    Vehicle,
+    Depot, DepotLevel, District, PlanningArea, Station, StationClass, StationStatus, Vehicle,
 };
 use crate::supply::points::Source as PointSource;
 use crate::supply::reach::{LevelReach, ReachStatus};
@@ -811,15 +811,11 @@ fn region_measure(t: &Target, facts: &Facts) -> Measure {
         Metric::StationCount => {
             // A higher class counts toward a lower class's quota: the catalogue scopes
             // "13 class-2" as 22 of class 2 or higher (issue 14, item 7).
-            let mut by_class: Vec<(StationClass, usize)> = Vec::new();
+            let mut by_class: BTreeMap<StationClass, usize> = BTreeMap::new();
             for s in facts.stations.iter().filter(|s| active(s)) {
-                match by_class.iter_mut().find(|(c, _)| *c == s.class) {
-                    Some((_, n)) => *n += 1,
-                    None => by_class.push((s.class, 1)),
-                }
+                *by_class.entry(s.class).or_default() += 1;
             }
-            by_class.sort();
-            let n: usize = by_class.iter().map(|x| x.1).sum();
+            let n: usize = by_class.values().sum();
             let parts: Vec<String> = by_class
                 .iter()
                 .map(|(c, k)| format!("{k} {}", c.name_zh()))
@@ -956,27 +952,19 @@ fn first_due_measure(t: &Target, facts: &Facts, i: usize) -> Measure {
     };
     let kinds = &t.scope.district_kinds;
     let whole = kinds.is_empty();
-    let mut part = KindPart::default();
-    for kind in DistrictKind::ALL {
-        if whole || kinds.contains(&kind) {
-            let p = fd.by_kind[KindPart::slot(Some(kind))];
-            part.area_km2 += p.area_km2;
-            part.road_km += p.road_km;
-            part.worst_road_s = match (part.worst_road_s, p.worst_road_s) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+    let part = if whole {
+        KindPart {
+            area_km2: fd.area_km2,
+            road_km: fd.road_km,
+            worst_road_s: fd.worst_road_s,
         }
-    }
-    if whole {
-        let p = fd.by_kind[KindPart::slot(None)];
-        part.area_km2 += p.area_km2;
-        part.road_km += p.road_km;
-        part.worst_road_s = match (part.worst_road_s, p.worst_road_s) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-    }
+    } else {
+        let mut part = KindPart::default();
+        for &kind in kinds {
+            part.add(&fd.by_kind[KindPart::slot(Some(kind))]);
+        }
+        part
+    };
     let within = if whole {
         String::new()
     } else {

@@ -254,11 +254,7 @@ fn sets_html(config: &crate::params::TargetConfig, zh: bool) -> String {
     );
     let here = config.region.as_ref().map(|r| r.1.as_str());
     for c in &config.set_choices {
-        let applied = match (c.applied, c.as_goals) {
-            (true, false) => t("是", "yes"),
-            (true, true) => t("是（作为目标）", "yes, as goals"),
-            (false, _) => t("否", "no"),
-        };
+        let applied = c.applied_label(zh);
         let why = if zh {
             set_reason_zh(c, here)
         } else {

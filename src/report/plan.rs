@@ -59,15 +59,13 @@ pub fn write_targets_csv(out: &mut dyn std::io::Write, variants: &[(&str, &Check
     .map_err(csv_error)?;
     for (variant, checks) in variants {
         // One citation per target, not one formatted per finding.
-        let citations: Vec<String> = checks.targets.iter().map(|t| t.source.citation()).collect();
-        let index: std::collections::HashMap<&str, usize> = checks
+        let citations: std::collections::HashMap<&str, String> = checks
             .targets
             .iter()
-            .enumerate()
-            .map(|(i, t)| (&*t.id, i))
+            .map(|t| (&*t.id, t.source.citation()))
             .collect();
         for f in &checks.findings {
-            let citation = index.get(&*f.target).map_or("", |&i| citations[i].as_str());
+            let citation = citations.get(&*f.target).map_or("", String::as_str);
             w.write_record([
                 *variant,
                 &f.target,
@@ -118,25 +116,32 @@ pub fn sets_md(config: &TargetConfig) -> String {
             s,
             "| {} | {} | {} |",
             c.set,
-            match (c.applied, c.as_goals) {
-                (true, false) => "yes",
-                (true, true) => "yes, as goals",
-                (false, _) => "no",
-            },
+            c.applied_label(false),
             cell(&c.why)
         );
     }
     s
 }
 
-/// The findings of `status` and `force` grouped as a Markdown table, at most
-/// [`REPORT_ROWS`] per target, with the shortfall column for goals.
-fn findings_table(s: &mut String, checks: &Checks, status: Status, force: Option<Force>) {
+/// The findings of `status` and `force` under the heading `title` as a Markdown table, at
+/// most [`REPORT_ROWS`] per target, with the gap column for failures; nothing when there
+/// are none.
+fn findings_table(
+    s: &mut String,
+    title: &str,
+    checks: &Checks,
+    status: Status,
+    force: Option<Force>,
+) {
     let rows: Vec<&Finding> = checks
         .findings
         .iter()
         .filter(|f| f.status == status && force.is_none_or(|x| f.force == x))
         .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n### {title}\n");
     let shortfall = status == Status::Fail;
     if shortfall {
         let _ = writeln!(
@@ -256,14 +261,7 @@ pub fn targets_md(checks: &Checks, config: &TargetConfig) -> String {
         ("No data", Status::NoData, None),
     ];
     for (title, status, force) in sections {
-        if checks
-            .findings
-            .iter()
-            .any(|f| f.status == status && force.is_none_or(|x| f.force == x))
-        {
-            let _ = writeln!(s, "\n### {title}\n");
-            findings_table(&mut s, checks, status, force);
-        }
+        findings_table(&mut s, title, checks, status, force);
     }
     if checks
         .findings

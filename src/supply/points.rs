@@ -182,15 +182,16 @@ pub fn place_support_points(
             } else {
                 s.id.clone()
             };
+            let level = s.support_level.unwrap_or(DepotLevel::County);
             points.push(SupportPoint {
                 label,
                 name: s.name.clone(),
-                level: s.support_level.unwrap_or(DepotLevel::County),
+                level,
                 source: Source::Station(i),
                 location: s.location,
-                capacity_persons: s.support_capacity_persons.or_else(|| {
-                    params.default_capacity_persons(s.support_level.unwrap_or(DepotLevel::County))
-                }),
+                capacity_persons: s
+                    .support_capacity_persons
+                    .or_else(|| params.default_capacity_persons(level)),
                 area: None,
                 snap: None,
                 snap_m: f64::INFINITY,
