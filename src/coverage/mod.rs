@@ -11,6 +11,7 @@ use crate::model::area::DistrictLookup;
 use std::collections::HashMap;
 
 use geo::Point;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{DemandPoint, District, Station};
@@ -204,7 +205,16 @@ pub fn place_stations(
     max_snap_m: f64,
 ) -> (Vec<Placement>, Vec<PlacedStation>) {
     let mut order: Vec<usize> = (0..stations.len()).collect();
-    order.sort_by(|&a, &b| stations[a].id.cmp(&stations[b].id));
+    order.sort_unstable_by(|&a, &b| stations[a].id.cmp(&stations[b].id).then(a.cmp(&b)));
+    // Snapped on every core: a pure function of each station.
+    let mut snaps: Vec<Option<SnapPoint>> = stations
+        .par_iter()
+        .map(|s| {
+            s.responds()
+                .then(|| index.snap(net, s.location.x(), s.location.y()))
+                .flatten()
+        })
+        .collect();
     let mut placement = vec![Placement::NotResponding; stations.len()];
     let mut origins = Vec::new();
     for i in order {
@@ -212,7 +222,7 @@ pub fn place_stations(
         if !s.responds() {
             continue;
         }
-        let Some(snap) = index.snap(net, s.location.x(), s.location.y()) else {
+        let Some(snap) = snaps[i].take() else {
             placement[i] = Placement::OffNetwork(f64::INFINITY);
             continue;
         };
@@ -369,8 +379,9 @@ pub fn evaluate(
     let thr = params.threshold_s;
 
     // Demand points.
+    // Each point on its own, on every core.
     let demand_results: Vec<DemandResult> = demand
-        .iter()
+        .par_iter()
         .map(|d| {
             let district = lookup.of(d.location);
             let snap = index.snap(net, d.location.x(), d.location.y());
@@ -439,7 +450,7 @@ pub fn evaluate(
     // Area grid.
     let cells = area::grid_pieces(districts, &net.projection, params.grid_cell_m);
     let cell_results: Vec<CellResult> = cells
-        .iter()
+        .par_iter()
         .map(|c| match index.snap(net, c.centre.0, c.centre.1) {
             Some(sp) if sp.access_m <= max_snap_m => {
                 let r = response_at(net, &labels, &origins, &on_segment, &sp);

@@ -134,6 +134,10 @@ pub(crate) fn checked_to_wgs84(crs: Crs, lon: f64, lat: f64) -> Result<(f64, f64
             v.to_string()
         }
     };
+    if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+        return Ok(to_wgs84(crs, lon, lat));
+    }
+    // Formatted only on the way to an error (2 M rows of a large run are all fine).
     let (lon_s, lat_s) = (shown(lon), shown(lat));
     if !lon.is_finite() {
         return bad("lon", format!("expected a finite longitude, got {lon_s}"));
@@ -159,10 +163,7 @@ pub(crate) fn checked_to_wgs84(crs: Crs, lon: f64, lat: f64) -> Result<(f64, f64
         };
         return bad("lat", format!("latitude {lat_s} is outside −90…90{why}"));
     }
-    if lon.abs() > 180.0 {
-        return bad("lon", format!("longitude {lon_s} is outside −180…180"));
-    }
-    Ok(to_wgs84(crs, lon, lat))
+    bad("lon", format!("longitude {lon_s} is outside −180…180"))
 }
 
 /// Converts a point given in `crs` to WGS-84.

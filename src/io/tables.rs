@@ -279,14 +279,21 @@ impl<K: Hash + Eq + Display> IdIndex<K> {
     /// Records `id` from `row`; returns its ordinal, or an error if it was seen before.
     pub(crate) fn insert(&mut self, row: &Row, field: &str, id: K) -> Result<usize> {
         let ordinal = self.seen.len();
-        if let Some(&(first, _)) = self.seen.get(&id) {
-            return Err(row.error(
+        match self.seen.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => Err(row.error(
                 field,
-                format!("duplicate id `{id}` (lines {first} and {})", row.line()),
-            ));
+                format!(
+                    "duplicate id `{}` (lines {} and {})",
+                    e.key(),
+                    e.get().0,
+                    row.line()
+                ),
+            )),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((row.line(), ordinal));
+                Ok(ordinal)
+            }
         }
-        self.seen.insert(id, (row.line(), ordinal));
-        Ok(ordinal)
     }
 
     /// The ordinal of `id`, if it was recorded.

@@ -1,6 +1,7 @@
 //! GIS layers (GeoJSON, EPSG:4326 lon/lat): road coverage, first-due areas, gaps.
 
 use geo::{unary_union, Coord, MapCoords, MultiPolygon, Point};
+use geojson::Feature;
 use serde_json::json;
 
 use super::origin_id;
@@ -27,6 +28,11 @@ fn union_cells(cells: &[&CellPiece], cell_m: f64, proj: &LocalProjection) -> Mul
 /// `covered`, the segment's response at both ends and its worst point, and its
 /// first-due station.
 pub fn coverage_geojson(run: &RunResult) -> Result<Vec<u8>> {
+    collection(coverage_features(run))
+}
+
+/// The features of [`coverage_geojson`] (also the GeoPackage's `coverage_segments`).
+pub fn coverage_features(run: &RunResult) -> Vec<Feature> {
     let net = &run.prepared.network;
     let mut features = Vec::with_capacity(net.segments.len());
     for (s, r) in net.segments.iter().zip(&run.coverage.segments) {
@@ -70,12 +76,17 @@ pub fn coverage_geojson(run: &RunResult) -> Result<Vec<u8>> {
             ));
         }
     }
-    collection(features)
+    features
 }
 
 /// `first_due.geojson`: each station's first-due area (辖区) as the union of the grid
 /// cells whose nearest road point it reaches first.
 pub fn first_due_geojson(run: &RunResult) -> Result<Vec<u8>> {
+    collection(first_due_features(run))
+}
+
+/// The features of [`first_due_geojson`] (also the GeoPackage's `first_due_areas`).
+pub fn first_due_features(run: &RunResult) -> Vec<Feature> {
     let cov = &run.coverage;
     let cell_m = cov.params.grid_cell_m;
     let proj = &run.prepared.network.projection;
@@ -105,12 +116,17 @@ pub fn first_due_geojson(run: &RunResult) -> Result<Vec<u8>> {
         });
         features.push(feature(geojson::Value::from(&mp), props));
     }
-    collection(features)
+    features
 }
 
 /// `gaps.geojson`: demand points not reached within the threshold (late, unreachable or
 /// off-network), off-network stations, and per district the area not covered.
 pub fn gaps_geojson(run: &RunResult) -> Result<Vec<u8>> {
+    collection(gaps_features(run))
+}
+
+/// The features of [`gaps_geojson`] (also the GeoPackage's `gaps` and `gap_areas`).
+pub fn gaps_features(run: &RunResult) -> Vec<Feature> {
     let cov = &run.coverage;
     let thr = cov.params.threshold_s;
     let mut features = Vec::new();
@@ -164,5 +180,5 @@ pub fn gaps_geojson(run: &RunResult) -> Result<Vec<u8>> {
                            "area_km2": (area_km2 * 1000.0).round() / 1000.0});
         features.push(feature(geojson::Value::from(&mp), props));
     }
-    collection(features)
+    features
 }

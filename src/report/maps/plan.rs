@@ -3,7 +3,9 @@
 
 use super::frame::Frame;
 use super::labels::{fmt_min, text_width, LabelPlacer};
-use super::scene::{ascii_or, class_symbol, hex, push_symbol, text, Prim, Scene, Shape, Swatch};
+use super::scene::{
+    ascii_or, class_symbol, hex, push_mark, push_symbol, text, Prim, Scene, Shape, Swatch,
+};
 use super::MapOptions;
 use crate::plan::diff::CoverageChange;
 use crate::run::PlanRunResult;
@@ -76,16 +78,16 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             CoverageChange::Gained => GAIN,
             CoverageChange::Lost => LOSS,
         };
-        sc.layer("demand-change").push(Prim::Circle {
+        let (halo, dot) = (2 * fr.s(8.0), 2 * fr.s(6.0));
+        push_mark(
+            &mut sc,
+            "demand-change-halo",
+            Shape::Circle,
             at,
-            r: fr.s(8.0),
-            fill: hex(0xffffff),
-        });
-        sc.layer("demand-change").push(Prim::Circle {
-            at,
-            r: fr.s(6.0),
-            fill: hex(c),
-        });
+            halo,
+            hex(0xffffff),
+        );
+        push_mark(&mut sc, "demand-change", Shape::Circle, at, dot, hex(c));
     }
     // Baseline stations the plan keeps, in their class symbol, greyed by size.
     for s in &pr.baseline.inputs.stations {

@@ -6,9 +6,10 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_backend::{BackendColor, DrawingErrorKind};
 
 use super::fonts::{png_font, PngText, PNG_FAMILY, SVG_FAMILY};
-use super::scene::{Prim, Scene};
+use super::scene::{shape_points, Prim, Scene, Shape};
 use crate::error::{Error, Result};
 
 fn tstyle<'a>(family: &'a str, size: f64, c: &'a RGBColor, h: HPos, v: VPos) -> TextStyle<'a> {
@@ -39,6 +40,20 @@ fn draw_prims<DB: DrawingBackend>(
             Prim::Circle { at, r, fill } => {
                 area.draw(&Circle::new(*at, *r, fill.filled()))
                     .map_err(err)?;
+            }
+            Prim::Marks {
+                shape,
+                size,
+                fill,
+                at,
+            } => {
+                for &c in at {
+                    area.draw(&Polygon::new(
+                        shape_points(*shape, c, *size),
+                        fill.mix(1.0).filled(),
+                    ))
+                    .map_err(err)?;
+                }
             }
             Prim::Text {
                 at,
@@ -84,20 +99,187 @@ fn draw_prims<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A layer's primitives in drawing order: runs of ordinary primitives, and each
+/// [`Prim::Marks`] on its own.
+enum Run<'a> {
+    Plain(&'a [Prim]),
+    Marks(Shape, i32, RGBColor, &'a [(i32, i32)]),
+}
+
+fn runs(prims: &[Prim]) -> Vec<Run<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, p) in prims.iter().enumerate() {
+        if let Prim::Marks {
+            shape,
+            size,
+            fill,
+            at,
+        } = p
+        {
+            if start < i {
+                out.push(Run::Plain(&prims[start..i]));
+            }
+            out.push(Run::Marks(*shape, *size, *fill, at));
+            start = i + 1;
+        }
+    }
+    if start < prims.len() {
+        out.push(Run::Plain(&prims[start..]));
+    }
+    out
+}
+
+/// One pixel write of a symbol, relative to its centre: set to the fill colour, or
+/// blended with it at `alpha / 256` (an anti-aliased edge).
+#[derive(Clone, Copy)]
+struct MaskOp {
+    dx: i32,
+    dy: i32,
+    alpha: Option<u64>,
+}
+
+/// A drawing backend that records the pixel writes of plotters' polygon filler, replayed
+/// by [`stamp`] the way `BitMapBackend` applies them (same threshold, same blend), so a
+/// stamped mark has exactly the pixels of a drawn one.
+struct Recorder {
+    ops: Vec<MaskOp>,
+}
+
+impl Recorder {
+    fn pixel(&mut self, (x, y): (i32, i32), alpha: f64) {
+        // BitMapBackend::draw_pixel: opaque from 255/256, nothing at or below 0.
+        let alpha = if alpha >= 1.0 - 1.0 / 256.0 {
+            None
+        } else if alpha <= 0.0 {
+            return;
+        } else {
+            Some((alpha * 256.0).floor() as u64)
+        };
+        self.ops.push(MaskOp {
+            dx: x,
+            dy: y,
+            alpha,
+        });
+    }
+}
+
+impl DrawingBackend for Recorder {
+    type ErrorType = std::convert::Infallible;
+
+    fn get_size(&self) -> (u32, u32) {
+        (u32::MAX / 4, u32::MAX / 4)
+    }
+    fn ensure_prepared(&mut self) -> std::result::Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn present(&mut self) -> std::result::Result<(), DrawingErrorKind<Self::ErrorType>> {
+        Ok(())
+    }
+    fn draw_pixel(
+        &mut self,
+        at: (i32, i32),
+        color: BackendColor,
+    ) -> std::result::Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.pixel(at, color.alpha);
+        Ok(())
+    }
+    /// The filler's spans, as `BitMapBackend::draw_line` covers them (horizontal:
+    /// `[min(a, b + 1), max(a, b + 1))`; vertical: `min..=max`).
+    fn draw_line<S: plotters_backend::BackendStyle>(
+        &mut self,
+        from: (i32, i32),
+        to: (i32, i32),
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let alpha = style.color().alpha;
+        if (from.0 == to.0 || from.1 == to.1) && style.stroke_width() == 1 && alpha >= 1.0 {
+            if from.1 == to.1 {
+                for x in from.0.min(to.0 + 1)..from.0.max(to.0 + 1) {
+                    self.pixel((x, from.1), alpha);
+                }
+            } else {
+                for y in from.1.min(to.1)..=from.1.max(to.1) {
+                    self.pixel((from.0, y), alpha);
+                }
+            }
+            return Ok(());
+        }
+        plotters_backend::rasterizer::draw_line(self, from, to, style)
+    }
+}
+
+/// The pixel writes of one symbol centred at the origin.
+fn mark_mask(shape: Shape, size: i32) -> Vec<MaskOp> {
+    let mut rec = Recorder { ops: Vec::new() };
+    let fill = WHITE.mix(1.0).filled();
+    // Drawn about a positive centre: `shape_points` rounds half away from zero, so its
+    // offsets are the same about any centre of positive coordinates (every centre on the
+    // page), but not about the origin.
+    let c = size.abs() + 16;
+    // Infallible: the recorder cannot fail.
+    let _ = rec.fill_polygon(shape_points(shape, (c, c), size), &fill.color);
+    for op in &mut rec.ops {
+        op.dx -= c;
+        op.dy -= c;
+    }
+    rec.ops
+}
+
+/// Replays `mask` at each centre of `at` in `fill`, clipped to the image. Marks of one
+/// colour may be stamped in any order, so each place is stamped once.
+fn stamp(rgb: &mut [u8], (w, h): (u32, u32), mask: &[MaskOp], fill: RGBColor, at: &[(i32, i32)]) {
+    let mut centres = at.to_vec();
+    centres.sort_unstable();
+    centres.dedup();
+    let (w, h) = (w as i32, h as i32);
+    let fill = [fill.0, fill.1, fill.2];
+    for (cx, cy) in centres {
+        for op in mask {
+            let (x, y) = (cx + op.dx, cy + op.dy);
+            if x < 0 || y < 0 || x >= w || y >= h {
+                continue;
+            }
+            let i = (y as usize * w as usize + x as usize) * 3;
+            match op.alpha {
+                None => rgb[i..i + 3].copy_from_slice(&fill),
+                Some(a) => {
+                    for (prev, new) in rgb[i..i + 3].iter_mut().zip(fill) {
+                        // plotters_bitmap's `blend`.
+                        if new > *prev {
+                            *prev += (u64::from(new - *prev) * a / 256) as u8;
+                        } else {
+                            *prev -= (u64::from(*prev - new) * a / 256) as u8;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Draws the scene as PNG, encoded in memory: the caller writes these bytes and embeds the
 /// same bytes in `report.html`, so the report never reads a map back from disk. `name`
 /// names the map in errors.
 pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<u8>> {
     let png_text = png_font(font)?;
     let (w, h) = (scene.width, scene.height);
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    let mut rgb = vec![255u8; w as usize * h as usize * 3];
     let drawn = (|| -> std::result::Result<(), String> {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
         for (_, prims) in &scene.layers {
-            draw_prims(&root, prims, PNG_FAMILY, png_text)?;
+            for run in runs(prims) {
+                match run {
+                    Run::Plain(prims) => {
+                        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+                        draw_prims(&root, prims, PNG_FAMILY, png_text)?;
+                        root.present().map_err(|e| e.to_string())?;
+                    }
+                    Run::Marks(shape, size, fill, at) => {
+                        stamp(&mut rgb, (w, h), &mark_mask(shape, size), fill, at)
+                    }
+                }
+            }
         }
-        root.present().map_err(|e| e.to_string())?;
         Ok(())
     })();
     let encode_error = |e: png::EncodingError| Error::output(format!("encoding {name}"), e);
@@ -115,6 +297,76 @@ pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<
     Ok(bytes)
 }
 
+/// More marks than this in one [`Prim::Marks`] and the SVG draws them as `<use>` of one
+/// definition; fewer, and each is a `<polygon>` of its own, which is easier to edit.
+pub const SVG_DENSE_MARKS: usize = 1000;
+
+/// As [`runs`], with sparse marks left among the ordinary primitives (drawn as polygons).
+fn svg_runs(prims: &[Prim]) -> Vec<Run<'_>> {
+    let mut out: Vec<Run<'_>> = Vec::new();
+    let mut start = 0;
+    for (i, p) in prims.iter().enumerate() {
+        if let Prim::Marks {
+            shape,
+            size,
+            fill,
+            at,
+        } = p
+        {
+            if at.len() > SVG_DENSE_MARKS {
+                if start < i {
+                    out.push(Run::Plain(&prims[start..i]));
+                }
+                out.push(Run::Marks(*shape, *size, *fill, at));
+                start = i + 1;
+            }
+        }
+    }
+    if start < prims.len() || out.is_empty() {
+        out.push(Run::Plain(&prims[start..]));
+    }
+    out
+}
+
+/// Primitives drawn by plotters' SVG backend: the elements between its own `<svg>` tags.
+fn svg_body(prims: &[Prim], size: (u32, u32)) -> std::result::Result<String, String> {
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
+        draw_prims(&root, prims, SVG_FAMILY, PngText::Svg)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let body_start = s
+        .find("<svg")
+        .and_then(|i| s[i..].find('>').map(|j| i + j + 1));
+    let body_end = s.rfind("</svg>");
+    Ok(match (body_start, body_end) {
+        (Some(a), Some(b)) if a <= b => s[a..b].trim().to_string(),
+        _ => String::new(),
+    })
+}
+
+/// Dense marks: the symbol defined once (`<defs>`, id `id`) and one `<use>` per place.
+fn svg_uses(id: &str, shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]) -> String {
+    use std::fmt::Write;
+    let mut centres = at.to_vec();
+    centres.sort_unstable();
+    centres.dedup();
+    let mut d = String::new();
+    for (i, (x, y)) in shape_points(shape, (0, 0), size).into_iter().enumerate() {
+        let _ = write!(d, "{}{x} {y}", if i == 0 { "M" } else { " L" });
+    }
+    let mut s = format!(
+        "<defs><path id=\"{id}\" d=\"{d} Z\" fill=\"#{:02X}{:02X}{:02X}\"/></defs>",
+        fill.0, fill.1, fill.2
+    );
+    s.reserve(centres.len() * 40);
+    for (x, y) in centres {
+        let _ = write!(s, "\n<use href=\"#{id}\" x=\"{x}\" y=\"{y}\"/>");
+    }
+    s
+}
+
 /// Draws the scene as SVG: each layer a `<g id="layer-NAME">`.
 pub fn render_svg(scene: &Scene) -> Result<String> {
     let (w, h) = (scene.width, scene.height);
@@ -126,26 +378,173 @@ pub fn render_svg(scene: &Scene) -> Result<String> {
     out.push_str(&format!(
         "<style>#layer-station-labels text, #layer-labels text, #layer-district-names text, #layer-scale-bar text, #layer-north-arrow text {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>\n"
     ));
+    let mut defs = 0usize;
     for (name, prims) in &scene.layers {
-        let mut s = String::new();
-        {
-            let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
-            draw_prims(&root, prims, SVG_FAMILY, PngText::Svg)
-                .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?;
-            root.present()
-                .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?;
+        let mut body = String::new();
+        for run in svg_runs(prims) {
+            let part = match run {
+                Run::Plain(prims) => svg_body(prims, (w, h))
+                    .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?,
+                Run::Marks(shape, size, fill, at) => {
+                    defs += 1;
+                    svg_uses(&format!("mark-{defs}"), shape, size, fill, at)
+                }
+            };
+            if !body.is_empty() && !part.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(&part);
         }
-        // Keep the body between the backend's own <svg ...> and </svg>.
-        let body_start = s
-            .find("<svg")
-            .and_then(|i| s[i..].find('>').map(|j| i + j + 1));
-        let body_end = s.rfind("</svg>");
-        let body = match (body_start, body_end) {
-            (Some(a), Some(b)) if a <= b => &s[a..b],
-            _ => "",
-        };
-        out.push_str(&format!("<g id=\"layer-{name}\">{}</g>\n", body.trim()));
+        out.push_str(&format!("<g id=\"layer-{name}\">{body}</g>\n"));
     }
     out.push_str("</svg>\n");
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::maps::scene::hex;
+
+    fn decode(png_bytes: &[u8]) -> Vec<u8> {
+        let dec = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        buf
+    }
+
+    /// Marks of every shape between ordinary primitives, on a `w` × `h` image, centres
+    /// from `place(i, k)` shifted by `shift`.
+    fn scene(
+        expanded: bool,
+        (w, h): (u32, u32),
+        shift: i32,
+        place: impl Fn(i32, i32) -> (i32, i32),
+    ) -> Scene {
+        let shapes = [
+            (Shape::Star, 30),
+            (Shape::Square, 22),
+            (Shape::Circle, 22),
+            (Shape::Triangle, 24),
+            (Shape::Diamond, 24),
+            (Shape::Hexagon, 24),
+            (Shape::Cross, 17),
+            (Shape::Circle, 11),
+        ];
+        let mut prims = vec![Prim::Polygon {
+            pts: vec![
+                (shift, shift),
+                (150 + shift, 20 + shift),
+                (40 + shift, 110 + shift),
+            ],
+            fill: hex(0x80b1d3),
+            opacity: 1.0,
+        }];
+        for (k, &(shape, size)) in shapes.iter().enumerate() {
+            let at: Vec<(i32, i32)> = (0..40)
+                .map(|i| place(i, k as i32))
+                .map(|(x, y)| (x + shift, y + shift))
+                .collect();
+            let fill = hex(0x101010 * (k as u32 + 1));
+            if expanded {
+                prims.extend(at.iter().map(|&c| Prim::Polygon {
+                    pts: shape_points(shape, c, size),
+                    fill,
+                    opacity: 1.0,
+                }));
+            } else {
+                prims.push(Prim::Marks {
+                    shape,
+                    size,
+                    fill,
+                    at,
+                });
+            }
+            prims.push(Prim::Path {
+                pts: vec![(shift, 5 * k as i32 + shift), (200 + shift, 60 + shift)],
+                color: hex(0xd7191c),
+                width: 2,
+            });
+        }
+        Scene {
+            width: w,
+            height: h,
+            layers: vec![("marks".into(), prims)],
+        }
+    }
+
+    /// Centres at least 20 px inside a 200 × 120 image.
+    fn inside(i: i32, k: i32) -> (i32, i32) {
+        ((i * 37 + k * 11) % 160 + 20, (i * 53 + k * 7) % 80 + 20)
+    }
+
+    /// Centres anywhere on a 200 × 120 image, many across its edges.
+    fn anywhere(i: i32, k: i32) -> (i32, i32) {
+        ((i * 37 + k * 11) % 200, (i * 53 + k * 7) % 120)
+    }
+
+    #[test]
+    fn stamped_marks_have_exactly_the_pixels_of_drawn_polygons() {
+        let png = |sc: &Scene| decode(&render_png(sc, "marks.png", None).unwrap());
+        let stamped = png(&scene(false, (200, 120), 0, inside));
+        let drawn = png(&scene(true, (200, 120), 0, inside));
+        assert_eq!(stamped.len(), 200 * 120 * 3);
+        let differing = stamped.iter().zip(&drawn).filter(|(a, b)| a != b).count();
+        assert_eq!(
+            differing, 0,
+            "bytes differing between stamped and drawn marks"
+        );
+        // The marks did draw something: the 8th colour is on the image.
+        assert!(stamped.chunks(3).any(|p| p == [0x80, 0x80, 0x80]));
+    }
+
+    #[test]
+    fn marks_across_the_edge_are_cut_not_squashed() {
+        // plotters moves a polygon's vertices onto the image's edge; a stamped mark is cut
+        // there instead: the image is the 200 × 120 window of the same marks on a larger one.
+        let small =
+            decode(&render_png(&scene(false, (200, 120), 0, anywhere), "s.png", None).unwrap());
+        let large =
+            decode(&render_png(&scene(false, (280, 200), 40, anywhere), "l.png", None).unwrap());
+        let window: Vec<u8> = (40..160)
+            .flat_map(|y| {
+                large[(y * 280 + 40) * 3..(y * 280 + 240) * 3]
+                    .iter()
+                    .copied()
+            })
+            .collect();
+        assert_eq!(window.len(), small.len());
+        let differing = small.iter().zip(&window).filter(|(a, b)| a != b).count();
+        assert_eq!(
+            differing, 0,
+            "bytes differing between the image and the window"
+        );
+    }
+
+    #[test]
+    fn svg_draws_sparse_marks_as_polygons_and_dense_ones_as_uses() {
+        let sparse = |expanded| render_svg(&scene(expanded, (200, 120), 0, anywhere)).unwrap();
+        assert_eq!(sparse(false), sparse(true));
+        let dense: Vec<(i32, i32)> = (0..3000).map(|i| (i % 1500, i / 1500)).collect();
+        let sc = Scene {
+            width: 2000,
+            height: 10,
+            layers: vec![(
+                "stations".into(),
+                vec![Prim::Marks {
+                    shape: Shape::Square,
+                    size: 8,
+                    fill: hex(0x2166ac),
+                    // Every place twice: drawn once.
+                    at: dense.iter().chain(&dense).copied().collect(),
+                }],
+            )],
+        };
+        let svg = render_svg(&sc).unwrap();
+        assert_eq!(svg.matches("<use href=\"#mark-1\"").count(), 3000);
+        assert_eq!(svg.matches("<polygon").count(), 0);
+        assert!(svg.contains("<defs><path id=\"mark-1\" d=\"M3 3 L-3 3 L-3 -3 L3 -3 Z\" fill=\"#2166AC\"/></defs>"), "{}", &svg[..600]);
+    }
 }

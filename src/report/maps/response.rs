@@ -3,11 +3,13 @@
 //! reached within the threshold.
 
 use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::WHITE;
 
 use super::frame::Frame;
 use super::labels::fmt_min;
 use super::scene::{
-    ascii_or, class_name_en, class_symbol, hex, push_symbol, text, Prim, Scene, Swatch,
+    ascii_or, class_name_en, class_symbol, hex, push_mark, push_symbol, text, Prim, Scene, Shape,
+    Swatch,
 };
 use super::MapOptions;
 use crate::model::{Station, StationClass};
@@ -139,16 +141,23 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         if r.off_network || !r.response.first_s().is_some_and(|t| t <= thr) {
             late += 1;
             let at = fr.px(d.location.x(), d.location.y());
-            sc.layer("uncovered-demand").push(Prim::Circle {
+            let (halo, dot) = (2 * fr.s(8.0), 2 * fr.s(5.5));
+            push_mark(
+                &mut sc,
+                "uncovered-demand-halo",
+                Shape::Circle,
                 at,
-                r: fr.s(8.0),
-                fill: hex(0xffffff),
-            });
-            sc.layer("uncovered-demand").push(Prim::Circle {
+                halo,
+                WHITE,
+            );
+            push_mark(
+                &mut sc,
+                "uncovered-demand",
+                Shape::Circle,
                 at,
-                r: fr.s(5.5),
-                fill: hex(0x1f1f1f),
-            });
+                dot,
+                hex(0x1f1f1f),
+            );
         }
     }
     stations(&fr, &mut sc, run, true);

@@ -29,6 +29,16 @@ pub enum Prim {
         r: i32,
         fill: RGBColor,
     },
+    /// The same filled symbol at many places (stations, demand dots): drawn by stamping
+    /// one rasterised symbol in the PNG and, when dense, as `<use>` of one definition in
+    /// the SVG, so that a million stations draw in a second or two (issue 20, H2). All
+    /// marks of one primitive share their colour, so their order does not matter.
+    Marks {
+        shape: Shape,
+        size: i32,
+        fill: RGBColor,
+        at: Vec<(i32, i32)>,
+    },
     Text {
         at: (i32, i32),
         text: String,
@@ -167,7 +177,8 @@ pub fn ring_points(c: (i32, i32), r: i32) -> Vec<(i32, i32)> {
     pts
 }
 
-/// Pushes a symbol: a white halo, then the filled shape.
+/// Pushes a symbol: a white halo (in layer `{layer}-halo`, so that no halo covers another
+/// symbol), then the filled shape.
 pub fn push_symbol(
     scene: &mut Scene,
     layer: &str,
@@ -176,16 +187,38 @@ pub fn push_symbol(
     size: i32,
     fill: RGBColor,
 ) {
-    let halo = shape_points(shape, at, size + 8);
-    scene.layer(&format!("{layer}-halo")).push(Prim::Polygon {
-        pts: halo,
-        fill: WHITE,
-        opacity: 1.0,
-    });
-    scene.layer(layer).push(Prim::Polygon {
-        pts: shape_points(shape, at, size),
+    push_mark(scene, &format!("{layer}-halo"), shape, at, size + 8, WHITE);
+    push_mark(scene, layer, shape, at, size, fill);
+}
+
+/// Pushes one filled symbol onto `layer`: appended to the layer's last [`Prim::Marks`]
+/// when that has the same shape, size and colour, else a new one.
+pub fn push_mark(
+    scene: &mut Scene,
+    layer: &str,
+    shape: Shape,
+    at: (i32, i32),
+    size: i32,
+    fill: RGBColor,
+) {
+    let prims = scene.layer(layer);
+    if let Some(Prim::Marks {
+        shape: s,
+        size: z,
+        fill: f,
+        at: list,
+    }) = prims.last_mut()
+    {
+        if *s == shape && *z == size && *f == fill {
+            list.push(at);
+            return;
+        }
+    }
+    prims.push(Prim::Marks {
+        shape,
+        size,
         fill,
-        opacity: 1.0,
+        at: vec![at],
     });
 }
 

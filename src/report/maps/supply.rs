@@ -3,7 +3,7 @@
 
 use super::frame::Frame;
 use super::labels::{text_width, LabelPlacer};
-use super::scene::{ascii_or, hex, push_symbol, text, Prim, Scene, Shape, Swatch};
+use super::scene::{ascii_or, hex, push_mark, push_symbol, text, Prim, Scene, Shape, Swatch};
 use super::MapOptions;
 use crate::model::DepotLevel;
 use crate::run::RunResult;
@@ -81,11 +81,14 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             continue;
         }
         let at = fr.px(s.location.x(), s.location.y());
-        sc.layer("stations").push(Prim::Circle {
+        push_mark(
+            &mut sc,
+            "stations",
+            Shape::Circle,
             at,
-            r: fr.s(9.0),
-            fill: hex(0x505050),
-        });
+            2 * fr.s(9.0),
+            hex(0x505050),
+        );
     }
     legend.push((
         Swatch::Dot(hex(0x505050), fr.s(9.0)),
