@@ -269,28 +269,60 @@ pub fn response_at(
     on_segment: &HashMap<u32, Vec<u32>>,
     p: &SnapPoint,
 ) -> Response {
-    let mut cand: Vec<(f64, u32)> = Vec::with_capacity(6);
+    let mut best = BestTwo::default();
     for (node, t) in net.arrivals(p) {
         let v = node as usize;
         if labels.first[v] != NO_ORIGIN {
-            cand.push((labels.first_s[v] + t, labels.first[v]));
+            best.offer(labels.first_s[v] + t, labels.first[v]);
         }
         if labels.second[v] != NO_ORIGIN {
-            cand.push((labels.second_s[v] + t, labels.second[v]));
+            best.offer(labels.second_s[v] + t, labels.second[v]);
         }
     }
     if let Some(list) = on_segment.get(&p.segment) {
         for &o in list {
             let st = &origins[o as usize];
             if let Some(t) = net.along_segment_s(&st.snap, p) {
-                cand.push((st.offset_s + t, o));
+                best.offer(st.offset_s + t, o);
             }
         }
     }
-    cand.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let first = cand.first().map(|c| (c.1, c.0));
-    let second = first.and_then(|f| cand.iter().find(|c| c.1 != f.0).map(|c| (c.1, c.0)));
-    Response { first, second }
+    Response {
+        first: best.first.map(|(t, o)| (o, t)),
+        second: best.second.map(|(t, o)| (o, t)),
+    }
+}
+
+/// The earliest arrival and the earliest of another origin, ordered by (time, origin):
+/// what sorting every candidate gave, in one pass (a segment of a dense network carries
+/// dozens of stations; issue 20, H2).
+#[derive(Default)]
+struct BestTwo {
+    first: Option<(f64, u32)>,
+    second: Option<(f64, u32)>,
+}
+
+impl BestTwo {
+    fn offer(&mut self, t: f64, o: u32) {
+        let before = |a: (f64, u32), b: Option<(f64, u32)>| {
+            b.is_none_or(|b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt())
+        };
+        let c = (t, o);
+        match self.first {
+            Some(f) if !before(c, Some(f)) => {
+                if o != f.1 && before(c, self.second) {
+                    self.second = Some(c);
+                }
+            }
+            Some(f) => {
+                if f.1 != o {
+                    self.second = Some(f);
+                }
+                self.first = Some(c);
+            }
+            None => self.first = Some(c),
+        }
+    }
 }
 
 /// The origins standing on each segment (by segment index), in origin order.
@@ -570,5 +602,46 @@ pub fn evaluate(
         districts: district_metrics,
         outside,
         first_due,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BestTwo;
+
+    /// What `response_at` did before: sort every candidate by (time, origin), take the
+    /// first and the first of another origin.
+    /// (time, origin) of the first and of the first of another origin.
+    type FirstTwo = (Option<(f64, u32)>, Option<(f64, u32)>);
+
+    fn by_sorting(cand: &[(f64, u32)]) -> FirstTwo {
+        let mut c = cand.to_vec();
+        c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let first = c.first().copied();
+        let second = first.and_then(|f| c.iter().find(|x| x.1 != f.1).copied());
+        (first, second)
+    }
+
+    #[test]
+    fn best_two_equals_sorting_every_candidate() {
+        // Small times and few origins, so that ties of time and repeated origins are common.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for _ in 0..20_000 {
+            let n = next(12) as usize;
+            let cand: Vec<(f64, u32)> = (0..n)
+                .map(|_| (next(8) as f64 * 0.5, next(5) as u32))
+                .collect();
+            let mut best = BestTwo::default();
+            for &(t, o) in &cand {
+                best.offer(t, o);
+            }
+            assert_eq!((best.first, best.second), by_sorting(&cand), "{cand:?}");
+        }
     }
 }

@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use geojson::{FeatureCollection, GeoJson, Value as GValue};
+use rayon::prelude::*;
 use rusqlite::{params_from_iter, types::Value as SqlValue, Connection};
 use serde_json::{json, Map, Value};
 
@@ -199,11 +200,11 @@ fn obj(v: Value) -> Map<String, Value> {
 pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer>> {
     let cov = &run.coverage;
     let mut out = Vec::new();
-    // Stations.
+    // Stations (built on every core: 10^6 of them are a third of the GeoPackage's time).
     let stations = run
         .inputs
         .stations
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, s)| {
             let fd = match cov.placement.get(i) {

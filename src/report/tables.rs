@@ -1,6 +1,8 @@
 //! Tables: `summary.json`, `demand_response.csv`, `coverage_by_district.csv`,
 //! `stations.csv`, `run.json`.
 
+use std::fmt::Write as _;
+
 use serde_json::json;
 
 use super::{fmt_s, fmt_share, origin_id};
@@ -153,46 +155,62 @@ pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
     ])
     .map_err(csv_error)?;
     let thr = run.coverage.params.threshold_s;
+    // One record and one scratch string for every row: 10^6 stations are 18 * 10^6 cells.
+    let mut rec = csv::StringRecord::new();
+    let mut cell = String::new();
+    macro_rules! num {
+        ($($arg:tt)*) => {{
+            cell.clear();
+            let _ = write!(cell, $($arg)*);
+            rec.push_field(&cell);
+        }};
+    }
+    macro_rules! secs {
+        ($t:expr) => {
+            match $t {
+                Some(t) => num!("{t:.1}"),
+                None => rec.push_field(""),
+            }
+        };
+    }
     for (i, s) in run.inputs.stations.iter().enumerate() {
-        let mut row = vec![
-            s.id.clone(),
-            s.name.clone(),
-            s.class.as_str().to_string(),
-            s.status.as_str().to_string(),
-            s.district.clone().unwrap_or_default(),
-            format!("{:.7}", s.location.x()),
-            format!("{:.7}", s.location.y()),
-        ];
+        rec.clear();
+        rec.push_field(&s.id);
+        rec.push_field(&s.name);
+        rec.push_field(s.class.as_str());
+        rec.push_field(s.status.as_str());
+        rec.push_field(s.district.as_deref().unwrap_or_default());
+        num!("{:.7}", s.location.x());
+        num!("{:.7}", s.location.y());
         match &run.coverage.placement[i] {
             Placement::Origin(o) => {
                 let p = &run.coverage.origins[*o as usize];
                 let fd = &run.coverage.first_due[*o as usize];
-                row.extend([
-                    "origin".to_string(),
-                    format!("{:.1}", p.snap.access_m),
-                    format!("{:.1}", p.offset_s),
-                    format!("{:.3}", fd.area_km2),
-                    format!("{:.3}", fd.road_km),
-                    fd.nodes.to_string(),
-                    fd.demand_points.to_string(),
-                    format!("{:.4}", fd.demand_share),
-                    fmt_s(fd.worst_road_s),
-                    fmt_s(fd.worst_demand_s),
-                    fd.worst_road_s
-                        .map(|t| (t <= thr).to_string())
-                        .unwrap_or_default(),
-                ]);
+                rec.push_field("origin");
+                num!("{:.1}", p.snap.access_m);
+                num!("{:.1}", p.offset_s);
+                num!("{:.3}", fd.area_km2);
+                num!("{:.3}", fd.road_km);
+                num!("{}", fd.nodes);
+                num!("{}", fd.demand_points);
+                num!("{:.4}", fd.demand_share);
+                secs!(fd.worst_road_s);
+                secs!(fd.worst_demand_s);
+                match fd.worst_road_s {
+                    Some(t) => rec.push_field(if t <= thr { "true" } else { "false" }),
+                    None => rec.push_field(""),
+                }
             }
-            Placement::NotResponding => {
-                row.extend(["not-responding".to_string()]);
-                row.resize(18, String::new());
-            }
+            Placement::NotResponding => rec.push_field("not-responding"),
             Placement::OffNetwork(d) => {
-                row.extend(["off-network".to_string(), format!("{d:.1}")]);
-                row.resize(18, String::new());
+                rec.push_field("off-network");
+                num!("{d:.1}");
             }
         }
-        w.write_record(&row).map_err(csv_error)?;
+        while rec.len() < 18 {
+            rec.push_field("");
+        }
+        w.write_record(&rec).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)
 }

@@ -106,7 +106,9 @@ enum Run<'a> {
     Marks(Shape, i32, RGBColor, &'a [(i32, i32)]),
 }
 
-fn runs(prims: &[Prim]) -> Vec<Run<'_>> {
+/// Splits a layer into runs; a [`Prim::Marks`] is a run of its own when `apart` says so
+/// for its places, else it stays among the ordinary primitives (drawn as polygons).
+fn runs(prims: &[Prim], apart: impl Fn(&[(i32, i32)]) -> bool) -> Vec<Run<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, p) in prims.iter().enumerate() {
@@ -117,11 +119,13 @@ fn runs(prims: &[Prim]) -> Vec<Run<'_>> {
             at,
         } = p
         {
-            if start < i {
-                out.push(Run::Plain(&prims[start..i]));
+            if apart(at) {
+                if start < i {
+                    out.push(Run::Plain(&prims[start..i]));
+                }
+                out.push(Run::Marks(*shape, *size, *fill, at));
+                start = i + 1;
             }
-            out.push(Run::Marks(*shape, *size, *fill, at));
-            start = i + 1;
         }
     }
     if start < prims.len() {
@@ -130,12 +134,22 @@ fn runs(prims: &[Prim]) -> Vec<Run<'_>> {
     out
 }
 
-/// One pixel write of a symbol, relative to its centre: set to the fill colour, or
-/// blended with it at `alpha / 256` (an anti-aliased edge).
+/// The distinct places of marks that share their colour (so their order does not matter).
+fn places(at: &[(i32, i32)]) -> Vec<(i32, i32)> {
+    let mut centres = at.to_vec();
+    centres.sort_unstable();
+    centres.dedup();
+    centres
+}
+
+/// A run of `len` pixel writes of a symbol along a row, from (`dx`, `dy`) relative to its
+/// centre: set to the fill colour, or blended with it at `alpha / 256` (an anti-aliased
+/// edge; runs of one pixel).
 #[derive(Clone, Copy)]
 struct MaskOp {
     dx: i32,
     dy: i32,
+    len: i32,
     alpha: Option<u64>,
 }
 
@@ -156,9 +170,17 @@ impl Recorder {
         } else {
             Some((alpha * 256.0).floor() as u64)
         };
+        // Consecutive opaque writes along a row become one run (same pixels, same order).
+        if let Some(last) = self.ops.last_mut() {
+            if alpha.is_none() && last.alpha.is_none() && last.dy == y && last.dx + last.len == x {
+                last.len += 1;
+                return;
+            }
+        }
         self.ops.push(MaskOp {
             dx: x,
             dy: y,
+            len: 1,
             alpha,
         });
     }
@@ -229,24 +251,26 @@ fn mark_mask(shape: Shape, size: i32) -> Vec<MaskOp> {
 /// Replays `mask` at each centre of `at` in `fill`, clipped to the image. Marks of one
 /// colour may be stamped in any order, so each place is stamped once.
 fn stamp(rgb: &mut [u8], (w, h): (u32, u32), mask: &[MaskOp], fill: RGBColor, at: &[(i32, i32)]) {
-    let mut centres = at.to_vec();
-    centres.sort_unstable();
-    centres.dedup();
+    let centres = places(at);
     let (w, h) = (w as i32, h as i32);
     let fill = [fill.0, fill.1, fill.2];
     for (cx, cy) in centres {
         for op in mask {
-            let (x, y) = (cx + op.dx, cy + op.dy);
-            if x < 0 || y < 0 || x >= w || y >= h {
+            let y = cy + op.dy;
+            let (x0, x1) = ((cx + op.dx).max(0), (cx + op.dx + op.len).min(w));
+            if y < 0 || y >= h || x0 >= x1 {
                 continue;
             }
-            let i = (y as usize * w as usize + x as usize) * 3;
+            let row = y as usize * w as usize;
+            let px = &mut rgb[(row + x0 as usize) * 3..(row + x1 as usize) * 3];
             match op.alpha {
-                None => rgb[i..i + 3].copy_from_slice(&fill),
+                None => px
+                    .chunks_exact_mut(3)
+                    .for_each(|p| p.copy_from_slice(&fill)),
                 Some(a) => {
-                    for (prev, new) in rgb[i..i + 3].iter_mut().zip(fill) {
+                    for (prev, new) in px.iter_mut().zip(fill.iter().cycle()) {
                         // plotters_bitmap's `blend`.
-                        if new > *prev {
+                        if *new > *prev {
                             *prev += (u64::from(new - *prev) * a / 256) as u8;
                         } else {
                             *prev -= (u64::from(*prev - new) * a / 256) as u8;
@@ -267,7 +291,7 @@ pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
     let drawn = (|| -> std::result::Result<(), String> {
         for (_, prims) in &scene.layers {
-            for run in runs(prims) {
+            for run in runs(prims, |_| true) {
                 match run {
                     Run::Plain(prims) => {
                         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
@@ -301,33 +325,6 @@ pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<
 /// definition; fewer, and each is a `<polygon>` of its own, which is easier to edit.
 pub const SVG_DENSE_MARKS: usize = 1000;
 
-/// As [`runs`], with sparse marks left among the ordinary primitives (drawn as polygons).
-fn svg_runs(prims: &[Prim]) -> Vec<Run<'_>> {
-    let mut out: Vec<Run<'_>> = Vec::new();
-    let mut start = 0;
-    for (i, p) in prims.iter().enumerate() {
-        if let Prim::Marks {
-            shape,
-            size,
-            fill,
-            at,
-        } = p
-        {
-            if at.len() > SVG_DENSE_MARKS {
-                if start < i {
-                    out.push(Run::Plain(&prims[start..i]));
-                }
-                out.push(Run::Marks(*shape, *size, *fill, at));
-                start = i + 1;
-            }
-        }
-    }
-    if start < prims.len() || out.is_empty() {
-        out.push(Run::Plain(&prims[start..]));
-    }
-    out
-}
-
 /// Primitives drawn by plotters' SVG backend: the elements between its own `<svg>` tags.
 fn svg_body(prims: &[Prim], size: (u32, u32)) -> std::result::Result<String, String> {
     let mut s = String::new();
@@ -349,9 +346,7 @@ fn svg_body(prims: &[Prim], size: (u32, u32)) -> std::result::Result<String, Str
 /// Dense marks: the symbol defined once (`<defs>`, id `id`) and one `<use>` per place.
 fn svg_uses(id: &str, shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]) -> String {
     use std::fmt::Write;
-    let mut centres = at.to_vec();
-    centres.sort_unstable();
-    centres.dedup();
+    let centres = places(at);
     let mut d = String::new();
     for (i, (x, y)) in shape_points(shape, (0, 0), size).into_iter().enumerate() {
         let _ = write!(d, "{}{x} {y}", if i == 0 { "M" } else { " L" });
@@ -381,7 +376,7 @@ pub fn render_svg(scene: &Scene) -> Result<String> {
     let mut defs = 0usize;
     for (name, prims) in &scene.layers {
         let mut body = String::new();
-        for run in svg_runs(prims) {
+        for run in runs(prims, |at| at.len() > SVG_DENSE_MARKS) {
             let part = match run {
                 Run::Plain(prims) => svg_body(prims, (w, h))
                     .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?,
