@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use fireplan::model::target::{fmt_measure, Comparator, Force};
+use fireplan::model::target::{fmt_gap, fmt_measure, Comparator, Force};
 use fireplan::params::Scenario;
 use fireplan::plan::checks::{Checks, Finding, Status};
 use fireplan::report::folder::OutputFolder;
@@ -80,7 +80,7 @@ fn finding_line(f: &Finding) -> String {
                 Comparator::AtMost | Comparator::Below => "over",
                 _ => "short",
             };
-            format!(" ({word} by {})", fmt_measure(f.metric, x))
+            format!(" ({word} by {})", fmt_gap(f.metric, x))
         })
         .unwrap_or_default();
     match f.measured {

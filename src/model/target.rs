@@ -476,6 +476,19 @@ pub fn fmt_measure(metric: Metric, v: f64) -> String {
     }
 }
 
+/// A gap between a measured value and its target, in the target's unit; a gap between two
+/// shares is in percentage points ("short by 14.1 percentage points"), not a percentage
+/// of either.
+pub fn fmt_gap(metric: Metric, gap: f64) -> String {
+    match metric.unit() {
+        "share" if gap.is_finite() => format!("{:.1} percentage points", gap * 100.0),
+        "share of capacity" if gap.is_finite() => {
+            format!("{:.0} percentage points", gap * 100.0)
+        }
+        _ => fmt_measure(metric, gap),
+    }
+}
+
 /// A value without needless decimals (`20`, `0.95`, `1800`).
 pub fn fmt_value(v: f64) -> String {
     let v = v + 0.0; // no "-0"
@@ -484,5 +497,22 @@ pub fn fmt_value(v: f64) -> String {
     } else {
         let s = format!("{v:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_between_shares_are_percentage_points() {
+        // 85.9 % against a goal of 100 %: 14.1 points short, not "14.1 %" (of what?).
+        assert_eq!(
+            fmt_gap(Metric::DemandCoverage, 1.0 - 0.859),
+            "14.1 percentage points"
+        );
+        assert_eq!(fmt_measure(Metric::DemandCoverage, 0.859), "85.9 %");
+        // Other units keep their own.
+        assert_eq!(fmt_gap(Metric::P90S, 42.0), "42 s");
     }
 }

@@ -12,7 +12,7 @@ use super::write::{collection, feature, round7, rows_left_out, REPORT_ROWS};
 use super::{fmt_s, write_atomic};
 use crate::error::{Error, Result};
 use crate::model::target::Force;
-use crate::model::target::{fmt_measure, fmt_value};
+use crate::model::target::{fmt_gap, fmt_measure, fmt_value};
 use crate::params::TargetConfig;
 use crate::plan::checks::{Checks, Finding, Status};
 use crate::plan::diff::COMPARED;
@@ -178,7 +178,7 @@ fn findings_table(
                 f.comparator.symbol(),
                 fmt_measure(f.metric, f.required),
                 f.shortfall()
-                    .map_or("—".to_string(), |v| fmt_measure(f.metric, v)),
+                    .map_or("—".to_string(), |v| fmt_gap(f.metric, v)),
                 cell(&f.reason)
             );
         } else {
