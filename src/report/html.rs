@@ -276,7 +276,7 @@ fn sets_html(config: &crate::params::TargetConfig, zh: bool) -> String {
 /// (narrow enough to print on A4); a target with more than [`REPORT_ROWS`] findings in a
 /// variant lists that many, failures first, and a note under the table counts the rest.
 pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> String {
-    use crate::model::target::fmt_value;
+    use crate::model::target::fmt_measure;
     let mut s = String::from(
         "<div class=\"tw\"><table class=\"sortable targets\"><colgroup><col style=\"width:6%\"><col style=\"width:12%\"><col style=\"width:10%\"><col style=\"width:5%\"><col style=\"width:6%\"><col style=\"width:8%\"><col style=\"width:6%\"><col style=\"width:19%\"><col style=\"width:28%\"></colgroup><thead><tr><th>variant</th><th>target</th><th>subject</th><th>status</th><th>measured</th><th>required</th><th>force</th><th>finding</th><th>source</th></tr></thead><tbody>\n",
     );
@@ -304,11 +304,11 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
             }
         }
         for f in listed {
-            let measured = match f.measured {
-                None => String::new(),
-                Some(x) if x.is_infinite() => "inf".into(),
-                Some(x) => fmt_value(x),
-            };
+            // In the target's unit, as `check` and report.md print it (85.9 %, not 0.859).
+            let measured = f
+                .measured
+                .map(|x| esc(&fmt_measure(f.metric, x)))
+                .unwrap_or_default();
             let subject = if f.subject_name.is_empty() || f.subject_name == f.subject {
                 esc(&f.subject)
             } else {
@@ -316,7 +316,7 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
             };
             let _ = writeln!(
                 s,
-                "<tr class=\"st-{st}\"><td>{variant}</td><td>{id}</td><td>{subject}</td><td>{st}</td><td class=\"n\">{measured}</td><td class=\"n\">{cmp} {req} {unit}</td><td>{force}</td><td class=\"long\">{reason}</td><td class=\"long\"><b>{doc}</b>: 「{clause}」<br><span class=\"gloss\">{gloss}</span></td></tr>",
+                "<tr class=\"st-{st}\"><td>{variant}</td><td>{id}</td><td>{subject}</td><td>{st}</td><td class=\"n\">{measured}</td><td class=\"n\">{cmp} {req}</td><td>{force}</td><td class=\"long\">{reason}</td><td class=\"long\"><b>{doc}</b>: 「{clause}」<br><span class=\"gloss\">{gloss}</span></td></tr>",
                 st = match (f.status, f.force) {
                     (Status::Fail, Force::Goal) => "short",
                     (Status::Fail, Force::Advisory) => "advisory",
@@ -325,8 +325,7 @@ pub fn targets_table(variants: &[(&str, &crate::plan::Checks)], zh: bool) -> Str
                 variant = esc(variant),
                 id = esc(&f.target),
                 cmp = esc(f.comparator.symbol()),
-                req = fmt_value(f.required),
-                unit = esc(f.unit),
+                req = esc(&fmt_measure(f.metric, f.required)),
                 force = if zh { f.force.name_zh() } else { f.force.as_str() },
                 reason = code_spans(&esc(&f.reason)),
                 doc = esc(&f.source.citation()),
