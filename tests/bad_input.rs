@@ -1164,3 +1164,28 @@ fn detailed_outlines_are_checked_without_testing_every_pair() {
         ],
     );
 }
+
+/// Found by fuzzing `csv_tables` (2026-11-30, after 1.06 M executions): a calibration
+/// records file whose time carries a UTC offset of four bytes that are not four digits
+/// (`+0Ӝ0`) made the time parser slice inside a character and panic. Now the row is
+/// refused like any other bad time.
+#[test]
+fn fuzz_crash_csv_tables_offset_that_is_not_four_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let stations = dir.path().join("stations.csv");
+    std::fs::write(
+        &stations,
+        "id,lon,lat,class\nS1,120,30,class1\nS2,120.1,30,small\n",
+    )
+    .unwrap();
+    let stations = read_stations(&stations, Crs::Wgs84, None).unwrap();
+    let crash =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/csv_tables-1f9af1b8.csv");
+    // Any result but a panic.
+    let _ = fireplan::io::records::read_records(&crash, Crs::Wgs84, &stations);
+    let e = fireplan::model::time::Stamp::parse("2024-03-01T14:00+0Ӝ0").unwrap_err();
+    assert!(e.contains("expected an ISO 8601 date-time"), "{e}");
+    // A good offset still reads.
+    let ok = fireplan::model::time::Stamp::parse("2024-03-01T14:00+0800").unwrap();
+    assert_eq!(ok.utc_offset_s, Some(8 * 3600));
+}

@@ -76,7 +76,11 @@ impl Stamp {
                 } else if let Some(i) = t.find(['+', '-']) {
                     let o = &t[i + 1..];
                     let digits: String = o.chars().filter(|c| *c != ':').collect();
+                    // Digits only before slicing by bytes: `+0Ӝ0` is four bytes but not four
+                    // digits (found by fuzzing `csv_tables`, 2026-11-30).
+                    let ascii = digits.bytes().all(|b| b.is_ascii_digit());
                     let (oh, om) = match digits.len() {
+                        _ if !ascii => (None, None),
                         2 => (num(&digits, 2), Some(0)),
                         4 => (num(&digits[..2], 2), num(&digits[2..], 2)),
                         _ => (None, None),
