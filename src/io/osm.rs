@@ -82,10 +82,11 @@ pub fn read_osm_pbf(
 
     // Pass 1: ways (and relations, for multipolygon buildings), node count.
     progress.message(&format!("{}: reading ways (pass 1/2)", path.display()));
+    let pass = next_pass();
     let pass1 = open_elements(path)?
         .par_map_reduce(
             |element| {
-                tick(progress);
+                tick(progress, pass);
                 pass1_element(element, opts)
             },
             Pass1::default,
@@ -132,10 +133,11 @@ pub fn read_osm_pbf(
         path.display(),
         needed.len()
     ));
+    let pass = next_pass();
     let mut found = open_elements(path)?
         .par_map_reduce(
             |element| {
-                tick(progress);
+                tick(progress, pass);
                 pass2_element(element, &needed)
             },
             Vec::new,
@@ -507,15 +509,24 @@ pub fn polygon_centroid_area(ring: &[(f64, f64)]) -> (f64, f64, f64) {
     (lon0 + cx / kx, lat0 + cy / ky, twice_area.abs() / 2.0)
 }
 
-/// Ticks the progress bar every [`TICK_EVERY`] elements read on this thread (a thread-local
-/// counter keeps the hot loop free of shared atomics).
-fn tick(progress: &dyn Progress) {
+/// A number for each pass over a file, so that [`tick`]'s per-thread counters start again
+/// at zero on every pass (pool threads are reused across imports; the counts of one
+/// import must not depend on what the thread read before).
+fn next_pass() -> u64 {
+    static PASSES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    PASSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+}
+
+/// Ticks the progress bar every [`TICK_EVERY`] elements read on this thread in this `pass`
+/// (a thread-local counter keeps the hot loop free of shared atomics).
+fn tick(progress: &dyn Progress, pass: u64) {
     thread_local! {
-        static SEEN: Cell<u32> = const { Cell::new(0) };
+        static SEEN: Cell<(u64, u32)> = const { Cell::new((0, 0)) };
     }
     SEEN.with(|seen| {
-        let n = seen.get().wrapping_add(1);
-        seen.set(n);
+        let (p, n) = seen.get();
+        let n = if p == pass { n.wrapping_add(1) } else { 1 };
+        seen.set((pass, n));
         if n % TICK_EVERY == 0 {
             progress.advance(u64::from(TICK_EVERY));
         }

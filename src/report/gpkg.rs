@@ -200,7 +200,7 @@ fn obj(v: Value) -> Map<String, Value> {
 pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer>> {
     let cov = &run.coverage;
     let mut out = Vec::new();
-    // Stations (built on every core: 10^6 of them are a third of the GeoPackage's time).
+    // Stations (built on every core: 10^6 of them were a quarter of the GeoPackage's time).
     let stations = run
         .inputs
         .stations
@@ -413,7 +413,7 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
     let e = |x| sql_err(path, x);
     let mut db = Connection::open(path).map_err(e)?;
     // The file is a temporary one, renamed into place only when complete: no journal and
-    // no syncs are needed while it is written (a third of the time at 10^6 stations).
+    // no syncs are needed while it is written.
     db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         .map_err(e)?;
     db.execute_batch(
