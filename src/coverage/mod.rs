@@ -304,23 +304,23 @@ struct BestTwo {
 
 impl BestTwo {
     fn offer(&mut self, t: f64, o: u32) {
-        let before = |a: (f64, u32), b: Option<(f64, u32)>| {
-            b.is_none_or(|b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt())
-        };
+        let earlier =
+            |a: (f64, u32), b: (f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt();
         let c = (t, o);
         match self.first {
-            Some(f) if !before(c, Some(f)) => {
-                if o != f.1 && before(c, self.second) {
-                    self.second = Some(c);
-                }
-            }
-            Some(f) => {
+            None => self.first = Some(c),
+            Some(f) if earlier(c, f) => {
+                // The old first moves down unless it is the same origin.
                 if f.1 != o {
                     self.second = Some(f);
                 }
                 self.first = Some(c);
             }
-            None => self.first = Some(c),
+            Some(f) => {
+                if o != f.1 && self.second.is_none_or(|s| earlier(c, s)) {
+                    self.second = Some(c);
+                }
+            }
         }
     }
 }
@@ -410,8 +410,7 @@ pub fn evaluate(
     let lookup = DistrictLookup::new(districts);
     let thr = params.threshold_s;
 
-    // Demand points.
-    // Each point on its own, on every core.
+    // Demand points, each on its own, on every core.
     let demand_results: Vec<DemandResult> = demand
         .par_iter()
         .map(|d| {
@@ -609,11 +608,11 @@ pub fn evaluate(
 mod tests {
     use super::BestTwo;
 
-    /// What `response_at` did before: sort every candidate by (time, origin), take the
-    /// first and the first of another origin.
     /// (time, origin) of the first and of the first of another origin.
     type FirstTwo = (Option<(f64, u32)>, Option<(f64, u32)>);
 
+    /// What `response_at` did before: sort every candidate by (time, origin), take the
+    /// first and the first of another origin.
     fn by_sorting(cand: &[(f64, u32)]) -> FirstTwo {
         let mut c = cand.to_vec();
         c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));

@@ -14,11 +14,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::model::area::{AreaIndex, DistrictLookup};
-
 use serde::Serialize;
 
 use crate::coverage::{Coverage, KindPart, Metrics, Placement};
+use crate::model::area::{AreaIndex, DistrictLookup};
 use crate::model::target::{fmt_value, Comparator, Force, Metric, ScopeLevel, Source, Target};
 use crate::model::{
     Depot, DepotLevel, District, PlanningArea, Station, StationClass, StationStatus, Vehicle,

@@ -130,30 +130,32 @@ pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
+/// Columns of `stations.csv`.
+const STATION_COLUMNS: [&str; 18] = [
+    "id",
+    "name",
+    "class",
+    "status",
+    "district",
+    "lon",
+    "lat",
+    "placement",
+    "snap_m",
+    "response_offset_s",
+    "first_due_area_km2",
+    "first_due_road_km",
+    "first_due_nodes",
+    "first_due_demand_points",
+    "demand_share",
+    "worst_road_s",
+    "worst_demand_s",
+    "edge_within_threshold",
+];
+
 /// `stations.csv`: every station of the file with its placement and first-due area.
 pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "name",
-        "class",
-        "status",
-        "district",
-        "lon",
-        "lat",
-        "placement",
-        "snap_m",
-        "response_offset_s",
-        "first_due_area_km2",
-        "first_due_road_km",
-        "first_due_nodes",
-        "first_due_demand_points",
-        "demand_share",
-        "worst_road_s",
-        "worst_demand_s",
-        "edge_within_threshold",
-    ])
-    .map_err(csv_error)?;
+    w.write_record(STATION_COLUMNS).map_err(csv_error)?;
     let thr = run.coverage.params.threshold_s;
     // One record and one scratch string for every row: 10^6 stations are 18 * 10^6 cells.
     let mut rec = csv::StringRecord::new();
@@ -164,14 +166,6 @@ pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
             let _ = write!(cell, $($arg)*);
             rec.push_field(&cell);
         }};
-    }
-    macro_rules! secs {
-        ($t:expr) => {
-            match $t {
-                Some(t) => num!("{t:.1}"),
-                None => rec.push_field(""),
-            }
-        };
     }
     for (i, s) in run.inputs.stations.iter().enumerate() {
         rec.clear();
@@ -194,8 +188,8 @@ pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
                 num!("{}", fd.nodes);
                 num!("{}", fd.demand_points);
                 num!("{:.4}", fd.demand_share);
-                secs!(fd.worst_road_s);
-                secs!(fd.worst_demand_s);
+                rec.push_field(&fmt_s(fd.worst_road_s));
+                rec.push_field(&fmt_s(fd.worst_demand_s));
                 match fd.worst_road_s {
                     Some(t) => rec.push_field(if t <= thr { "true" } else { "false" }),
                     None => rec.push_field(""),
@@ -207,7 +201,7 @@ pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
                 num!("{d:.1}");
             }
         }
-        while rec.len() < 18 {
+        while rec.len() < STATION_COLUMNS.len() {
             rec.push_field("");
         }
         w.write_record(&rec).map_err(csv_error)?;

@@ -231,20 +231,23 @@ impl DrawingBackend for Recorder {
     }
 }
 
+/// A symbol's outline relative to its centre, as [`shape_points`] places it about any
+/// centre on the page: drawn about a positive centre and shifted back, since it rounds
+/// half away from zero (about the origin some vertices would move by a pixel).
+fn symbol_outline(shape: Shape, size: i32) -> Vec<(i32, i32)> {
+    let c = size.abs() + 16;
+    shape_points(shape, (c, c), size)
+        .into_iter()
+        .map(|(x, y)| (x - c, y - c))
+        .collect()
+}
+
 /// The pixel writes of one symbol centred at the origin.
 fn mark_mask(shape: Shape, size: i32) -> Vec<MaskOp> {
     let mut rec = Recorder { ops: Vec::new() };
     let fill = WHITE.mix(1.0).filled();
-    // Drawn about a positive centre: `shape_points` rounds half away from zero, so its
-    // offsets are the same about any centre of positive coordinates (every centre on the
-    // page), but not about the origin.
-    let c = size.abs() + 16;
     // Infallible: the recorder cannot fail.
-    let _ = rec.fill_polygon(shape_points(shape, (c, c), size), &fill.color);
-    for op in &mut rec.ops {
-        op.dx -= c;
-        op.dy -= c;
-    }
+    let _ = rec.fill_polygon(symbol_outline(shape, size), &fill.color);
     rec.ops
 }
 
@@ -348,7 +351,7 @@ fn svg_uses(id: &str, shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]
     use std::fmt::Write;
     let centres = places(at);
     let mut d = String::new();
-    for (i, (x, y)) in shape_points(shape, (0, 0), size).into_iter().enumerate() {
+    for (i, (x, y)) in symbol_outline(shape, size).into_iter().enumerate() {
         let _ = write!(d, "{}{x} {y}", if i == 0 { "M" } else { " L" });
     }
     let mut s = format!(
