@@ -428,6 +428,29 @@ fn duplicate_ids_name_both_lines() {
             "duplicate id `7` (lines 2 and 3)",
         ],
     );
+    check(
+        network(
+            "id,lon,lat\nCNN 12,120.0,30.0\n\"CNN 12 \",120.1,30.0\n",
+            "from,to,highway\nCNN 12,CNN 12,road\n",
+        ),
+        &[
+            "nodes.csv",
+            "line 3",
+            "duplicate id `CNN 12` (lines 2 and 3)",
+        ],
+    );
+    check(
+        network(
+            "id,lon,lat\nn1,120.0,30.0\n,120.1,30.0\n",
+            "from,to,highway\nn1,n1,road\n",
+        ),
+        &[
+            "nodes.csv",
+            "line 3",
+            "field `id`",
+            "empty, but a value is required",
+        ],
+    );
 }
 
 #[test]
@@ -473,17 +496,27 @@ fn edge_to_an_unknown_node() {
             "edges.csv",
             "line 3",
             "field `to`",
-            "unknown node id 99",
+            "unknown node id `99`",
             "nodes.csv",
         ],
     );
+    // Ids are text matched exactly: `1.5` and ` 01` are ids, not numbers.
     check(
         network(NODES, "from,to,highway\n1.5,2,primary\n"),
         &[
             "edges.csv",
             "line 2",
             "field `from`",
-            "expected an integer id",
+            "unknown node id `1.5`",
+        ],
+    );
+    check(
+        network(NODES, "from,to,highway\n01,2,primary\n"),
+        &[
+            "edges.csv",
+            "line 2",
+            "field `from`",
+            "unknown node id `01`",
         ],
     );
 }

@@ -110,6 +110,76 @@ fn supply_of(scenario: &Path) -> Supply {
         .expect("the scenario has depots")
 }
 
+/// Issue 19: node ids of a CSV network are text. The fixture with its integer ids replaced
+/// by a prefixed id, a street-file id with a space, a GUID, Chinese text, an id with a
+/// leading zero (text, so `0014` is not `14`) and a negative number gives the same
+/// coverage and supply as the original; an edge naming an id in the wrong letter case is
+/// refused with a hint.
+#[test]
+fn text_node_ids_give_the_same_results() {
+    let ids = [
+        ("10", "n10"),
+        ("11", "CNN 12345"),
+        ("12", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}"),
+        ("13", "路口13"),
+        ("14", "0014"),
+        ("15", "-15"),
+    ];
+    let rename = |text: String| -> String {
+        text.lines()
+            .map(|line| {
+                let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+                for cell in cells.iter_mut().take(2) {
+                    if let Some((_, new)) = ids.iter().find(|(old, _)| *old == cell.as_str()) {
+                        *cell = new.to_string();
+                    }
+                }
+                cells.join(",") + "\n"
+            })
+            .collect()
+    };
+    let copy = Copy::new();
+    copy.edit("nodes.csv", rename).edit("edges.csv", rename);
+    let edges = std::fs::read_to_string(copy.path("edges.csv")).unwrap();
+    assert!(edges.contains("CNN 12345,{3f2504e0-4f89-11d3-9a0c-0305e82c3301},primary"));
+
+    let original = run(
+        &Scenario::load(&data("supply/scenario.toml")).unwrap(),
+        &quiet(),
+    )
+    .unwrap();
+    let renamed = run(&Scenario::load(&copy.scenario()).unwrap(), &quiet()).unwrap();
+    let firsts = |r: &fireplan::run::RunResult| -> Vec<Option<(u32, f64)>> {
+        r.coverage.demand.iter().map(|d| d.response.first).collect()
+    };
+    assert_eq!(firsts(&renamed), firsts(&original));
+    assert_eq!(renamed.coverage.region, original.coverage.region);
+    assert_eq!(
+        serde_json::to_value(&renamed.supply).unwrap(),
+        serde_json::to_value(&original.supply).unwrap()
+    );
+    let (a, b) = (&renamed.prepared.network, &original.prepared.network);
+    assert_eq!(
+        (&a.head, &a.edge_time_s),
+        (&b.head, &b.edge_time_s),
+        "the same roads"
+    );
+
+    copy.edit("edges.csv", |t| {
+        t.replacen("n10,CNN 12345", "N10,CNN 12345", 1)
+    });
+    let e = run_error(&copy.scenario());
+    for part in [
+        "edges.csv",
+        "line 2",
+        "field `from`",
+        "unknown node id `N10`",
+        "did you mean `n10`",
+    ] {
+        assert!(e.contains(part), "{part:?} not in: {e}");
+    }
+}
+
 /// The error of running a scenario, as the CLI prints it.
 fn run_error(scenario: &Path) -> String {
     match Scenario::load(scenario).and_then(|sc| run(&sc, &quiet()).map(|_| ())) {

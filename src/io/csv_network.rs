@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::error::{Error, Location, Result};
 use crate::network::raw::{haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment};
 
-use super::tables::{integer_id, non_negative, positive, read_table, Col, IdIndex};
+use super::tables::{non_negative, positive, read_table, text, Col, IdIndex};
 use crate::names::nearest;
 use crate::params::Crs;
 
@@ -31,6 +31,10 @@ const HIGHWAYS: &[&str] = &[
 ];
 
 /// Reads a CSV road network; node coordinates are in `crs` and converted to WGS-84.
+///
+/// Node ids are any non-empty text (`17`, `n0`, `CNN 12345`, a GUID), matched exactly as
+/// written (after trimming); a node's [`RawNode::id`] is its position in the file, since
+/// the search numbers nodes and no output names a road node.
 ///
 /// Nodes keep file order. Each edges row is one segment: `length_m` defaults to the
 /// haversine length; `oneway` is `yes`, `no` or `-1` (also `1`/`true`, `0`/`false`), and
@@ -57,7 +61,7 @@ pub fn read_csv_network(
         oneway: Option<Col>,
     }
 
-    let mut ids = IdIndex::new();
+    let mut ids: IdIndex<String> = IdIndex::new();
     let raw_nodes = read_table(
         nodes,
         &["id", "lon", "lat"],
@@ -69,13 +73,17 @@ pub fn read_csv_network(
             })
         },
         |c, row| {
-            let id = row.required(c.id, integer_id)?;
+            let id = row.required(c.id, text)?;
             let index = ids.insert(row, "id", id)?;
             if u32::try_from(index).is_err() {
                 return Err(row.error("id", "too many nodes: at most 4,294,967,296 are supported"));
             }
             let (lon, lat) = row.lon_lat(c.lon, c.lat, crs)?;
-            Ok(RawNode { id, lon, lat })
+            Ok(RawNode {
+                id: index as i64,
+                lon,
+                lat,
+            })
         },
     )?;
 
@@ -84,11 +92,10 @@ pub fn read_csv_network(
         |n| n.to_string_lossy().into_owned(),
     );
     let node_index = |s: &str| -> Result<u32, String> {
-        let id = integer_id(s)?;
-        ids.get(&id)
+        ids.get(s)
             // Every index fits in u32: checked while reading the nodes.
             .and_then(|i| u32::try_from(i).ok())
-            .ok_or_else(|| format!("unknown node id {id}: not in {nodes_name}"))
+            .ok_or_else(|| unknown_node(s, &ids, &nodes_name))
     };
     let mut lengths = GivenLengths::default();
     let segments = read_table(
@@ -162,6 +169,22 @@ pub fn read_csv_network(
     network.stats.nodes_read = network.nodes.len() as u64;
     network.stats.drivable_ways = network.segments.len() as u64;
     Ok(network)
+}
+
+/// The message for an edge end that names no node: the id as written, the nodes file, and
+/// an id that differs only in letter case (`n12` for `N12`). Ids are matched exactly, and
+/// near-miss suggestions would mislead on numeric ids (1234 is not a misspelt 1235).
+fn unknown_node(id: &str, ids: &IdIndex<String>, nodes_name: &str) -> String {
+    let hint = ids
+        .ids()
+        .filter(|known| known.eq_ignore_ascii_case(id))
+        .min()
+        .map(|n| format!(" (ids are case-sensitive: did you mean `{n}`?)"))
+        .unwrap_or_default();
+    format!(
+        "unknown node id `{}`: not in {nodes_name}{hint}",
+        super::tables::quoted(id)
+    )
 }
 
 /// What the `length_m` cells held, for refusing a column of zeros (issue 20, S2: all-zero

@@ -304,6 +304,11 @@ impl<K: Hash + Eq + Display> IdIndex<K> {
     {
         self.seen.get(id).map(|&(_, ordinal)| ordinal)
     }
+
+    /// Every recorded id, in no particular order (for error hints).
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &K> {
+        self.seen.keys()
+    }
 }
 
 // Cell parsers: each returns what was expected when the text does not fit.
@@ -375,12 +380,6 @@ pub(crate) fn positive(s: &str) -> Result<f64, String> {
 pub(crate) fn count(s: &str) -> Result<u32, String> {
     s.parse::<u32>()
         .map_err(|_| format!("expected a whole number ≥ 0, got `{}`", quoted(s)))
-}
-
-/// A 64-bit integer id (road nodes).
-pub(crate) fn integer_id(s: &str) -> Result<i64, String> {
-    s.parse::<i64>()
-        .map_err(|_| format!("expected an integer id, got `{}`", quoted(s)))
 }
 
 /// A 0/1 flag (`true`/`false`, `yes`/`no` also accepted).
