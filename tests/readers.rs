@@ -152,9 +152,19 @@ fn csv_network_oneway_rules_lengths_and_file_order() {
         false,
     )
     .unwrap();
+    // Ids are text (issue 19); a node is numbered by its place in the file.
     let ids: Vec<i64> = net.nodes.iter().map(|n| n.id).collect();
-    assert_eq!(ids, [10, 20, 30, -4], "nodes keep file order");
-    assert_eq!((net.nodes[1].lon, net.nodes[1].lat), (120.01, 30.0));
+    assert_eq!(ids, [0, 1, 2, 3], "nodes keep file order");
+    let places: Vec<(f64, f64)> = net.nodes.iter().map(|n| (n.lon, n.lat)).collect();
+    assert_eq!(
+        places,
+        [
+            (120.0, 30.0),
+            (120.01, 30.0),
+            (120.01, 30.01),
+            (120.0, 30.01)
+        ]
+    );
     assert_eq!(net.stats.nodes_read, 4);
     assert_eq!(net.stats.drivable_ways, 6);
 

@@ -33,6 +33,25 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
         net.edge_count(),
         net.dropped_nodes
     );
+    let import = &prepared.import;
+    if import.ways_skipped_access
+        + import.ways_skipped_construction
+        + import.ways_emergency_only
+        + import.barriers_blocking
+        + import.barriers_passable
+        > 0
+    {
+        say!(
+            "  roads as a fire engine uses them (docs/access.md): {} ways closed by access tags, \
+             {} under construction, {} open to emergency vehicles only; {} barriers stop it, \
+             {} are driven through",
+            import.ways_skipped_access,
+            import.ways_skipped_construction,
+            import.ways_emergency_only,
+            import.barriers_blocking,
+            import.barriers_passable
+        );
+    }
     let (placement, origins) = place_stations(
         net,
         &prepared.index,

@@ -25,8 +25,8 @@ use osmpbf::{BlobReader, BlobType, Element, ElementReader};
 
 use crate::error::{Error, Location};
 use crate::network::raw::{
-    haversine_m, parse_maxspeed_kmh, Highway, ImportStats, Oneway, RawBuilding, RawNetwork,
-    RawNode, RawSegment,
+    barrier_blocks, haversine_m, parse_maxspeed_kmh, AccessTags, FireEngineAccess, Highway,
+    ImportStats, Oneway, RawBuilding, RawNetwork, RawNode, RawSegment,
 };
 use crate::progress::Progress;
 use crate::Result;
@@ -61,8 +61,12 @@ const TICK_EVERY: u32 = 1 << 15;
 /// Reads the drivable road network of an `.osm.pbf` extract (DESIGN §3).
 ///
 /// - Ways whose `highway` is a drivable class ([`Highway::parse`]) are kept, except those
-///   tagged `access=no|private` without `emergency=yes`, and `area=yes`
-///   (counted in [`ImportStats::ways_skipped_access`]).
+///   closed to fire engines by their access tags ([`AccessTags::fire_engine`]: `access=no`,
+///   `motor_vehicle=private`, … without `emergency=yes`) and `area=yes` (counted in
+///   [`ImportStats::ways_skipped_access`]); `highway=construction` is counted apart.
+/// - A `barrier=*` node on a kept road that stops a fire engine ([`barrier_blocks`]) cuts
+///   the road: every segment end at it gets its own copy of the node, so no route passes
+///   through while the barrier stays reachable from each side.
 /// - Every consecutive pair of way nodes becomes a [`RawSegment`] with its haversine length,
 ///   the way's [`Oneway`] and its `maxspeed` when understood (otherwise counted in
 ///   [`ImportStats::maxspeed_ignored`], once per way).
@@ -101,6 +105,8 @@ pub fn read_osm_pbf(
         maxspeed_ignored: pass1.maxspeed_ignored,
         buildings_skipped_relation: pass1.building_relations,
         buildings_skipped_not_closed: pass1.buildings_not_closed,
+        ways_skipped_construction: pass1.ways_construction,
+        ways_emergency_only: pass1.ways_emergency_only,
         ..ImportStats::default()
     };
     if pass1.ways.is_empty() {
@@ -176,7 +182,10 @@ pub fn read_osm_pbf(
     progress.message(&format!("{}: building road segments", path.display()));
     let mut ways = pass1.ways;
     ways.sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.refs.cmp(&b.refs)));
-    let (nodes, segments) = build_segments(&ways, &needed, &coords, &mut stats)?;
+    let mut barriers = pass1.barriers;
+    barriers.sort_unstable();
+    barriers.dedup_by_key(|b| b.0);
+    let (nodes, segments) = build_segments(&ways, &needed, &coords, &barriers, &mut stats)?;
     drop(ways);
     if segments.is_empty() {
         return Err(no_roads(
@@ -223,9 +232,13 @@ struct Pass1 {
     ways: Vec<WayRec>,
     buildings: Vec<BuildingRec>,
     ways_skipped_access: u64,
+    ways_construction: u64,
+    ways_emergency_only: u64,
     maxspeed_ignored: u64,
     building_relations: u64,
     buildings_not_closed: u64,
+    /// Every `barrier=*` node: (OSM id, whether it stops a fire engine).
+    barriers: Vec<(i64, bool)>,
 }
 
 impl Pass1 {
@@ -235,6 +248,9 @@ impl Pass1 {
         a.ways = merge_vecs(a.ways, b.ways);
         a.buildings = merge_vecs(a.buildings, b.buildings);
         a.ways_skipped_access += b.ways_skipped_access;
+        a.ways_construction += b.ways_construction;
+        a.ways_emergency_only += b.ways_emergency_only;
+        a.barriers = merge_vecs(a.barriers, b.barriers);
         a.maxspeed_ignored += b.maxspeed_ignored;
         a.building_relations += b.building_relations;
         a.buildings_not_closed += b.buildings_not_closed;
@@ -256,8 +272,7 @@ fn merge_vecs<T>(mut a: Vec<T>, mut b: Vec<T>) -> Vec<T> {
 #[derive(Default)]
 struct WayTags<'a> {
     highway: Option<&'a str>,
-    access: Option<&'a str>,
-    emergency: Option<&'a str>,
+    access: AccessTags<'a>,
     area: Option<&'a str>,
     oneway: Option<&'a str>,
     junction: Option<&'a str>,
@@ -271,8 +286,10 @@ impl<'a> WayTags<'a> {
         for (key, value) in tags {
             let slot = match key {
                 "highway" => &mut t.highway,
-                "access" => &mut t.access,
-                "emergency" => &mut t.emergency,
+                "access" | "vehicle" | "motor_vehicle" | "motorcar" | "hgv" | "emergency" => {
+                    t.access.set(key, value);
+                    continue;
+                }
                 "area" => &mut t.area,
                 "oneway" => &mut t.oneway,
                 "junction" => &mut t.junction,
@@ -285,12 +302,25 @@ impl<'a> WayTags<'a> {
         t
     }
 
-    /// DESIGN §3: `access=no|private` without `emergency=yes`, or `area=yes`.
+    /// DESIGN §3: closed to fire engines by its access tags, or `area=yes`.
     fn excluded(&self) -> bool {
-        let private =
-            matches!(self.access, Some("no" | "private")) && self.emergency != Some("yes");
-        private || self.area == Some("yes")
+        self.access.fire_engine() == FireEngineAccess::Denied || self.area == Some("yes")
     }
+}
+
+/// A node's `barrier=*` and whether it stops a fire engine, when it has one.
+fn barrier_of<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<bool> {
+    let (mut barrier, mut bollard, mut locked) = (None, None, false);
+    let mut access = AccessTags::default();
+    for (key, value) in tags {
+        match key {
+            "barrier" => barrier = Some(value),
+            "bollard" => bollard = Some(value),
+            "locked" => locked = value == "yes",
+            _ => access.set(key, value),
+        }
+    }
+    barrier.map(|b| barrier_blocks(b, bollard, locked, access))
 }
 
 /// `building=*` other than `building=no`.
@@ -302,13 +332,28 @@ fn is_building(value: Option<&str>) -> bool {
 fn pass1_element(element: Element<'_>, opts: &OsmImportOptions) -> Pass1 {
     let mut out = Pass1::default();
     match element {
-        Element::Node(_) | Element::DenseNode(_) => out.nodes_read = 1,
+        Element::Node(n) => {
+            out.nodes_read = 1;
+            if let Some(blocks) = barrier_of(n.tags()) {
+                out.barriers.push((n.id(), blocks));
+            }
+        }
+        Element::DenseNode(n) => {
+            out.nodes_read = 1;
+            if let Some(blocks) = barrier_of(n.tags()) {
+                out.barriers.push((n.id(), blocks));
+            }
+        }
         Element::Way(way) => {
             let tags = WayTags::read(way.tags());
+            if tags.highway == Some("construction") {
+                out.ways_construction = 1;
+            }
             if let Some(highway) = tags.highway.and_then(Highway::parse) {
                 if tags.excluded() {
                     out.ways_skipped_access = 1;
                 } else {
+                    out.ways_emergency_only = u64::from(tags.access.emergency_only());
                     let maxspeed_kmh = tags.maxspeed.and_then(parse_maxspeed_kmh);
                     if tags.maxspeed.is_some() && maxspeed_kmh.is_none() {
                         out.maxspeed_ignored = 1;
@@ -369,11 +414,14 @@ fn pass2_element(element: Element<'_>, needed: &[i64]) -> Vec<(usize, f64, f64)>
     }
 }
 
-/// Turns the sorted ways into segments, keeping only the nodes that a segment uses.
+/// Turns the sorted ways into segments, keeping only the nodes that a segment uses; a
+/// blocking barrier (`barriers`: sorted by id, verdict of [`barrier_blocks`]) gets one node
+/// per segment end, placed right after it.
 fn build_segments(
     ways: &[WayRec],
     needed: &[i64],
     coords: &[Option<(f64, f64)>],
+    barriers: &[(i64, bool)],
     stats: &mut ImportStats,
 ) -> Result<(Vec<RawNode>, Vec<RawSegment>)> {
     // Provisional segments index `needed`; they are renumbered once the used nodes are known.
@@ -429,17 +477,54 @@ fn build_segments(
         }
     }
 
+    // Segment ends at each node: a blocking barrier gets that many nodes.
+    let mut ends = vec![0u32; needed.len()];
+    for s in &segments {
+        ends[s.from as usize] += 1;
+        ends[s.to as usize] += 1;
+    }
     let mut index = vec![u32::MAX; needed.len()];
+    let mut blocking = vec![false; needed.len()];
     let mut nodes = Vec::new();
     for (i, &id) in needed.iter().enumerate() {
         if let (true, Some((lon, lat))) = (used[i], coords[i]) {
             index[i] = nodes.len() as u32;
-            nodes.push(RawNode { id, lon, lat });
+            let copies = match barriers.binary_search_by_key(&id, |b| b.0) {
+                Ok(b) if barriers[b].1 => {
+                    stats.barriers_blocking += 1;
+                    blocking[i] = true;
+                    ends[i]
+                }
+                Ok(_) => {
+                    stats.barriers_passable += 1;
+                    1
+                }
+                Err(_) => 1,
+            };
+            nodes.extend((0..copies).map(|_| RawNode { id, lon, lat }));
         }
     }
+    if u32::try_from(nodes.len()).is_err() {
+        return Err(Error::Network(format!(
+            "the road network has {} nodes; at most 2^32 - 1 are supported",
+            nodes.len()
+        )));
+    }
+    // Hands out a blocking barrier's nodes to its segment ends in segment order; `ends`
+    // becomes the offset of the next one.
+    ends.iter_mut().for_each(|e| *e = 0);
+    let mut node_of = |i: u32| {
+        let i = i as usize;
+        if blocking[i] {
+            ends[i] += 1;
+            index[i] + ends[i] - 1
+        } else {
+            index[i]
+        }
+    };
     for s in &mut segments {
-        s.from = index[s.from as usize];
-        s.to = index[s.to as usize];
+        s.from = node_of(s.from);
+        s.to = node_of(s.to);
     }
     Ok((nodes, segments))
 }

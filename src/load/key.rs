@@ -9,8 +9,9 @@ use super::InputFile;
 use crate::network::Profile;
 use crate::params::{Crs, DemandSource, NetworkSource, Scenario};
 
-/// Bump when the network model or the cache layout changes (2: checked cache files).
-pub const CACHE_FORMAT: u32 = 2;
+/// Bump when the network model or the cache layout changes (2: checked cache files; 3: roads
+/// as a fire engine may use them — access hierarchy, barriers, issue 19).
+pub const CACHE_FORMAT: u32 = 3;
 
 /// The model parameters a prepared network depends on, beside its files' contents.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -88,6 +88,123 @@ impl Oneway {
     }
 }
 
+/// The OSM access tags of a way or node, read as a fire engine obeys them (docs/access.md).
+///
+/// The deciding tag is the most specific one present that holds an access value:
+/// `emergency` (emergency vehicles: fire engines, ambulances), then `motorcar` or `hgv` when
+/// they allow (a fire engine is a lorry-sized motor vehicle; a ban on cars or on lorries
+/// alone is one emergency vehicles are exempt from), then `motor_vehicle`, `vehicle`,
+/// `access`. A value that is not an access value (`emergency=fire_hydrant`) is passed over.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccessTags<'a> {
+    pub access: Option<&'a str>,
+    pub vehicle: Option<&'a str>,
+    pub motor_vehicle: Option<&'a str>,
+    pub motorcar: Option<&'a str>,
+    pub hgv: Option<&'a str>,
+    pub emergency: Option<&'a str>,
+}
+
+/// What the access tags say about a fire engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FireEngineAccess {
+    /// No access tag applies: the default of the feature (a road is open; a barrier is what
+    /// its kind says).
+    Unstated,
+    /// An access tag lets fire engines through.
+    Allowed,
+    /// The deciding tag keeps fire engines out (`no`, `private`, `agricultural`, `forestry`).
+    Denied,
+}
+
+impl<'a> AccessTags<'a> {
+    /// Keeps the value of `key` when it is one of the access keys read.
+    pub fn set(&mut self, key: &str, value: &'a str) {
+        let slot = match key {
+            "access" => &mut self.access,
+            "vehicle" => &mut self.vehicle,
+            "motor_vehicle" => &mut self.motor_vehicle,
+            "motorcar" => &mut self.motorcar,
+            "hgv" => &mut self.hgv,
+            "emergency" => &mut self.emergency,
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+
+    /// The deciding tag's verdict for a fire engine.
+    pub fn fire_engine(&self) -> FireEngineAccess {
+        let verdict = |v: Option<&str>| v.and_then(access_value);
+        verdict(self.emergency)
+            .or_else(|| {
+                [self.motorcar, self.hgv]
+                    .into_iter()
+                    .find_map(|v| verdict(v).filter(|&a| a == FireEngineAccess::Allowed))
+            })
+            .or_else(|| {
+                [self.motor_vehicle, self.vehicle, self.access]
+                    .into_iter()
+                    .find_map(verdict)
+            })
+            .unwrap_or(FireEngineAccess::Unstated)
+    }
+
+    /// Closed to cars (the most specific of `motorcar`, `motor_vehicle`, `vehicle`, `access`
+    /// denies) but open to fire engines: the roads a car router would not drive.
+    pub fn emergency_only(&self) -> bool {
+        let car = [self.motorcar, self.motor_vehicle, self.vehicle, self.access]
+            .into_iter()
+            .find_map(|v| v.and_then(access_value));
+        car == Some(FireEngineAccess::Denied) && self.fire_engine() != FireEngineAccess::Denied
+    }
+}
+
+/// An access value's verdict; `None` for a value that is not an access value.
+fn access_value(value: &str) -> Option<FireEngineAccess> {
+    match value.trim() {
+        "no" | "private" | "agricultural" | "forestry" => Some(FireEngineAccess::Denied),
+        "yes" | "designated" | "permissive" | "destination" | "delivery" | "customers"
+        | "discouraged" | "official" | "permit" => Some(FireEngineAccess::Allowed),
+        _ => None,
+    }
+}
+
+/// Whether a `barrier=*` node on a road stops a fire engine (docs/access.md): gates, lift
+/// gates, toll booths, cattle grids, border controls, entrances, height restrictors and rising
+/// bollards are driven through; bollards, blocks, jersey barriers, chains, fences and every
+/// other kind stop it. The node's own access tags decide first (`barrier=bollard` +
+/// `emergency=yes` is passable; `barrier=gate` + `access=private` or `locked=yes` is not).
+pub fn barrier_blocks(
+    barrier: &str,
+    bollard: Option<&str>,
+    locked: bool,
+    access: AccessTags<'_>,
+) -> bool {
+    match access.fire_engine() {
+        FireEngineAccess::Allowed => false,
+        FireEngineAccess::Denied => true,
+        FireEngineAccess::Unstated => {
+            if locked {
+                return true;
+            }
+            !matches!(
+                barrier.trim(),
+                "no" | "gate"
+                    | "lift_gate"
+                    | "swing_gate"
+                    | "sliding_gate"
+                    | "toll_booth"
+                    | "border_control"
+                    | "cattle_grid"
+                    | "entrance"
+                    | "height_restrictor"
+                    | "sally_port"
+                    | "kerb"
+            ) && !(barrier.trim() == "bollard" && bollard == Some("rising"))
+        }
+    }
+}
+
 /// Parses an OSM `maxspeed` value into km/h: `50`, `50 km/h`, `50kmh`, `30 mph`.
 /// Other values (`CN:urban`, `walk`, `none`, lists) give `None` and are ignored.
 pub fn parse_maxspeed_kmh(value: &str) -> Option<f64> {
@@ -146,7 +263,8 @@ pub struct ImportStats {
     pub nodes_read: u64,
     /// Ways (or CSV edges) that are drivable by DESIGN §3.
     pub drivable_ways: u64,
-    /// Ways skipped for `access=no|private` without `emergency=yes`, or `area=yes`.
+    /// Ways of a drivable class closed to fire engines ([`AccessTags::fire_engine`] denies:
+    /// `access=no|private`, `motor_vehicle=no`, … without `emergency=yes`), or `area=yes`.
     pub ways_skipped_access: u64,
     /// Way node references whose node is not in the file (bbox clips); the way is split there.
     pub missing_node_refs: u64,
@@ -169,6 +287,19 @@ pub struct ImportStats {
     /// Building ways that are not closed rings (first node ≠ last node, or < 4 refs): skipped.
     #[serde(default)]
     pub buildings_skipped_not_closed: u64,
+    /// `highway=construction` ways (roads being built): not driven.
+    #[serde(default)]
+    pub ways_skipped_construction: u64,
+    /// Kept ways closed to ordinary traffic but open to fire engines ([`AccessTags::emergency_only`]).
+    #[serde(default)]
+    pub ways_emergency_only: u64,
+    /// `barrier=*` nodes on kept roads that stop a fire engine ([`barrier_blocks`]): the road
+    /// is cut there (each road end at the node gets its own node).
+    #[serde(default)]
+    pub barriers_blocking: u64,
+    /// `barrier=*` nodes on kept roads that a fire engine drives through.
+    #[serde(default)]
+    pub barriers_passable: u64,
 }
 
 /// The road network as read, before the model of DESIGN §3 is applied.
@@ -227,6 +358,96 @@ mod tests {
         );
         assert_eq!(Highway::parse("footway"), None);
         assert_eq!(Highway::parse("residential_link"), None);
+    }
+
+    /// docs/access.md, one case per row of its tables.
+    #[test]
+    fn access_as_a_fire_engine_reads_it() {
+        use FireEngineAccess::*;
+        let tags = |pairs: &[(&'static str, &'static str)]| {
+            let mut t = AccessTags::default();
+            for (k, v) in pairs {
+                t.set(k, v);
+            }
+            t
+        };
+        let cases: [(&[(&str, &str)], FireEngineAccess, bool); 12] = [
+            (&[], Unstated, false),
+            (&[("access", "private")], Denied, false),
+            (&[("access", "no"), ("emergency", "yes")], Allowed, true),
+            (&[("motor_vehicle", "no")], Denied, false),
+            (
+                &[("motor_vehicle", "no"), ("emergency", "designated")],
+                Allowed,
+                true,
+            ),
+            (&[("access", "no"), ("vehicle", "yes")], Allowed, false),
+            (&[("access", "yes"), ("emergency", "no")], Denied, false),
+            (
+                &[("vehicle", "no"), ("motor_vehicle", "destination")],
+                Allowed,
+                false,
+            ),
+            (
+                &[("motor_vehicle", "no"), ("motorcar", "yes")],
+                Allowed,
+                false,
+            ),
+            (&[("motorcar", "no")], Unstated, true),
+            (
+                &[
+                    ("motorcar", "no"),
+                    ("hgv", "yes"),
+                    ("access", "destination"),
+                ],
+                Allowed,
+                true,
+            ),
+            (
+                &[("access", "no"), ("emergency", "fire_hydrant")],
+                Denied,
+                false,
+            ),
+        ];
+        for (pairs, verdict, car_closed) in cases {
+            let t = tags(pairs);
+            assert_eq!(t.fire_engine(), verdict, "{pairs:?}");
+            assert_eq!(t.emergency_only(), car_closed, "{pairs:?}");
+        }
+        let none = AccessTags::default();
+        assert!(barrier_blocks("bollard", None, false, none));
+        assert!(!barrier_blocks("bollard", Some("rising"), false, none));
+        assert!(!barrier_blocks("gate", None, false, none));
+        assert!(barrier_blocks("gate", None, true, none), "locked");
+        assert!(barrier_blocks("jersey_barrier", None, false, none));
+        assert!(
+            barrier_blocks("yes", None, false, none),
+            "unknown kinds stop"
+        );
+        assert!(!barrier_blocks(
+            "bollard",
+            None,
+            false,
+            tags(&[("emergency", "yes")])
+        ));
+        assert!(!barrier_blocks(
+            "gate",
+            None,
+            true,
+            tags(&[("emergency", "yes")])
+        ));
+        assert!(barrier_blocks(
+            "lift_gate",
+            None,
+            false,
+            tags(&[("access", "private")])
+        ));
+        assert!(!barrier_blocks(
+            "cycle_barrier",
+            None,
+            false,
+            tags(&[("motor_vehicle", "yes")])
+        ));
     }
 
     #[test]

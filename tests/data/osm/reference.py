@@ -2,8 +2,8 @@
 """Independent reference figures for fireplan's OSM reader tests.
 
 Reads the OPL text that `osmium cat -f opl FILE.osm.pbf` prints (osmium-tool, a C++
-reader unrelated to the Rust `osmpbf` crate) and applies the rules of DESIGN §3 with
-plain Python, so the Rust test can compare against figures obtained another way.
+reader unrelated to the Rust `osmpbf` crate) and applies the rules of DESIGN §3 and
+docs/access.md with plain Python, so the Rust test can compare against figures obtained another way.
 
 Usage: osmium cat -f opl FILE.osm.pbf | python3 reference.py [way_id ...]
 Prints counts, then for each given way id its segments (from id, to id, haversine m).
@@ -40,6 +40,52 @@ def drivable(hw):
     return hw in CLASSES
 
 
+# docs/access.md, written again from the table (not from the Rust code).
+DENY = {"no", "private", "agricultural", "forestry"}
+ALLOW = {"yes", "designated", "permissive", "destination", "delivery", "customers",
+         "discouraged", "official", "permit"}
+PASSABLE_BARRIERS = {"no", "gate", "lift_gate", "swing_gate", "sliding_gate", "toll_booth",
+                     "border_control", "cattle_grid", "entrance", "height_restrictor",
+                     "sally_port", "kerb"}
+
+
+def verdict(v):
+    v = (v or "").strip()
+    return "deny" if v in DENY else "allow" if v in ALLOW else None
+
+
+def fire_engine(t):
+    """'deny', 'allow' or None: emergency decides; then motorcar or hgv only when they
+    allow; then motor_vehicle, vehicle, access."""
+    if verdict(t.get("emergency")):
+        return verdict(t.get("emergency"))
+    if "allow" in (verdict(t.get("motorcar")), verdict(t.get("hgv"))):
+        return "allow"
+    for key in ("motor_vehicle", "vehicle", "access"):
+        if verdict(t.get(key)):
+            return verdict(t.get(key))
+    return None
+
+
+def closed_to_cars(t):
+    for key in ("motorcar", "motor_vehicle", "vehicle", "access"):
+        if verdict(t.get(key)):
+            return verdict(t.get(key)) == "deny"
+    return False
+
+
+def barrier_stops(t):
+    verdict = fire_engine(t)
+    if verdict is not None:
+        return verdict == "deny"
+    if t.get("locked") == "yes":
+        return True
+    b = t["barrier"].strip()
+    if b == "bollard" and t.get("bollard") == "rising":
+        return False
+    return b not in PASSABLE_BARRIERS
+
+
 def hav(lon1, lat1, lon2, lat2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -49,13 +95,16 @@ def hav(lon1, lat1, lon2, lat2):
 
 def main():
     want = [int(a) for a in sys.argv[1:]]
-    nodes, ways, rels = {}, [], []
+    nodes, ways, rels, barrier = {}, [], [], {}
     for line in sys.stdin:
         parts = line.rstrip("\n").split(" ")
         kind, oid = parts[0][0], int(parts[0][1:])
         fields = {p[0]: p[1:] for p in parts[1:] if p}
         if kind == "n":
             nodes[oid] = (float(fields["x"]), float(fields["y"])) if fields.get("x") else None
+            nt = tags_of(fields.get("T"))
+            if "barrier" in nt:
+                barrier[oid] = barrier_stops(nt)
         elif kind == "w":
             refs = [int(r[1:]) for r in fields.get("N", "").split(",") if r]
             ways.append((oid, tags_of(fields.get("T")), refs))
@@ -63,22 +112,28 @@ def main():
             rels.append((oid, tags_of(fields.get("T"))))
 
     cls_ways = kept = skipped = missing = segs = maxsp_bad = self_loops = 0
+    construction = emergency_only = 0
+    missing_distinct = set()
     used = set()
     seg_of = {}
     for wid, t, refs in sorted(ways):
+        if t.get("highway") == "construction":
+            construction += 1
         if not drivable(t.get("highway")):
             continue
         cls_ways += 1
-        if (t.get("access") in ("no", "private") and t.get("emergency") != "yes") \
-                or t.get("area") == "yes":
+        if fire_engine(t) == "deny" or t.get("area") == "yes":
             skipped += 1
             continue
         kept += 1
+        if closed_to_cars(t):
+            emergency_only += 1
         if "maxspeed" in t:
             m = re.fullmatch(r"\s*([0-9.]+)\s*(mph|km/h|kmh|kph)?\s*", t["maxspeed"])
             if not m or not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", m.group(1)) or float(m.group(1)) <= 0:
                 maxsp_bad += 1
         missing += sum(1 for r in refs if nodes.get(r) is None)
+        missing_distinct.update(r for r in refs if nodes.get(r) is None)
         for a, b in zip(refs, refs[1:]):
             if nodes.get(a) is None or nodes.get(b) is None:
                 continue
@@ -87,6 +142,15 @@ def main():
             segs += 1
             used.update((a, b))
             seg_of.setdefault(wid, []).append((a, b, hav(*nodes[a], *nodes[b])))
+
+    ends = {}
+    for segs_of_way in seg_of.values():
+        for a, b, _ in segs_of_way:
+            ends[a] = ends.get(a, 0) + 1
+            ends[b] = ends.get(b, 0) + 1
+    stopping = [n for n in used if barrier.get(n) is True]
+    passing = [n for n in used if barrier.get(n) is False]
+    out_nodes = len(used) + sum(ends[n] - 1 for n in stopping)
 
     b_ok = b_missing = b_open = b_rel = 0
     for wid, t, refs in ways:
@@ -104,6 +168,9 @@ def main():
     print(f"nodes_read={len(nodes)} drivable_class_ways={cls_ways} drivable_ways={kept} "
           f"ways_skipped_access={skipped} missing_node_refs={missing} segments={segs} "
           f"used_nodes={len(used)} maxspeed_ignored={maxsp_bad} self_loops={self_loops}")
+    print(f"ways_skipped_construction={construction} ways_emergency_only={emergency_only} "
+          f"barriers_blocking={len(stopping)} barriers_passable={len(passing)} "
+          f"nodes_with_barrier_copies={out_nodes} missing_nodes={len(missing_distinct)}")
     print(f"buildings={b_ok} buildings_missing_nodes={b_missing} buildings_not_closed={b_open} "
           f"building_relations={b_rel}")
     for w in want:
