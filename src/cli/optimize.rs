@@ -39,7 +39,7 @@ pub struct OptimizeArgs {
     /// Candidate sites CSV (`id, lon, lat[, name]`).
     #[arg(long, value_name = "FILE")]
     candidates: Option<PathBuf>,
-    /// CRS of the candidates file: wgs84, gcj02 or bd09.
+    /// CRS of the candidates file: wgs84, gcj02, bd09 or an EPSG code (`EPSG:4549`).
     #[arg(long, default_value = "wgs84")]
     candidates_crs: String,
     /// Generate candidates: one network node per grid cell of this many metres (default 500).
@@ -87,12 +87,7 @@ pub struct OptimizeArgs {
 }
 
 fn crs(s: &str) -> anyhow::Result<Crs> {
-    Ok(match s.to_ascii_lowercase().as_str() {
-        "wgs84" => Crs::Wgs84,
-        "gcj02" => Crs::Gcj02,
-        "bd09" => Crs::Bd09,
-        other => anyhow::bail!("--candidates-crs `{other}`: expected wgs84, gcj02 or bd09"),
-    })
+    Crs::parse(s).map_err(|m| anyhow::anyhow!("--candidates-crs: {m}"))
 }
 
 pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
