@@ -58,9 +58,7 @@ impl Crs {
                     return unknown(format!(": expected a number after `EPSG:`, got `{code}`"));
                 }
                 return match code.parse::<u16>() {
-                    Ok(n) => {
-                        Crs::epsg(n).map_err(|why| format!("`{t}`: {why}; expected {EXPECTED}"))
-                    }
+                    Ok(n) => Crs::epsg(n).map_err(|why| format!("{why}; expected {EXPECTED}")),
                     Err(_) => unknown(format!(": EPSG codes are below 32768, got {code}")),
                 };
             }
