@@ -298,6 +298,87 @@ fn projected_coordinates_are_named() {
     );
 }
 
+#[test]
+fn projected_values_that_make_no_sense_are_named() {
+    let (_dir, path) = write("stations.csv", "id,lon,lat,class\nS1,120.49,30.08,class1\n");
+    check(
+        read_stations(&path, Crs::Epsg(4549), None),
+        &[
+            "stations.csv",
+            "line 2",
+            "field `lon`",
+            "look like degrees",
+            "EPSG:4549",
+        ],
+    );
+    // The zone number in front where EPSG:4549 has none: the code that has it is named.
+    let (dir, nodes) = write("nodes.csv", "id,lon,lat\n1,40547240.599,3329082.895\n");
+    let edges = dir.path().join("edges.csv");
+    std::fs::write(&edges, "from,to,highway\n1,1,road\n").unwrap();
+    check(
+        read_csv_network(&nodes, &edges, Crs::Epsg(4549), false),
+        &[
+            "nodes.csv",
+            "line 2",
+            "field `lon`",
+            "zone number (40)",
+            "use EPSG:4528",
+        ],
+    );
+    // Northing and easting swapped, in a GeoJSON ring.
+    let (_dir, path) = write(
+        "districts.geojson",
+        collection(&[&feature(
+            r#"{"name":"A"}"#,
+            "[[3329082.9,547240.6],[3329082.9,548240.6],[3330082.9,548240.6],[3329082.9,547240.6]]",
+        )]),
+    );
+    check(
+        read_districts(&path, Crs::Epsg(4549)),
+        &["districts.geojson", "feature 0", "position 0", "swapped"],
+    );
+    // Not a point on Earth.
+    let (_dir, path) = write("demand.csv", "id,lon,lat\nD1,547240.6,1e12\n");
+    check(
+        read_demand(&path, Crs::Epsg(4549)),
+        &[
+            "demand.csv",
+            "line 2",
+            "field `lat`",
+            "not a point on Earth",
+        ],
+    );
+}
+
+#[test]
+fn unknown_crs_names_the_key_and_what_was_expected() {
+    for (crs, want) in [
+        (
+            "EPSG:9999",
+            "EPSG:9999 is not a coordinate reference system fireplan knows",
+        ),
+        ("EPSG:abc", "expected a number after `EPSG:`"),
+        ("EPSG:4978", "geocentric"),
+        ("wgs48", "did you mean `wgs84`?"),
+        ("4549", "did you mean `EPSG:4549`?"),
+    ] {
+        check(
+            scenario(&format!("{SCENARIO_HEAD}crs = \"{crs}\"\n")),
+            &[
+                "scenario.toml",
+                "key `stations.crs`",
+                "field `crs`",
+                want,
+                "3° EPSG:4513–4533",
+            ],
+        );
+    }
+    check(
+        scenario(&format!("{SCENARIO_HEAD}crs = 4549\n")),
+        &["key `stations.crs`", "EPSG:<code>"],
+    );
+}
+
 // ---- values ------------------------------------------------------------------------------
 
 #[test]

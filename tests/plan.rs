@@ -236,6 +236,59 @@ fn bad_plans_name_the_file_the_change_and_the_field() {
     assert!(e.contains("p.toml, line 2"), "{e}");
 }
 
+/// A plan's coordinates in a projected CRS: the file's `crs` for every change, an entry's
+/// own `crs` for its own. (547240.5990, 3329082.8947) in EPSG:4549 is lon 120.49, lat 30.08
+/// (pyproj 3.7.2; see `io::crs`'s control points.)
+#[test]
+fn plan_coordinates_in_an_epsg_crs() {
+    use fireplan::plan::file::Action;
+    let text = format!(
+        "crs = \"EPSG:4549\"\n{}{}",
+        change(
+            "move_station",
+            "id = \"S1\"\nlon = 547240.5990\nlat = 3329082.8947"
+        ),
+        change(
+            "move_station",
+            "id = \"S2\"\ncrs = \"wgs84\"\nlon = 120.5\nlat = 30.1"
+        ),
+    );
+    let plan = Plan::parse(&text, Path::new("p.toml")).unwrap();
+    let at = |i: usize| match &plan.changes[i].action {
+        Action::MoveStation { location, .. } => location.x_y(),
+        other => panic!("{other:?}"),
+    };
+    let (lon, lat) = at(0);
+    assert!(
+        (lon - 120.49).abs() < 1e-8 && (lat - 30.08).abs() < 1e-8,
+        "{lon}, {lat}"
+    );
+    assert_eq!(at(1), (120.5, 30.1));
+    // Degrees where the file says metres, and an unknown code, at their entries.
+    let text = format!(
+        "crs = \"EPSG:4549\"\n{}",
+        change("move_station", "id = \"S1\"\nlon = 120.49\nlat = 30.08")
+    );
+    let e = Plan::parse(&text, Path::new("p.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("key `change[1]") && e.contains("look like degrees"),
+        "{e}"
+    );
+    let text = change(
+        "move_station",
+        "id = \"S1\"\ncrs = \"EPSG:45490\"\nlon = 1\nlat = 2",
+    );
+    let e = Plan::parse(&text, Path::new("p.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("field `crs`") && e.contains("EPSG:45490 is not"),
+        "{e}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Baseline versus plan on the hand-computed network.
 //

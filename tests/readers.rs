@@ -278,3 +278,123 @@ fn scenario_resolves_paths_and_defaults() {
     );
     assert_eq!(s.lang, "zh");
 }
+
+// ---- projected coordinates ---------------------------------------------------------------
+
+/// The `*_epsg4549*` / `*_epsg4528*` fixtures are twins of the lon/lat ones in CGCS2000
+/// Gauss–Krüger (EPSG:4549, 3° CM 120°E; the nodes in EPSG:4528, 3° zone 40, eastings with
+/// the zone number in front), made from them by pyproj 3.7.2 (PROJ 9.5.1,
+/// `Transformer.from_crs(4490, code, always_xy=True)`) and rounded to 0.1 mm: both read to
+/// the same WGS-84 within 1e-8° (~1 mm).
+const TWIN_DEG: f64 = 1e-8;
+
+fn assert_twin(got: (f64, f64), want: (f64, f64), what: &str) {
+    let err = (got.0 - want.0).abs().max((got.1 - want.1).abs());
+    assert!(err < TWIN_DEG, "{what}: got {got:?}, want {want:?}");
+}
+
+#[test]
+fn stations_demand_and_depots_in_gauss_kruger_read_like_their_lon_lat_twin() {
+    let lon_lat = read_stations(&fixture("stations.csv"), Crs::Wgs84, None).unwrap();
+    let path = fixture("stations_epsg4549.csv");
+    let gk = read_stations(&path, Crs::Epsg(4549), None).unwrap();
+    assert_eq!(gk.len(), lon_lat.len());
+    for (a, b) in lon_lat.iter().zip(&gk) {
+        assert_eq!(a.id, b.id);
+        assert_twin(b.location.x_y(), a.location.x_y(), &b.id);
+    }
+    // Demand and depots go through the same row reader: one row each, S1's easting/northing.
+    let dir = tempfile::tempdir().unwrap();
+    let demand = dir.path().join("demand.csv");
+    std::fs::write(&demand, "id,lon,lat\nD1,547528.2530,3329449.9626\n").unwrap();
+    let d = read_demand(&demand, Crs::Epsg(4549)).unwrap();
+    assert_twin(d[0].location.x_y(), lon_lat[0].location.x_y(), "demand");
+    let depots = dir.path().join("depots.csv");
+    std::fs::write(
+        &depots,
+        "id,lon,lat,level\nP1,547528.2530,3329449.9626,city\n",
+    )
+    .unwrap();
+    let p = read_depots(&depots, Crs::Epsg(4549)).unwrap();
+    assert_twin(p[0].location.x_y(), lon_lat[0].location.x_y(), "depot");
+}
+
+#[test]
+fn districts_in_gauss_kruger_read_like_their_lon_lat_twin() {
+    let lon_lat = read_districts(&fixture("districts.geojson"), Crs::Wgs84).unwrap();
+    let gk = read_districts(&fixture("districts_epsg4549.geojson"), Crs::Epsg(4549)).unwrap();
+    assert_eq!(gk.len(), lon_lat.len());
+    for (a, b) in lon_lat.iter().zip(&gk) {
+        assert_eq!(
+            (&a.name, a.kind, a.population),
+            (&b.name, b.kind, b.population)
+        );
+        assert_eq!(a.area.0.len(), b.area.0.len());
+        for (pa, pb) in a.area.0.iter().zip(&b.area.0) {
+            let rings_a = std::iter::once(pa.exterior()).chain(pa.interiors());
+            let rings_b = std::iter::once(pb.exterior()).chain(pb.interiors());
+            for (ra, rb) in rings_a.zip(rings_b) {
+                assert_eq!(ra.0.len(), rb.0.len());
+                for (ca, cb) in ra.0.iter().zip(&rb.0) {
+                    assert_twin((cb.x, cb.y), (ca.x, ca.y), &b.name);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_network_in_gauss_kruger_with_zone_number_reads_like_its_lon_lat_twin() {
+    let edges = fixture("edges.csv");
+    let lon_lat = read_csv_network(&fixture("nodes.csv"), &edges, Crs::Wgs84, false).unwrap();
+    let gk = read_csv_network(
+        &fixture("nodes_epsg4528.csv"),
+        &edges,
+        Crs::Epsg(4528),
+        false,
+    )
+    .unwrap();
+    for (a, b) in lon_lat.nodes.iter().zip(&gk.nodes) {
+        assert_eq!(a.id, b.id);
+        assert_twin((b.lon, b.lat), (a.lon, a.lat), "node");
+    }
+    // Default lengths are measured between the converted nodes.
+    for (a, b) in lon_lat.segments.iter().zip(&gk.segments) {
+        assert_near(b.length_m, a.length_m, 1e-3);
+    }
+}
+
+#[test]
+fn scenario_takes_epsg_codes_for_every_file() {
+    let text = r#"
+        name = "projected"
+        [network]
+        nodes = "nodes_epsg4528.csv"
+        edges = "edges.csv"
+        crs = "epsg:4528"
+        [stations]
+        file = "stations_epsg4549.csv"
+        crs = "EPSG:4549"
+        [demand]
+        file = "demand.csv"
+        crs = "EPSG:32651"
+        [districts]
+        file = "districts_epsg4549.geojson"
+        crs = "EPSG:4549"
+        [depots]
+        file = "depots.csv"
+        crs = "EPSG:4490"
+    "#;
+    let s = Scenario::from_toml(text, &fixture("scenario.toml")).unwrap();
+    assert_eq!(s.network_crs(), Crs::Epsg(4528));
+    assert_eq!(s.stations_crs, Crs::Epsg(4549));
+    assert!(matches!(
+        s.demand,
+        Some(fireplan::params::DemandSource::File {
+            crs: Crs::Epsg(32651),
+            ..
+        })
+    ));
+    assert_eq!(s.districts.map(|d| d.1), Some(Crs::Epsg(4549)));
+    assert_eq!(s.depots.map(|d| d.1), Some(Crs::Epsg(4490)));
+}

@@ -21,8 +21,8 @@ pub struct CalibrateArgs {
     /// `alarm`/`dispatch`/`turnout`/`arrival` timestamps).
     #[arg(long)]
     records: PathBuf,
-    /// Coordinates of the records file: wgs84, gcj02 or bd09.
-    #[arg(long, default_value = "wgs84", value_parser = parse_crs)]
+    /// Coordinates of the records file: wgs84, gcj02, bd09 or an EPSG code (`EPSG:4549`).
+    #[arg(long, default_value = "wgs84", value_parser = Crs::parse)]
     records_crs: Crs,
     /// Output folder (default: out/<scenario>-calibration).
     #[arg(long)]
@@ -38,15 +38,6 @@ pub struct CalibrateArgs {
     all_pumps: bool,
     #[command(flatten)]
     common: super::Common,
-}
-
-fn parse_crs(s: &str) -> Result<Crs, String> {
-    match s {
-        "wgs84" => Ok(Crs::Wgs84),
-        "gcj02" => Ok(Crs::Gcj02),
-        "bd09" => Ok(Crs::Bd09),
-        _ => Err(format!("expected wgs84, gcj02 or bd09, got `{s}`")),
-    }
 }
 
 pub fn main(a: CalibrateArgs) -> anyhow::Result<ExitCode> {

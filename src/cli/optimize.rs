@@ -39,9 +39,9 @@ pub struct OptimizeArgs {
     /// Candidate sites CSV (`id, lon, lat[, name]`).
     #[arg(long, value_name = "FILE")]
     candidates: Option<PathBuf>,
-    /// CRS of the candidates file: wgs84, gcj02 or bd09.
-    #[arg(long, default_value = "wgs84")]
-    candidates_crs: String,
+    /// CRS of the candidates file: wgs84, gcj02, bd09 or an EPSG code (`EPSG:4549`).
+    #[arg(long, default_value = "wgs84", value_parser = Crs::parse)]
+    candidates_crs: Crs,
     /// Generate candidates: one network node per grid cell of this many metres (default 500).
     #[arg(long, value_name = "METRES")]
     grid: Option<f64>,
@@ -86,15 +86,6 @@ pub struct OptimizeArgs {
     common: super::Common,
 }
 
-fn crs(s: &str) -> anyhow::Result<Crs> {
-    Ok(match s.to_ascii_lowercase().as_str() {
-        "wgs84" => Crs::Wgs84,
-        "gcj02" => Crs::Gcj02,
-        "bd09" => Crs::Bd09,
-        other => anyhow::bail!("--candidates-crs `{other}`: expected wgs84, gcj02 or bd09"),
-    })
-}
-
 pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let scenario = a.calibration.scenario(&a.scenario)?;
@@ -105,7 +96,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     let inputs = &loaded.inputs;
     let load_s = started.elapsed().as_secs_f64();
     let candidates = match (&a.candidates, a.grid, a.random_candidates) {
-        (Some(f), _, _) => CandidateSource::File(f.clone(), crs(&a.candidates_crs)?),
+        (Some(f), _, _) => CandidateSource::File(f.clone(), a.candidates_crs),
         (_, _, Some(n)) => CandidateSource::Random { n, seed: a.seed },
         (_, g, _) => CandidateSource::Grid(g.unwrap_or(500.0)),
     };

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::error::{Error, Location, Result};
 use crate::network::raw::{haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment};
 
+use super::crs::ToWgs84;
 use super::tables::{non_negative, positive, read_table, text, Col, IdIndex};
 use crate::names::nearest;
 use crate::params::Crs;
@@ -61,6 +62,7 @@ pub fn read_csv_network(
         oneway: Option<Col>,
     }
 
+    let to_wgs84 = ToWgs84::for_file(nodes, crs)?;
     let mut ids: IdIndex<String> = IdIndex::new();
     let raw_nodes = read_table(
         nodes,
@@ -78,7 +80,7 @@ pub fn read_csv_network(
             if u32::try_from(index).is_err() {
                 return Err(row.error("id", "too many nodes: at most 4,294,967,296 are supported"));
             }
-            let (lon, lat) = row.lon_lat(c.lon, c.lat, crs)?;
+            let (lon, lat) = row.lon_lat(c.lon, c.lat, &to_wgs84)?;
             Ok(RawNode {
                 id: index as i64,
                 lon,

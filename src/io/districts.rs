@@ -12,14 +12,15 @@ use serde_json::Value as Json;
 use crate::error::{Error, Location, Result};
 use crate::model::{AreaKind, District, DistrictKind, PlanningArea};
 
-use super::crs;
+use super::crs::ToWgs84;
 use crate::names::one_of;
 use crate::params::Crs;
 
 /// Reads rescue districts from a GeoJSON file whose coordinates are in `crs`.
 ///
 /// Every ring must close (first position = last) and have at least 4 positions; every
-/// position must be a valid lon/lat pair. Holes are kept as interior rings.
+/// position must be a valid lon/lat pair (easting/northing in a projected `crs`). Holes
+/// are kept as interior rings.
 pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
     let districts = read_named_outlines(path, crs, |feature, name, area, error| {
         let kind = match feature.property("kind") {
@@ -98,6 +99,7 @@ fn read_named_outlines<T>(
     crs: Crs,
     mut make: impl FnMut(&Feature, String, MultiPolygon<f64>, FeatureError) -> Result<T>,
 ) -> Result<Vec<T>> {
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let text = text.trim_start_matches('\u{feff}');
     let file_error =
@@ -188,7 +190,7 @@ fn read_named_outlines<T>(
         let area = polygons
             .iter()
             .enumerate()
-            .map(|(p, rings)| polygon(rings, p, crs))
+            .map(|(p, rings)| polygon(rings, p, &to_wgs84))
             .collect::<Result<Vec<_>, String>>()
             .map_err(|m| error("geometry", m))?;
         let area = MultiPolygon(area);
@@ -329,7 +331,7 @@ fn check_overlaps(path: &Path, districts: &[District]) -> Result<()> {
 
 /// Converts polygon number `p` of a feature: checks every ring and position and converts
 /// the coordinates to WGS-84. The error names the polygon, ring and position.
-fn polygon(rings: &PolygonType, p: usize, crs: Crs) -> Result<Polygon<f64>, String> {
+fn polygon(rings: &PolygonType, p: usize, to_wgs84: &ToWgs84) -> Result<Polygon<f64>, String> {
     let mut converted = Vec::with_capacity(rings.len());
     for (r, ring) in rings.iter().enumerate() {
         let at = format!("polygon {p}, ring {r}");
@@ -350,7 +352,8 @@ fn polygon(rings: &PolygonType, p: usize, crs: Crs) -> Result<Polygon<f64>, Stri
             .iter()
             .enumerate()
             .map(|(i, pos)| match pos.as_slice() {
-                [lon, lat, ..] => crs::checked_to_wgs84(crs, *lon, *lat)
+                [lon, lat, ..] => to_wgs84
+                    .checked(*lon, *lat)
                     .map(|(x, y)| Coord { x, y })
                     .map_err(|bad| format!("{at}, position {i}: {}", bad.message)),
                 _ => Err(format!(

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::crs::ToWgs84;
 use super::tables::{count, read_table, text, Col, Header, Row};
 use crate::error::{Error, Location, Result};
 use crate::model::{IncidentRecord, MeasuredFrom, RecordsFile, RejectedRecord, Station};
@@ -78,6 +79,7 @@ pub fn read_records(path: &Path, crs: Crs, stations: &[Station]) -> Result<Recor
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let mut measured_from = MeasuredFrom::Record;
     let rows = read_table(
         path,
@@ -120,7 +122,7 @@ pub fn read_records(path: &Path, crs: Crs, stations: &[Station]) -> Result<Recor
                 measured_from: from,
             })
         },
-        |c, row| Ok(record(c, row, crs, &by_id)),
+        |c, row| Ok(record(c, row, &to_wgs84, &by_id)),
     )?;
     let mut records = Vec::new();
     let mut rejected = Vec::new();
@@ -152,7 +154,7 @@ pub fn read_records(path: &Path, crs: Crs, stations: &[Station]) -> Result<Recor
 fn record(
     c: &Cols,
     row: &Row,
-    crs: Crs,
+    to_wgs84: &ToWgs84,
     by_id: &HashMap<&str, usize>,
 ) -> std::result::Result<IncidentRecord, RejectedRecord> {
     let id = row.cell(c.id).to_string();
@@ -169,7 +171,7 @@ fn record(
     if id.is_empty() {
         return Err(reject("id", "empty, but a value is required".into()));
     }
-    let (lon, lat) = row.lon_lat(c.lon, c.lat, crs).map_err(from_error)?;
+    let (lon, lat) = row.lon_lat(c.lon, c.lat, to_wgs84).map_err(from_error)?;
     let station_id = row.required(c.station, text).map_err(from_error)?;
     let Some(&station) = by_id.get(station_id.as_str()) else {
         return Err(reject(

@@ -25,7 +25,7 @@ pub struct NetworkSection {
     pub nodes: Option<PathBuf>,
     /// CSV network: edges file (`from, to, highway`, optional `length_m, maxspeed_kmh, oneway`).
     pub edges: Option<PathBuf>,
-    /// CRS of the CSV nodes file.
+    /// CRS of the CSV nodes file (`wgs84`, `gcj02`, `bd09`, `EPSG:<code>`; [`Crs`]).
     #[serde(default)]
     pub crs: Crs,
     /// Multiplies every speed (peak-hour congestion < 1).

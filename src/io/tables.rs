@@ -16,7 +16,7 @@ use std::path::Path;
 use crate::error::{Error, Location, Result};
 use crate::model::{DemandPoint, Depot, DepotLevel, Station, StationClass, StationStatus, Vehicle};
 
-use super::crs;
+use super::crs::ToWgs84;
 use crate::names::{nearest, one_of};
 use crate::params::Crs;
 
@@ -160,12 +160,15 @@ impl Row<'_> {
         }
     }
 
-    /// A required coordinate pair in `crs`: checked for range (and for swapped or projected
-    /// coordinates), then converted to WGS-84 (lon, lat).
-    pub(crate) fn lon_lat(&self, lon: Col, lat: Col, crs: Crs) -> Result<(f64, f64)> {
+    /// A required coordinate pair in the file's CRS (longitude and latitude, or easting and
+    /// northing): checked for range (and for swapped, projected or misplaced coordinates),
+    /// then converted to WGS-84 (lon, lat).
+    pub(crate) fn lon_lat(&self, lon: Col, lat: Col, to_wgs84: &ToWgs84) -> Result<(f64, f64)> {
         let x = self.required(lon, number)?;
         let y = self.required(lat, number)?;
-        crs::checked_to_wgs84(crs, x, y).map_err(|bad| self.error(bad.field, bad.message))
+        to_wgs84
+            .checked(x, y)
+            .map_err(|bad| self.error(bad.field, bad.message))
     }
 }
 
@@ -442,6 +445,7 @@ pub fn read_stations(
         support_capacity_persons: Option<Col>,
     }
     let class_of = one_of("station class", &StationClass::ALL, StationClass::as_str);
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let mut ids = IdIndex::new();
     read_table(
         path,
@@ -468,7 +472,7 @@ pub fn read_stations(
         |c, row| {
             let id = row.required(c.id, text)?;
             ids.insert(row, "id", id.clone())?;
-            let (lon, lat) = row.lon_lat(c.lon, c.lat, crs)?;
+            let (lon, lat) = row.lon_lat(c.lon, c.lat, &to_wgs84)?;
             let class =
                 match (row.optional(c.class, &class_of)?, default_class) {
                     (Some(class), _) | (None, Some(class)) => class,
@@ -599,6 +603,7 @@ pub fn read_demand(path: &Path, crs: Crs) -> Result<Vec<DemandPoint>> {
         kind: Option<Col>,
         time: Option<Col>,
     }
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let mut ids = IdIndex::new();
     read_table(
         path,
@@ -616,7 +621,7 @@ pub fn read_demand(path: &Path, crs: Crs) -> Result<Vec<DemandPoint>> {
         |c, row| {
             let id = row.required(c.id, text)?;
             ids.insert(row, "id", id.clone())?;
-            let (lon, lat) = row.lon_lat(c.lon, c.lat, crs)?;
+            let (lon, lat) = row.lon_lat(c.lon, c.lat, &to_wgs84)?;
             Ok(DemandPoint {
                 id,
                 location: geo::Point::new(lon, lat),
@@ -652,6 +657,7 @@ pub fn read_depots(path: &Path, crs: Crs) -> Result<Vec<Depot>> {
         area: Option<Col>,
     }
     let level_of = one_of("depot level", &DepotLevel::ALL, DepotLevel::as_str);
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let mut ids = IdIndex::new();
     read_table(
         path,
@@ -670,7 +676,7 @@ pub fn read_depots(path: &Path, crs: Crs) -> Result<Vec<Depot>> {
         |c, row| {
             let id = row.required(c.id, text)?;
             ids.insert(row, "id", id.clone())?;
-            let (lon, lat) = row.lon_lat(c.lon, c.lat, crs)?;
+            let (lon, lat) = row.lon_lat(c.lon, c.lat, &to_wgs84)?;
             Ok(Depot {
                 name: row.optional(c.name, text)?.unwrap_or_else(|| id.clone()),
                 id,

@@ -10,6 +10,7 @@ use geo::{Contains, Point};
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
+use crate::io::crs::ToWgs84;
 use crate::io::tables::{read_table, text, IdIndex};
 use crate::model::District;
 use crate::network::raw::haversine_m;
@@ -68,6 +69,7 @@ const CANDIDATE_COLUMNS: &[&str] = &["id", "lon", "lat", "name"];
 
 /// Reads a candidates CSV (`id, lon, lat[, name]`, coordinates in `crs`); ids unique.
 pub fn read_candidates(path: &Path, crs: Crs) -> Result<Vec<Candidate>> {
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let mut ids = IdIndex::new();
     read_table(
         path,
@@ -83,7 +85,7 @@ pub fn read_candidates(path: &Path, crs: Crs) -> Result<Vec<Candidate>> {
         |&(id_c, lon_c, lat_c, name_c), row| {
             let id = row.required(id_c, text)?;
             ids.insert(row, "id", id.clone())?;
-            let (lon, lat) = row.lon_lat(lon_c, lat_c, crs)?;
+            let (lon, lat) = row.lon_lat(lon_c, lat_c, &to_wgs84)?;
             Ok(Candidate {
                 name: row.optional(name_c, text)?.unwrap_or_else(|| id.clone()),
                 id,
@@ -96,12 +98,13 @@ pub fn read_candidates(path: &Path, crs: Crs) -> Result<Vec<Candidate>> {
 
 /// Reads a hazard-sites CSV (`id, lon, lat`).
 pub fn read_hazards(path: &Path, crs: Crs) -> Result<Vec<Hazard>> {
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
     read_table(
         path,
         &["id", "lon", "lat", "name", "kind"],
         |h| Ok((h.required("id")?, h.required("lon")?, h.required("lat")?)),
         |&(id_c, lon_c, lat_c), row| {
-            let (lon, lat) = row.lon_lat(lon_c, lat_c, crs)?;
+            let (lon, lat) = row.lon_lat(lon_c, lat_c, &to_wgs84)?;
             Ok(Hazard {
                 id: row.required(id_c, text)?,
                 location: Point::new(lon, lat),

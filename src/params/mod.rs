@@ -4,6 +4,7 @@
 //! reads a file or imports a module above it; `io::scenario` parses the file into these.
 
 pub mod calibration;
+pub mod crs;
 pub mod network;
 pub mod response;
 pub mod scenario;
@@ -12,7 +13,8 @@ pub mod supply;
 pub mod targets;
 
 pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
-pub use network::{Crs, NetworkParams, NetworkSource};
+pub use crs::Crs;
+pub use network::{NetworkParams, NetworkSource};
 pub use response::ResponseParams;
 pub use scenario::{CalibrationInUse, DemandSource, Scenario};
 pub use simulation::SimulationSection;

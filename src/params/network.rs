@@ -1,24 +1,11 @@
-//! The road network's source and the travel-time model's parameters (DESIGN §3), and the
-//! coordinate reference systems inputs may use.
+//! The road network's source and the travel-time model's parameters (DESIGN §3).
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::Crs;
 use crate::model::RoadClass;
-
-/// Coordinate reference system of an input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Crs {
-    /// WGS-84 (GPS, OpenStreetMap).
-    #[default]
-    Wgs84,
-    /// GCJ-02 ("Mars coordinates" of Chinese web maps: Amap, Tencent).
-    Gcj02,
-    /// BD-09 (Baidu maps).
-    Bd09,
-}
 
 /// Where the road network comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]

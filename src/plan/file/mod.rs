@@ -5,7 +5,8 @@
 //!
 //! ```toml
 //! name = "马鞍 north-east and the southern hills"
-//! crs = "wgs84"                 # default CRS of this file's coordinates (gcj02, bd09)
+//! crs = "wgs84"                 # default CRS of this file's coordinates (gcj02, bd09,
+//!                               # "EPSG:4549": then lon = easting, lat = northing)
 //!
 //! [[change]]
 //! action = "add_station"        # add_station, move_station, upgrade, downgrade,

@@ -7,7 +7,7 @@ use geo::Point;
 
 use super::{Action, Change, ClassDirection, Plan, VehicleChange};
 use crate::error::{Error, Location, Result};
-use crate::io::crs::checked_to_wgs84;
+use crate::io::crs::ToWgs84;
 use crate::io::entry::{array_headers, array_of_tables, parse_toml, Entry};
 use crate::io::targets::entry_name;
 use crate::model::{Depot, DepotLevel, Station, StationClass, StationStatus, Vehicle};
@@ -34,14 +34,16 @@ const STATUSES: [StationStatus; 3] = [
     StationStatus::Closed,
 ];
 
-const CRSS: [Crs; 3] = [Crs::Wgs84, Crs::Gcj02, Crs::Bd09];
+/// The `crs` of an entry, if it names one.
+fn crs_of(e: &Entry) -> Result<Option<Crs>> {
+    e.opt_string("crs")?
+        .map(|c| Crs::parse(&c).map_err(|m| e.error("crs", m)))
+        .transpose()
+}
 
-fn crs_name(c: Crs) -> &'static str {
-    match c {
-        Crs::Wgs84 => "wgs84",
-        Crs::Gcj02 => "gcj02",
-        Crs::Bd09 => "bd09",
-    }
+/// A converter for `crs`, its error at `e`'s `crs` key.
+fn converter(e: &Entry, crs: Crs) -> Result<ToWgs84> {
+    ToWgs84::new(crs).map_err(|u| e.error("crs", u.message))
 }
 
 impl Plan {
@@ -57,10 +59,8 @@ impl Plan {
         let table = parse_toml(text, path)?;
         let top = Entry::new(path, "(top level)", &table);
         top.check_keys(&["name", "description", "crs", "change"])?;
-        let default_crs = match top.opt_string("crs")? {
-            None => Crs::Wgs84,
-            Some(c) => one_of("CRS", &CRSS, crs_name)(&c).map_err(|m| top.error("crs", m))?,
-        };
+        // Built once for the file; an entry with its own `crs` builds its own.
+        let default_crs = converter(&top, crs_of(&top)?.unwrap_or_default())?;
         let name = top.opt_string("name")?.unwrap_or_else(|| {
             path.file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -81,7 +81,7 @@ impl Plan {
             .enumerate()
             .map(|(i, t)| {
                 let entry = Entry::new(path, entry_name("change", i, lines.get(i).copied(), t), t);
-                parse_change(&entry, i + 1, default_crs)
+                parse_change(&entry, i + 1, &default_crs)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Plan {
@@ -93,16 +93,20 @@ impl Plan {
     }
 }
 
-/// A lon/lat pair of an entry in `crs` (the entry's own `crs`, else the file's), converted
-/// to WGS-84.
-fn location(e: &Entry, default_crs: Crs) -> Result<Point<f64>> {
-    let crs = match e.opt_string("crs")? {
-        None => default_crs,
-        Some(c) => one_of("CRS", &CRSS, crs_name)(&c).map_err(|m| e.error("crs", m))?,
+/// A lon/lat pair (easting/northing in a projected CRS) of an entry in its own `crs`, else
+/// the file's, converted to WGS-84.
+fn location(e: &Entry, default_crs: &ToWgs84) -> Result<Point<f64>> {
+    let own = match crs_of(e)? {
+        Some(crs) if crs != default_crs.crs() => Some(converter(e, crs)?),
+        _ => None,
     };
     let lon = e.number("lon")?;
     let lat = e.number("lat")?;
-    let (x, y) = checked_to_wgs84(crs, lon, lat).map_err(|bad| e.error(bad.field, bad.message))?;
+    let (x, y) = own
+        .as_ref()
+        .unwrap_or(default_crs)
+        .checked(lon, lat)
+        .map_err(|bad| e.error(bad.field, bad.message))?;
     Ok(Point::new(x, y))
 }
 
@@ -135,7 +139,7 @@ fn vehicles(e: &Entry, key: &str) -> Result<Option<Vec<Vehicle>>> {
         .map(Some)
 }
 
-fn parse_change(e: &Entry, number: usize, default_crs: Crs) -> Result<Change> {
+fn parse_change(e: &Entry, number: usize, default_crs: &ToWgs84) -> Result<Change> {
     let action_name = e.string("action")?;
     if !ACTIONS.contains(&action_name.as_str()) {
         let hint = nearest(&action_name, ACTIONS)
