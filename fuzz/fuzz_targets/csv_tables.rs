@@ -29,7 +29,15 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else {
         return;
     };
-    let crs = [Crs::Wgs84, Crs::Gcj02, Crs::Bd09][(which as usize / 8) % 3];
+    // The geographic systems and two CGCS2000 Gauss–Krüger zones, without (4549) and with
+    // (4528) the zone number in the easting.
+    let crs = [
+        Crs::Wgs84,
+        Crs::Gcj02,
+        Crs::Bd09,
+        Crs::Epsg(4549),
+        Crs::Epsg(4528),
+    ][(which as usize / 8) % 5];
     let p = common::file("t.csv", rest);
     match which % 5 {
         0 => drop(tables::read_stations(&p, crs, None)),
