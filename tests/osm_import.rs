@@ -218,6 +218,9 @@ fn tiny_fixture_follows_design_rules() {
             ways_emergency_only: 1, // w107
             barriers_blocking: 0,
             barriers_passable: 0,
+            turn_restrictions_via_node: 0,
+            turn_restrictions_via_way: 0,
+            turn_restrictions_unusable: 0,
         }
     );
 
@@ -262,10 +265,13 @@ fn access_fixture_follows_the_fire_engine_rules() {
             // w303 motor_vehicle=no, w307 emergency=no, w309 access=agricultural, w310
             // access=no (its emergency=fire_hydrant is no access value).
             ways_skipped_access: 4,
-            ways_skipped_construction: 1, // w308
-            ways_emergency_only: 2,       // w304, w306
-            barriers_blocking: 3,         // 2 bollard, 5 private lift gate, 6 locked gate
-            barriers_passable: 3,         // 3 gate, 4 bollard + emergency=yes, 37 rising bollard
+            ways_skipped_construction: 1,  // w308
+            ways_emergency_only: 2,        // w304, w306
+            barriers_blocking: 3,          // 2 bollard, 5 private lift gate, 6 locked gate
+            barriers_passable: 3,          // 3 gate, 4 bollard + emergency=yes, 37 rising bollard
+            turn_restrictions_via_node: 1, // r401
+            turn_restrictions_via_way: 1,  // r402
+            turn_restrictions_unusable: 1, // r403: restriction:hgv only
             ..ImportStats::default()
         }
     );
@@ -398,6 +404,7 @@ fn liechtenstein_extract() {
                 ways_emergency_only: 3,
                 barriers_blocking: 12,
                 barriers_passable: 10,
+                turn_restrictions_via_node: 3,
                 ..ImportStats::default()
             },
             nodes: 16_649,
@@ -495,7 +502,8 @@ fn camden_extract_access_and_barriers() {
     // access=private 444, access=no 70, motor_vehicle=private 51, motor_vehicle=no 7,
     // vehicle=private 4, vehicle=no 1, area=yes 2 → 579, 4,998 kept, 9 of them open to
     // emergency vehicles only; 14 highway=construction; 93 blocking barriers (bollards on
-    // filtered streets) and 371 passable; 18,159 way nodes + 52 barrier copies = 18,211.
+    // filtered streets) and 371 passable; 18,159 way nodes + 52 barrier copies = 18,211;
+    // 197 turn restrictions via a node and 12 via a way (read, not yet applied).
     check_extract(
         "london-lfb/camden.osm.pbf",
         &Expected {
@@ -507,6 +515,8 @@ fn camden_extract_access_and_barriers() {
                 ways_emergency_only: 9,
                 barriers_blocking: 93,
                 barriers_passable: 371,
+                turn_restrictions_via_node: 197,
+                turn_restrictions_via_way: 12,
                 ..ImportStats::default()
             },
             nodes: 18_211,
@@ -534,6 +544,7 @@ fn baltimore_extract() {
                 ways_skipped_construction: 1,
                 barriers_blocking: 20,
                 barriers_passable: 29,
+                turn_restrictions_via_node: 3,
                 ..ImportStats::default()
             },
             nodes: 13_328,
@@ -576,6 +587,7 @@ fn helsinki_centre_extract() {
                 ways_emergency_only: 24,
                 barriers_blocking: 8,
                 barriers_passable: 16,
+                turn_restrictions_via_node: 45,
                 ..ImportStats::default()
             },
             nodes: 1_997,

@@ -52,6 +52,16 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
             import.barriers_passable
         );
     }
+    let turns = import.turn_restrictions_via_node + import.turn_restrictions_via_way;
+    if turns + import.turn_restrictions_unusable > 0 {
+        say!(
+            "  turn restrictions in the extract: {} via a node, {} via a way, {} of no usable \
+             form; not yet applied to routes (docs/access.md)",
+            import.turn_restrictions_via_node,
+            import.turn_restrictions_via_way,
+            import.turn_restrictions_unusable
+        );
+    }
     let (placement, origins) = place_stations(
         net,
         &prepared.index,

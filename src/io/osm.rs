@@ -107,6 +107,9 @@ pub fn read_osm_pbf(
         buildings_skipped_not_closed: pass1.buildings_not_closed,
         ways_skipped_construction: pass1.ways_construction,
         ways_emergency_only: pass1.ways_emergency_only,
+        turn_restrictions_via_node: pass1.turn_via_node,
+        turn_restrictions_via_way: pass1.turn_via_way,
+        turn_restrictions_unusable: pass1.turn_unusable,
         ..ImportStats::default()
     };
     if pass1.ways.is_empty() {
@@ -239,6 +242,9 @@ struct Pass1 {
     buildings_not_closed: u64,
     /// Every `barrier=*` node: (OSM id, whether it stops a fire engine).
     barriers: Vec<(i64, bool)>,
+    turn_via_node: u64,
+    turn_via_way: u64,
+    turn_unusable: u64,
 }
 
 impl Pass1 {
@@ -251,6 +257,9 @@ impl Pass1 {
         a.ways_construction += b.ways_construction;
         a.ways_emergency_only += b.ways_emergency_only;
         a.barriers = merge_vecs(a.barriers, b.barriers);
+        a.turn_via_node += b.turn_via_node;
+        a.turn_via_way += b.turn_via_way;
+        a.turn_unusable += b.turn_unusable;
         a.maxspeed_ignored += b.maxspeed_ignored;
         a.building_relations += b.building_relations;
         a.buildings_not_closed += b.buildings_not_closed;
@@ -383,22 +392,88 @@ fn pass1_element(element: Element<'_>, opts: &OsmImportOptions) -> Pass1 {
             }
         }
         Element::Relation(rel) => {
-            if opts.buildings {
-                let (mut multipolygon, mut building) = (false, false);
-                for (key, value) in rel.tags() {
-                    match key {
-                        "type" => multipolygon = value == "multipolygon",
-                        "building" => building = is_building(Some(value)),
-                        _ => {}
-                    }
+            let (mut kind, mut building, mut restriction) = (None, false, None);
+            for (key, value) in rel.tags() {
+                match key {
+                    "type" => kind = Some(value),
+                    "building" => building = is_building(Some(value)),
+                    "restriction" => restriction = Some(value),
+                    _ => {}
                 }
-                if multipolygon && building {
-                    out.building_relations = 1;
+            }
+            if opts.buildings && kind == Some("multipolygon") && building {
+                out.building_relations = 1;
+            }
+            if kind == Some("restriction") {
+                let roles = rel.members().filter_map(|m| {
+                    let role = m.role().ok()?;
+                    Some((m.member_type, role))
+                });
+                match TurnRestrictionForm::of(restriction, roles) {
+                    TurnRestrictionForm::ViaNode => out.turn_via_node = 1,
+                    TurnRestrictionForm::ViaWay => out.turn_via_way = 1,
+                    TurnRestrictionForm::Unusable => out.turn_unusable = 1,
                 }
             }
         }
     }
     out
+}
+
+/// The shape of a `type=restriction` relation (docs/access.md, turn restrictions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TurnRestrictionForm {
+    /// One `from` way, one `via` node, one `to` way, and a `restriction` value of the
+    /// `no_*` / `only_*` kinds.
+    ViaNode,
+    /// The same with one or more `via` ways.
+    ViaWay,
+    /// Anything else: no or an unknown `restriction` value (`restriction:hgv` alone,
+    /// conditional ones), members missing or of the wrong type.
+    Unusable,
+}
+
+impl TurnRestrictionForm {
+    fn of<'a>(
+        restriction: Option<&str>,
+        members: impl Iterator<Item = (osmpbf::RelMemberType, &'a str)>,
+    ) -> TurnRestrictionForm {
+        use osmpbf::RelMemberType::{Node, Way};
+        let known = matches!(
+            restriction.map(str::trim),
+            Some(
+                "no_left_turn"
+                    | "no_right_turn"
+                    | "no_straight_on"
+                    | "no_u_turn"
+                    | "no_entry"
+                    | "no_exit"
+                    | "only_left_turn"
+                    | "only_right_turn"
+                    | "only_straight_on"
+                    | "only_u_turn"
+            )
+        );
+        let (mut from, mut to, mut via_nodes, mut via_ways, mut other) = (0, 0, 0, 0, 0);
+        for (kind, role) in members {
+            match (kind, role) {
+                (Way, "from") => from += 1,
+                (Way, "to") => to += 1,
+                (Node, "via") => via_nodes += 1,
+                (Way, "via") => via_ways += 1,
+                _ => other += 1,
+            }
+        }
+        if !known || from != 1 || to != 1 || other > 0 {
+            TurnRestrictionForm::Unusable
+        } else if via_nodes == 1 && via_ways == 0 {
+            TurnRestrictionForm::ViaNode
+        } else if via_nodes == 0 && via_ways > 0 {
+            TurnRestrictionForm::ViaWay
+        } else {
+            TurnRestrictionForm::Unusable
+        }
+    }
 }
 
 /// Pass 2 on one element: the node's provisional index and location when it is needed.

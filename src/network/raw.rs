@@ -300,6 +300,17 @@ pub struct ImportStats {
     /// `barrier=*` nodes on kept roads that a fire engine drives through.
     #[serde(default)]
     pub barriers_passable: u64,
+    /// `type=restriction` relations of one `from` way, one `via` node and one `to` way
+    /// (`no_left_turn`, `only_straight_on`, …): read and counted, not yet applied to routes.
+    #[serde(default)]
+    pub turn_restrictions_via_node: u64,
+    /// Turn restrictions whose `via` is one or more ways: counted, not applied.
+    #[serde(default)]
+    pub turn_restrictions_via_way: u64,
+    /// `type=restriction` relations of no usable form (unknown or missing `restriction`
+    /// value, missing or extra members).
+    #[serde(default)]
+    pub turn_restrictions_unusable: u64,
 }
 
 /// The road network as read, before the model of DESIGN §3 is applied.

@@ -86,6 +86,10 @@ def barrier_stops(t):
     return b not in PASSABLE_BARRIERS
 
 
+TURN_KINDS = {"no_left_turn", "no_right_turn", "no_straight_on", "no_u_turn", "no_entry",
+              "no_exit", "only_left_turn", "only_right_turn", "only_straight_on", "only_u_turn"}
+
+
 def hav(lon1, lat1, lon2, lat2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -109,7 +113,8 @@ def main():
             refs = [int(r[1:]) for r in fields.get("N", "").split(",") if r]
             ways.append((oid, tags_of(fields.get("T")), refs))
         elif kind == "r":
-            rels.append((oid, tags_of(fields.get("T"))))
+            members = [m for m in fields.get("M", "").split(",") if m]
+            rels.append((oid, tags_of(fields.get("T")), members))
 
     cls_ways = kept = skipped = missing = segs = maxsp_bad = self_loops = 0
     construction = emergency_only = 0
@@ -161,7 +166,22 @@ def main():
                 b_missing += 1
             else:
                 b_ok += 1
-    for rid, t in rels:
+    turn = {"via_node": 0, "via_way": 0, "unusable": 0}
+    for rid, t, members in rels:
+        if t.get("type") != "restriction":
+            continue
+        roles = [(m[0], m.partition("@")[2]) for m in members]
+        count = lambda kind, role: sum(1 for r in roles if r == (kind, role))
+        rest = len(roles) - count("w", "from") - count("w", "to") - count("n", "via") - count("w", "via")
+        ok = (t.get("restriction", "").strip() in TURN_KINDS and count("w", "from") == 1
+              and count("w", "to") == 1 and rest == 0)
+        if ok and count("n", "via") == 1 and count("w", "via") == 0:
+            turn["via_node"] += 1
+        elif ok and count("n", "via") == 0 and count("w", "via") > 0:
+            turn["via_way"] += 1
+        else:
+            turn["unusable"] += 1
+    for rid, t, _ in rels:
         if t.get("type") == "multipolygon" and "building" in t and t["building"] != "no":
             b_rel += 1
 
@@ -171,6 +191,8 @@ def main():
     print(f"ways_skipped_construction={construction} ways_emergency_only={emergency_only} "
           f"barriers_blocking={len(stopping)} barriers_passable={len(passing)} "
           f"nodes_with_barrier_copies={out_nodes} missing_nodes={len(missing_distinct)}")
+    print(f"turn_restrictions_via_node={turn['via_node']} turn_restrictions_via_way="
+          f"{turn['via_way']} turn_restrictions_unusable={turn['unusable']}")
     print(f"buildings={b_ok} buildings_missing_nodes={b_missing} buildings_not_closed={b_open} "
           f"building_relations={b_rel}")
     for w in want:
