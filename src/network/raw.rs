@@ -184,23 +184,14 @@ pub fn barrier_blocks(
         FireEngineAccess::Allowed => false,
         FireEngineAccess::Denied => true,
         FireEngineAccess::Unstated => {
-            if locked {
-                return true;
-            }
-            !matches!(
-                barrier.trim(),
-                "no" | "gate"
-                    | "lift_gate"
-                    | "swing_gate"
-                    | "sliding_gate"
-                    | "toll_booth"
-                    | "border_control"
-                    | "cattle_grid"
-                    | "entrance"
-                    | "height_restrictor"
-                    | "sally_port"
-                    | "kerb"
-            ) && !(barrier.trim() == "bollard" && bollard == Some("rising"))
+            let passable = match barrier.trim() {
+                "no" | "gate" | "lift_gate" | "swing_gate" | "sliding_gate" | "toll_booth"
+                | "border_control" | "cattle_grid" | "entrance" | "height_restrictor"
+                | "sally_port" | "kerb" => true,
+                "bollard" => bollard == Some("rising"),
+                _ => false,
+            };
+            locked || !passable
         }
     }
 }
@@ -382,7 +373,12 @@ mod tests {
             }
             t
         };
-        let cases: [(&[(&str, &str)], FireEngineAccess, bool); 12] = [
+        type Case = (
+            &'static [(&'static str, &'static str)],
+            FireEngineAccess,
+            bool,
+        );
+        let cases: [Case; 12] = [
             (&[], Unstated, false),
             (&[("access", "private")], Denied, false),
             (&[("access", "no"), ("emergency", "yes")], Allowed, true),
