@@ -93,7 +93,105 @@ pub struct RunResult {
     pub supply: Option<Supply>,
     /// Every target of the scenario's `[targets]` evaluated (DESIGN §6).
     pub checks: Checks,
+    /// What each road closure costs (empty without `[[network.closure]]`).
+    pub closures: Vec<ClosureEffect>,
     pub timings: Timings,
+}
+
+/// What a road closure costs (道路封闭的影响): the demand points reached within the
+/// threshold on the open network but not with this closure alone in force.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosureEffect {
+    /// The closure's name, or `all closures` for the whole set together.
+    pub name: String,
+    pub reason: Option<String>,
+    pub segments_closed: usize,
+    pub road_km_closed: f64,
+    /// Indices into the variant's demand points, ascending.
+    pub demand_lost: Vec<usize>,
+    pub demand_weight_lost: f64,
+}
+
+/// Each closure alone, then all together, against the open network (for the same
+/// stations and demand): one coverage search per closure.
+fn closure_effects(
+    prepared: &PreparedNetwork,
+    inputs: &Inputs,
+    closed: &Coverage,
+) -> Vec<ClosureEffect> {
+    let Some(open) = prepared.open.as_deref() else {
+        return Vec::new();
+    };
+    let demand = inputs.demand.as_deref().unwrap_or(&[]);
+    let scenario = &inputs.scenario;
+    let thr = scenario.response.threshold_s;
+    let within = |c: &Coverage| -> Vec<bool> {
+        c.demand
+            .iter()
+            .map(|d| !d.off_network && d.response.first_s().is_some_and(|t| t <= thr))
+            .collect()
+    };
+    let on = |net: &crate::network::Network, index: &crate::network::SnapIndex| {
+        within(&coverage::evaluate(
+            net,
+            index,
+            &inputs.stations,
+            demand,
+            &[],
+            &scenario.response,
+            scenario.max_snap_m,
+        ))
+    };
+    let base = on(&open.network, &open.index);
+    let effect =
+        |name: String, reason: Option<String>, segments: usize, road_m: f64, now: &[bool]| {
+            let demand_lost: Vec<usize> = (0..base.len()).filter(|&i| base[i] && !now[i]).collect();
+            let demand_weight_lost = demand_lost.iter().map(|&i| demand[i].weight).sum();
+            ClosureEffect {
+                name,
+                reason,
+                segments_closed: segments,
+                road_km_closed: road_m / 1000.0,
+                demand_lost,
+                demand_weight_lost,
+            }
+        };
+    let mut out: Vec<ClosureEffect> = prepared
+        .closures
+        .iter()
+        .map(|c| {
+            let net = open.network.with_segments_closed(&c.segments);
+            let index = crate::network::SnapIndex::new(&net);
+            let now = on(&net, &index);
+            effect(
+                c.name.clone(),
+                c.reason.clone(),
+                c.segments.len(),
+                c.road_m,
+                &now,
+            )
+        })
+        .collect();
+    let all_segments = open.network.segments.len() - prepared.network.segments.len();
+    let mut union: Vec<u32> = prepared
+        .closures
+        .iter()
+        .flat_map(|c| c.segments.iter().copied())
+        .collect();
+    union.sort_unstable();
+    union.dedup();
+    let all_road_m = union
+        .iter()
+        .map(|&s| f64::from(open.network.segments[s as usize].length_m))
+        .sum();
+    out.push(effect(
+        "all closures".into(),
+        None,
+        all_segments,
+        all_road_m,
+        &within(closed),
+    ));
+    out
 }
 
 /// Evaluates one variant — `inputs` (the loaded ones, or a plan's, or with other
@@ -130,12 +228,14 @@ pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> R
     };
     let supply_s = t2.elapsed().as_secs_f64();
     let checks = check_targets(&inputs, &coverage, supply.as_ref());
+    let closures = closure_effects(prepared, &inputs, &coverage);
     Ok(RunResult {
         inputs,
         prepared: prepared.clone(),
         coverage,
         supply,
         checks,
+        closures,
         timings: Timings {
             load_s: loaded.load_s,
             coverage_s,
@@ -296,9 +396,22 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_demand_coverage: Option<f64>,
     pub districts: Vec<DistrictSummary>,
+    /// Each road closure, then all together: what it costs (`closures.csv` has the places).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closures: Vec<ClosureSummary>,
     #[serde(flatten)]
     pub supply: SupplySummary,
     pub targets: TargetsSummary,
+}
+
+/// One closure's line of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClosureSummary {
+    pub name: String,
+    pub road_km_closed: f64,
+    /// Demand points within the threshold on the open network but not with the closure.
+    pub demand_lost: usize,
+    pub demand_weight_lost: f64,
 }
 
 impl RunResult {
@@ -389,6 +502,16 @@ impl RunResult {
             off_network_demand: m.off_network,
             demand_available: self.inputs.demand.is_some(),
             expected_demand_coverage: expected(&|_| true),
+            closures: self
+                .closures
+                .iter()
+                .map(|c| ClosureSummary {
+                    name: c.name.clone(),
+                    road_km_closed: c.road_km_closed,
+                    demand_lost: c.demand_lost.len(),
+                    demand_weight_lost: c.demand_weight_lost,
+                })
+                .collect(),
             districts: self
                 .inputs
                 .districts

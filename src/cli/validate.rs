@@ -52,6 +52,18 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
             import.barriers_passable
         );
     }
+    for c in &prepared.closures {
+        say!(
+            "  closure {}: {} road segments, {:.2} km closed{}",
+            c.name,
+            c.segments.len(),
+            c.road_m / 1000.0,
+            c.reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        );
+    }
     let turns = import.turn_restrictions_via_node + import.turn_restrictions_via_way;
     if turns + import.turn_restrictions_unusable > 0 {
         say!(

@@ -100,51 +100,7 @@ fn read_named_outlines<T>(
     mut make: impl FnMut(&Feature, String, MultiPolygon<f64>, FeatureError) -> Result<T>,
 ) -> Result<Vec<T>> {
     let to_wgs84 = ToWgs84::for_file(path, crs)?;
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let file_error =
-        |field: &str, message: String| Error::input(path, Location::File, field, message);
-    if text.trim().is_empty() {
-        return Err(file_error(
-            "type",
-            "empty file: expected a GeoJSON FeatureCollection".into(),
-        ));
-    }
-    let json: Json = serde_json::from_str(text).map_err(|e| {
-        Error::input(
-            path,
-            Location::Line(e.line() as u64),
-            "json",
-            format!("not valid JSON: {e}"),
-        )
-    })?;
-    let Json::Object(mut top) = json else {
-        return Err(file_error(
-            "type",
-            "expected a GeoJSON FeatureCollection object".into(),
-        ));
-    };
-    match top.get("type").and_then(Json::as_str) {
-        Some("FeatureCollection") => {}
-        other => {
-            return Err(file_error(
-                "type",
-                format!(
-                    "expected a GeoJSON FeatureCollection, got type {}",
-                    other.map_or("(none)".to_string(), |t| format!("`{t}`"))
-                ),
-            ))
-        }
-    }
-    let Some(Json::Array(features)) = top.remove("features") else {
-        return Err(file_error("features", "expected a `features` array".into()));
-    };
-    if features.is_empty() {
-        return Err(file_error(
-            "features",
-            "no features: the collection is empty".into(),
-        ));
-    }
+    let features = read_features(path)?;
 
     let mut first_of_name: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::with_capacity(features.len());
@@ -207,6 +163,57 @@ fn read_named_outlines<T>(
         out.push(make(&feature, name, area, &error)?);
     }
     Ok(out)
+}
+
+/// The features of the GeoJSON FeatureCollection at `path` (a BOM is allowed), not yet
+/// parsed; an empty file, invalid JSON, another type or an empty collection is an error.
+pub(crate) fn read_features(path: &Path) -> Result<Vec<Json>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let file_error =
+        |field: &str, message: String| Error::input(path, Location::File, field, message);
+    if text.trim().is_empty() {
+        return Err(file_error(
+            "type",
+            "empty file: expected a GeoJSON FeatureCollection".into(),
+        ));
+    }
+    let json: Json = serde_json::from_str(text).map_err(|e| {
+        Error::input(
+            path,
+            Location::Line(e.line() as u64),
+            "json",
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    let Json::Object(mut top) = json else {
+        return Err(file_error(
+            "type",
+            "expected a GeoJSON FeatureCollection object".into(),
+        ));
+    };
+    match top.get("type").and_then(Json::as_str) {
+        Some("FeatureCollection") => {}
+        other => {
+            return Err(file_error(
+                "type",
+                format!(
+                    "expected a GeoJSON FeatureCollection, got type {}",
+                    other.map_or("(none)".to_string(), |t| format!("`{t}`"))
+                ),
+            ))
+        }
+    }
+    let Some(Json::Array(features)) = top.remove("features") else {
+        return Err(file_error("features", "expected a `features` array".into()));
+    };
+    if features.is_empty() {
+        return Err(file_error(
+            "features",
+            "no features: the collection is empty".into(),
+        ));
+    }
+    Ok(features)
 }
 
 /// Outlines up to this many vertices get `geo`'s full validation, which tests every pair
@@ -331,7 +338,11 @@ fn check_overlaps(path: &Path, districts: &[District]) -> Result<()> {
 
 /// Converts polygon number `p` of a feature: checks every ring and position and converts
 /// the coordinates to WGS-84. The error names the polygon, ring and position.
-fn polygon(rings: &PolygonType, p: usize, to_wgs84: &ToWgs84) -> Result<Polygon<f64>, String> {
+pub(crate) fn polygon(
+    rings: &PolygonType,
+    p: usize,
+    to_wgs84: &ToWgs84,
+) -> Result<Polygon<f64>, String> {
     let mut converted = Vec::with_capacity(rings.len());
     for (r, ring) in rings.iter().enumerate() {
         let at = format!("polygon {p}, ring {r}");

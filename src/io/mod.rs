@@ -2,6 +2,7 @@
 //! what was expected.
 
 pub mod calibration;
+pub mod closures;
 pub mod crs;
 pub mod csv_network;
 pub mod districts;

@@ -11,8 +11,8 @@ use crate::error::{Error, Location, Result};
 use crate::model::{RoadClass, StationClass};
 use crate::names::{nearest, one_of};
 use crate::params::{
-    Crs, DemandSource, NetworkParams, NetworkSource, ResponseParams, Scenario, SupplyParams,
-    SupplySection,
+    ClosureParams, Crs, DemandSource, NetworkParams, NetworkSource, ResponseParams, Scenario,
+    SupplyParams, SupplySection,
 };
 
 /// `[network]`: where the roads come from and the travel-time model's parameters.
@@ -40,6 +40,24 @@ pub struct NetworkSection {
     /// Speed overrides by highway class, km/h (`primary = 50`).
     #[serde(default)]
     pub speeds_kmh: BTreeMap<String, f64>,
+    /// Road closures for a what-if (`[[network.closure]]`).
+    #[serde(default)]
+    pub closure: Vec<ClosureSection>,
+}
+
+/// `[[network.closure]]`: roads closed for a what-if (道路封闭).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureSection {
+    /// Shown in the outputs (`秦望大桥 repairs`).
+    pub name: String,
+    /// Why (`bridge repairs 2026–2027`).
+    pub reason: Option<String>,
+    /// GeoJSON FeatureCollection of points (the nearest road segment), lines (the segments
+    /// they follow) and polygons (every segment touching them).
+    pub file: PathBuf,
+    #[serde(default)]
+    pub crs: Crs,
 }
 
 /// `[stations]`.
@@ -374,6 +392,38 @@ impl Scenario {
                 format!("expected `zh` or `en`, got `{lang}`"),
             ));
         }
+        let mut closures: Vec<ClosureParams> = Vec::new();
+        for (i, c) in file.network.closure.iter().enumerate() {
+            let at = Location::Key(format!("network.closure[{i}]"));
+            let name = c.name.trim();
+            if name.is_empty() {
+                return Err(Error::input(
+                    path,
+                    at,
+                    "name",
+                    "empty: every closure needs a name for the outputs",
+                ));
+            }
+            if let Some(j) = closures.iter().position(|o| o.name == name) {
+                return Err(Error::input(
+                    path,
+                    at,
+                    "name",
+                    format!("duplicate closure name `{name}` (closures {j} and {i})"),
+                ));
+            }
+            closures.push(ClosureParams {
+                name: name.to_string(),
+                reason: c
+                    .reason
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string),
+                file: resolve(&c.file),
+                crs: c.crs,
+            });
+        }
         Scenario {
             name: file.name,
             lang: file.lang.unwrap_or_else(|| "zh".to_string()),
@@ -381,6 +431,7 @@ impl Scenario {
             network,
             params,
             max_snap_m: file.network.max_snap_m,
+            closures,
             stations_file: resolve(&file.stations.file),
             stations_crs: file.stations.crs,
             vehicles_file: file.stations.vehicles.as_deref().map(resolve),

@@ -67,6 +67,8 @@ pub struct LoadKey {
     pub name: String,
     pub network: NetworkSource,
     pub params: crate::params::NetworkParams,
+    /// Road closures change the network every variant of the load runs on.
+    pub closures: Vec<crate::params::ClosureParams>,
     pub stations: (std::path::PathBuf, Crs, Option<std::path::PathBuf>),
     pub default_class: Option<&'static str>,
     pub demand: Option<DemandSource>,
@@ -82,6 +84,7 @@ impl LoadKey {
             name: s.name.clone(),
             network: s.network.clone(),
             params: s.params.clone(),
+            closures: s.closures.clone(),
             stations: (
                 s.stations_file.clone(),
                 s.stations_crs,

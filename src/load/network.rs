@@ -28,6 +28,20 @@ pub struct PreparedNetwork {
     pub from_cache: bool,
     /// Why a cache file that was there could not be used (it was rebuilt), for a warning.
     pub cache_rebuilt: Option<String>,
+    /// The scenario's road closures as applied to `network` (empty without any).
+    pub closures: Vec<AppliedClosure>,
+    /// The network before the closures, to measure what they cost (None without any).
+    pub open: Option<Box<PreparedNetwork>>,
+}
+
+/// A `[[network.closure]]` as applied: the segments it closed (indices into the open
+/// network's segments) and their length.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedClosure {
+    pub name: String,
+    pub reason: Option<String>,
+    pub segments: Vec<u32>,
+    pub road_m: f64,
 }
 
 /// What is cached per network file and model parameters.
@@ -48,6 +62,8 @@ impl CacheEntry {
                 import: self.import,
                 from_cache,
                 cache_rebuilt: None,
+                closures: Vec::new(),
+                open: None,
             },
             self.buildings,
         )
@@ -150,10 +166,88 @@ pub fn exercise_cache_bytes(bytes: &[u8]) {
     }
 }
 
-/// Reads the road network (or its cached prepared form) and builds the snapping index,
-/// recording the network files in `files`. Returns the buildings too when the scenario
-/// derives demand from them.
+/// Reads the road network (or its cached prepared form), builds the snapping index and
+/// applies the scenario's road closures, recording the network and closure files in
+/// `files`. Returns the buildings too when the scenario derives demand from them.
 pub fn prepare_network(
+    scenario: &Scenario,
+    profile: Profile,
+    opts: &RunOptions,
+    files: &mut Vec<InputFile>,
+) -> Result<(PreparedNetwork, Vec<RawBuilding>)> {
+    let (open, buildings) = prepare_open_network(scenario, profile, opts, files)?;
+    if scenario.closures.is_empty() {
+        return Ok((open, buildings));
+    }
+    let mut closures = Vec::with_capacity(scenario.closures.len());
+    let mut all = Vec::new();
+    for (i, c) in scenario.closures.iter().enumerate() {
+        files.push(InputFile::read_named(
+            &scenario.path,
+            &format!("network.closure[{i}].file"),
+            "closure",
+            &c.file,
+        )?);
+        let closure = io::closures::read_closure(c)?;
+        let mut segments = Vec::new();
+        for (k, shape) in closure.shapes.iter().enumerate() {
+            use crate::network::closure::{segments_closed_by, ShapeMatch};
+            let refuse = |what: String| {
+                Err(Error::input(
+                    &c.file,
+                    crate::error::Location::File,
+                    "geometry",
+                    format!("closure `{}`, shape {k}: {what}", c.name),
+                ))
+            };
+            match segments_closed_by(&open.network, &open.index, shape, scenario.max_snap_m) {
+                ShapeMatch::Segments(s) => segments.extend(s),
+                ShapeMatch::TooFar(m) => {
+                    return refuse(format!(
+                        "the point is {m:.0} m from the nearest road (max_snap_m {}); \
+                         is the crs right?",
+                        scenario.max_snap_m
+                    ))
+                }
+                ShapeMatch::NoRoad => {
+                    return refuse(
+                        "the shape touches no road of the network; is the crs right?".into(),
+                    )
+                }
+            }
+        }
+        segments.sort_unstable();
+        segments.dedup();
+        all.extend_from_slice(&segments);
+        let road_m = segments
+            .iter()
+            .map(|&s| f64::from(open.network.segments[s as usize].length_m))
+            .sum();
+        closures.push(AppliedClosure {
+            name: c.name.clone(),
+            reason: c.reason.clone(),
+            segments,
+            road_m,
+        });
+    }
+    let network = open.network.with_segments_closed(&all);
+    let index = SnapIndex::new(&network);
+    Ok((
+        PreparedNetwork {
+            network,
+            index,
+            import: open.import.clone(),
+            from_cache: open.from_cache,
+            cache_rebuilt: open.cache_rebuilt.clone(),
+            closures,
+            open: Some(Box::new(open)),
+        },
+        buildings,
+    ))
+}
+
+/// [`prepare_network`] before the closures.
+fn prepare_open_network(
     scenario: &Scenario,
     profile: Profile,
     opts: &RunOptions,

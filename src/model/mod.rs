@@ -4,6 +4,7 @@
 //! readers convert GCJ-02 / BD-09 input before building these.
 
 pub mod area;
+pub mod closure;
 pub mod incident;
 pub mod record;
 pub mod road;

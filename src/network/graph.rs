@@ -188,26 +188,8 @@ impl Network {
             }
         }
 
-        // 4. CSR of directed edges, out-edges sorted by head for determinism.
-        let mut edges: Vec<(u32, u32, f32)> = Vec::with_capacity(segments.len() * 2);
-        for s in &segments {
-            if s.time_ab_s.is_finite() {
-                edges.push((s.a, s.b, s.time_ab_s));
-            }
-            if s.time_ba_s.is_finite() {
-                edges.push((s.b, s.a, s.time_ba_s));
-            }
-        }
-        edges.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut first_out = vec![0u32; nodes.len() + 1];
-        for e in &edges {
-            first_out[e.0 as usize + 1] += 1;
-        }
-        for v in 0..nodes.len() {
-            first_out[v + 1] += first_out[v];
-        }
-        let head = edges.iter().map(|e| e.1).collect();
-        let edge_time_s = edges.iter().map(|e| e.2).collect();
+        // 4. CSR of directed edges.
+        let (first_out, head, edge_time_s) = csr(nodes.len(), &segments);
         let projection = LocalProjection::around(&nodes);
         Network {
             nodes,
@@ -218,6 +200,36 @@ impl Network {
             projection,
             profile,
             dropped_nodes,
+        }
+    }
+
+    /// The network with the segments `closed` (indices into [`Self::segments`]) taken out,
+    /// for a road closure (道路封闭): every node stays, so places behind a closed bridge
+    /// are reached late or not at all rather than dropped, and the projection is kept.
+    pub fn with_segments_closed(&self, closed: &[u32]) -> Network {
+        let mut shut = vec![false; self.segments.len()];
+        for &i in closed {
+            if let Some(s) = shut.get_mut(i as usize) {
+                *s = true;
+            }
+        }
+        let segments: Vec<Segment> = self
+            .segments
+            .iter()
+            .zip(&shut)
+            .filter(|(_, &shut)| !shut)
+            .map(|(s, _)| *s)
+            .collect();
+        let (first_out, head, edge_time_s) = csr(self.nodes.len(), &segments);
+        Network {
+            nodes: self.nodes.clone(),
+            segments,
+            first_out,
+            head,
+            edge_time_s,
+            projection: self.projection,
+            profile: self.profile,
+            dropped_nodes: self.dropped_nodes,
         }
     }
 
@@ -312,4 +324,29 @@ impl Network {
         }
         Ok(())
     }
+}
+
+/// The CSR of the directed edges of `segments` over `node_count` nodes (first out-edge per
+/// node, heads, seconds); out-edges sorted by head for determinism.
+fn csr(node_count: usize, segments: &[Segment]) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+    let mut edges: Vec<(u32, u32, f32)> = Vec::with_capacity(segments.len() * 2);
+    for s in segments {
+        if s.time_ab_s.is_finite() {
+            edges.push((s.a, s.b, s.time_ab_s));
+        }
+        if s.time_ba_s.is_finite() {
+            edges.push((s.b, s.a, s.time_ba_s));
+        }
+    }
+    edges.sort_unstable_by_key(|e| (e.0, e.1));
+    let mut first_out = vec![0u32; node_count + 1];
+    for e in &edges {
+        first_out[e.0 as usize + 1] += 1;
+    }
+    for v in 0..node_count {
+        first_out[v + 1] += first_out[v];
+    }
+    let head = edges.iter().map(|e| e.1).collect();
+    let edge_time_s = edges.iter().map(|e| e.2).collect();
+    (first_out, head, edge_time_s)
 }

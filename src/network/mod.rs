@@ -3,6 +3,7 @@
 //! Invariant: nothing here does I/O; readers in [`crate::io`] produce a
 //! [`raw::RawNetwork`], [`Network::build`] turns it into compact arrays.
 
+pub mod closure;
 pub mod graph;
 pub mod queue;
 pub mod raw;

@@ -7,6 +7,16 @@ use serde::{Deserialize, Serialize};
 use super::Crs;
 use crate::model::RoadClass;
 
+/// A `[[network.closure]]` of the scenario: a GeoJSON file of points, lines or areas whose
+/// roads are closed (道路封闭), with a name and a reason for the outputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClosureParams {
+    pub name: String,
+    pub reason: Option<String>,
+    pub file: PathBuf,
+    pub crs: Crs,
+}
+
 /// Where the road network comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum NetworkSource {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{
-    Crs, NetworkParams, NetworkSource, ResponseModel, ResponseParams, SimulationSection,
-    SupplyParams, TargetConfig,
+    ClosureParams, Crs, NetworkParams, NetworkSource, ResponseModel, ResponseParams,
+    SimulationSection, SupplyParams, TargetConfig,
 };
 use crate::model::StationClass;
 
@@ -30,6 +30,8 @@ pub struct Scenario {
     pub network: NetworkSource,
     pub params: NetworkParams,
     pub max_snap_m: f64,
+    /// Roads closed for a what-if (`[[network.closure]]`), in the scenario's order.
+    pub closures: Vec<ClosureParams>,
     pub stations_file: PathBuf,
     pub stations_crs: Crs,
     pub vehicles_file: Option<PathBuf>,

@@ -85,6 +85,9 @@ fn write_tables(
     put("first_due.geojson", layers::first_due_geojson(run)?)?;
     put("gaps.geojson", layers::gaps_geojson(run)?)?;
     put("run.json", tables::run_json(run)?)?;
+    if !run.closures.is_empty() {
+        put("closures.csv", tables::closures_csv(run)?)?;
+    }
     put("report.md", markdown::report_md(run).into_bytes())?;
     if let Some(sup) = &run.supply {
         for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {

@@ -96,6 +96,41 @@ fn metrics_row(name: &str, kind: &str, m: &Metrics) -> Vec<String> {
 }
 
 /// `coverage_by_district.csv`: one row per rescue district, then the whole region.
+/// `closures.csv`: per road closure (then `all closures`), its reason, what it closed and
+/// the demand points it takes out of the threshold (ids `;`-separated).
+pub fn closures_csv(run: &RunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "closure",
+        "reason",
+        "segments_closed",
+        "road_km_closed",
+        "demand_lost",
+        "demand_weight_lost",
+        "demand_ids",
+    ])
+    .map_err(csv_error)?;
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    for c in &run.closures {
+        let ids: Vec<&str> = c
+            .demand_lost
+            .iter()
+            .map(|&i| demand[i].id.as_str())
+            .collect();
+        w.write_record([
+            c.name.clone(),
+            c.reason.clone().unwrap_or_default(),
+            c.segments_closed.to_string(),
+            format!("{:.3}", c.road_km_closed),
+            c.demand_lost.len().to_string(),
+            format!("{}", c.demand_weight_lost),
+            ids.join(";"),
+        ])
+        .map_err(csv_error)?;
+    }
+    w.into_inner().map_err(csv_error)
+}
+
 pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
