@@ -146,7 +146,7 @@ fn closure_effects(
     let effect =
         |name: String, reason: Option<String>, segments: usize, road_m: f64, now: &[bool]| {
             let demand_lost: Vec<usize> = (0..base.len()).filter(|&i| base[i] && !now[i]).collect();
-            let demand_weight_lost = demand_lost.iter().map(|&i| demand[i].weight).sum();
+            let demand_weight_lost = demand_lost.iter().fold(0.0, |w, &i| w + demand[i].weight);
             ClosureEffect {
                 name,
                 reason,

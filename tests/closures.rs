@@ -189,6 +189,19 @@ fn bad_closures_are_refused() {
     ] {
         assert!(e.contains(part), "{part:?} not in: {e}");
     }
+    let (_n, scenario) = fixture(&[
+        ("scenario.toml", &with_closure("nothing")),
+        ("closure.geojson", &|_| {
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}"#.to_string()
+        }),
+    ]);
+    let e = Scenario::load(&scenario)
+        .and_then(|s| run(&s, &quiet()).map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    for part in ["closure.geojson", "feature 0", "missing geometry"] {
+        assert!(e.contains(part), "{part:?} not in: {e}");
+    }
     let twice = |t: String| {
         format!("{t}\n[[network.closure]]\nname = \"a\"\nfile = \"x.geojson\"\n[[network.closure]]\nname = \"a\"\nfile = \"y.geojson\"\n")
     };
