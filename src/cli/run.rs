@@ -107,6 +107,21 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
             pct(dm.area_coverage)
         );
     }
+    // The last entry is every closure together.
+    for (i, c) in result.closures.iter().enumerate() {
+        say!(
+            "  {}: {:.2} km of road closed, {} demand points no longer within {:.0} s \
+             (closures.csv)",
+            if i + 1 == result.closures.len() {
+                "all closures together".to_string()
+            } else {
+                format!("closure {}", c.name)
+            },
+            c.road_km_closed,
+            c.demand_lost.len(),
+            result.coverage.params.threshold_s
+        );
+    }
     super::check::print_targets("  ", &result.checks);
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)

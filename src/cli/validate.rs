@@ -54,9 +54,10 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     }
     for c in &prepared.closures {
         say!(
-            "  closure {}: {} road segments, {:.2} km closed{}",
+            "  closure {}: {} road segment{}, {:.2} km closed{}",
             c.name,
             c.segments.len(),
+            if c.segments.len() == 1 { "" } else { "s" },
             c.road_m / 1000.0,
             c.reason
                 .as_deref()

@@ -67,8 +67,11 @@ pub struct LoadKey {
     pub name: String,
     pub network: NetworkSource,
     pub params: crate::params::NetworkParams,
-    /// Road closures change the network every variant of the load runs on.
+    /// Road closures change the network every variant of the load runs on; a point
+    /// closure closes the nearest segment within `max_snap_m`, so that counts too (only
+    /// with closures: otherwise `max_snap_m` acts after the load).
     pub closures: Vec<crate::params::ClosureParams>,
+    pub closure_snap_m: Option<f64>,
     pub stations: (std::path::PathBuf, Crs, Option<std::path::PathBuf>),
     pub default_class: Option<&'static str>,
     pub demand: Option<DemandSource>,
@@ -85,6 +88,7 @@ impl LoadKey {
             network: s.network.clone(),
             params: s.params.clone(),
             closures: s.closures.clone(),
+            closure_snap_m: (!s.closures.is_empty()).then_some(s.max_snap_m),
             stations: (
                 s.stations_file.clone(),
                 s.stations_crs,
