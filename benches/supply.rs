@@ -48,8 +48,7 @@ fn loaded() -> Vec<Loaded> {
                 sc.depots = Some(("maps/liechtenstein/depots.csv".into(), Crs::Wgs84));
             }
             let (inputs, prepared) = load(&sc, &opts).ok()?;
-            let logistics =
-                fireplan::load::prepare_logistics(&sc, &opts, Some(&prepared.network)).ok()?;
+            let logistics = fireplan::load::prepare_logistics(&sc, &opts, Some(&prepared)).ok()?;
             Some(Loaded {
                 name,
                 inputs,

@@ -53,7 +53,7 @@ impl Loaded {
         if let Some(l) = self.logistics.get() {
             return Ok(l.clone());
         }
-        let l = prepare_logistics(&self.inputs.scenario, opts, Some(&self.network.network))?;
+        let l = prepare_logistics(&self.inputs.scenario, opts, Some(&self.network))?;
         Ok(self.logistics.get_or_init(|| Arc::new(l)).clone())
     }
 
@@ -172,7 +172,6 @@ fn closure_effects(
             )
         })
         .collect();
-    let all_segments = open.network.segments.len() - prepared.network.segments.len();
     let mut union: Vec<u32> = prepared
         .closures
         .iter()
@@ -180,15 +179,11 @@ fn closure_effects(
         .collect();
     union.sort_unstable();
     union.dedup();
-    let all_road_m = union
-        .iter()
-        .map(|&s| f64::from(open.network.segments[s as usize].length_m))
-        .sum();
     out.push(effect(
         "all closures".into(),
         None,
-        all_segments,
-        all_road_m,
+        union.len(),
+        open.network.segments_length_m(&union),
         &within(closed),
     ));
     out

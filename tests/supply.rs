@@ -352,8 +352,7 @@ fn hand_computed_reach_margins_and_capacity() {
 fn logistics_profile_is_its_own_network_with_the_70_kmh_cap() {
     let sc = Scenario::load(&data("supply/scenario.toml")).unwrap();
     let (_, emergency) = load(&sc, &quiet()).unwrap();
-    let logistics =
-        fireplan::load::prepare_logistics(&sc, &quiet(), Some(&emergency.network)).unwrap();
+    let logistics = fireplan::load::prepare_logistics(&sc, &quiet(), Some(&emergency)).unwrap();
     let time = |net: &fireplan::network::Network, a: u32, b: u32| {
         net.out_edges(a).find(|e| e.0 == b).unwrap().1 as f64
     };
@@ -953,8 +952,7 @@ fn liechtenstein_depot_times_equal_petgraph() {
     let sup = r.supply.as_ref().unwrap();
     assert!(sup.findings.is_empty(), "{:?}", sup.findings);
     assert_eq!(sup.points.len(), 3);
-    let logistics =
-        fireplan::load::prepare_logistics(&sc, &quiet(), Some(&r.prepared.network)).unwrap();
+    let logistics = fireplan::load::prepare_logistics(&sc, &quiet(), Some(&*r.prepared)).unwrap();
     let net = &logistics.network;
     let n = net.node_count();
 

@@ -44,7 +44,7 @@ pub fn main(a: SupplyArgs) -> anyhow::Result<ExitCode> {
     let (mut inputs, prepared) = fireplan::load::load(&scenario, &opts)
         .with_context(|| format!("loading scenario {}", a.scenario.display()))?;
     super::warn_cache(&prepared);
-    let logistics = fireplan::load::prepare_logistics(&scenario, &opts, Some(&prepared.network))?;
+    let logistics = fireplan::load::prepare_logistics(&scenario, &opts, Some(&prepared))?;
     if let Some(n) = a.bench_depots {
         inputs.depots = Some(supply::synthetic::bench_depots(&logistics.network, n));
         inputs.scenario.depots = None;

@@ -298,7 +298,7 @@ fn checked_degrees(lon: f64, lat: f64) -> Result<(f64, f64), BadCoordinate> {
 /// easting with a 3° zone number in front (25,xxx,xxx–45,xxx,xxx m; web Mercator stops at
 /// 20,037,508 m) is CGCS2000 3° Gauss–Krüger; otherwise an example.
 fn projected_guess(x: f64) -> String {
-    let zone = (x / 1e6).floor();
+    let zone = zone_prefix(x);
     match cgcs2000_gk_code(zone, 3, true) {
         Some(code) => {
             format!("`crs = \"EPSG:{code}\"` if these are CGCS2000 3° Gauss–Krüger zone {zone}")
@@ -316,16 +316,25 @@ const CGCS2000_GK: [(u16, f64, u8, bool); 4] = [
     (4534, 25.0, 3, false),
 ];
 
+/// How many CGCS2000 Gauss–Krüger zones there are of `width`° (3 or 6).
+fn cgcs2000_gk_zones(width: u8) -> u16 {
+    if width == 3 {
+        21
+    } else {
+        11
+    }
+}
+
 /// The EPSG code of CGCS2000 Gauss–Krüger `zone` of `width`° (3 or 6), with or without the
 /// zone number in front of eastings.
 fn cgcs2000_gk_code(zone: f64, width: u8, prefixed: bool) -> Option<u16> {
     let &(first, first_zone, _, _) = CGCS2000_GK
         .iter()
         .find(|&&(_, _, w, p)| w == width && p == prefixed)?;
-    let count = if width == 3 { 21.0 } else { 11.0 };
     let k = zone - first_zone;
     // In range, so the cast is exact.
-    (k >= 0.0 && k < count && zone.fract() == 0.0).then(|| first + k as u16)
+    (k >= 0.0 && k < f64::from(cgcs2000_gk_zones(width)) && zone.fract() == 0.0)
+        .then(|| first + k as u16)
 }
 
 /// The zone and width of a CGCS2000 Gauss–Krüger code, with the code of the same zone
@@ -334,8 +343,9 @@ fn cgcs2000_gk_zone(code: u16) -> Option<(f64, u8, u16)> {
     CGCS2000_GK
         .iter()
         .find_map(|&(first, first_zone, width, prefixed)| {
-            let count = if width == 3 { 21 } else { 11 };
-            let k = code.checked_sub(first).filter(|&k| k < count)?;
+            let k = code
+                .checked_sub(first)
+                .filter(|&k| k < cgcs2000_gk_zones(width))?;
             let zone = first_zone + f64::from(k);
             let other = cgcs2000_gk_code(zone, width, !prefixed)?;
             Some((zone, width, other))

@@ -246,6 +246,14 @@ struct Pass1 {
 }
 
 impl Pass1 {
+    /// Counts a node and notes its barrier, if it has one.
+    fn node<'a>(&mut self, id: i64, tags: impl Iterator<Item = (&'a str, &'a str)>) {
+        self.nodes_read += 1;
+        if let Some(blocks) = barrier_of(tags) {
+            self.barriers.push((id, blocks));
+        }
+    }
+
     /// Joins two partial results (order does not matter: everything is sorted later).
     fn merge(mut a: Pass1, b: Pass1) -> Pass1 {
         a.nodes_read += b.nodes_read;
@@ -338,18 +346,8 @@ fn is_building(value: Option<&str>) -> bool {
 /// Pass 1 on one element, gathered into `out`.
 fn pass1_element(out: &mut Pass1, element: Element<'_>, opts: &OsmImportOptions) {
     match element {
-        Element::Node(n) => {
-            out.nodes_read += 1;
-            if let Some(blocks) = barrier_of(n.tags()) {
-                out.barriers.push((n.id(), blocks));
-            }
-        }
-        Element::DenseNode(n) => {
-            out.nodes_read += 1;
-            if let Some(blocks) = barrier_of(n.tags()) {
-                out.barriers.push((n.id(), blocks));
-            }
-        }
+        Element::Node(n) => out.node(n.id(), n.tags()),
+        Element::DenseNode(n) => out.node(n.id(), n.tags()),
         Element::Way(way) => {
             let tags = WayTags::read(way.tags());
             if tags.highway == Some("construction") {

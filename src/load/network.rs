@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 
 use super::key::{file_name_of, NetworkKey, CACHE_FORMAT};
 use super::{InputFile, RunOptions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::io;
+use crate::network::closure::{segments_closed_by, ShapeMatch};
 use crate::network::raw::{ImportStats, RawBuilding};
 use crate::network::{Network, Profile, SnapIndex};
 use crate::params::{NetworkSource, Scenario};
@@ -179,8 +180,17 @@ pub fn prepare_network(
     if scenario.closures.is_empty() {
         return Ok((open, buildings));
     }
+    let closures = read_closures(scenario, &open, files)?;
+    Ok((with_closures(open, closures), buildings))
+}
+
+/// Reads the scenario's closure files and finds the segments of `open` each one closes.
+fn read_closures(
+    scenario: &Scenario,
+    open: &PreparedNetwork,
+    files: &mut Vec<InputFile>,
+) -> Result<Vec<AppliedClosure>> {
     let mut closures = Vec::with_capacity(scenario.closures.len());
-    let mut all = Vec::new();
     for (i, c) in scenario.closures.iter().enumerate() {
         files.push(InputFile::read_named(
             &scenario.path,
@@ -191,11 +201,10 @@ pub fn prepare_network(
         let closure = io::closures::read_closure(c)?;
         let mut segments = Vec::new();
         for (k, shape) in closure.shapes.iter().enumerate() {
-            use crate::network::closure::{segments_closed_by, ShapeMatch};
             let refuse = |what: String| {
                 Err(Error::input(
                     &c.file,
-                    crate::error::Location::File,
+                    Location::File,
                     "geometry",
                     format!("closure `{}`, shape {k}: {what}", c.name),
                 ))
@@ -218,32 +227,33 @@ pub fn prepare_network(
         }
         segments.sort_unstable();
         segments.dedup();
-        all.extend_from_slice(&segments);
-        let road_m = segments
-            .iter()
-            .map(|&s| f64::from(open.network.segments[s as usize].length_m))
-            .sum();
         closures.push(AppliedClosure {
             name: c.name.clone(),
             reason: c.reason.clone(),
+            road_m: open.network.segments_length_m(&segments),
             segments,
-            road_m,
         });
     }
+    Ok(closures)
+}
+
+/// `open` with the segments of `closures` taken out; `open` is kept beside it.
+fn with_closures(open: PreparedNetwork, closures: Vec<AppliedClosure>) -> PreparedNetwork {
+    let all: Vec<u32> = closures
+        .iter()
+        .flat_map(|c| c.segments.iter().copied())
+        .collect();
     let network = open.network.with_segments_closed(&all);
     let index = SnapIndex::new(&network);
-    Ok((
-        PreparedNetwork {
-            network,
-            index,
-            import: open.import.clone(),
-            from_cache: open.from_cache,
-            cache_rebuilt: open.cache_rebuilt.clone(),
-            closures,
-            open: Some(Box::new(open)),
-        },
-        buildings,
-    ))
+    PreparedNetwork {
+        network,
+        index,
+        import: open.import.clone(),
+        from_cache: open.from_cache,
+        cache_rebuilt: open.cache_rebuilt.clone(),
+        closures,
+        open: Some(Box::new(open)),
+    }
 }
 
 /// [`prepare_network`] before the closures.
@@ -346,20 +356,27 @@ fn prepare_open_network(
     Ok((prepared, buildings))
 }
 
-/// Prepares the logistics network of `scenario` (from the cache when it can) and checks
-/// it against the emergency network `emergency` when one is given.
+/// Prepares the logistics network of `scenario` (from the cache when it can). Given the
+/// emergency network, it is checked against it before the closures and then closed where
+/// the emergency network is (the closure files are not read again).
 pub fn prepare_logistics(
     scenario: &Scenario,
     opts: &RunOptions,
-    emergency: Option<&Network>,
+    emergency: Option<&PreparedNetwork>,
 ) -> Result<PreparedNetwork> {
     // The input files are already recorded by the emergency load.
     let mut files = Vec::new();
-    let (prepared, _) = prepare_network(scenario, Profile::Logistics, opts, &mut files)?;
-    if let Some(e) = emergency {
-        check_same_graph(e, &prepared.network)?;
-    }
-    Ok(prepared)
+    let Some(e) = emergency else {
+        return Ok(prepare_network(scenario, Profile::Logistics, opts, &mut files)?.0);
+    };
+    let (open, _) = prepare_open_network(scenario, Profile::Logistics, opts, &mut files)?;
+    let e_open = e.open.as_deref().unwrap_or(e);
+    check_same_graph(&e_open.network, &open.network)?;
+    Ok(if e.closures.is_empty() {
+        open
+    } else {
+        with_closures(open, e.closures.clone())
+    })
 }
 
 /// Ok when `logistics` has the same nodes (ids and coordinates, same order), the same

@@ -233,6 +233,14 @@ impl Network {
         }
     }
 
+    /// Total length of the segments `indices`, metres.
+    pub fn segments_length_m(&self, indices: &[u32]) -> f64 {
+        indices
+            .iter()
+            .map(|&i| f64::from(self.segments[i as usize].length_m))
+            .sum()
+    }
+
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
