@@ -1,5 +1,6 @@
 //! Hot paths of the engine on real networks: graph build, snapping, the all-stations
-//! two-label search (bounded at 300 s and unbounded) and a whole coverage evaluation.
+//! two-label search (bounded at 300 s and unbounded) and a whole coverage evaluation; the
+//! same with and without turn restrictions.
 //! Run: `cargo bench --bench engine`. The peer comparison (networkx, igraph) reads the
 //! `search/two_nearest_300s/*` results: see `bench/peers.py` and BENCHMARKS.md.
 
@@ -57,7 +58,7 @@ fn benches(c: &mut Criterion) {
         // The nearest station only (one label), as networkx's multi-source Dijkstra computes:
         // the like-for-like comparison in bench/peers.py.
         let entry: Vec<(u32, f64)> = s.iter().map(|x| (x.node, x.time_s)).collect();
-        let mut dij = fireplan::network::search::Dijkstra::new(net.node_count());
+        let mut dij = fireplan::network::search::Dijkstra::new(net.vertex_count());
         g.bench_with_input(BenchmarkId::new("nearest_300s", name), &entry, |b, e| {
             b.iter(|| dij.run(net, black_box(e), 300.0).len())
         });
@@ -145,6 +146,57 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// Turn restrictions (issue 19): the same extract built with and without them, the
+/// all-stations search and the graph build on each. Camden and Helsinki centre hold the
+/// most restrictions of the bundled extracts.
+fn turn_restrictions(c: &mut Criterion) {
+    let mut g = c.benchmark_group("turn_restrictions");
+    g.sample_size(20);
+    for (name, path) in [
+        ("camden", "scenarios/camden.toml"),
+        ("helsinki", "scenarios/helsinki.toml"),
+    ] {
+        let Ok(sc) = Scenario::load(Path::new(path)) else {
+            continue;
+        };
+        let Ok((inputs, _)) = load(&sc, &RunOptions::default()) else {
+            continue;
+        };
+        let fireplan::params::NetworkSource::Osm(osm) = &sc.network else {
+            continue;
+        };
+        let Ok(raw) = fireplan::io::osm::read_osm_pbf(
+            osm,
+            &fireplan::io::osm::OsmImportOptions::default(),
+            &fireplan::progress::Silent,
+        ) else {
+            continue;
+        };
+        for obeyed in [true, false] {
+            let params = fireplan::params::NetworkParams {
+                turn_restrictions: obeyed,
+                ..sc.params.clone()
+            };
+            let net = Network::build(&raw, &params, Profile::Emergency);
+            let index = fireplan::network::SnapIndex::new(&net);
+            let (_, origins) =
+                place_stations(&net, &index, &inputs.stations, &sc.response, sc.max_snap_m);
+            let s = seeds(&net, &origins);
+            let label = format!("{name}/{}", if obeyed { "obeyed" } else { "ignored" });
+            g.bench_with_input(BenchmarkId::new("two_nearest_full", &label), &s, |b, s| {
+                b.iter(|| two_nearest(&net, black_box(s), f64::INFINITY))
+            });
+            g.bench_with_input(BenchmarkId::new("two_nearest_300s", &label), &s, |b, s| {
+                b.iter(|| two_nearest(&net, black_box(s), 300.0))
+            });
+            g.bench_function(BenchmarkId::new("build", &label), |b| {
+                b.iter(|| Network::build(black_box(&raw), &params, Profile::Emergency))
+            });
+        }
+    }
+    g.finish();
+}
+
 /// A 1 km segment (72 s each way) reached at both ends and holding `stations` stations at
 /// even spacing with staggered offsets, as `coverage::segment_envelope` builds it.
 fn dense_segment(stations: usize) -> Envelope {
@@ -168,6 +220,6 @@ criterion_group! {
     // No plots: with plotters' `ab_glyph` feature (the maps) criterion's plots panic for want
     // of a system font.
     config = Criterion::default().without_plots();
-    targets = benches
+    targets = benches, turn_restrictions
 }
 criterion_main!(engine);

@@ -219,6 +219,8 @@ fn tiny_fixture_follows_design_rules() {
             barriers_blocking: 0,
             barriers_passable: 0,
             turn_restrictions_via_node: 0,
+            turn_restrictions_on_roads: 0,
+            turn_restrictions_exempt: 0,
             turn_restrictions_via_way: 0,
             turn_restrictions_unusable: 0,
         }
@@ -270,6 +272,7 @@ fn access_fixture_follows_the_fire_engine_rules() {
             barriers_blocking: 3,          // 2 bollard, 5 private lift gate, 6 locked gate
             barriers_passable: 3,          // 3 gate, 4 bollard + emergency=yes, 37 rising bollard
             turn_restrictions_via_node: 1, // r401
+            turn_restrictions_on_roads: 1, // r401: no U-turn at the gate, from either side
             turn_restrictions_via_way: 1,  // r402
             turn_restrictions_unusable: 1, // r403: restriction:hgv only
             ..ImportStats::default()
@@ -372,6 +375,8 @@ struct Expected {
     stats: ImportStats,
     nodes: usize,
     segments: usize,
+    /// Turns of the restrictions on the roads (reference.py's `turns`).
+    turns: usize,
 }
 
 fn check_extract(rel: &str, expected: &Expected) -> Option<RawNetwork> {
@@ -381,6 +386,7 @@ fn check_extract(rel: &str, expected: &Expected) -> Option<RawNetwork> {
     assert_eq!(net.stats, expected.stats, "{rel}");
     assert_eq!(net.nodes.len(), expected.nodes, "{rel}: nodes");
     assert_eq!(net.segments.len(), expected.segments, "{rel}: segments");
+    assert_eq!(net.turns.len(), expected.turns, "{rel}: turns");
     Some(net)
 }
 
@@ -405,10 +411,12 @@ fn liechtenstein_extract() {
                 barriers_blocking: 12,
                 barriers_passable: 10,
                 turn_restrictions_via_node: 3,
+                turn_restrictions_on_roads: 2,
                 ..ImportStats::default()
             },
             nodes: 16_649,
             segments: 17_104,
+            turns: 2,
         },
     ) else {
         return;
@@ -517,10 +525,12 @@ fn camden_extract_access_and_barriers() {
                 barriers_passable: 371,
                 turn_restrictions_via_node: 197,
                 turn_restrictions_via_way: 12,
+                turn_restrictions_on_roads: 165,
                 ..ImportStats::default()
             },
             nodes: 18_211,
             segments: 19_184,
+            turns: 165,
         },
     );
 }
@@ -545,10 +555,12 @@ fn baltimore_extract() {
                 barriers_blocking: 20,
                 barriers_passable: 29,
                 turn_restrictions_via_node: 3,
+                turn_restrictions_on_roads: 3,
                 ..ImportStats::default()
             },
             nodes: 13_328,
             segments: 15_939,
+            turns: 3,
         },
     ) else {
         return;
@@ -588,10 +600,12 @@ fn helsinki_centre_extract() {
                 barriers_blocking: 8,
                 barriers_passable: 16,
                 turn_restrictions_via_node: 45,
+                turn_restrictions_on_roads: 39,
                 ..ImportStats::default()
             },
             nodes: 1_997,
             segments: 2_083,
+            turns: 39,
         },
     ) else {
         return;
@@ -629,6 +643,7 @@ fn pyrosm_test_extract() {
             },
             nodes: 880,
             segments: 919,
+            turns: 0,
         },
     ) else {
         return;

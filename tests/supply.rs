@@ -954,7 +954,8 @@ fn liechtenstein_depot_times_equal_petgraph() {
     assert_eq!(sup.points.len(), 3);
     let logistics = fireplan::load::prepare_logistics(&sc, &quiet(), Some(&*r.prepared)).unwrap();
     let net = &logistics.network;
-    let n = net.node_count();
+    // Every vertex the searches label (road nodes and turn-restriction copies).
+    let n = net.vertex_count();
 
     // A plain graph of the logistics network, plus a super source (node n) per depot.
     let mut g: DiGraph<(), f64> = DiGraph::with_capacity(n + 1, net.edge_count() + 2);

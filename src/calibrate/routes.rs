@@ -62,10 +62,12 @@ impl EdgeGroups {
             .collect();
         pairs.sort_unstable();
         let mut edge = vec![RoadGroup::Local as u8; net.edge_count()];
-        for v in 0..net.node_count() {
+        for v in 0..net.vertex_count() {
             let first = net.first_out[v] as usize;
+            let x = net.node_of(v as u32);
             for (k, (u, _)) in net.out_edges(v as u32).enumerate() {
-                let key = ((v as u32).min(u), (v as u32).max(u));
+                let y = net.node_of(u);
+                let key = (x.min(y), x.max(y));
                 if let Ok(i) = pairs.binary_search_by(|p| (p.0, p.1).cmp(&key)) {
                     edge[first + k] = segment[pairs[i].2 as usize];
                 }
@@ -88,7 +90,7 @@ pub fn split_routes(
     origin: &SnapPoint,
     places: &[SnapPoint],
 ) -> Vec<Option<RouteSplit>> {
-    let n = net.node_count();
+    let n = net.vertex_count();
     let mut dist = vec![f64::INFINITY; n];
     let mut split = vec![[0.0f64; 3]; n];
     let mut heap = BinaryHeap::new();

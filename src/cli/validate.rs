@@ -65,12 +65,30 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_default()
         );
     }
-    let turns = import.turn_restrictions_via_node + import.turn_restrictions_via_way;
-    if turns + import.turn_restrictions_unusable > 0 {
+    let read = import.turn_restrictions_via_node
+        + import.turn_restrictions_via_way
+        + import.turn_restrictions_unusable;
+    if read > 0 {
+        let t = &net.turns;
+        let obeyed = if scenario.params.turn_restrictions {
+            format!(
+                "obeyed as {} banned and {} mandatory turns (those on {} arriving roads left \
+                 out: they would trap a vehicle or cut a place off, a legal way being a road \
+                 the network does not keep)",
+                t.banned.len(),
+                t.only.len(),
+                t.trapping
+            )
+        } else {
+            "not obeyed: [network] turn_restrictions = false".to_string()
+        };
         say!(
-            "  turn restrictions in the extract: {} via a node, {} via a way, {} of no usable \
-             form; not yet applied to routes (docs/access.md)",
+            "  turn restrictions (docs/access.md): {} via a node, {} of them on the roads and \
+             {} exempt (except=emergency, or a barrier at the node), {obeyed}; {} via a way \
+             and {} of no usable form are not applied",
             import.turn_restrictions_via_node,
+            import.turn_restrictions_on_roads,
+            import.turn_restrictions_exempt,
             import.turn_restrictions_via_way,
             import.turn_restrictions_unusable
         );

@@ -359,24 +359,33 @@ fn segment_envelope(
     seg: u32,
 ) -> Envelope {
     let s = &net.segments[seg as usize];
-    let (a, b) = (s.a as usize, s.b as usize);
     let (t_ab, t_ba) = (s.time_ab_s as f64, s.time_ba_s as f64);
     let mut pieces = Vec::with_capacity(2);
-    if labels.first[a] != NO_ORIGIN && t_ab.is_finite() {
-        pieces.push(Piece::towards_b(
-            0.0,
-            labels.first_s[a],
-            t_ab,
-            labels.first[a],
-        ));
+    // Each vertex a drive onto the segment may start from (more than one end vertex only
+    // where a turn restriction splits the node).
+    if t_ab.is_finite() {
+        for v in net.drive_starts(s.a, s.b).map(|v| v as usize) {
+            if labels.first[v] != NO_ORIGIN {
+                pieces.push(Piece::towards_b(
+                    0.0,
+                    labels.first_s[v],
+                    t_ab,
+                    labels.first[v],
+                ));
+            }
+        }
     }
-    if labels.first[b] != NO_ORIGIN && t_ba.is_finite() {
-        pieces.push(Piece::towards_a(
-            1.0,
-            labels.first_s[b],
-            t_ba,
-            labels.first[b],
-        ));
+    if t_ba.is_finite() {
+        for v in net.drive_starts(s.b, s.a).map(|v| v as usize) {
+            if labels.first[v] != NO_ORIGIN {
+                pieces.push(Piece::towards_a(
+                    1.0,
+                    labels.first_s[v],
+                    t_ba,
+                    labels.first[v],
+                ));
+            }
+        }
     }
     if let Some(list) = on_segment.get(&seg) {
         for &o in list {
@@ -472,8 +481,13 @@ pub fn evaluate(
             }
         })
         .collect();
-    for &o in labels.first.iter() {
-        if o != NO_ORIGIN {
+    // A road node belongs to the station first at any of its vertices.
+    for v in 0..net.node_count() as u32 {
+        let first = net
+            .vertices_at(v)
+            .map(|x| (labels.first_s[x as usize], labels.first[x as usize]))
+            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        if let Some((_, o)) = first.filter(|f| f.1 != NO_ORIGIN) {
             first_due[o as usize].nodes += 1;
         }
     }

@@ -13,7 +13,7 @@ use crate::network::{Network, SnapPoint};
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationTrees {
     pub cutoff_s: f64,
-    /// `times[origin][node]`.
+    /// `times[origin][vertex]`.
     pub times: Vec<Vec<f32>>,
 }
 
@@ -23,7 +23,7 @@ impl StationTrees {
         let times = origins
             .par_iter()
             .map_init(
-                || Dijkstra::new(net.node_count()),
+                || Dijkstra::new(net.vertex_count()),
                 |dij, o| {
                     let seeds = net.departures(&o.snap);
                     dij.run(net, &seeds, cutoff_s)

@@ -28,6 +28,7 @@ use crate::network::raw::{
     barrier_blocks, haversine_m, parse_maxspeed_kmh, AccessTags, FireEngineAccess, Highway,
     ImportStats, Oneway, RawBuilding, RawNetwork, RawNode, RawSegment,
 };
+use crate::network::turns::{Turn, TurnRule};
 use crate::progress::Progress;
 use crate::Result;
 
@@ -186,7 +187,10 @@ pub fn read_osm_pbf(
     let mut barriers = pass1.barriers;
     barriers.sort_unstable();
     barriers.dedup_by_key(|b| b.0);
-    let (nodes, segments) = build_segments(&ways, &needed, &coords, &barriers, &mut stats)?;
+    let mut turn_recs = pass1.turns;
+    turn_recs.sort_unstable_by_key(|t| t.id);
+    let (nodes, segments, turns) =
+        build_segments(&ways, &needed, &coords, &barriers, &turn_recs, &mut stats)?;
     drop(ways);
     if segments.is_empty() {
         return Err(no_roads(
@@ -207,6 +211,7 @@ pub fn read_osm_pbf(
         nodes,
         segments,
         buildings,
+        turns,
         stats,
     })
 }
@@ -243,6 +248,8 @@ struct Pass1 {
     turn_via_node: u64,
     turn_via_way: u64,
     turn_unusable: u64,
+    /// The via-node restrictions, in OSM ids.
+    turns: Vec<TurnRec>,
 }
 
 impl Pass1 {
@@ -266,6 +273,7 @@ impl Pass1 {
         a.turn_via_node += b.turn_via_node;
         a.turn_via_way += b.turn_via_way;
         a.turn_unusable += b.turn_unusable;
+        a.turns = merge_vecs(a.turns, b.turns);
         a.maxspeed_ignored += b.maxspeed_ignored;
         a.building_relations += b.building_relations;
         a.buildings_not_closed += b.buildings_not_closed;
@@ -387,12 +395,13 @@ fn pass1_element(out: &mut Pass1, element: Element<'_>, opts: &OsmImportOptions)
             }
         }
         Element::Relation(rel) => {
-            let (mut kind, mut building, mut restriction) = (None, false, None);
+            let (mut kind, mut building, mut restriction, mut except) = (None, false, None, None);
             for (key, value) in rel.tags() {
                 match key {
                     "type" => kind = Some(value),
                     "building" => building = is_building(Some(value)),
                     "restriction" => restriction = Some(value),
+                    "except" => except = Some(value),
                     _ => {}
                 }
             }
@@ -400,12 +409,18 @@ fn pass1_element(out: &mut Pass1, element: Element<'_>, opts: &OsmImportOptions)
                 out.building_relations += 1;
             }
             if kind == Some("restriction") {
-                let roles = rel.members().filter_map(|m| {
+                let members = rel.members().filter_map(|m| {
                     let role = m.role().ok()?;
-                    Some((m.member_type, role))
+                    Some((m.member_type, role, m.member_id))
                 });
-                match TurnRestrictionForm::of(restriction, roles) {
-                    TurnRestrictionForm::ViaNode => out.turn_via_node += 1,
+                match TurnRestrictionForm::of(restriction, members) {
+                    TurnRestrictionForm::ViaNode(mut turn) => {
+                        out.turn_via_node += 1;
+                        turn.exempt =
+                            except.is_some_and(|e| e.split(';').any(|v| v.trim() == "emergency"));
+                        turn.id = rel.id();
+                        out.turns.push(turn);
+                    }
                     TurnRestrictionForm::ViaWay => out.turn_via_way += 1,
                     TurnRestrictionForm::Unusable => out.turn_unusable += 1,
                 }
@@ -419,7 +434,7 @@ fn pass1_element(out: &mut Pass1, element: Element<'_>, opts: &OsmImportOptions)
 enum TurnRestrictionForm {
     /// One `from` way, one `via` node, one `to` way, and a `restriction` value of the
     /// `no_*` / `only_*` kinds.
-    ViaNode,
+    ViaNode(TurnRec),
     /// The same with one or more `via` ways.
     ViaWay,
     /// Anything else: no or an unknown `restriction` value (`restriction:hgv` alone,
@@ -427,41 +442,64 @@ enum TurnRestrictionForm {
     Unusable,
 }
 
+/// A via-node turn restriction as read, in OSM ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TurnRec {
+    /// The relation's id (sorting key: the import is the same whatever the threads).
+    id: i64,
+    from_way: i64,
+    via_node: i64,
+    to_way: i64,
+    rule: TurnRule,
+    /// `no_u_turn` / `only_u_turn`: on one way, the turn back onto the same road end.
+    u_turn: bool,
+    /// `except=emergency`: fire engines may turn.
+    exempt: bool,
+}
+
 impl TurnRestrictionForm {
     fn of<'a>(
         restriction: Option<&str>,
-        members: impl Iterator<Item = (osmpbf::RelMemberType, &'a str)>,
+        members: impl Iterator<Item = (osmpbf::RelMemberType, &'a str, i64)>,
     ) -> TurnRestrictionForm {
         use osmpbf::RelMemberType::{Node, Way};
-        let known = matches!(
-            restriction.map(str::trim),
+        let value = restriction.map(str::trim);
+        let rule = match value {
             Some(
-                "no_left_turn"
-                    | "no_right_turn"
-                    | "no_straight_on"
-                    | "no_u_turn"
-                    | "no_entry"
-                    | "no_exit"
-                    | "only_left_turn"
-                    | "only_right_turn"
-                    | "only_straight_on"
-                    | "only_u_turn"
-            )
-        );
+                "no_left_turn" | "no_right_turn" | "no_straight_on" | "no_u_turn" | "no_entry"
+                | "no_exit",
+            ) => Some(TurnRule::Banned),
+            Some("only_left_turn" | "only_right_turn" | "only_straight_on" | "only_u_turn") => {
+                Some(TurnRule::Only)
+            }
+            _ => None,
+        };
         let (mut from, mut to, mut via_nodes, mut via_ways, mut other) = (0, 0, 0, 0, 0);
-        for (kind, role) in members {
+        let mut ids = [0i64; 3];
+        for (kind, role, id) in members {
             match (kind, role) {
-                (Way, "from") => from += 1,
-                (Way, "to") => to += 1,
-                (Node, "via") => via_nodes += 1,
+                (Way, "from") => (from, ids[0]) = (from + 1, id),
+                (Way, "to") => (to, ids[2]) = (to + 1, id),
+                (Node, "via") => (via_nodes, ids[1]) = (via_nodes + 1, id),
                 (Way, "via") => via_ways += 1,
                 _ => other += 1,
             }
         }
-        if !known || from != 1 || to != 1 || other > 0 {
+        let Some(rule) = rule else {
+            return TurnRestrictionForm::Unusable;
+        };
+        if from != 1 || to != 1 || other > 0 {
             TurnRestrictionForm::Unusable
         } else if via_nodes == 1 && via_ways == 0 {
-            TurnRestrictionForm::ViaNode
+            TurnRestrictionForm::ViaNode(TurnRec {
+                id: 0,
+                from_way: ids[0],
+                via_node: ids[1],
+                to_way: ids[2],
+                rule,
+                u_turn: value.is_some_and(|v| v.ends_with("u_turn")),
+                exempt: false,
+            })
         } else if via_nodes == 0 && via_ways > 0 {
             TurnRestrictionForm::ViaWay
         } else {
@@ -490,8 +528,9 @@ fn build_segments(
     needed: &[i64],
     coords: &[Option<(f64, f64)>],
     barriers: &[(i64, bool)],
+    turn_recs: &[TurnRec],
     stats: &mut ImportStats,
-) -> Result<(Vec<RawNode>, Vec<RawSegment>)> {
+) -> Result<(Vec<RawNode>, Vec<RawSegment>, Vec<Turn>)> {
     // Provisional segments index `needed`; they are renumbered once the used nodes are known.
     // Both numberings fit in u32 once `needed` does.
     if u32::try_from(needed.len()).is_err() {
@@ -504,7 +543,10 @@ fn build_segments(
     let mut used = vec![false; needed.len()];
     let mut missing_seen = vec![false; needed.len()];
     let mut resolved: Vec<Option<usize>> = Vec::new();
+    // Each way's segments: (way id, first segment, end), in way order (sorted by id).
+    let mut way_segments: Vec<(i64, usize, usize)> = Vec::with_capacity(ways.len());
     for way in ways {
+        let first_segment = segments.len();
         resolved.clear();
         for r in &way.refs {
             // Every reference is in `needed` by construction.
@@ -543,6 +585,7 @@ fn build_segments(
                 length_m: haversine_m(lon1, lat1, lon2, lat2),
             });
         }
+        way_segments.push((way.id, first_segment, segments.len()));
     }
 
     // Segment ends at each node: a blocking barrier gets that many nodes.
@@ -594,7 +637,71 @@ fn build_segments(
         s.from = node_of(s.from);
         s.to = node_of(s.to);
     }
-    Ok((nodes, segments))
+    let via_of = |id: i64| match needed.binary_search(&id) {
+        Ok(i) if used[i] && coords[i].is_some() => Some((index[i], blocking[i])),
+        _ => None,
+    };
+    let turns = resolve_turns(turn_recs, &way_segments, &segments, via_of, stats);
+    Ok((nodes, segments, turns))
+}
+
+/// The turns of via-node restrictions on the kept roads, in raw node indices: the
+/// neighbours of the via node on the `from` way × those on the `to` way (on one way, the
+/// same road end for a U-turn rule, the other one otherwise). `via_of` gives a via node's
+/// index and whether it is a blocking barrier. Counts what is applied and what is not.
+fn resolve_turns(
+    recs: &[TurnRec],
+    way_segments: &[(i64, usize, usize)],
+    segments: &[RawSegment],
+    via_of: impl Fn(i64) -> Option<(u32, bool)>,
+    stats: &mut ImportStats,
+) -> Vec<Turn> {
+    // Neighbours of `via` along every kept way with id `way`.
+    let neighbours = |way: i64, via: u32| -> Vec<u32> {
+        let start = way_segments.partition_point(|w| w.0 < way);
+        let mut out: Vec<u32> = way_segments[start..]
+            .iter()
+            .take_while(|w| w.0 == way)
+            .flat_map(|&(_, a, b)| &segments[a..b])
+            .filter_map(|s| match (s.from == via, s.to == via) {
+                (true, false) => Some(s.to),
+                (false, true) => Some(s.from),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    let mut turns = Vec::new();
+    for r in recs {
+        let Some((via, blocking)) = via_of(r.via_node) else {
+            continue;
+        };
+        if r.exempt || blocking {
+            stats.turn_restrictions_exempt += 1;
+            continue;
+        }
+        let (from, to) = (neighbours(r.from_way, via), neighbours(r.to_way, via));
+        let before = turns.len();
+        for &f in &from {
+            for &t in &to {
+                let same_end = f == t;
+                if r.from_way != r.to_way || same_end == r.u_turn {
+                    turns.push(Turn {
+                        from: f,
+                        via,
+                        to: t,
+                        rule: r.rule,
+                    });
+                }
+            }
+        }
+        if turns.len() > before {
+            stats.turn_restrictions_on_roads += 1;
+        }
+    }
+    turns
 }
 
 /// Centroids and areas of the closed building ways whose nodes are all in the file.

@@ -34,6 +34,9 @@ pub struct NetworkSection {
     /// Treat every road as two-way.
     #[serde(default)]
     pub ignore_oneway: bool,
+    /// Obey the extract's turn restrictions (default true).
+    #[serde(default = "yes")]
+    pub turn_restrictions: bool,
     /// Points farther than this from any road are off-network, metres.
     #[serde(default = "default_max_snap_m")]
     pub max_snap_m: f64,
@@ -218,6 +221,9 @@ fn in_range(path: &Path, key_path: &str, v: f64, range: Range) -> Result<()> {
 fn one() -> f64 {
     1.0
 }
+fn yes() -> bool {
+    true
+}
 fn default_max_snap_m() -> f64 {
     500.0
 }
@@ -268,6 +274,7 @@ impl Scenario {
         let mut params = NetworkParams {
             speed_factor: file.network.speed_factor,
             ignore_oneway: file.network.ignore_oneway,
+            turn_restrictions: file.network.turn_restrictions,
             ..NetworkParams::default()
         };
         in_range(

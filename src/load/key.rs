@@ -10,8 +10,9 @@ use crate::network::Profile;
 use crate::params::{Crs, DemandSource, NetworkSource, Scenario};
 
 /// Bump when the network model or the cache layout changes (2: checked cache files; 3: roads
-/// as a fire engine may use them — access hierarchy, barriers, issue 19).
-pub const CACHE_FORMAT: u32 = 3;
+/// as a fire engine may use them — access hierarchy, barriers, issue 19; 4: turn
+/// restrictions applied).
+pub const CACHE_FORMAT: u32 = 4;
 
 /// The model parameters a prepared network depends on, beside its files' contents.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -160,7 +160,7 @@ pub fn exercise_cache_bytes(bytes: &[u8]) {
             })
             .collect();
         drop(two_nearest(net, &seeds, 900.0));
-        let mut tree = Dijkstra::new(net.node_count());
+        let mut tree = Dijkstra::new(net.vertex_count());
         let _ = tree.run(net, &[(0, 0.0)], f64::INFINITY);
         let at = &net.nodes[(n / 2) as usize];
         let _ = prepared.index.snap(net, at.lon + 1e-4, at.lat);

@@ -8,6 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use super::raw::{Highway, Oneway, RawNetwork, RawNode};
+use super::turns::{Turn, TurnTable};
 use super::LocalProjection;
 use crate::model::{District, DistrictKind};
 use crate::params::NetworkParams;
@@ -37,12 +38,25 @@ pub struct Segment {
     pub time_ba_s: f32,
 }
 
-/// The prepared road network: nodes, segments and a CSR adjacency of directed edges.
+impl Segment {
+    /// The same road with its two directions swapped.
+    pub fn turned_round(&self) -> Segment {
+        Segment {
+            time_ab_s: self.time_ba_s,
+            time_ba_s: self.time_ab_s,
+            ..*self
+        }
+    }
+}
+
+/// The prepared road network: nodes, segments and a CSR adjacency of directed edges
+/// between *vertices*: the road nodes, then one vertex per (node, arriving road) pair that
+/// a turn restriction names ([`super::turns`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Network {
     pub nodes: Vec<RawNode>,
     pub segments: Vec<Segment>,
-    /// CSR: the out-edges of node `v` are `first_out[v]..first_out[v + 1]`.
+    /// CSR: the out-edges of vertex `v` are `first_out[v]..first_out[v + 1]`.
     pub first_out: Vec<u32>,
     pub head: Vec<u32>,
     pub edge_time_s: Vec<f32>,
@@ -50,6 +64,11 @@ pub struct Network {
     pub profile: Profile,
     /// Nodes outside the largest strongly connected component (and unused nodes).
     pub dropped_nodes: usize,
+    /// The turn restrictions applied and the vertices they add (empty: none).
+    pub turns: TurnTable,
+    /// Every direction turned round ([`Network::reversed`]): edges, segment times and
+    /// which end of a segment a trip leaves from.
+    pub reversed: bool,
 }
 
 /// Speed in km/h of a segment under the model of DESIGN §3.
@@ -188,8 +207,13 @@ impl Network {
             }
         }
 
-        // 4. CSR of directed edges.
-        let (first_out, head, edge_time_s) = csr(nodes.len(), &segments);
+        // 4. Turn restrictions (unless switched off) and the CSR of directed edges.
+        let turns = if params.turn_restrictions {
+            TurnTable::renumbered(&raw.turns, &new_index)
+        } else {
+            Vec::new()
+        };
+        let (turns, first_out, head, edge_time_s) = csr(nodes.len(), &segments, &turns);
         let projection = LocalProjection::around(&nodes);
         Network {
             nodes,
@@ -200,6 +224,8 @@ impl Network {
             projection,
             profile,
             dropped_nodes,
+            turns,
+            reversed: false,
         }
     }
 
@@ -218,10 +244,13 @@ impl Network {
             .iter()
             .zip(&shut)
             .filter(|(_, &shut)| !shut)
-            .map(|(s, _)| *s)
+            // A reversed network is closed as the forward one, then turned round again.
+            .map(|(s, _)| if self.reversed { s.turned_round() } else { *s })
             .collect();
-        let (first_out, head, edge_time_s) = csr(self.nodes.len(), &segments);
-        Network {
+        let (mut turns, first_out, head, edge_time_s) =
+            csr(self.nodes.len(), &segments, &self.turns.turns());
+        turns.trapping += self.turns.trapping;
+        let open = Network {
             nodes: self.nodes.clone(),
             segments,
             first_out,
@@ -230,6 +259,13 @@ impl Network {
             projection: self.projection,
             profile: self.profile,
             dropped_nodes: self.dropped_nodes,
+            turns,
+            reversed: false,
+        };
+        if self.reversed {
+            open.reversed()
+        } else {
+            open
         }
     }
 
@@ -241,8 +277,52 @@ impl Network {
             .sum()
     }
 
+    /// Road nodes.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// Vertices the searches label: the road nodes, then the turn-restriction copies.
+    pub fn vertex_count(&self) -> usize {
+        self.first_out.len().saturating_sub(1)
+    }
+
+    /// The road node vertex `v` stands for.
+    #[inline]
+    pub fn node_of(&self, v: u32) -> u32 {
+        match (v as usize).checked_sub(self.nodes.len()) {
+            None => v,
+            Some(k) => self.turns.copies[k].0,
+        }
+    }
+
+    /// The vertices of road node `node`: itself, then its turn-restriction copies.
+    pub fn vertices_at(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        let n = self.nodes.len() as u32;
+        std::iter::once(node).chain(self.turns.copies_at(node).map(move |k| n + k as u32))
+    }
+
+    /// The vertices a drive along the segment from node `x` towards node `y` may start
+    /// from, in the real direction of travel: `x` itself, and each copy of `x` whose
+    /// arriving road allows the turn onto `y`.
+    pub fn drive_starts(&self, x: u32, y: u32) -> impl Iterator<Item = u32> + '_ {
+        let n = self.nodes.len() as u32;
+        std::iter::once(x).chain(
+            self.turns
+                .copies_at(x)
+                .filter(move |&k| self.turns.allowed(self.turns.copies[k].1, x, y))
+                .map(move |k| n + k as u32),
+        )
+    }
+
+    /// The vertex a drive along the segment from node `x` reaches at node `y`, in the real
+    /// direction of travel: `y`'s copy for arrivals from `x` when a restriction names it.
+    #[inline]
+    pub fn drive_end(&self, x: u32, y: u32) -> u32 {
+        match self.turns.copy(y, x) {
+            Some(k) => (self.nodes.len() + k) as u32,
+            None => y,
+        }
     }
 
     /// Directed edges.
@@ -287,9 +367,11 @@ impl Network {
     /// satisfy before any search or the snapping index trusts it. O(n + m).
     pub fn check_consistent(&self) -> Result<(), String> {
         let n = self.nodes.len();
-        if self.first_out.len() != n + 1 {
+        self.turns.check(n)?;
+        let vertices = n + self.turns.copies.len();
+        if self.first_out.len() != vertices + 1 {
             return Err(format!(
-                "{} CSR offsets for {n} nodes",
+                "{} CSR offsets for {vertices} vertices",
                 self.first_out.len()
             ));
         }
@@ -302,8 +384,8 @@ impl Network {
         {
             return Err("CSR offsets out of order".into());
         }
-        if self.head.iter().any(|&h| h as usize >= n) {
-            return Err("an edge leads to no node".into());
+        if self.head.iter().any(|&h| h as usize >= vertices) {
+            return Err("an edge leads to no vertex".into());
         }
         let bad = |x: f32| !x.is_finite() || x < 0.0;
         if self.edge_time_s.iter().any(|&t| bad(t)) {
@@ -334,27 +416,143 @@ impl Network {
     }
 }
 
-/// The CSR of the directed edges of `segments` over `node_count` nodes (first out-edge per
-/// node, heads, seconds); out-edges sorted by head for determinism.
-fn csr(node_count: usize, segments: &[Segment]) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+/// The turn table of `turns` on `segments`, and the CSR of the directed edges over the
+/// `node_count` nodes and the table's copies (first out-edge per vertex, heads, seconds);
+/// out-edges sorted by head for determinism.
+///
+/// Restrictions can contradict the roads the network keeps (a street closed to fire
+/// engines, cut at the extract's edge, closed for a what-if): a copy outside the largest
+/// strongly connected component of the vertices is a trap — a vehicle that arrived that
+/// way could never leave — and a road node none of whose vertices is inside it is cut off.
+/// The restrictions of such a copy, and those at a cut-off node and its neighbours, are
+/// left out, round after round until none is, and counted in [`TurnTable::trapping`].
+fn csr(
+    node_count: usize,
+    segments: &[Segment],
+    turns: &[Turn],
+) -> (TurnTable, Vec<u32>, Vec<u32>, Vec<f32>) {
+    let mut turns = turns.to_vec();
+    let mut trapping = 0;
+    loop {
+        let (mut table, first_out, head, time) = expand(node_count, segments, &turns);
+        let traps = trapped_copies(node_count, segments, &table, &first_out, &head);
+        if traps.is_empty() {
+            table.trapping = trapping;
+            return (table, first_out, head, time);
+        }
+        trapping += traps.len() as u32;
+        turns.retain(|t| traps.binary_search(&(t.via, t.from)).is_err());
+    }
+}
+
+/// The copies `(via, from)` to leave out, sorted: those outside the largest strongly
+/// connected component of the vertices (the one holding the most road nodes; ties: the
+/// lowest vertex), and every copy at a road node with no vertex inside it or next to one.
+fn trapped_copies(
+    node_count: usize,
+    segments: &[Segment],
+    table: &TurnTable,
+    first_out: &[u32],
+    head: &[u32],
+) -> Vec<(u32, u32)> {
+    if table.is_empty() {
+        return Vec::new();
+    }
+    let vertices = first_out.len() - 1;
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(vertices, head.len());
+    for _ in 0..vertices {
+        g.add_node(());
+    }
+    for v in 0..vertices {
+        for &u in &head[first_out[v] as usize..first_out[v + 1] as usize] {
+            g.add_edge(NodeIndex::new(v), NodeIndex::new(u as usize), ());
+        }
+    }
+    let components = petgraph::algo::kosaraju_scc(&g);
+    let roads = |c: &Vec<NodeIndex>| c.iter().filter(|i| i.index() < node_count).count();
+    let lowest = |c: &Vec<NodeIndex>| c.iter().map(|i| i.index()).min();
+    let Some(best) = components.iter().max_by(|x, y| {
+        roads(x)
+            .cmp(&roads(y))
+            .then_with(|| lowest(y).cmp(&lowest(x)))
+    }) else {
+        return Vec::new();
+    };
+    let mut inside = vec![false; vertices];
+    for i in best {
+        inside[i.index()] = true;
+    }
+    let mut traps: Vec<(u32, u32)> = (node_count..vertices)
+        .filter(|&v| !inside[v])
+        .map(|v| table.copies[v - node_count])
+        .collect();
+    // Road nodes with no vertex inside, and the junctions next to them.
+    let mut cut_off = vec![false; node_count];
+    for (x, cut) in cut_off.iter_mut().enumerate() {
+        *cut = !inside[x] && !table.copies_at(x as u32).any(|k| inside[node_count + k]);
+    }
+    if cut_off.iter().any(|&c| c) {
+        let mut near = cut_off.clone();
+        for s in segments {
+            if cut_off[s.a as usize] || cut_off[s.b as usize] {
+                near[s.a as usize] = true;
+                near[s.b as usize] = true;
+            }
+        }
+        traps.extend(table.copies.iter().filter(|c| near[c.0 as usize]));
+    }
+    traps.sort_unstable();
+    traps.dedup();
+    traps
+}
+
+/// [`csr`] for one set of turns, traps and all.
+fn expand(
+    node_count: usize,
+    segments: &[Segment],
+    turns: &[Turn],
+) -> (TurnTable, Vec<u32>, Vec<u32>, Vec<f32>) {
+    let mut drivable: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+    if !turns.is_empty() {
+        for s in segments {
+            if s.time_ab_s.is_finite() {
+                drivable.insert((s.a, s.b));
+            }
+            if s.time_ba_s.is_finite() {
+                drivable.insert((s.b, s.a));
+            }
+        }
+    }
+    let table = TurnTable::new(turns, |from, via| drivable.contains(&(from, via)));
+    let n = node_count as u32;
+    let vertices = node_count + table.copies.len();
     let mut edges: Vec<(u32, u32, f32)> = Vec::with_capacity(segments.len() * 2);
+    let mut push = |x: u32, y: u32, t: f32| {
+        let head = table.copy(y, x).map_or(y, |k| n + k as u32);
+        edges.push((x, head, t));
+        for k in table.copies_at(x) {
+            if table.allowed(table.copies[k].1, x, y) {
+                edges.push((n + k as u32, head, t));
+            }
+        }
+    };
     for s in segments {
         if s.time_ab_s.is_finite() {
-            edges.push((s.a, s.b, s.time_ab_s));
+            push(s.a, s.b, s.time_ab_s);
         }
         if s.time_ba_s.is_finite() {
-            edges.push((s.b, s.a, s.time_ba_s));
+            push(s.b, s.a, s.time_ba_s);
         }
     }
     edges.sort_unstable_by_key(|e| (e.0, e.1));
-    let mut first_out = vec![0u32; node_count + 1];
+    let mut first_out = vec![0u32; vertices + 1];
     for e in &edges {
         first_out[e.0 as usize + 1] += 1;
     }
-    for v in 0..node_count {
+    for v in 0..vertices {
         first_out[v + 1] += first_out[v];
     }
     let head = edges.iter().map(|e| e.1).collect();
     let edge_time_s = edges.iter().map(|e| e.2).collect();
-    (first_out, head, edge_time_s)
+    (table, first_out, head, edge_time_s)
 }

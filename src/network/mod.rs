@@ -10,6 +10,7 @@ pub mod raw;
 pub mod reverse;
 pub mod search;
 pub mod snap;
+pub mod turns;
 
 pub use graph::{Network, Profile, Segment};
 pub use snap::{SnapIndex, SnapPoint};
@@ -88,33 +89,56 @@ impl LocalProjection {
 }
 
 impl Network {
-    /// Where a trip starting at `p` enters the graph: `(node, seconds from the snap point
-    /// to the node)` along the segment, only in drivable directions. The access leg is
-    /// not included.
+    /// Where a trip starting at `p` enters the graph: `(vertex, seconds from the snap
+    /// point to its node)` along the segment, only in drivable directions. The access leg
+    /// is not included.
     pub fn departures(&self, p: &SnapPoint) -> Vec<(u32, f64)> {
         let s = &self.segments[p.segment as usize];
         let mut out = Vec::with_capacity(2);
         if s.time_ba_s.is_finite() {
-            out.push((s.a, p.fraction * s.time_ba_s as f64));
+            self.push_end(&mut out, s.a, s.b, false, p.fraction * s.time_ba_s as f64);
         }
         if s.time_ab_s.is_finite() {
-            out.push((s.b, (1.0 - p.fraction) * s.time_ab_s as f64));
+            self.push_end(
+                &mut out,
+                s.b,
+                s.a,
+                false,
+                (1.0 - p.fraction) * s.time_ab_s as f64,
+            );
         }
         out
     }
 
-    /// How a trip reaches `p` from the graph: `(node, seconds from the node to the snap
+    /// How a trip reaches `p` from the graph: `(vertex, seconds from its node to the snap
     /// point)`, only in drivable directions. The access leg is not included.
     pub fn arrivals(&self, p: &SnapPoint) -> Vec<(u32, f64)> {
         let s = &self.segments[p.segment as usize];
         let mut out = Vec::with_capacity(2);
         if s.time_ab_s.is_finite() {
-            out.push((s.a, p.fraction * s.time_ab_s as f64));
+            self.push_end(&mut out, s.a, s.b, true, p.fraction * s.time_ab_s as f64);
         }
         if s.time_ba_s.is_finite() {
-            out.push((s.b, (1.0 - p.fraction) * s.time_ba_s as f64));
+            self.push_end(
+                &mut out,
+                s.b,
+                s.a,
+                true,
+                (1.0 - p.fraction) * s.time_ba_s as f64,
+            );
         }
         out
+    }
+
+    /// The vertices at node `x` of a trip on the segment `x`–`y` in this graph's
+    /// direction, each with `t`: the trip `leaving` `x` towards `y`, or arriving at `x`
+    /// from `y`. On a reversed graph the real drive goes the other way.
+    fn push_end(&self, out: &mut Vec<(u32, f64)>, x: u32, y: u32, leaving: bool, t: f64) {
+        if leaving != self.reversed {
+            out.extend(self.drive_starts(x, y).map(|v| (v, t)));
+        } else {
+            out.push((self.drive_end(y, x), t));
+        }
     }
 
     /// Seconds from `from` to `to` staying on their common segment, when both lie on the

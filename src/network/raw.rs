@@ -292,9 +292,17 @@ pub struct ImportStats {
     #[serde(default)]
     pub barriers_passable: u64,
     /// `type=restriction` relations of one `from` way, one `via` node and one `to` way
-    /// (`no_left_turn`, `only_straight_on`, …): read and counted, not yet applied to routes.
+    /// (`no_left_turn`, `only_straight_on`, …).
     #[serde(default)]
     pub turn_restrictions_via_node: u64,
+    /// Of those, the ones found on the drivable roads (both ways kept and passing through
+    /// the via node): the ones routes obey unless `[network] turn_restrictions = false`.
+    #[serde(default)]
+    pub turn_restrictions_on_roads: u64,
+    /// Via-node restrictions that fire engines are exempt from (`except` names
+    /// `emergency`), or whose via node is a barrier that stops them anyway.
+    #[serde(default)]
+    pub turn_restrictions_exempt: u64,
     /// Turn restrictions whose `via` is one or more ways: counted, not applied.
     #[serde(default)]
     pub turn_restrictions_via_way: u64,
@@ -311,6 +319,9 @@ pub struct RawNetwork {
     pub segments: Vec<RawSegment>,
     /// Building centroids (only filled by the OSM reader when asked for).
     pub buildings: Vec<RawBuilding>,
+    /// Turn restrictions, in indices of [`RawNetwork::nodes`] (only from OSM).
+    #[serde(default)]
+    pub turns: Vec<super::turns::Turn>,
     pub stats: ImportStats,
 }
 

@@ -3,38 +3,32 @@
 //! every node *to* that place in the real graph (one-way streets respected). The
 //! simulation uses it for the drive back to the station.
 //!
-//! Node and segment indices are those of the original network, so snap points of the
+//! Vertex and segment indices are those of the original network, so snap points of the
 //! original are valid on the reversed graph: on it, [`Network::departures`] gives how a
-//! trip of the real graph *arrives* at the point, and [`Network::along_segment_s`] from
-//! `a` to `b` is the real time from `b` to `a`.
+//! trip of the real graph *arrives* at the point (the turn-restriction vertices it may
+//! come from), and [`Network::along_segment_s`] from `a` to `b` is the real time from `b`
+//! to `a`.
 
 use super::graph::{Network, Segment};
 
 impl Network {
     /// The same roads with every direction reversed.
     pub fn reversed(&self) -> Network {
-        let segments: Vec<Segment> = self
-            .segments
-            .iter()
-            .map(|s| Segment {
-                time_ab_s: s.time_ba_s,
-                time_ba_s: s.time_ab_s,
-                ..*s
-            })
-            .collect();
+        let segments: Vec<Segment> = self.segments.iter().map(Segment::turned_round).collect();
+        let vertices = self.vertex_count();
         let mut edges: Vec<(u32, u32, f32)> = Vec::with_capacity(self.edge_count());
-        for v in 0..self.node_count() as u32 {
+        for v in 0..vertices as u32 {
             for (u, w) in self.out_edges(v) {
                 edges.push((u, v, w));
             }
         }
         // Out-edges sorted by head, as in `Network::build`, for deterministic searches.
         edges.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut first_out = vec![0u32; self.node_count() + 1];
+        let mut first_out = vec![0u32; vertices + 1];
         for e in &edges {
             first_out[e.0 as usize + 1] += 1;
         }
-        for v in 0..self.node_count() {
+        for v in 0..vertices {
             first_out[v + 1] += first_out[v];
         }
         Network {
@@ -46,6 +40,8 @@ impl Network {
             projection: self.projection,
             profile: self.profile,
             dropped_nodes: self.dropped_nodes,
+            turns: self.turns.clone(),
+            reversed: !self.reversed,
         }
     }
 }

@@ -25,7 +25,8 @@ pub struct Seed {
     pub time_s: f64,
 }
 
-/// Per node, the nearest and second-nearest distinct origins and their times
+/// Per vertex (road node or turn-restriction copy), the nearest and second-nearest
+/// distinct origins and their times
 /// (`NO_ORIGIN` / `f64::INFINITY` when none within the cutoff).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwoNearest {
@@ -103,7 +104,7 @@ impl Labels {
 /// one of them that is not `F(v)`). So pass 2 starts from pass 1's candidates (real
 /// arrivals, so never too early) and spreads only inside first-due areas.
 pub fn two_nearest(net: &Network, seeds: &[Seed], cutoff_s: f64) -> TwoNearest {
-    let n = net.node_count();
+    let n = net.vertex_count();
     let mut l = Labels {
         first: vec![NO_ORIGIN; n],
         first_s: vec![f64::INFINITY; n],
@@ -189,8 +190,8 @@ impl Dijkstra {
         }
         self.touched.clear();
         self.queue.clear();
-        if self.dist.len() != net.node_count() {
-            self.dist = vec![f64::INFINITY; net.node_count()];
+        if self.dist.len() != net.vertex_count() {
+            self.dist = vec![f64::INFINITY; net.vertex_count()];
         }
         for &(v, t) in seeds {
             if usable(t, cutoff_s) && t < self.dist[v as usize] {

@@ -119,7 +119,7 @@ pub fn cover_sets(
 ) -> Csr {
     // Node → (demand index, seconds from the node to the demand point's snap point); sums
     // are formed in the same order as `coverage::evaluate` ((node + along) + access leg).
-    let n = net.node_count();
+    let n = net.vertex_count();
     let legs: Vec<f64> = demand.iter().map(|sp| access_time_s(sp.access_m)).collect();
     let mut per_node: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
     let mut per_segment: HashMap<u32, Vec<u32>> = HashMap::new();

@@ -38,6 +38,9 @@ pub struct NetworkParams {
     /// Multiplier of travel time per road class, in [`RoadClass::ALL`] order: all 1.0 for
     /// the free-flow model, the calibrated factors of the road's group otherwise.
     pub time_factors: [f64; 10],
+    /// Whether routes obey the extract's turn restrictions (`[network] turn_restrictions`,
+    /// default true; false for brigades whose appliances may ignore them on a run).
+    pub turn_restrictions: bool,
 }
 
 impl Default for NetworkParams {
@@ -47,6 +50,7 @@ impl Default for NetworkParams {
             speed_factor: 1.0,
             ignore_oneway: false,
             time_factors: [1.0; 10],
+            turn_restrictions: true,
         }
     }
 }

@@ -7,10 +7,11 @@ use crate::network::search::{Seed, TwoNearest};
 use crate::network::Network;
 use crate::supply::trees::PointTimes;
 
-/// `edges.csv`: from, to, time_s of every directed edge, in CSR order.
+/// `edges.csv`: from, to, time_s of every directed edge, in CSR order (vertices: the road
+/// nodes, then the turn-restriction copies).
 pub fn edges_csv(net: &Network) -> String {
     let mut edges = String::from("from,to,time_s\n");
-    for v in 0..net.node_count() as u32 {
+    for v in 0..net.vertex_count() as u32 {
         for (u, w) in net.out_edges(v) {
             edges.push_str(&format!("{v},{u},{}\n", w as f64));
         }
@@ -39,7 +40,7 @@ pub fn graph_files(
         seed_rows.push_str(&format!("{},{},{}\n", x.origin, x.node, x.time_s));
     }
     let mut label_rows = String::from("node,first_s,second_s\n");
-    for v in 0..net.node_count() {
+    for v in 0..net.vertex_count() {
         label_rows.push_str(&format!(
             "{v},{},{}\n",
             time_cell(labels.first_s[v]),
@@ -67,7 +68,7 @@ pub fn supply_files(net: &Network, times: &[PointTimes]) -> Vec<(&'static str, S
         rows.push_str(&format!(",p{}", p.point));
     }
     rows.push('\n');
-    for v in 0..net.node_count() {
+    for v in 0..net.vertex_count() {
         rows.push_str(&v.to_string());
         for p in times {
             rows.push(',');

@@ -146,12 +146,18 @@ pub fn report_md(run: &RunResult) -> String {
         "| demand points | {} ({} off-network, {} unreachable) |",
         m.demand_points, m.off_network, m.unreachable
     );
+    let turns = net.turns.banned.len() + net.turns.only.len();
     let _ = writeln!(
         s,
-        "| road network | {} nodes, {} directed edges, {} nodes dropped outside the largest strongly connected part |\n",
+        "| road network | {} nodes, {} directed edges, {} nodes dropped outside the largest strongly connected part{} |\n",
         net.node_count(),
         net.edge_count(),
-        net.dropped_nodes
+        net.dropped_nodes,
+        if turns > 0 {
+            format!("; {turns} restricted turns obeyed")
+        } else {
+            String::new()
+        }
     );
     if run.inputs.demand.is_none() {
         let _ = writeln!(

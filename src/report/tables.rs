@@ -260,6 +260,13 @@ pub fn run_json(run: &RunResult) -> Result<Vec<u8>> {
             "segments": run.prepared.network.segments.len(),
             "dropped_nodes": run.prepared.network.dropped_nodes,
             "projection": run.prepared.network.projection,
+            "turn_restrictions": {
+                "applied": run.inputs.scenario.params.turn_restrictions,
+                "banned_turns": run.prepared.network.turns.banned.len(),
+                "mandatory_turns": run.prepared.network.turns.only.len(),
+                "vertices_added": run.prepared.network.turns.copies.len(),
+                "left_out_as_traps": run.prepared.network.turns.trapping,
+            },
         },
         "timings_s": run.timings,
     });

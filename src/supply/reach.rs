@@ -340,8 +340,8 @@ pub fn segments_reach(
                 if !point.serves(d) {
                     continue;
                 }
-                let ta = point.access_s + ctx.trees.node_s(p, s.a);
-                let tb = point.access_s + ctx.trees.node_s(p, s.b);
+                let ta = point.access_s + ctx.trees.drive_start_s(net, p, s.a, s.b);
+                let tb = point.access_s + ctx.trees.drive_start_s(net, p, s.b, s.a);
                 if ta < from_a.map_or(f64::INFINITY, |x| x.0) {
                     from_a = Some((ta, p));
                 }

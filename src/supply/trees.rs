@@ -13,7 +13,7 @@ use crate::network::{Network, SnapPoint};
 /// empty tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepotTrees {
-    /// `times_s[point][node]`.
+    /// `times_s[point][vertex]`.
     pub times_s: Vec<Vec<f32>>,
 }
 
@@ -23,7 +23,7 @@ impl DepotTrees {
         let times_s = points
             .par_iter()
             .map_init(
-                || Dijkstra::new(net.node_count()),
+                || Dijkstra::new(net.vertex_count()),
                 |dij, p| match &p.snap {
                     Some(snap) => dij
                         .run(net, &net.departures(snap), f64::INFINITY)
@@ -37,13 +37,21 @@ impl DepotTrees {
         DepotTrees { times_s }
     }
 
-    /// Seconds from point `p` to node `v` (no access leg); infinite when unreachable or
+    /// Seconds from point `p` to vertex `v` (no access leg); infinite when unreachable or
     /// the point is off the network.
     #[inline]
     pub fn node_s(&self, p: usize, v: u32) -> f64 {
         self.times_s[p]
             .get(v as usize)
             .map_or(f64::INFINITY, |&t| t as f64)
+    }
+
+    /// Seconds from point `p` to the start of a drive along the segment from node `x`
+    /// towards `y` (the best vertex of `x` allowed onto it: turn restrictions).
+    pub fn drive_start_s(&self, net: &Network, p: usize, x: u32, y: u32) -> f64 {
+        net.drive_starts(x, y)
+            .map(|v| self.node_s(p, v))
+            .fold(f64::INFINITY, f64::min)
     }
 
     /// Door-to-door seconds from point `p` to a place snapped at `target` whose access leg
@@ -82,7 +90,7 @@ pub struct PointTimes {
 
 /// [`PointTimes`] of every usable point of `sup`, with the kernel the trees use, in f64.
 pub fn point_times(net: &Network, sup: &super::Supply) -> Vec<PointTimes> {
-    let mut dij = Dijkstra::new(net.node_count());
+    let mut dij = Dijkstra::new(net.vertex_count());
     sup.points
         .iter()
         .enumerate()

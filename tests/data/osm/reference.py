@@ -166,7 +166,7 @@ def main():
                 b_missing += 1
             else:
                 b_ok += 1
-    turn = {"via_node": 0, "via_way": 0, "unusable": 0}
+    turn = {"via_node": 0, "via_way": 0, "unusable": 0, "on_roads": 0, "exempt": 0, "turns": 0}
     for rid, t, members in rels:
         if t.get("type") != "restriction":
             continue
@@ -177,6 +177,23 @@ def main():
               and count("w", "to") == 1 and rest == 0)
         if ok and count("n", "via") == 1 and count("w", "via") == 0:
             turn["via_node"] += 1
+            ref = lambda kind, role: next(int(m[1:].partition("@")[0]) for m in members
+                                          if m[0] == kind and m.partition("@")[2] == role)
+            via, w_from, w_to = ref("n", "via"), ref("w", "from"), ref("w", "to")
+            if via not in used:
+                continue
+            if "emergency" in [e.strip() for e in t.get("except", "").split(";")] \
+                    or barrier.get(via) is True:
+                turn["exempt"] += 1
+                continue
+            u_turn = t["restriction"].strip().endswith("u_turn")
+            near = lambda w: sorted({b if a == via else a for a, b, _ in seg_of.get(w, [])
+                                     if a != b and via in (a, b)})
+            pairs = [(f, g) for f in near(w_from) for g in near(w_to)
+                     if w_from != w_to or (f == g) == u_turn]
+            if pairs:
+                turn["on_roads"] += 1
+                turn["turns"] += len(pairs)
         elif ok and count("n", "via") == 0 and count("w", "via") > 0:
             turn["via_way"] += 1
         else:
@@ -192,7 +209,9 @@ def main():
           f"barriers_blocking={len(stopping)} barriers_passable={len(passing)} "
           f"nodes_with_barrier_copies={out_nodes} missing_nodes={len(missing_distinct)}")
     print(f"turn_restrictions_via_node={turn['via_node']} turn_restrictions_via_way="
-          f"{turn['via_way']} turn_restrictions_unusable={turn['unusable']}")
+          f"{turn['via_way']} turn_restrictions_unusable={turn['unusable']} "
+          f"turn_restrictions_on_roads={turn['on_roads']} turn_restrictions_exempt="
+          f"{turn['exempt']} turns={turn['turns']}")
     print(f"buildings={b_ok} buildings_missing_nodes={b_missing} buildings_not_closed={b_open} "
           f"building_relations={b_rel}")
     for w in want:
