@@ -95,6 +95,8 @@ pub struct RunResult {
     pub checks: Checks,
     /// What each road closure costs (empty without `[[network.closure]]`).
     pub closures: Vec<ClosureEffect>,
+    /// Coverage of each `[vehicles.KIND]` on its own network (empty without any).
+    pub vehicles: Vec<crate::coverage::vehicles::VehicleCoverage>,
     pub timings: Timings,
 }
 
@@ -224,6 +226,17 @@ pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> R
     let supply_s = t2.elapsed().as_secs_f64();
     let checks = check_targets(&inputs, &coverage, supply.as_ref());
     let closures = closure_effects(prepared, &inputs, &coverage);
+    let vehicles = crate::coverage::vehicles::evaluate_vehicles(
+        &prepared.network,
+        &prepared.index,
+        &scenario.vehicle_profiles,
+        scenario.vehicles_file.is_some(),
+        &inputs.stations,
+        inputs.demand.as_deref().unwrap_or(&[]),
+        &inputs.districts,
+        &scenario.response,
+        scenario.max_snap_m,
+    );
     Ok(RunResult {
         inputs,
         prepared: prepared.clone(),
@@ -231,6 +244,7 @@ pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> R
         supply,
         checks,
         closures,
+        vehicles,
         timings: Timings {
             load_s: loaded.load_s,
             coverage_s,
@@ -394,6 +408,9 @@ pub struct Summary {
     /// Each road closure, then all together: what it costs (`closures.csv` has the places).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closures: Vec<ClosureSummary>,
+    /// Each `[vehicles.KIND]`: its coverage over the roads it may use.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vehicles: Vec<crate::coverage::vehicles::VehicleSummary>,
     #[serde(flatten)]
     pub supply: SupplySummary,
     pub targets: TargetsSummary,
@@ -506,6 +523,11 @@ impl RunResult {
                     demand_lost: c.demand_lost.len(),
                     demand_weight_lost: c.demand_weight_lost,
                 })
+                .collect(),
+            vehicles: self
+                .vehicles
+                .iter()
+                .map(|v| v.summary(self.inputs.demand.as_deref().unwrap_or(&[])))
                 .collect(),
             districts: self
                 .inputs

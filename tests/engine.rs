@@ -29,6 +29,7 @@ fn seg(from: u32, to: u32, hw: &str, len: f64, oneway: Oneway) -> RawSegment {
         oneway,
         maxspeed_kmh: None,
         length_m: len,
+        limits: Default::default(),
     }
 }
 

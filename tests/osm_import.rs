@@ -218,6 +218,8 @@ fn tiny_fixture_follows_design_rules() {
             ways_emergency_only: 1, // w107
             barriers_blocking: 0,
             barriers_passable: 0,
+            ways_with_limits: 0,
+            limits_ignored: 0,
             turn_restrictions_via_node: 0,
             turn_restrictions_on_roads: 0,
             turn_restrictions_exempt: 0,
@@ -412,6 +414,7 @@ fn liechtenstein_extract() {
                 barriers_passable: 10,
                 turn_restrictions_via_node: 3,
                 turn_restrictions_on_roads: 2,
+                ways_with_limits: 3,
                 ..ImportStats::default()
             },
             nodes: 16_649,
@@ -526,6 +529,8 @@ fn camden_extract_access_and_barriers() {
                 turn_restrictions_via_node: 197,
                 turn_restrictions_via_way: 12,
                 turn_restrictions_on_roads: 165,
+                ways_with_limits: 68,
+                limits_ignored: 16, // 16 maxheight=below_default
                 ..ImportStats::default()
             },
             nodes: 18_211,
@@ -556,6 +561,7 @@ fn baltimore_extract() {
                 barriers_passable: 29,
                 turn_restrictions_via_node: 3,
                 turn_restrictions_on_roads: 3,
+                ways_with_limits: 1,
                 ..ImportStats::default()
             },
             nodes: 13_328,
@@ -601,6 +607,7 @@ fn helsinki_centre_extract() {
                 barriers_passable: 16,
                 turn_restrictions_via_node: 45,
                 turn_restrictions_on_roads: 39,
+                ways_with_limits: 25,
                 ..ImportStats::default()
             },
             nodes: 1_997,

@@ -41,6 +41,7 @@ fn primary(from: u32, to: u32, len: f64) -> RawSegment {
         oneway: Oneway::Both,
         maxspeed_kmh: None,
         length_m: len,
+        limits: Default::default(),
     }
 }
 
@@ -143,6 +144,7 @@ impl Case {
                 demand: &self.demand,
                 districts: &self.districts,
                 coverage: &self.coverage,
+                profiles: &[],
             },
             self.params.clone(),
         )
@@ -640,6 +642,7 @@ fn rate_is_required_without_dated_records() {
             demand: &case.demand,
             districts: &case.districts,
             coverage: &case.coverage,
+            profiles: &[],
         },
         case.params.clone(),
     )

@@ -159,6 +159,7 @@ fn residential(from: u32, to: u32, length_m: f64) -> RawSegment {
         oneway: Oneway::Both,
         maxspeed_kmh: None,
         length_m,
+        limits: Default::default(),
     }
 }
 

@@ -41,6 +41,7 @@ fn raw_network(g: &Graph, fr: &Frame) -> RawNetwork {
                 },
                 maxspeed_kmh: e.maxspeed.map(f64::from),
                 length_m: haversine_m(a.lon, a.lat, b.lon, b.lat),
+                limits: Default::default(),
             }
         })
         .collect();

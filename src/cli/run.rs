@@ -122,7 +122,50 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
             result.coverage.params.threshold_s
         );
     }
+    for v in &result.vehicles {
+        let vm = &v.coverage.region;
+        say!(
+            "  {} ({}): {} station{} with it, {} road segment{} barred ({:.2} km); demand within \
+             {:.0} s {}, road {} (vehicle_coverage.csv)",
+            v.profile.kind,
+            dimensions(&v.profile),
+            v.stations.len(),
+            if v.stations.len() == 1 { "" } else { "s" },
+            v.barred_segments.len(),
+            if v.barred_segments.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            v.barred_road_m / 1000.0,
+            scenario.response.threshold_s,
+            pct(vm.demand_coverage),
+            pct(vm.road_coverage)
+        );
+    }
     super::check::print_targets("  ", &result.checks);
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `32 t, 3.8 m high, 2.55 m wide, × 0.9 speed`: what a vehicle profile gives.
+pub(super) fn dimensions(p: &fireplan::params::VehicleProfile) -> String {
+    let mut parts = Vec::new();
+    if let Some(w) = p.weight_t {
+        parts.push(format!("{w} t"));
+    }
+    if let Some(h) = p.height_m {
+        parts.push(format!("{h} m high"));
+    }
+    if let Some(w) = p.width_m {
+        parts.push(format!("{w} m wide"));
+    }
+    if p.speed_factor != 1.0 {
+        parts.push(format!("× {} speed", p.speed_factor));
+    }
+    if parts.is_empty() {
+        "no limits given".into()
+    } else {
+        parts.join(", ")
+    }
 }

@@ -52,6 +52,32 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
             import.barriers_passable
         );
     }
+    if import.ways_with_limits + import.limits_ignored > 0 {
+        say!(
+            "  weight, height and width limits: {} road{} with one ({} road segments), {} \
+             value{} not understood and ignored",
+            import.ways_with_limits,
+            if import.ways_with_limits == 1 {
+                ""
+            } else {
+                "s"
+            },
+            net.limits.len(),
+            import.limits_ignored,
+            if import.limits_ignored == 1 { "" } else { "s" }
+        );
+    }
+    for p in &scenario.vehicle_profiles {
+        let (_, barred) = net.for_vehicle(p);
+        say!(
+            "  vehicle {} ({}): {} road segment{} barred, {:.2} km",
+            p.kind,
+            super::run::dimensions(p),
+            barred.len(),
+            if barred.len() == 1 { "" } else { "s" },
+            net.segments_length_m(&barred) / 1000.0
+        );
+    }
     for c in &prepared.closures {
         say!(
             "  closure {}: {} road segment{}, {:.2} km closed{}",

@@ -6,6 +6,7 @@ pub mod area;
 pub mod envelope;
 pub mod stats;
 pub mod trees;
+pub mod vehicles;
 
 use crate::model::area::DistrictLookup;
 use std::collections::HashMap;

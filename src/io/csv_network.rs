@@ -1,11 +1,14 @@
 //! The CSV road network of DESIGN §10: a nodes file (`id, lon, lat`) and an edges file
-//! (`from, to, highway` + optional `length_m, maxspeed_kmh, oneway`), read into the same
+//! (`from, to, highway` + optional `length_m, maxspeed_kmh, oneway`, and the limits
+//! `maxweight_t, maxheight_m, maxwidth_m`), read into the same
 //! [`RawNetwork`] the OSM reader produces, so that one builder serves both.
 
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::network::raw::{haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment};
+use crate::network::raw::{
+    haversine_m, Highway, Oneway, RawNetwork, RawNode, RawSegment, RoadLimits,
+};
 
 use super::crs::ToWgs84;
 use super::tables::{non_negative, positive, read_table, text, Col, IdIndex};
@@ -60,6 +63,9 @@ pub fn read_csv_network(
         length_m: Option<Col>,
         maxspeed_kmh: Option<Col>,
         oneway: Option<Col>,
+        maxweight_t: Option<Col>,
+        maxheight_m: Option<Col>,
+        maxwidth_m: Option<Col>,
     }
 
     let to_wgs84 = ToWgs84::for_file(nodes, crs)?;
@@ -109,6 +115,9 @@ pub fn read_csv_network(
             "length_m",
             "maxspeed_kmh",
             "oneway",
+            "maxweight_t",
+            "maxheight_m",
+            "maxwidth_m",
         ],
         |h| {
             Ok(EdgeCols {
@@ -118,6 +127,9 @@ pub fn read_csv_network(
                 length_m: h.optional("length_m")?,
                 maxspeed_kmh: h.optional("maxspeed_kmh")?,
                 oneway: h.optional("oneway")?,
+                maxweight_t: h.optional("maxweight_t")?,
+                maxheight_m: h.optional("maxheight_m")?,
+                maxwidth_m: h.optional("maxwidth_m")?,
             })
         },
         |c, row| {
@@ -126,7 +138,14 @@ pub fn read_csv_network(
             let highway = row.required(c.highway, highway)?;
             let oneway = row.optional(c.oneway, oneway_tag)?;
             let (a, b) = (raw_nodes[from as usize], raw_nodes[to as usize]);
+            let limit = |col| row.optional(col, positive).map(|v| v.map(|v| v as f32));
+            let limits = RoadLimits {
+                max_weight_t: limit(c.maxweight_t)?,
+                max_height_m: limit(c.maxheight_m)?,
+                max_width_m: limit(c.maxwidth_m)?,
+            };
             Ok(RawSegment {
+                limits,
                 from,
                 to,
                 highway,

@@ -25,8 +25,9 @@ use osmpbf::{BlobDecode, BlobReader, BlobType, Element};
 
 use crate::error::{Error, Location};
 use crate::network::raw::{
-    barrier_blocks, haversine_m, parse_maxspeed_kmh, AccessTags, FireEngineAccess, Highway,
-    ImportStats, Oneway, RawBuilding, RawNetwork, RawNode, RawSegment,
+    barrier_blocks, haversine_m, parse_max_dimension_m, parse_maxspeed_kmh, parse_maxweight_t,
+    AccessTags, FireEngineAccess, Highway, ImportStats, Oneway, RawBuilding, RawNetwork, RawNode,
+    RawSegment, RoadLimits,
 };
 use crate::network::turns::{Turn, TurnRule};
 use crate::progress::Progress;
@@ -107,6 +108,8 @@ pub fn read_osm_pbf(
         buildings_skipped_not_closed: pass1.buildings_not_closed,
         ways_skipped_construction: pass1.ways_construction,
         ways_emergency_only: pass1.ways_emergency_only,
+        ways_with_limits: pass1.ways_with_limits,
+        limits_ignored: pass1.limits_ignored,
         turn_restrictions_via_node: pass1.turn_via_node,
         turn_restrictions_via_way: pass1.turn_via_way,
         turn_restrictions_unusable: pass1.turn_unusable,
@@ -223,6 +226,7 @@ struct WayRec {
     highway: Highway,
     oneway: Oneway,
     maxspeed_kmh: Option<f64>,
+    limits: RoadLimits,
 }
 
 /// A closed building way kept in pass 1.
@@ -241,6 +245,8 @@ struct Pass1 {
     ways_construction: u64,
     ways_emergency_only: u64,
     maxspeed_ignored: u64,
+    ways_with_limits: u64,
+    limits_ignored: u64,
     building_relations: u64,
     buildings_not_closed: u64,
     /// Every `barrier=*` node: (OSM id, whether it stops a fire engine).
@@ -275,6 +281,8 @@ impl Pass1 {
         a.turn_unusable += b.turn_unusable;
         a.turns = merge_vecs(a.turns, b.turns);
         a.maxspeed_ignored += b.maxspeed_ignored;
+        a.ways_with_limits += b.ways_with_limits;
+        a.limits_ignored += b.limits_ignored;
         a.building_relations += b.building_relations;
         a.buildings_not_closed += b.buildings_not_closed;
         a
@@ -301,6 +309,11 @@ struct WayTags<'a> {
     junction: Option<&'a str>,
     maxspeed: Option<&'a str>,
     building: Option<&'a str>,
+    /// `maxweight`, `maxweight:hgv`; `maxheight`, `maxheight:physical`; `maxwidth`,
+    /// `maxwidth:physical`.
+    maxweight: [Option<&'a str>; 2],
+    maxheight: [Option<&'a str>; 2],
+    maxwidth: [Option<&'a str>; 2],
 }
 
 impl<'a> WayTags<'a> {
@@ -318,11 +331,39 @@ impl<'a> WayTags<'a> {
                 "junction" => &mut t.junction,
                 "maxspeed" => &mut t.maxspeed,
                 "building" => &mut t.building,
+                "maxweight" => &mut t.maxweight[0],
+                "maxweight:hgv" => &mut t.maxweight[1],
+                "maxheight" => &mut t.maxheight[0],
+                "maxheight:physical" => &mut t.maxheight[1],
+                "maxwidth" => &mut t.maxwidth[0],
+                "maxwidth:physical" => &mut t.maxwidth[1],
                 _ => continue,
             };
             *slot = Some(value);
         }
         t
+    }
+
+    /// The way's limits (the stricter of each pair), and whether a limit tag was given
+    /// but not understood.
+    fn limits(&self) -> (RoadLimits, bool) {
+        let mut ignored = false;
+        let mut strictest = |values: &[Option<&str>; 2], parse: fn(&str) -> Option<f64>| {
+            let mut out: Option<f32> = None;
+            for v in values.iter().flatten() {
+                match parse(v) {
+                    Some(x) => out = Some(out.map_or(x as f32, |o| o.min(x as f32))),
+                    None => ignored |= !matches!(v.trim(), "none" | "default" | "no"),
+                }
+            }
+            out
+        };
+        let limits = RoadLimits {
+            max_weight_t: strictest(&self.maxweight, parse_maxweight_t),
+            max_height_m: strictest(&self.maxheight, parse_max_dimension_m),
+            max_width_m: strictest(&self.maxwidth, parse_max_dimension_m),
+        };
+        (limits, ignored)
     }
 
     /// DESIGN §3: closed to fire engines by its access tags, or `area=yes`.
@@ -376,12 +417,16 @@ fn pass1_element(out: &mut Pass1, element: Element<'_>, opts: &OsmImportOptions)
                         tags.junction == Some("roundabout"),
                         opts.ignore_oneway,
                     );
+                    let (limits, limits_ignored) = tags.limits();
+                    out.ways_with_limits += u64::from(!limits.is_none());
+                    out.limits_ignored += u64::from(limits_ignored);
                     out.ways.push(WayRec {
                         id: way.id(),
                         refs: way.refs().collect(),
                         highway,
                         oneway,
                         maxspeed_kmh,
+                        limits,
                     });
                 }
             }
@@ -583,6 +628,7 @@ fn build_segments(
                 oneway: way.oneway,
                 maxspeed_kmh: way.maxspeed_kmh,
                 length_m: haversine_m(lon1, lat1, lon2, lat2),
+                limits: way.limits,
             });
         }
         way_segments.push((way.id, first_segment, segments.len()));

@@ -146,6 +146,21 @@ pub struct ScenarioFile {
     pub targets: Option<crate::params::TargetsSection>,
     /// Calibrated response times instead of free flow.
     pub calibration: Option<CalibrationSection>,
+    /// Heavy appliances with their own network: `[vehicles.aerial]`.
+    #[serde(default)]
+    pub vehicles: BTreeMap<String, VehicleSection>,
+}
+
+/// `[vehicles.KIND]`: the dimensions and pace of one vehicle kind (DESIGN-style table in
+/// README). Roads whose posted limits it exceeds are barred to it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VehicleSection {
+    pub weight_t: Option<f64>,
+    pub height_m: Option<f64>,
+    pub width_m: Option<f64>,
+    #[serde(default = "one")]
+    pub speed_factor: f64,
 }
 
 /// What a parameter may be: its bounds (inclusive unless `open_low`) and unit, so that
@@ -188,6 +203,12 @@ const GRID_CELL_M: Range = Range::closed(10.0, 10_000.0, "m");
 const MAX_SNAP_M: Range = Range::above(0.0, 50_000.0, "m");
 const SPEED_FACTOR: Range = Range::closed(0.05, 10.0, "");
 const SPEED_KMH: Range = Range::above(0.0, 300.0, "km/h");
+/// A road vehicle's gross weight, height and width (the largest fire appliances: 60 t, 4.5 m,
+/// 3 m).
+const VEHICLE_WEIGHT_T: Range = Range::above(0.0, 100.0, "t");
+const VEHICLE_HEIGHT_M: Range = Range::above(0.0, 6.0, "m");
+const VEHICLE_WIDTH_M: Range = Range::above(0.0, 4.0, "m");
+const VEHICLE_SPEED_FACTOR: Range = Range::above(0.0, 2.0, "");
 
 /// Checks `v` (at `key_path`) against `range`.
 fn in_range(path: &Path, key_path: &str, v: f64, range: Range) -> Result<()> {
@@ -431,8 +452,39 @@ impl Scenario {
                 crs: c.crs,
             });
         }
+        let mut vehicle_profiles = Vec::new();
+        for (kind, v) in &file.vehicles {
+            let at = |field: &str| format!("vehicles.{kind}.{field}");
+            if kind.trim().is_empty() || kind.trim() != kind {
+                return Err(Error::input(
+                    path,
+                    key(&format!("vehicles.{kind}")),
+                    "vehicles",
+                    "a vehicle kind is a name without spaces around it, as in the vehicles \
+                     file (`aerial`, `engine`)",
+                ));
+            }
+            for (field, value, range) in [
+                ("weight_t", v.weight_t, VEHICLE_WEIGHT_T),
+                ("height_m", v.height_m, VEHICLE_HEIGHT_M),
+                ("width_m", v.width_m, VEHICLE_WIDTH_M),
+                ("speed_factor", Some(v.speed_factor), VEHICLE_SPEED_FACTOR),
+            ] {
+                if let Some(value) = value {
+                    in_range(path, &at(field), value, range)?;
+                }
+            }
+            vehicle_profiles.push(crate::params::VehicleProfile {
+                kind: kind.clone(),
+                weight_t: v.weight_t,
+                height_m: v.height_m,
+                width_m: v.width_m,
+                speed_factor: v.speed_factor,
+            });
+        }
         Scenario {
             name: file.name,
+            vehicle_profiles,
             lang: file.lang.unwrap_or_else(|| "zh".to_string()),
             path: path.to_path_buf(),
             network,

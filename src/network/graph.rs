@@ -7,7 +7,7 @@ use geo::{ConvexHull, MultiPoint, MultiPolygon, Point};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
-use super::raw::{Highway, Oneway, RawNetwork, RawNode};
+use super::raw::{Highway, Oneway, RawNetwork, RawNode, RoadLimits};
 use super::turns::{Turn, TurnTable};
 use super::LocalProjection;
 use crate::model::{District, DistrictKind};
@@ -69,6 +69,10 @@ pub struct Network {
     /// Every direction turned round ([`Network::reversed`]): edges, segment times and
     /// which end of a segment a trip leaves from.
     pub reversed: bool,
+    /// The segments with a posted weight, height or width limit: (segment index, limits),
+    /// sorted (few roads carry one, so they are kept apart from [`Segment`]).
+    #[serde(default)]
+    pub limits: Vec<(u32, RoadLimits)>,
 }
 
 /// Speed in km/h of a segment under the model of DESIGN §3.
@@ -100,6 +104,7 @@ impl Network {
         // 1. Directed edge times, faster edge wins per ordered node pair; undirected
         //    segments keyed by the unordered pair.
         let mut segs: HashMap<(u32, u32), Segment> = HashMap::new();
+        let mut limits: HashMap<(u32, u32), RoadLimits> = HashMap::new();
         let mut order: Vec<(u32, u32)> = Vec::new();
         for s in &raw.segments {
             if s.from == s.to {
@@ -117,6 +122,13 @@ impl Network {
             } else {
                 ((s.to, s.from), bwd, fwd)
             };
+            match limits.get_mut(&key) {
+                // Parallel roads: a vehicle may take whichever lets it through.
+                Some(l) => *l = l.looser(s.limits),
+                None => {
+                    limits.insert(key, s.limits);
+                }
+            }
             match segs.get_mut(&key) {
                 None => {
                     order.push(key);
@@ -196,9 +208,13 @@ impl Network {
         }
         let dropped_nodes = n - nodes.len();
         let mut segments: Vec<Segment> = Vec::with_capacity(order.len());
+        let mut segment_limits = Vec::new();
         for key in &order {
             let s = segs[key];
             if keep[s.a as usize] && keep[s.b as usize] {
+                if let Some(l) = limits.get(key).filter(|l| !l.is_none()) {
+                    segment_limits.push((segments.len() as u32, *l));
+                }
                 segments.push(Segment {
                     a: new_index[s.a as usize],
                     b: new_index[s.b as usize],
@@ -226,6 +242,7 @@ impl Network {
             dropped_nodes,
             turns,
             reversed: false,
+            limits: segment_limits,
         }
     }
 
@@ -247,6 +264,19 @@ impl Network {
             // A reversed network is closed as the forward one, then turned round again.
             .map(|(s, _)| if self.reversed { s.turned_round() } else { *s })
             .collect();
+        // Limits follow their segments to the new indices.
+        let mut new_index = Vec::with_capacity(shut.len());
+        let mut next = 0u32;
+        for &s in &shut {
+            new_index.push(next);
+            next += u32::from(!s);
+        }
+        let limits = self
+            .limits
+            .iter()
+            .filter(|(i, _)| !shut[*i as usize])
+            .map(|&(i, l)| (new_index[i as usize], l))
+            .collect();
         let (mut turns, first_out, head, edge_time_s) =
             csr(self.nodes.len(), &segments, &self.turns.turns());
         turns.trapping += self.turns.trapping;
@@ -261,6 +291,7 @@ impl Network {
             dropped_nodes: self.dropped_nodes,
             turns,
             reversed: false,
+            limits,
         };
         if self.reversed {
             open.reversed()
@@ -368,6 +399,14 @@ impl Network {
     pub fn check_consistent(&self) -> Result<(), String> {
         let n = self.nodes.len();
         self.turns.check(n)?;
+        if self.limits.windows(2).any(|w| w[0].0 >= w[1].0)
+            || self
+                .limits
+                .last()
+                .is_some_and(|l| l.0 as usize >= self.segments.len())
+        {
+            return Err("the road limits are out of order or name no segment".into());
+        }
         let vertices = n + self.turns.copies.len();
         if self.first_out.len() != vertices + 1 {
             return Err(format!(
@@ -426,7 +465,7 @@ impl Network {
 /// way could never leave — and a road node none of whose vertices is inside it is cut off.
 /// The restrictions of such a copy, and those at a cut-off node and its neighbours, are
 /// left out, round after round until none is, and counted in [`TurnTable::trapping`].
-fn csr(
+pub(super) fn csr(
     node_count: usize,
     segments: &[Segment],
     turns: &[Turn],

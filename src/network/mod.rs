@@ -11,6 +11,7 @@ pub mod reverse;
 pub mod search;
 pub mod snap;
 pub mod turns;
+pub mod vehicle;
 
 pub use graph::{Network, Profile, Segment};
 pub use snap::{SnapIndex, SnapPoint};

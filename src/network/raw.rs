@@ -227,6 +227,86 @@ pub struct RawSegment {
     pub maxspeed_kmh: Option<f64>,
     /// Length in metres (haversine unless the input gave one).
     pub length_m: f64,
+    /// Weight, height and width limits (限重 / 限高 / 限宽), when posted.
+    #[serde(default)]
+    pub limits: RoadLimits,
+}
+
+/// A road's posted weight, height and width limits: what a heavy appliance (an aerial
+/// ladder of 30 t and 3.8 m) may not exceed to use it. `None`: no limit given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoadLimits {
+    pub max_weight_t: Option<f32>,
+    pub max_height_m: Option<f32>,
+    pub max_width_m: Option<f32>,
+}
+
+impl RoadLimits {
+    pub fn is_none(&self) -> bool {
+        *self == RoadLimits::default()
+    }
+
+    /// Whether a vehicle of these dimensions exceeds a limit.
+    pub fn bars(&self, weight_t: f64, height_m: f64, width_m: f64) -> bool {
+        let over = |limit: Option<f32>, v: f64| limit.is_some_and(|l| v > f64::from(l));
+        over(self.max_weight_t, weight_t)
+            || over(self.max_height_m, height_m)
+            || over(self.max_width_m, width_m)
+    }
+
+    /// The limits a vehicle meets on either of two parallel roads: the looser of each.
+    pub fn looser(self, other: RoadLimits) -> RoadLimits {
+        let max = |a: Option<f32>, b: Option<f32>| a.zip(b).map(|(a, b)| a.max(b));
+        RoadLimits {
+            max_weight_t: max(self.max_weight_t, other.max_weight_t),
+            max_height_m: max(self.max_height_m, other.max_height_m),
+            max_width_m: max(self.max_width_m, other.max_width_m),
+        }
+    }
+}
+
+/// Parses an OSM `maxweight` value into tonnes: `10`, `7.5 t`, `3500 kg`, `10 st` (short
+/// tons), `20000 lbs`. `none`, `default`, conditional or listed values give `None`.
+pub fn parse_maxweight_t(value: &str) -> Option<f64> {
+    let v = value.trim();
+    let (number, factor) = [
+        ("kg", 0.001),
+        ("lbs", 0.000_453_592_37),
+        ("st", 0.907_184_74),
+        ("t", 1.0),
+    ]
+    .iter()
+    .find_map(|&(unit, f)| v.strip_suffix(unit).map(|n| (n.trim(), f)))
+    .unwrap_or((v, 1.0));
+    positive_number(number).map(|n| n * factor)
+}
+
+/// Parses an OSM `maxheight` / `maxwidth` value into metres: `3.2`, `3.2 m`, `12'6"`
+/// (feet and inches), `12 ft`. `none`, `default`, `below_default` give `None`.
+pub fn parse_max_dimension_m(value: &str) -> Option<f64> {
+    let v = value.trim();
+    if let Some((feet, rest)) = v.split_once('\'') {
+        let inches = rest.trim().trim_end_matches('"').trim();
+        let inches = if inches.is_empty() {
+            0.0
+        } else {
+            inches
+                .parse::<f64>()
+                .ok()
+                .filter(|i| (0.0..12.0).contains(i))?
+        };
+        return positive_number(feet.trim()).map(|f| (f * 12.0 + inches) * 0.0254);
+    }
+    if let Some(feet) = v.strip_suffix("ft") {
+        return positive_number(feet.trim()).map(|f| f * 0.3048);
+    }
+    positive_number(v.strip_suffix('m').map_or(v, str::trim))
+}
+
+/// A plain decimal number > 0.
+fn positive_number(s: &str) -> Option<f64> {
+    let n: f64 = s.parse().ok()?;
+    (n.is_finite() && n > 0.0).then_some(n)
 }
 
 /// A road node: the source id and WGS-84 coordinates.
@@ -284,6 +364,13 @@ pub struct ImportStats {
     /// Kept ways closed to ordinary traffic but open to fire engines ([`AccessTags::emergency_only`]).
     #[serde(default)]
     pub ways_emergency_only: u64,
+    /// Kept ways with a weight, height or width limit understood (`maxweight`,
+    /// `maxheight`, `maxwidth`, their `:hgv` / `:physical` forms).
+    #[serde(default)]
+    pub ways_with_limits: u64,
+    /// Kept ways with such a tag whose value is not understood (ignored: no limit).
+    #[serde(default)]
+    pub limits_ignored: u64,
     /// `barrier=*` nodes on kept roads that stop a fire engine ([`barrier_blocks`]): the road
     /// is cut there (each road end at the node gets its own node).
     #[serde(default)]
@@ -347,6 +434,54 @@ mod tests {
         assert_eq!(parse_maxspeed_kmh("CN:urban"), None);
         assert_eq!(parse_maxspeed_kmh("walk"), None);
         assert_eq!(parse_maxspeed_kmh("50;60"), None);
+    }
+
+    #[test]
+    fn limit_forms() {
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+        assert!(close(parse_maxweight_t("10"), 10.0));
+        assert!(close(parse_maxweight_t("7.5 t"), 7.5));
+        assert!(close(parse_maxweight_t("3500 kg"), 3.5));
+        assert!(close(parse_maxweight_t("10 st"), 9.071_847_4));
+        assert!(close(parse_maxweight_t("20000 lbs"), 9.071_847_4));
+        assert_eq!(parse_maxweight_t("none"), None);
+        assert_eq!(parse_maxweight_t("7.5 @ (22:00-06:00)"), None);
+        assert_eq!(parse_maxweight_t("-3"), None);
+        assert!(close(parse_max_dimension_m("3.2"), 3.2));
+        assert!(close(parse_max_dimension_m("3.2 m"), 3.2));
+        assert!(close(parse_max_dimension_m("12'6\""), 3.81));
+        assert!(close(parse_max_dimension_m("12'"), 3.6576));
+        assert!(close(parse_max_dimension_m("12 ft"), 3.6576));
+        assert_eq!(parse_max_dimension_m("default"), None);
+        assert_eq!(parse_max_dimension_m("below_default"), None);
+        assert_eq!(parse_max_dimension_m("12'13\""), None);
+    }
+
+    #[test]
+    fn limits_bar_what_exceeds_them() {
+        let l = RoadLimits {
+            max_weight_t: Some(10.0),
+            max_height_m: Some(3.2),
+            max_width_m: None,
+        };
+        assert!(l.bars(32.0, 3.0, 2.5));
+        assert!(l.bars(8.0, 3.8, 2.5));
+        assert!(
+            !l.bars(10.0, 3.2, 9.0),
+            "at the limit is allowed; no width limit"
+        );
+        assert!(!RoadLimits::default().bars(100.0, 10.0, 10.0));
+        let other = RoadLimits {
+            max_weight_t: Some(40.0),
+            ..RoadLimits::default()
+        };
+        assert_eq!(
+            l.looser(other),
+            RoadLimits {
+                max_weight_t: Some(40.0),
+                ..RoadLimits::default()
+            }
+        );
     }
 
     #[test]

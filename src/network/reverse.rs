@@ -42,6 +42,7 @@ impl Network {
             dropped_nodes: self.dropped_nodes,
             turns: self.turns.clone(),
             reversed: !self.reversed,
+            limits: self.limits.clone(),
         }
     }
 }
@@ -66,6 +67,7 @@ mod tests {
             oneway,
             maxspeed_kmh: None,
             length_m: len,
+            limits: Default::default(),
         };
         // A square with a one-way diagonal and one one-way side.
         let raw = RawNetwork {

@@ -23,7 +23,9 @@ pub struct SnapPoint {
 
 type SegmentEntry = GeomWithData<Line<[f64; 2]>, u32>;
 
-/// R-tree over the network's segments in projected metres.
+/// R-tree over the network's segments in projected metres: those that may be driven in
+/// at least one direction (a vehicle profile's barred roads are left out, so a place beside
+/// one joins the nearest road that vehicle may use).
 pub struct SnapIndex {
     tree: RTree<SegmentEntry>,
 }
@@ -35,6 +37,7 @@ impl SnapIndex {
             .segments
             .iter()
             .enumerate()
+            .filter(|(_, s)| s.time_ab_s.is_finite() || s.time_ba_s.is_finite())
             .map(|(i, s)| {
                 let a = &net.nodes[s.a as usize];
                 let b = &net.nodes[s.b as usize];

@@ -14,7 +14,7 @@ pub mod targets;
 
 pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
 pub use crs::Crs;
-pub use network::{ClosureParams, NetworkParams, NetworkSource};
+pub use network::{ClosureParams, NetworkParams, NetworkSource, VehicleProfile};
 pub use response::ResponseParams;
 pub use scenario::{CalibrationInUse, DemandSource, Scenario};
 pub use simulation::SimulationSection;

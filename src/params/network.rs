@@ -64,3 +64,17 @@ impl NetworkParams {
         self.time_factors[class as usize]
     }
 }
+
+/// A heavy appliance's dimensions and pace (`[vehicles.aerial]`, 车辆通行条件): units of
+/// this `kind` drive their own network, which bars every road whose posted weight,
+/// height or width limit they exceed and takes the emergency times ÷ `speed_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VehicleProfile {
+    /// The vehicle kind, as in the vehicles file and `[simulation]` (`aerial`, `engine`, …).
+    pub kind: String,
+    pub weight_t: Option<f64>,
+    pub height_m: Option<f64>,
+    pub width_m: Option<f64>,
+    /// Multiplies the emergency speed (a 32 t ladder is slower than a pump: 0.9).
+    pub speed_factor: f64,
+}

@@ -32,6 +32,8 @@ pub struct Scenario {
     pub max_snap_m: f64,
     /// Roads closed for a what-if (`[[network.closure]]`), in the scenario's order.
     pub closures: Vec<ClosureParams>,
+    /// Heavy appliances with their own network (`[vehicles.KIND]`), sorted by kind.
+    pub vehicle_profiles: Vec<crate::params::VehicleProfile>,
     pub stations_file: PathBuf,
     pub stations_crs: Crs,
     pub vehicles_file: Option<PathBuf>,

@@ -88,6 +88,10 @@ fn write_tables(
     if !run.closures.is_empty() {
         put("closures.csv", tables::closures_csv(run)?)?;
     }
+    if !run.vehicles.is_empty() {
+        put("vehicle_coverage.csv", tables::vehicle_coverage_csv(run)?)?;
+        put("vehicle_response.csv", tables::vehicle_response_csv(run)?)?;
+    }
     put("report.md", markdown::report_md(run).into_bytes())?;
     if let Some(sup) = &run.supply {
         for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {

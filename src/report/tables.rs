@@ -131,6 +131,91 @@ pub fn closures_csv(run: &RunResult) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
+/// `vehicle_coverage.csv`: per `[vehicles.KIND]`, the stations that have it and the roads
+/// barred to it, then the columns of `coverage_by_district.csv` for each district and the
+/// region, over the roads it may use.
+pub fn vehicle_coverage_csv(run: &RunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "vehicle",
+        "stations",
+        "barred_segments",
+        "barred_road_km",
+        "district",
+        "kind",
+        "demand_points",
+        "demand_weight",
+        "demand_coverage",
+        "road_km",
+        "road_coverage",
+        "area_km2",
+        "area_coverage",
+        "second_due_coverage",
+        "p50_s",
+        "p90_s",
+        "max_s",
+        "off_network",
+        "unreachable",
+    ])
+    .map_err(csv_error)?;
+    for v in &run.vehicles {
+        let head = [
+            v.profile.kind.clone(),
+            v.stations.len().to_string(),
+            v.barred_segments.len().to_string(),
+            format!("{:.3}", v.barred_road_m / 1000.0),
+        ];
+        let rows = run
+            .inputs
+            .districts
+            .iter()
+            .zip(&v.coverage.districts)
+            .map(|(d, m)| metrics_row(&d.name, d.kind.as_str(), m))
+            .chain(std::iter::once(metrics_row(
+                "(region)",
+                "",
+                &v.coverage.region,
+            )));
+        for row in rows {
+            w.write_record(head.iter().cloned().chain(row))
+                .map_err(csv_error)?;
+        }
+    }
+    w.into_inner().map_err(csv_error)
+}
+
+/// `vehicle_response.csv`: per demand point and `[vehicles.KIND]`, the nearest station with
+/// that kind over the roads it may use and its response (empty: not reached).
+pub fn vehicle_response_csv(run: &RunResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id", "vehicle", "station", "response_s", "within_threshold"])
+        .map_err(csv_error)?;
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    let thr = run.coverage.params.threshold_s;
+    for v in &run.vehicles {
+        for (d, r) in demand.iter().zip(&v.coverage.demand) {
+            let (station, time) = match r.response.first {
+                Some((o, t)) => {
+                    let subset = v.coverage.origins[o as usize].station;
+                    let s = &run.inputs.stations[v.stations[subset]];
+                    (s.id.clone(), format!("{t:.1}"))
+                }
+                None => (String::new(), String::new()),
+            };
+            let within = r.response.first_s().is_some_and(|t| t <= thr);
+            w.write_record([
+                d.id.as_str(),
+                v.profile.kind.as_str(),
+                station.as_str(),
+                time.as_str(),
+                if within { "true" } else { "false" },
+            ])
+            .map_err(csv_error)?;
+        }
+    }
+    w.into_inner().map_err(csv_error)
+}
+
 pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([

@@ -256,6 +256,7 @@ impl<'a> Engine<'a> {
         let mut short: Vec<(u16, u32)> = Vec::new();
         for &(kind, count) in plan {
             let mut left = count;
+            let ranking = setup.ranking_for(kind, call.place);
             for c in ranking {
                 let slot = c.origin as usize * self.kinds + kind as usize;
                 let take = self.free[slot].min(left);
@@ -317,8 +318,7 @@ impl<'a> Engine<'a> {
             let need = entry.need.iter().position(|n| n.0 == e.kind && n.1 > 0)?;
             let place = self.incidents[entry.incident as usize].place;
             let c = setup
-                .sites
-                .ranking(place)
+                .ranking_for(e.kind, place)
                 .iter()
                 .find(|c| c.origin == e.origin)?;
             Some((w, need, *c))

@@ -11,18 +11,20 @@ use serde::Serialize;
 use super::arrivals::ArrivalProfile;
 use super::config::SimParams;
 use super::service::OnSceneSampler;
-use super::sites::{jitter, Place, Sites};
+use super::sites::{jitter, Candidate, Place, Sites};
 use crate::coverage::trees::StationTrees;
-use crate::coverage::Coverage;
+use crate::coverage::{Coverage, PlacedStation};
 use crate::error::{Error, Location, Result};
 use crate::load::{Inputs, PreparedNetwork};
 use crate::model::area::DistrictLookup;
 use crate::model::IncidentType;
 use crate::model::{DemandPoint, District, Station};
+use crate::network::{access_time_s, SnapPoint};
 use crate::network::{Network, SnapIndex};
 use crate::params::simulation::Spatial;
 use crate::params::ResponseParams;
 use crate::params::Spread;
+use crate::params::VehicleProfile;
 
 /// The scenario as the simulation reads it: the prepared network, the inputs and their
 /// static coverage (whose placed stations are the simulation's).
@@ -34,6 +36,8 @@ pub struct World<'a> {
     pub demand: &'a [DemandPoint],
     pub districts: &'a [District],
     pub coverage: &'a Coverage,
+    /// `[vehicles.KIND]`: units of these kinds drive their own network.
+    pub profiles: &'a [VehicleProfile],
 }
 
 impl<'a> World<'a> {
@@ -46,6 +50,7 @@ impl<'a> World<'a> {
             demand: inputs.demand.as_deref().unwrap_or(&[]),
             districts: &inputs.districts,
             coverage,
+            profiles: &inputs.scenario.vehicle_profiles,
         }
     }
 }
@@ -98,6 +103,9 @@ pub struct SimSetup {
     /// Per type: (kind index, units).
     pub plans: Vec<Vec<(u16, u32)>>,
     pub sites: Sites,
+    /// Per kind index: the ranking of [`SimSetup::sites`] its units use (0: the emergency
+    /// network; a kind with a `[vehicles.KIND]` profile has its own).
+    pub kind_ranking: Vec<u16>,
     pub district_names: Vec<String>,
     pub places_report: PlacesReport,
     /// Per demand point: its places `first..first + count`.
@@ -330,7 +338,58 @@ impl SimSetup {
         let ahead = StationTrees::build(net, origins, f64::INFINITY);
         let reversed = net.reversed();
         let back = StationTrees::build(&reversed, origins, f64::INFINITY);
-        let sites = Sites::build(net, &reversed, origins, &ahead, &back, places);
+        let mut sites = Sites::build(net, &reversed, origins, &ahead, &back, places);
+        // Kinds with a vehicle profile: their own network, trees and ranking.
+        let kind_ranking = kinds
+            .iter()
+            .map(|k| {
+                let Some(profile) = world
+                    .profiles
+                    .iter()
+                    .find(|p| p.kind.trim().to_lowercase() == *k)
+                else {
+                    return 0;
+                };
+                let (own, barred) = net.for_vehicle(profile);
+                let own_reversed = own.reversed();
+                // Stations and places join the nearest road the vehicle may use.
+                let own_index = SnapIndex::new(&own);
+                let resnap = |lon: f64, lat: f64| {
+                    own_index
+                        .snap(&own, lon, lat)
+                        .filter(|s| s.access_m <= cov.max_snap_m)
+                };
+                let own_origins: Vec<PlacedStation> = origins
+                    .iter()
+                    .map(|o| {
+                        let at = &world.stations[o.station].location;
+                        match resnap(at.x(), at.y()).filter(|_| !barred.is_empty()) {
+                            Some(snap) => PlacedStation {
+                                offset_s: o.offset_s - access_time_s(o.snap.access_m)
+                                    + access_time_s(snap.access_m),
+                                snap,
+                                ..*o
+                            },
+                            None => o.clone(),
+                        }
+                    })
+                    .collect();
+                let snaps: Vec<Option<SnapPoint>> = sites
+                    .places
+                    .iter()
+                    .map(|p| {
+                        if barred.is_empty() {
+                            Some(p.snap)
+                        } else {
+                            resnap(p.lon, p.lat)
+                        }
+                    })
+                    .collect();
+                let ahead = StationTrees::build(&own, &own_origins, f64::INFINITY);
+                let back = StationTrees::build(&own_reversed, &own_origins, f64::INFINITY);
+                sites.add_ranking(&own, &own_reversed, &own_origins, &ahead, &back, &snaps)
+            })
+            .collect();
 
         let mut type_cdf = [0.0; 5];
         let mut acc = 0.0;
@@ -358,6 +417,7 @@ impl SimSetup {
             stations,
             plans,
             sites,
+            kind_ranking,
             district_names: world.districts.iter().map(|d| d.name.clone()).collect(),
             places_report: report,
             point_places,
@@ -378,6 +438,13 @@ impl SimSetup {
             Some(s) => s.realised_s(response_s, delay_z),
             None => response_s,
         }
+    }
+
+    /// The stations reaching place `i` for units of kind index `k`, nearest first (over the
+    /// roads that kind may use).
+    #[inline]
+    pub fn ranking_for(&self, k: u16, i: u32) -> &[Candidate] {
+        self.sites.ranking_on(self.kind_ranking[k as usize], i)
     }
 
     /// Units of kind index `k` at origin `o`.

@@ -47,6 +47,14 @@ pub struct Place {
 #[derive(Debug, Clone)]
 pub struct Sites {
     pub places: Vec<Place>,
+    /// The stations ranked for every place: on the emergency network first, then on each
+    /// vehicle profile's own network ([`Sites::add_ranking`]).
+    rankings: Vec<Ranking>,
+}
+
+/// The stations reaching each place on one network, nearest first.
+#[derive(Debug, Clone)]
+struct Ranking {
     /// CSR: the candidates of place `i` are `candidates[first[i]..first[i + 1]]`.
     first: Vec<u32>,
     candidates: Vec<Candidate>,
@@ -127,18 +135,79 @@ impl Sites {
         back: &StationTrees,
         places: Vec<Place>,
     ) -> Sites {
-        let ranked: Vec<Vec<Candidate>> = places
+        let snaps: Vec<Option<SnapPoint>> = places.iter().map(|p| Some(p.snap)).collect();
+        let ranking = Ranking::build(net, reversed, origins, ahead, back, &snaps);
+        Sites {
+            places,
+            rankings: vec![ranking],
+        }
+    }
+
+    /// Ranks the stations again on another network of the same nodes and segments (a
+    /// vehicle profile's, [`Network::for_vehicle`]), with the places joined to it at
+    /// `snaps` (in place order; `None`: beyond reach of any road it may use) and the
+    /// stations as placed on it; returns its index for [`Sites::ranking_on`].
+    pub fn add_ranking(
+        &mut self,
+        net: &Network,
+        reversed: &Network,
+        origins: &[PlacedStation],
+        ahead: &StationTrees,
+        back: &StationTrees,
+        snaps: &[Option<SnapPoint>],
+    ) -> u16 {
+        let ranking = Ranking::build(net, reversed, origins, ahead, back, snaps);
+        self.rankings.push(ranking);
+        (self.rankings.len() - 1) as u16
+    }
+
+    /// The stations reaching place `i` on the emergency network, nearest first (ties:
+    /// lower origin).
+    #[inline]
+    pub fn ranking(&self, i: u32) -> &[Candidate] {
+        self.ranking_on(0, i)
+    }
+
+    /// The same on ranking `r` (0: the emergency network; then each vehicle profile's).
+    #[inline]
+    pub fn ranking_on(&self, r: u16, i: u32) -> &[Candidate] {
+        let k = &self.rankings[r as usize];
+        &k.candidates[k.first[i as usize] as usize..k.first[i as usize + 1] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+}
+
+impl Ranking {
+    fn build(
+        net: &Network,
+        reversed: &Network,
+        origins: &[PlacedStation],
+        ahead: &StationTrees,
+        back: &StationTrees,
+        snaps: &[Option<SnapPoint>],
+    ) -> Ranking {
+        let ranked: Vec<Vec<Candidate>> = snaps
             .par_iter()
             .map(|p| {
-                let leg = access_time_s(p.snap.access_m);
+                let Some(p) = p else {
+                    return Vec::new();
+                };
+                let leg = access_time_s(p.access_m);
                 let mut c: Vec<Candidate> = origins
                     .iter()
                     .enumerate()
                     .filter_map(|(o, st)| {
-                        let go = ahead.travel_s(net, &st.snap, o, &p.snap)?;
+                        let go = ahead.travel_s(net, &st.snap, o, p)?;
                         // On the reversed graph, "from the station to the place" is the
                         // real drive from the place to the station.
-                        let ret = back.travel_s(reversed, &st.snap, o, &p.snap)?;
+                        let ret = back.travel_s(reversed, &st.snap, o, p)?;
                         Some(Candidate {
                             response_s: st.offset_s + go + leg,
                             return_s: leg + ret + access_time_s(st.snap.access_m),
@@ -154,31 +223,13 @@ impl Sites {
                 c
             })
             .collect();
-        let mut first = Vec::with_capacity(places.len() + 1);
+        let mut first = Vec::with_capacity(snaps.len() + 1);
         first.push(0u32);
         let mut candidates = Vec::with_capacity(ranked.iter().map(Vec::len).sum());
         for r in ranked {
             candidates.extend(r);
             first.push(candidates.len() as u32);
         }
-        Sites {
-            places,
-            first,
-            candidates,
-        }
-    }
-
-    /// The stations reaching place `i`, nearest first (ties: lower origin).
-    #[inline]
-    pub fn ranking(&self, i: u32) -> &[Candidate] {
-        &self.candidates[self.first[i as usize] as usize..self.first[i as usize + 1] as usize]
-    }
-
-    pub fn len(&self) -> usize {
-        self.places.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.places.is_empty()
+        Ranking { first, candidates }
     }
 }

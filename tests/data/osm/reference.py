@@ -90,6 +90,49 @@ TURN_KINDS = {"no_left_turn", "no_right_turn", "no_straight_on", "no_u_turn", "n
               "no_exit", "only_left_turn", "only_right_turn", "only_straight_on", "only_u_turn"}
 
 
+NUM = r"[0-9]+(\.[0-9]*)?|\.[0-9]+"
+
+
+def weight_t(v):
+    """maxweight in tonnes (docs/access.md): N, N t, N kg, N st, N lbs."""
+    m = re.fullmatch(r"\s*(" + NUM + r")\s*(t|kg|st|lbs)?\s*", v)
+    if not m or float(m.group(1)) <= 0:
+        return None
+    return float(m.group(1)) * {None: 1, "t": 1, "kg": 0.001, "st": 0.90718474,
+                                "lbs": 0.00045359237}[m.group(3)]
+
+
+def dimension_m(v):
+    """maxheight / maxwidth in metres: N, N m, N ft, F'I\"."""
+    m = re.fullmatch(r"\s*(" + NUM + r")\s*'\s*(?:(" + NUM + r")\s*\"?)?\s*", v)
+    if m:
+        inches = float(m.group(3)) if m.group(3) else 0.0
+        if float(m.group(1)) <= 0 or inches >= 12:
+            return None
+        return (float(m.group(1)) * 12 + inches) * 0.0254
+    m = re.fullmatch(r"\s*(" + NUM + r")\s*(m|ft)?\s*", v)
+    if not m or float(m.group(1)) <= 0:
+        return None
+    return float(m.group(1)) * (0.3048 if m.group(3) == "ft" else 1.0)
+
+
+LIMIT_KEYS = [("maxweight", weight_t), ("maxweight:hgv", weight_t), ("maxheight", dimension_m),
+              ("maxheight:physical", dimension_m), ("maxwidth", dimension_m),
+              ("maxwidth:physical", dimension_m)]
+
+
+def limits_of(t):
+    """(any limit understood, any limit value not understood)"""
+    understood = ignored = False
+    for key, parse in LIMIT_KEYS:
+        if key in t:
+            if parse(t[key]) is not None:
+                understood = True
+            elif t[key].strip() not in ("none", "default", "no"):
+                ignored = True
+    return understood, ignored
+
+
 def hav(lon1, lat1, lon2, lat2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -117,7 +160,7 @@ def main():
             rels.append((oid, tags_of(fields.get("T")), members))
 
     cls_ways = kept = skipped = missing = segs = maxsp_bad = self_loops = 0
-    construction = emergency_only = 0
+    construction = emergency_only = with_limits = limits_ignored = 0
     missing_distinct = set()
     used = set()
     seg_of = {}
@@ -133,6 +176,9 @@ def main():
         kept += 1
         if closed_to_cars(t):
             emergency_only += 1
+        understood, ignored = limits_of(t)
+        with_limits += understood
+        limits_ignored += ignored
         if "maxspeed" in t:
             m = re.fullmatch(r"\s*([0-9.]+)\s*(mph|km/h|kmh|kph)?\s*", t["maxspeed"])
             if not m or not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", m.group(1)) or float(m.group(1)) <= 0:
@@ -212,6 +258,7 @@ def main():
           f"{turn['via_way']} turn_restrictions_unusable={turn['unusable']} "
           f"turn_restrictions_on_roads={turn['on_roads']} turn_restrictions_exempt="
           f"{turn['exempt']} turns={turn['turns']}")
+    print(f"ways_with_limits={with_limits} limits_ignored={limits_ignored}")
     print(f"buildings={b_ok} buildings_missing_nodes={b_missing} buildings_not_closed={b_open} "
           f"building_relations={b_rel}")
     for w in want:
