@@ -147,7 +147,8 @@ fn benches(c: &mut Criterion) {
 }
 
 /// Turn restrictions (issue 19): the same extract built with and without them, the
-/// all-stations search and the graph build on each. Camden and Helsinki centre hold the
+/// all-stations search and the graph build on each; and deriving a vehicle profile's
+/// network (a 32 t, 3.8 m aerial ladder). Camden and Helsinki centre hold the
 /// most restrictions of the bundled extracts.
 fn turn_restrictions(c: &mut Criterion) {
     let mut g = c.benchmark_group("turn_restrictions");
@@ -192,6 +193,23 @@ fn turn_restrictions(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new("build", &label), |b| {
                 b.iter(|| Network::build(black_box(&raw), &params, Profile::Emergency))
             });
+            // A vehicle profile's network is derived from the prepared one, not cached:
+            // this is what deriving it (and its snapping index) costs.
+            if obeyed {
+                let ladder = fireplan::params::VehicleProfile {
+                    kind: "aerial".into(),
+                    weight_t: Some(32.0),
+                    height_m: Some(3.8),
+                    width_m: Some(2.55),
+                    speed_factor: 0.9,
+                };
+                g.bench_function(BenchmarkId::new("for_vehicle", name), |b| {
+                    b.iter(|| {
+                        let (own, _) = black_box(&net).for_vehicle(&ladder);
+                        fireplan::network::SnapIndex::new(&own)
+                    })
+                });
+            }
         }
     }
     g.finish();
