@@ -127,6 +127,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             });
         }
     }
+    let closed = super::closures::draw(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     // Demand points not reached within the threshold.
     let mut late = 0usize;
@@ -182,6 +183,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             en.clone(),
         ));
     }
+    legend.extend(closed);
     legend.push((
         Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
         fr.lang.pick("救援片区边界", "Rescue district").to_string(),

@@ -74,6 +74,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         fr.lang.pick("其他道路", "Other road").to_string(),
         "Other road".to_string(),
     ));
+    legend.extend(super::closures::draw(&fr, &mut sc, &run.prepared));
     fr.districts(&mut sc, &run.inputs.districts, true);
     // Responding stations, small and grey: what the support points must reach.
     for s in &run.inputs.stations {
