@@ -67,31 +67,40 @@ pub fn swatch(fr: &Frame) -> Swatch {
     Swatch::Closed(hex(CLOSED), fr.s(7.0) as u32, fr.s(22.0))
 }
 
-/// Draws every closure of `p` (layers `closed-roads`, `closed-road-marks`,
-/// `closed-road-labels`); returns one legend entry per closure, "封闭道路：name" /
-/// "Closed road: name".
-pub fn draw(fr: &Frame, sc: &mut Scene, p: &PreparedNetwork) -> Vec<(Swatch, String, String)> {
+/// The pixel ends of each closure's segments, in closure order (None without closures).
+fn closure_ends<'a>(
+    fr: &Frame,
+    p: &'a PreparedNetwork,
+) -> Vec<(&'a crate::load::network::AppliedClosure, Vec<Ends>)> {
     let Some(open) = p.open.as_deref() else {
         return Vec::new();
     };
     let net = &open.network;
-    let mut legend = Vec::new();
+    p.closures
+        .iter()
+        .map(|c| {
+            let ends = c
+                .segments
+                .iter()
+                .filter_map(|&s| net.segments.get(s as usize))
+                .map(|s| {
+                    let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+                    (fr.px(a.lon, a.lat), fr.px(b.lon, b.lat))
+                })
+                .collect();
+            (c, ends)
+        })
+        .collect()
+}
+
+type Ends = ((i32, i32), (i32, i32));
+
+/// Draws the closed roads of `p` as dashed lines (layer `closed-roads`): call it where
+/// the roads are drawn.
+pub fn draw_roads(fr: &Frame, sc: &mut Scene, p: &PreparedNetwork) {
     let width = fr.s(7.0) as u32;
-    for (k, c) in p.closures.iter().enumerate() {
-        // Pixel ends and middle of each closed segment.
-        let ends: Vec<((i32, i32), (i32, i32))> = c
-            .segments
-            .iter()
-            .filter_map(|&s| net.segments.get(s as usize))
-            .map(|s| {
-                let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-                (fr.px(a.lon, a.lat), fr.px(b.lon, b.lat))
-            })
-            .collect();
-        if ends.is_empty() {
-            continue;
-        }
-        for &(a, b) in &ends {
+    for (_, ends) in closure_ends(fr, p) {
+        for (a, b) in ends {
             for pts in dashes(a, b, f64::from(fr.s(DASH)), f64::from(fr.s(GAP))) {
                 sc.layer("closed-roads").push(Prim::Path {
                     pts,
@@ -100,38 +109,56 @@ pub fn draw(fr: &Frame, sc: &mut Scene, p: &PreparedNetwork) -> Vec<(Swatch, Str
                 });
             }
         }
-        let mid = |(a, b): ((i32, i32), (i32, i32))| ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
+    }
+}
+
+/// Draws each closure's crosses and name (layers `closed-road-marks`,
+/// `closed-road-labels`): call it after the stations, so that district names and symbols
+/// do not hide them. Returns one legend entry per closure, "封闭道路：name" / "Closed
+/// road: name".
+pub fn draw_marks(
+    fr: &Frame,
+    sc: &mut Scene,
+    p: &PreparedNetwork,
+) -> Vec<(Swatch, String, String)> {
+    let mut legend = Vec::new();
+    let size = fr.s(26.0);
+    for (k, (c, ends)) in closure_ends(fr, p).into_iter().enumerate() {
+        if ends.is_empty() {
+            continue;
+        }
+        let mid = |(a, b): Ends| ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
         let n = ends.len() as i64;
-        let centre = ends.iter().map(|&e| mid(e)).fold((0i64, 0i64), |acc, m| {
+        let sum = ends.iter().map(|&e| mid(e)).fold((0i64, 0i64), |acc, m| {
             (acc.0 + i64::from(m.0), acc.1 + i64::from(m.1))
         });
-        let centre = ((centre.0 / n) as i32, (centre.1 / n) as i32);
+        let centre = ((sum.0 / n) as i32, (sum.1 / n) as i32);
+        let dist2 = |m: (i32, i32), o: (i32, i32)| {
+            let (dx, dy) = (i64::from(m.0 - o.0), i64::from(m.1 - o.1));
+            dx * dx + dy * dy
+        };
         let main = ends
             .iter()
             .map(|&e| mid(e))
-            .min_by_key(|m| {
-                let (dx, dy) = (i64::from(m.0 - centre.0), i64::from(m.1 - centre.1));
-                dx * dx + dy * dy
-            })
+            .min_by_key(|&m| dist2(m, centre))
             .unwrap_or(centre);
-        let crosses: Vec<(i32, i32)> = if ends.len() <= CROSS_EACH_MAX {
-            ends.iter().map(|&e| mid(e)).collect()
-        } else {
-            vec![main]
-        };
+        // A cross on the segment nearest the middle, then (a short closure) on the others
+        // that stand clear of the crosses already drawn.
+        let mut crosses = vec![main];
+        if ends.len() <= CROSS_EACH_MAX {
+            let clear = i64::from(3 * size) * i64::from(3 * size);
+            for m in ends.iter().map(|&e| mid(e)) {
+                if crosses.iter().all(|&x| dist2(m, x) >= clear) {
+                    crosses.push(m);
+                }
+            }
+        }
         for at in crosses {
-            push_symbol(
-                sc,
-                "closed-road-marks",
-                Shape::Cross,
-                at,
-                fr.s(26.0),
-                hex(CLOSED),
-            );
+            push_symbol(sc, "closed-road-marks", Shape::Cross, at, size, hex(CLOSED));
         }
         let fallback = ascii_or(&c.name, &format!("closure {}", k + 1));
         sc.layer("closed-road-labels").push(text(
-            (main.0, main.1 - fr.s(22.0)),
+            (main.0, main.1 - fr.s(24.0)),
             &c.name,
             &fallback,
             28.0 * fr.u,

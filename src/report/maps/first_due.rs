@@ -143,9 +143,10 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             width: w,
         });
     }
-    let closed = super::closures::draw(&fr, &mut sc, &run.prepared);
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, false);
     super::response::stations(&fr, &mut sc, run, false);
+    let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
     // Labels: station name and area, at the station (or the area's centre when the
     // station stands outside its own area's largest part); none beyond a readable number.
     let labelled = run.coverage.origins.len() <= super::response::MAX_LABELLED_STATIONS;

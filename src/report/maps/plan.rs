@@ -96,7 +96,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             width: w,
         });
     }
-    let closed_legend = super::closures::draw(&fr, &mut sc, &run.prepared);
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     for d in &pr.diff.demand {
         let at = fr.px(d.lon, d.lat);
@@ -178,6 +178,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             legend_kinds.push(kind_en);
         }
     }
+    let closed_legend = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
     let mut legend = Vec::new();
     for (col, shape, zh, en) in [
         (0x00441bu32, Shape::Star, "新建站点", "new"),

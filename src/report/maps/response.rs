@@ -127,7 +127,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             });
         }
     }
-    let closed = super::closures::draw(&fr, &mut sc, &run.prepared);
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     // Demand points not reached within the threshold.
     let mut late = 0usize;
@@ -162,6 +162,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         }
     }
     stations(&fr, &mut sc, run, true);
+    let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
 
     let mut legend: Vec<(Swatch, String, String)> = BANDS
         .iter()
