@@ -416,6 +416,19 @@ fn cli_plan_run_shows_the_closure() {
     assert!(svg.contains("layer-closed-roads") && svg.contains("封闭道路"));
     let svg = std::fs::read_to_string(out.join("map_response.svg")).unwrap();
     assert!(svg.contains("layer-closed-roads"));
+    // The GeoPackage has the closed segment.
+    let db = rusqlite::Connection::open(out.join("fireplan.gpkg")).unwrap();
+    let (closure, source, length): (String, String, f64) = db
+        .query_row(
+            "SELECT closure, source, length_m FROM closed_roads",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (closure.as_str(), source.as_str(), length),
+        ("秦望大桥", "plan change[1]", 4250.0)
+    );
 }
 
 /// Run `fireplan::plan::Plan::load` then the plan run; the error text.
