@@ -3,14 +3,15 @@
 //! with its typed [`Summary`]. `run`, `run --plan`, sweeps and the placement search's
 //! re-ranking all call [`evaluate_variant`]; the CLI then hands the results to `report`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::coverage::{self, Coverage, Metrics};
 use crate::error::Result;
-use crate::load::{prepare_logistics, Inputs, PreparedNetwork, RunOptions};
+use crate::load::network::{close_roads, with_closures, AppliedClosure};
+use crate::load::{prepare_logistics, InputFile, Inputs, PreparedNetwork, RunOptions};
 use crate::params::Scenario;
 use crate::plan::checks::TargetsSummary;
 use crate::plan::{AppliedChange, Checks, Plan, PlanDiff};
@@ -33,6 +34,47 @@ pub struct Loaded {
     /// Seconds spent loading.
     pub load_s: f64,
     logistics: OnceLock<Arc<PreparedNetwork>>,
+    /// The networks plans' road closures leave, one per set of closures (a sweep's runs of
+    /// one plan share theirs).
+    closed: Mutex<Vec<Arc<ClosedRoads>>>,
+}
+
+/// A variant to evaluate: its inputs and, when a plan closes roads (`close_road`), the
+/// network those closures leave (None: the load's network).
+pub struct Variant {
+    pub inputs: Inputs,
+    pub roads: Option<Arc<ClosedRoads>>,
+}
+
+impl From<Inputs> for Variant {
+    fn from(inputs: Inputs) -> Variant {
+        Variant {
+            inputs,
+            roads: None,
+        }
+    }
+}
+
+/// The load's network with a plan's road closures as well as the scenario's (both in
+/// `network.closures`, the open network shared), and its logistics network closed the
+/// same way on first use.
+pub struct ClosedRoads {
+    pub network: Arc<PreparedNetwork>,
+    logistics: OnceLock<Arc<PreparedNetwork>>,
+}
+
+impl ClosedRoads {
+    /// The logistics network with the same roads closed: the load's open logistics
+    /// network (prepared once per load) with this network's closures.
+    fn logistics(&self, loaded: &Loaded, opts: &RunOptions) -> Result<Arc<PreparedNetwork>> {
+        if let Some(l) = self.logistics.get() {
+            return Ok(l.clone());
+        }
+        let base = loaded.logistics(opts)?;
+        let open = base.open.clone().unwrap_or(base);
+        let l = with_closures(open, self.network.closures.clone());
+        Ok(self.logistics.get_or_init(|| Arc::new(l)).clone())
+    }
 }
 
 impl Loaded {
@@ -45,7 +87,27 @@ impl Loaded {
             network: Arc::new(network),
             load_s: t0.elapsed().as_secs_f64(),
             logistics: OnceLock::new(),
+            closed: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The load's network with `extra` closures on top of the scenario's (shared by the
+    /// variants that close the same roads).
+    fn closed_roads(&self, extra: Vec<AppliedClosure>) -> Arc<ClosedRoads> {
+        let base = &self.network;
+        let mut all = base.closures.clone();
+        all.extend(extra);
+        let mut cache = self.closed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.iter().find(|c| c.network.closures == all) {
+            return c.clone();
+        }
+        let open = base.open.clone().unwrap_or_else(|| base.clone());
+        let c = Arc::new(ClosedRoads {
+            network: Arc::new(with_closures(open, all)),
+            logistics: OnceLock::new(),
+        });
+        cache.push(c.clone());
+        c
     }
 
     /// The logistics network (checked against the emergency one), prepared on first use.
@@ -60,8 +122,10 @@ impl Loaded {
     /// `inputs` (the loaded ones, perhaps with other scenario parameters) with `plan`
     /// applied to their stations and depots; new and moved locations are measured against
     /// the prepared network (farther than the scenario's `max_snap_m` from a road is an
-    /// error).
-    pub fn with_plan(&self, inputs: Inputs, plan: &Plan) -> Result<(Inputs, Vec<AppliedChange>)> {
+    /// error). A plan's road closures (`close_road`) are matched on the open network as
+    /// `[[network.closure]]` is, and the variant runs on the network they leave (the
+    /// load's own network, the baseline's, stays open); their files join the inputs.
+    pub fn with_plan(&self, inputs: Inputs, plan: &Plan) -> Result<(Variant, Vec<AppliedChange>)> {
         let prepared = &self.network;
         let snap_m = |p: geo::Point<f64>| {
             prepared
@@ -69,17 +133,33 @@ impl Loaded {
                 .snap(&prepared.network, p.x(), p.y())
                 .map(|s| s.access_m)
         };
-        let applied = crate::plan::file::apply(
+        let open = prepared.open.as_deref().unwrap_or(prepared);
+        let max_snap_m = inputs.scenario.max_snap_m;
+        let close = |c: &crate::model::closure::RoadClosure| close_roads(open, c, max_snap_m);
+        let roads = crate::plan::file::Roads {
+            closed: &prepared.closures,
+            close: &close,
+        };
+        let applied = crate::plan::file::apply_with_roads(
             plan,
             &inputs.stations,
             inputs.depots.as_deref(),
             &snap_m,
-            inputs.scenario.max_snap_m,
+            max_snap_m,
+            Some(&roads),
         )?;
         let mut inputs = inputs;
         inputs.stations = applied.stations;
         inputs.depots = applied.depots;
-        Ok((inputs, applied.changes))
+        for c in &plan.changes {
+            if let crate::plan::file::Action::CloseRoad { file, .. } = &c.action {
+                inputs
+                    .files
+                    .push(InputFile::read(&format!("plan.{}", c.entry), file)?);
+            }
+        }
+        let roads = (!applied.closures.is_empty()).then(|| self.closed_roads(applied.closures));
+        Ok((Variant { inputs, roads }, applied.changes))
     }
 }
 
@@ -107,6 +187,11 @@ pub struct ClosureEffect {
     /// The closure's name, or `all closures` for the whole set together.
     pub name: String,
     pub reason: Option<String>,
+    /// The plan change (1-based) that closed it; None for `[[network.closure]]` and for
+    /// `all closures`.
+    pub plan_change: Option<usize>,
+    /// The last entry: every closure together.
+    pub together: bool,
     pub segments_closed: usize,
     pub road_km_closed: f64,
     /// Indices into the variant's demand points, ascending.
@@ -145,33 +230,27 @@ fn closure_effects(
         ))
     };
     let base = on(&open.network, &open.index);
-    let effect =
-        |name: String, reason: Option<String>, segments: usize, road_m: f64, now: &[bool]| {
-            let demand_lost: Vec<usize> = (0..base.len()).filter(|&i| base[i] && !now[i]).collect();
-            let demand_weight_lost = demand_lost.iter().fold(0.0, |w, &i| w + demand[i].weight);
-            ClosureEffect {
-                name,
-                reason,
-                segments_closed: segments,
-                road_km_closed: road_m / 1000.0,
-                demand_lost,
-                demand_weight_lost,
-            }
-        };
+    let effect = |c: &AppliedClosure, now: &[bool]| {
+        let demand_lost: Vec<usize> = (0..base.len()).filter(|&i| base[i] && !now[i]).collect();
+        let demand_weight_lost = demand_lost.iter().fold(0.0, |w, &i| w + demand[i].weight);
+        ClosureEffect {
+            name: c.name.clone(),
+            reason: c.reason.clone(),
+            plan_change: c.plan_change,
+            together: false,
+            segments_closed: c.segments.len(),
+            road_km_closed: c.road_m / 1000.0,
+            demand_lost,
+            demand_weight_lost,
+        }
+    };
     let mut out: Vec<ClosureEffect> = prepared
         .closures
         .iter()
         .map(|c| {
             let net = open.network.with_segments_closed(&c.segments);
             let index = crate::network::SnapIndex::new(&net);
-            let now = on(&net, &index);
-            effect(
-                c.name.clone(),
-                c.reason.clone(),
-                c.segments.len(),
-                c.road_m,
-                &now,
-            )
+            effect(c, &on(&net, &index))
         })
         .collect();
     let mut union: Vec<u32> = prepared
@@ -181,22 +260,31 @@ fn closure_effects(
         .collect();
     union.sort_unstable();
     union.dedup();
-    out.push(effect(
-        "all closures".into(),
-        None,
-        union.len(),
-        open.network.segments_length_m(&union),
-        &within(closed),
-    ));
+    let all = AppliedClosure {
+        name: "all closures".into(),
+        reason: None,
+        road_m: open.network.segments_length_m(&union),
+        segments: union,
+        plan_change: None,
+    };
+    out.push(ClosureEffect {
+        together: true,
+        ..effect(&all, &within(closed))
+    });
     out
 }
 
 /// Evaluates one variant — `inputs` (the loaded ones, or a plan's, or with other
-/// scenario parameters) on `loaded`'s network: coverage, supply when it has depots, then
-/// every target.
-pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> Result<RunResult> {
+/// scenario parameters) on `loaded`'s network, or on the network a plan's road closures
+/// leave: coverage, supply when it has depots, then every target.
+pub fn evaluate_variant(
+    loaded: &Loaded,
+    variant: impl Into<Variant>,
+    opts: &RunOptions,
+) -> Result<RunResult> {
+    let Variant { inputs, roads } = variant.into();
     let progress = &*opts.progress;
-    let prepared = &loaded.network;
+    let prepared = roads.as_ref().map_or(&loaded.network, |r| &r.network);
     let scenario = &inputs.scenario;
     check_grid_size(&inputs, &prepared.network)?;
     progress.start("computing coverage", None);
@@ -215,7 +303,10 @@ pub fn evaluate_variant(loaded: &Loaded, inputs: Inputs, opts: &RunOptions) -> R
     let t2 = Instant::now();
     let supply = match inputs.depots {
         Some(_) => {
-            let logistics = loaded.logistics(opts)?;
+            let logistics = match &roads {
+                Some(r) => r.logistics(loaded, opts)?,
+                None => loaded.logistics(opts)?,
+            };
             progress.start("computing logistics-support reach", None);
             let s = crate::supply::evaluate_inputs(&inputs, &logistics);
             progress.finish();
@@ -284,7 +375,8 @@ pub fn check_targets(inputs: &Inputs, coverage: &Coverage, supply: Option<&Suppl
 pub struct PlanRunResult {
     /// The scenario as given.
     pub baseline: RunResult,
-    /// The scenario with the plan applied (shares the baseline's prepared network).
+    /// The scenario with the plan applied (shares the baseline's prepared network, or
+    /// with `close_road` changes runs on the network they leave).
     pub plan: RunResult,
     pub plan_file: Plan,
     /// The plan's changes as applied, in file order.
@@ -318,23 +410,34 @@ pub fn check_grid_size(inputs: &Inputs, net: &crate::network::Network) -> Result
 }
 
 impl PlanRunResult {
-    /// Every file the plan run read: the scenario's inputs and the plan file.
+    /// Every file the plan run read: the scenario's inputs, the plan file and its road
+    /// closures' files.
     pub fn inputs_and_plan(&self) -> impl Iterator<Item = &std::path::Path> {
+        let closures = self
+            .plan_file
+            .changes
+            .iter()
+            .filter_map(|c| match &c.action {
+                crate::plan::file::Action::CloseRoad { file, .. } => Some(file.as_path()),
+                _ => None,
+            });
         self.baseline
             .inputs
             .paths()
             .chain(std::iter::once(self.plan_file.path.as_path()))
+            .chain(closures)
     }
 }
 
 /// Loads the scenario once, applies `plan` to its stations and depots, and evaluates
 /// baseline and plan on the same prepared network (one import, two coverage searches,
-/// one logistics network for both supply evaluations); then compares them.
+/// one logistics network for both supply evaluations) — or, when the plan closes roads,
+/// the plan on the network its closures leave; then compares them.
 pub fn run_with_plan(scenario: &Scenario, plan: &Plan, opts: &RunOptions) -> Result<PlanRunResult> {
     let loaded = Loaded::load(scenario, opts)?;
-    let (plan_inputs, applied) = loaded.with_plan(loaded.inputs.clone(), plan)?;
+    let (plan_variant, applied) = loaded.with_plan(loaded.inputs.clone(), plan)?;
     let baseline = evaluate_variant(&loaded, loaded.inputs.clone(), opts)?;
-    let planned = evaluate_variant(&loaded, plan_inputs, opts)?;
+    let planned = evaluate_variant(&loaded, plan_variant, opts)?;
     let diff = crate::plan::diff::compare(
         crate::plan::diff::Variant {
             stations: &baseline.inputs.stations,

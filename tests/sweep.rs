@@ -538,3 +538,53 @@ fn a_sweep_killed_at_twenty_points_loses_and_duplicates_nothing() {
     ]);
     assert_eq!(rows(&killed), rows(&full));
 }
+
+/// A closure in a sweep: `plan = ["none", "close_bridge.toml"]` × threshold on the supply
+/// fixture (tests/closures.rs has the arithmetic). Open network: D1 213 s, every weight
+/// within 300 s → 1.0 at both thresholds. Bridge closed: D1 366 s → 4 of 5 weight (0.8)
+/// at 300 s, 1.0 at 400 s; S3 off the network (4 stations). All four runs share one load:
+/// the closed network is the plan runs' own, never the open runs'.
+#[test]
+fn a_plan_axis_tests_a_road_closure() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("s");
+    let said = sweep(&[
+        data("closures/sweep.toml").to_str().unwrap(),
+        "--out",
+        o.to_str().unwrap(),
+    ]);
+    assert!(said.contains("load: 1 network(s)"), "{said}");
+    let mut r = csv::Reader::from_path(o.join("results.csv")).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let col = |row: &csv::StringRecord, name: &str| -> String {
+        let i = headers.iter().position(|h| h == name).unwrap();
+        row[i].to_string()
+    };
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let got: Vec<(String, String, String, String, String)> = rows
+        .iter()
+        .map(|row| {
+            (
+                col(row, "plan"),
+                col(row, "response.threshold_s"),
+                col(row, "demand_coverage"),
+                col(row, "stations"),
+                col(row, "closures.秦望大桥.demand_lost"),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        [
+            (s("none"), s("300"), s("1.0"), s("5"), s("")),
+            (s("none"), s("400"), s("1.0"), s("5"), s("")),
+            (s("close_bridge.toml"), s("300"), s("0.8"), s("4"), s("1")),
+            (s("close_bridge.toml"), s("400"), s("1.0"), s("4"), s("0")),
+        ]
+    );
+    for row in &rows[2..] {
+        assert_eq!(col(row, "closures.秦望大桥.road_km_closed"), "4.25");
+    }
+}

@@ -162,6 +162,17 @@ pub fn print_plan(scenario: &Scenario, pr: &PlanRunResult) {
         pr.diff.gained_points,
         pr.diff.lost_points
     );
+    // The plan's road closures, each alone against the open network (closures.csv).
+    for c in pr.plan.closures.iter().filter(|c| c.plan_change.is_some()) {
+        say!(
+            "  road closure {} (change[{}]): {:.2} km closed, {} demand points no longer within {:.0} s",
+            c.name,
+            c.plan_change.unwrap_or_default(),
+            c.road_km_closed,
+            c.demand_lost.len(),
+            scenario.response.threshold_s
+        );
+    }
     print_targets("  baseline ", &pr.baseline.checks);
     print_targets("  plan     ", &pr.plan.checks);
 }

@@ -7,6 +7,8 @@
 //! (DESIGN §3); [`check_same_graph`] verifies that both keep the same nodes, segments and
 //! adjacency rather than assume it, because reports join the two.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use sha2::{Digest, Sha256};
@@ -15,6 +17,7 @@ use super::key::{file_name_of, NetworkKey, CACHE_FORMAT};
 use super::{InputFile, RunOptions};
 use crate::error::{Error, Location, Result};
 use crate::io;
+use crate::model::closure::RoadClosure;
 use crate::network::closure::{segments_closed_by, ShapeMatch};
 use crate::network::raw::{ImportStats, RawBuilding};
 use crate::network::{Network, Profile, SnapIndex};
@@ -29,20 +32,24 @@ pub struct PreparedNetwork {
     pub from_cache: bool,
     /// Why a cache file that was there could not be used (it was rebuilt), for a warning.
     pub cache_rebuilt: Option<String>,
-    /// The scenario's road closures as applied to `network` (empty without any).
+    /// The road closures applied to `network`: the scenario's, then a plan's (empty
+    /// without any).
     pub closures: Vec<AppliedClosure>,
-    /// The network before the closures, to measure what they cost (None without any).
-    pub open: Option<Box<PreparedNetwork>>,
+    /// The network before the closures, to measure what they cost (None without any);
+    /// shared by the scenario's closed network and every plan variant closing more.
+    pub open: Option<Arc<PreparedNetwork>>,
 }
 
-/// A `[[network.closure]]` as applied: the segments it closed (indices into the open
-/// network's segments) and their length.
+/// A road closure as applied — a `[[network.closure]]`, or a plan's `close_road` change:
+/// the segments it closed (indices into the open network's segments) and their length.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppliedClosure {
     pub name: String,
     pub reason: Option<String>,
     pub segments: Vec<u32>,
     pub road_m: f64,
+    /// The plan change (1-based number) that closed it; None for `[[network.closure]]`.
+    pub plan_change: Option<usize>,
 }
 
 /// What is cached per network file and model parameters.
@@ -181,7 +188,7 @@ pub fn prepare_network(
         return Ok((open, buildings));
     }
     let closures = read_closures(scenario, &open, files)?;
-    Ok((with_closures(open, closures), buildings))
+    Ok((with_closures(Arc::new(open), closures), buildings))
 }
 
 /// Reads the scenario's closure files and finds the segments of `open` each one closes.
@@ -199,46 +206,61 @@ fn read_closures(
             &c.file,
         )?);
         let closure = io::closures::read_closure(c)?;
-        let mut segments = Vec::new();
-        for (k, shape) in closure.shapes.iter().enumerate() {
-            let refuse = |what: String| {
-                Err(Error::input(
-                    &c.file,
-                    Location::File,
-                    "geometry",
-                    format!("closure `{}`, shape {k}: {what}", c.name),
-                ))
-            };
-            match segments_closed_by(&open.network, &open.index, shape, scenario.max_snap_m) {
-                ShapeMatch::Segments(s) => segments.extend(s),
-                ShapeMatch::TooFar(m) => {
-                    return refuse(format!(
-                        "the point is {m:.0} m from the nearest road (max_snap_m {}); \
-                         is the crs right?",
-                        scenario.max_snap_m
-                    ))
-                }
-                ShapeMatch::NoRoad => {
-                    return refuse(
-                        "the shape touches no road of the network; is the crs right?".into(),
-                    )
-                }
-            }
-        }
-        segments.sort_unstable();
-        segments.dedup();
-        closures.push(AppliedClosure {
-            name: c.name.clone(),
-            reason: c.reason.clone(),
-            road_m: open.network.segments_length_m(&segments),
-            segments,
-        });
+        let applied = close_roads(open, &closure, scenario.max_snap_m).map_err(|what| {
+            Error::input(
+                &c.file,
+                Location::File,
+                "geometry",
+                format!("closure `{}`, {what}", c.name),
+            )
+        })?;
+        closures.push(applied);
     }
     Ok(closures)
 }
 
-/// `open` with the segments of `closures` taken out; `open` is kept beside it.
-fn with_closures(open: PreparedNetwork, closures: Vec<AppliedClosure>) -> PreparedNetwork {
+/// The segments of `open` a closure closes (each shape by
+/// [`segments_closed_by`], within `max_snap_m` for a point), sorted and deduplicated; or
+/// why one of its shapes closes nothing (`shape 2: …`). Shared by `[[network.closure]]`
+/// and a plan's `close_road`, so both close the same roads for the same file.
+pub fn close_roads(
+    open: &PreparedNetwork,
+    closure: &RoadClosure,
+    max_snap_m: f64,
+) -> std::result::Result<AppliedClosure, String> {
+    let mut segments = Vec::new();
+    for (k, shape) in closure.shapes.iter().enumerate() {
+        match segments_closed_by(&open.network, &open.index, shape, max_snap_m) {
+            ShapeMatch::Segments(s) => segments.extend(s),
+            ShapeMatch::TooFar(m) => {
+                return Err(format!(
+                    "shape {k}: the point is {m:.0} m from the nearest road (max_snap_m \
+                     {max_snap_m}); is the crs right?"
+                ))
+            }
+            ShapeMatch::NoRoad => {
+                return Err(format!(
+                    "shape {k}: the shape touches no road of the network; is the crs right?"
+                ))
+            }
+        }
+    }
+    if segments.is_empty() {
+        return Err("the file holds no shape: it closes no road".into());
+    }
+    segments.sort_unstable();
+    segments.dedup();
+    Ok(AppliedClosure {
+        name: closure.name.clone(),
+        reason: closure.reason.clone(),
+        road_m: open.network.segments_length_m(&segments),
+        segments,
+        plan_change: None,
+    })
+}
+
+/// `open` with the segments of `closures` taken out; `open` is kept beside it (shared).
+pub fn with_closures(open: Arc<PreparedNetwork>, closures: Vec<AppliedClosure>) -> PreparedNetwork {
     let all: Vec<u32> = closures
         .iter()
         .flat_map(|c| c.segments.iter().copied())
@@ -252,7 +274,7 @@ fn with_closures(open: PreparedNetwork, closures: Vec<AppliedClosure>) -> Prepar
         from_cache: open.from_cache,
         cache_rebuilt: open.cache_rebuilt.clone(),
         closures,
-        open: Some(Box::new(open)),
+        open: Some(open),
     }
 }
 
@@ -375,7 +397,7 @@ pub fn prepare_logistics(
     Ok(if e.closures.is_empty() {
         open
     } else {
-        with_closures(open, e.closures.clone())
+        with_closures(Arc::new(open), e.closures.clone())
     })
 }
 

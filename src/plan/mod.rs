@@ -6,8 +6,9 @@
 //!   citing its document and clause) and the scenario's `[targets]` (sets, overrides,
 //!   local targets).
 //! - [`file`](mod@file) — plan files: add, move, upgrade / downgrade, close stations; change staff,
-//!   drones and vehicles; add, change, remove depots — each change with a reason —
-//!   parsed, then applied to the baseline's stations and depots.
+//!   drones and vehicles; add, change, remove depots; close roads — each change with a
+//!   reason — parsed, then applied to the baseline's stations and depots (and road
+//!   closures matched on the loaded network the caller passes).
 //! - [`checks`] — every target evaluated on one variant → findings (pass / fail /
 //!   not-applicable, measured and required value, reason, source).
 //! - [`diff`] — baseline versus plan: every figure per district and region, demand points

@@ -288,6 +288,39 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             |_| true,
         ),
     });
+    if let (false, Some(open)) = (
+        run.prepared.closures.is_empty(),
+        run.prepared.open.as_deref(),
+    ) {
+        // One feature per closed segment, from the open network (the closed one lacks them).
+        let net = &open.network;
+        let mut closed = Vec::new();
+        for c in &run.prepared.closures {
+            for s in c
+                .segments
+                .iter()
+                .filter_map(|&i| net.segments.get(i as usize))
+            {
+                let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+                closed.push((
+                    GValue::LineString(vec![vec![a.lon, a.lat], vec![b.lon, b.lat]]),
+                    obj(json!({
+                        "closure": c.name,
+                        "reason": c.reason,
+                        "source": c.plan_change.map_or("scenario".to_string(), |n| format!("plan change[{n}]")),
+                        "highway": s.highway.tag(),
+                        "length_m": f64::from(s.length_m),
+                    })),
+                ));
+            }
+        }
+        out.push(Layer {
+            name: "closed_roads".into(),
+            description: "Road segments closed (道路封闭), by closure".into(),
+            geom: GeomType::LineString,
+            features: closed,
+        });
+    }
     out.push(Layer {
         name: "first_due_areas".into(),
         description: "First-due areas (辖区) per station".into(),

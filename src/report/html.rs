@@ -504,6 +504,39 @@ pub fn report_html(
             );
         }
     }
+    if !run.closures.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"closures\">{}</h2><p>{}</p>",
+            t("道路封闭", "Road closures"),
+            esc(&format!(
+                "{} {:.0} s{}",
+                t(
+                    "以上数字均为封闭后的路网。失去覆盖的警情点：开放路网上",
+                    "Figures above are on the network with these roads closed. Demand points losing coverage: within"
+                ),
+                thr,
+                t(
+                    "内可达、封闭后不可达（逐条及全部封闭；编号见 closures.csv）。",
+                    " on the open network, not with the closure (each alone, then all together; ids in closures.csv)."
+                )
+            ))
+        );
+        s.push_str(&csv_table(
+            &super::tables::closures_csv(run)?,
+            Some(&[
+                "closure",
+                "source",
+                "reason",
+                "road_km_closed",
+                "segments_closed",
+                "demand_lost",
+                "demand_weight_lost",
+            ]),
+            "closures.csv",
+            zh,
+        ));
+    }
     // Tables.
     let _ = writeln!(
         s,

@@ -81,6 +81,48 @@ pub fn response_model_note(run: &RunResult) -> String {
 }
 
 /// The Markdown report.
+/// The report's road-closure section (nothing without closures): each closure, then all
+/// together — why, the road closed and the demand points it takes out of the threshold.
+pub fn closures_md(run: &RunResult) -> String {
+    let mut s = String::new();
+    if run.closures.is_empty() {
+        return s;
+    }
+    let thr = run.coverage.params.threshold_s;
+    let _ = writeln!(s, "## Road closures (道路封闭)\n");
+    let _ = writeln!(
+        s,
+        "The figures above are on the network with these roads closed. Demand points losing \
+         coverage: within {thr:.0} s on the open network, not with the closure (each alone, \
+         then all together; ids in `closures.csv`).\n"
+    );
+    let _ = writeln!(
+        s,
+        "| closure | source | reason | road closed | demand points losing coverage |"
+    );
+    let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
+    for c in &run.closures {
+        let name = if c.together {
+            "**all closures**".to_string()
+        } else {
+            md_cell(&c.name)
+        };
+        let _ = writeln!(
+            s,
+            "| {name} | {} | {} | {:.2} km ({} segment{}) | {} (weight {}) |",
+            super::tables::closure_source(c),
+            md_cell(c.reason.as_deref().unwrap_or("")),
+            c.road_km_closed,
+            c.segments_closed,
+            if c.segments_closed == 1 { "" } else { "s" },
+            c.demand_lost.len(),
+            crate::model::target::fmt_value(c.demand_weight_lost),
+        );
+    }
+    s.push('\n');
+    s
+}
+
 pub fn report_md(run: &RunResult) -> String {
     let cov = &run.coverage;
     let sc = &run.inputs.scenario;
@@ -165,6 +207,8 @@ pub fn report_md(run: &RunResult) -> String {
             "No `[demand]` in the scenario: demand figures are not available.\n"
         );
     }
+
+    s.push_str(&closures_md(run));
 
     let _ = writeln!(s, "## Rescue districts (救援片区)\n");
     let _ = writeln!(

@@ -381,11 +381,51 @@ pub fn changes_csv(pr: &PlanRunResult) -> Result<Vec<u8>> {
 }
 
 /// `plan_changes.geojson`: `layer = change` — each change of the plan at its place (a line
-/// from the old to the new place for moves); `layer = demand` — demand points gaining or
+/// from the old to the new place for moves; a road closure as the roads it closed, with
+/// `segments_closed` and `road_km_closed`); `layer = demand` — demand points gaining or
 /// losing coverage.
 pub fn changes_geojson(pr: &PlanRunResult) -> Result<Vec<u8>> {
     let mut features = Vec::new();
+    let prepared = &pr.plan.prepared;
     for c in &pr.applied {
+        if c.subject_kind == "road" {
+            let closure = prepared
+                .closures
+                .iter()
+                .find(|a| a.plan_change == Some(c.number));
+            let (Some(closure), Some(open)) = (closure, prepared.open.as_deref()) else {
+                continue;
+            };
+            let net = &open.network;
+            let lines: Vec<Vec<Vec<f64>>> = closure
+                .segments
+                .iter()
+                .filter_map(|&s| net.segments.get(s as usize))
+                .map(|s| {
+                    let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+                    vec![
+                        vec![round7(a.lon), round7(a.lat)],
+                        vec![round7(b.lon), round7(b.lat)],
+                    ]
+                })
+                .collect();
+            features.push(feature(
+                geojson::Value::MultiLineString(lines),
+                json!({
+                    "layer": "change",
+                    "number": c.number,
+                    "action": c.action,
+                    "subject_kind": c.subject_kind,
+                    "subject": c.subject,
+                    "name": c.name,
+                    "summary": c.summary,
+                    "reason": c.reason,
+                    "segments_closed": c.segments_closed,
+                    "road_km_closed": c.road_km_closed.map(|k| (k * 1000.0).round() / 1000.0),
+                }),
+            ));
+            continue;
+        }
         let geometry = match (c.from, c.to) {
             (Some(a), Some(b)) if a != b => geojson::Value::LineString(vec![
                 vec![round7(a.0), round7(a.1)],
@@ -458,22 +498,32 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
     if let Some(d) = &plan.description {
         let _ = writeln!(s, "{d}\n");
     }
+    let closes = pr.applied.iter().any(|c| c.subject_kind == "road");
     let _ = writeln!(
         s,
-        "Plan file `{}`; baseline and plan evaluated on the same prepared network. The tables \
-         above describe the plan; the baseline's own outputs are in `baseline/`.\n",
-        plan.path.display()
+        "Plan file `{}`; {}. The tables above describe the plan; the baseline's own outputs \
+         are in `baseline/`.\n",
+        plan.path.display(),
+        if closes {
+            "the plan closes roads: the baseline runs on the network as loaded, the plan on \
+             it with the plan's closures (see Road closures above)"
+        } else {
+            "baseline and plan evaluated on the same prepared network"
+        }
     );
     let _ = writeln!(s, "| # | action | subject | what | reason |");
     let _ = writeln!(s, "| --- | --- | --- | --- | --- |");
     for c in &pr.applied {
         let _ = writeln!(
             s,
-            "| {} | {} | {} {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             c.number,
             c.action,
-            c.subject,
-            cell(&c.name),
+            if c.subject_kind == "road" {
+                cell(&c.name)
+            } else {
+                format!("{} {}", c.subject, cell(&c.name))
+            },
             cell(&c.summary),
             cell(&c.reason)
         );

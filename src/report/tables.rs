@@ -95,9 +95,10 @@ fn metrics_row(name: &str, kind: &str, m: &Metrics) -> Vec<String> {
     ]
 }
 
-/// `coverage_by_district.csv`: one row per rescue district, then the whole region.
 /// `closures.csv`: per road closure (then `all closures`), its reason, what it closed and
-/// the demand points it takes out of the threshold (ids `;`-separated).
+/// the demand points it takes out of the threshold (ids `;`-separated); `source` says
+/// where the closure comes from (`scenario`, or `plan change[N]`), added after
+/// `demand_ids`.
 pub fn closures_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -108,6 +109,7 @@ pub fn closures_csv(run: &RunResult) -> Result<Vec<u8>> {
         "demand_lost",
         "demand_weight_lost",
         "demand_ids",
+        "source",
     ])
     .map_err(csv_error)?;
     let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
@@ -125,6 +127,7 @@ pub fn closures_csv(run: &RunResult) -> Result<Vec<u8>> {
             c.demand_lost.len().to_string(),
             format!("{}", c.demand_weight_lost),
             ids.join(";"),
+            closure_source(c),
         ])
         .map_err(csv_error)?;
     }
@@ -216,6 +219,17 @@ pub fn vehicle_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
+/// Where a closure comes from: `scenario` (`[[network.closure]]`), `plan change[N]`, or
+/// empty for `all closures`.
+pub fn closure_source(c: &crate::run::ClosureEffect) -> String {
+    match c.plan_change {
+        Some(n) => format!("plan change[{n}]"),
+        None if c.together => String::new(),
+        None => "scenario".into(),
+    }
+}
+
+/// `coverage_by_district.csv`: one row per rescue district, then the whole region.
 pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([

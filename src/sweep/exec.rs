@@ -2,7 +2,9 @@
 //! set of inputs and network parameters** (a `network.speed_factor` axis gets one network
 //! per value, never one per run), then every run evaluated in parallel on the shared
 //! `Arc<PreparedNetwork>`: plan applied, coverage, supply, targets, optionally simulation,
-//! and the figures of `summary.json` flattened into one row.
+//! and the figures of `summary.json` flattened into one row. A plan that closes roads
+//! (`close_road`) runs on the load's network with those roads closed, built once per set
+//! of closures and never seen by the load's other runs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -102,10 +104,13 @@ fn evaluate(
 ) -> Result<BTreeMap<String, Value>> {
     let mut inputs = loaded.inputs.clone();
     inputs.scenario = scenario.clone();
-    if let Some(plan) = plan {
-        inputs = loaded.with_plan(inputs, plan)?.0;
-    }
-    let run = evaluate_variant(loaded, inputs, opts)?;
+    // A plan's road closures give the run its own network (shared with the runs of the
+    // same closures); the load, shared by runs with and without them, stays open.
+    let variant = match plan {
+        Some(plan) => loaded.with_plan(inputs, plan)?.0,
+        None => inputs.into(),
+    };
+    let run = evaluate_variant(loaded, variant, opts)?;
     let mut metrics = BTreeMap::new();
     flatten("", &to_value(&run.summary())?, &mut metrics);
     if let Some(sim) = simulate {

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use super::{rank, Action, ClassDirection, Plan};
 use crate::error::{Error, Location, Result};
+use crate::load::network::AppliedClosure;
+use crate::model::closure::RoadClosure;
 use crate::model::target::fmt_value;
 use crate::model::{Depot, Station, StationStatus};
 use crate::names::nearest;
@@ -18,7 +20,7 @@ pub struct AppliedChange {
     /// 1-based position in the plan file.
     pub number: usize,
     pub action: &'static str,
-    /// `station` or `depot`.
+    /// `station`, `depot` or `road` (a road closure, named by `subject`).
     pub subject_kind: &'static str,
     pub subject: String,
     /// The name after the change.
@@ -32,6 +34,9 @@ pub struct AppliedChange {
     pub to: Option<(f64, f64)>,
     /// Metres from the nearest road at the new location (additions and moves).
     pub snap_m: Option<f64>,
+    /// Road closures: the road segments closed and their length, km.
+    pub segments_closed: Option<usize>,
+    pub road_km_closed: Option<f64>,
 }
 
 /// The stations and depots of the plan variant, and what was done.
@@ -41,10 +46,23 @@ pub struct Applied {
     /// None when the baseline has no depots and the plan adds none.
     pub depots: Option<Vec<Depot>>,
     pub changes: Vec<AppliedChange>,
+    /// The plan's road closures (`close_road`), in file order, each with its change number.
+    pub closures: Vec<AppliedClosure>,
 }
 
 /// How far a point is from the nearest road, metres (None: empty network).
 pub type SnapDistance<'a> = dyn Fn(Point<f64>) -> Option<f64> + 'a;
+
+/// The segments of the open network a road closure closes, or why it closes nothing
+/// ([`crate::load::network::close_roads`] on the loaded network).
+pub type CloseRoad<'a> = dyn Fn(&RoadClosure) -> std::result::Result<AppliedClosure, String> + 'a;
+
+/// What a plan's road closures are applied to: the road closures already in force (the
+/// scenario's `[[network.closure]]`) and how a closure finds its segments.
+pub struct Roads<'a> {
+    pub closed: &'a [AppliedClosure],
+    pub close: &'a CloseRoad<'a>,
+}
 
 /// Applies `plan` to the baseline's stations and depots.
 ///
@@ -61,6 +79,22 @@ pub fn apply(
     snap_m: &SnapDistance,
     max_snap_m: f64,
 ) -> Result<Applied> {
+    apply_with_roads(plan, stations, depots, snap_m, max_snap_m, None)
+}
+
+/// [`apply`], with the road network a `close_road` change closes roads on (`None`: such a
+/// change is refused). A closure whose shapes touch no road, or which closes only roads
+/// closed already (by the scenario or an earlier change), is refused naming it; so is a
+/// name the scenario's closures use.
+pub fn apply_with_roads(
+    plan: &Plan,
+    stations: &[Station],
+    depots: Option<&[Depot]>,
+    snap_m: &SnapDistance,
+    max_snap_m: f64,
+    roads: Option<&Roads>,
+) -> Result<Applied> {
+    let mut closures: Vec<AppliedClosure> = Vec::new();
     let mut st: Vec<Station> = stations.to_vec();
     let mut dp: Option<Vec<Depot>> = depots.map(<[Depot]>::to_vec);
     // Station id → change number that closed it.
@@ -131,11 +165,7 @@ pub fn apply(
         let mut out = AppliedChange {
             number: c.number,
             action: c.action.name(),
-            subject_kind: if c.action.on_depot() {
-                "depot"
-            } else {
-                "station"
-            },
+            subject_kind: c.action.subject_kind(),
             subject: c.action.subject().to_string(),
             name: String::new(),
             summary: String::new(),
@@ -143,8 +173,62 @@ pub fn apply(
             from: None,
             to: None,
             snap_m: None,
+            segments_closed: None,
+            road_km_closed: None,
         };
         match &c.action {
+            Action::CloseRoad { name, shapes, .. } => {
+                let Some(roads) = roads else {
+                    return Err(err(
+                        "action",
+                        "a road closure needs the road network: apply the plan to a loaded \
+                         scenario"
+                            .into(),
+                    ));
+                };
+                if roads.closed.iter().any(|o| &o.name == name) {
+                    return Err(err(
+                        "name",
+                        format!(
+                            "the scenario already has a road closure `{name}` \
+                             ([[network.closure]]): choose another name"
+                        ),
+                    ));
+                }
+                let closure = RoadClosure {
+                    name: name.clone(),
+                    reason: Some(c.reason.clone()),
+                    shapes: shapes.clone(),
+                };
+                let mut a = (roads.close)(&closure)
+                    .map_err(|why| err("file", format!("road closure `{name}`: {why}")))?;
+                let before: std::collections::HashSet<u32> = roads
+                    .closed
+                    .iter()
+                    .chain(&closures)
+                    .flat_map(|o| o.segments.iter().copied())
+                    .collect();
+                if a.segments.iter().all(|s| before.contains(s)) {
+                    return Err(err(
+                        "file",
+                        format!(
+                            "road closure `{name}` closes nothing: its {} road segment(s) \
+                             are closed already (by the scenario or an earlier change)",
+                            a.segments.len()
+                        ),
+                    ));
+                }
+                a.plan_change = Some(c.number);
+                out.name = name.clone();
+                out.summary = format!(
+                    "closed {} road segment(s), {:.2} km",
+                    a.segments.len(),
+                    a.road_m / 1000.0
+                );
+                out.segments_closed = Some(a.segments.len());
+                out.road_km_closed = Some(a.road_m / 1000.0);
+                closures.push(a);
+            }
             Action::AddStation(s) => {
                 if let Some(i) = st.iter().position(|x| x.id == s.id) {
                     let what = if st[i].status == StationStatus::Closed {
@@ -408,5 +492,6 @@ pub fn apply(
         stations: st,
         depots: dp,
         changes: applied,
+        closures,
     })
 }

@@ -34,6 +34,13 @@
 //! id = "KQ11"
 //! staff = 20
 //! reason = "staff to the class-2 minimum (seed 004 §八)"
+//!
+//! [[change]]
+//! action = "close_road"         # a road closure for the plan variant only (道路封闭):
+//! name = "秦望大桥"              # GeoJSON points (the nearest segment), lines (the
+//! file = "qinwang_bridge.geojson" # segments they follow), polygons (all inside), as
+//! crs = "wgs84"                 # [[network.closure]]; file relative to the plan file,
+//! reason = "bridge repairs 2026–2027"  # crs: the change's, else the file's, else wgs84
 //! ```
 //!
 //! Errors name the file, the change (`change[3] (line 41, id KQ11)`, 1-based, in file
@@ -45,14 +52,19 @@
 mod apply;
 mod parse;
 
-pub use apply::{apply, Applied, AppliedChange};
+pub use apply::{apply, apply_with_roads, Applied, AppliedChange, CloseRoad, Roads};
 
 use std::path::PathBuf;
 
 use geo::Point;
 use serde::Serialize;
 
+use crate::model::closure::ClosureShape;
 use crate::model::{Depot, DepotLevel, Station, StationClass, Vehicle};
+use crate::params::Crs;
+
+/// The road-closure actions' name in plan files.
+pub const CLOSE_ROAD: &str = "close_road";
 
 /// A plan file, parsed and checked on its own.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,6 +141,16 @@ pub enum Action {
         level: Option<DepotLevel>,
         name: Option<String>,
     },
+    /// Roads closed for the plan variant (道路封闭): the shapes of a GeoJSON file, read and
+    /// converted to WGS-84 when the plan is parsed; matched to road segments when applied.
+    CloseRoad {
+        name: String,
+        /// The GeoJSON file (absolute, resolved against the plan file's folder).
+        file: PathBuf,
+        crs: Crs,
+        #[serde(skip)]
+        shapes: Vec<ClosureShape>,
+    },
 }
 
 /// Which way a class change must go.
@@ -156,13 +178,15 @@ impl Action {
             Action::AddDepot(_) => "add_depot",
             Action::RemoveDepot { .. } => "remove_depot",
             Action::ChangeDepot { .. } => "change_depot",
+            Action::CloseRoad { .. } => CLOSE_ROAD,
         }
     }
 
-    /// The station or depot id the change is about.
+    /// The station or depot id the change is about (a road closure: its name).
     pub fn subject(&self) -> &str {
         match self {
             Action::AddStation(s) => &s.id,
+            Action::CloseRoad { name, .. } => name,
             Action::AddDepot(d) => &d.id,
             Action::MoveStation { id, .. }
             | Action::ChangeClass { id, .. }
@@ -171,6 +195,17 @@ impl Action {
             | Action::ChangeVehicles { id, .. }
             | Action::RemoveDepot { id }
             | Action::ChangeDepot { id, .. } => id,
+        }
+    }
+
+    /// What the change is about: `station`, `depot` or `road`.
+    pub fn subject_kind(&self) -> &'static str {
+        if self.on_depot() {
+            "depot"
+        } else if matches!(self, Action::CloseRoad { .. }) {
+            "road"
+        } else {
+            "station"
         }
     }
 

@@ -5,16 +5,17 @@ use std::path::Path;
 
 use geo::Point;
 
-use super::{Action, Change, ClassDirection, Plan, VehicleChange};
+use super::{Action, Change, ClassDirection, Plan, VehicleChange, CLOSE_ROAD};
 use crate::error::{Error, Location, Result};
+use crate::io::closures::read_closure;
 use crate::io::crs::ToWgs84;
 use crate::io::entry::{array_headers, array_of_tables, parse_toml, Entry};
 use crate::io::targets::entry_name;
 use crate::model::{Depot, DepotLevel, Station, StationClass, StationStatus, Vehicle};
 use crate::names::{nearest, one_of};
-use crate::params::Crs;
+use crate::params::{ClosureParams, Crs};
 
-const ACTIONS: [&str; 11] = [
+const ACTIONS: [&str; 12] = [
     "add_station",
     "move_station",
     "upgrade",
@@ -26,6 +27,7 @@ const ACTIONS: [&str; 11] = [
     "add_depot",
     "remove_depot",
     "change_depot",
+    "close_road",
 ];
 
 const STATUSES: [StationStatus; 3] = [
@@ -80,10 +82,30 @@ impl Plan {
             .into_iter()
             .enumerate()
             .map(|(i, t)| {
-                let entry = Entry::new(path, entry_name("change", i, lines.get(i).copied(), t), t);
+                let entry = Entry::new(path, change_name(i, lines.get(i).copied(), t), t);
                 parse_change(&entry, i + 1, &default_crs)
             })
             .collect::<Result<Vec<_>>>()?;
+        // A closure's name names it in the outputs (closures.csv, the maps).
+        for (j, c) in changes.iter().enumerate() {
+            let Action::CloseRoad { name, .. } = &c.action else {
+                continue;
+            };
+            let earlier = changes[..j]
+                .iter()
+                .find(|o| matches!(&o.action, Action::CloseRoad { name: n, .. } if n == name));
+            if let Some(o) = earlier {
+                return Err(Error::input(
+                    path,
+                    Location::Key(c.entry.clone()),
+                    "name",
+                    format!(
+                        "duplicate road closure name `{name}` (change[{}] and change[{}])",
+                        o.number, c.number
+                    ),
+                ));
+            }
+        }
         Ok(Plan {
             name,
             description: top.opt_string("description")?,
@@ -91,6 +113,61 @@ impl Plan {
             changes,
         })
     }
+}
+
+/// How a change is named in errors: `change[3] (line 41, id KQ11)`, or with the `name`
+/// of a road closure (which has no id).
+fn change_name(index: usize, line: Option<usize>, t: &toml::Table) -> String {
+    match (t.get("id"), t.get("name").and_then(toml::Value::as_str)) {
+        (None, Some(name)) if t.get("action").and_then(toml::Value::as_str) == Some(CLOSE_ROAD) => {
+            match line {
+                Some(l) => format!("change[{}] (line {l}, name {name})", index + 1),
+                None => format!("change[{}] (name {name})", index + 1),
+            }
+        }
+        _ => entry_name("change", index, line, t),
+    }
+}
+
+/// A `close_road` change: the closure file (relative to the plan file) read now, so that
+/// a missing or bad file is refused with the plan, naming the change and `file`.
+fn close_road(e: &Entry, default_crs: &ToWgs84, reason: &str) -> Result<Action> {
+    let name = e.string("name")?;
+    let file = e.string("file")?;
+    let crs = crs_of(e)?.unwrap_or(default_crs.crs());
+    let dir = e.path.parent().unwrap_or(Path::new("."));
+    let path = dir.join(&file);
+    if !path.exists() {
+        return Err(e.error(
+            "file",
+            format!(
+                "{} does not exist (paths are relative to the plan file's folder)",
+                path.display()
+            ),
+        ));
+    }
+    let params = ClosureParams {
+        name: name.clone(),
+        reason: Some(reason.to_string()),
+        file: path.clone(),
+        crs,
+    };
+    let closure = read_closure(&params).map_err(|err| e.error("file", err.to_string()))?;
+    if closure.shapes.is_empty() {
+        return Err(e.error(
+            "file",
+            format!(
+                "{} holds no point, line or polygon: the closure `{name}` closes no road",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Action::CloseRoad {
+        name,
+        file: path,
+        crs,
+        shapes: closure.shapes,
+    })
 }
 
 /// A lon/lat pair (easting/northing in a projected CRS) of an entry in its own `crs`, else
@@ -185,6 +262,7 @@ fn parse_change(e: &Entry, number: usize, default_crs: &ToWgs84) -> Result<Chang
             "name",
         ],
         "change_vehicles" => &["action", "reason", "id", "set", "add", "remove"],
+        "close_road" => &["action", "reason", "name", "file", "crs"],
         "add_depot" => &[
             "action",
             "reason",
@@ -212,6 +290,14 @@ fn parse_change(e: &Entry, number: usize, default_crs: &ToWgs84) -> Result<Chang
             "missing: every change says why (`reason = \"...\"`)",
         )
     })?;
+    if action_name == CLOSE_ROAD {
+        return Ok(Change {
+            entry: e.name.clone(),
+            number,
+            action: close_road(e, default_crs, &reason)?,
+            reason,
+        });
+    }
     let id = e.string("id")?;
     let level_of = one_of("depot level", &DepotLevel::ALL, DepotLevel::as_str);
     let turnout = |e: &Entry| -> Result<Option<f64>> { e.opt_non_negative("turnout_s") };

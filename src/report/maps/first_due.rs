@@ -143,8 +143,10 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             width: w,
         });
     }
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, false);
     super::response::stations(&fr, &mut sc, run, false);
+    let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
     // Labels: station name and area, at the station (or the area's centre when the
     // station stands outside its own area's largest part); none beyond a readable number.
     let labelled = run.coverage.origins.len() <= super::response::MAX_LABELLED_STATIONS;
@@ -202,6 +204,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         "First-due area of a station".to_string(),
     )];
     legend.extend(super::response::station_legend(&fr, run));
+    legend.extend(closed);
     legend.push((
         Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
         fr.lang.pick("救援片区边界", "Rescue district").to_string(),

@@ -5,7 +5,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
 use super::labels::{label_point, text_width};
-use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Swatch};
+use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch};
 use super::Lang;
 use crate::model::District;
 use crate::network::Network;
@@ -338,6 +338,20 @@ impl Frame {
                     color: *c,
                     width: *w,
                 }),
+                Swatch::Closed(c, w, size) => {
+                    for (a, b) in [(0.0, 20.0), (40.0, 60.0)] {
+                        sc.layer("legend").push(Prim::Path {
+                            pts: vec![(lx + self.s(a), cy), (lx + self.s(b), cy)],
+                            color: *c,
+                            width: *w,
+                        });
+                    }
+                    sc.layer("legend").push(Prim::Polygon {
+                        pts: shape_points(Shape::Cross, (sx, cy), *size),
+                        fill: *c,
+                        opacity: 1.0,
+                    });
+                }
                 Swatch::None => {}
             }
             // Shrink a label that would run off the page.

@@ -28,6 +28,7 @@ pub mod response;
 pub mod supply;
 
 // What they are drawn with.
+pub mod closures;
 pub mod fonts;
 pub mod frame;
 pub mod labels;

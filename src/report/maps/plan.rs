@@ -1,5 +1,6 @@
-//! Plan map: baseline versus plan — new, moved, changed and closed stations, and the
-//! roads and incidents that gain or lose coverage within the threshold.
+//! Plan map: baseline versus plan — new, moved, changed and closed stations, roads the
+//! plan (or the scenario) closes, and the roads and incidents that gain or lose coverage
+//! within the threshold.
 
 use super::frame::Frame;
 use super::labels::{fmt_min, text_width, LabelPlacer};
@@ -48,12 +49,36 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     }
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
-    // Roads whose covered share changes by more than a tenth of their length.
+    // Roads whose covered share changes by more than a tenth of their length. Segments are
+    // matched through the open network: a plan that closes roads runs on fewer of them.
     let w = fr.s(6.0) as u32;
     let (mut gained, mut lost) = (0usize, 0usize);
+    let base_net = &pr.baseline.prepared.network;
+    let base_open = super::closures::open_index(&pr.baseline.prepared);
+    let plan_open = super::closures::open_index(&run.prepared);
+    let open_len = base_open
+        .iter()
+        .chain(&plan_open)
+        .map(|&i| i as usize + 1)
+        .max()
+        .unwrap_or(0);
+    // Open-network index → the baseline's segment.
+    let mut in_base: Vec<Option<usize>> = vec![None; open_len];
+    for (bi, &oi) in base_open.iter().enumerate() {
+        in_base[oi as usize] = Some(bi);
+    }
     for (si, s) in net.segments.iter().enumerate() {
-        let d = covered_len(&pr.plan.coverage.segments[si])
-            - covered_len(&pr.baseline.coverage.segments[si]);
+        let Some(bi) = plan_open.get(si).and_then(|&oi| in_base[oi as usize]) else {
+            continue;
+        };
+        let (Some(p), Some(b)) = (
+            pr.plan.coverage.segments.get(si),
+            pr.baseline.coverage.segments.get(bi),
+        ) else {
+            continue;
+        };
+        debug_assert!(base_net.segments[bi].a == s.a && base_net.segments[bi].b == s.b);
+        let d = covered_len(p) - covered_len(b);
         if d.abs() < 0.1 {
             continue;
         }
@@ -71,6 +96,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             width: w,
         });
     }
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     for d in &pr.diff.demand {
         let at = fr.px(d.lon, d.lat);
@@ -109,6 +135,10 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     let mut legend_kinds: Vec<&str> = Vec::new();
     let mut placer = LabelPlacer::default();
     for c in &pr.applied {
+        // Road closures are drawn with the closed roads.
+        if c.subject_kind == "road" {
+            continue;
+        }
         let (col, shape, _kind_zh, kind_en) = match c.action {
             "add_station" | "add_depot" => (0x00441b, Shape::Star, "新建", "new"),
             "move_station" | "move_depot" => (0x2166ac, Shape::Diamond, "迁建", "moved"),
@@ -148,6 +178,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             legend_kinds.push(kind_en);
         }
     }
+    let closed_legend = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
     let mut legend = Vec::new();
     for (col, shape, zh, en) in [
         (0x00441bu32, Shape::Star, "新建站点", "new"),
@@ -220,6 +251,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             ));
         }
     }
+    legend.extend(closed_legend);
     legend.push((
         Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
         fr.lang.pick("救援片区边界", "Rescue district").to_string(),

@@ -127,6 +127,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             });
         }
     }
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     // Demand points not reached within the threshold.
     let mut late = 0usize;
@@ -161,6 +162,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         }
     }
     stations(&fr, &mut sc, run, true);
+    let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
 
     let mut legend: Vec<(Swatch, String, String)> = BANDS
         .iter()
@@ -182,6 +184,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             en.clone(),
         ));
     }
+    legend.extend(closed);
     legend.push((
         Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
         fr.lang.pick("救援片区边界", "Rescue district").to_string(),

@@ -79,6 +79,8 @@ pub enum Swatch {
     Dot(RGBColor, i32),
     /// A hollow circle: colour, radius, line width.
     Ring(RGBColor, i32, u32),
+    /// A closed road: a dashed line of colour and width with a cross of this size.
+    Closed(RGBColor, u32, i32),
     /// A note without a swatch.
     None,
 }

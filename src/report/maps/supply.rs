@@ -74,6 +74,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         fr.lang.pick("其他道路", "Other road").to_string(),
         "Other road".to_string(),
     ));
+    super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     // Responding stations, small and grey: what the support points must reach.
     for s in &run.inputs.stations {
@@ -139,6 +140,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             "Red name: over capacity".to_string(),
         ));
     }
+    legend.extend(super::closures::draw_marks(&fr, &mut sc, &run.prepared));
     legend.push((
         Swatch::Line(hex(0x404040), fr.s(5.0) as u32),
         fr.lang.pick("救援片区边界", "Rescue district").to_string(),
