@@ -54,7 +54,7 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
     }
     if import.ways_with_limits + import.limits_ignored > 0 {
         say!(
-            "  weight, height and width limits: {} road{} with one ({} road segments), {} \
+            "  weight, height and width limits: {} road{} with one ({} road segment{}), {} \
              value{} not understood and ignored",
             import.ways_with_limits,
             if import.ways_with_limits == 1 {
@@ -63,6 +63,7 @@ pub fn main(a: ValidateArgs) -> anyhow::Result<ExitCode> {
                 "s"
             },
             net.limits.len(),
+            if net.limits.len() == 1 { "" } else { "s" },
             import.limits_ignored,
             if import.limits_ignored == 1 { "" } else { "s" }
         );

@@ -302,10 +302,11 @@ impl Network {
 
     /// Total length of the segments `indices`, metres.
     pub fn segments_length_m(&self, indices: &[u32]) -> f64 {
+        // From +0.0: a float sum of nothing is -0.0, printed "-0.00 km".
         indices
             .iter()
             .map(|&i| f64::from(self.segments[i as usize].length_m))
-            .sum()
+            .fold(0.0, |a, b| a + b)
     }
 
     /// Road nodes.
