@@ -277,10 +277,20 @@ impl Network {
             .filter(|(i, _)| !shut[*i as usize])
             .map(|&(i, l)| (new_index[i as usize], l))
             .collect();
+        self.with_forward_segments(segments, limits)
+    }
+
+    /// This network's nodes with other (forward) `segments` and their `limits`: the edges
+    /// and turn restrictions rebuilt over them, turned round again if this one is reversed.
+    pub(super) fn with_forward_segments(
+        &self,
+        segments: Vec<Segment>,
+        limits: Vec<(u32, RoadLimits)>,
+    ) -> Network {
         let (mut turns, first_out, head, edge_time_s) =
             csr(self.nodes.len(), &segments, &self.turns.turns());
         turns.trapping += self.turns.trapping;
-        let open = Network {
+        let net = Network {
             nodes: self.nodes.clone(),
             segments,
             first_out,
@@ -294,9 +304,9 @@ impl Network {
             limits,
         };
         if self.reversed {
-            open.reversed()
+            net.reversed()
         } else {
-            open
+            net
         }
     }
 
@@ -466,7 +476,7 @@ impl Network {
 /// way could never leave — and a road node none of whose vertices is inside it is cut off.
 /// The restrictions of such a copy, and those at a cut-off node and its neighbours, are
 /// left out, round after round until none is, and counted in [`TurnTable::trapping`].
-pub(super) fn csr(
+fn csr(
     node_count: usize,
     segments: &[Segment],
     turns: &[Turn],

@@ -6,7 +6,7 @@
 //! stand in a lane it may not enter: it stops on the nearest road it may use, and the
 //! access leg from there counts, like any other).
 
-use super::graph::{csr, Network, Segment};
+use super::graph::{Network, Segment};
 use crate::params::VehicleProfile;
 
 impl Network {
@@ -41,23 +41,7 @@ impl Network {
             s.time_ab_s = f32::INFINITY;
             s.time_ba_s = f32::INFINITY;
         }
-        let (mut turns, first_out, head, edge_time_s) =
-            csr(self.nodes.len(), &segments, &self.turns.turns());
-        turns.trapping += self.turns.trapping;
-        let net = Network {
-            nodes: self.nodes.clone(),
-            segments,
-            first_out,
-            head,
-            edge_time_s,
-            projection: self.projection,
-            profile: self.profile,
-            dropped_nodes: self.dropped_nodes,
-            turns,
-            reversed: false,
-            limits: self.limits.clone(),
-        };
-        let net = if self.reversed { net.reversed() } else { net };
+        let net = self.with_forward_segments(segments, self.limits.clone());
         (net, barred)
     }
 }

@@ -75,6 +75,25 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
+/// The columns of [`metrics_row`].
+const METRICS_COLUMNS: [&str; 15] = [
+    "district",
+    "kind",
+    "demand_points",
+    "demand_weight",
+    "demand_coverage",
+    "road_km",
+    "road_coverage",
+    "area_km2",
+    "area_coverage",
+    "second_due_coverage",
+    "p50_s",
+    "p90_s",
+    "max_s",
+    "off_network",
+    "unreachable",
+];
+
 fn metrics_row(name: &str, kind: &str, m: &Metrics) -> Vec<String> {
     vec![
         name.to_string(),
@@ -139,28 +158,9 @@ pub fn closures_csv(run: &RunResult) -> Result<Vec<u8>> {
 /// region, over the roads it may use.
 pub fn vehicle_coverage_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "vehicle",
-        "stations",
-        "barred_segments",
-        "barred_road_km",
-        "district",
-        "kind",
-        "demand_points",
-        "demand_weight",
-        "demand_coverage",
-        "road_km",
-        "road_coverage",
-        "area_km2",
-        "area_coverage",
-        "second_due_coverage",
-        "p50_s",
-        "p90_s",
-        "max_s",
-        "off_network",
-        "unreachable",
-    ])
-    .map_err(csv_error)?;
+    let head = ["vehicle", "stations", "barred_segments", "barred_road_km"];
+    w.write_record(head.iter().chain(&METRICS_COLUMNS))
+        .map_err(csv_error)?;
     for v in &run.vehicles {
         let head = [
             v.profile.kind.clone(),
@@ -232,24 +232,7 @@ pub fn closure_source(c: &crate::run::ClosureEffect) -> String {
 /// `coverage_by_district.csv`: one row per rescue district, then the whole region.
 pub fn districts_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "district",
-        "kind",
-        "demand_points",
-        "demand_weight",
-        "demand_coverage",
-        "road_km",
-        "road_coverage",
-        "area_km2",
-        "area_coverage",
-        "second_due_coverage",
-        "p50_s",
-        "p90_s",
-        "max_s",
-        "off_network",
-        "unreachable",
-    ])
-    .map_err(csv_error)?;
+    w.write_record(METRICS_COLUMNS).map_err(csv_error)?;
     for (d, m) in run.inputs.districts.iter().zip(&run.coverage.districts) {
         w.write_record(metrics_row(&d.name, d.kind.as_str(), m))
             .map_err(csv_error)?;
