@@ -140,9 +140,10 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::output("sweep row", e))
 }
 
-/// Flattens JSON into dotted keys: objects recurse; arrays of objects with a `name`
-/// recurse under that name (`districts.柯中.metrics.demand_coverage`); other arrays are
-/// kept as JSON text; `scenario` (the name) is dropped.
+/// Flattens JSON into dotted keys: objects recurse; arrays of objects with a `name` (else a
+/// `kind`: the vehicle profiles) recurse under it (`districts.柯中.metrics.demand_coverage`,
+/// `vehicles.aerial.demand_coverage`); other arrays are kept as JSON text; `scenario` (the
+/// name) is dropped.
 pub fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
     let key = |k: &str| {
         if prefix.is_empty() {
@@ -160,16 +161,12 @@ pub fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
                 flatten(&key(k), v, out);
             }
         }
-        Value::Array(a)
-            if !a.is_empty()
-                && a.iter()
-                    .all(|x| x.get("name").and_then(Value::as_str).is_some()) =>
-        {
+        Value::Array(a) if !a.is_empty() && a.iter().all(|x| label(x).is_some()) => {
             for x in a {
-                let name = x.get("name").and_then(Value::as_str).unwrap_or_default();
+                let (field, name) = label(x).unwrap_or_default();
                 if let Value::Object(m) = x {
                     for (k, v) in m {
-                        if k != "name" {
+                        if k != field {
                             flatten(&format!("{}.{k}", key(name)), v, out);
                         }
                     }
@@ -183,6 +180,13 @@ pub fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
             out.insert(prefix.to_string(), other.clone());
         }
     }
+}
+
+/// The key an array element is flattened under: its `name`, else its `kind`.
+fn label(x: &Value) -> Option<(&'static str, &str)> {
+    ["name", "kind"]
+        .into_iter()
+        .find_map(|f| x.get(f).and_then(Value::as_str).map(|s| (f, s)))
 }
 
 /// How a sweep invocation went.
@@ -296,4 +300,26 @@ pub fn execute(
     write_result?;
     summary.runs_s = t0.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_flatten_under_name_then_kind() {
+        let v = serde_json::json!({
+            "scenario": "x",
+            "districts": [{"name": "柯中", "kind": "urban", "demand_coverage": 0.5}],
+            "vehicles": [{"kind": "aerial", "demand_coverage": 0.25}],
+            "other": [1, 2],
+        });
+        let mut out = BTreeMap::new();
+        flatten("", &v, &mut out);
+        assert_eq!(out["districts.柯中.kind"], "urban");
+        assert_eq!(out["districts.柯中.demand_coverage"], 0.5);
+        assert_eq!(out["vehicles.aerial.demand_coverage"], 0.25);
+        assert_eq!(out["other"], "[1,2]");
+        assert!(!out.contains_key("scenario"));
+    }
 }
