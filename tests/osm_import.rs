@@ -781,3 +781,16 @@ fn a_road_node_outside_the_globe_is_refused() {
         "{text}"
     );
 }
+
+/// Fuzzing round 9: a block whose relation member carries an unknown type value panicked
+/// inside osmpbf (`EnumOrUnknown::unwrap`); the vendored fix reads it as a relation member,
+/// so the file imports (its restriction is of no usable form) instead of panicking.
+#[test]
+fn unknown_relation_member_type_is_no_panic() {
+    let path = data("fuzz/osm_pbf-11c9db2e.pbf");
+    let result = std::panic::catch_unwind(|| {
+        read_osm_pbf(&path, &ROADS, &fireplan::progress::Silent).map(|n| n.stats)
+    });
+    let outcome = result.expect("the reader must not panic");
+    eprintln!("{outcome:?}");
+}
