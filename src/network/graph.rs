@@ -594,6 +594,16 @@ fn expand(
             push(s.b, s.a, s.time_ba_s);
         }
     }
+    let (first_out, head, edge_time_s) = csr_of_edges(vertices, edges);
+    (table, first_out, head, edge_time_s)
+}
+
+/// The CSR (first out-edge per vertex, heads, seconds) of directed `edges` (tail, head,
+/// seconds) over `vertices` vertices; out-edges sorted by head for determinism.
+pub(super) fn csr_of_edges(
+    vertices: usize,
+    mut edges: Vec<(u32, u32, f32)>,
+) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
     edges.sort_unstable_by_key(|e| (e.0, e.1));
     let mut first_out = vec![0u32; vertices + 1];
     for e in &edges {
@@ -604,5 +614,5 @@ fn expand(
     }
     let head = edges.iter().map(|e| e.1).collect();
     let edge_time_s = edges.iter().map(|e| e.2).collect();
-    (table, first_out, head, edge_time_s)
+    (first_out, head, edge_time_s)
 }

@@ -9,7 +9,7 @@
 //! come from), and [`Network::along_segment_s`] from `a` to `b` is the real time from `b`
 //! to `a`.
 
-use super::graph::{Network, Segment};
+use super::graph::{csr_of_edges, Network, Segment};
 
 impl Network {
     /// The same roads with every direction reversed.
@@ -22,21 +22,13 @@ impl Network {
                 edges.push((u, v, w));
             }
         }
-        // Out-edges sorted by head, as in `Network::build`, for deterministic searches.
-        edges.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut first_out = vec![0u32; vertices + 1];
-        for e in &edges {
-            first_out[e.0 as usize + 1] += 1;
-        }
-        for v in 0..vertices {
-            first_out[v + 1] += first_out[v];
-        }
+        let (first_out, head, edge_time_s) = csr_of_edges(vertices, edges);
         Network {
             nodes: self.nodes.clone(),
             segments,
             first_out,
-            head: edges.iter().map(|e| e.1).collect(),
-            edge_time_s: edges.iter().map(|e| e.2).collect(),
+            head,
+            edge_time_s,
             projection: self.projection,
             profile: self.profile,
             dropped_nodes: self.dropped_nodes,

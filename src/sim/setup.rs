@@ -352,38 +352,35 @@ impl SimSetup {
                 };
                 let (own, barred) = net.for_vehicle(profile);
                 let own_reversed = own.reversed();
-                // Stations and places join the nearest road the vehicle may use.
-                let own_index = SnapIndex::new(&own);
+                // Stations and places join the nearest road the vehicle may use (only
+                // where some road is barred to it: else they stand where they are).
+                let own_index = (!barred.is_empty()).then(|| SnapIndex::new(&own));
                 let resnap = |lon: f64, lat: f64| {
-                    own_index
-                        .snap(&own, lon, lat)
-                        .filter(|s| s.access_m <= cov.max_snap_m)
+                    own_index.as_ref().map(|index| {
+                        index
+                            .snap(&own, lon, lat)
+                            .filter(|s| s.access_m <= cov.max_snap_m)
+                    })
                 };
                 let own_origins: Vec<PlacedStation> = origins
                     .iter()
                     .map(|o| {
                         let at = &world.stations[o.station].location;
-                        match resnap(at.x(), at.y()).filter(|_| !barred.is_empty()) {
-                            Some(snap) => PlacedStation {
+                        match resnap(at.x(), at.y()) {
+                            Some(Some(snap)) => PlacedStation {
                                 offset_s: o.offset_s - access_time_s(o.snap.access_m)
                                     + access_time_s(snap.access_m),
                                 snap,
                                 ..*o
                             },
-                            None => o.clone(),
+                            _ => o.clone(),
                         }
                     })
                     .collect();
                 let snaps: Vec<Option<SnapPoint>> = sites
                     .places
                     .iter()
-                    .map(|p| {
-                        if barred.is_empty() {
-                            Some(p.snap)
-                        } else {
-                            resnap(p.lon, p.lat)
-                        }
-                    })
+                    .map(|p| resnap(p.lon, p.lat).unwrap_or(Some(p.snap)))
                     .collect();
                 let ahead = StationTrees::build(&own, &own_origins, f64::INFINITY);
                 let back = StationTrees::build(&own_reversed, &own_origins, f64::INFINITY);

@@ -136,11 +136,12 @@ impl Sites {
         places: Vec<Place>,
     ) -> Sites {
         let snaps: Vec<Option<SnapPoint>> = places.iter().map(|p| Some(p.snap)).collect();
-        let ranking = Ranking::build(net, reversed, origins, ahead, back, &snaps);
-        Sites {
+        let mut sites = Sites {
             places,
-            rankings: vec![ranking],
-        }
+            rankings: Vec::new(),
+        };
+        sites.add_ranking(net, reversed, origins, ahead, back, &snaps);
+        sites
     }
 
     /// Ranks the stations again on another network of the same nodes and segments (a
