@@ -30,5 +30,6 @@ pub mod run;
 pub mod sim;
 pub mod supply;
 pub mod sweep;
+pub mod water;
 
 pub use error::{Error, Result};

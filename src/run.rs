@@ -177,6 +177,8 @@ pub struct RunResult {
     pub closures: Vec<ClosureEffect>,
     /// Coverage of each `[vehicles.KIND]` on its own network (empty without any).
     pub vehicles: Vec<crate::coverage::vehicles::VehicleCoverage>,
+    /// Fire water supply (消防水源), when the scenario has `[water]`.
+    pub water: Option<crate::water::WaterReach>,
     pub timings: Timings,
 }
 
@@ -315,7 +317,31 @@ pub fn evaluate_variant(
         None => None,
     };
     let supply_s = t2.elapsed().as_secs_f64();
-    let checks = check_targets(&inputs, &coverage, supply.as_ref());
+    let water = match (&scenario.water, &inputs.water) {
+        (Some(params), Some(sources)) => {
+            progress.start("computing fire water reach", None);
+            let weights: Vec<f64> = inputs
+                .demand
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .map(|d| d.weight)
+                .collect();
+            let w = crate::water::evaluate(
+                &prepared.network,
+                &prepared.index,
+                sources,
+                params,
+                &coverage,
+                &weights,
+                &inputs.districts,
+            );
+            progress.finish();
+            Some(w)
+        }
+        _ => None,
+    };
+    let checks = check_targets(&inputs, &coverage, supply.as_ref(), water.as_ref());
     let closures = closure_effects(prepared, &inputs, &coverage);
     let vehicles = crate::coverage::vehicles::evaluate_vehicles(
         &prepared.network,
@@ -336,6 +362,7 @@ pub fn evaluate_variant(
         checks,
         closures,
         vehicles,
+        water,
         timings: Timings {
             load_s: loaded.load_s,
             coverage_s,
@@ -352,7 +379,12 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunResult> {
 }
 
 /// Evaluates the scenario's targets on one variant (its inputs, coverage and supply).
-pub fn check_targets(inputs: &Inputs, coverage: &Coverage, supply: Option<&Supply>) -> Checks {
+pub fn check_targets(
+    inputs: &Inputs,
+    coverage: &Coverage,
+    supply: Option<&Supply>,
+    water: Option<&crate::water::WaterReach>,
+) -> Checks {
     let population = crate::plan::population(&inputs.scenario, &inputs.districts);
     crate::plan::checks::evaluate(
         &inputs.scenario.targets.targets,
@@ -366,6 +398,7 @@ pub fn check_targets(inputs: &Inputs, coverage: &Coverage, supply: Option<&Suppl
             supply,
             depots: inputs.depots.as_deref().unwrap_or(&[]),
             areas: inputs.areas.as_deref(),
+            water,
             figures: &inputs.scenario.targets.figures,
         },
     )
@@ -516,7 +549,33 @@ pub struct Summary {
     pub vehicles: Vec<crate::coverage::vehicles::VehicleSummary>,
     #[serde(flatten)]
     pub supply: SupplySummary,
+    /// Share of demand weight with a serviceable hydrant within the protection radius
+    /// along the roads (only with `[water]`; null without demand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub water_reach_demand_share: Option<Option<f64>>,
+    /// Fire water supply figures (only with `[water]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub water: Option<WaterSummary>,
     pub targets: TargetsSummary,
+}
+
+/// The fire-water part of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaterSummary {
+    pub protection_radius_m: f64,
+    pub hydrant_spacing_m: f64,
+    /// Sources listed, in service, and their share (消防水源完好率; null with none listed).
+    pub sources: usize,
+    pub serviceable: usize,
+    pub serviceable_share: Option<f64>,
+    /// Sources farther than `max_snap_m` from any road (not used).
+    pub sources_off_network: usize,
+    /// Demand points on the network without a serviceable hydrant within reach.
+    pub demand_beyond_reach: usize,
+    /// Road length the spacing rule applies to, and of it farther than half the spacing
+    /// from a serviceable hydrant, km (whole region).
+    pub road_km: f64,
+    pub spacing_gap_road_km: f64,
 }
 
 /// One closure's line of `summary.json`.
@@ -646,6 +705,20 @@ impl RunResult {
                 })
                 .collect(),
             supply: SupplySummary::of(self.supply.as_ref()),
+            water_reach_demand_share: self.water.as_ref().map(|w| w.region.reach_demand_share),
+            water: self.water.as_ref().map(|w| WaterSummary {
+                protection_radius_m: w.protection_radius_m,
+                hydrant_spacing_m: w.hydrant_spacing_m,
+                sources: w.sources,
+                serviceable: w.serviceable,
+                serviceable_share: w.serviceable_share,
+                sources_off_network: w.source_snaps.iter().filter(|s| s.is_none()).count(),
+                demand_beyond_reach: (0..w.demand.len())
+                    .filter(|&i| !self.coverage.demand[i].off_network && !w.in_reach(i))
+                    .count(),
+                road_km: w.region.road_km,
+                spacing_gap_road_km: w.region.spacing_gap_road_km,
+            }),
             targets: self.checks.summary(),
         }
     }

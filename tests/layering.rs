@@ -14,7 +14,7 @@ const FLOORS: &[&[&str]] = &[
     &["io"],
     &["load"],
     &["coverage"],
-    &["supply", "sim", "calibrate"],
+    &["supply", "sim", "calibrate", "water"],
     &["plan"],
     &["run"],
     &["optimize", "sweep"],

@@ -1023,3 +1023,66 @@ mod tests {
         assert_eq!(format_hint(b"\0\0\0\x0dOSMHeader"), "");
     }
 }
+
+/// A node of an extract that carries a given key, with all its tags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedNode {
+    pub id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub tags: Vec<(String, String)>,
+}
+
+impl TaggedNode {
+    /// The value of `key`, if the node has it.
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Every node with the tag `key` (water sources: `emergency`), sorted by id, in one
+/// parallel pass over the file. Nodes outside −180…180 / −90…90 are skipped.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Input`] (field `osm`) when it is not
+/// an OpenStreetMap PBF file or is damaged.
+pub fn read_tagged_nodes(path: &Path, key: &str) -> Result<Vec<TaggedNode>> {
+    check_header(path)?;
+    let keep = |id: i64, lon: f64, lat: f64, tags: &mut dyn Iterator<Item = (&str, &str)>| {
+        let tags: Vec<(String, String)> =
+            tags.map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        (tags.iter().any(|(k, _)| k == key)
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat))
+        .then_some(TaggedNode { id, lon, lat, tags })
+    };
+    let mut nodes = par_fold(
+        path,
+        Vec::new,
+        |acc: &mut Vec<TaggedNode>, element| {
+            let found = match element {
+                Element::Node(n) => {
+                    if !n.tags().any(|(k, _)| k == key) {
+                        return;
+                    }
+                    keep(n.id(), n.lon(), n.lat(), &mut n.tags())
+                }
+                Element::DenseNode(n) => {
+                    if !n.tags().any(|(k, _)| k == key) {
+                        return;
+                    }
+                    keep(n.id(), n.lon(), n.lat(), &mut n.tags())
+                }
+                Element::Way(_) | Element::Relation(_) => return,
+            };
+            acc.extend(found);
+        },
+        merge_vecs,
+    )?;
+    nodes.sort_by_key(|n| n.id);
+    nodes.dedup_by_key(|n| n.id);
+    Ok(nodes)
+}

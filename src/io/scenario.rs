@@ -107,6 +107,29 @@ pub struct DepotsSection {
     pub crs: Crs,
 }
 
+/// `[water]`: fire water sources (消防水源) from a register and/or the OSM extract.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaterSection {
+    /// A CSV register: `id,lon,lat,kind` (+ `status`, `flow_lps`, `last_inspected`).
+    pub file: Option<PathBuf>,
+    #[serde(default)]
+    pub crs: Crs,
+    /// `"osm"`: the extract's fire-hydrant, water-tank and suction-point nodes.
+    pub from: Option<String>,
+    #[serde(default = "protection_radius_m")]
+    pub protection_radius_m: f64,
+    #[serde(default = "hydrant_spacing_m")]
+    pub hydrant_spacing_m: f64,
+}
+
+fn protection_radius_m() -> f64 {
+    crate::params::water::GB50974_PROTECTION_RADIUS_M
+}
+fn hydrant_spacing_m() -> f64 {
+    crate::params::water::GB50974_HYDRANT_SPACING_M
+}
+
 /// `[calibration]`: a response-time model fitted by `fireplan calibrate` from the
 /// brigade's incident records.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -149,6 +172,8 @@ pub struct ScenarioFile {
     /// Heavy appliances with their own network: `[vehicles.aerial]`.
     #[serde(default)]
     pub vehicles: BTreeMap<String, VehicleSection>,
+    /// Fire water sources and their reach rules (消防水源).
+    pub water: Option<WaterSection>,
 }
 
 /// `[vehicles.KIND]`: the dimensions and pace of one vehicle kind (DESIGN-style table in
@@ -196,6 +221,8 @@ impl Range {
 
 /// Time before the wheels turn (dispatch, turnout): up to an hour.
 const PRE_TRAVEL_S: Range = Range::closed(0.0, 3600.0, "s");
+/// Hose reach and hydrant spacing: 1 m to 10 km.
+const WATER_DISTANCE_M: Range = Range::closed(1.0, 10_000.0, "m");
 /// Response thresholds: up to two hours.
 const THRESHOLD_S: Range = Range::above(0.0, 7200.0, "s");
 /// Area grid cells: 10 m (a 1 m grid of a county is billions of cells) to 10 km.
@@ -482,8 +509,63 @@ impl Scenario {
                 speed_factor: v.speed_factor,
             });
         }
+        let water = match &file.water {
+            None => None,
+            Some(w) => {
+                let from_osm = match w.from.as_deref().map(str::trim) {
+                    None => false,
+                    Some("osm") => {
+                        if !matches!(network, NetworkSource::Osm(_)) {
+                            return Err(Error::input(
+                                path,
+                                key("water.from"),
+                                "from",
+                                "`from = \"osm\"` reads the OSM extract's water sources, but \
+                                 `[network]` is a CSV network: give `file = \"...\"` instead",
+                            ));
+                        }
+                        true
+                    }
+                    Some(other) => {
+                        return Err(Error::input(
+                            path,
+                            key("water.from"),
+                            "from",
+                            format!("unknown source `{other}`; expected `osm` (or give `file`)"),
+                        ))
+                    }
+                };
+                if w.file.is_none() && !from_osm {
+                    return Err(Error::input(
+                        path,
+                        key("water"),
+                        "file",
+                        "`[water]` needs `file = \"water_sources.csv\"` and/or `from = \"osm\"`",
+                    ));
+                }
+                in_range(
+                    path,
+                    "water.protection_radius_m",
+                    w.protection_radius_m,
+                    WATER_DISTANCE_M,
+                )?;
+                in_range(
+                    path,
+                    "water.hydrant_spacing_m",
+                    w.hydrant_spacing_m,
+                    WATER_DISTANCE_M,
+                )?;
+                Some(crate::params::WaterParams {
+                    file: w.file.as_deref().map(|f| (resolve(f), w.crs)),
+                    from_osm,
+                    protection_radius_m: w.protection_radius_m,
+                    hydrant_spacing_m: w.hydrant_spacing_m,
+                })
+            }
+        };
         Scenario {
             name: file.name,
+            water,
             vehicle_profiles,
             lang: file.lang.unwrap_or_else(|| "zh".to_string()),
             path: path.to_path_buf(),
@@ -589,6 +671,7 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("targets", field_names::<crate::params::TargetsSection>()),
         ("response", field_names::<ResponseParams>()),
         ("calibration", field_names::<CalibrationSection>()),
+        ("water", field_names::<WaterSection>()),
     ];
     for (section, fields) in sections {
         // A section of the wrong type is left to serde, which names the expected type.

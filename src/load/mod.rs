@@ -14,9 +14,10 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::io;
+use crate::model::water::WaterSource;
 use crate::model::{DemandPoint, Depot, District, PlanningArea, Station};
 use crate::network::Profile;
-use crate::params::{DemandSource, Scenario};
+use crate::params::{DemandSource, NetworkSource, Scenario};
 use crate::progress::{Progress, Silent};
 
 pub use key::{LoadKey, NetworkKey};
@@ -125,6 +126,9 @@ pub struct Inputs {
     pub depots: Option<Vec<Depot>>,
     /// Townships, functional zones and key areas (`[areas]`; None without one).
     pub areas: Option<Vec<PlanningArea>>,
+    /// Fire water sources (`[water]`; None without one): the register's rows in file
+    /// order, then the OSM extract's, sorted by id.
+    pub water: Option<Vec<WaterSource>>,
     pub files: Vec<InputFile>,
 }
 
@@ -230,6 +234,10 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         }
         None => None,
     };
+    let water = match &scenario.water {
+        Some(w) => Some(read_water(scenario, w, &mut files)?),
+        None => None,
+    };
     if !stations.iter().any(|s| s.responds()) {
         return Err(Error::input(
             &scenario.stations_file,
@@ -247,8 +255,48 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             districts_given,
             depots,
             areas,
+            water,
             files,
         },
         prepared,
     ))
+}
+
+/// The water sources of `[water]`: the register, then the extract's nodes. An id the
+/// register shares with an OSM node is refused (the outputs name sources by id).
+fn read_water(
+    scenario: &Scenario,
+    w: &crate::params::WaterParams,
+    files: &mut Vec<InputFile>,
+) -> Result<Vec<WaterSource>> {
+    let sp = scenario.path.as_path();
+    let mut sources = Vec::new();
+    if let Some((path, crs)) = &w.file {
+        files.push(InputFile::read_named(sp, "water.file", "water", path)?);
+        sources = io::water::read_water_sources(path, *crs)?;
+    }
+    if w.from_osm {
+        if let NetworkSource::Osm(osm) = &scenario.network {
+            let from_osm = io::water::read_osm_water_sources(osm)?;
+            if let (Some((path, _)), Some(dup)) = (
+                &w.file,
+                from_osm
+                    .iter()
+                    .find(|o| sources.iter().any(|s| s.id == o.id)),
+            ) {
+                return Err(Error::input(
+                    path,
+                    Location::File,
+                    "id",
+                    format!(
+                        "id `{}` is also the id of a water source read from the OSM extract; \
+                         rename the register's row",
+                        dup.id
+                    ),
+                ));
+            }
+            sources.extend(from_osm);
+        }
+    }
+    Ok(sources)
 }

@@ -10,6 +10,7 @@ pub mod record;
 pub mod road;
 pub mod target;
 pub mod time;
+pub mod water;
 
 pub use incident::IncidentType;
 pub use record::{IncidentRecord, MeasuredFrom, RecordsFile, RejectedRecord};

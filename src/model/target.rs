@@ -64,6 +64,14 @@ pub enum Metric {
     /// A figure the scenario supplies in `[targets.figures]` (command-centre staff,
     /// table-2 indicators): the inputs hold nothing to measure it from.
     Declared,
+    /// Share of the listed fire water sources in service (消防水源完好率), 0..1.
+    WaterServiceableShare,
+    /// Share of demand weight with a serviceable hydrant within the protection radius
+    /// along the roads (消防供水覆盖), 0..1.
+    WaterReachDemandShare,
+    /// Road length farther than half the hydrant spacing from a serviceable hydrant
+    /// (消火栓间距缺口), km.
+    HydrantSpacingGapKm,
 }
 
 /// Where a target applies.
@@ -102,7 +110,7 @@ impl ScopeLevel {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 23] = [
+    pub const ALL: [Metric; 26] = [
         Metric::DemandCoverage,
         Metric::AreaCoverage,
         Metric::RoadCoverage,
@@ -126,6 +134,9 @@ impl Metric {
         Metric::LogisticsCapabilityPersons,
         Metric::ForcesInside,
         Metric::Declared,
+        Metric::WaterServiceableShare,
+        Metric::WaterReachDemandShare,
+        Metric::HydrantSpacingGapKm,
     ];
 
     /// The name used in files.
@@ -153,6 +164,9 @@ impl Metric {
             Metric::DepotLoadShare => "depot_load_share",
             Metric::LogisticsCapabilityPersons => "logistics_capability_persons",
             Metric::ForcesInside => "forces_inside",
+            Metric::WaterServiceableShare => "water_serviceable_share",
+            Metric::WaterReachDemandShare => "water_reach_demand_share",
+            Metric::HydrantSpacingGapKm => "hydrant_spacing_gap_km",
             Metric::Declared => "declared",
         }
     }
@@ -183,6 +197,8 @@ impl Metric {
             Metric::FirefightingRatio => "fire-fighting per other vehicle",
             Metric::FirstDueAreaKm2 => "km²",
             Metric::DepotLoadShare => "share of capacity",
+            Metric::WaterServiceableShare | Metric::WaterReachDemandShare => "share",
+            Metric::HydrantSpacingGapKm => "km",
         }
     }
 
@@ -212,7 +228,8 @@ impl Metric {
             | Metric::DepotLoadShare
             | Metric::LogisticsCapabilityPersons => &[Depot],
             Metric::ForcesInside => &[Area],
-            Metric::Declared => &[Region],
+            Metric::Declared | Metric::WaterServiceableShare => &[Region],
+            Metric::WaterReachDemandShare | Metric::HydrantSpacingGapKm => &[Region, District],
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct Scenario {
     pub targets: TargetConfig,
     /// The calibrated response-time model in use (`None`: free flow, optimistic).
     pub calibration: Option<CalibrationInUse>,
+    /// Fire water sources and their reach rules (`[water]`).
+    pub water: Option<super::WaterParams>,
 }
 
 /// A calibration a scenario uses, and the file it came from.

@@ -25,6 +25,7 @@ use crate::model::{
 use crate::supply::points::Source as PointSource;
 use crate::supply::reach::{LevelReach, ReachStatus};
 use crate::supply::Supply;
+use crate::water::{WaterFigures, WaterReach};
 
 /// Outcome of one target on one subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -325,6 +326,8 @@ pub struct Facts<'a> {
     pub depots: &'a [Depot],
     /// Townships, functional zones and key areas (None: no `[areas]` in the scenario).
     pub areas: Option<&'a [PlanningArea]>,
+    /// Fire water supply (None: no `[water]` in the scenario).
+    pub water: Option<&'a WaterReach>,
     /// `[targets.figures]`: per key, (subject name, value) pairs.
     pub figures: &'a crate::params::targets::Figures,
 }
@@ -800,6 +803,9 @@ fn district_measure(
                 None => Measure::NotApplicable(format!("no demand and no road in {name}")),
             }
         }
+        Metric::WaterReachDemandShare | Metric::HydrantSpacingGapKm => {
+            water_measure(t.metric, facts, |w| w.districts.get(di), name)
+        }
         m => coverage_measure(m, &facts.coverage.districts[di], facts, name),
     }
 }
@@ -847,7 +853,73 @@ fn region_measure(t: &Target, facts: &Facts) -> Measure {
             );
             ratio_measure(ff, other, unflagged)
         }
+        Metric::WaterServiceableShare => {
+            let Some(w) = facts.water else {
+                return Measure::NoData("no `[water]` in the scenario".into());
+            };
+            match w.serviceable_share {
+                Some(v) => Measure::Value(
+                    v,
+                    format!(
+                        "{} of {} listed water sources in service",
+                        w.serviceable, w.sources
+                    ),
+                ),
+                None => Measure::NoData("`[water]` lists no water source".into()),
+            }
+        }
+        Metric::WaterReachDemandShare | Metric::HydrantSpacingGapKm => {
+            water_measure(t.metric, facts, |w| Some(&w.region), "the region")
+        }
         m => coverage_measure(m, &facts.coverage.region, facts, "the region"),
+    }
+}
+
+/// Fire-water reach or hydrant-spacing gaps of one area (`figures` picks it).
+fn water_measure(
+    metric: Metric,
+    facts: &Facts,
+    figures: impl Fn(&WaterReach) -> Option<&WaterFigures>,
+    what: &str,
+) -> Measure {
+    let Some(w) = facts.water else {
+        return Measure::NoData("no `[water]` in the scenario".into());
+    };
+    let Some(f) = figures(w) else {
+        return Measure::NotApplicable(format!("no water figures for {what}"));
+    };
+    if metric == Metric::HydrantSpacingGapKm {
+        if f.road_km <= 0.0 {
+            return Measure::NotApplicable(format!(
+                "no road in {what} the spacing rule applies to"
+            ));
+        }
+        return Measure::Value(
+            f.spacing_gap_road_km,
+            format!(
+                "{:.2} of {:.1} km of road farther than {:.0} m (half the {:.0} m hydrant \
+                 spacing) from a serviceable hydrant",
+                f.spacing_gap_road_km,
+                f.road_km,
+                w.hydrant_spacing_m / 2.0,
+                w.hydrant_spacing_m
+            ),
+        );
+    }
+    match f.reach_demand_share {
+        Some(v) => Measure::Value(
+            v,
+            format!(
+                "{:.1} % of {:.0} demand weight ({} points) within {:.0} m of a serviceable \
+                 hydrant along the roads",
+                v * 100.0,
+                f.demand_weight,
+                f.demand_points,
+                w.protection_radius_m
+            ),
+        ),
+        None if facts.demand_given => Measure::NotApplicable(format!("no demand points in {what}")),
+        None => Measure::NoData("no `[demand]` in the scenario".into()),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod sim;
 pub mod supply;
 pub mod sweep;
 pub mod tables;
+pub mod water;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -91,6 +92,11 @@ fn write_tables(
     if !run.vehicles.is_empty() {
         put("vehicle_coverage.csv", tables::vehicle_coverage_csv(run)?)?;
         put("vehicle_response.csv", tables::vehicle_response_csv(run)?)?;
+    }
+    if let Some(w) = &run.water {
+        put("water_sources.csv", water::water_sources_csv(run, w)?)?;
+        put("water_gaps.csv", water::water_gaps_csv(run, w)?)?;
+        put("water.geojson", water::water_geojson(run, w)?)?;
     }
     put("report.md", markdown::report_md(run).into_bytes())?;
     if let Some(sup) = &run.supply {

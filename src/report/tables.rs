@@ -35,6 +35,11 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     if p_within.is_some() {
         header.push("p_within_threshold");
     }
+    // With `[water]`: the nearest serviceable source, its hose distance, the nearest
+    // serviceable hydrant's.
+    if run.water.is_some() {
+        header.extend(["water_source", "water_m", "hydrant_m"]);
+    }
     w.write_record(header).map_err(csv_error)?;
     let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
     let thr = run.coverage.params.threshold_s;
@@ -69,6 +74,9 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
         ];
         if let Some(p) = &p_within {
             row.push(format!("{:.4}", p[i]));
+        }
+        if let Some(water) = &run.water {
+            row.extend(super::water::demand_cells(run, water, i));
         }
         w.write_record(row).map_err(csv_error)?;
     }
