@@ -31,6 +31,8 @@ pub struct Outputs<'a> {
     pub coverage: &'a [DistrictCoverage],
     /// Nodes outside the largest strongly connected component, removed.
     pub dropped: usize,
+    /// Fire water sources (`water_sources.csv`).
+    pub water_sources: &'a [crate::water_sources::Source],
 }
 
 /// Writes every file into `dir` (and prints the stations and the incident kinds).
@@ -166,6 +168,20 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
     write_file(dir, "incidents.csv", &s)?;
     println!("incidents: {} ({:?})", o.incidents.len(), kinds);
 
+    let mut s = String::from("id,lon,lat,kind,status,flow_lps,last_inspected\n");
+    for w in o.water_sources {
+        let (lon, lat) = fmt_ll(o.fr, w.at);
+        let date = day_of_2025(w.inspected_day);
+        let _ = writeln!(
+            s,
+            "{},{lon},{lat},{},{},{},{date}",
+            w.id,
+            w.kind,
+            if w.in_service { "in_service" } else { "out_of_service" },
+            w.flow_lps.map(|f| f.to_string()).unwrap_or_default()
+        );
+    }
+    write_file(dir, "water_sources.csv", &s)?;
     write_file(dir, "README.md", &readme(o))?;
     Ok(())
 }
@@ -173,6 +189,19 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
 fn write_file(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
     let mut f = std::fs::File::create(dir.join(name))?;
     f.write_all(text.as_bytes())
+}
+
+/// `2025-MM-DD` of a day of 2025 (1-based; not a leap year).
+fn day_of_2025(day: u32) -> String {
+    const MONTHS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut d = day;
+    for (m, len) in MONTHS.iter().enumerate() {
+        if d <= *len {
+            return format!("2025-{:02}-{d:02}", m + 1);
+        }
+        d -= len;
+    }
+    "2025-12-31".to_string()
 }
 
 fn fmt_ll(fr: &Frame, p: P) -> (String, String) {
@@ -225,6 +254,26 @@ fn support_of(spec: &crate::stations::StationSpec) -> (&'static str, &'static st
         "KQ28" => ("county", "80"),
         _ => ("", ""),
     }
+}
+
+/// The fire-water gaps put in on purpose (`water_sources.csv`).
+fn water_findings(sources: &[crate::water_sources::Source]) -> String {
+    let broken = sources.iter().filter(|w| !w.in_service).count();
+    format!(
+        "Fire water (`water_sources.csv`, `[water]`), put in on purpose:\n\n\
+         - {broken} of {} water sources out of service (`status`; the run's \
+         `water_sources.csv` lists them): 完好率 below the 100 % that seeds 004 §七(二) and \
+         000 ask by 2025 (mandatory).\n\
+         - An old quarter of 柯中 (about 1.1 km across, south-east of the district's middle) \
+         has no hydrant: its buildings lie beyond the 150 m protection radius and its \
+         streets beyond half the 120 m spacing of GB 50974-2014 §7.2.5 (mandatory in the \
+         urban districts 柯中 and 柯北).\n\
+         - Suburban hydrants stand about 230 m apart (reported; the spacing target binds \
+         the urban districts); 南部山区 has no hydrant, only suction points on the river and \
+         a tank in every other hill village: `water_gaps.csv` lists each place beyond \
+         hydrant reach with the nearest static source.\n",
+        sources.len(),
+    )
 }
 
 fn findings() -> String {
@@ -391,6 +440,7 @@ end).
 | `depots.csv` | reserve depots: a county depot (capacity 100) and a city depot at the east edge, towards Shaoxing city (capacity 200) |
 | `incidents.csv` | {n_inc} incidents of {YEAR}: `id, lon, lat, kind` (building_fire, vehicle_fire, rescue, hazmat, other), `time` (ISO 8601, +08:00; more by day than by night, more in winter), `weight` = 1 |
 | `waterways.geojson` | the canals and the river as lines (a reference layer for maps; the engine does not read it) |
+| `water_sources.csv` | fire water sources (`[water]`): `id, lon, lat, kind` (hydrant, suction_point, water_tank), `status` (in_service / out_of_service), `flow_lps`, `last_inspected`; {n_hydrants} hydrants ({n_broken} out of service) at the street junctions of the urban and suburban districts, {n_suction} suction points on the canals and the river, {n_tanks} water tanks in hill villages |
 | `areas.geojson` | key areas of seed 004 §六(二) where forward duty stations belong (`[areas]`): properties `name`, `kind` (industrial_park, business_district, scenic_area, residential); 滨海新区工业园 and 兰亭景区 hold no station |
 
 Road network by class:
@@ -406,6 +456,7 @@ Stations:
 ## What the checks should find (on purpose)
 
 {findings}
+{water_findings}
 ## The story (the generator's own check)
 
 Response = turnout (60 s unless the station sets `turnout_s`) + travel at the emergency
@@ -425,6 +476,11 @@ from this independent check.
         edges = o.g.edges.len(),
         n_inc = o.incidents.len(),
         findings = findings(),
+        water_findings = water_findings(o.water_sources),
+        n_hydrants = o.water_sources.iter().filter(|w| w.kind == "hydrant").count(),
+        n_broken = o.water_sources.iter().filter(|w| !w.in_service).count(),
+        n_suction = o.water_sources.iter().filter(|w| w.kind == "suction_point").count(),
+        n_tanks = o.water_sources.iter().filter(|w| w.kind == "water_tank").count(),
         pct = 100.0 * c_all as f64 / n_all as f64,
     )
 }
