@@ -131,3 +131,31 @@ fn liechtenstein_run_is_stable_under_station_order() {
     );
     assert_eq!(c.region.p90_s, a.coverage.region.p90_s);
 }
+
+/// Camden's extract carries 27 `emergency=fire_hydrant` nodes and no other water source
+/// (counted independently with `osmium tags-filter camden.osm.pbf n/emergency=fire_hydrant,
+/// water_tank,suction_point,fire_water_pond`); all are read, in service, and meet the roads.
+#[test]
+fn camden_hydrants_from_osm() {
+    let Some(pbf) = common::shared("london-lfb/camden.osm.pbf") else {
+        return;
+    };
+    let sources = fireplan::io::water::read_osm_water_sources(&pbf).unwrap();
+    assert_eq!(sources.len(), 27);
+    assert!(sources
+        .iter()
+        .all(|s| s.kind.as_str() == "hydrant" && s.serviceable()));
+    let scenario = common::root().join("scenarios/camden.toml");
+    let scenario = fireplan::params::Scenario::load(&scenario).unwrap();
+    let run = fireplan::run::run(&scenario, &common::quiet()).unwrap();
+    let w = run.water.as_ref().unwrap();
+    assert_eq!(w.source_snaps.iter().filter(|s| s.is_some()).count(), 27);
+    // 5 of the 222 fires lie within 150 m of a mapped hydrant along the roads: the map, not
+    // London's mains (a hydrant every 100 m or so), is what is thin.
+    assert_eq!(w.region.demand_points, 222);
+    assert!(
+        (w.region.reach_weight - 5.0).abs() < 1e-9,
+        "{}",
+        w.region.reach_weight
+    );
+}

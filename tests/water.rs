@@ -411,3 +411,41 @@ fn osm_water_sources_are_read() {
     );
     assert_eq!(sources[0].flow_lps, Some(20.0));
 }
+
+/// The GeoPackage of a water run holds the three water layers, read without GDAL.
+#[test]
+fn geopackage_has_the_water_layers() {
+    let out = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["run", "--quiet", "--out"])
+        .arg(out.path())
+        .arg(data("water/scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let db = rusqlite::Connection::open(out.path().join("fireplan.gpkg")).unwrap();
+    let count = |table: &str| -> i64 {
+        db.query_row(&format!("SELECT COUNT(*) FROM \"{table}\""), [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    assert_eq!(count("water_sources"), 3);
+    assert_eq!(count("water_beyond_reach"), 2);
+    // 90 + 91 + 300 m of gaps, one piece per segment.
+    assert_eq!(count("water_spacing_gaps"), 3);
+    let broken: String = db
+        .query_row(
+            "SELECT status FROM water_sources WHERE id = 'broken'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(broken, "out_of_service");
+    assert!(out.path().join("map_water.png").exists());
+    assert!(out.path().join("map_water.svg").exists());
+}

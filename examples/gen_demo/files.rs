@@ -177,7 +177,11 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
             "{},{lon},{lat},{},{},{},{date}",
             w.id,
             w.kind,
-            if w.in_service { "in_service" } else { "out_of_service" },
+            if w.in_service {
+                "in_service"
+            } else {
+                "out_of_service"
+            },
             w.flow_lps.map(|f| f.to_string()).unwrap_or_default()
         );
     }
@@ -477,10 +481,22 @@ from this independent check.
         n_inc = o.incidents.len(),
         findings = findings(),
         water_findings = water_findings(o.water_sources),
-        n_hydrants = o.water_sources.iter().filter(|w| w.kind == "hydrant").count(),
+        n_hydrants = o
+            .water_sources
+            .iter()
+            .filter(|w| w.kind == "hydrant")
+            .count(),
         n_broken = o.water_sources.iter().filter(|w| !w.in_service).count(),
-        n_suction = o.water_sources.iter().filter(|w| w.kind == "suction_point").count(),
-        n_tanks = o.water_sources.iter().filter(|w| w.kind == "water_tank").count(),
+        n_suction = o
+            .water_sources
+            .iter()
+            .filter(|w| w.kind == "suction_point")
+            .count(),
+        n_tanks = o
+            .water_sources
+            .iter()
+            .filter(|w| w.kind == "water_tank")
+            .count(),
         pct = 100.0 * c_all as f64 / n_all as f64,
     )
 }

@@ -110,7 +110,10 @@ pub fn water_sources(
         }
         grid.entry((kx, ky)).or_default().push(p);
         // On the pavement, 3 m from the street.
-        let at = P { x: p.x + 3.0, y: p.y };
+        let at = P {
+            x: p.x + 3.0,
+            y: p.y,
+        };
         out.push(Source {
             id: format!("XH{:05}", out.len() + 1),
             kind: "hydrant",

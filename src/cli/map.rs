@@ -15,6 +15,7 @@ pub enum KindArg {
     FirstDue,
     Supply,
     Plan,
+    Water,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,6 +66,7 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
             KindArg::FirstDue => MapKind::FirstDue,
             KindArg::Supply => MapKind::Supply,
             KindArg::Plan => MapKind::Plan,
+            KindArg::Water => MapKind::Water,
         })
         .collect();
     if kinds.is_empty() {
@@ -94,6 +96,9 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
             (&single, None)
         }
     };
+    if kinds.contains(&MapKind::Water) && run.water.is_none() && !a.kind.is_empty() {
+        eprintln!("warning: the scenario has no [water]: no fire-water map");
+    }
     if kinds.contains(&MapKind::Supply) && run.supply.is_none() && !a.kind.is_empty() {
         eprintln!("warning: the scenario has no [depots]: no logistics-reach map");
     }

@@ -486,6 +486,7 @@ pub fn fmt_measure(metric: Metric, v: f64) -> String {
         "share of capacity" => format!("{:.0} %", v * 100.0),
         "s" => format!("{v:.0} s"),
         "km²" => format!("{v:.2} km²"),
+        "km" => format!("{v:.2} km"),
         "fire-fighting per other vehicle" => format!("{v:.2}"),
         "per 10,000 residents" => format!("{v:.2} per 10,000"),
         "as declared" => fmt_value(v),

@@ -350,6 +350,36 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
         geom: GeomType::MultiPolygon,
         features: from_features(gap_areas, GeomType::MultiPolygon, |_| true),
     });
+    if let Some(w) = &run.water {
+        let layer_is = |name: &'static str| {
+            move |p: &Map<String, Value>| p.get("layer").and_then(Value::as_str) == Some(name)
+        };
+        let features = super::water::water_features(run, w);
+        out.push(Layer {
+            name: "water_sources".into(),
+            description: "Fire water sources (消防水源) by kind and status".into(),
+            geom: GeomType::Point,
+            features: from_features(features.clone(), GeomType::Point, layer_is("source")),
+        });
+        out.push(Layer {
+            name: "water_spacing_gaps".into(),
+            description:
+                "Urban roads farther than half the hydrant spacing from a serviceable hydrant"
+                    .into(),
+            geom: GeomType::LineString,
+            features: from_features(
+                features.clone(),
+                GeomType::LineString,
+                layer_is("spacing_gap"),
+            ),
+        });
+        out.push(Layer {
+            name: "water_beyond_reach".into(),
+            description: "Demand without a serviceable hydrant within the protection radius".into(),
+            geom: GeomType::Point,
+            features: from_features(features, GeomType::Point, layer_is("beyond_reach")),
+        });
+    }
     if let Some(pr) = plan {
         let ch = super::plan::changes_geojson(pr)?;
         out.push(Layer {

@@ -346,6 +346,7 @@ fn caption(k: MapKind) -> (&'static str, &'static str) {
         MapKind::FirstDue => ("消防站辖区图", "First-due areas"),
         MapKind::Supply => ("战勤保障可达范围图", "Logistics-support reach"),
         MapKind::Plan => ("规划方案对比图", "Plan versus baseline"),
+        MapKind::Water => ("消防水源与供水缺口图", "Fire water sources and gaps"),
     }
 }
 
@@ -572,6 +573,34 @@ pub fn report_html(
                 s.push_str(&csv_table(&bytes, None, name, zh));
             }
         }
+    }
+    if let Some(w) = &run.water {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"water\">{}</h2><p>{}</p>",
+            t("消防水源", "Fire water supply"),
+            esc(&format!(
+                "{} / {} {} ({}); {} {:.0} m; {} {:.0} m (GB 50974-2014 §7.2.5).",
+                w.serviceable,
+                w.sources,
+                t("处水源完好", "water sources in service"),
+                w.serviceable_share
+                    .map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0)),
+                t(
+                    "市政消火栓保护半径",
+                    "hydrant protection radius along the roads"
+                ),
+                w.protection_radius_m,
+                t("间距", "hydrant spacing"),
+                w.hydrant_spacing_m
+            ))
+        );
+        s.push_str(&csv_table(
+            &super::water::water_by_district_csv(run, w)?,
+            None,
+            "water_by_district.csv",
+            zh,
+        ));
     }
     // Targets: every finding with its source.
     let _ = writeln!(

@@ -349,6 +349,10 @@ pub fn report_md(run: &RunResult) -> String {
             );
         }
     }
+    if let Some(w) = &run.water {
+        s.push('\n');
+        s.push_str(&super::water::section_md(run, w));
+    }
     s.push('\n');
     s.push_str(&super::plan::targets_md(
         &run.checks,

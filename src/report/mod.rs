@@ -52,6 +52,7 @@ fn write_tables_and_maps(
         maps::MapKind::Response,
         maps::MapKind::FirstDue,
         maps::MapKind::Supply,
+        maps::MapKind::Water,
     ];
     let (tables, maps) = rayon::join(
         || write_tables(out, run, variants),
@@ -96,6 +97,10 @@ fn write_tables(
     if let Some(w) = &run.water {
         put("water_sources.csv", water::water_sources_csv(run, w)?)?;
         put("water_gaps.csv", water::water_gaps_csv(run, w)?)?;
+        put(
+            "water_by_district.csv",
+            water::water_by_district_csv(run, w)?,
+        )?;
         put("water.geojson", water::water_geojson(run, w)?)?;
     }
     put("report.md", markdown::report_md(run).into_bytes())?;

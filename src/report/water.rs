@@ -5,7 +5,7 @@ use geo::Point;
 use geojson::Feature;
 use serde_json::json;
 
-use super::write::{collection, csv_error, feature, round7};
+use super::write::{collection, csv_error, feature, fmt_share, round7};
 use crate::error::Result;
 use crate::run::RunResult;
 use crate::water::{SourceDistance, WaterReach};
@@ -209,4 +209,133 @@ pub fn water_features(run: &RunResult, w: &WaterReach) -> Vec<Feature> {
         features.push(feature(geojson::Value::from(&p), props));
     }
     features
+}
+
+/// `water_by_district.csv`: per rescue district, demand within hydrant reach and the road
+/// length beyond half the hydrant spacing; last, the region (its road figures are the
+/// urban districts').
+pub fn water_by_district_csv(run: &RunResult, w: &WaterReach) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "district",
+        "kind",
+        "demand_points",
+        "demand_weight",
+        "water_reach_share",
+        "road_km",
+        "spacing_gap_km",
+    ])
+    .map_err(csv_error)?;
+    let rows = run
+        .inputs
+        .districts
+        .iter()
+        .map(|d| (d.name.as_str(), d.kind.as_str()))
+        .zip(&w.districts)
+        .chain(std::iter::once((("region", ""), &w.region)));
+    for ((name, kind), f) in rows {
+        out.write_record([
+            name.to_string(),
+            kind.to_string(),
+            f.demand_points.to_string(),
+            format!("{:.1}", f.demand_weight),
+            fmt_share(f.reach_demand_share),
+            format!("{:.2}", f.road_km),
+            format!("{:.2}", f.spacing_gap_road_km),
+        ])
+        .map_err(csv_error)?;
+    }
+    out.into_inner().map_err(csv_error)
+}
+
+/// The report's fire-water section (Markdown).
+pub fn section_md(run: &RunResult, w: &WaterReach) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from("## Fire water supply (消防水源)\n\n");
+    let sources = run.inputs.water.as_deref().unwrap_or(&[]);
+    let kinds: Vec<String> = crate::model::water::WaterSourceKind::ALL
+        .iter()
+        .filter_map(|k| {
+            let n = sources.iter().filter(|s| s.kind == *k).count();
+            (n > 0).then(|| format!("{n} {} ({})", k.as_str(), k.name_zh()))
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "{} water sources listed ({}); {} in service ({}); {} farther than {:.0} m from a road \
+         (not used). Distances are along the roads on foot (one-way rules do not apply), both \
+         access legs included. A place is within reach when a serviceable hydrant is at most \
+         {:.0} m away; hydrants at most {:.0} m apart leave no road point farther than {:.0} m \
+         from one (GB 50974-2014 §7.2.5).\n",
+        w.sources,
+        kinds.join(", "),
+        w.serviceable,
+        pct(w.serviceable_share),
+        w.source_snaps.iter().filter(|p| p.is_none()).count(),
+        run.coverage.max_snap_m,
+        w.protection_radius_m,
+        w.hydrant_spacing_m,
+        w.hydrant_spacing_m / 2.0
+    );
+    let _ = writeln!(
+        s,
+        "| district | kind | demand within reach | road km | spacing gaps km |\n| --- | --- | --: | --: | --: |"
+    );
+    for (d, f) in run.inputs.districts.iter().zip(&w.districts) {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {:.1} | {:.2} |",
+            d.name,
+            d.kind.as_str(),
+            pct(f.reach_demand_share),
+            f.road_km,
+            f.spacing_gap_road_km
+        );
+    }
+    let _ = writeln!(
+        s,
+        "| **region** (road figures: urban districts) | | {} | {:.1} | {:.2} |\n",
+        pct(w.region.reach_demand_share),
+        w.region.road_km,
+        w.region.spacing_gap_road_km
+    );
+    let beyond: Vec<usize> = (0..w.demand.len())
+        .filter(|&i| !run.coverage.demand[i].off_network && !w.in_reach(i))
+        .collect();
+    if !beyond.is_empty() {
+        let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+        let listed: Vec<String> = beyond
+            .iter()
+            .take(20)
+            .map(|&i| {
+                let d = &w.demand[i];
+                let stat = d
+                    .nearest_static
+                    .map(|n| format!("{} at {:.0} m", sources[n.source].id, n.distance_m))
+                    .unwrap_or_else(|| "no static source".to_string());
+                format!(
+                    "{} (hydrant {}; {stat})",
+                    demand[i].id,
+                    metres_or_none(d.hydrant)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "{} demand points lie beyond hydrant reach (`water_gaps.csv` lists each with the \
+             nearest static source): {}{}\n",
+            beyond.len(),
+            listed.join(", "),
+            if beyond.len() > 20 { ", …" } else { "" }
+        );
+    }
+    s
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0))
+}
+
+fn metres_or_none(d: Option<SourceDistance>) -> String {
+    d.map_or("none".to_string(), |d| format!("{:.0} m", d.distance_m))
 }

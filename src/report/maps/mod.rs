@@ -26,6 +26,7 @@ pub mod optimize;
 pub mod plan;
 pub mod response;
 pub mod supply;
+pub mod water;
 
 // What they are drawn with.
 pub mod closures;
@@ -78,14 +79,17 @@ pub enum MapKind {
     FirstDue,
     Supply,
     Plan,
+    /// Fire water sources and gaps (only with `[water]`).
+    Water,
 }
 
 impl MapKind {
-    pub const ALL: [MapKind; 4] = [
+    pub const ALL: [MapKind; 5] = [
         MapKind::Response,
         MapKind::FirstDue,
         MapKind::Supply,
         MapKind::Plan,
+        MapKind::Water,
     ];
     /// File stem: `map_response`, `map_first_due`, `map_supply`, `map_plan`.
     pub fn stem(self) -> &'static str {
@@ -94,6 +98,7 @@ impl MapKind {
             MapKind::FirstDue => "map_first_due",
             MapKind::Supply => "map_supply",
             MapKind::Plan => "map_plan",
+            MapKind::Water => "map_water",
         }
     }
     pub fn parse(s: &str) -> Option<MapKind> {
@@ -102,6 +107,7 @@ impl MapKind {
             "first-due" | "first_due" => Some(MapKind::FirstDue),
             "supply" => Some(MapKind::Supply),
             "plan" => Some(MapKind::Plan),
+            "water" => Some(MapKind::Water),
             _ => None,
         }
     }
@@ -150,6 +156,7 @@ pub fn scene(
         MapKind::FirstDue => Some(first_due::scene(run, opts, &date)),
         MapKind::Supply => supply::scene(run, opts, &date),
         MapKind::Plan => plan.map(|pr| plan::scene(pr, opts, &date)),
+        MapKind::Water => water::scene(run, opts, &date),
     }
 }
 
