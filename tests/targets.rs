@@ -66,7 +66,7 @@ fn builtin_catalogue_parses_and_every_source_exists_and_is_quoted_exactly() {
         assert!(t.source.citation().starts_with(title), "{}", t.id);
         assert!(!t.source.citation().contains(".txt"), "{}", t.id);
         match doc.as_str() {
-            "建标152-2017" | "GB 51080-2015" => assert!(
+            "建标152-2017" | "GB 51080-2015" | "GB 50974-2014" => assert!(
                 readme.contains(&normalise(&t.source.clause)),
                 "{}: the clause of {doc} is not among the quotations of seeds/README.md",
                 t.id
@@ -535,6 +535,7 @@ fn findings_with(
             supply: run.supply.as_ref(),
             depots: run.inputs.depots.as_deref().unwrap_or(&[]),
             areas: w.areas,
+            water: None,
             figures: &w.figures,
         },
     )
@@ -974,6 +975,7 @@ fn goals_are_shortfalls_not_failures() {
             supply: run.supply.as_ref(),
             depots: &[],
             areas: None,
+            water: None,
             figures: &BTreeMap::new(),
         },
     );
@@ -1367,7 +1369,17 @@ fn demo_readme_lists_what_check_reports() {
         "town_command_centre_staff",
         "fire_deaths_per_100k",
         "first_due_",
+        "water_sources_serviceable",
+        "hydrant_protection_radius",
+        "hydrant_spacing",
     ];
+    // The fire-water gaps: the README's count of sources out of service is the run's.
+    let w = run.water.as_ref().expect("the demo has [water]");
+    line(&format!(
+        "- {} of {} water sources out of service",
+        w.sources - w.serviceable,
+        w.sources
+    ));
     for f in run.checks.mandatory_failures() {
         assert!(
             listed.iter().any(|p| f.target.starts_with(p)),
