@@ -23,6 +23,10 @@ pub struct ExportGraphArgs {
     /// Search cutoff for `labels.csv`, seconds.
     #[arg(long, default_value_t = 300.0)]
     cutoff_s: f64,
+    /// Also the hose graph of the water-reach search from the serviceable hydrants
+    /// (`hose_edges.csv`, `hose_seeds.csv`, `hose_labels.csv`; needs `[water]`).
+    #[arg(long)]
+    water: bool,
     #[command(flatten)]
     common: super::Common,
 }
@@ -43,6 +47,30 @@ pub fn main(a: ExportGraphArgs) -> anyhow::Result<ExitCode> {
     for (name, text) in fireplan::report::export::graph_files(net, &s, &labels) {
         write_atomic(&a.out.join(name), text.as_bytes())
             .with_context(|| format!("writing {name}"))?;
+    }
+    if a.water {
+        let sources = inputs
+            .water
+            .as_deref()
+            .context("--water needs a scenario with [water]")?;
+        let hydrants: Vec<_> = sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.serviceable() && !s.kind.is_static())
+            .filter_map(|(i, s)| {
+                prepared
+                    .index
+                    .snap(net, s.location.x(), s.location.y())
+                    .filter(|p| p.access_m <= scenario.max_snap_m)
+                    .map(|p| (i, p))
+            })
+            .collect();
+        let labels = fireplan::water::search::HoseSearch::new(net).run(net, &hydrants);
+        let seeds = fireplan::water::search::seeds(net, &hydrants);
+        for (name, text) in fireplan::report::export::hose_files(net, &seeds, &labels) {
+            write_atomic(&a.out.join(name), text.as_bytes())
+                .with_context(|| format!("writing {name}"))?;
+        }
     }
     say!(
         "{} nodes, {} edges, {} seeds → {}",

@@ -82,3 +82,33 @@ pub fn supply_files(net: &Network, times: &[PointTimes]) -> Vec<(&'static str, S
         ("times.csv", rows),
     ]
 }
+
+/// The hose graph of the water-reach search (`bench/water_peers.py`): `hose_edges.csv`
+/// (a, b, length_m of every segment: undirected), `hose_seeds.csv` (source, node,
+/// distance_m) and `hose_labels.csv` (node, distance_m, source: fireplan's nearest source).
+pub fn hose_files(
+    net: &Network,
+    seeds: &[(usize, u32, f64)],
+    labels: &crate::water::search::HoseLabels,
+) -> Vec<(&'static str, String)> {
+    let mut edges = String::from("a,b,length_m\n");
+    for s in &net.segments {
+        edges.push_str(&format!("{},{},{}\n", s.a, s.b, s.length_m as f64));
+    }
+    let mut seed_rows = String::from("source,node,distance_m\n");
+    for (source, node, d) in seeds {
+        seed_rows.push_str(&format!("{source},{node},{d}\n"));
+    }
+    let mut label_rows = String::from("node,distance_m,source\n");
+    for v in 0..net.node_count() as u32 {
+        match labels.node(v) {
+            Some((s, d)) => label_rows.push_str(&format!("{v},{d},{s}\n")),
+            None => label_rows.push_str(&format!("{v},,\n")),
+        }
+    }
+    vec![
+        ("hose_edges.csv", edges),
+        ("hose_seeds.csv", seed_rows),
+        ("hose_labels.csv", label_rows),
+    ]
+}

@@ -140,7 +140,26 @@ impl HoseSearch {
     }
 }
 
+/// Where the sources enter the road graph: (source, node, metres) for both ends of each
+/// source's segment, its access leg included.
+pub fn seeds(net: &Network, sources: &[(usize, SnapPoint)]) -> Vec<(usize, u32, f64)> {
+    let mut out = Vec::with_capacity(2 * sources.len());
+    for &(source, p) in sources {
+        let seg = &net.segments[p.segment as usize];
+        let len = seg.length_m as f64;
+        out.push((source, seg.a, p.access_m + p.fraction * len));
+        out.push((source, seg.b, p.access_m + (1.0 - p.fraction) * len));
+    }
+    out
+}
+
 impl HoseLabels {
+    /// The nearest source of road node `v` and its distance, metres (None: none reaches).
+    pub fn node(&self, v: u32) -> Option<(usize, f64)> {
+        let (d, s) = self.node[v as usize];
+        d.is_finite().then_some((s, d))
+    }
+
     /// The nearest source to the road point at `fraction` of `segment` and its distance in
     /// road metres (no access leg of the place).
     pub fn along(&self, net: &Network, segment: u32, fraction: f64) -> Option<(usize, f64)> {
