@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fireplan::load::{load, RunOptions};
 use fireplan::params::Scenario;
 use fireplan::water::search::HoseSearch;
@@ -60,13 +60,13 @@ fn benches(c: &mut Criterion) {
         .collect();
     let mut g = c.benchmark_group("water");
     g.sample_size(20);
-    g.bench_function("hose_search_hydrants/demo", |b| {
+    g.bench_function(BenchmarkId::new("hose_search_hydrants", "demo"), |b| {
         b.iter(|| {
             let graph = HoseSearch::new(net);
             black_box(graph.run(net, black_box(&hydrants)))
         })
     });
-    g.bench_function("evaluate/demo", |b| {
+    g.bench_function(BenchmarkId::new("evaluate", "demo"), |b| {
         b.iter(|| {
             black_box(fireplan::water::evaluate(
                 net,

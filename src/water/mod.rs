@@ -24,7 +24,7 @@ use crate::model::water::WaterSource;
 use crate::model::{District, DistrictKind, RoadClass};
 use crate::network::{Network, SnapIndex, SnapPoint};
 use crate::params::WaterParams;
-use search::{HoseLabels, HoseSearch};
+use search::HoseSearch;
 
 /// The nearest source of some kind and the hose distance to it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -189,12 +189,14 @@ pub fn evaluate(
         }
     }
 
-    let reach = WaterReach {
+    let sources_n = sources.len();
+    let serviceable = sources.iter().filter(|s| s.serviceable()).count();
+    let mut reach = WaterReach {
         protection_radius_m: params.protection_radius_m,
         hydrant_spacing_m: params.hydrant_spacing_m,
-        sources: sources.len(),
-        serviceable: sources.iter().filter(|s| s.serviceable()).count(),
-        serviceable_share: None,
+        sources: sources_n,
+        serviceable,
+        serviceable_share: (sources_n > 0).then(|| serviceable as f64 / sources_n as f64),
         source_snaps,
         demand,
         region: WaterFigures::default(),
@@ -219,23 +221,7 @@ pub fn evaluate(
     for f in std::iter::once(&mut region).chain(per_district.iter_mut()) {
         f.reach_demand_share = (f.demand_weight > 0.0).then(|| f.reach_weight / f.demand_weight);
     }
-    WaterReach {
-        serviceable_share: (reach.sources > 0)
-            .then(|| reach.serviceable as f64 / reach.sources as f64),
-        region,
-        districts: per_district,
-        ..reach
-    }
-}
-
-/// A hose-distance label set, as a [`HoseLabels`] query result.
-impl HoseLabels {
-    /// The nearest source from a place joined to the roads at `p`, its access leg included.
-    pub fn at(&self, net: &Network, p: &SnapPoint) -> Option<SourceDistance> {
-        self.along(net, p.segment, p.fraction)
-            .map(|(source, d)| SourceDistance {
-                source,
-                distance_m: d + p.access_m,
-            })
-    }
+    reach.region = region;
+    reach.districts = per_district;
+    reach
 }

@@ -9,6 +9,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
+use super::SourceDistance;
 use crate::network::{Network, SnapPoint};
 
 /// The undirected road graph in metres, CSR by node.
@@ -154,6 +155,15 @@ pub fn seeds(net: &Network, sources: &[(usize, SnapPoint)]) -> Vec<(usize, u32, 
 }
 
 impl HoseLabels {
+    /// The nearest source from a place joined to the roads at `p`, its access leg included.
+    pub fn at(&self, net: &Network, p: &SnapPoint) -> Option<SourceDistance> {
+        self.along(net, p.segment, p.fraction)
+            .map(|(source, d)| SourceDistance {
+                source,
+                distance_m: d + p.access_m,
+            })
+    }
+
     /// The nearest source of road node `v` and its distance, metres (None: none reaches).
     pub fn node(&self, v: u32) -> Option<(usize, f64)> {
         let (d, s) = self.node[v as usize];
