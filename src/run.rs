@@ -354,6 +354,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunResult> {
 /// Evaluates the scenario's targets on one variant (its inputs, coverage and supply).
 pub fn check_targets(inputs: &Inputs, coverage: &Coverage, supply: Option<&Supply>) -> Checks {
     let population = crate::plan::population(&inputs.scenario, &inputs.districts);
+    let village_forces = village_forces(inputs);
     crate::plan::checks::evaluate(
         &inputs.scenario.targets.targets,
         &crate::plan::checks::Facts {
@@ -367,8 +368,21 @@ pub fn check_targets(inputs: &Inputs, coverage: &Coverage, supply: Option<&Suppl
             depots: inputs.depots.as_deref().unwrap_or(&[]),
             areas: inputs.areas.as_deref(),
             figures: &inputs.scenario.targets.figures,
+            villages: inputs.villages.as_deref(),
+            village_forces: &village_forces,
         },
     )
+}
+
+/// The community forces (micro stations, volunteer teams) of each village of the
+/// variant's `[villages]` (empty without one).
+pub fn village_forces(inputs: &Inputs) -> Vec<Vec<crate::plan::villages::VillageForce>> {
+    match (&inputs.villages, &inputs.scenario.villages) {
+        (Some(v), Some(p)) => {
+            crate::plan::villages::village_forces(v, &inputs.stations, p.point_radius_m)
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Baseline and plan evaluated on the same prepared network, and what differs.

@@ -6,6 +6,7 @@ pub mod closures;
 pub mod crs;
 pub mod csv_network;
 pub mod districts;
+pub mod villages;
 pub(crate) mod entry;
 pub mod osm;
 pub mod records;

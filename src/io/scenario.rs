@@ -107,6 +107,30 @@ pub struct DepotsSection {
     pub crs: Crs,
 }
 
+/// `[villages]`: villages and communities (行政村、社区) with their residents.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VillagesSection {
+    /// CSV (`id,name,lon,lat,population`, optional `kind`) or GeoJSON (`.geojson`,
+    /// `.json`: Point or Polygon features with `name`, `population`, optional `kind`).
+    pub file: PathBuf,
+    #[serde(default)]
+    pub crs: Crs,
+    /// A point village has a force when one stands within this distance, metres
+    /// (default 1,000).
+    pub point_radius_m: Option<f64>,
+}
+
+/// `[drone]`: the reach of a drone hangar (消防无人机舱), as `radius_m` or as
+/// `flight_time_s` at `cruise_speed_kmh` (exactly one of the two).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroneSection {
+    pub radius_m: Option<f64>,
+    pub flight_time_s: Option<f64>,
+    pub cruise_speed_kmh: Option<f64>,
+}
+
 /// `[calibration]`: a response-time model fitted by `fireplan calibrate` from the
 /// brigade's incident records.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -149,6 +173,10 @@ pub struct ScenarioFile {
     /// Heavy appliances with their own network: `[vehicles.aerial]`.
     #[serde(default)]
     pub vehicles: BTreeMap<String, VehicleSection>,
+    /// Villages and communities with their residents (行政村、社区).
+    pub villages: Option<VillagesSection>,
+    /// Reach of the stations' drone hangars (消防无人机).
+    pub drone: Option<DroneSection>,
 }
 
 /// `[vehicles.KIND]`: the dimensions and pace of one vehicle kind (DESIGN-style table in
@@ -209,6 +237,60 @@ const VEHICLE_WEIGHT_T: Range = Range::above(0.0, 100.0, "t");
 const VEHICLE_HEIGHT_M: Range = Range::above(0.0, 6.0, "m");
 const VEHICLE_WIDTH_M: Range = Range::above(0.0, 4.0, "m");
 const VEHICLE_SPEED_FACTOR: Range = Range::above(0.0, 2.0, "");
+/// A point village's radius: up to 20 km.
+const POINT_RADIUS_M: Range = Range::above(0.0, 20_000.0, "m");
+/// A drone's reach: up to 100 km; flight up to 2 h at up to 300 km/h.
+const DRONE_RADIUS_M: Range = Range::above(0.0, 100_000.0, "m");
+const DRONE_FLIGHT_S: Range = Range::above(0.0, 7200.0, "s");
+const DRONE_SPEED_KMH: Range = Range::above(0.0, 300.0, "km/h");
+
+/// `[drone]` checked: exactly one of `radius_m` and `flight_time_s` + `cruise_speed_kmh`.
+fn drone_params(d: &DroneSection, path: &Path) -> Result<crate::params::DroneParams> {
+    let key = |k: &str| Location::Key(format!("drone.{k}"));
+    match (d.radius_m, d.flight_time_s, d.cruise_speed_kmh) {
+        (Some(r), None, None) => {
+            in_range(path, "drone.radius_m", r, DRONE_RADIUS_M)?;
+            Ok(crate::params::DroneParams {
+                radius_m: r,
+                flight_time_s: None,
+                cruise_speed_kmh: None,
+            })
+        }
+        (None, Some(t), Some(v)) => {
+            in_range(path, "drone.flight_time_s", t, DRONE_FLIGHT_S)?;
+            in_range(path, "drone.cruise_speed_kmh", v, DRONE_SPEED_KMH)?;
+            Ok(crate::params::DroneParams {
+                radius_m: t * v / 3.6,
+                flight_time_s: Some(t),
+                cruise_speed_kmh: Some(v),
+            })
+        }
+        (Some(_), _, _) => Err(Error::input(
+            path,
+            key("radius_m"),
+            "radius_m",
+            "give either `radius_m` or `flight_time_s` with `cruise_speed_kmh`, not both",
+        )),
+        (None, Some(_), None) => Err(Error::input(
+            path,
+            key("cruise_speed_kmh"),
+            "cruise_speed_kmh",
+            "missing: `flight_time_s` needs `cruise_speed_kmh` (the reach is their product)",
+        )),
+        (None, None, Some(_)) => Err(Error::input(
+            path,
+            key("flight_time_s"),
+            "flight_time_s",
+            "missing: `cruise_speed_kmh` needs `flight_time_s` (the reach is their product)",
+        )),
+        (None, None, None) => Err(Error::input(
+            path,
+            Location::Key("drone".into()),
+            "radius_m",
+            "missing: give `radius_m` (e.g. 5000) or `flight_time_s` with `cruise_speed_kmh`",
+        )),
+    }
+}
 
 /// Checks `v` (at `key_path`) against `range`.
 fn in_range(path: &Path, key_path: &str, v: f64, range: Range) -> Result<()> {
@@ -517,6 +599,29 @@ impl Scenario {
                 path,
             )?,
             calibration: None,
+            villages: match &file.villages {
+                Some(v) => {
+                    let point_radius_m = v
+                        .point_radius_m
+                        .unwrap_or(crate::params::villages::DEFAULT_POINT_RADIUS_M);
+                    in_range(
+                        path,
+                        "villages.point_radius_m",
+                        point_radius_m,
+                        POINT_RADIUS_M,
+                    )?;
+                    Some(crate::params::VillagesParams {
+                        file: resolve(&v.file),
+                        crs: v.crs,
+                        point_radius_m,
+                    })
+                }
+                None => None,
+            },
+            drone: match &file.drone {
+                Some(d) => Some(drone_params(d, path)?),
+                None => None,
+            },
         }
         .with_calibration_file(file.calibration.as_ref().map(|c| resolve(&c.file)))
     }
@@ -589,6 +694,8 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("targets", field_names::<crate::params::TargetsSection>()),
         ("response", field_names::<ResponseParams>()),
         ("calibration", field_names::<CalibrationSection>()),
+        ("villages", field_names::<VillagesSection>()),
+        ("drone", field_names::<DroneSection>()),
     ];
     for (section, fields) in sections {
         // A section of the wrong type is left to serde, which names the expected type.

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::io;
-use crate::model::{DemandPoint, Depot, District, PlanningArea, Station};
+use crate::model::{DemandPoint, Depot, District, PlanningArea, Station, Village};
 use crate::network::Profile;
 use crate::params::{DemandSource, Scenario};
 use crate::progress::{Progress, Silent};
@@ -126,6 +126,8 @@ pub struct Inputs {
     /// Townships, functional zones and key areas (`[areas]`; None without one).
     pub areas: Option<Vec<PlanningArea>>,
     pub files: Vec<InputFile>,
+    /// Villages and communities with their residents (`[villages]`; None without one).
+    pub villages: Option<Vec<Village>>,
 }
 
 impl Inputs {
@@ -230,12 +232,26 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         }
         None => None,
     };
-    if !stations.iter().any(|s| s.responds()) {
+    let villages = match &scenario.villages {
+        Some(v) => {
+            files.push(InputFile::read_named(
+                sp,
+                "villages.file",
+                "villages",
+                &v.file,
+            )?);
+            Some(io::villages::read_villages(&v.file, v.crs)?)
+        }
+        None => None,
+    };
+    let respond = scenario.response.micro_and_volunteer_respond;
+    if !stations.iter().any(|s| s.responds_with(respond)) {
         return Err(Error::input(
             &scenario.stations_file,
             Location::File,
             "class",
-            "no station takes part in response coverage (all closed or logistics)",
+            "no station takes part in response coverage (all closed, logistics, or micro \
+             stations and volunteer teams without `[response] micro_and_volunteer_respond`)",
         ));
     }
     Ok((
@@ -248,6 +264,7 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             depots,
             areas,
             files,
+            villages,
         },
         prepared,
     ))

@@ -53,6 +53,10 @@ pub struct Scenario {
     pub targets: TargetConfig,
     /// The calibrated response-time model in use (`None`: free flow, optimistic).
     pub calibration: Option<CalibrationInUse>,
+    /// Villages and communities (`[villages]`, 行政村、社区).
+    pub villages: Option<super::VillagesParams>,
+    /// Reach of the stations' drone hangars (`[drone]`, 消防无人机).
+    pub drone: Option<super::DroneParams>,
 }
 
 /// A calibration a scenario uses, and the file it came from.
