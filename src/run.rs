@@ -178,6 +178,11 @@ pub struct RunResult {
     /// Coverage of each `[vehicles.KIND]` on its own network (empty without any).
     pub vehicles: Vec<crate::coverage::vehicles::VehicleCoverage>,
     pub timings: Timings,
+    /// Demand and area within reach of the drone hangars (None without `[drone]`).
+    pub drone: Option<crate::coverage::drone::DroneReach>,
+    /// The community forces (micro stations, volunteer teams) of each village, parallel
+    /// to the inputs' villages (empty without `[villages]`).
+    pub village_forces: Vec<Vec<crate::plan::villages::VillageForce>>,
 }
 
 /// What a road closure costs (道路封闭的影响): the demand points reached within the
@@ -328,7 +333,20 @@ pub fn evaluate_variant(
         &scenario.response,
         scenario.max_snap_m,
     );
+    let drone = scenario.drone.map(|d| {
+        crate::coverage::drone::evaluate(
+            &inputs.stations,
+            inputs.demand.as_deref().unwrap_or(&[]),
+            &coverage.demand,
+            &coverage.cells,
+            inputs.districts.len(),
+            d.radius_m,
+        )
+    });
+    let village_forces = village_forces(&inputs);
     Ok(RunResult {
+        drone,
+        village_forces,
         inputs,
         prepared: prepared.clone(),
         coverage,
@@ -531,6 +549,13 @@ pub struct Summary {
     #[serde(flatten)]
     pub supply: SupplySummary,
     pub targets: TargetsSummary,
+    /// Share of demand weight within drone reach (only with `[drone]`; null without
+    /// demand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drone_reach_demand_share: Option<Option<f64>>,
+    /// Share of the grid area within drone reach (only with `[drone]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drone_reach_area_share: Option<Option<f64>>,
 }
 
 /// One closure's line of `summary.json`.
@@ -661,6 +686,8 @@ impl RunResult {
                 .collect(),
             supply: SupplySummary::of(self.supply.as_ref()),
             targets: self.checks.summary(),
+            drone_reach_demand_share: self.drone.as_ref().map(|d| d.region.demand_share),
+            drone_reach_area_share: self.drone.as_ref().map(|d| d.region.area_share),
         }
     }
 }

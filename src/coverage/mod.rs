@@ -3,6 +3,7 @@
 //! the whole region. One two-label search serves every station at once.
 
 pub mod area;
+pub mod drone;
 pub mod envelope;
 pub mod stats;
 pub mod trees;

@@ -6,13 +6,13 @@ pub mod closures;
 pub mod crs;
 pub mod csv_network;
 pub mod districts;
-pub mod villages;
 pub(crate) mod entry;
 pub mod osm;
 pub mod records;
 pub mod scenario;
 pub mod tables;
 pub mod targets;
+pub mod villages;
 
 use std::path::Path;
 

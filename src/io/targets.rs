@@ -580,8 +580,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|m| e.error("village_kind", m))?;
     let population_above = e.opt_number("population_above")?;
-    if (!village_kinds.is_empty() || population_above.is_some()) && level != ScopeLevel::Village
-    {
+    if (!village_kinds.is_empty() || population_above.is_some()) && level != ScopeLevel::Village {
         let field = if village_kinds.is_empty() {
             "population_above"
         } else {

@@ -83,7 +83,9 @@ fn read_csv(path: &Path, crs: Crs) -> Result<Vec<Village>> {
             Ok(Village {
                 name: row.optional(c.name, text)?.unwrap_or_else(|| id.clone()),
                 id,
-                kind: row.optional(c.kind, kind_of)?.unwrap_or(VillageKind::Village),
+                kind: row
+                    .optional(c.kind, kind_of)?
+                    .unwrap_or(VillageKind::Village),
                 population: row.required(c.population, population)?,
                 shape: VillageShape::Point(geo::Point::new(lon, lat)),
                 line: row.line(),
@@ -108,7 +110,10 @@ fn read_geojson(path: &Path, crs: Crs) -> Result<Vec<Village>> {
                 None | Some(Json::Null) => Ok(None),
                 Some(Json::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
                 Some(Json::Number(n)) => Ok(Some(n.to_string())),
-                Some(other) => Err(error(key, format!("expected a non-empty text, got {other}"))),
+                Some(other) => Err(error(
+                    key,
+                    format!("expected a non-empty text, got {other}"),
+                )),
             }
         };
         let name = text_property("name")?

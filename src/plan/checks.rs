@@ -1137,7 +1137,11 @@ fn village_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
                 let classes: Vec<&str> = if t.scope.station_classes.is_empty() {
                     vec!["force"]
                 } else {
-                    t.scope.station_classes.iter().map(|c| c.name_zh()).collect()
+                    t.scope
+                        .station_classes
+                        .iter()
+                        .map(|c| c.name_zh())
+                        .collect()
                 };
                 let place = if inside {
                     "inside".to_string()

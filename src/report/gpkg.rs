@@ -350,6 +350,7 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
         geom: GeomType::MultiPolygon,
         features: from_features(gap_areas, GeomType::MultiPolygon, |_| true),
     });
+    out.extend(super::villages::gpkg_layers(run));
     if let Some(pr) = plan {
         let ch = super::plan::changes_geojson(pr)?;
         out.push(Layer {

@@ -573,6 +573,35 @@ pub fn report_html(
             }
         }
     }
+    if run.inputs.villages.is_some() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"villages\">{}</h2>",
+            t(
+                "行政村、社区的微型消防站和志愿消防队",
+                "Villages and communities"
+            )
+        );
+        s.push_str(&csv_table(
+            &super::villages::villages_csv(run)?,
+            None,
+            "villages.csv",
+            zh,
+        ));
+    }
+    if run.drone.is_some() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"drone\">{}</h2>",
+            t("消防无人机可达范围", "Drone reach")
+        );
+        s.push_str(&csv_table(
+            &super::villages::drone_reach_csv(run)?,
+            None,
+            "drone_reach.csv",
+            zh,
+        ));
+    }
     // Targets: every finding with its source.
     let _ = writeln!(
         s,

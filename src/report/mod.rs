@@ -17,6 +17,7 @@ pub mod sim;
 pub mod supply;
 pub mod sweep;
 pub mod tables;
+pub mod villages;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -91,6 +92,12 @@ fn write_tables(
     if !run.vehicles.is_empty() {
         put("vehicle_coverage.csv", tables::vehicle_coverage_csv(run)?)?;
         put("vehicle_response.csv", tables::vehicle_response_csv(run)?)?;
+    }
+    if run.inputs.villages.is_some() {
+        put("villages.csv", villages::villages_csv(run)?)?;
+    }
+    if run.drone.is_some() {
+        put("drone_reach.csv", villages::drone_reach_csv(run)?)?;
     }
     put("report.md", markdown::report_md(run).into_bytes())?;
     if let Some(sup) = &run.supply {
