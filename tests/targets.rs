@@ -536,6 +536,8 @@ fn findings_with(
             depots: run.inputs.depots.as_deref().unwrap_or(&[]),
             areas: w.areas,
             figures: &w.figures,
+            villages: None,
+            village_forces: &[],
         },
     )
     .findings
@@ -975,6 +977,8 @@ fn goals_are_shortfalls_not_failures() {
             depots: &[],
             areas: None,
             figures: &BTreeMap::new(),
+            villages: None,
+            village_forces: &[],
         },
     );
     let summary = checks.summary();
