@@ -1319,6 +1319,25 @@ fn demo_readme_lists_what_check_reports() {
     ] {
         assert_eq!(ids(line(start)), subjects(prefix, status), "{start}");
     }
+    // Villages over 1,000 residents without a micro station (mandatory) or a volunteer
+    // team (goal): the README's lists are exactly the failing villages, by id (`V047`).
+    let village_ids = |l: &str| -> std::collections::BTreeSet<String> {
+        l.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() == 4 && w.starts_with('V'))
+            .map(str::to_string)
+            .collect()
+    };
+    for (start, target) in [
+        (
+            "- Mandatory failures: administrative villages",
+            "village_micro_station",
+        ),
+        ("- Goal shortfalls: villages over", "village_volunteer_team"),
+    ] {
+        let listed = village_ids(line(start));
+        assert!(!listed.is_empty(), "{start}");
+        assert_eq!(listed, subjects(target, Status::Fail), "{start}");
+    }
     let fleet = run
         .checks
         .findings
@@ -1371,6 +1390,7 @@ fn demo_readme_lists_what_check_reports() {
         "town_command_centre_staff",
         "fire_deaths_per_100k",
         "first_due_",
+        "village_micro_station",
     ];
     for f in run.checks.mandatory_failures() {
         assert!(

@@ -45,6 +45,7 @@ mod regional;
 mod roads;
 mod routing;
 mod stations;
+mod villages;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -156,6 +157,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Coverage check (DESIGN §3): turnout (60 s unless set) + travel + access legs.
     let coverage = check::coverage(&fr, &ds, &g, &roads, &station_pts, &incidents)?;
 
+    // Villages' residents and forces: their own random stream, after everything else.
+    let vil = villages::make_villages(&g, &lay.villages);
+
     files::write_all(
         &out,
         &files::Outputs {
@@ -170,6 +174,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             by_class: &by_class,
             coverage: &coverage,
             dropped,
+            villages: &vil,
         },
     )?;
     Ok(())
