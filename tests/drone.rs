@@ -95,3 +95,111 @@ fn drone_section_errors() {
         );
     }
 }
+
+/// The content of `<g id="layer-NAME">…</g>` of an SVG map.
+fn layer<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<g id=\"layer-{name}\">");
+    let i = svg.find(&open)? + open.len();
+    let j = svg[i..].find("</g>\n")?;
+    Some(&svg[i..i + j])
+}
+
+/// Texts of the `<text>` elements of a piece of SVG.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn drone_map_and_village_markers() {
+    // S1 (hangar, 1.5 km) reaches at_n1 only (866 m); S2 has no hangar. Villages: 一村
+    // (1,500 residents, no micro station within 1 km) is ringed red and named on the
+    // response map, 二村 (1,200, micro station M1 10 m away) ringed teal, 三村 (500) not
+    // marked at all.
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(
+        dir.path(),
+        "[villages]\nfile = \"villages.csv\"\n[drone]\nradius_m = 1500\n",
+    );
+    let folder = path.parent().unwrap();
+    let stations = std::fs::read_to_string(folder.join("stations.csv")).unwrap();
+    std::fs::write(
+        folder.join("stations.csv"),
+        format!("{stations}M1,二村微型消防站,micro,120.020100000,30.000000000,6,\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("villages.csv"),
+        "id,name,lon,lat,population\n\
+         V1,一村,120.000000000,30.001000000,1500\n\
+         V2,二村,120.020000000,30.000000000,1200\n\
+         V3,三村,120.010000000,30.010000000,500\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let st = common::fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert!(out.join("map_drone.png").exists());
+    let svg = std::fs::read_to_string(out.join("map_drone.svg")).unwrap();
+    for l in [
+        "reach",
+        "reach-outline",
+        "stations",
+        "stations-without-hangar",
+        "legend",
+    ] {
+        assert!(layer(&svg, l).is_some(), "no layer {l}");
+    }
+    // One hangar: one filled piece and one outline.
+    assert_eq!(layer(&svg, "reach").unwrap().matches("<polygon").count(), 1);
+    let labels = texts(layer(&svg, "station-labels").unwrap());
+    assert!(labels.contains(&"西站".to_string()), "{labels:?}");
+    assert!(labels.contains(&"东站".to_string()), "{labels:?}");
+    assert!(!labels.iter().any(|l| l.contains("微型")), "{labels:?}");
+    let legend = texts(layer(&svg, "legend").unwrap());
+    for want in [
+        "无人机 1.5 公里可达范围",
+        "可达范围内的警情点 (1)",
+        "可达范围外的警情点 (3)",
+        "无人机覆盖：警情 20.0 %，面积",
+    ] {
+        assert!(
+            legend.iter().any(|t| t.contains(want)),
+            "{want}: {legend:?}"
+        );
+    }
+    let resp = std::fs::read_to_string(out.join("map_response.svg")).unwrap();
+    let names = texts(layer(&resp, "village-labels").unwrap());
+    assert_eq!(names, ["一村"]);
+    let legend = texts(layer(&resp, "legend").unwrap());
+    for want in [
+        "千人以上村、社区：有微型消防站 (1)",
+        "千人以上村、社区：无微型消防站 (1)",
+    ] {
+        assert!(legend.iter().any(|t| t == want), "{want}: {legend:?}");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure id=\"map_drone\"><img"));
+    // Without [drone]: no drone map, and no village markers without [villages].
+    let plain = common::data("cli/scenario.toml");
+    let out2 = dir.path().join("out2");
+    let st = common::fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(&out2)
+        .arg(&plain)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert!(!out2.join("map_drone.svg").exists());
+    let resp = std::fs::read_to_string(out2.join("map_response.svg")).unwrap();
+    assert!(layer(&resp, "villages").is_none());
+}

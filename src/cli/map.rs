@@ -15,6 +15,7 @@ pub enum KindArg {
     FirstDue,
     Supply,
     Plan,
+    Drone,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,6 +66,7 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
             KindArg::FirstDue => MapKind::FirstDue,
             KindArg::Supply => MapKind::Supply,
             KindArg::Plan => MapKind::Plan,
+            KindArg::Drone => MapKind::Drone,
         })
         .collect();
     if kinds.is_empty() {
@@ -96,6 +98,9 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
     };
     if kinds.contains(&MapKind::Supply) && run.supply.is_none() && !a.kind.is_empty() {
         eprintln!("warning: the scenario has no [depots]: no logistics-reach map");
+    }
+    if kinds.contains(&MapKind::Drone) && run.drone.is_none() && !a.kind.is_empty() {
+        eprintln!("warning: the scenario has no [drone]: no drone-reach map");
     }
     let mut mo = MapOptions::for_run(run);
     if let Some(l) = a.lang {

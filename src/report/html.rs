@@ -346,6 +346,7 @@ fn caption(k: MapKind) -> (&'static str, &'static str) {
         MapKind::FirstDue => ("消防站辖区图", "First-due areas"),
         MapKind::Supply => ("战勤保障可达范围图", "Logistics-support reach"),
         MapKind::Plan => ("规划方案对比图", "Plan versus baseline"),
+        MapKind::Drone => ("消防无人机覆盖图", "Drone reach"),
     }
 }
 

@@ -52,6 +52,7 @@ fn write_tables_and_maps(
         maps::MapKind::Response,
         maps::MapKind::FirstDue,
         maps::MapKind::Supply,
+        maps::MapKind::Drone,
     ];
     let (tables, maps) = rayon::join(
         || write_tables(out, run, variants),
