@@ -215,3 +215,128 @@ fn bad_village_inputs_are_refused_with_file_line_and_field() {
         "{e}"
     );
 }
+
+#[test]
+fn osm_place_nodes_with_a_population_are_the_villages() {
+    let pbf = common::data("osm/villages.osm.pbf");
+    let v = fireplan::io::villages::read_place_nodes(&pbf).unwrap();
+    let got: Vec<(&str, &str, &str, f64)> = v
+        .iter()
+        .map(|v| {
+            (
+                v.id.as_str(),
+                v.name.as_str(),
+                v.kind.as_str(),
+                v.population,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("n100", "Adorf", "village", 1357.0),
+            ("n101", "Bweiler", "natural_village", 1204.0),
+            ("n102", "Cstadt", "community", 2500.0),
+            ("n106", "n106", "village", 4.0),
+            ("n107", "Gdorf", "village", 900.0),
+        ]
+    );
+    // At the node (PBF coordinates: 100 nanodegrees).
+    let fireplan::model::VillageShape::Point(p) = v[0].shape else {
+        panic!("not a point")
+    };
+    assert!(
+        (p.x() - 10.0).abs() < 1e-9 && (p.y() - 50.001).abs() < 1e-9,
+        "{p:?}"
+    );
+    // Populations: plain or grouped digits only.
+    use fireplan::io::villages::osm_population;
+    assert_eq!(osm_population("1357"), Some(1357.0));
+    assert_eq!(osm_population(" 12 345 "), Some(12345.0));
+    assert_eq!(osm_population("1,204,000"), Some(1_204_000.0));
+    for bad in [
+        "", "ca. 800", "1.357", "500-600", "12,34", "1,2345", "-5", ",123",
+    ] {
+        assert_eq!(osm_population(bad), None, "{bad}");
+    }
+    // An OSM XML file is refused with the conversion hint.
+    let e = fireplan::io::villages::read_place_nodes(&common::data("osm/villages.osm"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("villages.osm") && e.contains("osmium cat"),
+        "{e}"
+    );
+}
+
+#[test]
+fn villages_from_osm_are_checked_in_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let pbf = common::data("osm/villages.osm.pbf");
+    std::fs::write(
+        dir.path().join("stations.csv"),
+        "id,name,class,lon,lat\n\
+         S1,Station,class2,10.010,50.000\n\
+         M1,Adorf micro,micro,10.0005,50.001\n",
+    )
+    .unwrap();
+    let scenario = |villages: &str| {
+        let p = dir.path().join("scenario.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"osm villages\"\nregion = \"zhejiang\"\n[network]\nosm = \"{}\"\n\
+                 [stations]\nfile = \"stations.csv\"\n{villages}",
+                pbf.display()
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let path = scenario("[villages]\nfrom = \"osm\"\n");
+    let run = fireplan::run::run(&Scenario::load(&path).unwrap(), &common::quiet()).unwrap();
+    assert_eq!(run.inputs.villages.as_ref().map(Vec::len), Some(5));
+    // Micro station: the administrative village n100 (36 m from M1) passes, the suburb
+    // n102 (1.4 km) fails; the hamlet n101 is not its subject, n106 and n107 are small.
+    assert_eq!(
+        statuses(&run, "village_micro_station"),
+        [
+            ("n100".to_string(), Status::Pass),
+            ("n102".to_string(), Status::Fail)
+        ]
+    );
+    // Volunteer team (villages and natural villages): none has one.
+    assert_eq!(
+        statuses(&run, "village_volunteer_team"),
+        [
+            ("n100".to_string(), Status::Fail),
+            ("n101".to_string(), Status::Fail)
+        ]
+    );
+    // Bad sections.
+    for (section, field) in [
+        (
+            "[villages]\nfrom = \"osm\"\nfile = \"v.csv\"\n",
+            "villages.from",
+        ),
+        ("[villages]\nfrom = \"wikidata\"\n", "villages.from"),
+        ("[villages]\npoint_radius_m = 500\n", "villages.file"),
+    ] {
+        let e = Scenario::load(&scenario(section)).unwrap_err().to_string();
+        assert!(
+            e.contains("scenario.toml") && e.contains(field),
+            "{section}: {e}"
+        );
+    }
+    // `from = "osm"` on a CSV network.
+    let csv = fixture(dir.path(), "", "v.csv", "id,lon,lat,population\n", "");
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replace("file = \"v.csv\"", "from = \"osm\"");
+    std::fs::write(&csv, text).unwrap();
+    let e = Scenario::load(&csv).unwrap_err().to_string();
+    assert!(
+        e.contains("villages.from") && e.contains("[network] osm"),
+        "{e}"
+    );
+}

@@ -113,7 +113,10 @@ pub struct DepotsSection {
 pub struct VillagesSection {
     /// CSV (`id,name,lon,lat,population`, optional `kind`) or GeoJSON (`.geojson`,
     /// `.json`: Point or Polygon features with `name`, `population`, optional `kind`).
-    pub file: PathBuf,
+    pub file: Option<PathBuf>,
+    /// `"osm"`: the `place=*` nodes with a numeric `population` of the scenario's OSM
+    /// extract (`[network] osm`), instead of a file.
+    pub from: Option<String>,
     #[serde(default)]
     pub crs: Crs,
     /// A point village has a force when one stands within this distance, metres
@@ -564,6 +567,67 @@ impl Scenario {
                 speed_factor: v.speed_factor,
             });
         }
+        let villages = match &file.villages {
+            Some(v) => {
+                let point_radius_m = v
+                    .point_radius_m
+                    .unwrap_or(crate::params::villages::DEFAULT_POINT_RADIUS_M);
+                in_range(
+                    path,
+                    "villages.point_radius_m",
+                    point_radius_m,
+                    POINT_RADIUS_M,
+                )?;
+                let vkey = |k: &str| Location::Key(format!("villages.{k}"));
+                let (file, from_osm) = match (v.from.as_deref(), &v.file) {
+                    (None | Some("file"), Some(f)) => (resolve(f), false),
+                    (Some("osm"), None) => match &network {
+                        NetworkSource::Osm(osm) => (osm.clone(), true),
+                        NetworkSource::Csv { .. } => {
+                            return Err(Error::input(
+                                path,
+                                vkey("from"),
+                                "from",
+                                "`from = \"osm\"` needs `[network] osm = ...` (the \
+                                 villages are the extract's `place=*` nodes)",
+                            ))
+                        }
+                    },
+                    (Some("osm"), Some(_)) => {
+                        return Err(Error::input(
+                            path,
+                            vkey("from"),
+                            "from",
+                            "give either `file` or `from = \"osm\"`, not both",
+                        ))
+                    }
+                    (None | Some("file"), None) => {
+                        return Err(Error::input(
+                            path,
+                            vkey("file"),
+                            "file",
+                            "missing: `[villages]` needs `file = \"...\"` (CSV or \
+                             GeoJSON) or `from = \"osm\"`",
+                        ))
+                    }
+                    (Some(other), _) => {
+                        return Err(Error::input(
+                            path,
+                            vkey("from"),
+                            "from",
+                            format!("unknown source `{other}`; expected `osm` (or give `file`)"),
+                        ))
+                    }
+                };
+                Some(crate::params::VillagesParams {
+                    file,
+                    crs: v.crs,
+                    point_radius_m,
+                    from_osm,
+                })
+            }
+            None => None,
+        };
         Scenario {
             name: file.name,
             vehicle_profiles,
@@ -599,25 +663,7 @@ impl Scenario {
                 path,
             )?,
             calibration: None,
-            villages: match &file.villages {
-                Some(v) => {
-                    let point_radius_m = v
-                        .point_radius_m
-                        .unwrap_or(crate::params::villages::DEFAULT_POINT_RADIUS_M);
-                    in_range(
-                        path,
-                        "villages.point_radius_m",
-                        point_radius_m,
-                        POINT_RADIUS_M,
-                    )?;
-                    Some(crate::params::VillagesParams {
-                        file: resolve(&v.file),
-                        crs: v.crs,
-                        point_radius_m,
-                    })
-                }
-                None => None,
-            },
+            villages,
             drone: match &file.drone {
                 Some(d) => Some(drone_params(d, path)?),
                 None => None,

@@ -205,3 +205,128 @@ fn read_geojson(path: &Path, crs: Crs) -> Result<Vec<Village>> {
     }
     Ok(out)
 }
+
+/// The settlement kind of an OSM `place=*` value: village, hamlet and isolated_dwelling
+/// are villages (a hamlet a natural village, 自然村), suburb and neighbourhood urban
+/// communities (社区); any other value is not a village.
+pub fn place_kind(place: &str) -> Option<VillageKind> {
+    match place {
+        "village" | "isolated_dwelling" => Some(VillageKind::Village),
+        "hamlet" => Some(VillageKind::NaturalVillage),
+        "suburb" | "neighbourhood" => Some(VillageKind::Community),
+        _ => None,
+    }
+}
+
+/// An OSM `population=*` value as residents: digits, optionally grouped in thousands by
+/// `,`, a space or a thin space (`1,357`, `1 357`); None for anything else (`ca. 500`,
+/// `1.357`, `500-600`), which is left out rather than guessed.
+pub fn osm_population(value: &str) -> Option<f64> {
+    let v = value.trim();
+    let groups: Vec<&str> = v.split([',', ' ', '\u{202f}', '\u{a0}']).collect();
+    let well_grouped = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let digits: String = groups.concat();
+    if !well_grouped || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<f64>().ok()
+}
+
+/// The villages and communities of an OpenStreetMap extract (`[villages] from = "osm"`):
+/// its nodes tagged `place=village|hamlet|isolated_dwelling|suburb|neighbourhood` with a
+/// numeric `population` ([`osm_population`]), as points; kinds by [`place_kind`]. The id is
+/// `n` + the node id, the name the `name` tag (the id without one), `line` the node id.
+/// Sorted by node id (deterministic whatever the threads). Places without a population, or
+/// with one that is not a plain number, are left out.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Input`] (field `osm`) when it is not
+/// an OpenStreetMap PBF file or is damaged.
+pub fn read_place_nodes(path: &Path) -> Result<Vec<Village>> {
+    use osmpbf::{Element, ElementReader};
+    use std::io::Read;
+    let mut magic = Vec::with_capacity(16);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(16).read_to_end(&mut magic))
+        .map_err(|e| Error::io(path, e))?;
+    if magic.trim_ascii_start().starts_with(b"<") {
+        return Err(Error::input(
+            path,
+            Location::File,
+            "osm",
+            "not an OpenStreetMap PBF file (.osm.pbf): it looks like OSM XML: convert it \
+             with `osmium cat in.osm -o out.osm.pbf`",
+        ));
+    }
+    let keep = |id: i64, lon: f64, lat: f64, tags: &mut dyn Iterator<Item = (&str, &str)>| {
+        let (mut kind, mut name, mut population) = (None, None, None);
+        for (k, v) in tags {
+            match k {
+                "place" => kind = place_kind(v),
+                "name" => name = Some(v.trim().to_string()).filter(|n| !n.is_empty()),
+                "population" => population = osm_population(v),
+                _ => {}
+            }
+        }
+        let (kind, population) = (kind?, population?);
+        if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+            return None;
+        }
+        let id_text = format!("n{id}");
+        Some(Village {
+            name: name.unwrap_or_else(|| id_text.clone()),
+            id: id_text,
+            kind,
+            population,
+            shape: VillageShape::Point(geo::Point::new(lon, lat)),
+            line: id as u64,
+        })
+    };
+    let reader = ElementReader::from_path(path).map_err(|e| osm_error(path, e))?;
+    let mut out: Vec<Village> = reader
+        .par_map_reduce(
+            |element| match element {
+                Element::Node(n) => keep(n.id(), n.lon(), n.lat(), &mut n.tags())
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+                Element::DenseNode(n) => keep(n.id(), n.lon(), n.lat(), &mut n.tags())
+                    .into_iter()
+                    .collect(),
+                Element::Way(_) | Element::Relation(_) => Vec::new(),
+            },
+            Vec::new,
+            |mut a, mut b| {
+                a.append(&mut b);
+                a
+            },
+        )
+        .map_err(|e| osm_error(path, e))?;
+    out.sort_by_key(|v| v.line);
+    out.dedup_by_key(|v| v.line);
+    Ok(out)
+}
+
+/// An `osmpbf` error: operating-system I/O errors stay [`Error::Io`]; the rest (not a PBF,
+/// corrupt or truncated blocks) is bad input.
+fn osm_error(path: &Path, e: osmpbf::Error) -> Error {
+    let message = e.to_string();
+    match e.into_kind() {
+        osmpbf::ErrorKind::Io(io)
+            if !matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            Error::io(path, io)
+        }
+        _ => Error::input(
+            path,
+            Location::File,
+            "osm",
+            format!("not a readable OpenStreetMap PBF file (.osm.pbf): {message}"),
+        ),
+    }
+}

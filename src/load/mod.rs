@@ -233,6 +233,8 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         None => None,
     };
     let villages = match &scenario.villages {
+        // The OSM extract is already among the files (the network's).
+        Some(v) if v.from_osm => Some(io::villages::read_place_nodes(&v.file)?),
         Some(v) => {
             files.push(InputFile::read_named(
                 sp,

@@ -11,12 +11,17 @@ use super::Crs;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VillagesParams {
     /// A CSV (`id,name,lon,lat,population`, optional `kind`) or a GeoJSON of Point or
-    /// Polygon features with `name` and `population` (by extension: `.geojson` / `.json`).
+    /// Polygon features with `name` and `population` (by extension: `.geojson` / `.json`);
+    /// with `from_osm`, the scenario's OSM extract.
     pub file: PathBuf,
     pub crs: Crs,
     /// A village given as a point has a force when a micro fire station or volunteer
     /// team stands within this straight-line distance of it, metres (default 1,000).
     pub point_radius_m: f64,
+    /// `from = "osm"`: the villages are the `place=*` nodes with a `population` of the
+    /// OSM extract `file` (行政村 for village and isolated_dwelling, 自然村 for hamlet, 社区
+    /// for suburb and neighbourhood).
+    pub from_osm: bool,
 }
 
 /// The default `[villages] point_radius_m`: 1 km, about the walking distance within

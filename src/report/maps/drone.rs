@@ -61,10 +61,16 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     // Demand: within reach small and blue, beyond reach red with a halo.
     let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
     let (mut n_in, mut n_out) = (0usize, 0usize);
+    let (l, t, r, b) = fr.map;
     for (p, &inside) in demand.iter().zip(&d.demand_within) {
         let at = fr.px(p.location.x(), p.location.y());
+        // Counted, but not drawn over the frame (buildings beyond the roads' box).
+        let shown = (l..=r).contains(&at.0) && (t..=b).contains(&at.1);
         if inside {
             n_in += 1;
+            if !shown {
+                continue;
+            }
             push_mark(
                 &mut sc,
                 "demand-within",
@@ -75,6 +81,9 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             );
         } else {
             n_out += 1;
+            if !shown {
+                continue;
+            }
             push_mark(
                 &mut sc,
                 "demand-beyond-halo",
