@@ -180,6 +180,11 @@ pub struct RunResult {
     /// Fire water supply (消防水源), when the scenario has `[water]`.
     pub water: Option<crate::water::WaterReach>,
     pub timings: Timings,
+    /// Demand and area within reach of the drone hangars (None without `[drone]`).
+    pub drone: Option<crate::coverage::drone::DroneReach>,
+    /// The community forces (micro stations, volunteer teams) of each village, parallel
+    /// to the inputs' villages (empty without `[villages]`).
+    pub village_forces: Vec<Vec<crate::plan::villages::VillageForce>>,
 }
 
 /// What a road closure costs (道路封闭的影响): the demand points reached within the
@@ -354,7 +359,20 @@ pub fn evaluate_variant(
         &scenario.response,
         scenario.max_snap_m,
     );
+    let drone = scenario.drone.map(|d| {
+        crate::coverage::drone::evaluate(
+            &inputs.stations,
+            inputs.demand.as_deref().unwrap_or(&[]),
+            &coverage.demand,
+            &coverage.cells,
+            inputs.districts.len(),
+            d.radius_m,
+        )
+    });
+    let village_forces = village_forces(&inputs);
     Ok(RunResult {
+        drone,
+        village_forces,
         inputs,
         prepared: prepared.clone(),
         coverage,
@@ -386,6 +404,7 @@ pub fn check_targets(
     water: Option<&crate::water::WaterReach>,
 ) -> Checks {
     let population = crate::plan::population(&inputs.scenario, &inputs.districts);
+    let village_forces = village_forces(inputs);
     crate::plan::checks::evaluate(
         &inputs.scenario.targets.targets,
         &crate::plan::checks::Facts {
@@ -400,8 +419,21 @@ pub fn check_targets(
             areas: inputs.areas.as_deref(),
             water,
             figures: &inputs.scenario.targets.figures,
+            villages: inputs.villages.as_deref(),
+            village_forces: &village_forces,
         },
     )
+}
+
+/// The community forces (micro stations, volunteer teams) of each village of the
+/// variant's `[villages]` (empty without one).
+pub fn village_forces(inputs: &Inputs) -> Vec<Vec<crate::plan::villages::VillageForce>> {
+    match (&inputs.villages, &inputs.scenario.villages) {
+        (Some(v), Some(p)) => {
+            crate::plan::villages::village_forces(v, &inputs.stations, p.point_radius_m)
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Baseline and plan evaluated on the same prepared network, and what differs.
@@ -557,6 +589,13 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub water: Option<WaterSummary>,
     pub targets: TargetsSummary,
+    /// Share of demand weight within drone reach (only with `[drone]`; null without
+    /// demand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drone_reach_demand_share: Option<Option<f64>>,
+    /// Share of the grid area within drone reach (only with `[drone]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drone_reach_area_share: Option<Option<f64>>,
 }
 
 /// The fire-water part of `summary.json`.
@@ -720,6 +759,8 @@ impl RunResult {
                 spacing_gap_road_km: w.region.spacing_gap_road_km,
             }),
             targets: self.checks.summary(),
+            drone_reach_demand_share: self.drone.as_ref().map(|d| d.region.demand_share),
+            drone_reach_area_share: self.drone.as_ref().map(|d| d.region.area_share),
         }
     }
 }

@@ -537,6 +537,8 @@ fn findings_with(
             areas: w.areas,
             water: None,
             figures: &w.figures,
+            villages: None,
+            village_forces: &[],
         },
     )
     .findings
@@ -977,6 +979,8 @@ fn goals_are_shortfalls_not_failures() {
             areas: None,
             water: None,
             figures: &BTreeMap::new(),
+            villages: None,
+            village_forces: &[],
         },
     );
     let summary = checks.summary();
@@ -1317,6 +1321,25 @@ fn demo_readme_lists_what_check_reports() {
     ] {
         assert_eq!(ids(line(start)), subjects(prefix, status), "{start}");
     }
+    // Villages over 1,000 residents without a micro station (mandatory) or a volunteer
+    // team (goal): the README's lists are exactly the failing villages, by id (`V047`).
+    let village_ids = |l: &str| -> std::collections::BTreeSet<String> {
+        l.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() == 4 && w.starts_with('V'))
+            .map(str::to_string)
+            .collect()
+    };
+    for (start, target) in [
+        (
+            "- Mandatory failures: administrative villages",
+            "village_micro_station",
+        ),
+        ("- Goal shortfalls: villages over", "village_volunteer_team"),
+    ] {
+        let listed = village_ids(line(start));
+        assert!(!listed.is_empty(), "{start}");
+        assert_eq!(listed, subjects(target, Status::Fail), "{start}");
+    }
     let fleet = run
         .checks
         .findings
@@ -1372,6 +1395,7 @@ fn demo_readme_lists_what_check_reports() {
         "water_sources_serviceable",
         "hydrant_protection_radius",
         "hydrant_spacing",
+        "village_micro_station",
     ];
     // The fire-water gaps: the README's count of sources out of service is the run's.
     let w = run.water.as_ref().expect("the demo has [water]");

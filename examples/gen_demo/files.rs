@@ -33,6 +33,8 @@ pub struct Outputs<'a> {
     pub dropped: usize,
     /// Fire water sources (`water_sources.csv`).
     pub water_sources: &'a [crate::water_sources::Source],
+    /// Villages with residents, and their micro stations and volunteer teams.
+    pub villages: &'a crate::villages::DemoVillages,
 }
 
 /// Writes every file into `dir` (and prints the stations and the incident kinds).
@@ -134,6 +136,8 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
             spec.turnout_s.unwrap_or(60)
         );
     }
+    // The villages' micro stations and volunteer teams, after the 28 stations.
+    s.push_str(&crate::villages::station_rows(o.fr, o.ds, o.villages));
     write_file(dir, "stations.csv", &s)?;
 
     let mut s = String::from("station_id,kind,count,pump_flow_lps,firefighting\n");
@@ -186,6 +190,11 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
         );
     }
     write_file(dir, "water_sources.csv", &s)?;
+    write_file(
+        dir,
+        "villages.csv",
+        &crate::villages::villages_csv(o.fr, o.villages),
+    )?;
     write_file(dir, "README.md", &readme(o))?;
     Ok(())
 }
@@ -363,6 +372,18 @@ fn findings() -> String {
     )
 }
 
+/// The villages' deliberate gaps (seed 000 专栏6 and the volunteer-team clause).
+fn village_gaps(v: &crate::villages::DemoVillages) -> String {
+    format!(
+        "Villages (`villages.csv`, `[villages]` in scenarios/demo.toml, point radius 1 km):\n\n\
+         - Mandatory failures: administrative villages over 1,000 residents without a micro \
+         fire station (000 专栏6): {}.\n\
+         - Goal shortfalls: villages over 1,000 residents without a volunteer fire team: {}.\n",
+        v.micro_gaps().join(", "),
+        v.volunteer_gaps().join(", "),
+    )
+}
+
 fn readme(o: &Outputs) -> String {
     let (by_class, cov, dropped) = (o.by_class, o.coverage, o.dropped);
     let mut classes = String::new();
@@ -446,6 +467,7 @@ end).
 | `waterways.geojson` | the canals and the river as lines (a reference layer for maps; the engine does not read it) |
 | `water_sources.csv` | fire water sources (`[water]`): `id, lon, lat, kind` (hydrant, suction_point, water_tank), `status` (in_service / out_of_service), `flow_lps`, `last_inspected`; {n_hydrants} hydrants ({n_broken} out of service) at the street junctions of the urban and suburban districts, {n_suction} suction points on the canals and the river, {n_tanks} water tanks in hill villages |
 | `areas.geojson` | key areas of seed 004 §六(二) where forward duty stations belong (`[areas]`): properties `name`, `kind` (industrial_park, business_district, scenic_area, residential); 滨海新区工业园 and 兰亭景区 hold no station |
+| `villages.csv` | {n_vil} villages (行政村, and 自然村 among the hill villages under 700 residents) with residents: `id, name, lon, lat, population, kind` (`[villages]`); {n_big} have more than 1,000 residents. Their {n_micro} micro fire stations (微型消防站, class `micro`, `VM…`) and {n_vol} volunteer fire teams (志愿消防队, class `volunteer`, `VT…`) are the rows after KQ28 in `stations.csv`; they take no part in response coverage |
 
 Road network by class:
 
@@ -461,6 +483,7 @@ Stations:
 
 {findings}
 {water_findings}
+{village_gaps}
 ## The story (the generator's own check)
 
 Response = turnout (60 s unless the station sets `turnout_s`) + travel at the emergency
@@ -497,6 +520,26 @@ from this independent check.
             .iter()
             .filter(|w| w.kind == "water_tank")
             .count(),
+        n_vil = o.villages.villages.len(),
+        n_big = o
+            .villages
+            .villages
+            .iter()
+            .filter(|v| v.population > 1000)
+            .count(),
+        n_micro = o
+            .villages
+            .forces
+            .iter()
+            .filter(|f| f.class == "micro")
+            .count(),
+        n_vol = o
+            .villages
+            .forces
+            .iter()
+            .filter(|f| f.class == "volunteer")
+            .count(),
+        village_gaps = village_gaps(o.villages),
         pct = 100.0 * c_all as f64 / n_all as f64,
     )
 }

@@ -45,6 +45,7 @@ mod regional;
 mod roads;
 mod routing;
 mod stations;
+mod villages;
 mod water_sources;
 
 use std::collections::BTreeMap;
@@ -159,6 +160,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Last, from their own random stream: the files above do not depend on them.
     let sources = water_sources::water_sources(SEED, &ds, &g, &lay.water, &lay.villages);
+    // Villages' residents and forces: their own random stream, after everything else.
+    let vil = villages::make_villages(&g, &lay.villages);
 
     files::write_all(
         &out,
@@ -175,6 +178,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             coverage: &coverage,
             dropped,
             water_sources: &sources,
+            villages: &vil,
         },
     )?;
     Ok(())

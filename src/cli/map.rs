@@ -16,6 +16,7 @@ pub enum KindArg {
     Supply,
     Plan,
     Water,
+    Drone,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -67,6 +68,7 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
             KindArg::Supply => MapKind::Supply,
             KindArg::Plan => MapKind::Plan,
             KindArg::Water => MapKind::Water,
+            KindArg::Drone => MapKind::Drone,
         })
         .collect();
     if kinds.is_empty() {
@@ -101,6 +103,9 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
     }
     if kinds.contains(&MapKind::Supply) && run.supply.is_none() && !a.kind.is_empty() {
         eprintln!("warning: the scenario has no [depots]: no logistics-reach map");
+    }
+    if kinds.contains(&MapKind::Drone) && run.drone.is_none() && !a.kind.is_empty() {
+        eprintln!("warning: the scenario has no [drone]: no drone-reach map");
     }
     let mut mo = MapOptions::for_run(run);
     if let Some(l) = a.lang {

@@ -3,6 +3,7 @@
 //! the whole region. One two-label search serves every station at once.
 
 pub mod area;
+pub mod drone;
 pub mod envelope;
 pub mod stats;
 pub mod trees;
@@ -211,7 +212,7 @@ pub fn place_stations(
     let mut snaps: Vec<Option<SnapPoint>> = stations
         .par_iter()
         .map(|s| {
-            s.responds()
+            s.responds_with(params.micro_and_volunteer_respond)
                 .then(|| index.snap(net, s.location.x(), s.location.y()))
                 .flatten()
         })
@@ -220,7 +221,7 @@ pub fn place_stations(
     let mut origins = Vec::new();
     for i in order {
         let s = &stations[i];
-        if !s.responds() {
+        if !s.responds_with(params.micro_and_volunteer_respond) {
             continue;
         }
         let Some(snap) = snaps[i].take() else {

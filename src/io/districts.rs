@@ -223,7 +223,7 @@ const FULL_VALIDATION_VERTICES: usize = 20_000;
 
 /// Whether `area` is a valid outline: `geo`'s validation for ordinary outlines, the
 /// crossing test of an edge index for detailed ones.
-fn check_outline(area: &MultiPolygon<f64>) -> Result<(), String> {
+pub(crate) fn check_outline(area: &MultiPolygon<f64>) -> Result<(), String> {
     use geo::CoordsIter;
     if area.coords_count() <= FULL_VALIDATION_VERTICES {
         return area.check_validation().map_err(|e| e.to_string());

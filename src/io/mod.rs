@@ -12,6 +12,7 @@ pub mod records;
 pub mod scenario;
 pub mod tables;
 pub mod targets;
+pub mod villages;
 pub mod water;
 
 use std::path::Path;

@@ -130,6 +130,33 @@ fn hydrant_spacing_m() -> f64 {
     crate::params::water::GB50974_HYDRANT_SPACING_M
 }
 
+/// `[villages]`: villages and communities (行政村、社区) with their residents.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VillagesSection {
+    /// CSV (`id,name,lon,lat,population`, optional `kind`) or GeoJSON (`.geojson`,
+    /// `.json`: Point or Polygon features with `name`, `population`, optional `kind`).
+    pub file: Option<PathBuf>,
+    /// `"osm"`: the `place=*` nodes with a numeric `population` of the scenario's OSM
+    /// extract (`[network] osm`), instead of a file.
+    pub from: Option<String>,
+    #[serde(default)]
+    pub crs: Crs,
+    /// A point village has a force when one stands within this distance, metres
+    /// (default 1,000).
+    pub point_radius_m: Option<f64>,
+}
+
+/// `[drone]`: the reach of a drone hangar (消防无人机舱), as `radius_m` or as
+/// `flight_time_s` at `cruise_speed_kmh` (exactly one of the two).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DroneSection {
+    pub radius_m: Option<f64>,
+    pub flight_time_s: Option<f64>,
+    pub cruise_speed_kmh: Option<f64>,
+}
+
 /// `[calibration]`: a response-time model fitted by `fireplan calibrate` from the
 /// brigade's incident records.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -174,6 +201,10 @@ pub struct ScenarioFile {
     pub vehicles: BTreeMap<String, VehicleSection>,
     /// Fire water sources and their reach rules (消防水源).
     pub water: Option<WaterSection>,
+    /// Villages and communities with their residents (行政村、社区).
+    pub villages: Option<VillagesSection>,
+    /// Reach of the stations' drone hangars (消防无人机).
+    pub drone: Option<DroneSection>,
 }
 
 /// `[vehicles.KIND]`: the dimensions and pace of one vehicle kind (DESIGN-style table in
@@ -236,6 +267,60 @@ const VEHICLE_WEIGHT_T: Range = Range::above(0.0, 100.0, "t");
 const VEHICLE_HEIGHT_M: Range = Range::above(0.0, 6.0, "m");
 const VEHICLE_WIDTH_M: Range = Range::above(0.0, 4.0, "m");
 const VEHICLE_SPEED_FACTOR: Range = Range::above(0.0, 2.0, "");
+/// A point village's radius: up to 20 km.
+const POINT_RADIUS_M: Range = Range::above(0.0, 20_000.0, "m");
+/// A drone's reach: up to 100 km; flight up to 2 h at up to 300 km/h.
+const DRONE_RADIUS_M: Range = Range::above(0.0, 100_000.0, "m");
+const DRONE_FLIGHT_S: Range = Range::above(0.0, 7200.0, "s");
+const DRONE_SPEED_KMH: Range = Range::above(0.0, 300.0, "km/h");
+
+/// `[drone]` checked: exactly one of `radius_m` and `flight_time_s` + `cruise_speed_kmh`.
+fn drone_params(d: &DroneSection, path: &Path) -> Result<crate::params::DroneParams> {
+    let key = |k: &str| Location::Key(format!("drone.{k}"));
+    match (d.radius_m, d.flight_time_s, d.cruise_speed_kmh) {
+        (Some(r), None, None) => {
+            in_range(path, "drone.radius_m", r, DRONE_RADIUS_M)?;
+            Ok(crate::params::DroneParams {
+                radius_m: r,
+                flight_time_s: None,
+                cruise_speed_kmh: None,
+            })
+        }
+        (None, Some(t), Some(v)) => {
+            in_range(path, "drone.flight_time_s", t, DRONE_FLIGHT_S)?;
+            in_range(path, "drone.cruise_speed_kmh", v, DRONE_SPEED_KMH)?;
+            Ok(crate::params::DroneParams {
+                radius_m: t * v / 3.6,
+                flight_time_s: Some(t),
+                cruise_speed_kmh: Some(v),
+            })
+        }
+        (Some(_), _, _) => Err(Error::input(
+            path,
+            key("radius_m"),
+            "radius_m",
+            "give either `radius_m` or `flight_time_s` with `cruise_speed_kmh`, not both",
+        )),
+        (None, Some(_), None) => Err(Error::input(
+            path,
+            key("cruise_speed_kmh"),
+            "cruise_speed_kmh",
+            "missing: `flight_time_s` needs `cruise_speed_kmh` (the reach is their product)",
+        )),
+        (None, None, Some(_)) => Err(Error::input(
+            path,
+            key("flight_time_s"),
+            "flight_time_s",
+            "missing: `cruise_speed_kmh` needs `flight_time_s` (the reach is their product)",
+        )),
+        (None, None, None) => Err(Error::input(
+            path,
+            Location::Key("drone".into()),
+            "radius_m",
+            "missing: give `radius_m` (e.g. 5000) or `flight_time_s` with `cruise_speed_kmh`",
+        )),
+    }
+}
 
 /// Checks `v` (at `key_path`) against `range`.
 fn in_range(path: &Path, key_path: &str, v: f64, range: Range) -> Result<()> {
@@ -563,6 +648,67 @@ impl Scenario {
                 })
             }
         };
+        let villages = match &file.villages {
+            Some(v) => {
+                let point_radius_m = v
+                    .point_radius_m
+                    .unwrap_or(crate::params::villages::DEFAULT_POINT_RADIUS_M);
+                in_range(
+                    path,
+                    "villages.point_radius_m",
+                    point_radius_m,
+                    POINT_RADIUS_M,
+                )?;
+                let vkey = |k: &str| Location::Key(format!("villages.{k}"));
+                let (file, from_osm) = match (v.from.as_deref(), &v.file) {
+                    (None | Some("file"), Some(f)) => (resolve(f), false),
+                    (Some("osm"), None) => match &network {
+                        NetworkSource::Osm(osm) => (osm.clone(), true),
+                        NetworkSource::Csv { .. } => {
+                            return Err(Error::input(
+                                path,
+                                vkey("from"),
+                                "from",
+                                "`from = \"osm\"` needs `[network] osm = ...` (the \
+                                 villages are the extract's `place=*` nodes)",
+                            ))
+                        }
+                    },
+                    (Some("osm"), Some(_)) => {
+                        return Err(Error::input(
+                            path,
+                            vkey("from"),
+                            "from",
+                            "give either `file` or `from = \"osm\"`, not both",
+                        ))
+                    }
+                    (None | Some("file"), None) => {
+                        return Err(Error::input(
+                            path,
+                            vkey("file"),
+                            "file",
+                            "missing: `[villages]` needs `file = \"...\"` (CSV or \
+                             GeoJSON) or `from = \"osm\"`",
+                        ))
+                    }
+                    (Some(other), _) => {
+                        return Err(Error::input(
+                            path,
+                            vkey("from"),
+                            "from",
+                            format!("unknown source `{other}`; expected `osm` (or give `file`)"),
+                        ))
+                    }
+                };
+                Some(crate::params::VillagesParams {
+                    file,
+                    crs: v.crs,
+                    point_radius_m,
+                    from_osm,
+                })
+            }
+            None => None,
+        };
         Scenario {
             name: file.name,
             water,
@@ -599,6 +745,11 @@ impl Scenario {
                 path,
             )?,
             calibration: None,
+            villages,
+            drone: match &file.drone {
+                Some(d) => Some(drone_params(d, path)?),
+                None => None,
+            },
         }
         .with_calibration_file(file.calibration.as_ref().map(|c| resolve(&c.file)))
     }
@@ -672,6 +823,8 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("response", field_names::<ResponseParams>()),
         ("calibration", field_names::<CalibrationSection>()),
         ("water", field_names::<WaterSection>()),
+        ("villages", field_names::<VillagesSection>()),
+        ("drone", field_names::<DroneSection>()),
     ];
     for (section, fields) in sections {
         // A section of the wrong type is left to serde, which names the expected type.

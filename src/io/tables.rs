@@ -479,7 +479,7 @@ pub fn read_stations(
                     (None, None) => return Err(row.error(
                         "class",
                         "empty, but a class is required (special, class1, class2, small, forward, \
-                     logistics, township, volunteer), or set `[stations] default_class`",
+                     logistics, township, volunteer, micro), or set `[stations] default_class`",
                     )),
                 };
             let support_level = row.optional(

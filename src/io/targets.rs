@@ -60,7 +60,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Location, Result};
 use crate::io::entry::{array_headers, array_of_tables, parse_toml, type_name, Entry};
 use crate::model::target::*;
-use crate::model::{AreaKind, DepotLevel, DistrictKind, StationClass};
+use crate::model::{AreaKind, DepotLevel, DistrictKind, StationClass, VillageKind};
 use crate::names::{nearest, one_of};
 use crate::params::targets::{Figures, SetChoice, TargetConfig, TargetsSection};
 
@@ -135,6 +135,8 @@ const SCOPE_KEYS: &[&str] = &[
     "station_class",
     "depot_level",
     "area_kind",
+    "village_kind",
+    "population_above",
 ];
 const TOP_KEYS: [&str; 5] = ["version", "regions", "documents", "sets", "target"];
 /// The document name of an advisory that no clause states.
@@ -572,6 +574,32 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         .map(|k| one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(k))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|m| e.error("area_kind", m))?;
+    let village_kinds = list("village_kind")?
+        .iter()
+        .map(|k| one_of("village kind", &VillageKind::ALL, VillageKind::as_str)(k))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|m| e.error("village_kind", m))?;
+    let population_above = e.opt_number("population_above")?;
+    if (!village_kinds.is_empty() || population_above.is_some()) && level != ScopeLevel::Village {
+        let field = if village_kinds.is_empty() {
+            "population_above"
+        } else {
+            "village_kind"
+        };
+        return Err(e.error(
+            field,
+            format!(
+                "a {}-level target does not take village kinds or a population threshold",
+                level.as_str()
+            ),
+        ));
+    }
+    if let Some(p) = population_above.filter(|p| !p.is_finite() || *p < 0.0) {
+        return Err(e.error(
+            "population_above",
+            format!("expected a number of residents ≥ 0, got {p}"),
+        ));
+    }
     if !area_kinds.is_empty() && level != ScopeLevel::Area {
         return Err(e.error(
             "area_kind",
@@ -585,6 +613,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
                 | Metric::FirefightingRatio
                 | Metric::ForcesInside
                 | Metric::FirefightersPer10k
+                | Metric::VillageForces
         );
     if !station_classes.is_empty() && !station_metric {
         return Err(e.error(
@@ -599,7 +628,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
     if !district_kinds.is_empty()
         && matches!(
             level,
-            ScopeLevel::Region | ScopeLevel::Depot | ScopeLevel::Area
+            ScopeLevel::Region | ScopeLevel::Depot | ScopeLevel::Area | ScopeLevel::Village
         )
     {
         return Err(e.error(
@@ -636,6 +665,8 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         station_classes,
         depot_levels,
         area_kinds,
+        village_kinds,
+        population_above,
     })
 }
 

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Location, Result};
 use crate::io;
 use crate::model::water::WaterSource;
-use crate::model::{DemandPoint, Depot, District, PlanningArea, Station};
+use crate::model::{DemandPoint, Depot, District, PlanningArea, Station, Village};
 use crate::network::Profile;
 use crate::params::{DemandSource, NetworkSource, Scenario};
 use crate::progress::{Progress, Silent};
@@ -130,6 +130,8 @@ pub struct Inputs {
     /// order, then the OSM extract's, sorted by id.
     pub water: Option<Vec<WaterSource>>,
     pub files: Vec<InputFile>,
+    /// Villages and communities with their residents (`[villages]`; None without one).
+    pub villages: Option<Vec<Village>>,
 }
 
 impl Inputs {
@@ -238,12 +240,28 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         Some(w) => Some(read_water(scenario, w, &mut files)?),
         None => None,
     };
-    if !stations.iter().any(|s| s.responds()) {
+    let villages = match &scenario.villages {
+        // The OSM extract is already among the files (the network's).
+        Some(v) if v.from_osm => Some(io::villages::read_place_nodes(&v.file)?),
+        Some(v) => {
+            files.push(InputFile::read_named(
+                sp,
+                "villages.file",
+                "villages",
+                &v.file,
+            )?);
+            Some(io::villages::read_villages(&v.file, v.crs)?)
+        }
+        None => None,
+    };
+    let respond = scenario.response.micro_and_volunteer_respond;
+    if !stations.iter().any(|s| s.responds_with(respond)) {
         return Err(Error::input(
             &scenario.stations_file,
             Location::File,
             "class",
-            "no station takes part in response coverage (all closed or logistics)",
+            "no station takes part in response coverage (all closed, logistics, or micro \
+             stations and volunteer teams without `[response] micro_and_volunteer_respond`)",
         ));
     }
     Ok((
@@ -257,6 +275,7 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             areas,
             water,
             files,
+            villages,
         },
         prepared,
     ))

@@ -10,11 +10,13 @@ pub mod record;
 pub mod road;
 pub mod target;
 pub mod time;
+pub mod village;
 pub mod water;
 
 pub use incident::IncidentType;
 pub use record::{IncidentRecord, MeasuredFrom, RecordsFile, RejectedRecord};
 pub use road::RoadClass;
+pub use village::{Village, VillageKind, VillageShape};
 
 use geo::{MultiPolygon, Point};
 use serde::{Deserialize, Serialize};
@@ -37,12 +39,17 @@ pub enum StationClass {
     Logistics,
     /// 乡镇专职消防队: a township's government full-time fire brigade.
     Township,
-    /// 志愿消防队: a volunteer fire team.
+    /// 志愿消防队: a volunteer fire team. No response-coverage role unless the scenario's
+    /// `[response] micro_and_volunteer_respond = true`.
     Volunteer,
+    /// 微型消防站: a micro fire station of a village, community or key unit (seed 000
+    /// 专栏6). No response-coverage role unless the scenario's
+    /// `[response] micro_and_volunteer_respond = true`.
+    Micro,
 }
 
 impl StationClass {
-    pub const ALL: [StationClass; 8] = [
+    pub const ALL: [StationClass; 9] = [
         StationClass::Special,
         StationClass::Class1,
         StationClass::Class2,
@@ -51,6 +58,7 @@ impl StationClass {
         StationClass::Logistics,
         StationClass::Township,
         StationClass::Volunteer,
+        StationClass::Micro,
     ];
 
     /// The name used in files (`special`, `class1`, …).
@@ -64,6 +72,7 @@ impl StationClass {
             StationClass::Logistics => "logistics",
             StationClass::Township => "township",
             StationClass::Volunteer => "volunteer",
+            StationClass::Micro => "micro",
         }
     }
 
@@ -84,6 +93,7 @@ impl StationClass {
             StationClass::Logistics => "战勤保障站",
             StationClass::Township => "乡镇专职消防队",
             StationClass::Volunteer => "志愿消防队",
+            StationClass::Micro => "微型消防站",
         }
     }
 
@@ -100,9 +110,20 @@ impl StationClass {
     }
 
     /// Its staff count as full-time firefighters (专职消防人员): every class but
-    /// logistics-support stations and volunteer teams.
+    /// logistics-support stations, volunteer teams and micro fire stations (whose members
+    /// are the village's, community's or unit's own part-time or volunteer staff).
     pub fn full_time(self) -> bool {
-        !matches!(self, StationClass::Logistics | StationClass::Volunteer)
+        !matches!(
+            self,
+            StationClass::Logistics | StationClass::Volunteer | StationClass::Micro
+        )
+    }
+
+    /// A community force (基层消防力量): a micro fire station (微型消防站) or a volunteer
+    /// team (志愿消防队). They take no part in response coverage unless the scenario says
+    /// so (`[response] micro_and_volunteer_respond = true`).
+    pub fn community_force(self) -> bool {
+        matches!(self, StationClass::Micro | StationClass::Volunteer)
     }
 }
 
@@ -194,9 +215,19 @@ impl Station {
         }
     }
 
-    /// Takes part in response coverage: not closed and not a logistics-support station.
+    /// Takes part in response coverage by default: not closed, not a logistics-support
+    /// station, not a community force (micro fire station, volunteer team).
     pub fn responds(&self) -> bool {
-        self.status != StationStatus::Closed && self.class != StationClass::Logistics
+        self.responds_with(false)
+    }
+
+    /// Takes part in response coverage: not closed and not a logistics-support station;
+    /// micro fire stations and volunteer teams only when `community_forces_respond`
+    /// (the scenario's `[response] micro_and_volunteer_respond`).
+    pub fn responds_with(&self, community_forces_respond: bool) -> bool {
+        self.status != StationStatus::Closed
+            && self.class != StationClass::Logistics
+            && (community_forces_respond || !self.class.community_force())
     }
 }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use super::{AreaKind, DepotLevel, DistrictKind, StationClass};
+use super::{AreaKind, DepotLevel, DistrictKind, StationClass, VillageKind};
 
 /// What the checker can measure. A closed set: a target naming anything else is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -72,6 +72,10 @@ pub enum Metric {
     /// Road length farther than half the hydrant spacing from a serviceable hydrant
     /// (消火栓间距缺口), km.
     HydrantSpacingGapKm,
+    /// Community forces of the scoped classes (micro fire stations 微型消防站, volunteer
+    /// teams 志愿消防队) inside a village's outline, or within `[villages] point_radius_m`
+    /// of a village given as a point.
+    VillageForces,
 }
 
 /// Where a target applies.
@@ -88,15 +92,18 @@ pub enum ScopeLevel {
     Depot,
     /// Each township, functional zone or key area of the `[areas]` layer (乡镇、功能区).
     Area,
+    /// Each village or community of the `[villages]` layer (行政村、社区).
+    Village,
 }
 
 impl ScopeLevel {
-    pub const ALL: [ScopeLevel; 5] = [
+    pub const ALL: [ScopeLevel; 6] = [
         ScopeLevel::Region,
         ScopeLevel::District,
         ScopeLevel::Station,
         ScopeLevel::Depot,
         ScopeLevel::Area,
+        ScopeLevel::Village,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -105,12 +112,13 @@ impl ScopeLevel {
             ScopeLevel::Station => "station",
             ScopeLevel::Depot => "depot",
             ScopeLevel::Area => "area",
+            ScopeLevel::Village => "village",
         }
     }
 }
 
 impl Metric {
-    pub const ALL: [Metric; 26] = [
+    pub const ALL: [Metric; 27] = [
         Metric::DemandCoverage,
         Metric::AreaCoverage,
         Metric::RoadCoverage,
@@ -137,6 +145,7 @@ impl Metric {
         Metric::WaterServiceableShare,
         Metric::WaterReachDemandShare,
         Metric::HydrantSpacingGapKm,
+        Metric::VillageForces,
     ];
 
     /// The name used in files.
@@ -168,6 +177,7 @@ impl Metric {
             Metric::WaterReachDemandShare => "water_reach_demand_share",
             Metric::HydrantSpacingGapKm => "hydrant_spacing_gap_km",
             Metric::Declared => "declared",
+            Metric::VillageForces => "village_forces",
         }
     }
 
@@ -189,7 +199,7 @@ impl Metric {
             Metric::Staff | Metric::DepotCapacityPersons | Metric::LogisticsCapabilityPersons => {
                 "persons"
             }
-            Metric::ForcesInside => "forces",
+            Metric::ForcesInside | Metric::VillageForces => "forces",
             Metric::Declared => "as declared",
             Metric::PumpFlowLps => "L/s",
             Metric::PickupTrucks => "vehicles",
@@ -230,6 +240,7 @@ impl Metric {
             Metric::ForcesInside => &[Area],
             Metric::Declared | Metric::WaterServiceableShare => &[Region],
             Metric::WaterReachDemandShare | Metric::HydrantSpacingGapKm => &[Region, District],
+            Metric::VillageForces => &[Village],
         }
     }
 }
@@ -325,6 +336,10 @@ pub struct Scope {
     pub depot_levels: Vec<DepotLevel>,
     /// Kinds of township, functional zone or key area (area level).
     pub area_kinds: Vec<AreaKind>,
+    /// Kinds of village (village level): 行政村, 自然村, 社区.
+    pub village_kinds: Vec<VillageKind>,
+    /// Villages with more residents than this (village level: 常住人口超过1000人).
+    pub population_above: Option<f64>,
 }
 
 impl Scope {
@@ -341,6 +356,12 @@ impl Scope {
     /// Whether an area of `kind` is in scope.
     pub fn has_area_kind(&self, kind: AreaKind) -> bool {
         self.area_kinds.is_empty() || self.area_kinds.contains(&kind)
+    }
+
+    /// Whether a village of `kind` with `population` residents is in scope.
+    pub fn has_village(&self, kind: VillageKind, population: f64) -> bool {
+        (self.village_kinds.is_empty() || self.village_kinds.contains(&kind))
+            && self.population_above.is_none_or(|p| population > p)
     }
 
     /// Whether a support point of `level` is in scope.
@@ -366,6 +387,13 @@ impl Scope {
         if !self.district_kinds.is_empty() {
             let k: Vec<&str> = self.district_kinds.iter().map(|k| k.as_str()).collect();
             s += &format!(" in {} districts", k.join("/"));
+        }
+        if !self.village_kinds.is_empty() {
+            let k: Vec<&str> = self.village_kinds.iter().map(|k| k.as_str()).collect();
+            s += &format!(" kind {}", k.join("/"));
+        }
+        if let Some(p) = self.population_above {
+            s += &format!(" over {} residents", fmt_value(p));
         }
         s
     }

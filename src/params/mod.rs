@@ -11,6 +11,7 @@ pub mod scenario;
 pub mod simulation;
 pub mod supply;
 pub mod targets;
+pub mod villages;
 pub mod water;
 
 pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
@@ -21,4 +22,5 @@ pub use scenario::{CalibrationInUse, DemandSource, Scenario};
 pub use simulation::SimulationSection;
 pub use supply::{SupplyParams, SupplySection};
 pub use targets::{TargetConfig, TargetsSection};
+pub use villages::{DroneParams, VillagesParams};
 pub use water::WaterParams;

@@ -22,6 +22,15 @@ pub struct ResponseParams {
     /// Grid cell for area coverage, metres.
     #[serde(default = "default_grid_cell_m")]
     pub grid_cell_m: f64,
+    /// Micro fire stations (微型消防站) and volunteer teams (志愿消防队) take part in
+    /// response coverage like the other stations (default false: they are the villages'
+    /// and communities' first hands, not part of the 5-minute response system).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub micro_and_volunteer_respond: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for ResponseParams {
@@ -32,6 +41,7 @@ impl Default for ResponseParams {
             threshold_s: default_threshold_s(),
             second_threshold_s: default_second_threshold_s(),
             grid_cell_m: default_grid_cell_m(),
+            micro_and_volunteer_respond: false,
         }
     }
 }

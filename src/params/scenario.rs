@@ -55,6 +55,10 @@ pub struct Scenario {
     pub calibration: Option<CalibrationInUse>,
     /// Fire water sources and their reach rules (`[water]`).
     pub water: Option<super::WaterParams>,
+    /// Villages and communities (`[villages]`, 行政村、社区).
+    pub villages: Option<super::VillagesParams>,
+    /// Reach of the stations' drone hangars (`[drone]`, 消防无人机).
+    pub drone: Option<super::DroneParams>,
 }
 
 /// A calibration a scenario uses, and the file it came from.

@@ -62,6 +62,8 @@ pub enum SubjectKind {
     Depot,
     /// A township, functional zone or key area of the `[areas]` layer.
     Area,
+    /// A village or community of the `[villages]` layer.
+    Village,
     /// The target as a whole (nothing in its scope, or its inputs missing).
     Target,
 }
@@ -74,6 +76,7 @@ impl SubjectKind {
             SubjectKind::Station => "station",
             SubjectKind::Depot => "depot",
             SubjectKind::Area => "area",
+            SubjectKind::Village => "village",
             SubjectKind::Target => "target",
         }
     }
@@ -330,6 +333,11 @@ pub struct Facts<'a> {
     pub water: Option<&'a WaterReach>,
     /// `[targets.figures]`: per key, (subject name, value) pairs.
     pub figures: &'a crate::params::targets::Figures,
+    /// Villages and communities (None: no `[villages]` in the scenario).
+    pub villages: Option<&'a [crate::model::Village]>,
+    /// The community forces of each village, parallel to `villages`
+    /// ([`super::villages::village_forces`]).
+    pub village_forces: &'a [Vec<super::villages::VillageForce>],
 }
 
 /// What was measured on one subject.
@@ -392,6 +400,7 @@ pub fn evaluate(targets: &[Target], facts: &Facts) -> Checks {
             }
             ScopeLevel::Depot => depot_findings(t, facts, &mut findings),
             ScopeLevel::Area => area_findings(t, facts, &mut findings),
+            ScopeLevel::Village => village_findings(t, facts, &mut findings),
         }
         if findings.len() == before {
             let why = match t.scope.level {
@@ -404,6 +413,9 @@ pub fn evaluate(targets: &[Target], facts: &Facts) -> Checks {
                     "no township, zone or key area in scope ({})",
                     t.scope.describe()
                 ),
+                ScopeLevel::Village => {
+                    format!("no village or community in scope ({})", t.scope.describe())
+                }
                 ScopeLevel::Region => "nothing to measure".to_string(),
             };
             findings.push(finding(
@@ -1144,6 +1156,101 @@ fn area_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
             )),
         };
         out.push(finding(t, SubjectKind::Area, &area.name, &area.name, m));
+    }
+}
+
+/// Village-level targets: each village or community of the kinds and size in scope, with
+/// the community forces of the classes in scope it has (inside its outline, or within
+/// `[villages] point_radius_m` of its point).
+fn village_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
+    let Some(villages) = facts.villages else {
+        out.push(finding(
+            t,
+            SubjectKind::Target,
+            &t.id,
+            &t.id,
+            Measure::NoData(
+                "no `[villages]` in the scenario: the villages and communities (行政村、社区) \
+                 with their residents this target speaks of are not given"
+                    .into(),
+            ),
+        ));
+        return;
+    };
+    for (vi, v) in villages.iter().enumerate() {
+        if !t.scope.has_village(v.kind, v.population) {
+            continue;
+        }
+        let m = match t.metric {
+            Metric::VillageForces => {
+                let forces: Vec<&super::villages::VillageForce> = facts
+                    .village_forces
+                    .get(vi)
+                    .map(|f| {
+                        f.iter()
+                            .filter(|f| t.scope.has_class(facts.stations[f.station].class))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let inside = matches!(v.shape, crate::model::VillageShape::Area(_));
+                let listed: Vec<String> = forces
+                    .iter()
+                    .take(5)
+                    .map(|f| {
+                        let s = &facts.stations[f.station];
+                        if inside {
+                            format!("{} {}", s.id, s.class.name_zh())
+                        } else {
+                            format!("{} {} {:.0} m", s.id, s.class.name_zh(), f.distance_m)
+                        }
+                    })
+                    .collect();
+                let more = forces.len().saturating_sub(listed.len());
+                let classes: Vec<&str> = if t.scope.station_classes.is_empty() {
+                    vec!["force"]
+                } else {
+                    t.scope
+                        .station_classes
+                        .iter()
+                        .map(|c| c.name_zh())
+                        .collect()
+                };
+                let place = if inside {
+                    "inside".to_string()
+                } else {
+                    "within the point radius".to_string()
+                };
+                Measure::Value(
+                    forces.len() as f64,
+                    if forces.is_empty() {
+                        format!(
+                            "{} residents ({}): no {} {place}",
+                            fmt_value(v.population),
+                            v.kind.name_zh(),
+                            classes.join(" / ")
+                        )
+                    } else {
+                        format!(
+                            "{} residents ({}): {} {place}: {}{}",
+                            fmt_value(v.population),
+                            v.kind.name_zh(),
+                            forces.len(),
+                            listed.join(", "),
+                            if more > 0 {
+                                format!(" and {more} more")
+                            } else {
+                                String::new()
+                            }
+                        )
+                    },
+                )
+            }
+            _ => Measure::NotApplicable(format!(
+                "metric `{}` is not measured per village",
+                t.metric.as_str()
+            )),
+        };
+        out.push(finding(t, SubjectKind::Village, &v.id, &v.name, m));
     }
 }
 

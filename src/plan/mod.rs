@@ -24,6 +24,7 @@
 pub mod checks;
 pub mod diff;
 pub mod file;
+pub mod villages;
 
 pub use checks::{Checks, Finding, Population, Status};
 pub use diff::PlanDiff;

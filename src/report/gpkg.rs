@@ -380,6 +380,7 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             features: from_features(features, GeomType::Point, layer_is("beyond_reach")),
         });
     }
+    out.extend(super::villages::gpkg_layers(run));
     if let Some(pr) = plan {
         let ch = super::plan::changes_geojson(pr)?;
         out.push(Layer {

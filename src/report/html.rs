@@ -347,6 +347,7 @@ fn caption(k: MapKind) -> (&'static str, &'static str) {
         MapKind::Supply => ("战勤保障可达范围图", "Logistics-support reach"),
         MapKind::Plan => ("规划方案对比图", "Plan versus baseline"),
         MapKind::Water => ("消防水源与供水缺口图", "Fire water sources and gaps"),
+        MapKind::Drone => ("消防无人机覆盖图", "Drone reach"),
     }
 }
 
@@ -599,6 +600,35 @@ pub fn report_html(
             &super::water::water_by_district_csv(run, w)?,
             None,
             "water_by_district.csv",
+            zh,
+        ));
+    }
+    if run.inputs.villages.is_some() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"villages\">{}</h2>",
+            t(
+                "行政村、社区的微型消防站和志愿消防队",
+                "Villages and communities"
+            )
+        );
+        s.push_str(&csv_table(
+            &super::villages::villages_csv(run)?,
+            None,
+            "villages.csv",
+            zh,
+        ));
+    }
+    if run.drone.is_some() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"drone\">{}</h2>",
+            t("消防无人机可达范围", "Drone reach")
+        );
+        s.push_str(&csv_table(
+            &super::villages::drone_reach_csv(run)?,
+            None,
+            "drone_reach.csv",
             zh,
         ));
     }

@@ -353,6 +353,7 @@ pub fn report_md(run: &RunResult) -> String {
         s.push('\n');
         s.push_str(&super::water::section_md(run, w));
     }
+    s.push_str(&super::villages::villages_and_drone_md(run));
     s.push('\n');
     s.push_str(&super::plan::targets_md(
         &run.checks,

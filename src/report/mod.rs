@@ -17,6 +17,7 @@ pub mod sim;
 pub mod supply;
 pub mod sweep;
 pub mod tables;
+pub mod villages;
 pub mod water;
 pub mod write;
 
@@ -53,6 +54,7 @@ fn write_tables_and_maps(
         maps::MapKind::FirstDue,
         maps::MapKind::Supply,
         maps::MapKind::Water,
+        maps::MapKind::Drone,
     ];
     let (tables, maps) = rayon::join(
         || write_tables(out, run, variants),
@@ -102,6 +104,12 @@ fn write_tables(
             water::water_by_district_csv(run, w)?,
         )?;
         put("water.geojson", water::water_geojson(run, w)?)?;
+    }
+    if run.inputs.villages.is_some() {
+        put("villages.csv", villages::villages_csv(run)?)?;
+    }
+    if run.drone.is_some() {
+        put("drone_reach.csv", villages::drone_reach_csv(run)?)?;
     }
     put("report.md", markdown::report_md(run).into_bytes())?;
     if let Some(sup) = &run.supply {

@@ -219,14 +219,17 @@ impl Action {
 }
 
 /// Rank of a class for upgrades: special 4, class 1 3, class 2 2, small / forward 1;
-/// logistics-support stations, township brigades and volunteer teams are not on this
-/// ladder.
+/// logistics-support stations, township brigades, volunteer teams and micro fire stations
+/// are not on this ladder.
 pub(crate) fn rank(c: StationClass) -> Option<u8> {
     match c {
         StationClass::Special => Some(4),
         StationClass::Class1 => Some(3),
         StationClass::Class2 => Some(2),
         StationClass::Small | StationClass::Forward => Some(1),
-        StationClass::Logistics | StationClass::Township | StationClass::Volunteer => None,
+        StationClass::Logistics
+        | StationClass::Township
+        | StationClass::Volunteer
+        | StationClass::Micro => None,
     }
 }

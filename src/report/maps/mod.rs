@@ -1,7 +1,8 @@
 //! Maps of a run (DESIGN §9), drawn with `plotters` as PNG (print quality: A4 width at
 //! 300 dpi by default) and SVG: response time ([`response`]), first-due areas
 //! ([`first_due`]), logistics-support reach ([`supply`]), plan versus baseline
-//! ([`plan`]) and, for `fireplan optimize`, candidate and chosen sites ([`optimize`]).
+//! ([`plan`]), drone reach ([`drone`], which also draws the response map's village
+//! markers) and, for `fireplan optimize`, candidate and chosen sites ([`optimize`]).
 //!
 //! Each map kind builds a [`Scene`]: named layers of primitives in pixel coordinates,
 //! framed by [`Frame`](frame::Frame) (title, scenario name and date, legend, scale bar, north arrow,
@@ -21,6 +22,7 @@
 //! backends), one file per map kind; this file holds the entry points.
 
 // The map kinds.
+pub mod drone;
 pub mod first_due;
 pub mod optimize;
 pub mod plan;
@@ -81,17 +83,20 @@ pub enum MapKind {
     Plan,
     /// Fire water sources and gaps (only with `[water]`).
     Water,
+    /// Drone reach (`[drone]`): `map_drone`.
+    Drone,
 }
 
 impl MapKind {
-    pub const ALL: [MapKind; 5] = [
+    pub const ALL: [MapKind; 6] = [
         MapKind::Response,
         MapKind::FirstDue,
         MapKind::Supply,
         MapKind::Plan,
         MapKind::Water,
+        MapKind::Drone,
     ];
-    /// File stem: `map_response`, `map_first_due`, `map_supply`, `map_plan`.
+    /// File stem: `map_response`, `map_first_due`, `map_supply`, `map_plan`, `map_drone`.
     pub fn stem(self) -> &'static str {
         match self {
             MapKind::Response => "map_response",
@@ -99,6 +104,7 @@ impl MapKind {
             MapKind::Supply => "map_supply",
             MapKind::Plan => "map_plan",
             MapKind::Water => "map_water",
+            MapKind::Drone => "map_drone",
         }
     }
     pub fn parse(s: &str) -> Option<MapKind> {
@@ -108,6 +114,7 @@ impl MapKind {
             "supply" => Some(MapKind::Supply),
             "plan" => Some(MapKind::Plan),
             "water" => Some(MapKind::Water),
+            "drone" => Some(MapKind::Drone),
             _ => None,
         }
     }
@@ -143,7 +150,7 @@ impl MapOptions {
 }
 
 /// Builds the scene of one map kind; None when the run has nothing to show for it (no
-/// depots for `Supply`, no plan for `Plan`).
+/// depots for `Supply`, no plan for `Plan`, no `[drone]` for `Drone`).
 pub fn scene(
     kind: MapKind,
     run: &RunResult,
@@ -157,6 +164,7 @@ pub fn scene(
         MapKind::Supply => supply::scene(run, opts, &date),
         MapKind::Plan => plan.map(|pr| plan::scene(pr, opts, &date)),
         MapKind::Water => water::scene(run, opts, &date),
+        MapKind::Drone => drone::scene(run, opts, &date),
     }
 }
 

@@ -58,7 +58,8 @@ pub fn draw_stations(fr: &Frame, sc: &mut Scene, list: &[Station], labels: bool)
         let (shape, color, size) = class_symbol(s.class);
         let at = fr.px(s.location.x(), s.location.y());
         push_symbol(sc, "stations", shape, at, fr.s(size as f64), color);
-        if labels {
+        // Micro stations and volunteer teams (dozens, one per village): symbols only.
+        if labels && !s.class.community_force() {
             let label = fr.lang.pick(&s.name, &s.id);
             let fb = ascii_or(label, &s.id);
             sc.layer("station-labels").push(text(
@@ -161,6 +162,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             );
         }
     }
+    let villages = super::drone::draw_villages(&fr, &mut sc, run);
     stations(&fr, &mut sc, run, true);
     let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
 
@@ -175,6 +177,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         })
         .collect();
     legend.extend(station_legend(&fr, run));
+    legend.extend(villages);
     if late > 0 {
         let zh = format!("{} 分钟内未到达的警情点 ({late})", fmt_min(thr));
         let en = format!("Incident not reached in {} min ({late})", fmt_min(thr));

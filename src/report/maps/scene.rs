@@ -108,6 +108,7 @@ pub fn class_symbol(c: StationClass) -> (Shape, RGBColor, i32) {
         StationClass::Logistics => (Shape::Hexagon, hex(0x01665e), 24),
         StationClass::Township => (Shape::Triangle, hex(0x8c510a), 18),
         StationClass::Volunteer => (Shape::Circle, hex(0x7f7f7f), 14),
+        StationClass::Micro => (Shape::Square, hex(0x35978f), 12),
     }
 }
 
@@ -122,6 +123,7 @@ pub fn class_name_en(c: StationClass) -> &'static str {
         StationClass::Logistics => "Logistics-support station",
         StationClass::Township => "Township fire brigade",
         StationClass::Volunteer => "Volunteer fire team",
+        StationClass::Micro => "Micro fire station",
     }
 }
 
