@@ -246,87 +246,26 @@ pub fn osm_population(value: &str) -> Option<f64> {
 /// [`Error::Io`] when the file cannot be read; [`Error::Input`] (field `osm`) when it is not
 /// an OpenStreetMap PBF file or is damaged.
 pub fn read_place_nodes(path: &Path) -> Result<Vec<Village>> {
-    use osmpbf::{Element, ElementReader};
-    use std::io::Read;
-    let mut magic = Vec::with_capacity(16);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(16).read_to_end(&mut magic))
-        .map_err(|e| Error::io(path, e))?;
-    if magic.trim_ascii_start().starts_with(b"<") {
-        return Err(Error::input(
-            path,
-            Location::File,
-            "osm",
-            "not an OpenStreetMap PBF file (.osm.pbf): it looks like OSM XML: convert it \
-             with `osmium cat in.osm -o out.osm.pbf`",
-        ));
-    }
-    let keep = |id: i64, lon: f64, lat: f64, tags: &mut dyn Iterator<Item = (&str, &str)>| {
-        let (mut kind, mut name, mut population) = (None, None, None);
-        for (k, v) in tags {
-            match k {
-                "place" => kind = place_kind(v),
-                "name" => name = Some(v.trim().to_string()).filter(|n| !n.is_empty()),
-                "population" => population = osm_population(v),
-                _ => {}
-            }
-        }
-        let (kind, population) = (kind?, population?);
-        if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
-            return None;
-        }
-        let id_text = format!("n{id}");
-        Some(Village {
-            name: name.unwrap_or_else(|| id_text.clone()),
-            id: id_text,
-            kind,
-            population,
-            shape: VillageShape::Point(geo::Point::new(lon, lat)),
-            line: id as u64,
+    let nodes = super::osm::read_tagged_nodes(path, "place")?;
+    Ok(nodes
+        .into_iter()
+        .filter_map(|n| {
+            let kind = place_kind(n.tag("place")?)?;
+            let population = osm_population(n.tag("population")?)?;
+            let id_text = format!("n{}", n.id);
+            let name = n
+                .tag("name")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map_or_else(|| id_text.clone(), str::to_string);
+            Some(Village {
+                name,
+                id: id_text,
+                kind,
+                population,
+                shape: VillageShape::Point(geo::Point::new(n.lon, n.lat)),
+                line: n.id as u64,
+            })
         })
-    };
-    let reader = ElementReader::from_path(path).map_err(|e| osm_error(path, e))?;
-    let mut out: Vec<Village> = reader
-        .par_map_reduce(
-            |element| match element {
-                Element::Node(n) => keep(n.id(), n.lon(), n.lat(), &mut n.tags())
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-                Element::DenseNode(n) => keep(n.id(), n.lon(), n.lat(), &mut n.tags())
-                    .into_iter()
-                    .collect(),
-                Element::Way(_) | Element::Relation(_) => Vec::new(),
-            },
-            Vec::new,
-            |mut a, mut b| {
-                a.append(&mut b);
-                a
-            },
-        )
-        .map_err(|e| osm_error(path, e))?;
-    out.sort_by_key(|v| v.line);
-    out.dedup_by_key(|v| v.line);
-    Ok(out)
-}
-
-/// An `osmpbf` error: operating-system I/O errors stay [`Error::Io`]; the rest (not a PBF,
-/// corrupt or truncated blocks) is bad input.
-fn osm_error(path: &Path, e: osmpbf::Error) -> Error {
-    let message = e.to_string();
-    match e.into_kind() {
-        osmpbf::ErrorKind::Io(io)
-            if !matches!(
-                io.kind(),
-                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
-            ) =>
-        {
-            Error::io(path, io)
-        }
-        _ => Error::input(
-            path,
-            Location::File,
-            "osm",
-            format!("not a readable OpenStreetMap PBF file (.osm.pbf): {message}"),
-        ),
-    }
+        .collect())
 }
