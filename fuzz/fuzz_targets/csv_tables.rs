@@ -1,5 +1,5 @@
-//! Stations, vehicles, demand, depots and calibration records CSV: the first byte picks the
-//! reader, the rest is the file. Any result is fine; a panic, abort or hang is a bug.
+//! Stations, vehicles, demand, depots, calibration records, water sources and villages CSV:
+//! the first byte picks the reader, the rest is the file. Any result is fine; a panic, abort or hang is a bug.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,7 +8,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use fireplan::io::{records, tables};
+use fireplan::io::{records, tables, villages, water};
 use fireplan::model::Station;
 use fireplan::params::Crs;
 
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         Crs::Epsg(4528),
     ][(which as usize / 8) % 5];
     let p = common::file("t.csv", rest);
-    match which % 5 {
+    match which % 7 {
         0 => drop(tables::read_stations(&p, crs, None)),
         1 => {
             let mut s = stations().clone();
@@ -47,6 +47,8 @@ fuzz_target!(|data: &[u8]| {
         }
         2 => drop(tables::read_demand(&p, crs)),
         3 => drop(tables::read_depots(&p, crs)),
-        _ => drop(records::read_records(&p, crs, stations())),
+        4 => drop(records::read_records(&p, crs, stations())),
+        5 => drop(water::read_water_sources(&p, crs)),
+        _ => drop(villages::read_villages(&p, crs)),
     }
 });
