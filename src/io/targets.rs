@@ -569,7 +569,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         .map_err(|m| e.error("depot_level", m))?;
     let area_kinds = list("area_kind")?
         .iter()
-        .map(|k| one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(k))
+        .map(|k| AreaKind::parse(k))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|m| e.error("area_kind", m))?;
     if !area_kinds.is_empty() && level != ScopeLevel::Area {
@@ -584,6 +584,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
             Metric::StationCount
                 | Metric::FirefightingRatio
                 | Metric::ForcesInside
+                | Metric::ServedByClass
                 | Metric::FirefightersPer10k
         );
     if !station_classes.is_empty() && !station_metric {

@@ -64,6 +64,10 @@ pub enum Metric {
     /// A figure the scenario supplies in `[targets.figures]` (command-centre staff,
     /// table-2 indicators): the inputs hold nothing to measure it from.
     Declared,
+    /// Stations of the scoped classes serving a special-risk site: standing inside it, or
+    /// its first-due station (first on most of the road inside it; 化工园区 …按照特勤消防站
+    /// 标准建成, 002 §五(四)).
+    ServedByClass,
 }
 
 /// Where a target applies.
@@ -102,7 +106,7 @@ impl ScopeLevel {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 23] = [
+    pub const ALL: [Metric; 24] = [
         Metric::DemandCoverage,
         Metric::AreaCoverage,
         Metric::RoadCoverage,
@@ -126,6 +130,7 @@ impl Metric {
         Metric::LogisticsCapabilityPersons,
         Metric::ForcesInside,
         Metric::Declared,
+        Metric::ServedByClass,
     ];
 
     /// The name used in files.
@@ -154,6 +159,7 @@ impl Metric {
             Metric::LogisticsCapabilityPersons => "logistics_capability_persons",
             Metric::ForcesInside => "forces_inside",
             Metric::Declared => "declared",
+            Metric::ServedByClass => "served_by_class",
         }
     }
 
@@ -176,6 +182,7 @@ impl Metric {
                 "persons"
             }
             Metric::ForcesInside => "forces",
+            Metric::ServedByClass => "stations of the class inside or first-due",
             Metric::Declared => "as declared",
             Metric::PumpFlowLps => "L/s",
             Metric::PickupTrucks => "vehicles",
@@ -211,7 +218,7 @@ impl Metric {
             Metric::DepotCapacityPersons
             | Metric::DepotLoadShare
             | Metric::LogisticsCapabilityPersons => &[Depot],
-            Metric::ForcesInside => &[Area],
+            Metric::ForcesInside | Metric::ServedByClass => &[Area],
             Metric::Declared => &[Region],
         }
     }
