@@ -322,7 +322,8 @@ fn findings() -> String {
          the 华舍 town command centre 4 of 6, and fire deaths are 0.05 per 100,000 (the limit \
          is below 0.047).\n\n\
          Goal shortfalls put in on purpose: no station in the key areas 滨海新区工业园 and \
-         兰亭景区 (`areas.geojson`).\n\n\
+         兰亭景区 (`areas.geojson`) and in the dense residential area 华舍居民集聚区 \
+         (`risk_sites.csv`).\n\n\
          Special-risk sites (`risk_sites.csv`, issue 15): the chemical park 滨海化工园区 \
          (RS02) has no special-service station inside it and its first-due station is not \
          one (002 §五(四); scenarios/demo.toml uses Shanxi's set for that target, so it is a \

@@ -1,0 +1,279 @@
+//! Special-risk sites (issue 15 part 2) on the hand-computed fixture `tests/data/risk_sites`:
+//! the network of tests/engine.rs (n0 —primary 1000 m, 72 s— n1 —residential 500 m, 72 s—
+//! n2 —secondary 2000 m, 160 s— n3, n3 → n4 → n2 one-way 36 s + 36 s), S1 special at n0,
+//! S2 class 2 at n3, turnout 60 s, threshold 150 s. Labels: n0 S1 60, n1 S1 132, n2 S2 132
+//! (round the one-way loop), n3 S2 60.
+//!
+//! - 西化工园区 covers n0–n1 up to its middle (fraction 0.5) and holds S1: passes; worst
+//!   road point at fraction 0.5: 60 + 36 = 96 s.
+//! - 东化工园区 covers n2–n3 from fraction 0.25 to 0.75. Along it S2 arrives from n2 at
+//!   132 + 160 g and from n3 at 60 + 160 (1 − g): equal at g = 0.275, 176 s — the worst
+//!   road point; S1 (204 + 160 g from n2) is never first. First-due S2, class 2: fails.
+//! - 北化工点 is a point at n1 (radius empty = 0): no road inside, measured at its nearest
+//!   road point, n1: S1 132 s, a special station first: passes without standing inside.
+
+mod common;
+
+use std::path::Path;
+
+use fireplan::model::AreaKind;
+use fireplan::params::Scenario;
+use fireplan::plan::checks::Status;
+use fireplan::run::RunResult;
+
+use common::{data, fixture_copy, quiet};
+
+fn run(dir: &Path) -> RunResult {
+    let sc = Scenario::load(&dir.join("scenario.toml")).unwrap();
+    fireplan::run::run(&sc, &quiet()).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+#[test]
+fn chemical_parks_pass_with_a_special_station_inside_or_first_and_fail_otherwise() {
+    let r = run(&data("risk_sites"));
+    let areas = r.inputs.areas.as_deref().unwrap();
+    let names: Vec<(&str, AreaKind)> = areas.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+    assert_eq!(
+        names,
+        [
+            ("西化工园区", AreaKind::ChemicalPark),
+            ("东化工园区", AreaKind::ChemicalPark),
+            ("中高层区", AreaKind::HighRise),
+            ("北化工点", AreaKind::ChemicalPark),
+            // `dense_residential` is read as the existing kind `residential`.
+            ("老城居民区", AreaKind::Residential),
+        ]
+    );
+    let s1 = r
+        .coverage
+        .origins
+        .iter()
+        .position(|o| r.inputs.stations[o.station].id == "S1");
+    let s2 = r
+        .coverage
+        .origins
+        .iter()
+        .position(|o| r.inputs.stations[o.station].id == "S2");
+    let (s1, s2) = (s1.unwrap() as u32, s2.unwrap() as u32);
+    let site = |name: &str| {
+        let i = areas.iter().position(|a| a.name == name).unwrap();
+        r.coverage.sites.iter().find(|s| s.area == i).unwrap()
+    };
+    let west = site("西化工园区");
+    let (t, o) = west.worst.unwrap();
+    assert!(close(t, 96.0), "{t}");
+    assert_eq!((o, west.first_due), (s1, Some(s1)));
+    assert!(close(west.road_km, 0.5), "{}", west.road_km);
+    assert!(!west.at_nearest_road);
+
+    let east = site("东化工园区");
+    let (t, o) = east.worst.unwrap();
+    assert!(close(t, 176.0), "{t}");
+    assert_eq!((o, east.first_due), (s2, Some(s2)));
+    assert!(close(east.road_km, 1.0), "{}", east.road_km);
+    let (lon, _) = east.worst_at.unwrap();
+    // Fraction 0.275 of n2 (120.013489805) → n3 (120.031476213).
+    assert!(
+        (lon - (120.013489805 + 0.275 * 0.017986408)).abs() < 1e-7,
+        "{lon}"
+    );
+
+    let point = site("北化工点");
+    assert!(point.at_nearest_road);
+    assert_eq!(point.road_km, 0.0);
+    let (t, o) = point.worst.unwrap();
+    assert!(close(t, 132.0), "{t}");
+    assert_eq!((o, point.first_due), (s1, Some(s1)));
+
+    // A point site of radius 0 is also measured at its nearest road point (n1–n2 middle:
+    // S1 and S2 both at 168 s, the lower origin first).
+    let high = site("中高层区");
+    assert!(high.at_nearest_road);
+    // (the point lies 0.05 mm from the exact middle)
+    assert!((high.worst.unwrap().0 - 168.0).abs() < 1e-3, "{high:?}");
+
+    // The target (region shanxi: 002 binds, mandatory).
+    let f = |subject: &str| {
+        r.checks
+            .findings
+            .iter()
+            .find(|f| &*f.target == "chemical_park_special_station" && f.subject == subject)
+            .unwrap_or_else(|| panic!("no finding for {subject}"))
+    };
+    assert_eq!(f("西化工园区").status, Status::Pass);
+    assert_eq!(f("西化工园区").measured, Some(1.0));
+    assert_eq!(f("北化工点").status, Status::Pass);
+    assert_eq!(f("北化工点").measured, Some(1.0));
+    let fail = f("东化工园区");
+    assert_eq!(fail.status, Status::Fail);
+    assert_eq!(fail.measured, Some(0.0));
+    assert!(fail.mandatory());
+    assert!(
+        fail.reason.contains("first-due S2 东站 (二级站)"),
+        "{}",
+        fail.reason
+    );
+    assert!(
+        fail.reason.contains("worst road point 176 s"),
+        "{}",
+        fail.reason
+    );
+    // Only chemical parks are its subjects.
+    let subjects = r
+        .checks
+        .findings
+        .iter()
+        .filter(|f| &*f.target == "chemical_park_special_station")
+        .count();
+    assert_eq!(subjects, 3);
+    // Without a special station anywhere the passing park fails too.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = fixture_copy("risk_sites", dir.path(), &[]);
+    std::fs::write(
+        copy.join("stations.csv"),
+        "id,name,class,lon,lat\nS2,东站,class2,120.031476213,30.0\nS1,西站,class1,120.0,30.0\n",
+    )
+    .unwrap();
+    let r = run(&copy);
+    let west = r
+        .checks
+        .findings
+        .iter()
+        .find(|f| &*f.target == "chemical_park_special_station" && f.subject == "西化工园区")
+        .unwrap();
+    assert_eq!(west.status, Status::Fail);
+}
+
+#[test]
+fn risk_site_weights_multiply_the_demand_inside() {
+    // Demand: one point in 东化工园区 (n2–n3 middle: S2 60 + 80 = 140 s, covered) and one
+    // at the n1–n2 middle (168 s, not covered): 1 of 2 covered without weights.
+    let r = run(&data("risk_sites"));
+    assert!(close(r.coverage.region.demand_coverage.unwrap(), 0.5));
+    let dir = tempfile::tempdir().unwrap();
+    let copy = fixture_copy("risk_sites", dir.path(), &[]);
+    let sc = std::fs::read_to_string(copy.join("scenario.toml")).unwrap();
+    std::fs::write(
+        copy.join("scenario.toml"),
+        sc.replace(
+            "[response]",
+            "[areas.weights]\nchemical_park = 3.0\nforest = 2\n[response]",
+        ),
+    )
+    .unwrap();
+    let r = run(&copy);
+    // 3 of 3 + 1: the point inside the park weighs 3.
+    assert!(close(r.coverage.region.demand_coverage.unwrap(), 0.75));
+    let weights: Vec<f64> = r
+        .inputs
+        .demand
+        .as_deref()
+        .unwrap()
+        .iter()
+        .map(|d| d.weight)
+        .collect();
+    assert_eq!(weights, [3.0, 1.0]);
+    assert!(close(r.coverage.region.demand_weight, 4.0));
+}
+
+/// The error of loading and running the fixture with one file replaced.
+fn error_with(file: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = fixture_copy("risk_sites", dir.path(), &[]);
+    std::fs::write(copy.join(file), text).unwrap();
+    let sc = match Scenario::load(&copy.join("scenario.toml")) {
+        Ok(sc) => sc,
+        Err(e) => return e.to_string(),
+    };
+    match fireplan::run::run(&sc, &quiet()) {
+        Ok(_) => panic!("{file} accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_risk_sites_name_file_line_or_feature_and_field() {
+    let header = "id,name,lon,lat,kind,radius_m\n";
+    let e = error_with(
+        "points.csv",
+        &format!("{header}P1,北化工点,120.008993204,30.0,chemical_prak,\n"),
+    );
+    assert!(
+        e.contains("points.csv") && e.contains("line 2") && e.contains("kind"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `chemical_park`"), "{e}");
+    let e = error_with(
+        "points.csv",
+        &format!("{header}P1,,120.008993204,30.0,forest,\n"),
+    );
+    assert!(
+        e.contains("points.csv") && e.contains("line 2") && e.contains("name"),
+        "{e}"
+    );
+    let e = error_with(
+        "points.csv",
+        &format!("{header}P1,a,120.0,30.0,forest,\nP2,b,120.0,30.0,water,-5\n"),
+    );
+    assert!(
+        e.contains("line 3") && e.contains("radius_m") && e.contains("-5"),
+        "{e}"
+    );
+    let e = error_with(
+        "points.csv",
+        &format!("{header}P1,a,120.0,30.0,forest,1e9\n"),
+    );
+    assert!(e.contains("line 2") && e.contains("radius_m"), "{e}");
+    // A name the first file already has.
+    let e = error_with(
+        "points.csv",
+        &format!("{header}P1,西化工园区,120.0,30.0,forest,\n"),
+    );
+    assert!(
+        e.contains("points.csv") && e.contains("line 2") && e.contains("duplicate name"),
+        "{e}"
+    );
+    // GeoJSON: a Point with a bad radius, named by its feature.
+    let e = error_with(
+        "sites.geojson",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"a","kind":"water","radius_m":"big"},
+           "geometry":{"type":"Point","coordinates":[120.0,30.0]}}]}"#,
+    );
+    assert!(
+        e.contains("sites.geojson") && e.contains("feature 0") && e.contains("radius_m"),
+        "{e}"
+    );
+    let e = error_with(
+        "sites.geojson",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"a","kind":"water"},
+           "geometry":{"type":"Point","coordinates":[120.0,30.0]}},
+          {"type":"Feature","properties":{"kind":"forest"},
+           "geometry":{"type":"Point","coordinates":[120.0,30.0]}}]}"#,
+    );
+    assert!(e.contains("feature 1") && e.contains("name"), "{e}");
+    // Weights: ≤ 0 and an unknown kind, named by their key.
+    let sc = std::fs::read_to_string(data("risk_sites/scenario.toml")).unwrap();
+    for (weights, expect) in [
+        ("chemical_park = 0", "areas.weights.chemical_park"),
+        ("chemical_park = -1.5", "areas.weights.chemical_park"),
+        ("chemcal_park = 2", "did you mean `chemical_park`"),
+    ] {
+        let e = error_with(
+            "scenario.toml",
+            &sc.replace(
+                "[response]",
+                &format!("[areas.weights]\n{weights}\n[response]"),
+            ),
+        );
+        assert!(
+            e.contains("scenario.toml") && e.contains(expect),
+            "{weights}: {e}"
+        );
+    }
+}
