@@ -17,6 +17,9 @@ use crate::model::area::AreaIndex;
 use crate::model::PlanningArea;
 use crate::network::{access_time_s, Network, SnapIndex};
 
+/// A polygon's edges (start, end) in lon/lat.
+type Edges = Vec<(Coord<f64>, Coord<f64>)>;
+
 /// How a special-risk site is reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct SiteResponse {
@@ -91,7 +94,7 @@ fn roads_inside(
         return out;
     };
     let index = AreaIndex::new(outline);
-    let edges: Vec<(Coord<f64>, Coord<f64>)> = outline
+    let edges: Edges = outline
         .0
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
@@ -224,7 +227,7 @@ mod tests {
     use super::*;
     use geo::{LineString, Polygon};
 
-    fn square() -> (Vec<(Coord<f64>, Coord<f64>)>, AreaIndex) {
+    fn square() -> (Edges, AreaIndex) {
         let ring = LineString::from(vec![
             (1.0, -1.0),
             (3.0, -1.0),
