@@ -277,3 +277,177 @@ fn bad_risk_sites_name_file_line_or_feature_and_field() {
         );
     }
 }
+
+/// `optimize --require-area-kind chemical_park` on the fixture with two candidates:
+/// A at n1 and B at the middle of n2–n3 (turnout 60 s, threshold 150 s).
+///
+/// - Demand: `in_east_park` (n2–n3 middle, S2 from n3: 60 + 80 = 140 s, covered today) and
+///   `n1_n2_middle` (168 s today). A reaches `n1_n2_middle` in 60 + 36 = 96 s; B does not
+///   (60 + 80 + 36 = 176 s). So `--add 1` alone picks A: 50 % → 100 %.
+/// - 东化工园区 (n2–n3, fraction 0.25–0.75): S2 reaches g ≥ 0.4375 (60 + 160 (1 − g) ≤ 150)
+///   and from n2 only g ≤ 0.1125, so the road points at g = 0.25, 0.255, …, 0.435 (every
+///   10 m: 38 of its 101) are open today; A reaches none (from n1: 60 + 72 + 40 = 172 s at
+///   g = 0.25), B all (60 + 160 · 0.25 = 100 s at either end). Required, B must open: with
+///   B the worst road point is 100 s (at g = 0.25 and g = 0.75), B first on all of it.
+/// - 西化工园区 (S1 inside, worst 96 s) and 北化工点 (132 s) are covered today.
+#[test]
+fn optimize_can_require_covering_the_chemical_parks() {
+    use fireplan::optimize::{self, CandidateSource, Goal, Options};
+    use fireplan::params::Crs;
+    let sc = Scenario::load(&data("risk_sites/scenario.toml")).unwrap();
+    let (inputs, prepared) = fireplan::load::load(&sc, &quiet()).unwrap();
+    let (net, index) = (&prepared.network, &prepared.index);
+    let opts = |kinds: Vec<AreaKind>, file: &str| Options {
+        candidates: CandidateSource::File(data(&format!("risk_sites/{file}")), Crs::Wgs84),
+        require_area_kinds: kinds,
+        ..Options::default()
+    };
+    let solve = |o: &Options, goal: Goal| {
+        let p = optimize::prepare(&inputs, net, index, o, &fireplan::progress::Silent).unwrap();
+        let mut out = p.solve(goal).unwrap();
+        out.required = optimize::check_required(&inputs, net, index, &p, &out);
+        let chosen: Vec<String> = out
+            .sites
+            .iter()
+            .map(|s| p.candidates.kept[s.candidate].0.id.clone())
+            .collect();
+        (p, out, chosen)
+    };
+
+    // Without the requirement: A, and the east park stays at 176 s.
+    let (p, out, chosen) = solve(&opts(vec![], "candidates.csv"), Goal::Add(1));
+    assert_eq!(chosen, ["A"]);
+    assert!(close(out.coverage, 1.0) && close(out.base_coverage, 0.5));
+    assert!(p.required.is_empty() && p.requirement.is_empty() && out.required.is_empty());
+
+    // With it: B, the park covered, the demand gain given up.
+    let (p, out, chosen) = solve(
+        &opts(vec![AreaKind::ChemicalPark], "candidates.csv"),
+        Goal::Add(1),
+    );
+    assert_eq!(chosen, ["B"]);
+    assert!(close(out.coverage, 0.5), "{}", out.coverage);
+    let req: Vec<(&str, usize, usize)> = p
+        .required
+        .iter()
+        .map(|r| (r.name.as_str(), r.road_points, r.open_points))
+        .collect();
+    assert_eq!(
+        req,
+        [
+            ("西化工园区", 51, 0),
+            ("东化工园区", 101, 38),
+            ("北化工点", 1, 0)
+        ]
+    );
+    let east = out
+        .required
+        .iter()
+        .find(|r| r.name == "东化工园区")
+        .unwrap();
+    assert!(close(east.worst_today_s.unwrap(), 176.0), "{east:?}");
+    assert!(close(east.worst_after_s.unwrap(), 100.0), "{east:?}");
+    assert_eq!(east.first_due_after.as_deref(), Some("B"));
+    assert!(east.covered);
+    assert!(out.required.iter().all(|r| r.covered));
+    let west = &out.required[0];
+    assert!(
+        close(west.worst_after_s.unwrap(), 96.0) && west.first_due_after.as_deref() == Some("S1")
+    );
+
+    // Two sites: both, either way; reaching all demand with the park takes both.
+    let (_, out, mut chosen) = solve(
+        &opts(vec![AreaKind::ChemicalPark], "candidates.csv"),
+        Goal::Reach(1.0),
+    );
+    chosen.sort();
+    assert_eq!(chosen, ["A", "B"]);
+    assert!(close(out.coverage, 1.0));
+    assert_eq!(out.curve.iter().map(|c| c.k).collect::<Vec<_>>(), [1, 2]);
+
+    // A kind the scenario does not hold, and a park no candidate reaches.
+    let p = optimize::prepare(
+        &inputs,
+        net,
+        index,
+        &opts(vec![AreaKind::Water], "candidates.csv"),
+        &fireplan::progress::Silent,
+    );
+    let e = p.unwrap_err().to_string();
+    assert!(e.contains("--require-area-kind water"), "{e}");
+    assert!(e.contains("no site of that kind"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let only_a = dir.path().join("only_a.csv");
+    std::fs::write(&only_a, "id,lon,lat\nA,120.008993204,30.0\n").unwrap();
+    let o = Options {
+        candidates: CandidateSource::File(only_a, Crs::Wgs84),
+        require_area_kinds: vec![AreaKind::ChemicalPark],
+        ..Options::default()
+    };
+    let e = optimize::prepare(&inputs, net, index, &o, &fireplan::progress::Silent)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("东化工园区") && e.contains("no candidate site reaches"),
+        "{e}"
+    );
+}
+
+/// The CLI flag and its output file.
+#[test]
+fn cli_optimize_require_area_kind_writes_the_required_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = common::fireplan()
+        .args([
+            "optimize",
+            data("risk_sites/scenario.toml").to_str().unwrap(),
+        ])
+        .args(["--add", "1", "-q", "--no-cache"])
+        .args([
+            "--candidates",
+            data("risk_sites/candidates.csv").to_str().unwrap(),
+        ])
+        .args(["--require-area-kind", "chemical_park"])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(out.join("optimize_required_sites.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,kind,road_points,open_points_today,worst_today_s,worst_after_s,first_due_after,covered"
+    );
+    assert_eq!(
+        lines[2],
+        "东化工园区,chemical_park,101,38,176.0,100.0,B,true"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("optimize_summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["sites"], serde_json::json!(["B"]));
+    assert_eq!(
+        summary["required_sites"][1]["covered"],
+        serde_json::json!(true)
+    );
+    // A kind that is not a kind.
+    let o = common::fireplan()
+        .args([
+            "optimize",
+            data("risk_sites/scenario.toml").to_str().unwrap(),
+        ])
+        .args([
+            "--add",
+            "1",
+            "-q",
+            "--no-cache",
+            "--require-area-kind",
+            "chemical",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("chemical_park"), "{err}");
+}

@@ -163,6 +163,73 @@ fn roads_inside(
     out
 }
 
+/// Points on the road of a site for a must-cover requirement (`fireplan optimize
+/// --require-area-kind`): along every piece of drivable road inside its outline, both ends
+/// of the piece and a point every `spacing_m` between them (access leg 0); a site with no
+/// road inside: its nearest road point with its access leg, as [`evaluate_sites`] measures
+/// it. Empty when that point is farther than `max_snap_m` from any road.
+pub fn road_points(
+    net: &Network,
+    index: &SnapIndex,
+    site: &PlanningArea,
+    spacing_m: f64,
+    max_snap_m: f64,
+) -> Vec<crate::network::SnapPoint> {
+    let mut out = Vec::new();
+    if let Some(bbox) = site.area.bounding_rect() {
+        let inside_index = AreaIndex::new(&site.area);
+        let edges: Edges = site
+            .area
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
+            .collect();
+        for (si, s) in net.segments.iter().enumerate() {
+            if !(s.time_ab_s.is_finite() || s.time_ba_s.is_finite()) {
+                continue;
+            }
+            let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let a = Coord {
+                x: na.lon,
+                y: na.lat,
+            };
+            let b = Coord {
+                x: nb.lon,
+                y: nb.lat,
+            };
+            if !boxes_meet(&bbox, a, b) {
+                continue;
+            }
+            for (lo, hi) in inside_intervals(a, b, &edges, &inside_index) {
+                let len_m = (hi - lo) * s.length_m as f64;
+                let steps = (len_m / spacing_m.max(1.0)).ceil().max(1.0) as usize;
+                for k in 0..=steps {
+                    let f = lo + (hi - lo) * k as f64 / steps as f64;
+                    out.push(crate::network::SnapPoint {
+                        segment: si as u32,
+                        fraction: f,
+                        access_m: 0.0,
+                        lon: a.x + (b.x - a.x) * f,
+                        lat: a.y + (b.y - a.y) * f,
+                    });
+                }
+            }
+        }
+    }
+    if !out.is_empty() {
+        return out;
+    }
+    let p = match site.point {
+        Some((p, _)) => Some(p),
+        None => site.area.interior_point(),
+    };
+    p.and_then(|p| index.snap(net, p.x(), p.y()))
+        .filter(|sp| sp.access_m <= max_snap_m)
+        .into_iter()
+        .collect()
+}
+
 /// Whether the segment's box meets `bbox`.
 fn boxes_meet(bbox: &Rect<f64>, a: Coord<f64>, b: Coord<f64>) -> bool {
     a.x.max(b.x) >= bbox.min().x
