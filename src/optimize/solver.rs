@@ -376,7 +376,7 @@ impl Requirement {
         let mut hit = vec![0u32; self.lists.rows()];
         let mut st = State::new(inst);
         let mut chosen: Vec<usize> = Vec::new();
-        while hit.iter().any(|&h| h == 0) {
+        while hit.contains(&0) {
             let mut best: Option<(usize, usize)> = None;
             for c in 0..self.by_candidate.rows() {
                 if st.open[c] {
