@@ -451,3 +451,52 @@ fn cli_optimize_require_area_kind_writes_the_required_sites() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("chemical_park"), "{err}");
 }
+
+/// The content of `<g id="layer-NAME">…</g>` of an SVG.
+fn svg_layer<'a>(svg: &'a str, name: &str) -> &'a str {
+    let open = format!("<g id=\"layer-{name}\">");
+    let i = svg.find(&open).unwrap_or_else(|| panic!("no layer {name}")) + open.len();
+    let j = svg[i..].find("</g>\n").unwrap();
+    &svg[i..i + j]
+}
+
+/// The response map draws the sites: the two park outlines (东化工园区 failing: the alert
+/// colour, 西化工园区 muted), a marker for each of the three point sites without a radius,
+/// every name as a label, and the legend entries.
+#[test]
+fn the_response_map_draws_the_risk_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = common::fireplan()
+        .args(["run", data("risk_sites/scenario.toml").to_str().unwrap()])
+        .args(["-q", "--no-cache", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("map_response.svg")).unwrap();
+    let outlines = svg_layer(&svg, "risk-sites");
+    assert_eq!(outlines.matches("<polyline").count(), 2, "{outlines}");
+    assert_eq!(outlines.matches("stroke=\"#CE1256\"").count(), 1);
+    assert_eq!(outlines.matches("stroke=\"#6A51A3\"").count(), 1);
+    let marks = svg_layer(&svg, "risk-site-marks");
+    assert_eq!(marks.matches("<polygon").count(), 3, "{marks}");
+    let labels = svg_layer(&svg, "risk-site-labels");
+    for name in [
+        "西化工园区",
+        "东化工园区",
+        "中高层区",
+        "北化工点",
+        "老城居民区",
+    ] {
+        assert!(labels.contains(name), "{name} not labelled: {labels}");
+    }
+    let east = labels
+        .split("<text")
+        .find(|t| t.contains("东化工园区"))
+        .unwrap();
+    assert!(east.contains("fill=\"#CE1256\""), "{east}");
+    for entry in ["重点风险场所", "重点风险场所（点）", "无特勤站的化工园区"]
+    {
+        assert!(svg.contains(entry), "legend lacks {entry}");
+    }
+}

@@ -25,6 +25,7 @@ pub mod first_due;
 pub mod optimize;
 pub mod plan;
 pub mod response;
+pub mod risk_sites;
 pub mod supply;
 
 // What they are drawn with.
