@@ -500,3 +500,137 @@ fn the_response_map_draws_the_risk_sites() {
         assert!(svg.contains(entry), "legend lacks {entry}");
     }
 }
+
+/// `fireplan.gpkg` holds the `risk_sites` layer (a point per site with the serving station,
+/// its class and the worst road time), and report.html / report.md the table, whose
+/// special-station column judges chemical parks only.
+#[test]
+fn geopackage_layer_and_report_tables_of_the_risk_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = common::fireplan()
+        .args(["run", data("risk_sites/scenario.toml").to_str().unwrap()])
+        .args(["-q", "--no-cache", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let db = rusqlite::Connection::open(out.join("fireplan.gpkg")).unwrap();
+    let (geom, srs): (String, i64) = db
+        .query_row(
+            "SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns WHERE table_name = 'risk_sites'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((geom.as_str(), srs), ("POINT", 4326));
+    let mut st = db
+        .prepare(
+            "SELECT name, kind, serving_station, serving_class, special_station, worst_road_s, \
+             road_km, at_nearest_road FROM risk_sites ORDER BY fid",
+        )
+        .unwrap();
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        f64,
+        f64,
+        i64,
+    );
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let brief: Vec<(&str, &str, Option<&str>, Option<&str>, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.0.as_str(),
+                r.1.as_str(),
+                r.2.as_deref(),
+                r.3.as_deref(),
+                r.4,
+                r.5.round() as i64,
+            )
+        })
+        .collect();
+    assert_eq!(
+        brief,
+        [
+            (
+                "西化工园区",
+                "chemical_park",
+                Some("S1"),
+                Some("special"),
+                1,
+                96
+            ),
+            (
+                "东化工园区",
+                "chemical_park",
+                Some("S2"),
+                Some("class2"),
+                0,
+                176
+            ),
+            ("中高层区", "high_rise", Some("S1"), Some("special"), 1, 168),
+            (
+                "北化工点",
+                "chemical_park",
+                Some("S1"),
+                Some("special"),
+                1,
+                132
+            ),
+            (
+                "老城居民区",
+                "residential",
+                Some("S1"),
+                Some("special"),
+                1,
+                168
+            ),
+        ]
+    );
+    assert!(close(rows[1].6, 1.0) && rows[1].7 == 0 && rows[3].7 == 1);
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let i = html
+        .find("<h2 id=\"risk_sites\">")
+        .expect("risk-sites section");
+    let table = &html[i..i + html[i..].find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 5, "{table}");
+    assert!(rows[1].contains("东化工园区") && rows[1].contains("<b>不达标</b>"));
+    assert!(rows[0].contains("西化工园区") && rows[0].contains("<td>达标</td>"));
+    // A high-rise district or a residential area has no special-station rule.
+    assert!(
+        rows[2].contains("中高层区") && rows[2].ends_with("<td>—</td></tr>\n"),
+        "{}",
+        rows[2]
+    );
+    assert!(rows[4].contains("老城居民区") && rows[4].ends_with("<td>—</td></tr>\n"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let line = |name: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {name} |")))
+            .unwrap()
+    };
+    assert!(line("东化工园区").ends_with("| **fail** |"));
+    assert!(line("北化工点").ends_with("| pass |"));
+    assert!(line("中高层区").ends_with("| — |"));
+}

@@ -588,7 +588,11 @@ pub fn report_html(
                 class,
                 r.worst_s.map_or("—".to_string(), |v| format!("{v:.0}")),
                 if r.at_nearest_road { "*" } else { "" },
-                if r.special { t("是", "yes") } else { t("<b>否</b>", "<b>no</b>") },
+                match r.special_check() {
+                    Some(true) => t("达标", "pass"),
+                    Some(false) => t("<b>不达标</b>", "<b>fail</b>"),
+                    None => "—",
+                },
             );
         }
         s.push_str("</table>\n");

@@ -34,6 +34,14 @@ pub struct RiskSiteRow {
     pub radius_m: Option<f64>,
 }
 
+impl RiskSiteRow {
+    /// The special-station check as the table shows it: pass (true) or fail (false) for a
+    /// chemical park (002 §五(四)), None for any other kind (no such rule).
+    pub fn special_check(&self) -> Option<bool> {
+        (self.kind == crate::model::AreaKind::ChemicalPark.as_str()).then_some(self.special)
+    }
+}
+
 /// Every special-risk site of the run, in layer order.
 pub fn risk_site_rows(run: &RunResult) -> Vec<RiskSiteRow> {
     let Some(areas) = run.inputs.areas.as_deref() else {
@@ -86,7 +94,9 @@ pub fn risk_sites_md(run: &RunResult) -> String {
         s,
         "Serving station: a special-service station (特勤站) standing inside the site, else its \
          first-due station (first on most of its road). Worst time: the response at the site's \
-         slowest road point (a site without road inside: at its nearest road point, marked *).\n"
+         slowest road point (a site without road inside: at its nearest road point, marked *). \
+         Special station: for a chemical park, whether the serving station is a special-service \
+         station (002 §五(四)); other kinds have no such rule (—).\n"
     );
     let _ = writeln!(
         s,
@@ -111,7 +121,11 @@ pub fn risk_sites_md(run: &RunResult) -> String {
             class,
             r.worst_s.map_or("—".to_string(), |t| format!("{t:.0}")),
             if r.at_nearest_road { "*" } else { "" },
-            if r.special { "yes" } else { "**no**" }
+            match r.special_check() {
+                Some(true) => "pass",
+                Some(false) => "**fail**",
+                None => "—",
+            }
         );
     }
     s.push('\n');
