@@ -555,7 +555,8 @@ fn geopackage_layer_and_report_tables_of_the_risk_sites() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let brief: Vec<(&str, &str, Option<&str>, Option<&str>, i64, i64)> = rows
+    type Brief<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64, i64);
+    let brief: Vec<Brief> = rows
         .iter()
         .map(|r| {
             (
