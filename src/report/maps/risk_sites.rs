@@ -85,7 +85,12 @@ pub fn draw(fr: &Frame, sc: &mut Scene, run: &RunResult) -> Vec<(Swatch, String,
                 (at, fr.s(12.0))
             }
         };
-        let label = fr.lang.pick(&r.name, r.kind);
+        // The name in either language; an English map shows the kind for a Chinese name.
+        let label = if r.name.is_ascii() {
+            r.name.as_str()
+        } else {
+            fr.lang.pick(&r.name, r.kind)
+        };
         let fb = ascii_or(label, r.kind);
         let w = text_width(label, size);
         let h = (size * 1.2) as i32;
