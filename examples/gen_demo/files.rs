@@ -326,8 +326,9 @@ fn findings() -> String {
          (`risk_sites.csv`).\n\n\
          Special-risk sites (`risk_sites.csv`, issue 15): the chemical park 滨海化工园区 \
          (RS02) has no special-service station inside it and its first-due station is not \
-         one (002 §五(四); scenarios/demo.toml uses Shanxi's set for that target, so it is a \
-         goal shortfall there, a failure where 002 binds), while 马鞍化工园区 (RS01) holds \
+         one (002 §五(四) binds Shanxi; scenarios/demo.toml adopts it as its own goal, the \
+         local target `chemical_park_special_station_local`, so it is a goal shortfall \
+         there, a failure where 002 binds), while 马鞍化工园区 (RS01) holds \
          KQ02 马鞍特勤站; the dense residential area 华舍居民集聚区 (RS06) holds no forward \
          station (004 §六(二), goal).\n\n\
          No data on purpose (an empty cell is neither a pass nor a failure): drone hangar \
