@@ -296,7 +296,7 @@ pub fn evaluate_variant(
     check_grid_size(&inputs, &prepared.network)?;
     progress.start("computing coverage", None);
     let t1 = Instant::now();
-    let coverage = coverage::evaluate(
+    let mut coverage = coverage::evaluate(
         &prepared.network,
         &prepared.index,
         &inputs.stations,
@@ -305,6 +305,10 @@ pub fn evaluate_variant(
         &scenario.response,
         scenario.max_snap_m,
     );
+    if let Some(areas) = inputs.areas.as_deref() {
+        coverage.sites =
+            coverage::sites::evaluate_sites(&prepared.network, &prepared.index, &coverage, areas);
+    }
     progress.finish();
     let coverage_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();

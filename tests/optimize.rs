@@ -696,3 +696,65 @@ fn map_demand_states_match_the_search() {
         }
     }
 }
+
+/// Must-cover lists (`--require-area-kind`): on random instances with random lists, the
+/// greedy cover meets every list, greedy after it and the constrained swap keep them met,
+/// and the value never exceeds the best of all answers of k sites that meet them (brute
+/// force); a hand case where the requirement costs demand.
+#[test]
+fn required_lists_are_met_and_cost_what_they_must() {
+    use fireplan::optimize::solver::Requirement;
+    // Hand case: candidate 0 covers the heavy element, 1 the required point only.
+    let inst = Instance::from_rows(vec![5.0, 1.0], vec![1, 1], vec![vec![0], vec![1]]);
+    let req = Requirement::new(vec![vec![1], vec![1]], 2);
+    assert_eq!(req.lists.rows(), 1, "equal lists are kept once");
+    let forced = req.cover(&inst).unwrap();
+    assert_eq!(forced, [1]);
+    let g: Vec<usize> = solver::greedy_after(&inst, &forced, 1)
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
+    assert_eq!(solver::swap_required(&inst, &req, &g), (vec![1], 1.0));
+    assert_eq!(solver::swap(&inst, &g), (vec![0], 5.0));
+    assert!(Requirement::new(vec![vec![]], 2).cover(&inst).is_none());
+
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
+    for _ in 0..60 {
+        let n = 9;
+        let inst = random_instance(&mut rng, n, 14, false);
+        let lists: Vec<Vec<u32>> = (0..rng.random_range(1..4))
+            .map(|_| {
+                let mut l: Vec<u32> = (0..rng.random_range(1..4))
+                    .map(|_| rng.random_range(0..n) as u32)
+                    .collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            })
+            .collect();
+        let req = Requirement::new(lists, n);
+        let forced = req.cover(&inst).unwrap();
+        assert!(req.met(&forced));
+        for k in forced.len().max(1)..=4 {
+            let g: Vec<usize> = solver::greedy_after(&inst, &forced, k)
+                .into_iter()
+                .map(|x| x.0)
+                .collect();
+            let (sites, v) = solver::swap_required(&inst, &req, &g);
+            assert_eq!(sites.len(), k);
+            assert!(req.met(&sites), "{sites:?}");
+            assert!((inst.value(&sites) - v).abs() < 1e-9);
+            let mut best = 0.0f64;
+            for mask in 0u32..(1 << n) {
+                if mask.count_ones() as usize != k {
+                    continue;
+                }
+                let s: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+                if req.met(&s) {
+                    best = best.max(inst.value(&s));
+                }
+            }
+            assert!(v <= best + 1e-9 && v >= inst.value(&g) - 1e-9);
+        }
+    }
+}

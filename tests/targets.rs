@@ -1378,7 +1378,7 @@ fn demo_readme_lists_what_check_reports() {
             "{a}"
         );
     }
-    assert_eq!(areas.len(), 2);
+    assert_eq!(areas.len(), 3);
     // The only other mandatory failures are the first-due rules the README leaves to
     // `check` (geography, not a generator rule).
     let listed = [

@@ -105,6 +105,15 @@ pub fn write_all(dir: &Path, o: &Outputs) -> std::io::Result<()> {
     s.push_str("]}\n");
     write_file(dir, "areas.geojson", &s)?;
 
+    // Special-risk sites (issue 15): points with a radius, after everything else and
+    // without the random stream, so that every other file stays byte-identical.
+    let mut s = String::from("id,name,lon,lat,kind,radius_m\n");
+    for (id, name, kind, (x, y), radius_m) in RISK_SITES {
+        let (lon, lat) = fmt_ll(o.fr, km(x, y));
+        let _ = writeln!(s, "{id},{name},{lon},{lat},{kind},{radius_m}");
+    }
+    write_file(dir, "risk_sites.csv", &s)?;
+
     let mut s = String::from(
         "id,name,class,lon,lat,district,staff,turnout_s,drone,status,support_level,\
          support_capacity_persons\n",
@@ -246,6 +255,28 @@ const KEY_AREAS: [KeyArea; 6] = [
     ("柯桥古镇", "residential", (13.5, 15.5), (15.0, 16.8)),
 ];
 
+/// Id, name, kind, centre (km) and radius (m) of a special-risk site (重点风险场所).
+type RiskSite = (&'static str, &'static str, &'static str, (f64, f64), u32);
+
+/// The special-risk sites: the 马鞍 chemical park holds the 马鞍 special station; the
+/// 滨海 chemical park, at the zone's north-eastern edge, is first reached by a class-1
+/// station and no special station serves it (deliberate gap); the 华舍 dense residential
+/// area (issue 15's kind name) holds no station (a forward-station gap).
+const RISK_SITES: [RiskSite; 6] = [
+    ("RS01", "马鞍化工园区", "chemical_park", (12.6, 27.0), 1000),
+    ("RS02", "滨海化工园区", "chemical_park", (20.0, 29.0), 900),
+    ("RS03", "北部新城高层建筑区", "high_rise", (12.0, 20.5), 600),
+    ("RS04", "会稽山林区", "forest", (15.0, 4.0), 2000),
+    ("RS05", "鉴湖水域", "water", (10.0, 13.0), 800),
+    (
+        "RS06",
+        "华舍居民集聚区",
+        "dense_residential",
+        (8.0, 17.0),
+        500,
+    ),
+];
+
 fn geojson_ring(fr: &Frame, ring: &[P]) -> String {
     let mut s = String::from("[");
     for (k, &p) in ring.iter().chain(std::iter::once(&ring[0])).enumerate() {
@@ -353,7 +384,15 @@ fn findings() -> String {
          the 华舍 town command centre 4 of 6, and fire deaths are 0.05 per 100,000 (the limit \
          is below 0.047).\n\n\
          Goal shortfalls put in on purpose: no station in the key areas 滨海新区工业园 and \
-         兰亭景区 (`areas.geojson`).\n\n\
+         兰亭景区 (`areas.geojson`) and in the dense residential area 华舍居民集聚区 \
+         (`risk_sites.csv`).\n\n\
+         Special-risk sites (`risk_sites.csv`, issue 15): the chemical park 滨海化工园区 \
+         (RS02) has no special-service station inside it and its first-due station is not \
+         one (002 §五(四) binds Shanxi; scenarios/demo.toml adopts it as its own goal, the \
+         local target `chemical_park_special_station_local`, so it is a goal shortfall \
+         there, a failure where 002 binds), while 马鞍化工园区 (RS01) holds \
+         KQ02 马鞍特勤站; the dense residential area 华舍居民集聚区 (RS06) holds no forward \
+         station (004 §六(二), goal).\n\n\
          No data on purpose (an empty cell is neither a pass nor a failure): drone hangar \
          not recorded at {}.\n\n\
          The geography adds what no generator rule decides: first-due areas whose edge the \
@@ -468,6 +507,7 @@ end).
 | `water_sources.csv` | fire water sources (`[water]`): `id, lon, lat, kind` (hydrant, suction_point, water_tank), `status` (in_service / out_of_service), `flow_lps`, `last_inspected`; {n_hydrants} hydrants ({n_broken} out of service) at the street junctions of the urban and suburban districts, {n_suction} suction points on the canals and the river, {n_tanks} water tanks in hill villages |
 | `areas.geojson` | key areas of seed 004 §六(二) where forward duty stations belong (`[areas]`): properties `name`, `kind` (industrial_park, business_district, scenic_area, residential); 滨海新区工业园 and 兰亭景区 hold no station |
 | `villages.csv` | {n_vil} villages (行政村, and 自然村 among the hill villages under 700 residents) with residents: `id, name, lon, lat, population, kind` (`[villages]`); {n_big} have more than 1,000 residents. Their {n_micro} micro fire stations (微型消防站, class `micro`, `VM…`) and {n_vol} volunteer fire teams (志愿消防队, class `volunteer`, `VT…`) are the rows after KQ28 in `stations.csv`; they take no part in response coverage |
+| `risk_sites.csv` | special-risk sites (`[areas] sites`), points with a radius: `id, name, lon, lat, kind, radius_m`; two chemical parks (滨海化工园区 without a special station: a gap), a high-rise district, a forest, a water body, a dense residential area without a station |
 
 Road network by class:
 

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{ArgGroup, Args};
+use fireplan::model::AreaKind;
 use fireplan::optimize::{self, CandidateSource, Goal, Options};
 use fireplan::params::Crs;
 use fireplan::report::folder::OutputFolder;
@@ -60,6 +61,11 @@ pub struct OptimizeArgs {
     /// Every road node is a demand point of weight 1 (instead of the scenario's demand).
     #[arg(long)]
     demand_nodes: bool,
+    /// Every special-risk site of this kind (`[areas]`, e.g. chemical_park) must be covered:
+    /// its worst road point within the threshold once the answer's sites open (repeat or
+    /// comma-separate). Writes `optimize_required_sites.csv`.
+    #[arg(long = "require-area-kind", value_delimiter = ',', value_parser = parse_area_kind)]
+    require_area_kinds: Vec<AreaKind>,
     /// Output folder (default: out/<scenario file name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -108,6 +114,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         hazard_m: a.hazard_distance,
         demand_nodes: a.demand_nodes,
         random_demand: a.random_demand.map(|n| (n, a.seed)),
+        require_area_kinds: a.require_area_kinds.clone(),
     };
     let goal = match (a.add, a.reach) {
         (Some(k), _) => Goal::Add(k),
@@ -133,7 +140,8 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let outcome = problem.solve(goal)?;
+    let mut outcome = problem.solve(goal)?;
+    outcome.required = optimize::check_required(inputs, net, index, &problem, &outcome);
     let out = a
         .out
         .clone()
@@ -190,6 +198,18 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             _ => String::new(),
         }
     );
+    for r in &outcome.required {
+        let secs = |t: Option<f64>| t.map_or("—".to_string(), |t| format!("{t:.0} s"));
+        say!(
+            "  required {} {}: worst road point {} today, {} with the answer (first-due {}): {}",
+            r.kind,
+            r.name,
+            secs(r.worst_today_s),
+            secs(r.worst_after_s),
+            r.first_due_after.as_deref().unwrap_or("—"),
+            if r.covered { "covered" } else { "NOT covered" }
+        );
+    }
     say!(
         "  time: load {:.2} s, coverage sets {:.2} s, solve {:.2} s",
         load_s,
@@ -226,4 +246,8 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     folder.commit()?;
     say!("  outputs in {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_area_kind(s: &str) -> Result<AreaKind, String> {
+    AreaKind::parse(s)
 }

@@ -5,6 +5,7 @@
 pub mod area;
 pub mod drone;
 pub mod envelope;
+pub mod sites;
 pub mod stats;
 pub mod trees;
 pub mod vehicles;
@@ -196,6 +197,10 @@ pub struct Coverage {
     pub outside: Metrics,
     /// Per origin.
     pub first_due: Vec<FirstDueArea>,
+    /// Special-risk sites of the `[areas]` layer (重点风险场所), in layer order: filled by
+    /// [`sites::evaluate_sites`] where the areas are known (`run::evaluate_variant`);
+    /// empty from [`evaluate`] alone.
+    pub sites: Vec<sites::SiteResponse>,
 }
 
 /// Places responding stations on the network.
@@ -328,7 +333,7 @@ impl BestTwo {
 }
 
 /// The origins standing on each segment (by segment index), in origin order.
-fn stations_by_segment(origins: &[PlacedStation]) -> HashMap<u32, Vec<u32>> {
+pub(crate) fn stations_by_segment(origins: &[PlacedStation]) -> HashMap<u32, Vec<u32>> {
     let mut on_segment: HashMap<u32, Vec<u32>> = HashMap::new();
     for (o, p) in origins.iter().enumerate() {
         on_segment.entry(p.snap.segment).or_default().push(o as u32);
@@ -353,7 +358,7 @@ impl Coverage {
 }
 
 /// The response envelope along a segment (no access legs: points on the road).
-fn segment_envelope(
+pub(crate) fn segment_envelope(
     net: &Network,
     labels: &TwoNearest,
     origins: &[PlacedStation],
@@ -617,6 +622,7 @@ pub fn evaluate(
         districts: district_metrics,
         outside,
         first_due,
+        sites: Vec::new(),
     }
 }
 

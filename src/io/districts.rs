@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Coord, LineString, MultiPolygon, Point, Polygon, Validation};
 use geojson::{Feature, PolygonType, Value as Geometry};
 use serde_json::Value as Json;
 
@@ -59,33 +59,183 @@ pub fn read_districts(path: &Path, crs: Crs) -> Result<Vec<District>> {
     Ok(districts)
 }
 
-/// Reads the townships, functional zones and key areas (`[areas]`, 乡镇、功能区、重点区域):
-/// features with a unique `name` and a required `kind` (township, zone, industrial_park,
-/// business_district, scenic_area, residential). They may overlap: a park lies in a
-/// township.
+/// Reads the townships, functional zones, key areas and special-risk sites (`[areas]`,
+/// 乡镇、功能区、重点区域、重点风险场所): a GeoJSON FeatureCollection (or, for a file ending in
+/// `.csv`, a table of points, [`read_area_points`]). Features carry a unique `name` and a
+/// required `kind` (township, zone, industrial_park, business_district, scenic_area,
+/// residential or dense_residential, chemical_park, high_rise, forest, water); Polygon /
+/// MultiPolygon outlines, or Point features with an optional `radius_m` (a circle of that
+/// radius; none or 0: the point itself). They may overlap: a park lies in a township.
 pub fn read_areas(path: &Path, crs: Crs) -> Result<Vec<PlanningArea>> {
-    let kinds: Vec<&str> = AreaKind::ALL.iter().map(|k| k.as_str()).collect();
-    read_named_outlines(path, crs, |feature, name, area, error| {
+    read_areas_beside(path, crs, &[])
+}
+
+/// [`read_areas`] for a second file of the layer (`[areas] sites`): a name one of `first`
+/// already has is an error at the feature or line that repeats it.
+pub fn read_areas_beside(
+    path: &Path,
+    crs: Crs,
+    first: &[PlanningArea],
+) -> Result<Vec<PlanningArea>> {
+    let taken = |name: &str| {
+        first.iter().any(|a| a.name == name).then(|| {
+            format!("duplicate name `{name}`: the first `[areas]` file has a site of that name")
+        })
+    };
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return read_area_points(path, crs, &taken);
+    }
+    read_features_with(path, crs, true, |feature, name, shape, error| {
+        if let Some(m) = taken(&name) {
+            return Err(error("name", m));
+        }
         let kind = match feature.property("kind") {
-            Some(Json::String(s)) => {
-                one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(s.trim())
-                    .map_err(|m| error("kind", m))?
-            }
+            Some(Json::String(s)) => AreaKind::parse(s).map_err(|m| error("kind", m))?,
             None | Some(Json::Null) => {
                 return Err(error(
                     "kind",
-                    format!("missing property `kind` (required: {})", kinds.join(", ")),
+                    format!("missing property `kind` (required: {})", area_kinds()),
                 ))
             }
             Some(other) => {
                 return Err(error(
                     "kind",
-                    format!("expected one of {}, got {other}", kinds.join(", ")),
+                    format!("expected one of {}, got {other}", area_kinds()),
                 ))
             }
         };
-        Ok(PlanningArea { name, kind, area })
+        let (area, point) = match shape {
+            Shape::Outline(area) => {
+                if feature.property("radius_m").is_some_and(|v| !v.is_null()) {
+                    return Err(error(
+                        "radius_m",
+                        "a radius belongs to a Point site; this feature is a polygon".into(),
+                    ));
+                }
+                (area, None)
+            }
+            Shape::Point(p) => {
+                let radius_m = match feature.property("radius_m") {
+                    None | Some(Json::Null) => 0.0,
+                    Some(v) => v
+                        .as_f64()
+                        .ok_or_else(|| format!("expected a number of metres, got {v}"))
+                        .and_then(site_radius)
+                        .map_err(|m| error("radius_m", m))?,
+                };
+                (circle(p, radius_m), Some((p, radius_m)))
+            }
+        };
+        Ok(PlanningArea {
+            name,
+            kind,
+            area,
+            point,
+        })
     })
+}
+
+/// The area kinds a file may name, for messages.
+fn area_kinds() -> String {
+    let mut names: Vec<&str> = AreaKind::ALL.iter().map(|k| k.as_str()).collect();
+    names.extend(AreaKind::ALIASES.iter().map(|a| a.0));
+    names.join(", ")
+}
+
+/// Largest radius of a point site, metres: a site is a place, not a district.
+pub const MAX_SITE_RADIUS_M: f64 = 20_000.0;
+
+/// A point site's radius: a finite number of metres in 0..=[`MAX_SITE_RADIUS_M`].
+fn site_radius(r: f64) -> std::result::Result<f64, String> {
+    if r.is_finite() && (0.0..=MAX_SITE_RADIUS_M).contains(&r) {
+        Ok(r)
+    } else {
+        Err(format!(
+            "expected a radius in metres from 0 to {MAX_SITE_RADIUS_M} (0: the point itself), \
+             got {r}"
+        ))
+    }
+}
+
+/// A circle of `radius_m` around `p` as a 64-gon in lon/lat (local metres per degree);
+/// radius 0: empty (nothing stands inside a point).
+pub fn circle(p: Point<f64>, radius_m: f64) -> MultiPolygon<f64> {
+    if radius_m <= 0.0 {
+        return MultiPolygon(Vec::new());
+    }
+    const SIDES: usize = 64;
+    let m_per_deg_lat = 111_320.0;
+    let m_per_deg_lon = 111_320.0 * p.y().to_radians().cos();
+    let mut ring: Vec<Coord<f64>> = (0..SIDES)
+        .map(|i| {
+            let a = std::f64::consts::TAU * i as f64 / SIDES as f64;
+            Coord {
+                x: p.x() + radius_m * a.cos() / m_per_deg_lon,
+                y: p.y() + radius_m * a.sin() / m_per_deg_lat,
+            }
+        })
+        .collect();
+    ring.push(ring[0]);
+    MultiPolygon(vec![Polygon::new(LineString(ring), Vec::new())])
+}
+
+/// Reads special-risk sites (and any other `[areas]` kind) as points from a CSV:
+/// `id, name, lon, lat, kind` and an optional `radius_m` (a circle of that radius; empty
+/// or 0: the point). `name` is unique (the sites' name in every output); `id` unique.
+fn read_area_points(
+    path: &Path,
+    crs: Crs,
+    taken: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<PlanningArea>> {
+    use super::tables::{number, read_table, text, IdIndex};
+    let to_wgs84 = ToWgs84::for_file(path, crs)?;
+    let mut ids = IdIndex::new();
+    let mut names = IdIndex::new();
+    read_table(
+        path,
+        &["id", "name", "lon", "lat", "kind", "radius_m"],
+        |h| {
+            Ok((
+                h.required("id")?,
+                h.required("name")?,
+                h.required("lon")?,
+                h.required("lat")?,
+                h.required("kind")?,
+                h.optional("radius_m")?,
+            ))
+        },
+        |&(id_c, name_c, lon_c, lat_c, kind_c, radius_c), row| {
+            let id = row.required(id_c, text)?;
+            ids.insert(row, "id", id)?;
+            let name = row.required(name_c, text)?;
+            names.insert(row, "name", name.clone())?;
+            if let Some(m) = taken(&name) {
+                return Err(row.error("name", m));
+            }
+            let kind = row.required(kind_c, AreaKind::parse)?;
+            let (lon, lat) = row.lon_lat(lon_c, lat_c, &to_wgs84)?;
+            let radius_m = row
+                .optional(radius_c, |s| number(s).and_then(site_radius))?
+                .unwrap_or(0.0);
+            let p = Point::new(lon, lat);
+            Ok(PlanningArea {
+                name,
+                kind,
+                area: circle(p, radius_m),
+                point: Some((p, radius_m)),
+            })
+        },
+    )
+}
+
+/// A feature's geometry as the readers take it.
+enum Shape {
+    Outline(MultiPolygon<f64>),
+    Point(Point<f64>),
 }
 
 /// An error about one field of one feature.
@@ -98,6 +248,27 @@ fn read_named_outlines<T>(
     path: &Path,
     crs: Crs,
     mut make: impl FnMut(&Feature, String, MultiPolygon<f64>, FeatureError) -> Result<T>,
+) -> Result<Vec<T>> {
+    read_features_with(
+        path,
+        crs,
+        false,
+        |feature, name, shape, error| match shape {
+            Shape::Outline(area) => make(feature, name, area, error),
+            Shape::Point(_) => Err(error(
+                "geometry",
+                "expected a Polygon or MultiPolygon".into(),
+            )),
+        },
+    )
+}
+
+/// [`read_named_outlines`], and with `points` Point features too.
+fn read_features_with<T>(
+    path: &Path,
+    crs: Crs,
+    points: bool,
+    mut make: impl FnMut(&Feature, String, Shape, FeatureError) -> Result<T>,
 ) -> Result<Vec<T>> {
     let to_wgs84 = ToWgs84::for_file(path, crs)?;
     let features = read_features(path)?;
@@ -132,11 +303,32 @@ fn read_named_outlines<T>(
         let polygons = match feature.geometry.as_ref().map(|g| &g.value) {
             Some(Geometry::Polygon(rings)) => std::slice::from_ref(rings),
             Some(Geometry::MultiPolygon(polygons)) => polygons.as_slice(),
+            Some(Geometry::Point(pos)) if points => {
+                let p = match pos.as_slice() {
+                    [lon, lat, ..] => to_wgs84
+                        .checked(*lon, *lat)
+                        .map_err(|bad| error("geometry", bad.message))?,
+                    _ => {
+                        return Err(error(
+                            "geometry",
+                            format!("expected a position [lon, lat], got {pos:?}"),
+                        ))
+                    }
+                };
+                out.push(make(
+                    &feature,
+                    name,
+                    Shape::Point(Point::new(p.0, p.1)),
+                    &error,
+                )?);
+                continue;
+            }
             Some(other) => {
                 return Err(error(
                     "geometry",
                     format!(
-                        "expected a Polygon or MultiPolygon, got a {}",
+                        "expected a Polygon or MultiPolygon{}, got a {}",
+                        if points { " or a Point" } else { "" },
                         other.type_name()
                     ),
                 ))
@@ -160,7 +352,7 @@ fn read_named_outlines<T>(
                 ),
             ));
         }
-        out.push(make(&feature, name, area, &error)?);
+        out.push(make(&feature, name, Shape::Outline(area), &error)?);
     }
     Ok(out)
 }

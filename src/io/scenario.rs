@@ -98,6 +98,24 @@ pub struct DistrictsSection {
     pub crs: Crs,
 }
 
+/// `[areas]`: townships, functional zones, key areas and special-risk sites.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreasSection {
+    /// GeoJSON (polygons or points) or CSV of points.
+    pub file: PathBuf,
+    #[serde(default)]
+    pub crs: Crs,
+    /// A second file of the same layer, read the same way (e.g. the special-risk sites kept
+    /// apart from the townships); names unique across both.
+    pub sites: Option<PathBuf>,
+    /// `[areas.weights]`: demand inside a site of a kind weighs this many times as much
+    /// (重点风险场所 weigh more in coverage and placement); the largest factor applies
+    /// where sites overlap; default 1.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+}
+
 /// `[depots]`: reserve depots and support points.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -181,9 +199,9 @@ pub struct ScenarioFile {
     pub stations: StationsSection,
     pub demand: Option<DemandSection>,
     pub districts: Option<DistrictsSection>,
-    /// Townships, functional zones and key areas (乡镇、功能区、重点区域): a GeoJSON layer
-    /// with `name` and `kind` (DESIGN §6, no blank spots).
-    pub areas: Option<DistrictsSection>,
+    /// Townships, functional zones, key areas and special-risk sites (乡镇、功能区、重点区域、
+    /// 重点风险场所): a GeoJSON or CSV layer with `name` and `kind` (DESIGN §6).
+    pub areas: Option<AreasSection>,
     pub depots: Option<DepotsSection>,
     #[serde(default)]
     pub response: ResponseParams,
@@ -709,6 +727,29 @@ impl Scenario {
             }
             None => None,
         };
+        let mut area_weights = Vec::new();
+        for (kind, &w) in file.areas.iter().flat_map(|a| &a.weights) {
+            let at = format!("areas.weights.{kind}");
+            let k = crate::model::AreaKind::parse(kind)
+                .map_err(|m| Error::input(path, key(&at), "weights", m))?;
+            if !(w.is_finite() && w > 0.0 && w <= 1000.0) {
+                return Err(Error::input(
+                    path,
+                    key(&at),
+                    "weights",
+                    format!("expected a factor > 0 and ≤ 1000 (1: no change), got {w}"),
+                ));
+            }
+            if area_weights.iter().any(|&(other, _)| other == k) {
+                return Err(Error::input(
+                    path,
+                    key(&at),
+                    "weights",
+                    format!("the kind `{}` is weighted twice", k.as_str()),
+                ));
+            }
+            area_weights.push((k, w));
+        }
         Scenario {
             name: file.name,
             water,
@@ -726,6 +767,12 @@ impl Scenario {
             demand,
             districts: file.districts.as_ref().map(|d| (resolve(&d.file), d.crs)),
             areas: file.areas.as_ref().map(|d| (resolve(&d.file), d.crs)),
+            area_sites: file
+                .areas
+                .as_ref()
+                .and_then(|d| d.sites.as_deref())
+                .map(resolve),
+            area_weights,
             depots: file.depots.as_ref().map(|d| (resolve(&d.file), d.crs)),
             response: r,
             supply: match &file.supply {

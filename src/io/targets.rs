@@ -571,7 +571,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
         .map_err(|m| e.error("depot_level", m))?;
     let area_kinds = list("area_kind")?
         .iter()
-        .map(|k| one_of("area kind", &AreaKind::ALL, AreaKind::as_str)(k))
+        .map(|k| AreaKind::parse(k))
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|m| e.error("area_kind", m))?;
     let village_kinds = list("village_kind")?
@@ -612,6 +612,7 @@ fn parse_scope(e: &Entry, metric: Metric) -> Result<Scope> {
             Metric::StationCount
                 | Metric::FirefightingRatio
                 | Metric::ForcesInside
+                | Metric::ServedByClass
                 | Metric::FirefightersPer10k
                 | Metric::VillageForces
         );

@@ -232,7 +232,18 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
     let areas = match &scenario.areas {
         Some((path, crs)) => {
             files.push(InputFile::read_named(sp, "areas.file", "areas", path)?);
-            Some(io::districts::read_areas(path, *crs)?)
+            let mut areas = io::districts::read_areas(path, *crs)?;
+            if let Some(sites) = &scenario.area_sites {
+                files.push(InputFile::read_named(
+                    sp,
+                    "areas.sites",
+                    "area_sites",
+                    sites,
+                )?);
+                let more = io::districts::read_areas_beside(sites, *crs, &areas)?;
+                areas.extend(more);
+            }
+            Some(areas)
         }
         None => None,
     };
@@ -254,6 +265,10 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         }
         None => None,
     };
+    let mut demand = demand;
+    if let (Some(demand), Some(areas)) = (demand.as_mut(), areas.as_deref()) {
+        weight_by_risk_sites(demand, areas, &scenario.area_weights);
+    }
     let respond = scenario.response.micro_and_volunteer_respond;
     if !stations.iter().any(|s| s.responds_with(respond)) {
         return Err(Error::input(
@@ -318,4 +333,40 @@ fn read_water(
         }
     }
     Ok(sources)
+}
+
+/// Multiplies the weight of every demand point inside a site of a weighted kind
+/// (`[areas.weights]`) by that kind's factor, the largest where sites overlap (a point in a
+/// chemical park that lies in an industrial park counts once, by the larger factor; kinds
+/// not listed weigh 1).
+pub fn weight_by_risk_sites(
+    demand: &mut [DemandPoint],
+    areas: &[crate::model::PlanningArea],
+    weights: &[(crate::model::AreaKind, f64)],
+) {
+    use crate::model::area::AreaIndex;
+    if weights.iter().all(|&(_, w)| w == 1.0) {
+        return;
+    }
+    // Kinds not listed weigh 1: a point in a 0.5 site and in an unweighted one keeps 1.
+    let weighted: Vec<(AreaIndex, f64)> = areas
+        .iter()
+        .map(|a| {
+            let w = weights
+                .iter()
+                .find(|(k, _)| *k == a.kind)
+                .map_or(1.0, |x| x.1);
+            (AreaIndex::new(&a.area), w)
+        })
+        .collect();
+    for d in demand {
+        let factor = weighted
+            .iter()
+            .filter(|(index, _)| index.contains(d.location))
+            .map(|&(_, w)| w)
+            .reduce(f64::max);
+        if let Some(f) = factor {
+            d.weight *= f;
+        }
+    }
 }

@@ -343,19 +343,52 @@ pub enum AreaKind {
     BusinessDistrict,
     /// 旅游景区: a scenic area.
     ScenicArea,
-    /// 居民集聚区: a dense residential area.
+    /// 居民集聚区: a dense residential area (file name `residential`, or
+    /// `dense_residential` as issue 15 spells it).
     Residential,
+    /// 化工园区: a chemical park (002 §五(四): a station built to special-service standard).
+    ChemicalPark,
+    /// 高层建筑区: a high-rise district.
+    HighRise,
+    /// 林区: a forest.
+    Forest,
+    /// 水域: a body of water (lake, reservoir, river reach).
+    Water,
 }
 
 impl AreaKind {
-    pub const ALL: [AreaKind; 6] = [
+    pub const ALL: [AreaKind; 10] = [
         AreaKind::Township,
         AreaKind::Zone,
         AreaKind::IndustrialPark,
         AreaKind::BusinessDistrict,
         AreaKind::ScenicArea,
         AreaKind::Residential,
+        AreaKind::ChemicalPark,
+        AreaKind::HighRise,
+        AreaKind::Forest,
+        AreaKind::Water,
     ];
+
+    /// Another name a file may use for a kind: `dense_residential` (issue 15's name) for
+    /// `residential`.
+    pub const ALIASES: [(&'static str, AreaKind); 1] =
+        [("dense_residential", AreaKind::Residential)];
+
+    /// The kind a file names: its name or an alias; else an error with "did you mean".
+    pub fn parse(text: &str) -> Result<AreaKind, String> {
+        let text = text.trim();
+        if let Some((_, k)) = Self::ALIASES.iter().find(|(a, _)| *a == text) {
+            return Ok(*k);
+        }
+        crate::names::one_of("area kind", &Self::ALL, Self::as_str)(text)
+    }
+
+    /// A special-risk site (重点风险场所) rather than a township or functional zone: the
+    /// kinds the risk-sites table, map and layer show.
+    pub fn is_risk_site(self) -> bool {
+        !matches!(self, AreaKind::Township | AreaKind::Zone)
+    }
 
     /// The name used in files.
     pub fn as_str(self) -> &'static str {
@@ -366,6 +399,10 @@ impl AreaKind {
             AreaKind::BusinessDistrict => "business_district",
             AreaKind::ScenicArea => "scenic_area",
             AreaKind::Residential => "residential",
+            AreaKind::ChemicalPark => "chemical_park",
+            AreaKind::HighRise => "high_rise",
+            AreaKind::Forest => "forest",
+            AreaKind::Water => "water",
         }
     }
 
@@ -378,6 +415,10 @@ impl AreaKind {
             AreaKind::BusinessDistrict => "重点商圈",
             AreaKind::ScenicArea => "旅游景区",
             AreaKind::Residential => "居民集聚区",
+            AreaKind::ChemicalPark => "化工园区",
+            AreaKind::HighRise => "高层建筑区",
+            AreaKind::Forest => "林区",
+            AreaKind::Water => "水域",
         }
     }
 }
@@ -388,8 +429,12 @@ impl AreaKind {
 pub struct PlanningArea {
     pub name: String,
     pub kind: AreaKind,
-    /// Outline in lon/lat degrees.
+    /// Outline in lon/lat degrees (a point site given a radius: the circle as a 64-gon;
+    /// a point site without one: empty, nothing stands inside it).
     pub area: MultiPolygon<f64>,
+    /// A site given as a point (CSV row or GeoJSON Point) and its radius in metres (0:
+    /// the point itself); None for a polygon.
+    pub point: Option<(Point<f64>, f64)>,
 }
 
 /// A place where demand arises: an incident record, a building or a population point.

@@ -76,6 +76,10 @@ pub enum Metric {
     /// teams 志愿消防队) inside a village's outline, or within `[villages] point_radius_m`
     /// of a village given as a point.
     VillageForces,
+    /// Stations of the scoped classes serving a special-risk site: standing inside it, or
+    /// its first-due station (first on most of the road inside it; 化工园区 …按照特勤消防站
+    /// 标准建成, 002 §五(四)).
+    ServedByClass,
 }
 
 /// Where a target applies.
@@ -118,7 +122,7 @@ impl ScopeLevel {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 27] = [
+    pub const ALL: [Metric; 28] = [
         Metric::DemandCoverage,
         Metric::AreaCoverage,
         Metric::RoadCoverage,
@@ -146,6 +150,7 @@ impl Metric {
         Metric::WaterReachDemandShare,
         Metric::HydrantSpacingGapKm,
         Metric::VillageForces,
+        Metric::ServedByClass,
     ];
 
     /// The name used in files.
@@ -178,6 +183,7 @@ impl Metric {
             Metric::HydrantSpacingGapKm => "hydrant_spacing_gap_km",
             Metric::Declared => "declared",
             Metric::VillageForces => "village_forces",
+            Metric::ServedByClass => "served_by_class",
         }
     }
 
@@ -200,6 +206,7 @@ impl Metric {
                 "persons"
             }
             Metric::ForcesInside | Metric::VillageForces => "forces",
+            Metric::ServedByClass => "stations of the class inside or first-due",
             Metric::Declared => "as declared",
             Metric::PumpFlowLps => "L/s",
             Metric::PickupTrucks => "vehicles",
@@ -237,7 +244,7 @@ impl Metric {
             Metric::DepotCapacityPersons
             | Metric::DepotLoadShare
             | Metric::LogisticsCapabilityPersons => &[Depot],
-            Metric::ForcesInside => &[Area],
+            Metric::ForcesInside | Metric::ServedByClass => &[Area],
             Metric::Declared | Metric::WaterServiceableShare => &[Region],
             Metric::WaterReachDemandShare | Metric::HydrantSpacingGapKm => &[Region, District],
             Metric::VillageForces => &[Village],

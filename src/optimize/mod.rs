@@ -30,14 +30,14 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::load::Inputs;
-use crate::model::{District, StationClass};
+use crate::model::{AreaKind, District, StationClass};
 use crate::network::{Network, SnapIndex, SnapPoint};
 use crate::params::Crs;
 use crate::progress::Progress;
 use bound::BoundKind;
 use candidates::{Candidate, CandidateSet};
 use sets::{Csr, Site};
-use solver::Instance;
+use solver::{Instance, Requirement};
 
 /// What to find.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -75,6 +75,9 @@ pub struct Options {
     /// `(n, seed)`: n random demand points of weight 1 along random road segments, up to
     /// 30 m off the road (benchmarks; replaces the scenario's demand).
     pub random_demand: Option<(usize, u64)>,
+    /// `--require-area-kind`: every special-risk site of these kinds (`[areas]`) must have
+    /// its worst road point within the threshold once the answer's sites open.
+    pub require_area_kinds: Vec<AreaKind>,
 }
 
 impl Default for Options {
@@ -87,6 +90,7 @@ impl Default for Options {
             hazard_m: 300.0,
             demand_nodes: false,
             random_demand: None,
+            require_area_kinds: Vec::new(),
         }
     }
 }
@@ -110,6 +114,44 @@ pub struct Problem {
     /// Non-zeros of the coverage sets (memory is proportional to this).
     pub set_entries: usize,
     pub sets_s: f64,
+    /// Sites that must be covered (`--require-area-kind`), in layer order.
+    pub required: Vec<RequiredSite>,
+    /// Their road points the existing stations do not reach, as must-cover lists.
+    pub requirement: Requirement,
+}
+
+/// Spacing of the road points a required site is checked at, metres.
+pub const REQUIRED_POINT_SPACING_M: f64 = 10.0;
+
+/// A special-risk site that must be covered (`--require-area-kind`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequiredSite {
+    /// Index into the `[areas]` layer (`Inputs::areas`).
+    pub area: usize,
+    pub name: String,
+    pub kind: AreaKind,
+    /// Road points it is checked at (every [`REQUIRED_POINT_SPACING_M`] along the road
+    /// inside it; one, its nearest road point, for a site without road inside).
+    pub road_points: usize,
+    /// Of those, the points the existing stations do not reach within the threshold.
+    pub open_points: usize,
+}
+
+/// Whether the answer covers a required site: its worst road point
+/// ([`crate::coverage::sites`]) today and with the answer's sites open.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequiredResult {
+    pub name: String,
+    pub kind: &'static str,
+    pub road_points: usize,
+    pub open_points: usize,
+    /// Response at the site's worst road point, seconds: today and with the answer.
+    pub worst_today_s: Option<f64>,
+    pub worst_after_s: Option<f64>,
+    /// The station first at most of its road with the answer (the plan id of a new site).
+    pub first_due_after: Option<String>,
+    /// `worst_after_s` within the threshold.
+    pub covered: bool,
 }
 
 /// One point of the coverage-versus-k curve.
@@ -160,6 +202,9 @@ pub struct Outcome {
     /// `Reach`: a lower bound on the number of sites any answer needs.
     pub min_sites_bound: Option<usize>,
     pub solve_s: f64,
+    /// The required sites and whether the answer covers them ([`check_required`]; empty
+    /// until it is called, and without `--require-area-kind`).
+    pub required: Vec<RequiredResult>,
 }
 
 fn select_districts<'a>(inputs: &'a Inputs, names: &[String]) -> Result<Vec<&'a District>> {
@@ -375,6 +420,8 @@ pub fn prepare(
     let set_entries = raw.items.len();
     drop(raw);
     let instance = Instance::new(weights, needs, Csr::from_rows(rows)).merged();
+    let (required, requirement) =
+        required_sites(inputs, net, index, &sites, &opts.require_area_kinds)?;
     Ok(Problem {
         candidates: set,
         sites,
@@ -387,7 +434,203 @@ pub fn prepare(
         threshold_s: params.threshold_s,
         set_entries,
         sets_s: t0.elapsed().as_secs_f64(),
+        required,
+        requirement,
     })
+}
+
+/// The sites of `kinds` and the must-cover lists of their road points: for every road
+/// point the existing stations do not reach within the threshold, the candidates that
+/// do. Errors: no `[areas]`, no site of a kind, a site off the roads, a point no
+/// candidate reaches.
+fn required_sites(
+    inputs: &Inputs,
+    net: &Network,
+    index: &SnapIndex,
+    sites: &[Site],
+    kinds: &[AreaKind],
+) -> Result<(Vec<RequiredSite>, Requirement)> {
+    if kinds.is_empty() {
+        return Ok((Vec::new(), Requirement::default()));
+    }
+    let scenario = &inputs.scenario;
+    let params = &scenario.response;
+    let option = |k: AreaKind| format!("--require-area-kind {}", k.as_str());
+    let Some(areas) = inputs.areas.as_deref() else {
+        return Err(Error::option(
+            option(kinds[0]),
+            "the scenario has no `[areas]` layer (add `[areas] file` and `sites`): no site \
+             of that kind to cover",
+        ));
+    };
+    for &k in kinds {
+        if !k.is_risk_site() {
+            return Err(Error::option(
+                option(k),
+                "townships and functional zones are not special-risk sites; name a risk-site \
+                 kind (chemical_park, industrial_park, business_district, scenic_area, \
+                 residential, high_rise, forest, water)",
+            ));
+        }
+        if !areas.iter().any(|a| a.kind == k) {
+            let mut have: Vec<&str> = areas.iter().map(|a| a.kind.as_str()).collect();
+            have.sort_unstable();
+            have.dedup();
+            return Err(Error::option(
+                option(k),
+                format!(
+                    "the scenario's `[areas]` hold no site of that kind (kinds present: {})",
+                    have.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut required = Vec::new();
+    let mut points: Vec<SnapPoint> = Vec::new();
+    let mut site_of: Vec<usize> = Vec::new();
+    for (ai, a) in areas.iter().enumerate() {
+        if !kinds.contains(&a.kind) {
+            continue;
+        }
+        let p = crate::coverage::sites::road_points(
+            net,
+            index,
+            a,
+            REQUIRED_POINT_SPACING_M,
+            scenario.max_snap_m,
+        );
+        if p.is_empty() {
+            return Err(Error::Scenario(format!(
+                "required {} `{}` ({}): no road inside it and none within max_snap_m = {} m \
+                 of it; it cannot be reached by road",
+                a.kind.as_str(),
+                a.name,
+                option(a.kind),
+                scenario.max_snap_m
+            )));
+        }
+        required.push(RequiredSite {
+            area: ai,
+            name: a.name.clone(),
+            kind: a.kind,
+            road_points: p.len(),
+            open_points: 0,
+        });
+        site_of.extend(std::iter::repeat_n(required.len() - 1, p.len()));
+        points.extend(p);
+    }
+    let counts = sets::existing_counts(
+        net,
+        index,
+        &inputs.stations,
+        params,
+        scenario.max_snap_m,
+        &points,
+    );
+    let open = |j: usize| counts[j] == 0;
+    let rows = sets::cover_sets(
+        net,
+        sites,
+        &points,
+        params.threshold_s,
+        &open,
+        &crate::progress::Silent,
+    );
+    let by_point = rows.transpose(points.len());
+    let mut lists = Vec::new();
+    for j in 0..points.len() {
+        if !open(j) {
+            continue;
+        }
+        let r = &mut required[site_of[j]];
+        r.open_points += 1;
+        let list = by_point.row(j);
+        if list.is_empty() {
+            return Err(Error::Scenario(format!(
+                "required {} `{}` ({}): no candidate site reaches its road point at \
+                 {:.6},{:.6} within {:.0} s, and no existing station does; add candidates \
+                 near it (--candidates, a finer --grid) or leave the kind out",
+                r.kind.as_str(),
+                r.name,
+                option(r.kind),
+                points[j].lon,
+                points[j].lat,
+                params.threshold_s
+            )));
+        }
+        lists.push(list.to_vec());
+    }
+    let requirement = Requirement::new(lists, sites.len());
+    Ok((required, requirement))
+}
+
+/// Whether the answer covers each required site: the worst road point of the site
+/// ([`crate::coverage::sites::evaluate_sites`]) with the existing stations and with the
+/// answer's sites added as planned stations (suggested class, the scenario's turnout).
+pub fn check_required(
+    inputs: &Inputs,
+    net: &Network,
+    index: &SnapIndex,
+    problem: &Problem,
+    outcome: &Outcome,
+) -> Vec<RequiredResult> {
+    use crate::coverage;
+    use crate::model::Station;
+    let Some(areas) = inputs.areas.as_deref() else {
+        return Vec::new();
+    };
+    if problem.required.is_empty() {
+        return Vec::new();
+    }
+    let scenario = &inputs.scenario;
+    let existing: std::collections::HashSet<&str> =
+        inputs.stations.iter().map(|s| s.id.as_str()).collect();
+    let mut all = inputs.stations.clone();
+    for s in &outcome.sites {
+        let (c, _) = &problem.candidates.kept[s.candidate];
+        all.push(Station::planned(
+            plan_id(&c.id, &existing),
+            c.name.clone(),
+            s.class,
+            c.location,
+        ));
+    }
+    let worst = |stations: &[Station]| {
+        let cov = coverage::evaluate(
+            net,
+            index,
+            stations,
+            &[],
+            &inputs.districts,
+            &scenario.response,
+            scenario.max_snap_m,
+        );
+        let sites = coverage::sites::evaluate_sites(net, index, &cov, areas);
+        (cov, sites)
+    };
+    let (_, today) = worst(&inputs.stations);
+    let (cov_after, after) = worst(&all);
+    problem
+        .required
+        .iter()
+        .map(|r| {
+            let t = today.iter().find(|s| s.area == r.area);
+            let a = after.iter().find(|s| s.area == r.area);
+            let worst_after_s = a.and_then(|a| a.worst).map(|w| w.0);
+            RequiredResult {
+                name: r.name.clone(),
+                kind: r.kind.as_str(),
+                road_points: r.road_points,
+                open_points: r.open_points,
+                worst_today_s: t.and_then(|t| t.worst).map(|w| w.0),
+                worst_after_s,
+                first_due_after: a
+                    .and_then(|a| a.first_due)
+                    .map(|o| all[cov_after.origins[o as usize].station].id.clone()),
+                covered: worst_after_s.is_some_and(|w| w <= problem.threshold_s),
+            }
+        })
+        .collect()
 }
 
 /// Suggested class of a new site from the demand share it adds: ≥ 5 % a class-1 station
@@ -443,6 +686,15 @@ impl Problem {
         } else {
             ""
         };
+        // Sites the required risk sites take (opened first; swaps keep them covered).
+        let req = &self.requirement;
+        let forced: Vec<usize> = if req.is_empty() {
+            Vec::new()
+        } else {
+            req.cover(inst).ok_or_else(|| {
+                Error::Scenario("a required site has a road point no candidate reaches".into())
+            })?
+        };
         let (k_max, target) = match goal {
             Goal::Add(k) => {
                 if k == 0 {
@@ -455,6 +707,19 @@ impl Problem {
                             "only {n} candidate site(s) remain after exclusions (from {}); ask \
                              for at most {n}",
                             self.candidates.source
+                        ),
+                    ));
+                }
+                if forced.len() > k {
+                    return Err(Error::option(
+                        format!("--add {k}"),
+                        format!(
+                            "covering the required sites ({}) takes {} new sites in this \
+                             search (a greedy cover of their road points); ask for --add {} \
+                             or more",
+                            self.required_names(),
+                            forced.len(),
+                            forced.len()
                         ),
                     ));
                 }
@@ -480,7 +745,7 @@ impl Problem {
                     )));
                 }
                 let target = level * self.total_weight - self.base_weight;
-                if target <= solver::EPS {
+                if target <= solver::EPS && forced.is_empty() {
                     let base = self.share(0.0);
                     return Ok(Outcome {
                         goal,
@@ -495,21 +760,28 @@ impl Problem {
                         curve: Vec::new(),
                         min_sites_bound: Some(0),
                         solve_s: t0.elapsed().as_secs_f64(),
+                        required: Vec::new(),
                     });
                 }
                 // Greedy until the target is met: at most that many sites are needed.
-                let g = solver::greedy_until(inst, target);
-                (g.max(1), Some(target))
+                let g = solver::greedy_until_after(inst, &forced, target);
+                (g.max(forced.len()).max(1), Some(target))
             }
         };
-        let greedy = solver::greedy(inst, k_max);
+        let greedy = solver::greedy_after(inst, &forced, k_max);
         let budget = Duration::from_secs_f64((60.0 / k_max as f64).clamp(2.0, 20.0));
         let mut curve = Vec::with_capacity(k_max);
         let mut found: Option<usize> = None;
-        for k in 1..=k_max {
+        // With required sites, answers with fewer sites than their cover are not drawn.
+        let k_min = forced.len().max(1);
+        for k in k_min..=k_max {
             let start: Vec<usize> = greedy[..k].iter().map(|x| x.0).collect();
             let gv: f64 = greedy[..k].iter().map(|x| x.1).sum();
-            let (sites, v) = solver::swap(inst, &start);
+            let (sites, v) = if req.is_empty() {
+                solver::swap(inst, &start)
+            } else {
+                solver::swap_required(inst, req, &start)
+            };
             curve.push(self.point(k, gv, sites, v, budget));
             if let Some(t) = target {
                 if found.is_none() && v >= t - solver::EPS {
@@ -522,11 +794,17 @@ impl Problem {
             None => (curve.last().cloned().expect("k ≥ 1"), None),
             Some(t) => {
                 let k = found.unwrap_or(k_max);
-                let best = curve[k - 1].clone();
-                // The smallest k whose bound reaches the target: no answer has fewer.
+                let best = curve[k - k_min].clone();
+                // The smallest k whose bound reaches the target: no answer has fewer (below
+                // the required sites' cover, the bound without the requirement).
                 let lb = (1..=k)
                     .find(|&kk| {
-                        curve[kk - 1].upper * self.total_weight - self.base_weight >= t - 1e-9
+                        let upper_gain = if kk < k_min {
+                            bound_with_budget(inst, kk, 0.0, budget).0
+                        } else {
+                            curve[kk - k_min].upper * self.total_weight - self.base_weight
+                        };
+                        upper_gain >= t - 1e-9
                     })
                     .unwrap_or(k);
                 (best, Some(lb))
@@ -552,7 +830,18 @@ impl Problem {
             curve,
             min_sites_bound,
             solve_s: t0.elapsed().as_secs_f64(),
+            required: Vec::new(),
         })
+    }
+
+    /// The required sites' names, for messages.
+    fn required_names(&self) -> String {
+        let names: Vec<String> = self
+            .required
+            .iter()
+            .map(|r| format!("{} `{}`", r.kind.as_str(), r.name))
+            .collect();
+        names.join(", ")
     }
 }
 
@@ -605,7 +894,10 @@ impl Problem {
             if let Some((_, j)) = best {
                 let mut alt = chosen.clone();
                 alt[pos] = j;
-                answers.push((inst.value(&alt), alt));
+                // A swap that leaves a required site uncovered is no answer.
+                if self.requirement.met(&alt) {
+                    answers.push((inst.value(&alt), alt));
+                }
             }
         }
         // Best first; equal values keep the outcome first, then swap order (deterministic).

@@ -199,9 +199,14 @@ impl<'a> State<'a> {
 
     /// Best closed candidate by (gain, progress), lowest index on ties.
     fn best_closed(&self) -> Option<usize> {
+        self.best_closed_where(|_| true)
+    }
+
+    /// [`Self::best_closed`] among the candidates `allowed` accepts.
+    fn best_closed_where(&self, allowed: impl Fn(usize) -> bool) -> Option<usize> {
         let mut best: Option<usize> = None;
         for i in 0..self.open.len() {
-            if self.open[i] {
+            if self.open[i] || !allowed(i) {
                 continue;
             }
             best = match best {
@@ -315,4 +320,197 @@ pub fn rank(inst: &Instance, sites: &[usize]) -> Vec<(usize, f64, f64)> {
         st.open_site(r.0);
     }
     out
+}
+
+/// Must-cover constraints (`fireplan optimize --require-area-kind`): lists of candidates,
+/// each of which must have at least one open (a road point of a required site that the
+/// existing stations do not reach within the threshold: one of the candidates reaching it
+/// must open). Points with the same list are kept once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Requirement {
+    /// List → candidates (sorted).
+    pub lists: Csr,
+    /// Candidate → lists it appears in.
+    pub by_candidate: Csr,
+}
+
+impl Requirement {
+    /// From lists of candidates (each sorted) over `candidates` candidates; equal lists
+    /// kept once, in first-seen order.
+    pub fn new(lists: Vec<Vec<u32>>, candidates: usize) -> Requirement {
+        let mut seen = std::collections::HashSet::new();
+        let lists: Vec<Vec<u32>> = lists
+            .into_iter()
+            .filter(|l| seen.insert(l.clone()))
+            .collect();
+        let lists = Csr::from_rows(lists);
+        let by_candidate = lists.transpose(candidates);
+        Requirement {
+            lists,
+            by_candidate,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.rows() == 0
+    }
+
+    /// Whether opening `chosen` meets every list.
+    pub fn met(&self, chosen: &[usize]) -> bool {
+        (0..self.lists.rows()).all(|l| {
+            self.lists
+                .row(l)
+                .iter()
+                .any(|&c| chosen.contains(&(c as usize)))
+        })
+    }
+
+    /// A small set of candidates meeting every list: greedy (the candidate meeting the
+    /// most open lists; ties: the larger gain in `inst`, then the lower index), then
+    /// sites whose lists the others meet dropped, last chosen first. `None` when a list
+    /// is empty (no candidate reaches that point).
+    pub fn cover(&self, inst: &Instance) -> Option<Vec<usize>> {
+        if (0..self.lists.rows()).any(|l| self.lists.row(l).is_empty()) {
+            return None;
+        }
+        let mut hit = vec![0u32; self.lists.rows()];
+        let mut st = State::new(inst);
+        let mut chosen: Vec<usize> = Vec::new();
+        while hit.contains(&0) {
+            let mut best: Option<(usize, usize)> = None;
+            for c in 0..self.by_candidate.rows() {
+                if st.open[c] {
+                    continue;
+                }
+                let n = self
+                    .by_candidate
+                    .row(c)
+                    .iter()
+                    .filter(|&&l| hit[l as usize] == 0)
+                    .count();
+                if n == 0 {
+                    continue;
+                }
+                best = match best {
+                    Some((b, bn)) if bn > n || (bn == n && st.gain(b) >= st.gain(c) - EPS) => {
+                        Some((b, bn))
+                    }
+                    _ => Some((c, n)),
+                };
+            }
+            let (c, _) = best?;
+            st.open_site(c);
+            chosen.push(c);
+            for &l in self.by_candidate.row(c) {
+                hit[l as usize] += 1;
+            }
+        }
+        for pos in (0..chosen.len()).rev() {
+            let c = chosen[pos];
+            let redundant = self
+                .by_candidate
+                .row(c)
+                .iter()
+                .all(|&l| hit[l as usize] > 1);
+            if redundant {
+                for &l in self.by_candidate.row(c) {
+                    hit[l as usize] -= 1;
+                }
+                chosen.remove(pos);
+            }
+        }
+        Some(chosen)
+    }
+}
+
+/// Greedy after `forced`: opens the forced sites (in order), then up to `k` sites in all,
+/// each the largest gain; returns every site in order with its marginal gain.
+pub fn greedy_after(inst: &Instance, forced: &[usize], k: usize) -> Vec<(usize, f64)> {
+    let mut st = State::new(inst);
+    let mut out = Vec::with_capacity(k.max(forced.len()));
+    for &i in forced {
+        let before = st.value;
+        st.open_site(i);
+        out.push((i, st.value - before));
+    }
+    while out.len() < k.min(inst.candidates()) {
+        let Some(i) = st.best_closed() else { break };
+        let before = st.value;
+        st.open_site(i);
+        out.push((i, st.value - before));
+    }
+    out
+}
+
+/// How many sites greedy after `forced` takes to gain `target` (the forced ones counted).
+pub fn greedy_until_after(inst: &Instance, forced: &[usize], target: f64) -> usize {
+    let mut st = State::new(inst);
+    for &i in forced {
+        st.open_site(i);
+    }
+    while st.value < target - EPS {
+        match st.best_closed() {
+            Some(i) => st.open_site(i),
+            None => break,
+        }
+    }
+    st.chosen.len()
+}
+
+/// [`swap`] keeping `req` met: an open site is swapped only for a closed candidate that
+/// meets every list the site alone met. `start` must meet `req`.
+pub fn swap_required(inst: &Instance, req: &Requirement, start: &[usize]) -> (Vec<usize>, f64) {
+    let mut st = State::new(inst);
+    let mut hit = vec![0u32; req.lists.rows()];
+    for &i in start {
+        st.open_site(i);
+        for &l in req.by_candidate.row(i) {
+            hit[l as usize] += 1;
+        }
+    }
+    loop {
+        let mut improved = false;
+        let mut order = st.chosen.clone();
+        order.sort_unstable();
+        for s in order {
+            if !st.open[s] {
+                continue;
+            }
+            st.close_site(s);
+            for &l in req.by_candidate.row(s) {
+                hit[l as usize] -= 1;
+            }
+            let unmet: Vec<usize> = req
+                .by_candidate
+                .row(s)
+                .iter()
+                .map(|&l| l as usize)
+                .filter(|&l| hit[l] == 0)
+                .collect();
+            let allowed = |c: usize| {
+                unmet
+                    .iter()
+                    .all(|&l| req.lists.row(l).binary_search(&(c as u32)).is_ok())
+            };
+            let b = st.best_closed_where(allowed);
+            let next = match b {
+                Some(b) if b != s && st.gain(b) > st.gain(s) + EPS => {
+                    improved = true;
+                    b
+                }
+                _ => s,
+            };
+            st.open_site(next);
+            for &l in req.by_candidate.row(next) {
+                hit[l as usize] += 1;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    let mut sites = st.chosen.clone();
+    sites.sort_unstable();
+    let v = st.value;
+    (sites, v)
 }

@@ -42,6 +42,10 @@ pub struct Scenario {
     pub districts: Option<(PathBuf, Crs)>,
     /// Townships, functional zones and key areas (`[areas]`).
     pub areas: Option<(PathBuf, Crs)>,
+    /// `[areas] sites`: a second file of the same layer (same CRS).
+    pub area_sites: Option<PathBuf>,
+    /// `[areas.weights]`: demand weight factor per area kind (kinds not listed: 1).
+    pub area_weights: Vec<(crate::model::AreaKind, f64)>,
     pub depots: Option<(PathBuf, Crs)>,
     pub response: ResponseParams,
     /// `[supply]` with the defaults of DESIGN §5 applied.

@@ -1111,11 +1111,12 @@ fn area_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
             s.status != StationStatus::Closed && t.scope.has_class(s.class)
         })
         .collect();
-    for area in areas.iter() {
+    for (ai, area) in areas.iter().enumerate() {
         if !t.scope.has_area_kind(area.kind) {
             continue;
         }
         let m = match t.metric {
+            Metric::ServedByClass => served_by_class(facts, ai, area, &forces),
             Metric::ForcesInside => {
                 let index = AreaIndex::new(&area.area);
                 let forces: Vec<usize> = forces
@@ -1252,6 +1253,58 @@ fn village_findings(t: &Target, facts: &Facts, out: &mut Vec<Finding>) {
         };
         out.push(finding(t, SubjectKind::Village, &v.id, &v.name, m));
     }
+}
+
+/// A special-risk site served by a station of the scoped classes: one standing inside it
+/// or its first-due station (first on most of its road; [`crate::coverage::sites`]). The
+/// value counts those stations; the note names the serving station, its class and the
+/// response at the site's worst road point.
+fn served_by_class(facts: &Facts, ai: usize, area: &PlanningArea, forces: &[usize]) -> Measure {
+    let index = AreaIndex::new(&area.area);
+    let inside: Vec<usize> = forces
+        .iter()
+        .copied()
+        .filter(|&i| index.contains(facts.stations[i].location))
+        .collect();
+    let site = facts.coverage.sites.iter().find(|s| s.area == ai);
+    let first_due = site
+        .and_then(|s| s.first_due)
+        .map(|o| facts.coverage.origins[o as usize].station);
+    let label = |i: usize| {
+        let s = &facts.stations[i];
+        format!("{} {} ({})", s.id, s.name, s.class.name_zh())
+    };
+    let worst = match site.and_then(|s| s.worst) {
+        Some((t_s, o)) => format!(
+            "worst road point {t_s:.0} s{} (first there: {})",
+            if site.is_some_and(|s| s.at_nearest_road) {
+                " at its nearest road point"
+            } else {
+                ""
+            },
+            facts.stations[facts.coverage.origins[o as usize].station].id
+        ),
+        None => "no station reaches its roads".to_string(),
+    };
+    let mut serving: Vec<usize> = inside.clone();
+    if let Some(f) = first_due.filter(|f| forces.contains(f) && !inside.contains(f)) {
+        serving.push(f);
+    }
+    let inside_note = if inside.is_empty() {
+        "none of the class inside".to_string()
+    } else {
+        let l: Vec<String> = inside.iter().map(|&i| label(i)).collect();
+        format!("inside: {}", l.join(", "))
+    };
+    let first_note = match first_due {
+        Some(f) => format!("first-due {}", label(f)),
+        None => "no first-due station".to_string(),
+    };
+    let note = format!("{inside_note}; {first_note}; {worst}");
+    if serving.is_empty() && first_due.is_none() {
+        return Measure::Unmet(note);
+    }
+    Measure::Value(serving.len() as f64, note)
 }
 
 /// A `declared` target: the figure the scenario supplies in `[targets.figures]`, once or

@@ -381,6 +381,16 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
         });
     }
     out.extend(super::villages::gpkg_layers(run));
+    let risk_sites = super::sites::risk_site_features(run);
+    if !risk_sites.is_empty() {
+        out.push(Layer {
+            name: "risk_sites".into(),
+            description:
+                "Special-risk sites (重点风险场所): serving station, class, worst road time".into(),
+            geom: GeomType::Point,
+            features: risk_sites,
+        });
+    }
     if let Some(pr) = plan {
         let ch = super::plan::changes_geojson(pr)?;
         out.push(Layer {

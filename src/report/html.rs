@@ -562,6 +562,43 @@ pub fn report_html(
         "stations.csv",
         zh,
     ));
+    let risk_sites = super::sites::risk_site_rows(run);
+    if !risk_sites.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"risk_sites\">{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            t("重点风险场所", "Special-risk sites"),
+            t("场所", "site"),
+            t("类型", "kind"),
+            t("服务消防站", "serving station"),
+            t("等级", "class"),
+            t("最远道路点响应 s", "worst time s"),
+            t("特勤站", "special station"),
+        );
+        for r in &risk_sites {
+            let (station, class) = match &r.serving {
+                Some((id, name, class)) => (format!("{id} {name}"), class.name_zh()),
+                None => ("—".to_string(), "—"),
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+                esc(&r.name),
+                r.kind_zh,
+                r.kind,
+                esc(&station),
+                class,
+                r.worst_s.map_or("—".to_string(), |v| format!("{v:.0}")),
+                if r.at_nearest_road { "*" } else { "" },
+                match r.special_check() {
+                    Some(true) => t("达标", "pass"),
+                    Some(false) => t("<b>不达标</b>", "<b>fail</b>"),
+                    None => "—",
+                },
+            );
+        }
+        s.push_str("</table>\n");
+    }
     if let Some(sup) = &run.supply {
         let _ = writeln!(
             s,

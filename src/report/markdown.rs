@@ -331,6 +331,7 @@ pub fn report_md(run: &RunResult) -> String {
             if off.len() > 20 { ", …" } else { "" }
         );
     }
+    s.push_str(&super::sites::risk_sites_md(run));
     match &run.supply {
         Some(sup) => {
             s.push('\n');

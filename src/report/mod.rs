@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod optimize;
 pub mod plan;
 pub mod sim;
+pub mod sites;
 pub mod supply;
 pub mod sweep;
 pub mod tables;

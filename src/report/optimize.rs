@@ -199,6 +199,7 @@ pub fn files(
         "sites": outcome.sites.iter().map(|s| &kept[s.candidate].0.id).collect::<Vec<_>>(),
         "sets_s": problem.sets_s,
         "solve_s": outcome.solve_s,
+        "required_sites": outcome.required,
     });
     let json_bytes = |v: &serde_json::Value| -> Result<Vec<u8>> {
         let mut b = serde_json::to_vec_pretty(v).map_err(|e| Error::output("JSON", e))?;
@@ -212,6 +213,9 @@ pub fn files(
         ("optimize.geojson", json_bytes(&geo)?),
         ("optimize_summary.json", json_bytes(&summary)?),
     ];
+    if !outcome.required.is_empty() {
+        out.push(("optimize_required_sites.csv", required_csv(outcome)?));
+    }
     if !outcome.sites.is_empty() {
         out.push((
             "optimize_plan.toml",
@@ -225,6 +229,40 @@ pub fn files(
         ));
     }
     Ok(out)
+}
+
+/// `optimize_required_sites.csv`: each required site, its worst road point today and with
+/// the answer, the first-due station with the answer and whether it is covered.
+fn required_csv(outcome: &Outcome) -> Result<Vec<u8>> {
+    let secs = |t: Option<f64>| t.map_or(String::new(), |t| format!("{t:.1}"));
+    csv_bytes(
+        &[
+            "name",
+            "kind",
+            "road_points",
+            "open_points_today",
+            "worst_today_s",
+            "worst_after_s",
+            "first_due_after",
+            "covered",
+        ],
+        outcome
+            .required
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.kind.to_string(),
+                    r.road_points.to_string(),
+                    r.open_points.to_string(),
+                    secs(r.worst_today_s),
+                    secs(r.worst_after_s),
+                    r.first_due_after.clone().unwrap_or_default(),
+                    r.covered.to_string(),
+                ]
+            })
+            .collect(),
+    )
 }
 
 /// The coverage-versus-k curve as a bar chart (share covered with k new sites).

@@ -36,6 +36,11 @@ impl LabelPlacer {
         self.boxes.push((at.0 - r, at.1 - r, at.0 + r, at.1 + r));
     }
 
+    /// Keeps labels off a box (left, top, right, bottom) drawn by another layer.
+    pub fn reserve_box(&mut self, b: (i32, i32, i32, i32)) {
+        self.boxes.push(b);
+    }
+
     /// Position and anchor of a label `w` × `h` px for a symbol at `at` with radius `r`.
     pub fn place(&mut self, at: (i32, i32), r: i32, w: i32, h: i32) -> ((i32, i32), HPos, VPos) {
         let options = [

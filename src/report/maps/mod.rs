@@ -27,6 +27,7 @@ pub mod first_due;
 pub mod optimize;
 pub mod plan;
 pub mod response;
+pub mod risk_sites;
 pub mod supply;
 pub mod water;
 

@@ -163,6 +163,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         }
     }
     let villages = super::drone::draw_villages(&fr, &mut sc, run);
+    let sites = super::risk_sites::draw(&fr, &mut sc, run);
     stations(&fr, &mut sc, run, true);
     let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
 
@@ -193,6 +194,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         fr.lang.pick("救援片区边界", "Rescue district").to_string(),
         "Rescue district".to_string(),
     ));
+    legend.extend(sites);
     let m = &run.coverage.region;
     let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:.1} %", x * 100.0));
     let (zh, en) = (
