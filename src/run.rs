@@ -371,6 +371,7 @@ pub fn evaluate_variant(
             &coverage.cells,
             inputs.districts.len(),
             d.radius_m,
+            d.every_station,
         )
     });
     let village_forces = village_forces(&inputs);

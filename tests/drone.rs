@@ -52,6 +52,34 @@ fn demand_share_within_reach_is_the_hand_value() {
     assert_eq!(reach.region.demand_share, Some(0.8));
 }
 
+/// The what-if `every_station = true`: S1, S2 and the logistics station L1 all count as
+/// having a hangar whatever their `drone` cells say. S2 stands 866 m from mid_n2_n3 and
+/// 100 m from south_of_n3; far_away is 5 km from S1 and farther from the others.
+#[test]
+fn every_station_what_if_counts_every_fire_and_rescue_station() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(
+        dir.path(),
+        "[drone]\nradius_m = 1500\nevery_station = true\n",
+    );
+    let run = fireplan::run::run(&Scenario::load(&path).unwrap(), &common::quiet()).unwrap();
+    let reach = run.drone.as_ref().unwrap();
+    assert_eq!(reach.hangars.len(), 3);
+    assert_eq!(reach.demand_within, vec![true, true, true, false]);
+    // (1 + 1 + 2) of 5.
+    assert_eq!(reach.region.demand_share, Some(0.8));
+    let md = std::fs::read_to_string({
+        let out = dir.path().join("out");
+        fireplan::report::write_all(&out, &run).unwrap();
+        out.join("report.md")
+    })
+    .unwrap();
+    assert!(
+        md.contains("what-if, `[drone] every_station = true`"),
+        "{md}"
+    );
+}
+
 #[test]
 fn area_share_within_reach_matches_the_circle_within_the_grid_tolerance() {
     // A 300 m circle round S1 lies inside 西区 (which reaches 433 m west, 1,039 m east and

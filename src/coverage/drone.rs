@@ -51,10 +51,24 @@ pub struct DroneReach {
     pub districts: Vec<DroneShares>,
 }
 
-/// Stations with a drone hangar that is in service: `drone = 1` and not closed.
-pub fn hangars(stations: &[Station]) -> Vec<usize> {
+/// Stations with a drone hangar that is in service: `drone = 1` and not closed; with
+/// `every_station` (a what-if), every fire and rescue station (消防救援站: not a township
+/// brigade, volunteer team or micro station) not closed.
+pub fn hangars(stations: &[Station], every_station: bool) -> Vec<usize> {
+    use crate::model::StationClass;
     (0..stations.len())
-        .filter(|&i| stations[i].drone == Some(true) && stations[i].status != StationStatus::Closed)
+        .filter(|&i| {
+            let s = &stations[i];
+            let has = if every_station {
+                !matches!(
+                    s.class,
+                    StationClass::Township | StationClass::Volunteer | StationClass::Micro
+                )
+            } else {
+                s.drone == Some(true)
+            };
+            has && s.status != StationStatus::Closed
+        })
         .collect()
 }
 
@@ -68,8 +82,9 @@ pub fn evaluate(
     cells: &[CellPiece],
     district_count: usize,
     radius_m: f64,
+    every_station: bool,
 ) -> DroneReach {
-    let hangars = hangars(stations);
+    let hangars = hangars(stations, every_station);
     let at: Vec<(f64, f64)> = hangars
         .iter()
         .map(|&i| (stations[i].location.x(), stations[i].location.y()))

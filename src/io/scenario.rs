@@ -173,6 +173,10 @@ pub struct DroneSection {
     pub radius_m: Option<f64>,
     pub flight_time_s: Option<f64>,
     pub cruise_speed_kmh: Option<f64>,
+    /// A what-if: every fire and rescue station not closed has a hangar, as 004 §六(一)
+    /// asks, whatever its `drone` cell says (default false: the stations file's hangars).
+    #[serde(default)]
+    pub every_station: bool,
 }
 
 /// `[calibration]`: a response-time model fitted by `fireplan calibrate` from the
@@ -302,6 +306,7 @@ fn drone_params(d: &DroneSection, path: &Path) -> Result<crate::params::DronePar
                 radius_m: r,
                 flight_time_s: None,
                 cruise_speed_kmh: None,
+                every_station: d.every_station,
             })
         }
         (None, Some(t), Some(v)) => {
@@ -311,6 +316,7 @@ fn drone_params(d: &DroneSection, path: &Path) -> Result<crate::params::DronePar
                 radius_m: t * v / 3.6,
                 flight_time_s: Some(t),
                 cruise_speed_kmh: Some(v),
+                every_station: d.every_station,
             })
         }
         (Some(_), _, _) => Err(Error::input(

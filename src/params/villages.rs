@@ -38,4 +38,7 @@ pub struct DroneParams {
     /// The flight time and cruise speed it was derived from, when given so.
     pub flight_time_s: Option<f64>,
     pub cruise_speed_kmh: Option<f64>,
+    /// A what-if: every fire and rescue station not closed counts as having a hangar (004
+    /// §六(一) asks for one at each), whatever the stations file's `drone` cells say.
+    pub every_station: bool,
 }

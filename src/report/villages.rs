@@ -194,10 +194,16 @@ pub fn villages_and_drone_md(run: &RunResult) -> String {
         let _ = writeln!(s, "\n## Drone reach (消防无人机)\n");
         let _ = writeln!(
             s,
-            "{} stations with a drone hangar (`drone = 1`, not closed) reach {:.0} m in a \
+            "{} stations with a drone hangar ({}) reach {:.0} m in a \
              straight line. Demand within reach: {}; grid area within reach (cells counted by \
              their centre): {}.\n",
             d.hangars.len(),
+            if run.inputs.scenario.drone.is_some_and(|p| p.every_station) {
+                "a what-if, `[drone] every_station = true`: every fire and rescue station not \
+                 closed, as 004 §六(一) asks, whatever the stations file records"
+            } else {
+                "`drone = 1`, not closed"
+            },
             d.radius_m,
             fmt_share(d.region.demand_share),
             fmt_share(d.region.area_share),
