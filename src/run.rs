@@ -757,9 +757,7 @@ impl RunResult {
                 serviceable: w.serviceable,
                 serviceable_share: w.serviceable_share,
                 sources_off_network: w.source_snaps.iter().filter(|s| s.is_none()).count(),
-                demand_beyond_reach: (0..w.demand.len())
-                    .filter(|&i| !self.coverage.demand[i].off_network && !w.in_reach(i))
-                    .count(),
+                demand_beyond_reach: w.beyond_reach(&self.coverage).count(),
                 road_km: w.region.road_km,
                 spacing_gap_road_km: w.region.spacing_gap_road_km,
             }),

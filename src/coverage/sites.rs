@@ -19,6 +19,8 @@ use crate::network::{access_time_s, Network, SnapIndex};
 
 /// A polygon's edges (start, end) in lon/lat.
 type Edges = Vec<(Coord<f64>, Coord<f64>)>;
+/// A segment with pieces inside an outline: index, end coordinates, the pieces (fractions).
+type PiecesInside = (usize, Coord<f64>, Coord<f64>, Vec<(f64, f64)>);
 
 /// How a special-risk site is reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -90,36 +92,11 @@ fn roads_inside(
     outline: &MultiPolygon<f64>,
 ) -> SiteResponse {
     let mut out = SiteResponse::default();
-    let Some(bbox) = outline.bounding_rect() else {
-        return out;
-    };
-    let index = AreaIndex::new(outline);
-    let edges: Edges = outline
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
-        .collect();
     // Road metres per origin, in origin order (majority of the road length).
     let mut by_origin: Vec<f64> = vec![0.0; coverage.origins.len()];
     let mut worst: Option<(f64, u32, Coord<f64>)> = None;
-    for (si, s) in net.segments.iter().enumerate() {
-        let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        let a = Coord {
-            x: na.lon,
-            y: na.lat,
-        };
-        let b = Coord {
-            x: nb.lon,
-            y: nb.lat,
-        };
-        if !boxes_meet(&bbox, a, b) {
-            continue;
-        }
-        let inside = inside_intervals(a, b, &edges, &index);
-        if inside.is_empty() {
-            continue;
-        }
+    for (si, a, b, inside) in pieces_inside(net, outline) {
+        let s = &net.segments[si];
         let env = segment_envelope(
             net,
             &coverage.labels,
@@ -176,44 +153,23 @@ pub fn road_points(
     max_snap_m: f64,
 ) -> Vec<crate::network::SnapPoint> {
     let mut out = Vec::new();
-    if let Some(bbox) = site.area.bounding_rect() {
-        let inside_index = AreaIndex::new(&site.area);
-        let edges: Edges = site
-            .area
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
-            .collect();
-        for (si, s) in net.segments.iter().enumerate() {
-            if !(s.time_ab_s.is_finite() || s.time_ba_s.is_finite()) {
-                continue;
-            }
-            let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-            let a = Coord {
-                x: na.lon,
-                y: na.lat,
-            };
-            let b = Coord {
-                x: nb.lon,
-                y: nb.lat,
-            };
-            if !boxes_meet(&bbox, a, b) {
-                continue;
-            }
-            for (lo, hi) in inside_intervals(a, b, &edges, &inside_index) {
-                let len_m = (hi - lo) * s.length_m as f64;
-                let steps = (len_m / spacing_m.max(1.0)).ceil().max(1.0) as usize;
-                for k in 0..=steps {
-                    let f = lo + (hi - lo) * k as f64 / steps as f64;
-                    out.push(crate::network::SnapPoint {
-                        segment: si as u32,
-                        fraction: f,
-                        access_m: 0.0,
-                        lon: a.x + (b.x - a.x) * f,
-                        lat: a.y + (b.y - a.y) * f,
-                    });
-                }
+    for (si, a, b, inside) in pieces_inside(net, &site.area) {
+        let s = &net.segments[si];
+        if !(s.time_ab_s.is_finite() || s.time_ba_s.is_finite()) {
+            continue;
+        }
+        for (lo, hi) in inside {
+            let len_m = (hi - lo) * s.length_m as f64;
+            let steps = (len_m / spacing_m.max(1.0)).ceil().max(1.0) as usize;
+            for k in 0..=steps {
+                let f = lo + (hi - lo) * k as f64 / steps as f64;
+                out.push(crate::network::SnapPoint {
+                    segment: si as u32,
+                    fraction: f,
+                    access_m: 0.0,
+                    lon: a.x + (b.x - a.x) * f,
+                    lat: a.y + (b.y - a.y) * f,
+                });
             }
         }
     }
@@ -227,6 +183,42 @@ pub fn road_points(
     p.and_then(|p| index.snap(net, p.x(), p.y()))
         .filter(|sp| sp.access_m <= max_snap_m)
         .into_iter()
+        .collect()
+}
+
+/// Every road segment with a piece inside `outline`: its index, its end coordinates and the
+/// pieces inside (fractions, ascending). Segments whose box misses the outline's are not
+/// looked at.
+fn pieces_inside(net: &Network, outline: &MultiPolygon<f64>) -> Vec<PiecesInside> {
+    let Some(bbox) = outline.bounding_rect() else {
+        return Vec::new();
+    };
+    let index = AreaIndex::new(outline);
+    let edges: Edges = outline
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
+        .collect();
+    net.segments
+        .iter()
+        .enumerate()
+        .filter_map(|(si, s)| {
+            let (na, nb) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let a = Coord {
+                x: na.lon,
+                y: na.lat,
+            };
+            let b = Coord {
+                x: nb.lon,
+                y: nb.lat,
+            };
+            if !boxes_meet(&bbox, a, b) {
+                return None;
+            }
+            let inside = inside_intervals(a, b, &edges, &index);
+            (!inside.is_empty()).then_some((si, a, b, inside))
+        })
         .collect()
 }
 

@@ -103,19 +103,9 @@ pub fn water_gaps_csv(run: &RunResult, w: &WaterReach) -> Result<Vec<u8>> {
         "static_m",
     ])
     .map_err(csv_error)?;
-    for (i, d) in run
-        .inputs
-        .demand
-        .as_deref()
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        let r = &run.coverage.demand[i];
-        if r.off_network || w.in_reach(i) {
-            continue;
-        }
-        let water = &w.demand[i];
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    for i in w.beyond_reach(&run.coverage) {
+        let (d, r, water) = (&demand[i], &run.coverage.demand[i], &w.demand[i]);
         out.write_record([
             d.id.clone(),
             format!("{:.7}", d.location.x()),
@@ -187,18 +177,9 @@ pub fn water_features(run: &RunResult, w: &WaterReach) -> Vec<Feature> {
             props,
         ));
     }
-    for (i, d) in run
-        .inputs
-        .demand
-        .as_deref()
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        if run.coverage.demand[i].off_network || w.in_reach(i) {
-            continue;
-        }
-        let water = &w.demand[i];
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    for i in w.beyond_reach(&run.coverage) {
+        let (d, water) = (&demand[i], &w.demand[i]);
         let props = json!({
             "layer": "beyond_reach", "id": d.id,
             "hydrant_m": water.hydrant.map(|h| (h.distance_m * 10.0).round() / 10.0),
@@ -299,9 +280,7 @@ pub fn section_md(run: &RunResult, w: &WaterReach) -> String {
         w.region.road_km,
         w.region.spacing_gap_road_km
     );
-    let beyond: Vec<usize> = (0..w.demand.len())
-        .filter(|&i| !run.coverage.demand[i].off_network && !w.in_reach(i))
-        .collect();
+    let beyond: Vec<usize> = w.beyond_reach(&run.coverage).collect();
     if !beyond.is_empty() {
         let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
         let listed: Vec<String> = beyond

@@ -102,6 +102,13 @@ impl WaterReach {
             .hydrant
             .is_some_and(|h| h.distance_m <= self.protection_radius_m + 1e-3)
     }
+
+    /// The demand points on the roads without a serviceable hydrant within reach, in input
+    /// order (`coverage`: the run's, for which points are off the network).
+    pub fn beyond_reach<'a>(&'a self, coverage: &'a Coverage) -> impl Iterator<Item = usize> + 'a {
+        (0..self.demand.len())
+            .filter(move |&i| !coverage.demand[i].off_network && !self.in_reach(i))
+    }
 }
 
 /// Computes water reach for one variant: `coverage` gives the demand points' snaps and

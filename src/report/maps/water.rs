@@ -68,17 +68,9 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     // Demand beyond reach under the sources, so that a source beside it stays visible.
     let beyond_col = hex(0x54278f);
     let mut any_beyond = false;
-    for (i, d) in run
-        .inputs
-        .demand
-        .as_deref()
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        if run.coverage.demand[i].off_network || w.in_reach(i) {
-            continue;
-        }
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    for i in w.beyond_reach(&run.coverage) {
+        let d = &demand[i];
         any_beyond = true;
         let at = fr.px(d.location.x(), d.location.y());
         push_mark(
