@@ -75,13 +75,9 @@ fn reach_50(l: &Loaded, params: &SupplyParams) -> usize {
     )
     .unwrap_or_default();
     let levels = checked_levels(&points, params);
-    let trees = DepotTrees::build(net, &points);
-    let ctx = ReachContext {
-        net,
-        points: &points,
-        trees: &trees,
-        levels: &levels,
-    };
+    let near = vec![None; points.len()];
+    let trees = DepotTrees::build(net, &points, &near);
+    let ctx = ReachContext::new(net, &points, &trees, &levels, l.inputs.districts.len());
     stations_reach(
         &ctx,
         &l.logistics.index,

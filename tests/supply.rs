@@ -1029,3 +1029,98 @@ fn liechtenstein_depot_times_equal_petgraph() {
     assert_eq!(checked_places, 18);
     assert!(sup.reach_ok());
 }
+
+/// Issue 18: a depot with an `area` searches only until the vertices near its districts are
+/// final and keeps only those. On the demo, with one county depot per district (at the
+/// district's first station), every vertex a place of its districts reaches it through —
+/// both drive starts of each segment whose midpoint lies in them, the arrival vertices of
+/// each demand point and station in them — has exactly the time of an unbounded search,
+/// and the trees keep a fraction of the network.
+#[test]
+fn depot_trees_near_their_area_equal_unbounded_searches() {
+    use fireplan::model::area::DistrictLookup;
+    let mut sc = Scenario::load(&root().join("scenarios/demo.toml")).unwrap();
+    let stations = csv_rows(&root().join("maps/demo/stations.csv"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut depots = String::from("id,name,level,lon,lat,capacity_persons,area\n");
+    let mut seen = Vec::new();
+    for s in &stations {
+        let d = &s["district"];
+        if d.is_empty() || seen.contains(d) {
+            continue;
+        }
+        seen.push(d.clone());
+        depots += &format!(
+            "A{},{d}县库,county,{},{},100,{d}\n",
+            seen.len(),
+            s["lon"],
+            s["lat"]
+        );
+    }
+    assert_eq!(seen.len(), 7);
+    std::fs::write(dir.path().join("depots.csv"), depots).unwrap();
+    sc.depots = Some((dir.path().join("depots.csv"), Crs::Wgs84));
+    let r = run(&sc, &quiet()).unwrap();
+    let sup = r.supply.as_ref().unwrap();
+    let logistics = fireplan::load::prepare_logistics(&sc, &quiet(), Some(&*r.prepared)).unwrap();
+    let net = &logistics.network;
+    let full = fireplan::supply::trees::point_times(net, sup);
+    let lookup = DistrictLookup::new(&r.inputs.districts);
+    let seg_district: Vec<Option<usize>> = net
+        .segments
+        .iter()
+        .map(|s| {
+            let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            lookup.of(geo::Point::new(
+                (a.lon + b.lon) / 2.0,
+                (a.lat + b.lat) / 2.0,
+            ))
+        })
+        .collect();
+    let places: Vec<(Option<usize>, geo::Point<f64>)> = r
+        .inputs
+        .demand
+        .iter()
+        .flatten()
+        .map(|d| d.location)
+        .chain(r.inputs.stations.iter().map(|s| s.location))
+        .map(|p| (lookup.of(p), p))
+        .collect();
+    let mut checked = 0;
+    for pt in &full {
+        let point = &sup.points[pt.point];
+        let Some(area) = &point.area else { continue };
+        let kept = sup.trees.vertices_kept(pt.point);
+        assert!(
+            kept > 0 && kept < net.vertex_count() * 3 / 4,
+            "{}: keeps {kept} of {} vertices",
+            point.label,
+            net.vertex_count()
+        );
+        let mut check = |v: u32| {
+            let want = pt.times_s[v as usize] as f32 as f64;
+            assert_eq!(
+                sup.trees.node_s(pt.point, v),
+                want,
+                "{} → vertex {v}",
+                point.label
+            );
+            checked += 1;
+        };
+        for (si, s) in net.segments.iter().enumerate() {
+            if seg_district[si].is_some_and(|d| area.contains(&d)) {
+                net.drive_starts(s.a, s.b)
+                    .chain(net.drive_starts(s.b, s.a))
+                    .for_each(&mut check);
+            }
+        }
+        for (d, p) in &places {
+            if d.is_some_and(|d| area.contains(&d)) {
+                if let Some(snap) = logistics.index.snap(net, p.x(), p.y()) {
+                    net.arrivals(&snap).into_iter().for_each(|(v, _)| check(v));
+                }
+            }
+        }
+    }
+    assert!(checked > 100_000, "{checked} vertex times checked");
+}

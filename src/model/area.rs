@@ -8,6 +8,8 @@
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{BoundingRect, Coord, MultiPolygon, Point, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 
 /// Edges per band aimed at, and the most bands an area gets.
 const EDGES_PER_BAND: usize = 4;
@@ -93,16 +95,38 @@ impl AreaIndex {
 /// targets, the simulation and supply reach all ask it, and the first district wins where
 /// districts overlap.
 #[derive(Debug, Clone)]
-pub struct DistrictLookup(Vec<AreaIndex>);
+pub struct DistrictLookup {
+    areas: Vec<AreaIndex>,
+    /// The districts' bounding boxes: a province's 10⁷ lookups among hundreds of districts
+    /// test only the few whose box holds the point.
+    boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+}
 
 impl DistrictLookup {
     pub fn new(districts: &[super::District]) -> DistrictLookup {
-        DistrictLookup(districts.iter().map(|d| AreaIndex::new(&d.area)).collect())
+        let areas: Vec<AreaIndex> = districts.iter().map(|d| AreaIndex::new(&d.area)).collect();
+        let boxes = areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let r = a.bbox?;
+                let rect = Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                Some(GeomWithData::new(rect, i))
+            })
+            .collect();
+        DistrictLookup {
+            areas,
+            boxes: RTree::bulk_load(boxes),
+        }
     }
 
     /// Index of the first district containing `p`.
     pub fn of(&self, p: Point<f64>) -> Option<usize> {
-        self.0.iter().position(|a| a.contains(p))
+        self.boxes
+            .locate_all_at_point(&[p.x(), p.y()])
+            .map(|b| b.data)
+            .filter(|&i| self.areas[i].contains(p))
+            .min()
     }
 }
 

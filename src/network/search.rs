@@ -10,7 +10,7 @@
 //! Both run label-correcting over the bucket queue of [`super::queue`]: the times they
 //! return are exactly Dijkstra's.
 
-use super::queue::BucketQueue;
+use super::queue::{BucketQueue, BUCKET_WIDTH_S};
 use super::Network;
 
 /// Marks "no origin reaches this node".
@@ -215,6 +215,73 @@ impl Dijkstra {
                         self.touched.push(u);
                     }
                     *du = nt;
+                    self.queue.push(nt, (nt, u));
+                }
+            }
+        }
+        &self.dist
+    }
+
+    /// As [`Dijkstra::run`] without a cutoff, but stops once every vertex of `targets` is
+    /// final: the times of `targets` are exact, other vertices' may be too high. Final
+    /// means no entry left in the queue is earlier: all targets reached, and the entry
+    /// popped lies a bucket past the latest of them.
+    pub fn run_until_final(
+        &mut self,
+        net: &Network,
+        seeds: &[(u32, f64)],
+        targets: &[u32],
+    ) -> &[f64] {
+        for &v in &self.touched {
+            self.dist[v as usize] = f64::INFINITY;
+        }
+        self.touched.clear();
+        self.queue.clear();
+        if self.dist.len() != net.vertex_count() {
+            self.dist = vec![f64::INFINITY; net.vertex_count()];
+        }
+        let mut is_target = vec![false; net.vertex_count()];
+        for &v in targets {
+            is_target[v as usize] = true;
+        }
+        let mut unreached = targets.len();
+        let mut latest_s = 0.0f64;
+        let reach = |v: u32, t: f64, before: f64, unreached: &mut usize, latest_s: &mut f64| {
+            if is_target[v as usize] {
+                if before.is_infinite() {
+                    *unreached -= 1;
+                }
+                // A target's time only falls, so the latest of them is tracked from above.
+                *latest_s = latest_s.max(t);
+            }
+        };
+        for &(v, t) in seeds {
+            let before = self.dist[v as usize];
+            if usable(t, f64::INFINITY) && t < before {
+                if before.is_infinite() {
+                    self.touched.push(v);
+                }
+                reach(v, t, before, &mut unreached, &mut latest_s);
+                self.dist[v as usize] = t;
+                self.queue.push(t, (t, v));
+            }
+        }
+        while let Some((t, v)) = self.queue.pop() {
+            if unreached == 0 && t >= latest_s + BUCKET_WIDTH_S {
+                break;
+            }
+            if t > self.dist[v as usize] {
+                continue;
+            }
+            for (u, w) in net.out_edges(v) {
+                let nt = t + w as f64;
+                let before = self.dist[u as usize];
+                if nt < before {
+                    if before.is_infinite() {
+                        self.touched.push(u);
+                    }
+                    reach(u, nt, before, &mut unreached, &mut latest_s);
+                    self.dist[u as usize] = nt;
                     self.queue.push(nt, (nt, u));
                 }
             }

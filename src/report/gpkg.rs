@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use geojson::{FeatureCollection, GeoJson, Value as GValue};
+use rayon::iter::{FromParallelIterator, IntoParallelIterator};
 use rayon::prelude::*;
 use rusqlite::{params_from_iter, types::Value as SqlValue, Connection};
 use serde_json::{json, Map, Value};
@@ -36,12 +37,53 @@ impl GeomType {
     }
 }
 
-/// One layer to write: features as (geometry, properties).
-pub struct Layer {
+/// One feature: geometry and properties.
+pub type LayerFeature = (GValue, Map<String, Value>);
+
+/// One layer to write.
+pub struct Layer<'a> {
     pub name: String,
     pub description: String,
     pub geom: GeomType,
-    pub features: Vec<(GValue, Map<String, Value>)>,
+    pub features: Features<'a>,
+}
+
+/// A layer's features: held in memory, or made on demand — twice, once for the columns
+/// and once for the rows — when there are millions (a province's road pieces).
+pub enum Features<'a> {
+    Held(Vec<LayerFeature>),
+    Made(Box<dyn Fn() -> Box<dyn Iterator<Item = LayerFeature> + 'a> + 'a>),
+}
+
+impl From<Vec<LayerFeature>> for Features<'_> {
+    fn from(v: Vec<LayerFeature>) -> Self {
+        Features::Held(v)
+    }
+}
+
+impl FromIterator<LayerFeature> for Features<'_> {
+    fn from_iter<I: IntoIterator<Item = LayerFeature>>(iter: I) -> Self {
+        Features::Held(iter.into_iter().collect())
+    }
+}
+
+impl FromParallelIterator<LayerFeature> for Features<'_> {
+    fn from_par_iter<I: IntoParallelIterator<Item = LayerFeature>>(iter: I) -> Self {
+        Features::Held(iter.into_par_iter().collect())
+    }
+}
+
+impl Features<'_> {
+    /// Calls `f` on every feature in order.
+    fn for_each(
+        &self,
+        mut f: impl FnMut(&GValue, &Map<String, Value>) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            Features::Held(v) => v.iter().try_for_each(|(g, p)| f(g, p)),
+            Features::Made(make) => make().try_for_each(|(g, p)| f(&g, &p)),
+        }
+    }
 }
 
 fn sql_err(path: &Path, e: rusqlite::Error) -> Error {
@@ -167,26 +209,32 @@ pub fn from_geojson(
 /// As [`from_geojson`], from the features themselves (no text in between: the layers of
 /// 10^6 stations are not written out and parsed back).
 pub fn from_features(
-    features: Vec<geojson::Feature>,
+    features: impl IntoIterator<Item = geojson::Feature>,
     want: GeomType,
     keep: impl Fn(&Map<String, Value>) -> bool,
-) -> Vec<(GValue, Map<String, Value>)> {
-    features
-        .into_iter()
-        .filter_map(|f| {
-            let g = f.geometry?.value;
-            let props = f.properties.unwrap_or_default();
-            let fits = matches!(
-                (want, &g),
-                (GeomType::Point, GValue::Point(_))
-                    | (GeomType::Point, GValue::LineString(_))
-                    | (GeomType::LineString, GValue::LineString(_))
-                    | (GeomType::MultiPolygon, GValue::Polygon(_))
-                    | (GeomType::MultiPolygon, GValue::MultiPolygon(_))
-            );
-            (fits && keep(&props)).then_some((g, props))
-        })
-        .collect()
+) -> Vec<LayerFeature> {
+    fitting(features, want, keep).collect()
+}
+
+/// The features that fit `want` and pass `keep`, as (geometry, properties), lazily.
+fn fitting(
+    features: impl IntoIterator<Item = geojson::Feature>,
+    want: GeomType,
+    keep: impl Fn(&Map<String, Value>) -> bool,
+) -> impl Iterator<Item = LayerFeature> {
+    features.into_iter().filter_map(move |f| {
+        let g = f.geometry?.value;
+        let props = f.properties.unwrap_or_default();
+        let fits = matches!(
+            (want, &g),
+            (GeomType::Point, GValue::Point(_))
+                | (GeomType::Point, GValue::LineString(_))
+                | (GeomType::LineString, GValue::LineString(_))
+                | (GeomType::MultiPolygon, GValue::Polygon(_))
+                | (GeomType::MultiPolygon, GValue::MultiPolygon(_))
+        );
+        (fits && keep(&props)).then_some((g, props))
+    })
 }
 
 fn obj(v: Value) -> Map<String, Value> {
@@ -197,7 +245,7 @@ fn obj(v: Value) -> Map<String, Value> {
 }
 
 /// The layers of one run (and of its plan, when given: `run` is then the plan variant).
-pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer>> {
+pub fn layers<'a>(run: &'a RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer<'a>>> {
     let cov = &run.coverage;
     let mut out = Vec::new();
     // Stations (built on every core: 10^6 of them were a quarter of the GeoPackage's time).
@@ -282,11 +330,13 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
         name: "coverage_segments".into(),
         description: "Road pieces with response time, split at the threshold".into(),
         geom: GeomType::LineString,
-        features: from_features(
-            super::layers::coverage_features(run),
-            GeomType::LineString,
-            |_| true,
-        ),
+        features: Features::Made(Box::new(move || {
+            Box::new(fitting(
+                super::layers::coverage_features(run),
+                GeomType::LineString,
+                |_| true,
+            ))
+        })),
     });
     if let (false, Some(open)) = (
         run.prepared.closures.is_empty(),
@@ -318,7 +368,7 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             name: "closed_roads".into(),
             description: "Road segments closed (道路封闭), by closure".into(),
             geom: GeomType::LineString,
-            features: closed,
+            features: closed.into(),
         });
     }
     out.push(Layer {
@@ -329,7 +379,8 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             super::layers::first_due_features(run),
             GeomType::MultiPolygon,
             |_| true,
-        ),
+        )
+        .into(),
     });
     let (gap_points, gap_areas): (Vec<_>, Vec<_>) = super::layers::gaps_features(run)
         .into_iter()
@@ -342,13 +393,13 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
         name: "gaps".into(),
         description: "Demand points and stations not reached within the threshold".into(),
         geom: GeomType::Point,
-        features: from_features(gap_points, GeomType::Point, |_| true),
+        features: from_features(gap_points, GeomType::Point, |_| true).into(),
     });
     out.push(Layer {
         name: "gap_areas".into(),
         description: "Area of each district not reached within the threshold".into(),
         geom: GeomType::MultiPolygon,
-        features: from_features(gap_areas, GeomType::MultiPolygon, |_| true),
+        features: from_features(gap_areas, GeomType::MultiPolygon, |_| true).into(),
     });
     if let Some(w) = &run.water {
         let layer_is = |name: &'static str| {
@@ -359,7 +410,7 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             name: "water_sources".into(),
             description: "Fire water sources (消防水源) by kind and status".into(),
             geom: GeomType::Point,
-            features: from_features(features.clone(), GeomType::Point, layer_is("source")),
+            features: from_features(features.clone(), GeomType::Point, layer_is("source")).into(),
         });
         out.push(Layer {
             name: "water_spacing_gaps".into(),
@@ -371,13 +422,14 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
                 features.clone(),
                 GeomType::LineString,
                 layer_is("spacing_gap"),
-            ),
+            )
+            .into(),
         });
         out.push(Layer {
             name: "water_beyond_reach".into(),
             description: "Demand without a serviceable hydrant within the protection radius".into(),
             geom: GeomType::Point,
-            features: from_features(features, GeomType::Point, layer_is("beyond_reach")),
+            features: from_features(features, GeomType::Point, layer_is("beyond_reach")).into(),
         });
     }
     out.extend(super::villages::gpkg_layers(run));
@@ -388,7 +440,7 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             description:
                 "Special-risk sites (重点风险场所): serving station, class, worst road time".into(),
             geom: GeomType::Point,
-            features: risk_sites,
+            features: risk_sites.into(),
         });
     }
     if let Some(pr) = plan {
@@ -399,7 +451,8 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             geom: GeomType::Point,
             features: from_geojson(&ch, GeomType::Point, |p| {
                 p.get("layer").and_then(Value::as_str) == Some("change")
-            })?,
+            })?
+            .into(),
         });
         out.push(Layer {
             name: "plan_demand_changes".into(),
@@ -407,7 +460,8 @@ pub fn layers(run: &RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer
             geom: GeomType::Point,
             features: from_geojson(&ch, GeomType::Point, |p| {
                 p.get("layer").and_then(Value::as_str) == Some("demand")
-            })?,
+            })?
+            .into(),
         });
     }
     Ok(out)
@@ -440,24 +494,30 @@ fn merge_type(a: Option<&'static str>, b: Option<&'static str>) -> Option<&'stat
 
 /// Columns of a layer in first-seen order with their SQL types (TEXT for a column of
 /// nulls), in one pass over the features.
-fn columns(features: &[(GValue, Map<String, Value>)]) -> Vec<(String, &'static str)> {
-    let mut index: std::collections::HashMap<&str, usize> = Default::default();
-    let mut cols: Vec<(&str, Option<&'static str>)> = Vec::new();
-    for (_, p) in features {
+fn columns(features: &Features) -> Result<Vec<(String, &'static str)>> {
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    let mut cols: Vec<(String, Option<&'static str>)> = Vec::new();
+    features.for_each(|_, p| {
         for (k, v) in p {
             if k == "fid" || k == "geom" {
                 continue;
             }
-            let i = *index.entry(k.as_str()).or_insert_with(|| {
-                cols.push((k.as_str(), None));
-                cols.len() - 1
-            });
+            let i = match index.get(k.as_str()) {
+                Some(&i) => i,
+                None => {
+                    cols.push((k.clone(), None));
+                    index.insert(k.clone(), cols.len() - 1);
+                    cols.len() - 1
+                }
+            };
             cols[i].1 = merge_type(cols[i].1, value_type(v));
         }
-    }
-    cols.into_iter()
-        .map(|(k, t)| (k.to_string(), t.unwrap_or("TEXT")))
-        .collect()
+        Ok(())
+    })?;
+    Ok(cols
+        .into_iter()
+        .map(|(k, t)| (k, t.unwrap_or("TEXT")))
+        .collect())
 }
 
 fn quote(s: &str) -> String {
@@ -518,7 +578,7 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
     .map_err(e)?;
     let tx = db.transaction().map_err(e)?;
     for layer in layers {
-        let (cols, types): (Vec<String>, Vec<&str>) = columns(&layer.features).into_iter().unzip();
+        let (cols, types): (Vec<String>, Vec<&str>) = columns(&layer.features)?.into_iter().unzip();
         let mut ddl = format!(
             "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}",
             quote(&layer.name),
@@ -550,9 +610,9 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
                     quote(&layer.name)
                 ))
                 .map_err(e)?;
-            for (g, p) in &layer.features {
+            layer.features.for_each(|g, p| {
                 let Some(blob) = gpkg_geometry(g, layer.geom) else {
-                    continue;
+                    return Ok(());
                 };
                 if let Some(b) = envelope_of(&blob) {
                     env[0] = env[0].min(b[0]);
@@ -576,7 +636,8 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
                     });
                 }
                 stmt.execute(params_from_iter(vals)).map_err(e)?;
-            }
+                Ok(())
+            })?;
         }
         let bounds: [Option<f64>; 4] = if env[0].is_finite() {
             [Some(env[0]), Some(env[2]), Some(env[1]), Some(env[3])]

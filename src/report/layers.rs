@@ -5,7 +5,7 @@ use geojson::Feature;
 use serde_json::json;
 
 use super::origin_id;
-use super::write::{collection, feature, round7};
+use super::write::{collection, feature, round7, write_collection};
 use crate::coverage::area::CellPiece;
 use crate::coverage::Placement;
 use crate::error::Result;
@@ -26,57 +26,56 @@ fn union_cells(cells: &[&CellPiece], cell_m: f64, proj: &LocalProjection) -> Mul
 
 /// `coverage.geojson`: road segments split at the threshold point, each piece with
 /// `covered`, the segment's response at both ends and its worst point, and its
-/// first-due station.
-pub fn coverage_geojson(run: &RunResult) -> Result<Vec<u8>> {
-    collection(coverage_features(run))
+/// first-due station. Streamed: a province has millions of pieces.
+pub fn write_coverage_geojson(w: &mut dyn std::io::Write, run: &RunResult) -> Result<()> {
+    write_collection(w, coverage_features(run))
 }
 
-/// The features of [`coverage_geojson`] (also the GeoPackage's `coverage_segments`).
-pub fn coverage_features(run: &RunResult) -> Vec<Feature> {
+/// The features of [`write_coverage_geojson`] (also the GeoPackage's
+/// `coverage_segments`), made one segment at a time.
+pub fn coverage_features(run: &RunResult) -> impl Iterator<Item = Feature> + '_ {
     let net = &run.prepared.network;
-    let mut features = Vec::with_capacity(net.segments.len());
-    for (s, r) in net.segments.iter().zip(&run.coverage.segments) {
-        let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        let at = |g: f64| {
-            vec![
-                round7(a.lon + g * (b.lon - a.lon)),
-                round7(a.lat + g * (b.lat - a.lat)),
-            ]
-        };
-        // Pieces: covered intervals and the gaps between them.
-        let mut pieces: Vec<(f64, f64, bool)> = Vec::new();
-        let mut pos = 0.0;
-        for &(x, y) in &r.covered {
-            if x > pos + 1e-9 {
-                pieces.push((pos, x, false));
+    net.segments
+        .iter()
+        .zip(&run.coverage.segments)
+        .flat_map(move |(s, r)| {
+            let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let at = move |g: f64| {
+                vec![
+                    round7(a.lon + g * (b.lon - a.lon)),
+                    round7(a.lat + g * (b.lat - a.lat)),
+                ]
+            };
+            // Pieces: covered intervals and the gaps between them.
+            let mut pieces: Vec<(f64, f64, bool)> = Vec::new();
+            let mut pos = 0.0;
+            for &(x, y) in &r.covered {
+                if x > pos + 1e-9 {
+                    pieces.push((pos, x, false));
+                }
+                if y > x {
+                    pieces.push((x, y, true));
+                }
+                pos = y;
             }
-            if y > x {
-                pieces.push((x, y, true));
+            if pos < 1.0 - 1e-9 {
+                pieces.push((pos, 1.0, false));
             }
-            pos = y;
-        }
-        if pos < 1.0 - 1e-9 {
-            pieces.push((pos, 1.0, false));
-        }
-        for (x, y, covered) in pieces {
-            let props = json!({
-                "highway": s.highway.tag(),
-                "covered": covered,
-                "length_m": (s.length_m as f64 * (y - x) * 10.0).round() / 10.0,
-                "response_a_s": r.at_a_s.map(|t| (t * 10.0).round() / 10.0),
-                "response_b_s": r.at_b_s.map(|t| (t * 10.0).round() / 10.0),
-                "worst_s": r.worst_s.map(|t| (t * 10.0).round() / 10.0),
-                "oneway": !(s.time_ab_s.is_finite() && s.time_ba_s.is_finite()),
-                "station": r.owner.map(|o| origin_id(run, o)),
-                "district": r.district.map(|d| run.inputs.districts[d].name.as_str()),
-            });
-            features.push(feature(
-                geojson::Value::LineString(vec![at(x), at(y)]),
-                props,
-            ));
-        }
-    }
-    features
+            pieces.into_iter().map(move |(x, y, covered)| {
+                let props = json!({
+                    "highway": s.highway.tag(),
+                    "covered": covered,
+                    "length_m": (s.length_m as f64 * (y - x) * 10.0).round() / 10.0,
+                    "response_a_s": r.at_a_s.map(|t| (t * 10.0).round() / 10.0),
+                    "response_b_s": r.at_b_s.map(|t| (t * 10.0).round() / 10.0),
+                    "worst_s": r.worst_s.map(|t| (t * 10.0).round() / 10.0),
+                    "oneway": !(s.time_ab_s.is_finite() && s.time_ba_s.is_finite()),
+                    "station": r.owner.map(|o| origin_id(run, o)),
+                    "district": r.district.map(|d| run.inputs.districts[d].name.as_str()),
+                });
+                feature(geojson::Value::LineString(vec![at(x), at(y)]), props)
+            })
+        })
 }
 
 /// `first_due.geojson`: each station's first-due area (辖区) as the union of the grid

@@ -86,7 +86,6 @@ fn write_tables(
     put("demand_response.csv", tables::demand_response_csv(run)?)?;
     put("coverage_by_district.csv", tables::districts_csv(run)?)?;
     put("stations.csv", tables::stations_csv(run)?)?;
-    put("coverage.geojson", layers::coverage_geojson(run)?)?;
     put("first_due.geojson", layers::first_due_geojson(run)?)?;
     put("gaps.geojson", layers::gaps_geojson(run)?)?;
     put("run.json", tables::run_json(run)?)?;
@@ -118,6 +117,10 @@ fn write_tables(
             put(name, bytes)?;
         }
     }
+    // Streamed: a province's road pieces are millions of features.
+    let coverage = out.join("coverage.geojson");
+    crate::atomic::write_atomic_with(&coverage, |w| layers::write_coverage_geojson(w, run))?;
+    written.push(coverage);
     // Streamed: at 1 M stations it is 3 GB.
     let targets = out.join("targets.csv");
     crate::atomic::write_atomic_with(&targets, |w| plan::write_targets_csv(w, variants))?;

@@ -265,7 +265,7 @@ pub fn circle(lon: f64, lat: f64, radius_m: f64) -> Vec<Vec<f64>> {
 
 /// The GeoPackage layers `villages` (every village at its point or outline's centroid),
 /// `village_areas` (the outlines, when any) and `drone_reach` (one circle per hangar).
-pub fn gpkg_layers(run: &RunResult) -> Vec<Layer> {
+pub fn gpkg_layers(run: &RunResult) -> Vec<Layer<'_>> {
     let mut out = Vec::new();
     if let Some(villages) = &run.inputs.villages {
         let props = |vi: usize, v: &crate::model::Village| {
@@ -305,7 +305,7 @@ pub fn gpkg_layers(run: &RunResult) -> Vec<Layer> {
                 name: "village_areas".into(),
                 description: "Outlines of the villages and communities given as polygons".into(),
                 geom: GeomType::MultiPolygon,
-                features: areas,
+                features: areas.into(),
             });
         }
     }

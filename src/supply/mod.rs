@@ -154,6 +154,46 @@ pub fn checked_levels(points: &[SupportPoint], params: &SupplyParams) -> Vec<Lev
         .collect()
 }
 
+/// Per district, the box every place of it lies in: its outline's bounding box, widened to
+/// the stations that name it in the stations file without lying in it (reach finds a
+/// station's district the same way: [`reach::stations_reach`]).
+fn place_boxes(
+    districts: &[District],
+    stations: &[Station],
+    lookup: &DistrictLookup,
+) -> Vec<Option<geo::Rect<f64>>> {
+    use geo::BoundingRect;
+    let mut boxes: Vec<Option<geo::Rect<f64>>> =
+        districts.iter().map(|d| d.area.bounding_rect()).collect();
+    for s in stations {
+        if lookup.of(s.location).is_some() {
+            continue;
+        }
+        let Some(d) = s
+            .district
+            .as_deref()
+            .and_then(|name| districts.iter().position(|d| d.name == name))
+        else {
+            continue;
+        };
+        let p = s.location.0;
+        boxes[d] = Some(match boxes[d] {
+            Some(r) => geo::Rect::new(
+                geo::Coord {
+                    x: r.min().x.min(p.x),
+                    y: r.min().y.min(p.y),
+                },
+                geo::Coord {
+                    x: r.max().x.max(p.x),
+                    y: r.max().y.max(p.y),
+                },
+            ),
+            None => geo::Rect::new(p, p),
+        });
+    }
+    boxes
+}
+
 /// Evaluates reach and capacity (see the module docs).
 pub fn evaluate(input: &SupplyInput) -> Result<Supply> {
     let net = input.net;
@@ -196,14 +236,17 @@ pub fn evaluate(input: &SupplyInput) -> Result<Supply> {
         }
     }
 
-    let trees = DepotTrees::build(net, &points);
-    let ctx = ReachContext {
-        net,
-        points: &points,
-        trees: &trees,
-        levels: &levels,
-    };
     let lookup = DistrictLookup::new(input.districts);
+    let boxes = place_boxes(input.districts, input.stations, &lookup);
+    let longest_m = net
+        .segments
+        .iter()
+        .map(|s| f64::from(s.length_m))
+        .fold(0.0, f64::max);
+    let near = trees::near_vertices(net, &points, &boxes, input.max_snap_m + longest_m);
+    let trees = DepotTrees::build(net, &points, &near);
+    drop(near);
+    let ctx = ReachContext::new(net, &points, &trees, &levels, input.districts.len());
     let stations = reach::stations_reach(
         &ctx,
         input.index,

@@ -108,6 +108,10 @@ pub struct ReachContext<'a> {
     pub points: &'a [SupportPoint],
     pub trees: &'a DepotTrees,
     pub levels: &'a [LevelInfo],
+    /// `serving[level][district + 1]`: the level's points (on the network or not) that
+    /// must reach places of the district, ascending; entry 0 is for places outside every
+    /// district. A place scans these, not all of a province's points.
+    serving: Vec<Vec<Vec<usize>>>,
 }
 
 /// A place to reach: where it joins the network (with its access leg in seconds) and its
@@ -120,7 +124,44 @@ pub struct Target {
     pub itself: Option<usize>,
 }
 
-impl ReachContext<'_> {
+impl<'a> ReachContext<'a> {
+    pub fn new(
+        net: &'a Network,
+        points: &'a [SupportPoint],
+        trees: &'a DepotTrees,
+        levels: &'a [LevelInfo],
+        district_count: usize,
+    ) -> ReachContext<'a> {
+        let serving = levels
+            .iter()
+            .map(|info| {
+                (0..=district_count)
+                    .map(|k| {
+                        let d = k.checked_sub(1);
+                        info.points
+                            .iter()
+                            .copied()
+                            .filter(|&p| points[p].serves(d))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        ReachContext {
+            net,
+            points,
+            trees,
+            levels,
+            serving,
+        }
+    }
+
+    /// The points of level `li` that must reach places of district `d`, ascending.
+    pub fn serving(&self, li: usize, d: Option<usize>) -> &[usize] {
+        let k = d.map_or(0, |d| d + 1);
+        self.serving[li].get(k).map_or(&[], |v| v.as_slice())
+    }
+
     /// Reach of `target` at the level `li` (index into `levels`).
     pub fn reach(&self, li: usize, target: &Target) -> LevelReach {
         let info = &self.levels[li];
@@ -135,13 +176,10 @@ impl ReachContext<'_> {
             return out;
         };
         let mut best: [Option<(usize, f64)>; 2] = [None, None];
-        let mut serves_any = false;
-        for &p in &info.points {
+        let serving = self.serving(li, target.district);
+        let serves_any = !serving.is_empty();
+        for &p in serving {
             let point = &self.points[p];
-            if !point.serves(target.district) {
-                continue;
-            }
-            serves_any = true;
             if !point.usable() {
                 continue;
             }
@@ -320,12 +358,6 @@ pub fn segments_reach(
 ) -> Vec<SegmentReach> {
     let net = ctx.net;
     let info = &ctx.levels[li];
-    let usable: Vec<usize> = info
-        .points
-        .iter()
-        .copied()
-        .filter(|&p| ctx.points[p].usable())
-        .collect();
     net.segments
         .par_iter()
         .enumerate()
@@ -335,9 +367,9 @@ pub fn segments_reach(
             let mut from_a: Option<(f64, usize)> = None;
             let mut from_b: Option<(f64, usize)> = None;
             let mut pieces = Vec::with_capacity(4);
-            for &p in &usable {
+            for &p in ctx.serving(li, d) {
                 let point = &ctx.points[p];
-                if !point.serves(d) {
+                if !point.usable() {
                     continue;
                 }
                 let ta = point.access_s + ctx.trees.drive_start_s(net, p, s.a, s.b);
@@ -450,11 +482,17 @@ pub fn districts_reach(
             (district, ctx.reach_all(&target))
         })
         .collect();
-    (0..districts.len())
-        .map(|di| {
-            let members: Vec<usize> = (0..demand.len())
-                .filter(|&i| demand_reach[i].0 == Some(di))
-                .collect();
+    // Each district's demand points, in one pass (a province has hundreds of districts).
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); districts.len()];
+    for (i, (d, _)) in demand_reach.iter().enumerate() {
+        if let Some(m) = d.and_then(|d| members_of.get_mut(d)) {
+            m.push(i);
+        }
+    }
+    members_of
+        .into_iter()
+        .enumerate()
+        .map(|(di, members)| {
             let weight: f64 = members.iter().map(|&i| demand[i].weight).sum();
             let centroid = district_centroid(net, &districts[di]);
             let (csnap, csnap_m) = match centroid {
@@ -561,7 +599,7 @@ fn worst_road(
     };
     let (lon, lat) = at(segment, g);
     // Which status a place here has follows from the same rules as any place.
-    let serves_any = info.points.iter().any(|&p| ctx.points[p].serves(Some(di)));
+    let serves_any = !ctx.serving(li, Some(di)).is_empty();
     let status = match (nearest, info.reach_s) {
         (Some((_, t)), Some(r)) if t <= r => ReachStatus::Pass,
         (Some(_), Some(_)) => ReachStatus::Fail,
