@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::coverage::{self, Coverage, Metrics};
 use crate::error::Result;
-use crate::load::network::{close_roads, with_closures, AppliedClosure};
+use crate::load::network::{close_roads, with_closures, AppliedClosure, NetworkTimings};
 use crate::load::{prepare_logistics, InputFile, Inputs, PreparedNetwork, RunOptions};
 use crate::params::Scenario;
 use crate::plan::checks::TargetsSummary;
@@ -24,6 +24,8 @@ pub struct Timings {
     pub coverage_s: f64,
     /// Logistics network and supply reach (0 without `[depots]`).
     pub supply_s: f64,
+    /// Within `load_s`: the emergency network's import, graph, cache write or read.
+    pub network: NetworkTimings,
 }
 
 /// A scenario's inputs and prepared network, loaded once and shared by every variant
@@ -390,6 +392,7 @@ pub fn evaluate_variant(
             load_s: loaded.load_s,
             coverage_s,
             supply_s,
+            network: prepared.timings,
         },
     })
 }

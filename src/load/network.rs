@@ -8,6 +8,7 @@
 //! adjacency rather than assume it, because reports join the two.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,22 @@ pub struct PreparedNetwork {
     /// The network before the closures, to measure what they cost (None without any);
     /// shared by the scenario's closed network and every plan variant closing more.
     pub open: Option<Arc<PreparedNetwork>>,
+    /// Where the seconds of preparing it went.
+    pub timings: NetworkTimings,
+}
+
+/// Where the seconds of preparing a network went (`run.json`, `bench/scale.sh`'s budgets).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct NetworkTimings {
+    /// Reading the road file (PBF or CSV); 0 when read from the cache.
+    pub import_s: f64,
+    /// Building the graph from the import; 0 when read from the cache.
+    pub build_s: f64,
+    /// Writing the cache (both vehicle profiles); 0 without a cache or when read from it.
+    pub cache_write_s: f64,
+    /// Reading, checking and decoding the cache file and indexing its segments for
+    /// snapping; 0 when imported.
+    pub cache_read_s: f64,
 }
 
 /// A road closure as applied — a `[[network.closure]]`, or a plan's `close_road` change:
@@ -72,6 +89,7 @@ impl CacheEntry {
                 cache_rebuilt: None,
                 closures: Vec::new(),
                 open: None,
+                timings: NetworkTimings::default(),
             },
             self.buildings,
         )
@@ -274,6 +292,7 @@ pub fn with_closures(open: Arc<PreparedNetwork>, closures: Vec<AppliedClosure>) 
         from_cache: open.from_cache,
         cache_rebuilt: open.cache_rebuilt.clone(),
         closures,
+        timings: open.timings,
         open: Some(open),
     }
 }
@@ -309,9 +328,14 @@ fn prepare_open_network(
     let cached = cache_path(&key);
     let mut rebuilt = None;
     if let Some((cp, k)) = &cached {
+        let t0 = Instant::now();
         if let Ok(bytes) = std::fs::read(cp) {
             match read_cache(&bytes, k) {
-                Ok(entry) => return Ok(entry.into_prepared(true)),
+                Ok(entry) => {
+                    let (mut prepared, buildings) = entry.into_prepared(true);
+                    prepared.timings.cache_read_s = t0.elapsed().as_secs_f64();
+                    return Ok((prepared, buildings));
+                }
                 Err(why) => rebuilt = Some(format!("{}: {why}; rebuilt", cp.display())),
             }
         }
@@ -319,6 +343,8 @@ fn prepare_open_network(
 
     let progress = &*opts.progress;
     progress.start("importing road network", None);
+    let mut timings = NetworkTimings::default();
+    let t0 = Instant::now();
     let raw = match &scenario.network {
         NetworkSource::Osm(p) => io::osm::read_osm_pbf(
             p,
@@ -339,8 +365,11 @@ fn prepare_open_network(
             return Err(e);
         }
     };
+    timings.import_s = t0.elapsed().as_secs_f64();
     progress.message("building graph");
+    let t0 = Instant::now();
     let network = Network::build(&raw, &scenario.params, profile);
+    timings.build_s = t0.elapsed().as_secs_f64();
     progress.finish();
     if network.node_count() == 0 {
         return Err(Error::Network(format!(
@@ -354,6 +383,7 @@ fn prepare_open_network(
         buildings: std::mem::take(&mut raw.buildings),
     };
     if let Some((cp, k)) = &cached {
+        let t0 = Instant::now();
         write_cache(cp, k, &entry);
         // The other vehicle profile costs a few milliseconds to build from the same import:
         // cache it too, so supply reach (logistics) never reads the road files again.
@@ -372,9 +402,11 @@ fn prepare_open_network(
             };
             write_cache(&op, &ok, &other_entry);
         }
+        timings.cache_write_s = t0.elapsed().as_secs_f64();
     }
     let (mut prepared, buildings) = entry.into_prepared(false);
     prepared.cache_rebuilt = rebuilt;
+    prepared.timings = timings;
     Ok((prepared, buildings))
 }
 
