@@ -21,6 +21,7 @@ pub mod tables;
 pub mod villages;
 pub mod water;
 pub mod write;
+pub mod tiles;
 
 use std::path::{Path, PathBuf};
 
