@@ -18,8 +18,8 @@ mod run;
 mod simulate;
 mod supply;
 mod sweep;
-mod validate;
 mod tiles;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -69,7 +69,12 @@ struct RunArgs {
     /// The split's folder.
     parts: PathBuf,
     /// The tile to compute (1-based).
-    #[arg(long, value_name = "K", conflicts_with = "all", required_unless_present = "all")]
+    #[arg(
+        long,
+        value_name = "K",
+        conflicts_with = "all",
+        required_unless_present = "all"
+    )]
     tile: Option<u32>,
     /// Every tile without a complete result, in this process.
     #[arg(long)]

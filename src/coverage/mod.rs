@@ -7,9 +7,9 @@ pub mod drone;
 pub mod envelope;
 pub mod sites;
 pub mod stats;
+pub mod tiles;
 pub mod trees;
 pub mod vehicles;
-pub mod tiles;
 
 use crate::model::area::DistrictLookup;
 use std::collections::HashMap;

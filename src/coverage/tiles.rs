@@ -418,8 +418,7 @@ pub fn run_tile(tile: &TileInput) -> Vec<PointResult> {
             }
             // The access leg last, as the whole run adds it.
             let within = |x: Option<(f64, u32)>| {
-                x.map(|(t, o)| (id(o), t + d.access_s))
-                    .filter(|x| x.1 <= h)
+                x.map(|(t, o)| (id(o), t + d.access_s)).filter(|x| x.1 <= h)
             };
             r.first = within(best.first);
             if r.first.is_some() {

@@ -232,7 +232,10 @@ pub fn decode_tile(path: &Path, bytes: &[u8]) -> Result<TileInput> {
         ));
     }
     if <[u8; 32]>::from(Sha256::digest(&file.payload)) != file.sha256 {
-        return Err(bad(path, "checksum mismatch: the file is damaged; split again"));
+        return Err(bad(
+            path,
+            "checksum mismatch: the file is damaged; split again",
+        ));
     }
     let tile: TileInput = postcard::from_bytes(&file.payload)
         .map_err(|e| bad(path, format!("undecodable ({e}); split again")))?;
@@ -322,7 +325,8 @@ pub fn read_result(path: &Path) -> Result<Vec<PointResult>> {
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i as u64 + 2;
-        let rec = rec.map_err(|e| Error::input(path, Location::Line(line), "row", e.to_string()))?;
+        let rec =
+            rec.map_err(|e| Error::input(path, Location::Line(line), "row", e.to_string()))?;
         let cell = |k: usize| rec.get(k).unwrap_or("");
         let num = |k: usize| -> Result<Option<f64>> {
             let c = cell(k);
@@ -343,7 +347,12 @@ pub fn read_result(path: &Path) -> Result<Vec<PointResult>> {
                 })
         };
         let index = cell(0).parse::<u32>().map_err(|_| {
-            Error::input(path, Location::Line(line), "demand_index", "expected an index")
+            Error::input(
+                path,
+                Location::Line(line),
+                "demand_index",
+                "expected an index",
+            )
         })?;
         let district = match cell(2) {
             "" => None,
@@ -437,7 +446,8 @@ pub fn read_demand_response(path: &Path) -> Result<Vec<MonoRow>> {
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i as u64 + 2;
-        let rec = rec.map_err(|e| Error::input(path, Location::Line(line), "row", e.to_string()))?;
+        let rec =
+            rec.map_err(|e| Error::input(path, Location::Line(line), "row", e.to_string()))?;
         let c = |k: usize| rec.get(cols[k]).unwrap_or("").to_string();
         out.push(MonoRow {
             line,

@@ -69,12 +69,7 @@ impl Network {
         let limits = self
             .limits
             .iter()
-            .filter_map(|&(si, l)| {
-                segment_of
-                    .binary_search(&si)
-                    .ok()
-                    .map(|k| (k as u32, l))
-            })
+            .filter_map(|&(si, l)| segment_of.binary_search(&si).ok().map(|k| (k as u32, l)))
             .collect();
         let network = Network {
             nodes,

@@ -18,10 +18,10 @@ pub mod sites;
 pub mod supply;
 pub mod sweep;
 pub mod tables;
+pub mod tiles;
 pub mod villages;
 pub mod water;
 pub mod write;
-pub mod tiles;
 
 use std::path::{Path, PathBuf};
 
