@@ -17,6 +17,7 @@ use fireplan::network::{Network, Profile, SnapIndex};
 use fireplan::params::{NetworkParams, ResponseParams, Scenario};
 
 /// Splits, computes every tile and merges, in this process.
+#[allow(clippy::too_many_arguments)]
 fn partitioned(
     net: &Network,
     index: &SnapIndex,
@@ -67,7 +68,11 @@ fn assert_equal(cov: &Coverage, stations: &[Station], merged: &Merged, what: &st
         let second = first.as_ref().and(within(d.response.second));
         let bits = |x: &Option<(String, f64)>| x.as_ref().map(|(s, t)| (s.clone(), t.to_bits()));
         assert_eq!(bits(&p.first), bits(&first), "{what}: first at point {i}");
-        assert_eq!(bits(&p.second), bits(&second), "{what}: second at point {i}");
+        assert_eq!(
+            bits(&p.second),
+            bits(&second),
+            "{what}: second at point {i}"
+        );
         seconds += usize::from(second.is_some());
     }
     for (m, a) in cov.districts.iter().zip(&merged.areas) {
@@ -394,7 +399,15 @@ fn cli_split_run_resume_merge_compare() {
     let demo = root().join("scenarios/demo.toml");
     let demo_s = demo.to_str().unwrap();
     let out = run_ok(&[
-        "tiles", "split", demo_s, "--out", parts_s, "--grid-km", "5", "--quiet", "--no-cache",
+        "tiles",
+        "split",
+        demo_s,
+        "--out",
+        parts_s,
+        "--grid-km",
+        "5",
+        "--quiet",
+        "--no-cache",
     ]);
     let n: usize = out.split_whitespace().next().unwrap().parse().unwrap();
     assert!(n >= 3, "{out}");
@@ -426,11 +439,29 @@ fn cli_split_run_resume_merge_compare() {
 
     // Split again (by districts), every tile on two threads, merge against a whole run.
     let out = run_ok(&[
-        "tiles", "split", demo_s, "--out", parts_s, "--by", "districts", "--no-cache",
+        "tiles",
+        "split",
+        demo_s,
+        "--out",
+        parts_s,
+        "--by",
+        "districts",
+        "--no-cache",
     ]);
     assert!(out.contains("largest tile"), "{out}");
-    assert!(!parts.join("result-0001.csv").exists(), "old results removed");
-    run_ok(&["tiles", "run", parts_s, "--all", "--threads", "2", "--quiet"]);
+    assert!(
+        !parts.join("result-0001.csv").exists(),
+        "old results removed"
+    );
+    run_ok(&[
+        "tiles",
+        "run",
+        parts_s,
+        "--all",
+        "--threads",
+        "2",
+        "--quiet",
+    ]);
     let whole = dir.path().join("whole");
     run_ok(&[
         "run",
