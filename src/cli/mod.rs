@@ -18,6 +18,7 @@ mod run;
 mod simulate;
 mod supply;
 mod sweep;
+mod tiles;
 mod validate;
 
 use std::path::PathBuf;
@@ -63,6 +64,10 @@ enum Command {
     /// Export the prepared graph and search seeds for independent checks (benchmarks).
     #[command(hide = true)]
     ExportGraph(export_graph::ExportGraphArgs),
+    /// Partitioned coverage for networks too large for one search or one machine: `split`
+    /// into tiles with a halo, `run` each (a Slurm array task), `merge` — equal to `run`
+    /// within the horizon.
+    Tiles(tiles::TilesArgs),
 }
 
 /// Options shared by every subcommand.
@@ -157,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::main(a),
         Command::Map(a) => map::main(a),
         Command::ExportGraph(a) => export_graph::main(a),
+        Command::Tiles(a) => tiles::main(a),
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@ pub mod drone;
 pub mod envelope;
 pub mod sites;
 pub mod stats;
+pub mod tiles;
 pub mod trees;
 pub mod vehicles;
 
@@ -304,13 +305,13 @@ pub fn response_at(
 /// what sorting every candidate gave, in one pass (a segment of a dense network carries
 /// dozens of stations; issue 20, H2).
 #[derive(Default)]
-struct BestTwo {
-    first: Option<(f64, u32)>,
-    second: Option<(f64, u32)>,
+pub(crate) struct BestTwo {
+    pub(crate) first: Option<(f64, u32)>,
+    pub(crate) second: Option<(f64, u32)>,
 }
 
 impl BestTwo {
-    fn offer(&mut self, t: f64, o: u32) {
+    pub(crate) fn offer(&mut self, t: f64, o: u32) {
         let earlier =
             |a: (f64, u32), b: (f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt();
         let c = (t, o);

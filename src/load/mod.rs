@@ -5,6 +5,7 @@
 
 pub mod key;
 pub mod network;
+pub mod tiles;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

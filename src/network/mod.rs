@@ -5,6 +5,7 @@
 
 pub mod closure;
 pub mod graph;
+pub mod induced;
 pub mod queue;
 pub mod raw;
 pub mod reverse;

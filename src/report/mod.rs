@@ -18,6 +18,7 @@ pub mod sites;
 pub mod supply;
 pub mod sweep;
 pub mod tables;
+pub mod tiles;
 pub mod villages;
 pub mod water;
 pub mod write;
