@@ -11,6 +11,7 @@ macro_rules! say {
 mod calibrate;
 mod check;
 mod export_graph;
+mod gen_province;
 mod map;
 mod optimize;
 mod progress;
@@ -63,6 +64,10 @@ enum Command {
     /// Export the prepared graph and search seeds for independent checks (benchmarks).
     #[command(hide = true)]
     ExportGraph(export_graph::ExportGraphArgs),
+    /// Generate a province-size scenario from real roads (issue 18): OSM PBF, stations,
+    /// depots, districts, incidents, candidates and scenario files.
+    #[command(hide = true)]
+    GenProvince(gen_province::GenProvinceArgs),
 }
 
 /// Options shared by every subcommand.
@@ -157,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::main(a),
         Command::Map(a) => map::main(a),
         Command::ExportGraph(a) => export_graph::main(a),
+        Command::GenProvince(a) => gen_province::main(a),
     };
     match result {
         Ok(code) => code,
