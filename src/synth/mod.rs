@@ -5,8 +5,9 @@
 //! - **Tiles.** A grid of `cols × rows` cells of [`CELL_WIDTH_M`] × [`CELL_HEIGHT_M`]
 //!   centred on 120.0° E, 29.3° N (Zhejiang's latitudes). Each cell holds one source
 //!   ([`sources::SourceName`]): the demo district (the largest, 29 × 33 km) in most cells,
-//!   each real OSM extract in one cell per [`EXTRACT_EVERY_TILES`] (at least one cell of the
-//!   grid stays demo); which cell gets which is drawn from the seed. A source is moved in
+//!   a real OSM extract in one cell per [`EXTRACT_EVERY_TILES`], the five in turn, each at
+//!   least once while one demo cell stays (a 2x2 grid: three extracts and the demo); which
+//!   cell gets which is drawn from the seed. A source is moved in
 //!   local metres and re-projected at its cell's latitude; its OSM ids are shifted into the
 //!   tile's own range (`(tile + 1) × TILE_ID_SPAN`), so no two tiles share an id and a way
 //!   that referenced a node missing from a clipped extract still does.
@@ -54,7 +55,7 @@ pub const CELL_WIDTH_M: f64 = 32_000.0;
 pub const CELL_HEIGHT_M: f64 = 36_000.0;
 /// Centre of the province (lon, lat), in Zhejiang.
 pub const PROVINCE_CENTRE: (f64, f64) = (120.0, 29.3);
-/// One cell per this many (at least one of each extract) copies a real OSM extract.
+/// One cell per this many copies a real OSM extract (each extract at least once).
 pub const EXTRACT_EVERY_TILES: usize = 20;
 /// Each tile's OSM ids are shifted by `(tile + 1) ×` this (OSM ids are below 10¹¹).
 pub const TILE_ID_SPAN: i64 = 100_000_000_000;
@@ -144,7 +145,9 @@ pub fn choose_sources(cols: u32, rows: u32, seed: u64) -> Vec<SourceName> {
     let n = (cols * rows) as usize;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let extracts = &SourceName::ALL[1..];
-    let wanted = (extracts.len() * (n / EXTRACT_EVERY_TILES).max(1)).min(n.saturating_sub(1));
+    // One extract tile per EXTRACT_EVERY_TILES tiles, but each extract at least once while
+    // at least one demo tile stays.
+    let wanted = (n / EXTRACT_EVERY_TILES).max(extracts.len().min(n.saturating_sub(1)));
     let mut cells: Vec<usize> = (0..n).collect();
     // Partial Fisher–Yates: the first `wanted` cells of a seeded shuffle.
     for i in 0..wanted {
