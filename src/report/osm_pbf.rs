@@ -83,10 +83,13 @@ pub fn write_osm_pbf_to(
         .iter()
         .find(|n| !((-180.0..=180.0).contains(&n.lon) && (-90.0..=90.0).contains(&n.lat)))
     {
-        return Err(Error::output("OSM PBF", format!(
-            "node {} lies at lon {}, lat {}, outside −180…180 / −90…90",
-            n.id, n.lon, n.lat
-        )));
+        return Err(Error::output(
+            "OSM PBF",
+            format!(
+                "node {} lies at lon {}, lat {}, outside −180…180 / −90…90",
+                n.id, n.lon, n.lat
+            ),
+        ));
     }
     let io_err = |e: std::io::Error| Error::output("OSM PBF", format!("writing failed: {e}"));
     let sorted = elements.nodes.windows(2).all(|p| p[0].id < p[1].id)
@@ -269,10 +272,13 @@ fn way_block(ways: &[OsmWay]) -> Vec<u8> {
 fn blob(kind: &str, data: &[u8]) -> Result<Vec<u8>> {
     // The format caps an uncompressed block at 32 MiB.
     if data.len() > 32 << 20 {
-        return Err(Error::output("OSM PBF", format!(
-            "a block of {} bytes exceeds the format's 32 MiB",
-            data.len()
-        )));
+        return Err(Error::output(
+            "OSM PBF",
+            format!(
+                "a block of {} bytes exceeds the format's 32 MiB",
+                data.len()
+            ),
+        ));
     }
     let mut z = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(6));
     z.write_all(data)

@@ -1,6 +1,6 @@
 //! The folder of a generated province (`fireplan gen-province`, `synth`): the road network
 //! as `province.osm.pbf`, `districts.geojson`, `stations.csv`, `depots.csv`,
-//! `incidents.csv`, `candidates.csv`, `tiles.csv`, `province.json` and the scenarios
+//! `vehicles.csv`, `incidents.csv`, `candidates.csv`, `tiles.csv`, `province.json` and the scenarios
 //! `scenario.toml` (demand from the buildings) and `simulate.toml` (demand from the year of
 //! incidents, for `fireplan simulate`). Every file is written atomically; the same
 //! province gives the same bytes.
@@ -98,9 +98,28 @@ pub fn write_province(
         )?,
     )?;
     put(
+        "vehicles.csv",
+        csv_bytes(
+            &["station_id", "kind", "count"],
+            p.stations.iter().flat_map(|s| {
+                crate::synth::services::fleet(s.class)
+                    .iter()
+                    .map(|(kind, count)| vec![s.id.clone(), kind.to_string(), count.to_string()])
+            }),
+        )?,
+    )?;
+    put(
         "depots.csv",
         csv_bytes(
-            &["id", "name", "level", "lon", "lat", "capacity_persons", "area"],
+            &[
+                "id",
+                "name",
+                "level",
+                "lon",
+                "lat",
+                "capacity_persons",
+                "area",
+            ],
             p.depots.iter().map(|d| {
                 vec![
                     d.id.clone(),
@@ -219,7 +238,7 @@ pub fn scenario_toml(p: &Province, simulate: bool) -> String {
          lang = \"zh\"\n\
          region = \"zhejiang\"\n\n\
          [network]\nosm = \"{osm}\"\n\n\
-         [stations]\nfile = \"stations.csv\"\n\n\
+         [stations]\nfile = \"stations.csv\"\nvehicles = \"vehicles.csv\"\n\n\
          {demand}\n\
          [districts]\nfile = \"districts.geojson\"\n\n\
          [depots]\nfile = \"depots.csv\"\n\n\

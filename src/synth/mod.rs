@@ -205,8 +205,7 @@ pub fn generate(spec: &ProvinceSpec, progress: &dyn Progress) -> Result<Province
         let dx = (rng.random::<f64>() * 2.0 - 1.0) * slack_x - (x0 + x1) / 2.0;
         let dy = (rng.random::<f64>() * 2.0 - 1.0) * slack_y - (y0 + y1) / 2.0;
         let lat_c = PROVINCE_CENTRE.1 + (cy + dy) / METRES_PER_DEGREE;
-        let lon_c =
-            PROVINCE_CENTRE.0 + (cx + dx) / (METRES_PER_DEGREE * lat_c.to_radians().cos());
+        let lon_c = PROVINCE_CENTRE.0 + (cx + dx) / (METRES_PER_DEGREE * lat_c.to_radians().cos());
         let p = Placement {
             lon: lon_c,
             lat: lat_c,
@@ -230,10 +229,7 @@ pub fn generate(spec: &ProvinceSpec, progress: &dyn Progress) -> Result<Province
             });
         }
         // Interchange and its ramps.
-        let corner = LocalPoint {
-            x_m: x0,
-            y_m: y0,
-        };
+        let corner = LocalPoint { x_m: x0, y_m: y0 };
         let ramp = nearest_road_node(src, corner, true).ok_or_else(|| {
             Error::Network(format!(
                 "source {} has no two-way road node to join a ramp to",

@@ -156,6 +156,18 @@ fn class_for(kind: DistrictKind, u: f64) -> StationClass {
     }
 }
 
+/// The fleet of a station of `class` (`vehicles.csv`): kinds the simulation's default
+/// plans ask for (engine, aerial, rescue, hazmat) and `supply` for logistics support.
+pub fn fleet(class: StationClass) -> &'static [(&'static str, u32)] {
+    match class {
+        StationClass::Special => &[("engine", 3), ("aerial", 1), ("rescue", 1), ("hazmat", 1)],
+        StationClass::Class1 => &[("engine", 2), ("aerial", 1), ("rescue", 1)],
+        StationClass::Class2 => &[("engine", 2), ("rescue", 1)],
+        StationClass::Logistics => &[("supply", 2)],
+        _ => &[("engine", 1)],
+    }
+}
+
 fn staff_of(class: StationClass) -> u32 {
     match class {
         StationClass::Special => 45,
@@ -261,14 +273,8 @@ pub fn services(
             }
         }
         // County depot: the road node nearest the tile's centre.
-        if let Some(node) = super::nearest_road_node(
-            src,
-            LocalPoint {
-                x_m: 0.0,
-                y_m: 0.0,
-            },
-            false,
-        ) {
+        if let Some(node) = super::nearest_road_node(src, LocalPoint { x_m: 0.0, y_m: 0.0 }, false)
+        {
             let (lon, lat) = p.place(shifted(node.at, -STATION_OFFSET_M, STATION_OFFSET_M));
             out.depots.push(SynthDepot {
                 id: format!("CD{t:04}"),
@@ -467,7 +473,10 @@ mod tests {
     fn times_of_2025() {
         assert_eq!(time_2025(0), "2025-01-01T00:00:00+08:00");
         assert_eq!(time_2025(31 * 86_400 + 3661), "2025-02-01T01:01:01+08:00");
-        assert_eq!(time_2025(364 * 86_400 + 86_399), "2025-12-31T23:59:59+08:00");
+        assert_eq!(
+            time_2025(364 * 86_400 + 86_399),
+            "2025-12-31T23:59:59+08:00"
+        );
     }
 
     #[test]

@@ -156,7 +156,10 @@ pub fn load_sources(
     progress: &dyn Progress,
 ) -> Result<Vec<Source>> {
     for (dir, what) in [
-        (&paths.data_dir, "the folder of real OSM extracts (../shared/data)"),
+        (
+            &paths.data_dir,
+            "the folder of real OSM extracts (../shared/data)",
+        ),
         (&paths.demo_dir, "the demo folder (maps/demo)"),
     ] {
         if !dir.is_dir() {
@@ -213,7 +216,8 @@ fn demo_source(dir: &Path) -> Result<Source> {
         false,
     )?;
     let incidents = crate::io::tables::read_demand(&dir.join("incidents.csv"), Crs::Wgs84)?;
-    let districts = crate::io::districts::read_districts(&dir.join("districts.geojson"), Crs::Wgs84)?;
+    let districts =
+        crate::io::districts::read_districts(&dir.join("districts.geojson"), Crs::Wgs84)?;
     // Roads: one way per edges row, its one-way rule as the CSV reader resolved it.
     let mut nodes: Vec<OsmNode> = raw
         .nodes
@@ -413,18 +417,36 @@ fn measure(
             String::new(),
             name.kind(),
             vec![
-                LocalPoint { x_m: x0 - m, y_m: y0 - m },
-                LocalPoint { x_m: x1 + m, y_m: y0 - m },
-                LocalPoint { x_m: x1 + m, y_m: y1 + m },
-                LocalPoint { x_m: x0 - m, y_m: y1 + m },
-                LocalPoint { x_m: x0 - m, y_m: y0 - m },
+                LocalPoint {
+                    x_m: x0 - m,
+                    y_m: y0 - m,
+                },
+                LocalPoint {
+                    x_m: x1 + m,
+                    y_m: y0 - m,
+                },
+                LocalPoint {
+                    x_m: x1 + m,
+                    y_m: y1 + m,
+                },
+                LocalPoint {
+                    x_m: x0 - m,
+                    y_m: y1 + m,
+                },
+                LocalPoint {
+                    x_m: x0 - m,
+                    y_m: y0 - m,
+                },
             ],
         )]
     } else {
         district_outlines
             .into_iter()
             .map(|(nm, kind, ring)| {
-                let ring = ring.into_iter().map(|(lon, lat)| to_local(lon, lat)).collect();
+                let ring = ring
+                    .into_iter()
+                    .map(|(lon, lat)| to_local(lon, lat))
+                    .collect();
                 (nm, kind, ring)
             })
             .collect()
