@@ -140,6 +140,9 @@ pub struct SourcePaths {
     pub demo_dir: PathBuf,
 }
 
+/// A district's name, kind and outer ring in (lon, lat) degrees.
+type DegreeOutline = (String, DistrictKind, Vec<(f64, f64)>);
+
 /// Half the side of a demo building's square footprint, metres.
 const DEMO_BUILDING_HALF_M: f64 = 6.0;
 /// First OSM id of the demo tile's generated building nodes and ways.
@@ -295,7 +298,7 @@ fn demo_source(dir: &Path) -> Result<Source> {
         centroids.push((lon, lat));
     }
     let elements = OsmElements { nodes, ways };
-    let outlines: Vec<(String, DistrictKind, Vec<(f64, f64)>)> = districts
+    let outlines: Vec<DegreeOutline> = districts
         .iter()
         .map(|d: &District| {
             let ring = d
@@ -334,7 +337,7 @@ fn measure(
     mut elements: OsmElements,
     raw: &RawNetwork,
     building_centroids: &[(f64, f64)],
-    district_outlines: Vec<(String, DistrictKind, Vec<(f64, f64)>)>,
+    district_outlines: Vec<DegreeOutline>,
 ) -> Source {
     let (mut w, mut e, mut s, mut n) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for node in &elements.nodes {
