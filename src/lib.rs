@@ -30,6 +30,7 @@ pub mod run;
 pub mod sim;
 pub mod supply;
 pub mod sweep;
+pub mod synth;
 pub mod water;
 
 pub use error::{Error, Result};

@@ -17,7 +17,7 @@ const FLOORS: &[&[&str]] = &[
     &["supply", "sim", "calibrate", "water"],
     &["plan"],
     &["run"],
-    &["optimize", "sweep"],
+    &["optimize", "sweep", "synth"],
     &["report"],
 ];
 

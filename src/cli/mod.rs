@@ -11,6 +11,7 @@ macro_rules! say {
 mod calibrate;
 mod check;
 mod export_graph;
+mod gen_province;
 mod map;
 mod optimize;
 mod progress;
@@ -68,6 +69,10 @@ enum Command {
     /// into tiles with a halo, `run` each (a Slurm array task), `merge` — equal to `run`
     /// within the horizon.
     Tiles(tiles::TilesArgs),
+    /// Generate a province-size scenario from real roads (issue 18): OSM PBF, stations,
+    /// depots, districts, incidents, candidates and scenario files.
+    #[command(hide = true)]
+    GenProvince(gen_province::GenProvinceArgs),
 }
 
 /// Options shared by every subcommand.
@@ -163,6 +168,7 @@ pub fn main() -> ExitCode {
         Command::Map(a) => map::main(a),
         Command::ExportGraph(a) => export_graph::main(a),
         Command::Tiles(a) => tiles::main(a),
+        Command::GenProvince(a) => gen_province::main(a),
     };
     match result {
         Ok(code) => code,

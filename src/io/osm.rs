@@ -1086,3 +1086,172 @@ pub fn read_tagged_nodes(path: &Path, key: &str) -> Result<Vec<TaggedNode>> {
     nodes.dedup_by_key(|n| n.id);
     Ok(nodes)
 }
+
+/// The way tags fireplan's import reads (roads: DESIGN §3, access, limits; buildings),
+/// the ones [`read_road_and_building_elements`] copies.
+pub const ROAD_WAY_KEYS: [&str; 18] = [
+    "highway",
+    "access",
+    "vehicle",
+    "motor_vehicle",
+    "motorcar",
+    "hgv",
+    "emergency",
+    "area",
+    "oneway",
+    "junction",
+    "maxspeed",
+    "building",
+    "maxweight",
+    "maxweight:hgv",
+    "maxheight",
+    "maxheight:physical",
+    "maxwidth",
+    "maxwidth:physical",
+];
+
+/// The node tags fireplan's import reads (a barrier and what lets a fire engine through it).
+pub const ROAD_NODE_KEYS: [&str; 9] = [
+    "barrier",
+    "bollard",
+    "locked",
+    "access",
+    "vehicle",
+    "motor_vehicle",
+    "motorcar",
+    "hgv",
+    "emergency",
+];
+
+/// One OSM node as copied: id, WGS-84 position and the tags of [`ROAD_NODE_KEYS`]
+/// (only when the node has a `barrier`; empty otherwise), in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmNode {
+    pub id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub tags: Vec<(String, String)>,
+}
+
+/// One OSM way as copied: id, node references in order, and the tags of
+/// [`ROAD_WAY_KEYS`] in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmWay {
+    pub id: i64,
+    pub refs: Vec<i64>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// The roads and buildings of an extract as OSM elements: what the province generator
+/// (`synth`) copies, and what `report::osm_pbf` writes. Both lists are sorted by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OsmElements {
+    pub nodes: Vec<OsmNode>,
+    pub ways: Vec<OsmWay>,
+}
+
+/// The ways a fire engine's import may read — `highway` of a drivable class
+/// ([`Highway::parse`], whatever the access tags say: the import decides) or a `building`
+/// other than `no` — with the tags of [`ROAD_WAY_KEYS`], and every node they reference
+/// that the file holds (a barrier node with the tags of [`ROAD_NODE_KEYS`]). References to
+/// nodes outside a clipped extract are kept as they are, so that importing the copy drops
+/// the same road pieces as importing the extract. Relations (turn restrictions,
+/// multipolygon buildings) are not copied. Two parallel passes; sorted by id.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Input`] (field `osm`) when it is
+/// not an OpenStreetMap PBF file, is damaged, or holds no drivable road.
+pub fn read_road_and_building_elements(path: &Path) -> Result<OsmElements> {
+    check_header(path)?;
+    let owned = |tags: &mut dyn Iterator<Item = (&str, &str)>, keys: &[&str]| {
+        tags.filter(|(k, _)| keys.contains(k))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let mut ways = par_fold(
+        path,
+        Vec::new,
+        |acc: &mut Vec<OsmWay>, element| {
+            if let Element::Way(way) = element {
+                let tags = owned(&mut way.tags(), &ROAD_WAY_KEYS);
+                let road = tags
+                    .iter()
+                    .any(|(k, v)| k == "highway" && Highway::parse(v).is_some());
+                let building = tags
+                    .iter()
+                    .any(|(k, v)| k == "building" && is_building(Some(v)));
+                if road || building {
+                    acc.push(OsmWay {
+                        id: way.id(),
+                        refs: way.refs().collect(),
+                        tags,
+                    });
+                }
+            }
+        },
+        merge_vecs,
+    )?;
+    ways.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.refs.cmp(&b.refs)));
+    ways.dedup_by_key(|w| w.id);
+    if !ways.iter().any(|w| {
+        w.tags
+            .iter()
+            .any(|(k, v)| k == "highway" && Highway::parse(v).is_some())
+    }) {
+        return Err(no_roads(
+            path,
+            "no way with a drivable `highway` class in the file".to_string(),
+        ));
+    }
+    let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let node_of = |id: i64, lon: f64, lat: f64, tags: &mut dyn Iterator<Item = (&str, &str)>| {
+        let tags = owned(tags, &ROAD_NODE_KEYS);
+        let tags = if tags.iter().any(|(k, _)| k == "barrier") {
+            tags
+        } else {
+            Vec::new()
+        };
+        OsmNode { id, lon, lat, tags }
+    };
+    let mut nodes = par_fold(
+        path,
+        Vec::new,
+        |acc: &mut Vec<OsmNode>, element| {
+            let node = match element {
+                Element::Node(n) if needed.binary_search(&n.id()).is_ok() => {
+                    node_of(n.id(), n.lon(), n.lat(), &mut n.tags())
+                }
+                Element::DenseNode(n) if needed.binary_search(&n.id()).is_ok() => {
+                    node_of(n.id(), n.lon(), n.lat(), &mut n.tags())
+                }
+                _ => return,
+            };
+            acc.push(node);
+        },
+        merge_vecs,
+    )?;
+    nodes.sort_by(|a, b| {
+        a.id.cmp(&b.id)
+            .then_with(|| a.lon.total_cmp(&b.lon))
+            .then_with(|| a.lat.total_cmp(&b.lat))
+    });
+    nodes.dedup_by_key(|n| n.id);
+    if let Some(n) = nodes
+        .iter()
+        .find(|n| !((-180.0..=180.0).contains(&n.lon) && (-90.0..=90.0).contains(&n.lat)))
+    {
+        return Err(Error::input(
+            path,
+            Location::File,
+            "osm",
+            format!(
+                "node {} lies at lon {}, lat {}, outside −180…180 / −90…90: the extract is \
+                 damaged",
+                n.id, n.lon, n.lat
+            ),
+        ));
+    }
+    Ok(OsmElements { nodes, ways })
+}
