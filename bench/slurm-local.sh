@@ -360,11 +360,16 @@ submit() { # sbatch args…: prints the job id
     out=$(sbatch --parsable "$@") || fail "sbatch $* failed"
     printf '%s\n' "${out%%;*}"
 }
-SWEEP_ID=$(submit "$W/jobs/sweep.sbatch")
-SWEEP_MERGE_ID=$(submit --dependency=afterok:"$SWEEP_ID" "$W/jobs/sweep-merge.sbatch")
-say "sweep: array job $SWEEP_ID (1-$SHARDS), merge job $SWEEP_MERGE_ID (afterok:$SWEEP_ID)"
-JOB_IDS=("$SWEEP_ID" "$SWEEP_MERGE_ID")
+# A failed first attempt: every shard stops after PAUSE_AFTER committed runs (the sweep's test
+# hook FIREPLAN_SWEEP_PAUSE_AFTER) and is cancelled as a node failure or preemption would kill
+# it; the same array submitted again must take those runs from the shards' stores and run
+# only the rest.
+PAUSE_AFTER=2
+INTERRUPTED_ID=$(submit --job-name=fp-sweep-interrupted --export=ALL,FIREPLAN_SWEEP_PAUSE_AFTER=$PAUSE_AFTER \
+    "$W/jobs/sweep.sbatch")
+say "sweep, first attempt: array job $INTERRUPTED_ID (1-$SHARDS), to be cancelled after $PAUSE_AFTER runs a shard"
 
+JOB_IDS=()
 if [ "$TILES" = 1 ]; then
     t=$(now)
     SPLIT_ARGS=(tiles split "$SCENARIO" --out "$W/out/parts")
@@ -401,6 +406,22 @@ EOF
     say "tiles: $NTILES tiles, array job $TILES_ID, merge job $TILES_MERGE_ID (afterok:$TILES_ID)"
     JOB_IDS+=("$TILES_ID" "$TILES_MERGE_ID")
 fi
+
+deadline=$(($(date +%s) + TIMEOUT_S))
+for i in $(seq 1 "$SHARDS"); do
+    f=$W/jobs/fp-sweep-interrupted-$i.out
+    until grep -q "sweep paused" "$f" 2>/dev/null || [ -z "$(squeue -h -j "${INTERRUPTED_ID}_$i" -o %i 2>/dev/null)" ]; do
+        [ "$(date +%s)" -lt "$deadline" ] || fail "shard $i of job $INTERRUPTED_ID did not pause within $TIMEOUT_S s"
+        sleep 1
+    done
+done
+scancel "$INTERRUPTED_ID" || fail "scancel $INTERRUPTED_ID failed"
+while [ -n "$(squeue -h -j "$INTERRUPTED_ID" -o %i 2>/dev/null)" ]; do sleep 1; done
+say "sweep, first attempt cancelled; submitting the same array again"
+SWEEP_ID=$(submit "$W/jobs/sweep.sbatch")
+SWEEP_MERGE_ID=$(submit --dependency=afterok:"$SWEEP_ID" "$W/jobs/sweep-merge.sbatch")
+say "sweep: array job $SWEEP_ID (1-$SHARDS), merge job $SWEEP_MERGE_ID (afterok:$SWEEP_ID)"
+JOB_IDS+=("$SWEEP_ID" "$SWEEP_MERGE_ID")
 IDS=$(IFS=,; echo "${JOB_IDS[*]}")
 
 # ---------------------------------------------------------------- 4. wait and check
@@ -413,7 +434,8 @@ T_JOBS=$(since "$T_JOBS")
 
 # The accounting records reach slurmdbd shortly after the jobs end: poll until every
 # allocation has a final state.
-EXPECTED=$((SHARDS + 1))
+IDS=$INTERRUPTED_ID,$IDS
+EXPECTED=$((2 * SHARDS + 1))
 [ "$TILES" = 1 ] && EXPECTED=$((EXPECTED + NTILES + 1))
 SACCT_FMT=JobID,JobName,State,ExitCode,Elapsed,MaxRSS
 for _ in $(seq 1 60); do
@@ -424,10 +446,10 @@ for _ in $(seq 1 60); do
 done
 sacct -n -P -j "$IDS" --format=$SACCT_FMT >"$W/sacct.txt" || fail "sacct failed"
 
-python3 - "$W/sacct.txt" "$SWEEP_ID" "$SHARDS" "$SWEEP_MERGE_ID" "${TILES_ID:-}" "${NTILES:-0}" \
-    "${TILES_MERGE_ID:-}" >"$W/summary-jobs.md" <<'PY' || JOBS_OK=0
+python3 - "$W/sacct.txt" "$INTERRUPTED_ID" "$SWEEP_ID" "$SHARDS" "$SWEEP_MERGE_ID" "${TILES_ID:-}" \
+    "${NTILES:-0}" "${TILES_MERGE_ID:-}" >"$W/summary-jobs.md" <<'PY' || JOBS_OK=0
 import sys
-path, sweep, shards, sweep_merge, tiles, ntiles, tiles_merge = sys.argv[1:]
+path, interrupted, sweep, shards, sweep_merge, tiles, ntiles, tiles_merge = sys.argv[1:]
 rows = [l.rstrip("\n").split("|") for l in open(path) if l.strip()]
 alloc = {r[0]: r for r in rows if "." not in r[0]}
 # MaxRSS is reported per step: the batch step carries the job script's peak.
@@ -439,7 +461,8 @@ for r in rows:
     if "." in r[0] and r[5]:
         job = r[0].split(".")[0]
         rss[job] = max(rss.get(job, 0), kib(r[5]))
-expected = [(f"{sweep}_{i}", "sweep shard") for i in range(1, int(shards) + 1)]
+expected = [(f"{interrupted}_{i}", "sweep shard, cancelled") for i in range(1, int(shards) + 1)]
+expected += [(f"{sweep}_{i}", "sweep shard") for i in range(1, int(shards) + 1)]
 expected.append((sweep_merge, "sweep merge (afterok)"))
 if tiles:
     expected += [(f"{tiles}_{i}", "tile") for i in range(1, int(ntiles) + 1)]
@@ -453,9 +476,12 @@ for job, what in expected:
         ok = False
         print(f"| {job} | {what} | MISSING from sacct | | | |")
         continue
-    good = r[2] == "COMPLETED" and r[3] == "0:0"
+    if what.endswith("cancelled"):  # the first attempt, cancelled on purpose
+        good = r[2].startswith("CANCELLED")
+    else:
+        good = r[2] == "COMPLETED" and r[3] == "0:0"
     ok &= good
-    mib = f"{rss[job] / 1024:.0f} MiB" if job in rss else "?"
+    mib = f"{rss[job] / 1024:.0f} MiB" if job in rss else "not sampled (< 1 s)"
     print(f"| {job} | {what} | {r[2]}{'' if good else ' ✗'} | {r[3]} | {r[4]} | {mib} |")
 peak = {}
 for job, what in expected:
@@ -466,6 +492,24 @@ print("max RSS by kind: " + ", ".join(f"{w} {v / 1024:.0f} MiB" for w, v in peak
 sys.exit(0 if ok else 1)
 PY
 JOBS_OK=${JOBS_OK:-1}
+
+# Resume: each shard submitted again found the runs its cancelled first attempt committed
+# (min(PAUSE_AFTER, runs in the shard)) and ran only the others.
+RESUME_OK=1
+RESUME_NOTE=""
+for i in $(seq 1 "$SHARDS"); do
+    line=$(grep -o "[0-9]* in shard $i/$SHARDS; [0-9]* already in the store, [0-9]* run now" \
+        "$W/jobs/fp-sweep-$i.out" 2>/dev/null || true)
+    read -r in_shard _ _ _ kept _ _ _ _ ran _ <<<"$line"
+    want=$PAUSE_AFTER
+    [ -n "$in_shard" ] && [ "$in_shard" -lt "$want" ] && want=$in_shard
+    if [ -z "$line" ] || [ "$kept" != "$want" ] || [ $((kept + ran)) != "$in_shard" ]; then
+        RESUME_OK=0
+        RESUME_NOTE="$RESUME_NOTE shard $i: '${line:-no summary line}' (want $want kept);"
+    else
+        RESUME_NOTE="$RESUME_NOTE shard $i: $kept kept, $ran run;"
+    fi
+done
 
 # Sweep: the merged results.csv equals the single-process one, row by row, every column but
 # the wall time elapsed_s (docs/output.md: results.csv).
@@ -522,6 +566,7 @@ verdict() { [ "$1" = 1 ] && echo pass || echo FAIL; }
     fi
     echo "| all jobs, submit to last merge done | ${T_JOBS} s |"
     echo "| every task and merge COMPLETED 0:0 (sacct) | $(verdict "$JOBS_OK") |"
+    echo "| resubmitted shards ran only what the cancelled attempt had not committed | $(verdict $RESUME_OK):$RESUME_NOTE |"
     echo "| merged sweep = one process | $(verdict $SWEEP_OK): $SWEEP_CMP |"
     if [ "$TILES" = 1 ]; then
         echo "| merged tiles = monolithic run (tiles merge --compare) | $(verdict $TILES_OK): $(printf '%s' "$TILES_CMP" | tr '\n' ' ') |"
@@ -533,5 +578,5 @@ verdict() { [ "$1" = 1 ] && echo pass || echo FAIL; }
 } | tee "$W/summary.md"
 [ -n "${FIREPLAN_SLURM_SUMMARY:-}" ] && cp "$W/summary.md" "$FIREPLAN_SLURM_SUMMARY"
 
-[ "$JOBS_OK" = 1 ] && [ "$SWEEP_OK" = 1 ] && [ "$TILES_OK" = 1 ] || fail "see the table above"
+[ "$JOBS_OK" = 1 ] && [ "$RESUME_OK" = 1 ] && [ "$SWEEP_OK" = 1 ] && [ "$TILES_OK" = 1 ] || fail "see the table above"
 EXIT_STATUS=0
