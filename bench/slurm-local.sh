@@ -286,7 +286,8 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 SchedulerType=sched/backfill
-SchedulerParameters=kill_invalid_depend
+# A merge whose array failed is cancelled instead of waiting forever (afterok never met).
+DependencyParameters=kill_invalid_depend
 ReturnToService=2
 JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=task=1
@@ -428,6 +429,11 @@ IDS=$(IFS=,; echo "${JOB_IDS[*]}")
 deadline=$(($(date +%s) + TIMEOUT_S))
 while [ -n "$(squeue -h -j "$IDS" -o %i 2>/dev/null)" ]; do
     [ "$(date +%s)" -lt "$deadline" ] || fail "jobs $IDS still queued or running after $TIMEOUT_S s: $(squeue -j "$IDS")"
+    # kill_invalid_depend cancels these; should it not, do it here.
+    for j in $(squeue -h -j "$IDS" -t PD -o '%i %r' 2>/dev/null | awk '$2 == "DependencyNeverSatisfied" { print $1 }'); do
+        say "job $j can never start (its array failed): cancelled"
+        scancel "$j" || true
+    done
     sleep 2
 done
 T_JOBS=$(since "$T_JOBS")
