@@ -42,6 +42,7 @@ SMOKE=0
 KEEP=0
 TILES=1
 GRID_KM=""
+MONO_CSV=${FIREPLAN_SLURM_MONO:-}
 SCENARIO=${FIREPLAN_SLURM_SCENARIO:-$ROOT/scenarios/demo.toml}
 SWEEP_FILE=$ROOT/scenarios/demo_sweep.toml
 TIMEOUT_S=${FIREPLAN_SLURM_TIMEOUT_S:-1800}
@@ -53,6 +54,8 @@ usage() {
     sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     cat <<EOF
 Options: --smoke (2 shards) | --shards N | --scenario FILE | --grid-km K | --no-tiles |
+         --mono DEMAND_RESPONSE_CSV (a monolithic run's result to compare the tiles with,
+         instead of running it here: for regions too large to run twice at once) |
          --sweep FILE | --keep | --help
 EOF
 }
@@ -63,6 +66,7 @@ while [ $# -gt 0 ]; do
     --shards) SHARDS=${2:?--shards N}; shift ;;
     --scenario) SCENARIO=${2:?--scenario FILE}; shift ;;
     --grid-km) GRID_KM=${2:?--grid-km K}; shift ;;
+    --mono) MONO_CSV=${2:?--mono FILE}; shift ;;
     --sweep) SWEEP_FILE=${2:?--sweep FILE}; shift ;;
     --no-tiles) TILES=0 ;;
     --keep) KEEP=1 ;;
@@ -176,6 +180,9 @@ cleanup() {
     stop_pid_file slurmdbd "$W/slurmdbd.pid"
     stop_pid_file mariadbd "$W/db.pid"
     stop_pid_file munged "$W/munge/munged.pid"
+    for d in ${CGROUP_DIRS_MADE:-}; do # the cgroups slurmd made (FIREPLAN_SLURM_CGROUP=1)
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
     if [ "$EXIT_STATUS" != 0 ]; then
         for f in "$W"/log/*.log "$W"/jobs/*.out; do
             [ -s "$f" ] || continue
@@ -244,6 +251,30 @@ NODE_LINE=$(printf '%s\n' "$NODE_LINE" | sed "s/^NodeName=[^ ]*/NodeName=$HOST/"
 CPUS=$(printf '%s\n' "$NODE_LINE" | sed 's/.* CPUs=\([0-9]*\).*/\1/')
 MEM_MB=$(printf '%s\n' "$NODE_LINE" | sed 's/.* RealMemory=\([0-9]*\).*/\1/')
 
+# Process tracking: cgroups (memory limits enforced, peak memory exact) with
+# FIREPLAN_SLURM_CGROUP=1 where the machine's cgroup v1 tree is writable; otherwise
+# linuxproc and task/none, which need no cgroups (containers) and sample RSS every second.
+if [ "${FIREPLAN_SLURM_CGROUP:-0}" = 1 ]; then
+    cat >"$W/etc/cgroup.conf" <<EOF
+CgroupPlugin=cgroup/v1
+CgroupMountpoint=/sys/fs/cgroup
+ConstrainCores=yes
+ConstrainRAMSpace=yes
+EOF
+    # slurmd makes /sys/fs/cgroup/<controller>/slurm_<host>; remove those it made on exit.
+    CGROUP_DIRS_MADE=""
+    for c in /sys/fs/cgroup/*/; do
+        [ -e "${c}slurm_$HOST" ] || CGROUP_DIRS_MADE="$CGROUP_DIRS_MADE ${c}slurm_$HOST"
+    done
+    TRACKING="ProctrackType=proctrack/cgroup
+TaskPlugin=task/cgroup
+JobAcctGatherType=jobacct_gather/cgroup"
+else
+    TRACKING="ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/linux"
+fi
+
 cat >"$W/etc/slurmdbd.conf" <<EOF
 AuthType=auth/munge
 AuthInfo=socket=$MUNGE_SOCKET
@@ -281,15 +312,13 @@ SlurmctldLogFile=$W/log/slurmctld.log
 SlurmdLogFile=$W/log/slurmd.log
 PlugStackConfig=$W/etc/plugstack.conf
 MailProg=/bin/true
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+$TRACKING
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 SchedulerType=sched/backfill
 # A merge whose array failed is cancelled instead of waiting forever (afterok never met).
 DependencyParameters=kill_invalid_depend
 ReturnToService=2
-JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=task=1
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=127.0.0.1
@@ -321,13 +350,19 @@ say "reference: fireplan sweep $(basename "$SWEEP_FILE") in one process"
 "$BIN" sweep "$SWEEP_FILE" --out "$W/ref/sweep" -q --no-cache >"$W/log/ref-sweep.log" 2>&1 ||
     fail "the single-process sweep failed (log $W/log/ref-sweep.log)"
 T_REF_SWEEP=$(since "$t")
-if [ "$TILES" = 1 ]; then
+MONO_NOTE=""
+if [ "$TILES" = 1 ] && [ -n "$MONO_CSV" ]; then
+    [ -f "$MONO_CSV" ] || fail "--mono $MONO_CSV does not exist"
+    MONO_CSV=$(cd "$(dirname "$MONO_CSV")" && pwd)/$(basename "$MONO_CSV")
+    MONO_NOTE="given (--mono $MONO_CSV)"
+elif [ "$TILES" = 1 ]; then
     t=$(now)
     say "reference: fireplan run $SCENARIO in one process"
     "$BIN" run "$SCENARIO" --out "$W/ref/mono" -q --no-cache >"$W/log/ref-mono.log" 2>&1 ||
         fail "the monolithic run failed (log $W/log/ref-mono.log)"
-    T_REF_MONO=$(since "$t")
-    [ -f "$W/ref/mono/demand_response.csv" ] || fail "the monolithic run wrote no demand_response.csv"
+    MONO_NOTE="$(since "$t") s"
+    MONO_CSV=$W/ref/mono/demand_response.csv
+    [ -f "$MONO_CSV" ] || fail "the monolithic run wrote no demand_response.csv"
 fi
 
 # ---------------------------------------------------------------- 3. submit
@@ -373,7 +408,7 @@ say "sweep, first attempt: array job $INTERRUPTED_ID (1-$SHARDS), to be cancelle
 JOB_IDS=()
 if [ "$TILES" = 1 ]; then
     t=$(now)
-    SPLIT_ARGS=(tiles split "$SCENARIO" --out "$W/out/parts")
+    SPLIT_ARGS=(tiles split "$SCENARIO" --out "$W/out/parts" -q --cache-dir "$W/cache")
     [ -n "$GRID_KM" ] && SPLIT_ARGS+=(--grid-km "$GRID_KM")
     "$BIN" "${SPLIT_ARGS[@]}" >"$W/log/tiles-split.log" 2>&1 ||
         fail "fireplan ${SPLIT_ARGS[*]} failed (log $W/log/tiles-split.log)"
@@ -400,7 +435,7 @@ EOF
 #SBATCH --output=$W/jobs/%x.out
 # Exit status ≠ 0 when the merged tiles differ from the monolithic run: the job ends FAILED.
 set -euo pipefail
-exec "$BIN" tiles merge "$W/out/parts" --out "$W/out/tiles" --compare "$W/ref/mono/demand_response.csv"
+exec "$BIN" tiles merge "$W/out/parts" --out "$W/out/tiles" --compare "$MONO_CSV"
 EOF
     TILES_ID=$(submit "$W/jobs/tiles.sbatch")
     TILES_MERGE_ID=$(submit --dependency=afterok:"$TILES_ID" "$W/jobs/tiles-merge.sbatch")
@@ -487,11 +522,11 @@ for job, what in expected:
     else:
         good = r[2] == "COMPLETED" and r[3] == "0:0"
     ok &= good
-    mib = f"{rss[job] / 1024:.0f} MiB" if job in rss else "not sampled (< 1 s)"
+    mib = f"{rss[job] / 1024:.0f} MiB" if rss.get(job) else "not sampled (< 1 s)"
     print(f"| {job} | {what} | {r[2]}{'' if good else ' ✗'} | {r[3]} | {r[4]} | {mib} |")
 peak = {}
 for job, what in expected:
-    if job in rss:
+    if rss.get(job):
         peak[what] = max(peak.get(what, 0), rss[job])
 print()
 print("max RSS by kind: " + ", ".join(f"{w} {v / 1024:.0f} MiB" for w, v in peak.items()))
@@ -552,7 +587,8 @@ TILES_OK=1
 if [ "$TILES" = 1 ]; then
     TILES_OK=0
     # The merge job exits ≠ 0 on any mismatch; its state is checked above; its output says more.
-    TILES_CMP=$(tail -5 "$W/jobs/fp-tiles-merge.out" 2>/dev/null || echo "no output of the merge job")
+    TILES_CMP=$(grep -h "mismatch" "$W/jobs/fp-tiles-merge.out" 2>/dev/null | tail -1 | sed "s|$W/||g")
+    [ -n "$TILES_CMP" ] || TILES_CMP="no comparison line in the merge job's output"
     grep -q "^| $TILES_MERGE_ID | .* | COMPLETED | 0:0 |" "$W/summary-jobs.md" && TILES_OK=1
 fi
 
@@ -567,7 +603,7 @@ verdict() { [ "$1" = 1 ] && echo pass || echo FAIL; }
     echo "| start munged, mariadb, slurmdbd, slurmctld, slurmd; node idle | ${T_CLUSTER} s |"
     echo "| single-process sweep ($(basename "$SWEEP_FILE")) | ${T_REF_SWEEP} s |"
     if [ "$TILES" = 1 ]; then
-        echo "| single-process run ($(basename "$SCENARIO")) | ${T_REF_MONO} s |"
+        echo "| single-process run ($(basename "$SCENARIO")) | $MONO_NOTE |"
         echo "| tiles split (${GRID_KM:-default} km grid) | ${T_SPLIT} s, $NTILES tiles |"
     fi
     echo "| all jobs, submit to last merge done | ${T_JOBS} s |"
