@@ -14,7 +14,8 @@
 #     socket, a MariaDB for the accounting store (so sacct gives states and MaxRSS), slurmdbd,
 #     slurmctld and slurmd, on ports FIREPLAN_SLURM_PORT..+3 (default 16817..16820); the node
 #     is described by `slurmd -C` (real CPUs and memory), select/cons_tres, proctrack/linuxproc
-#     and task/none (no cgroups needed, nothing left in the machine's cgroup tree);
+#     and task/none (no cgroups needed, nothing left in the machine's cgroup tree), or the
+#     cgroup plugins with FIREPLAN_SLURM_CGROUP=1 (memory limits enforced);
 #  3. submits with sbatch --array (a) the sharded sweep scenarios/demo_sweep.toml
 #     (`fireplan sweep … --shard I/N`) and its merge (`fireplan sweep merge`) with
 #     --dependency=afterok:<array job>, and (b) when the binary has `fireplan tiles`, the
@@ -29,8 +30,10 @@
 #     --keep; its logs are printed on failure).
 #
 # Environment: FIREPLAN_BIN (the binary; default target/release/fireplan, built when missing),
-# FIREPLAN_SLURM_SCENARIO (same as --scenario), FIREPLAN_SLURM_TIMEOUT_S,
-# FIREPLAN_SLURM_PORT (first of four ports).
+# FIREPLAN_SLURM_SCENARIO (same as --scenario), FIREPLAN_SLURM_MONO (same as --mono),
+# FIREPLAN_SLURM_TIMEOUT_S, FIREPLAN_SLURM_PORT (first of four ports), FIREPLAN_SLURM_CGROUP,
+# FIREPLAN_SLURM_SWEEP_MEM / FIREPLAN_SLURM_TILE_MEM (--mem of the tasks, default 1G / 4G),
+# FIREPLAN_SLURM_SUMMARY (a file to copy the summary to).
 # Exit status: 0 all checks passed; 1 a check failed; 77 Slurm cannot be installed or
 # started here (not root, no apt-get, daemons refuse to start): the caller may skip.
 
