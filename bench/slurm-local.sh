@@ -457,8 +457,10 @@ for i in $(seq 1 "$SHARDS"); do
         [ "$(date +%s)" -lt "$deadline" ] || fail "shard $i of job $INTERRUPTED_ID did not pause within $TIMEOUT_S s"
         sleep 1
     done
+    # Cancel each task as soon as it pauses: with more shards than CPUs the paused tasks
+    # would otherwise hold every CPU and the later shards never start.
+    scancel "${INTERRUPTED_ID}_$i" || fail "scancel ${INTERRUPTED_ID}_$i failed"
 done
-scancel "$INTERRUPTED_ID" || fail "scancel $INTERRUPTED_ID failed"
 while [ -n "$(squeue -h -j "$INTERRUPTED_ID" -o %i 2>/dev/null)" ]; do sleep 1; done
 say "sweep, first attempt cancelled; submitting the same array again"
 SWEEP_ID=$(submit "$W/jobs/sweep.sbatch")
