@@ -48,7 +48,10 @@ fn benches(c: &mut Criterion) {
     let name = format!("{}v_{}st", net.vertex_count(), origins.len());
     let mut g = c.benchmark_group("scale");
     g.sample_size(10);
-    for (label, cutoff_s) in [("two_nearest_480s", 480.0), ("two_nearest_full", f64::INFINITY)] {
+    for (label, cutoff_s) in [
+        ("two_nearest_480s", 480.0),
+        ("two_nearest_full", f64::INFINITY),
+    ] {
         g.bench_with_input(BenchmarkId::new(label, &name), &s, |b, s| {
             b.iter(|| two_nearest(net, black_box(s), cutoff_s))
         });

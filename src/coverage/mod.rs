@@ -410,6 +410,15 @@ pub(crate) fn segment_envelope(
     Envelope { pieces }
 }
 
+/// The demand points, segments and grid cells of one scope (a district, the region, the
+/// places outside every district), as ascending indices.
+#[derive(Debug, Clone, Default)]
+struct Members {
+    demand: Vec<usize>,
+    segments: Vec<usize>,
+    cells: Vec<usize>,
+}
+
 /// Computes every coverage figure of DESIGN §4. `districts` must not be empty (use
 /// [`crate::network::Network::whole_network_district`]); `demand` may be empty (demand metrics are then `None`).
 pub fn evaluate(
@@ -545,23 +554,38 @@ pub fn evaluate(
         };
     }
 
-    let metrics_for = |filter: &dyn Fn(Option<usize>) -> bool| -> Metrics {
-        let samples: Vec<(Option<f64>, f64)> = demand
+    // Each scope's demand points, segments and cells, ascending, grouped in one pass: a
+    // province has hundreds of districts, and a scan of everything per district was
+    // quadratic (issue 18).
+    let mut scopes: Vec<Members> = vec![Members::default(); districts.len() + 1];
+    let slot = |d: Option<usize>| d.map_or(0, |d| d + 1);
+    for (i, r) in demand_results.iter().enumerate() {
+        scopes[slot(r.district)].demand.push(i);
+    }
+    for (i, r) in segments.iter().enumerate() {
+        scopes[slot(r.district)].segments.push(i);
+    }
+    for (i, c) in cells.iter().enumerate() {
+        scopes[slot(Some(c.district))].cells.push(i);
+    }
+    let everything = Members {
+        demand: (0..demand_results.len()).collect(),
+        segments: (0..segments.len()).collect(),
+        cells: (0..cells.len()).collect(),
+    };
+    let metrics_of = |members: &Members| -> Metrics {
+        let samples: Vec<(Option<f64>, f64)> = members
+            .demand
             .iter()
-            .zip(&demand_results)
-            .filter(|(_, r)| filter(r.district))
-            .map(|(d, r)| (r.response.first_s(), d.weight))
+            .map(|&i| (demand_results[i].response.first_s(), demand[i].weight))
             .collect();
-        let second: Vec<(Option<f64>, f64)> = demand
+        let second: Vec<(Option<f64>, f64)> = members
+            .demand
             .iter()
-            .zip(&demand_results)
-            .filter(|(_, r)| filter(r.district))
-            .map(|(d, r)| (r.response.second_s(), d.weight))
+            .map(|&i| (demand_results[i].response.second_s(), demand[i].weight))
             .collect();
-        let in_area: Vec<&DemandResult> = demand_results
-            .iter()
-            .filter(|r| filter(r.district))
-            .collect();
+        let in_area: Vec<&DemandResult> =
+            members.demand.iter().map(|&i| &demand_results[i]).collect();
         let mut m = Metrics {
             demand_points: samples.len(),
             demand_weight: samples.iter().map(|s| s.1).sum(),
@@ -579,23 +603,20 @@ pub fn evaluate(
             m.p90_s = stats::weighted_percentile(&samples, 0.9);
             m.max_s = samples.iter().filter_map(|s| s.0).reduce(f64::max);
         }
-        for (s, r) in net.segments.iter().zip(&segments) {
-            if filter(r.district) {
-                let km = s.length_m as f64 / 1000.0;
-                m.road_km += km;
-                m.covered_road_km +=
-                    km * r.covered.iter().map(|(x, y)| y - x).sum::<f64>().min(1.0);
-            }
+        for &i in &members.segments {
+            let (s, r) = (&net.segments[i], &segments[i]);
+            let km = s.length_m as f64 / 1000.0;
+            m.road_km += km;
+            m.covered_road_km += km * r.covered.iter().map(|(x, y)| y - x).sum::<f64>().min(1.0);
         }
         if m.road_km > 0.0 {
             m.road_coverage = Some(m.covered_road_km / m.road_km + 0.0);
         }
-        for (c, r) in cells.iter().zip(&cell_results) {
-            if filter(Some(c.district)) {
-                m.area_km2 += c.area_m2 / 1e6;
-                if r.response_s.is_some_and(|t| t <= thr) {
-                    m.covered_area_km2 += c.area_m2 / 1e6;
-                }
+        for &i in &members.cells {
+            let (c, r) = (&cells[i], &cell_results[i]);
+            m.area_km2 += c.area_m2 / 1e6;
+            if r.response_s.is_some_and(|t| t <= thr) {
+                m.covered_area_km2 += c.area_m2 / 1e6;
             }
         }
         if m.area_km2 > 0.0 {
@@ -603,11 +624,9 @@ pub fn evaluate(
         }
         m
     };
-    let region = metrics_for(&|_| true);
-    let outside = metrics_for(&|d| d.is_none());
-    let district_metrics = (0..districts.len())
-        .map(|i| metrics_for(&|d| d == Some(i)))
-        .collect();
+    let region = metrics_of(&everything);
+    let outside = metrics_of(&scopes[0]);
+    let district_metrics = scopes[1..].par_iter().map(metrics_of).collect();
 
     Coverage {
         params: *params,

@@ -162,14 +162,16 @@ pub fn gaps_features(run: &RunResult) -> Vec<Feature> {
         }
     }
     let proj = &run.prepared.network.projection;
-    for (di, d) in run.inputs.districts.iter().enumerate() {
-        let cells: Vec<&CellPiece> = cov
-            .cells
-            .iter()
-            .zip(&cov.cell_results)
-            .filter(|(c, r)| c.district == di && !r.response_s.is_some_and(|t| t <= thr))
-            .map(|(c, _)| c)
-            .collect();
+    // The cells not reached, per district, in one pass (a province has hundreds).
+    let mut late: Vec<Vec<&CellPiece>> = vec![Vec::new(); run.inputs.districts.len()];
+    for (c, r) in cov.cells.iter().zip(&cov.cell_results) {
+        if !r.response_s.is_some_and(|t| t <= thr) {
+            if let Some(l) = late.get_mut(c.district) {
+                l.push(c);
+            }
+        }
+    }
+    for (d, cells) in run.inputs.districts.iter().zip(late) {
         if cells.is_empty() {
             continue;
         }
