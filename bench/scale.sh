@@ -79,7 +79,8 @@ nt_i, nt_c = imp["timings_s"]["network"], cached["timings_s"]["network"]
 nodes_read = imp["import"]["nodes_read"]
 vertices = cached["network"]["nodes"]
 search = {}
-for est in glob.glob("target/criterion/scale/*/*/new/estimates.json"):
+# The bench's id names the network (vertices, stations): earlier sizes' results stay apart.
+for est in glob.glob(f"target/criterion/scale/*/{vertices}v_*/new/estimates.json"):
     kind = est.split(os.sep)[-4]
     search[kind] = json.load(open(est))["median"]["point_estimate"] / 1e9
 ri, rc = tm("run_import"), tm("run_cached")
