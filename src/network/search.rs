@@ -182,9 +182,8 @@ impl Dijkstra {
         }
     }
 
-    /// Shortest times from the seeds `(node, seconds)` to every node within `cutoff_s`
-    /// (`f64::INFINITY` beyond). The slice is valid until the next run.
-    pub fn run(&mut self, net: &Network, seeds: &[(u32, f64)], cutoff_s: f64) -> &[f64] {
+    /// Forgets the last run: only the vertices it touched are reset.
+    fn reset(&mut self, net: &Network) {
         for &v in &self.touched {
             self.dist[v as usize] = f64::INFINITY;
         }
@@ -193,6 +192,12 @@ impl Dijkstra {
         if self.dist.len() != net.vertex_count() {
             self.dist = vec![f64::INFINITY; net.vertex_count()];
         }
+    }
+
+    /// Shortest times from the seeds `(node, seconds)` to every node within `cutoff_s`
+    /// (`f64::INFINITY` beyond). The slice is valid until the next run.
+    pub fn run(&mut self, net: &Network, seeds: &[(u32, f64)], cutoff_s: f64) -> &[f64] {
+        self.reset(net);
         for &(v, t) in seeds {
             if usable(t, cutoff_s) && t < self.dist[v as usize] {
                 if self.dist[v as usize].is_infinite() {
@@ -232,14 +237,7 @@ impl Dijkstra {
         seeds: &[(u32, f64)],
         targets: &[u32],
     ) -> &[f64] {
-        for &v in &self.touched {
-            self.dist[v as usize] = f64::INFINITY;
-        }
-        self.touched.clear();
-        self.queue.clear();
-        if self.dist.len() != net.vertex_count() {
-            self.dist = vec![f64::INFINITY; net.vertex_count()];
-        }
+        self.reset(net);
         let mut is_target = vec![false; net.vertex_count()];
         for &v in targets {
             is_target[v as usize] = true;

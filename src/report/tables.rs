@@ -17,19 +17,23 @@ pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
     json_bytes(&v)
 }
 
+/// The columns every `demand_response.csv` starts with: the whole run's and the merged
+/// partitioned run's (`report::tiles`), so that the two compare column for column.
+pub const DEMAND_RESPONSE_COLUMNS: [&str; 8] = [
+    "id",
+    "first_station",
+    "response_s",
+    "second_station",
+    "second_response_s",
+    "district",
+    "snap_m",
+    "status",
+];
+
 /// `demand_response.csv`: one row per demand point.
 pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "id",
-        "first_station",
-        "response_s",
-        "second_station",
-        "second_response_s",
-        "district",
-        "snap_m",
-        "status",
-    ];
+    let mut header = DEMAND_RESPONSE_COLUMNS.to_vec();
     // A calibrated run adds each place's probability of arrival within the threshold.
     let p_within = run.p_within();
     if p_within.is_some() {

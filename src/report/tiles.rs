@@ -88,17 +88,8 @@ pub fn write_merged(out: &Path, merged: &Merged, manifest: &Manifest) -> Result<
     let thr = merged.threshold_s;
 
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "first_station",
-        "response_s",
-        "second_station",
-        "second_response_s",
-        "district",
-        "snap_m",
-        "status",
-    ])
-    .map_err(csv_error)?;
+    w.write_record(super::tables::DEMAND_RESPONSE_COLUMNS)
+        .map_err(csv_error)?;
     for p in &merged.points {
         let (f, ft) = p
             .first

@@ -169,11 +169,7 @@ fn place_boxes(
         if lookup.of(s.location).is_some() {
             continue;
         }
-        let Some(d) = s
-            .district
-            .as_deref()
-            .and_then(|name| districts.iter().position(|d| d.name == name))
-        else {
+        let Some(d) = reach::station_district(s, lookup, districts) else {
             continue;
         };
         let p = s.location.0;

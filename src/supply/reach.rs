@@ -249,6 +249,19 @@ pub struct StationReach {
     pub levels: Vec<LevelReach>,
 }
 
+/// A station's district: the one holding it, else the one its `district` column names.
+/// The depot trees' boxes ([`super::trees::near_vertices`]) follow the same rule.
+pub fn station_district(
+    s: &Station,
+    lookup: &DistrictLookup,
+    districts: &[District],
+) -> Option<usize> {
+    lookup.of(s.location).or_else(|| {
+        let name = s.district.as_deref()?;
+        districts.iter().position(|d| d.name == name)
+    })
+}
+
 /// Reach of every station that is not closed, in file order.
 pub fn stations_reach(
     ctx: &ReachContext,
@@ -269,10 +282,7 @@ pub fn stations_reach(
         .filter(|(_, s)| s.status != StationStatus::Closed)
         .map(|(i, s)| {
             let (snap, snap_m) = snap_within(ctx.net, index, s.location, max_snap_m);
-            let district = lookup.of(s.location).or_else(|| {
-                let name = s.district.as_deref()?;
-                districts.iter().position(|d| d.name == name)
-            });
+            let district = station_district(s, lookup, districts);
             let target = Target {
                 snap,
                 district,
