@@ -1,5 +1,5 @@
 //! Incident simulation speed: simulated incidents per second on one core once the setup
-//! (station trees ahead and back, place rankings) is built, on the demo district (and on
+//! (places and their station rankings within the dispatch reach) is built, on the demo district (and on
 //! Liechtenstein when ../shared/data is there: buildings as demand, a default fleet).
 //! Also the setup itself. Run: `cargo bench --bench sim`; results in BENCHMARKS.md.
 
@@ -99,7 +99,7 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
 
-    // The once-per-scenario part: trees ahead and back, jittered places and rankings.
+    // The once-per-scenario part: jittered places and their rankings within the reach.
     let mut g = c.benchmark_group("sim_setup");
     g.sample_size(10);
     g.bench_function(BenchmarkId::new("setup", &name), |b| {

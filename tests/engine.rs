@@ -414,3 +414,59 @@ fn long_road_chain_does_not_overflow_the_stack() {
         .expect("build must not overflow the stack");
     assert_eq!((net.node_count(), net.dropped_nodes), (n, 0));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A search stopped once its goals are final gives each goal the least over its legs of
+    /// the f32-rounded full-search time plus the leg, as brute force over petgraph does.
+    #[test]
+    fn goals_final_equal_brute_force(
+        n in 3usize..40,
+        extra in prop::collection::vec((0usize..40, 0usize..40, 0u16..500, any::<bool>()), 0..40),
+        src in (0usize..40, 0u16..200),
+        goals in prop::collection::vec(
+            prop::collection::vec((0usize..40, 0u16..300), 0..3), 0..8),
+    ) {
+        let raw = random_graph(n, &extra);
+        let net = Network::build(&raw, &NetworkParams::default(), Profile::Emergency);
+        let nn = net.node_count();
+        prop_assume!(nn > 0);
+        let (s, s_t) = ((src.0 % nn) as u32, src.1 as f64);
+        let full = petgraph_times(&net, s);
+        let goals: Vec<Vec<(u32, f64)>> = goals.iter()
+            .map(|g| g.iter().map(|&(v, t)| ((v % nn) as u32, t as f64)).collect())
+            .collect();
+        let got = Dijkstra::new(nn).run_until_goals_final(&net, &[(s, s_t)], &goals);
+        for (g, legs) in goals.iter().enumerate() {
+            let want = legs.iter()
+                .map(|&(v, t)| (full[v as usize] + s_t) as f32 as f64 + t)
+                .fold(f64::INFINITY, f64::min);
+            prop_assert!(got[g] == want || (got[g] - want).abs() < 1e-4, "goal {}: {} vs {}", g, got[g], want);
+        }
+    }
+}
+
+/// A goal near the source is final long before the far end of the network is reached:
+/// on a 200-node line, a goal reachable at node 1 (and at the far node 199) stops the
+/// search a few nodes out, and its time is node 1's.
+#[test]
+fn goals_final_stop_near_the_source() {
+    let nodes: Vec<RawNode> = (0..200).map(|i| node(i, i as f64 * 100.0, 0.0)).collect();
+    let segments = (0..199)
+        .map(|i| seg(i, i + 1, "residential", 100.0, Oneway::Both))
+        .collect();
+    let raw = RawNetwork {
+        nodes,
+        segments,
+        ..RawNetwork::default()
+    };
+    let net = Network::build(&raw, &NetworkParams::default(), Profile::Emergency);
+    let full = Dijkstra::new(net.vertex_count())
+        .run(&net, &[(0, 0.0)], f64::INFINITY)
+        .to_vec();
+    let mut dij = Dijkstra::new(net.vertex_count());
+    let got = dij.run_until_goals_final(&net, &[(0, 0.0)], &[vec![(1, 5.0), (199, 0.0)]]);
+    assert_eq!(got, vec![full[1] as f32 as f64 + 5.0]);
+    assert!(dij.reached().len() < 10, "{}", dij.reached().len());
+}

@@ -597,6 +597,11 @@ fn configuration_errors_name_the_key_and_what_was_expected() {
     );
     let e = error_of("[simulation]\nwhen_all_busy = \"wait\"\n");
     assert!(e.contains("`queue` or `lost`"), "{e}");
+    let e = error_of("[simulation]\ndispatch_reach_min = 0\n");
+    assert!(
+        e.contains("simulation.dispatch_reach_min") && e.contains("expected minutes > 0"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -767,4 +772,82 @@ fn simulations_too_large_to_hold_are_refused() {
             ..Overrides::default()
         })
         .is_ok());
+}
+
+/// The rankings, built station by station with bounded searches, equal the brute force
+/// over whole trees (one unbounded tree per station, ahead and back; every place against
+/// every station) on the demo, bit for bit: with no reach limit, with the default hour
+/// (which on the demo leaves out a few far pairs) and with 4 minutes (which leaves most out).
+#[test]
+fn rankings_within_reach_equal_whole_trees_on_the_demo() {
+    use fireplan::coverage::trees::StationTrees;
+    use fireplan::network::access_time_s;
+    use fireplan::sim::sites::Sites;
+    let sc = Scenario::load(&common::root().join("scenarios/demo.toml")).unwrap();
+    let r = run(&sc, &quiet()).unwrap();
+    let net = &r.prepared.network;
+    let reversed = net.reversed();
+    let origins = &r.coverage.origins;
+    let ahead = StationTrees::build(net, origins, f64::INFINITY);
+    let back = StationTrees::build(&reversed, origins, f64::INFINITY);
+    let mut kept_by_reach = Vec::new();
+    for reach_min in [f64::INFINITY, 60.0, 4.0] {
+        let mut params = SimParams::resolve(&sc, r.inputs.demand.as_deref().unwrap()).unwrap();
+        params.dispatch_reach_min = reach_min;
+        let setup =
+            SimSetup::build(World::of(&r.inputs, &r.prepared, &r.coverage), params).unwrap();
+        let mut kept = 0;
+        for (i, place) in setup.sites.places.iter().enumerate() {
+            let p = &place.snap;
+            let leg = access_time_s(p.access_m);
+            let mut want: Vec<(f64, f64, u32)> = origins
+                .iter()
+                .enumerate()
+                .filter_map(|(o, st)| {
+                    let go = ahead.travel_s(net, &st.snap, o, p)?;
+                    let ret = back.travel_s(&reversed, &st.snap, o, p)?;
+                    (go <= reach_min * 60.0).then(|| {
+                        (
+                            st.offset_s + go + leg,
+                            leg + ret + access_time_s(st.snap.access_m),
+                            o as u32,
+                        )
+                    })
+                })
+                .collect();
+            want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+            let got: Vec<(f64, f64, u32)> = setup
+                .sites
+                .ranking(i as u32)
+                .iter()
+                .map(|c| (c.response_s, c.return_s, c.origin))
+                .collect();
+            assert_eq!(got, want, "place {i}, reach {reach_min} min");
+            kept += got.len();
+        }
+        assert_eq!(kept, setup.sites.candidate_count());
+        kept_by_reach.push(kept);
+        if reach_min == 4.0 {
+            // Past its limit of pairs a ranking is given up, with the count that passed it.
+            let build = |max_pairs| {
+                Sites::build(
+                    net,
+                    &reversed,
+                    origins,
+                    setup.sites.places.clone(),
+                    reach_min * 60.0,
+                    max_pairs,
+                )
+            };
+            let e = build(kept - 1).unwrap_err();
+            assert!(e.candidates >= kept && e.stations == origins.len(), "{e:?}");
+            assert_eq!(e.places, setup.sites.len());
+            assert_eq!(build(kept).unwrap().candidate_count(), kept);
+        }
+    }
+    // The hour leaves out only the farthest pairs (963 of 890,240 on the demo); 4 minutes
+    // keeps a few.
+    assert!(kept_by_reach[1] < kept_by_reach[0] && kept_by_reach[1] * 100 > kept_by_reach[0] * 99);
+    assert!(kept_by_reach[2] * 5 < kept_by_reach[0], "{kept_by_reach:?}");
+    assert!(kept_by_reach[2] > 0);
 }

@@ -171,6 +171,9 @@ pub struct Dijkstra {
     dist: Vec<f64>,
     touched: Vec<u32>,
     queue: BucketQueue<(f64, u32)>,
+    /// Per vertex, the first of its legs in [`Dijkstra::run_until_goals_final`]'s sorted
+    /// list, or `u32::MAX`; allocated on first use and left all `u32::MAX` after each run.
+    goal_leg: Vec<u32>,
 }
 
 impl Dijkstra {
@@ -179,6 +182,7 @@ impl Dijkstra {
             dist: vec![f64::INFINITY; node_count],
             touched: Vec::new(),
             queue: BucketQueue::new(),
+            goal_leg: Vec::new(),
         }
     }
 
@@ -192,6 +196,16 @@ impl Dijkstra {
         if self.dist.len() != net.vertex_count() {
             self.dist = vec![f64::INFINITY; net.vertex_count()];
         }
+    }
+
+    /// The vertices the last run gave a finite time, in the order it first reached them.
+    pub fn reached(&self) -> &[u32] {
+        &self.touched
+    }
+
+    /// The last run's times by vertex (`f64::INFINITY` where it did not reach).
+    pub fn times(&self) -> &[f64] {
+        &self.dist
     }
 
     /// Shortest times from the seeds `(node, seconds)` to every node within `cutoff_s`
@@ -225,6 +239,85 @@ impl Dijkstra {
             }
         }
         &self.dist
+    }
+
+    /// The times of `goals` from the seeds: goal `g` is reached through any of its legs
+    /// `(vertex, seconds)` at the least of the vertex's time rounded to f32 (as a tree
+    /// stores it) plus the leg (`f64::INFINITY` when none is reachable). Searches without a
+    /// cutoff but stops once every goal is final — no entry left in the queue could lower
+    /// it — so a search for goals near the seeds stays near them even when one of a goal's
+    /// vertices cannot be reached at all.
+    pub fn run_until_goals_final(
+        &mut self,
+        net: &Network,
+        seeds: &[(u32, f64)],
+        goals: &[Vec<(u32, f64)>],
+    ) -> Vec<f64> {
+        self.reset(net);
+        if self.goal_leg.len() != net.vertex_count() {
+            self.goal_leg = vec![u32::MAX; net.vertex_count()];
+        }
+        let mut legs: Vec<(u32, u32, f64)> = goals
+            .iter()
+            .enumerate()
+            .flat_map(|(g, l)| l.iter().map(move |&(v, t)| (v, g as u32, t)))
+            .collect();
+        legs.sort_unstable_by_key(|l| (l.0, l.1));
+        for (i, l) in legs.iter().enumerate().rev() {
+            self.goal_leg[l.0 as usize] = i as u32;
+        }
+        let mut best_s = vec![f64::INFINITY; goals.len()];
+        let mut unreached = goals.len();
+        // An upper bound of the latest goal's time (a goal's time only falls).
+        let mut latest_s = 0.0f64;
+        for &(v, t) in seeds {
+            if usable(t, f64::INFINITY) && t < self.dist[v as usize] {
+                if self.dist[v as usize].is_infinite() {
+                    self.touched.push(v);
+                }
+                self.dist[v as usize] = t;
+                self.queue.push(t, (t, v));
+            }
+        }
+        while let Some((t, v)) = self.queue.pop() {
+            // Entries left are at least a bucket before `t`; f32 rounding is far smaller
+            // than the second bucket of margin.
+            if unreached == 0 && t >= latest_s + 2.0 * BUCKET_WIDTH_S {
+                break;
+            }
+            if t > self.dist[v as usize] {
+                continue;
+            }
+            let mut i = self.goal_leg[v as usize] as usize;
+            while i < legs.len() && legs[i].0 == v {
+                let (_, g, leg_s) = legs[i];
+                let at = t as f32 as f64 + leg_s;
+                let b = &mut best_s[g as usize];
+                if at < *b {
+                    if b.is_infinite() {
+                        unreached -= 1;
+                    }
+                    *b = at;
+                    latest_s = latest_s.max(at);
+                }
+                i += 1;
+            }
+            for (u, w) in net.out_edges(v) {
+                let nt = t + w as f64;
+                let du = &mut self.dist[u as usize];
+                if nt < *du {
+                    if du.is_infinite() {
+                        self.touched.push(u);
+                    }
+                    *du = nt;
+                    self.queue.push(nt, (nt, u));
+                }
+            }
+        }
+        for l in &legs {
+            self.goal_leg[l.0 as usize] = u32::MAX;
+        }
+        best_s
     }
 
     /// As [`Dijkstra::run`] without a cutoff, but stops once every vertex of `targets` is

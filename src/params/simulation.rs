@@ -56,6 +56,10 @@ pub struct SimulationSection {
     /// unit to come back; default) or `lost` (the missing units are not sent, as if
     /// covered by mutual aid outside the model).
     pub when_all_busy: Option<String>,
+    /// The longest drive a unit is sent over, minutes of travel (access legs, dispatch and
+    /// turnout not counted): stations farther from a place never respond to it, and an
+    /// incident only waits for units within it (跨区调派的行车时间上限). Default 60.
+    pub dispatch_reach_min: Option<f64>,
     /// Units given to every responding station that has no row in the vehicles file (or
     /// when the scenario has no vehicles file), by kind, e.g. `{ engine = 2, rescue = 1 }`.
     pub default_fleet: Option<BTreeMap<String, u32>>,
@@ -222,6 +226,15 @@ impl SimulationSection {
                         format!("expected a number > 0, got {v}"),
                     ));
                 }
+            }
+        }
+        if let Some(r) = self.dispatch_reach_min {
+            if r.is_nan() || r <= 0.0 {
+                return Err(key_error(
+                    path,
+                    "simulation.dispatch_reach_min",
+                    format!("expected minutes > 0 (a number; `inf` for no limit), got {r}"),
+                ));
             }
         }
         if let Some(j) = self.jitter_m {

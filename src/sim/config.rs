@@ -62,6 +62,8 @@ pub struct SimParams {
     pub jitter_m: f64,
     pub jitter_samples: u32,
     pub when_all_busy: WhenAllBusy,
+    /// Stations farther than this many minutes of travel from a place never respond to it.
+    pub dispatch_reach_min: f64,
     /// Fleet for stations without vehicles rows, by kind.
     pub default_fleet: BTreeMap<String, u32>,
     pub years: f64,
@@ -76,7 +78,16 @@ impl SimParams {
     pub fn rate_per_year(&self) -> f64 {
         self.incidents_per_year * self.growth
     }
+
+    /// [`SimParams::dispatch_reach_min`] in seconds.
+    pub fn dispatch_reach_s(&self) -> f64 {
+        self.dispatch_reach_min * 60.0
+    }
 }
+
+/// Default dispatch reach, minutes of travel: a unit more than an hour's drive away is
+/// reinforcement, not response; and it bounds the rankings' memory at province scale.
+pub const DEFAULT_DISPATCH_REACH_MIN: f64 = 60.0;
 
 /// A typical diurnal shape of fire-service calls (night trough, late-afternoon peak).
 pub const DEFAULT_HOUR_PROFILE: [f64; 24] = [
@@ -336,6 +347,9 @@ impl SimParams {
                 Some("lost") => WhenAllBusy::Lost,
                 _ => WhenAllBusy::Queue,
             },
+            dispatch_reach_min: section
+                .dispatch_reach_min
+                .unwrap_or(DEFAULT_DISPATCH_REACH_MIN),
             default_fleet,
             years: section.years.unwrap_or(1.0),
             replications: section.replications.unwrap_or(20),

@@ -11,8 +11,7 @@ use serde::Serialize;
 use super::arrivals::ArrivalProfile;
 use super::config::SimParams;
 use super::service::OnSceneSampler;
-use super::sites::{jitter, Candidate, Place, Sites};
-use crate::coverage::trees::StationTrees;
+use super::sites::{jitter, Candidate, Place, Sites, TooManyCandidates, MAX_RANKED_CANDIDATES};
 use crate::coverage::{Coverage, PlacedStation};
 use crate::error::{Error, Location, Result};
 use crate::load::{Inputs, PreparedNetwork};
@@ -334,11 +333,38 @@ impl SimSetup {
             })
             .collect();
 
-        // Trees ahead (station → node) and back (node → station), once per scenario.
-        let ahead = StationTrees::build(net, origins, f64::INFINITY);
+        // Every place's stations within the dispatch reach, once per scenario.
+        let reach_s = params.dispatch_reach_s();
         let reversed = net.reversed();
-        let back = StationTrees::build(&reversed, origins, f64::INFINITY);
-        let mut sites = Sites::build(net, &reversed, origins, &ahead, &back, places);
+        let too_many = |t: TooManyCandidates| {
+            scenario_error(
+                &params,
+                "simulation.dispatch_reach_min",
+                "dispatch_reach_min",
+                format!(
+                    "within {} min of travel, the first {} of {} stations already reach {} \
+                     station-place pairs over {} places (more than {}, ≈ {:.1} GB of \
+                     rankings): set `[simulation] dispatch_reach_min` lower (e.g. 20 on a \
+                     province) or draw fewer places (`jitter_samples`)",
+                    params.dispatch_reach_min,
+                    t.stations_searched,
+                    t.stations,
+                    t.candidates,
+                    t.places,
+                    MAX_RANKED_CANDIDATES,
+                    t.candidates as f64 * 24.0 / 1e9
+                ),
+            )
+        };
+        let mut sites = Sites::build(
+            net,
+            &reversed,
+            origins,
+            places,
+            reach_s,
+            MAX_RANKED_CANDIDATES,
+        )
+        .map_err(too_many)?;
         // Kinds with a vehicle profile: their own network, trees and ranking.
         let kind_ranking = kinds
             .iter()
@@ -348,7 +374,7 @@ impl SimSetup {
                     .iter()
                     .find(|p| p.kind.trim().to_lowercase() == *k)
                 else {
-                    return 0;
+                    return Ok(0);
                 };
                 let (own, barred) = net.for_vehicle(profile);
                 let own_reversed = own.reversed();
@@ -382,11 +408,18 @@ impl SimSetup {
                     .iter()
                     .map(|p| resnap(p.lon, p.lat).unwrap_or(Some(p.snap)))
                     .collect();
-                let ahead = StationTrees::build(&own, &own_origins, f64::INFINITY);
-                let back = StationTrees::build(&own_reversed, &own_origins, f64::INFINITY);
-                sites.add_ranking(&own, &own_reversed, &own_origins, &ahead, &back, &snaps)
+                sites
+                    .add_ranking(
+                        &own,
+                        &own_reversed,
+                        &own_origins,
+                        &snaps,
+                        reach_s,
+                        MAX_RANKED_CANDIDATES,
+                    )
+                    .map_err(too_many)
             })
-            .collect();
+            .collect::<Result<Vec<u16>>>()?;
 
         let mut type_cdf = [0.0; 5];
         let mut acc = 0.0;

@@ -1,21 +1,29 @@
 //! Incident places and their station rankings, computed once per run so that the event
 //! loop never searches or snaps: every place (a demand point, or one of its jittered
-//! copies) is snapped to the network and carries the responding stations it can be
-//! reached from, sorted by response time, each with the drive back to the station.
+//! copies) is snapped to the network and carries the responding stations within the
+//! dispatch reach, sorted by response time, each with the drive back to the station.
 //!
 //! Response from station `o` to a place = `o`'s offset (dispatch + turnout + the
-//! station's access leg) + travel from `o`'s snap point to the place's snap point
-//! ([`StationTrees::travel_s`], as in static coverage) + the place's access leg. The
-//! drive back = the place's access leg + travel from the place's snap point to `o`'s
-//! (exact, over the reversed graph: one-way streets count) + `o`'s access leg.
+//! station's access leg) + travel from `o`'s snap point to the place's snap point (as
+//! [`crate::coverage::trees::StationTrees::travel_s`] and static coverage compute it) +
+//! the place's access leg. The drive back = the place's access leg + travel from the
+//! place's snap point to `o`'s (exact, over the reversed graph: one-way streets count) +
+//! `o`'s access leg.
+//!
+//! Rankings are built station by station: one search ahead bounded by the reach, then
+//! one back that stops once the places it found are final; only the candidates are
+//! kept, never a tree. Memory is the candidates (places × stations within reach), not
+//! stations × vertices: at province scale (5 M vertices, thousands of stations) whole
+//! trees would take hundreds of GB.
 
 use crate::model::area::DistrictLookup;
 
 use rand::{Rng, RngExt};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::coverage::trees::StationTrees;
 use crate::coverage::PlacedStation;
+use crate::network::search::Dijkstra;
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
 
 /// A responding station as seen from one place.
@@ -124,24 +132,25 @@ pub fn jitter<R: Rng + ?Sized>(
 }
 
 impl Sites {
-    /// Ranks the responding stations for every place (in parallel; the result does not
-    /// depend on the thread count). `reversed` is `net.reversed()`; `ahead` and `back`
-    /// are the station trees on `net` and on `reversed`.
+    /// Ranks the responding stations within `reach_s` of travel (without access legs)
+    /// for every place (in parallel; the result does not depend on the thread count),
+    /// giving up past `max_pairs` station-place pairs ([`MAX_RANKED_CANDIDATES`] in a
+    /// simulation). `reversed` is `net.reversed()`.
     pub fn build(
         net: &Network,
         reversed: &Network,
         origins: &[PlacedStation],
-        ahead: &StationTrees,
-        back: &StationTrees,
         places: Vec<Place>,
-    ) -> Sites {
+        reach_s: f64,
+        max_pairs: usize,
+    ) -> Result<Sites, TooManyCandidates> {
         let snaps: Vec<Option<SnapPoint>> = places.iter().map(|p| Some(p.snap)).collect();
         let mut sites = Sites {
             places,
             rankings: Vec::new(),
         };
-        sites.add_ranking(net, reversed, origins, ahead, back, &snaps);
-        sites
+        sites.add_ranking(net, reversed, origins, &snaps, reach_s, max_pairs)?;
+        Ok(sites)
     }
 
     /// Ranks the stations again on another network of the same nodes and segments (a
@@ -153,13 +162,13 @@ impl Sites {
         net: &Network,
         reversed: &Network,
         origins: &[PlacedStation],
-        ahead: &StationTrees,
-        back: &StationTrees,
         snaps: &[Option<SnapPoint>],
-    ) -> u16 {
-        let ranking = Ranking::build(net, reversed, origins, ahead, back, snaps);
+        reach_s: f64,
+        max_pairs: usize,
+    ) -> Result<u16, TooManyCandidates> {
+        let ranking = Ranking::build(net, reversed, origins, snaps, reach_s, max_pairs)?;
         self.rankings.push(ranking);
-        (self.rankings.len() - 1) as u16
+        Ok((self.rankings.len() - 1) as u16)
     }
 
     /// The stations reaching place `i` on the emergency network, nearest first (ties:
@@ -176,6 +185,11 @@ impl Sites {
         &k.candidates[k.first[i as usize] as usize..k.first[i as usize + 1] as usize]
     }
 
+    /// Candidates held over all places and rankings (what the rankings' memory grows with).
+    pub fn candidate_count(&self) -> usize {
+        self.rankings.iter().map(|r| r.candidates.len()).sum()
+    }
+
     pub fn len(&self) -> usize {
         self.places.len()
     }
@@ -185,52 +199,251 @@ impl Sites {
     }
 }
 
+/// Station-place pairs a ranking may hold (24 bytes each in the ranking, more while it is
+/// gathered): beyond this the rankings would not fit a 24 GiB machine beside the network.
+pub const MAX_RANKED_CANDIDATES: usize = 250_000_000;
+
+/// A ranking given up past its limit of station-place pairs: the pairs found by the stations
+/// searched so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TooManyCandidates {
+    pub candidates: usize,
+    pub stations_searched: usize,
+    pub stations: usize,
+    pub places: usize,
+}
+
+/// The places a search can finish at, by vertex: CSR over the vertices of one graph, each
+/// entry a place whose snap point is reached from that vertex and the seconds from the
+/// vertex to it ([`Network::arrivals`]).
+struct PlacesByVertex {
+    first: Vec<u32>,
+    entries: Vec<(u32, f64)>,
+}
+
+impl PlacesByVertex {
+    fn new(net: &Network, snaps: &[Option<SnapPoint>]) -> PlacesByVertex {
+        let arrivals: Vec<Vec<(u32, f64)>> = snaps
+            .par_iter()
+            .map(|p| p.as_ref().map(|p| net.arrivals(p)).unwrap_or_default())
+            .collect();
+        let mut first = vec![0u32; net.vertex_count() + 1];
+        for a in &arrivals {
+            for &(v, _) in a {
+                first[v as usize + 1] += 1;
+            }
+        }
+        for v in 0..net.vertex_count() {
+            first[v + 1] += first[v];
+        }
+        let mut next = first.clone();
+        let mut entries = vec![(0u32, 0.0); first[net.vertex_count()] as usize];
+        for (place, a) in arrivals.iter().enumerate() {
+            for &(v, t) in a {
+                entries[next[v as usize] as usize] = (place as u32, t);
+                next[v as usize] += 1;
+            }
+        }
+        PlacesByVertex { first, entries }
+    }
+
+    fn at(&self, v: u32) -> &[(u32, f64)] {
+        &self.entries[self.first[v as usize] as usize..self.first[v as usize + 1] as usize]
+    }
+}
+
+/// The best time so far per place, with the places touched: one per worker.
+struct Best {
+    best_s: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Best {
+    fn new(places: usize) -> Best {
+        Best {
+            best_s: vec![f64::INFINITY; places],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Offers `t` as place `i`'s time.
+    fn offer(&mut self, i: u32, t: f64) {
+        let b = &mut self.best_s[i as usize];
+        if b.is_infinite() {
+            self.touched.push(i);
+        }
+        if t < *b {
+            *b = t;
+        }
+    }
+
+    /// Takes the touched places with their times (ascending place order) and forgets them.
+    fn take(&mut self) -> Vec<(u32, f64)> {
+        self.touched.sort_unstable();
+        let out = self
+            .touched
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    std::mem::replace(&mut self.best_s[i as usize], f64::INFINITY),
+                )
+            })
+            .collect();
+        self.touched.clear();
+        out
+    }
+}
+
 impl Ranking {
+    /// Station by station: the places within `reach_s` of travel ahead (one bounded
+    /// search), then the exact drive back from each of them (one search on the reversed
+    /// graph, stopped once their vertices are final); then each place's candidates sorted.
     fn build(
         net: &Network,
         reversed: &Network,
         origins: &[PlacedStation],
-        ahead: &StationTrees,
-        back: &StationTrees,
         snaps: &[Option<SnapPoint>],
-    ) -> Ranking {
-        let ranked: Vec<Vec<Candidate>> = snaps
-            .par_iter()
-            .map(|p| {
-                let Some(p) = p else {
-                    return Vec::new();
-                };
-                let leg = access_time_s(p.access_m);
-                let mut c: Vec<Candidate> = origins
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(o, st)| {
-                        let go = ahead.travel_s(net, &st.snap, o, p)?;
-                        // On the reversed graph, "from the station to the place" is the
-                        // real drive from the place to the station.
-                        let ret = back.travel_s(reversed, &st.snap, o, p)?;
-                        Some(Candidate {
-                            response_s: st.offset_s + go + leg,
-                            return_s: leg + ret + access_time_s(st.snap.access_m),
-                            origin: o as u32,
-                        })
-                    })
-                    .collect();
-                c.sort_by(|a, b| {
-                    a.response_s
-                        .total_cmp(&b.response_s)
-                        .then(a.origin.cmp(&b.origin))
-                });
-                c
-            })
+        reach_s: f64,
+        max_pairs: usize,
+    ) -> Result<Ranking, TooManyCandidates> {
+        let by_vertex = PlacesByVertex::new(net, snaps);
+        // Places on a station's own segment are reached along it, maybe without a vertex.
+        let mut origin_segments: Vec<(u32, usize)> = origins
+            .iter()
+            .enumerate()
+            .map(|(o, st)| (st.snap.segment, o))
             .collect();
-        let mut first = Vec::with_capacity(snaps.len() + 1);
-        first.push(0u32);
-        let mut candidates = Vec::with_capacity(ranked.iter().map(Vec::len).sum());
-        for r in ranked {
-            candidates.extend(r);
-            first.push(candidates.len() as u32);
+        origin_segments.sort_unstable();
+        let mut on_segment: Vec<Vec<u32>> = vec![Vec::new(); origins.len()];
+        for (i, p) in snaps.iter().enumerate() {
+            let Some(p) = p else { continue };
+            let from = origin_segments.partition_point(|&(s, _)| s < p.segment);
+            for &(_, o) in origin_segments[from..]
+                .iter()
+                .take_while(|&&(s, _)| s == p.segment)
+            {
+                on_segment[o].push(i as u32);
+            }
         }
-        Ranking { first, candidates }
+        let held = AtomicUsize::new(0);
+        let searched = AtomicUsize::new(0);
+        let per_origin: Vec<Vec<(u32, Candidate)>> = origins
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || (Dijkstra::new(net.vertex_count()), Best::new(snaps.len())),
+                |(dij, best), (o, st)| {
+                    if held.load(Ordering::Relaxed) > max_pairs {
+                        return Vec::new();
+                    }
+                    searched.fetch_add(1, Ordering::Relaxed);
+                    dij.run(net, &net.departures(&st.snap), reach_s);
+                    let times = dij.times();
+                    for &v in dij.reached() {
+                        let tv = times[v as usize] as f32 as f64;
+                        for &(i, t) in by_vertex.at(v) {
+                            best.offer(i, tv + t);
+                        }
+                    }
+                    for &i in &on_segment[o] {
+                        if let Some(t) = snaps[i as usize]
+                            .as_ref()
+                            .and_then(|p| net.along_segment_s(&st.snap, p))
+                        {
+                            best.offer(i, t);
+                        }
+                    }
+                    let ahead: Vec<(u32, f64)> = best
+                        .take()
+                        .into_iter()
+                        .filter(|&(_, t)| t <= reach_s)
+                        .collect();
+                    held.fetch_add(ahead.len(), Ordering::Relaxed);
+                    // On the reversed graph, "from the station to the place" is the real
+                    // drive from the place to the station.
+                    let goals: Vec<Vec<(u32, f64)>> = ahead
+                        .iter()
+                        .map(|&(i, _)| {
+                            snaps[i as usize]
+                                .as_ref()
+                                .map(|p| reversed.arrivals(p))
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    let back_s =
+                        dij.run_until_goals_final(reversed, &reversed.departures(&st.snap), &goals);
+                    ahead
+                        .into_iter()
+                        .zip(back_s)
+                        .filter_map(|((i, go), via_nodes)| {
+                            let p = snaps[i as usize].as_ref()?;
+                            let direct = reversed.along_segment_s(&st.snap, p);
+                            let ret = via_nodes.min(direct.unwrap_or(f64::INFINITY));
+                            ret.is_finite().then(|| {
+                                let leg = access_time_s(p.access_m);
+                                (
+                                    i,
+                                    Candidate {
+                                        response_s: st.offset_s + go + leg,
+                                        return_s: leg + ret + access_time_s(st.snap.access_m),
+                                        origin: o as u32,
+                                    },
+                                )
+                            })
+                        })
+                        .collect()
+                },
+            )
+            .collect();
+        // The total is the same whatever the threads did: stopping early only happens
+        // when it is past the limit anyway.
+        let pairs = held.into_inner();
+        if pairs > max_pairs {
+            return Err(TooManyCandidates {
+                candidates: pairs,
+                stations_searched: searched.into_inner(),
+                stations: origins.len(),
+                places: snaps.len(),
+            });
+        }
+        // Gather by place (origin order within a place), then sort each place's list.
+        let mut first = vec![0u32; snaps.len() + 1];
+        for list in &per_origin {
+            for &(i, _) in list {
+                first[i as usize + 1] += 1;
+            }
+        }
+        for i in 0..snaps.len() {
+            first[i + 1] += first[i];
+        }
+        let mut next = first.clone();
+        let placeholder = Candidate {
+            response_s: 0.0,
+            return_s: 0.0,
+            origin: 0,
+        };
+        let mut candidates = vec![placeholder; first[snaps.len()] as usize];
+        for list in per_origin {
+            for (i, c) in list {
+                candidates[next[i as usize] as usize] = c;
+                next[i as usize] += 1;
+            }
+        }
+        let mut slices: Vec<&mut [Candidate]> = Vec::with_capacity(snaps.len());
+        let mut rest = candidates.as_mut_slice();
+        for i in 0..snaps.len() {
+            let (head, tail) = rest.split_at_mut((first[i + 1] - first[i]) as usize);
+            slices.push(head);
+            rest = tail;
+        }
+        slices.into_par_iter().for_each(|c| {
+            c.sort_by(|a, b| {
+                a.response_s
+                    .total_cmp(&b.response_s)
+                    .then(a.origin.cmp(&b.origin))
+            })
+        });
+        Ok(Ranking { first, candidates })
     }
 }
