@@ -115,21 +115,20 @@ impl Network {
     /// How a trip reaches `p` from the graph: `(vertex, seconds from its node to the snap
     /// point)`, only in drivable directions. The access leg is not included.
     pub fn arrivals(&self, p: &SnapPoint) -> Vec<(u32, f64)> {
-        let s = &self.segments[p.segment as usize];
         let mut out = Vec::with_capacity(2);
+        self.arrivals_into(p, &mut out);
+        out
+    }
+
+    /// As [`Network::arrivals`], appended to `out` (no allocation in a hot loop).
+    pub fn arrivals_into(&self, p: &SnapPoint, out: &mut Vec<(u32, f64)>) {
+        let s = &self.segments[p.segment as usize];
         if s.time_ab_s.is_finite() {
-            self.push_end(&mut out, s.a, s.b, true, p.fraction * s.time_ab_s as f64);
+            self.push_end(out, s.a, s.b, true, p.fraction * s.time_ab_s as f64);
         }
         if s.time_ba_s.is_finite() {
-            self.push_end(
-                &mut out,
-                s.b,
-                s.a,
-                true,
-                (1.0 - p.fraction) * s.time_ba_s as f64,
-            );
+            self.push_end(out, s.b, s.a, true, (1.0 - p.fraction) * s.time_ba_s as f64);
         }
-        out
     }
 
     /// The vertices at node `x` of a trip on the segment `x`–`y` in this graph's

@@ -253,21 +253,34 @@ impl Dijkstra {
         seeds: &[(u32, f64)],
         goals: &[Vec<(u32, f64)>],
     ) -> Vec<f64> {
-        self.reset(net);
-        if self.goal_leg.len() != net.vertex_count() {
-            self.goal_leg = vec![u32::MAX; net.vertex_count()];
-        }
         let mut legs: Vec<(u32, u32, f64)> = goals
             .iter()
             .enumerate()
             .flat_map(|(g, l)| l.iter().map(move |&(v, t)| (v, g as u32, t)))
             .collect();
+        self.run_until_legs_final(net, seeds, &mut legs, goals.len())
+    }
+
+    /// As [`Dijkstra::run_until_goals_final`] with the goals' legs as one list of
+    /// `(vertex, goal, seconds)` (reordered here), for callers that build it without an
+    /// allocation per goal.
+    pub fn run_until_legs_final(
+        &mut self,
+        net: &Network,
+        seeds: &[(u32, f64)],
+        legs: &mut [(u32, u32, f64)],
+        goal_count: usize,
+    ) -> Vec<f64> {
+        self.reset(net);
+        if self.goal_leg.len() != net.vertex_count() {
+            self.goal_leg = vec![u32::MAX; net.vertex_count()];
+        }
         legs.sort_unstable_by_key(|l| (l.0, l.1));
         for (i, l) in legs.iter().enumerate().rev() {
             self.goal_leg[l.0 as usize] = i as u32;
         }
-        let mut best_s = vec![f64::INFINITY; goals.len()];
-        let mut unreached = goals.len();
+        let mut best_s = vec![f64::INFINITY; goal_count];
+        let mut unreached = goal_count;
         // An upper bound of the latest goal's time (a goal's time only falls).
         let mut latest_s = 0.0f64;
         for &(v, t) in seeds {
@@ -314,7 +327,7 @@ impl Dijkstra {
                 }
             }
         }
-        for l in &legs {
+        for l in legs.iter() {
             self.goal_leg[l.0 as usize] = u32::MAX;
         }
         best_s

@@ -224,12 +224,7 @@ pub fn scenario_toml(p: &Province, simulate: bool) -> String {
         "[demand]\nfrom = \"osm-buildings\"\n"
     };
     let sim = if simulate {
-        "\n[simulation]\nyears = 1\nreplications = 1\nseed = 1\n\
-         # Units are sent over at most 20 minutes of travel: the rankings hold every station \
-         within reach\n\
-         # of every place (8 jittered per incident); at 10x10 the default hour would not \
-         fit in memory.\n\
-         dispatch_reach_min = 20\n"
+        "\n[simulation]\nyears = 1\nreplications = 1\nseed = 1\n"
     } else {
         ""
     };

@@ -362,17 +362,21 @@ impl Ranking {
                     held.fetch_add(ahead.len(), Ordering::Relaxed);
                     // On the reversed graph, "from the station to the place" is the real
                     // drive from the place to the station.
-                    let goals: Vec<Vec<(u32, f64)>> = ahead
-                        .iter()
-                        .map(|&(i, _)| {
-                            snaps[i as usize]
-                                .as_ref()
-                                .map(|p| reversed.arrivals(p))
-                                .unwrap_or_default()
-                        })
-                        .collect();
-                    let back_s =
-                        dij.run_until_goals_final(reversed, &reversed.departures(&st.snap), &goals);
+                    let mut legs = Vec::with_capacity(2 * ahead.len());
+                    let mut at = Vec::with_capacity(4);
+                    for (g, &(i, _)) in ahead.iter().enumerate() {
+                        if let Some(p) = &snaps[i as usize] {
+                            at.clear();
+                            reversed.arrivals_into(p, &mut at);
+                            legs.extend(at.iter().map(|&(v, t)| (v, g as u32, t)));
+                        }
+                    }
+                    let back_s = dij.run_until_legs_final(
+                        reversed,
+                        &reversed.departures(&st.snap),
+                        &mut legs,
+                        ahead.len(),
+                    );
                     ahead
                         .into_iter()
                         .zip(back_s)
