@@ -93,7 +93,7 @@ struct CacheEntryRef<'a> {
 #[derive(Serialize, Deserialize)]
 enum CachePayload {
     /// A whole prepared network (the emergency profile's, always).
-    Whole(CacheEntry),
+    Whole(Box<CacheEntry>),
     /// The roads of the emergency network of the same files and parameters driven with
     /// another profile ([`ProfileTimes`]): all that differs, so reading the logistics
     /// network costs its times, not a second network.
@@ -171,7 +171,7 @@ impl ProfileTimes {
 
 /// What a cache file decodes to.
 enum Decoded {
-    Whole(PreparedNetwork, Vec<RawBuilding>),
+    Whole(Box<(PreparedNetwork, Vec<RawBuilding>)>),
     Times(ProfileTimes),
 }
 
@@ -265,16 +265,17 @@ fn read_cache(bytes: &[u8], key: &str) -> std::result::Result<Decoded, String> {
         postcard::from_bytes(payload).map_err(|e| format!("undecodable ({e})"))?;
     match decoded {
         CachePayload::Whole(entry) => {
+            let entry = *entry;
             entry
                 .network
                 .check_consistent()
                 .map_err(|e| format!("inconsistent network ({e})"))?;
             let index = SnapIndex::from_order(&entry.network, entry.snap_order)
                 .map_err(|e| format!("inconsistent network ({e})"))?;
-            Ok(Decoded::Whole(
+            Ok(Decoded::Whole(Box::new((
                 prepared(entry.network, index, entry.import, true),
                 entry.buildings,
-            ))
+            ))))
         }
         CachePayload::Times(t) => Ok(Decoded::Times(t)),
     }
@@ -322,7 +323,8 @@ pub fn exercise_cache_bytes(bytes: &[u8]) {
         .collect();
     let mut networks = Vec::new();
     for d in &decoded {
-        if let Decoded::Whole(p, _) = d {
+        if let Decoded::Whole(whole) = d {
+            let p = &whole.0;
             networks.push((p.network.clone(), p.index.clone()));
             for t in decoded.iter().filter_map(|d| match d {
                 Decoded::Times(t) => Some(t),
@@ -498,7 +500,7 @@ fn prepare_open_network(
         let t0 = Instant::now();
         if let Ok(bytes) = std::fs::read(cp) {
             let read = match read_cache(&bytes, k) {
-                Ok(Decoded::Whole(prepared, buildings)) => Ok((prepared, buildings)),
+                Ok(Decoded::Whole(whole)) => Ok(*whole),
                 Ok(Decoded::Times(times)) => match base {
                     Some(b) => times
                         .apply(&b.network)

@@ -33,7 +33,7 @@ pub struct SnapPoint {
 }
 
 /// Entries per leaf box and boxes per parent box.
-const NODE: usize = 16;
+const NODE: usize = 8;
 
 /// A box `[min_x, min_y, max_x, max_y]` in projected metres.
 type Bbox = [f64; 4];
@@ -254,19 +254,23 @@ impl SnapIndex {
             level: top,
             index: 0,
         });
+        // A box or segment farther than the best so far (with a hair of slack for rounding
+        // between box and line distances) cannot hold an equally near or nearer segment.
+        let beyond = |d2: f64, best: Option<(f64, u32)>| {
+            best.is_some_and(|(b, _)| d2 > b + 1e-9 * (1.0 + b))
+        };
         while let Some(q) = queue.pop() {
-            // A box nearer than the best (with a hair of slack for rounding between the
-            // box and the line distance) may hold an equally near or nearer segment.
-            if let Some((b, _)) = best {
-                if q.d2 > b + 1e-9 * (1.0 + b) {
-                    break;
-                }
+            if beyond(q.d2, best) {
+                break;
             }
             let range = q.index * NODE;
             if q.level == 0 {
                 let end = (range + NODE).min(t.lines.len());
                 for e in range..end {
                     let l = &t.lines[e];
+                    if beyond(box_distance_2(&bbox_of_line(l), p), best) {
+                        continue;
+                    }
                     let d2 = Line::new(l[0], l[1]).distance_2(&p);
                     let s = t.order[e];
                     match best {
@@ -280,11 +284,14 @@ impl SnapIndex {
                 let below = &t.levels[q.level - 1];
                 let end = (range + NODE).min(below.len());
                 for (i, b) in below.iter().enumerate().take(end).skip(range) {
-                    queue.push(Queued {
-                        d2: box_distance_2(b, p),
-                        level: q.level - 1,
-                        index: i,
-                    });
+                    let d2 = box_distance_2(b, p);
+                    if !beyond(d2, best) {
+                        queue.push(Queued {
+                            d2,
+                            level: q.level - 1,
+                            index: i,
+                        });
+                    }
                 }
             }
         }

@@ -88,6 +88,9 @@ fn write_run_json(out: &Path, run: &RunResult, timings: &OutputTimings) -> Resul
     Ok(p)
 }
 
+/// The files written, the PNG bytes of the maps by kind and the seconds of each step.
+type TablesAndMaps = (Vec<PathBuf>, Vec<(maps::MapKind, Vec<u8>)>, OutputTimings);
+
 /// Every output of a run but `report.html`, `fireplan.gpkg` and `run.json`, with
 /// `targets.csv` holding the findings of `variants`; returns the files written, the PNG
 /// bytes of the maps for the report and the seconds of each step. The maps are drawn on
@@ -96,7 +99,7 @@ fn write_tables_and_maps(
     out: &Path,
     run: &RunResult,
     variants: &[(&str, &crate::plan::Checks)],
-) -> Result<(Vec<PathBuf>, Vec<(maps::MapKind, Vec<u8>)>, OutputTimings)> {
+) -> Result<TablesAndMaps> {
     let opts = maps::MapOptions::for_run(run);
     let kinds = [
         maps::MapKind::Response,
