@@ -6,7 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{data, fireplan, read_json};
+use common::{data, fireplan, quiet, read_json, root};
+use fireplan::load::{load, prepare_logistics, RunOptions};
+use fireplan::network::{Profile, SnapIndex};
+use fireplan::params::Scenario;
 
 /// Runs the hand-computed CLI scenario with `cache`; returns (from_cache, stderr).
 fn run(scenario: &Path, cache: &Path, out: &Path) -> (bool, String) {
@@ -140,4 +143,97 @@ fn cache_decoder_crash_inputs_are_refused() {
         }
     }
     assert!(n >= 1, "no crash inputs in {}", dir.display());
+}
+
+/// The logistics network read from the cache — its times on the emergency network's
+/// roads, sharing that network's snapping index — is the network an import builds and
+/// snaps alike; the logistics file holds times only; damaged alone, it is rebuilt.
+#[test]
+fn cached_logistics_times_give_the_imported_network() {
+    let sc = Scenario::load(&root().join("scenarios/demo.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let opts = RunOptions {
+        cache_dir: Some(cache.clone()),
+        ..quiet()
+    };
+    let (_, e0) = load(&sc, &quiet()).unwrap();
+    let l0 = prepare_logistics(&sc, &quiet(), Some(&e0)).unwrap();
+    assert!(!e0.from_cache && !l0.from_cache);
+    let (_, e1) = load(&sc, &opts).unwrap();
+    assert!(!e1.from_cache);
+    let (_, e2) = load(&sc, &opts).unwrap();
+    let l2 = prepare_logistics(&sc, &opts, Some(&e2)).unwrap();
+    assert!(e2.from_cache && l2.from_cache && l2.cache_rebuilt.is_none());
+    assert_eq!(e2.network, e0.network);
+    assert_eq!(l2.network, l0.network);
+    assert_eq!(l2.network.profile, Profile::Logistics);
+    assert_eq!(l2.import, l0.import);
+
+    // Snapping: the cached order gives what a fresh index gives, and that is the nearest
+    // segment by a scan of every drivable segment (rstar's point-to-line distance, ties
+    // to the lowest index).
+    let net = &l0.network;
+    let fresh = SnapIndex::new(net);
+    let brute = |lon: f64, lat: f64| {
+        use rstar::PointDistance;
+        let p = net.projection.project(lon, lat);
+        (0..net.segments.len())
+            .filter(|&s| {
+                let s = &net.segments[s];
+                s.time_ab_s.is_finite() || s.time_ba_s.is_finite()
+            })
+            .map(|s| {
+                let g = &net.segments[s];
+                let (a, b) = (&net.nodes[g.a as usize], &net.nodes[g.b as usize]);
+                let line = rstar::primitives::Line::new(
+                    net.projection.project(a.lon, a.lat),
+                    net.projection.project(b.lon, b.lat),
+                );
+                (line.distance_2(&p), s as u32)
+            })
+            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+            .map(|x| x.1)
+    };
+    let mut checked = 0;
+    for (i, n) in net.nodes.iter().enumerate().step_by(97) {
+        let lon = n.lon + 3e-4 * ((i % 7) as f64 - 3.0);
+        let lat = n.lat + 2e-4 * ((i % 5) as f64 - 2.0);
+        let cached = l2.index.snap(&l2.network, lon, lat);
+        assert_eq!(cached, fresh.snap(net, lon, lat));
+        assert_eq!(
+            e2.index.snap(&e2.network, lon, lat),
+            e0.index.snap(&e0.network, lon, lat)
+        );
+        assert_eq!(cached.map(|s| s.segment), brute(lon, lat), "{lon} {lat}");
+        // On a node: equally near every segment ending there.
+        assert_eq!(
+            l2.index.snap(&l2.network, n.lon, n.lat).map(|s| s.segment),
+            brute(n.lon, n.lat)
+        );
+        checked += 1;
+    }
+    assert!(checked > 300, "{checked}");
+
+    // The logistics file is times only: a fraction of the emergency file.
+    let mut files: Vec<(u64, std::path::PathBuf)> = cache_files(&cache)
+        .into_iter()
+        .map(|f| (std::fs::metadata(&f).unwrap().len(), f))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2);
+    assert!(files[0].0 * 3 < files[1].0, "{files:?}");
+    let mut bytes = std::fs::read(&files[0].1).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x10;
+    std::fs::write(&files[0].1, bytes).unwrap();
+    let l3 = prepare_logistics(&sc, &opts, Some(&e2)).unwrap();
+    let why = l3.cache_rebuilt.as_deref().unwrap_or_default();
+    assert!(!l3.from_cache && why.contains("checksum mismatch"), "{why}");
+    assert_eq!(l3.network, l0.network);
+    // Rebuilt from the logistics side, both files are whole again.
+    let (_, e4) = load(&sc, &opts).unwrap();
+    let l4 = prepare_logistics(&sc, &opts, Some(&e4)).unwrap();
+    assert!(e4.from_cache && l4.from_cache && l4.cache_rebuilt.is_none());
+    assert_eq!((&e4.network, &l4.network), (&e0.network, &l0.network));
 }

@@ -91,6 +91,7 @@ fn run_writes_hand_computed_figures() {
     let fd = read_json(&out.path().join("first_due.geojson"));
     assert_eq!(fd["features"].as_array().unwrap().len(), 2);
     let run = read_json(&out.path().join("run.json"));
+    check_output_timings(&run);
     assert_eq!(run["inputs"].as_array().unwrap().len(), 5);
     assert!(run["inputs"][0]["sha256"].as_str().unwrap().len() == 64);
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
@@ -444,4 +445,62 @@ fn validate_and_run_refuse(scenario: &std::path::Path, out: &std::path::Path) ->
             String::from_utf8_lossy(&o.stderr).into_owned()
         })
         .collect()
+}
+
+/// `run.json`'s timings keep their stage keys and time every output step: none negative,
+/// the steps written one after the other (and the maps beside them, the GeoPackage beside
+/// `report.html`) each within the whole.
+fn check_output_timings(run: &serde_json::Value) {
+    let t = &run["timings_s"];
+    for k in ["load_s", "coverage_s", "supply_s"] {
+        assert!(t[k].as_f64().is_some_and(|x| x >= 0.0), "{k}: {t}");
+    }
+    for k in [
+        "import_s",
+        "build_s",
+        "cache_write_s",
+        "cache_read_s",
+        "index_s",
+    ] {
+        assert!(t["network"][k].as_f64().is_some(), "network.{k}: {t}");
+    }
+    let o = &t["outputs"];
+    let s = |k: &str| {
+        let x = o[k].as_f64().unwrap_or_else(|| panic!("outputs.{k}: {o}"));
+        assert!(x >= 0.0, "outputs.{k}: {o}");
+        x
+    };
+    let in_turn: f64 = [
+        "tables_s",
+        "layers_s",
+        "coverage_geojson_s",
+        "supply_s",
+        "report_md_s",
+        "targets_csv_s",
+    ]
+    .iter()
+    .map(|k| s(k))
+    .sum();
+    let total = s("total_s");
+    assert!(total > 0.0, "{o}");
+    assert!(in_turn <= total && s("maps_s") <= total, "{o}");
+    assert!(s("gpkg_s") <= total && s("report_html_s") <= total, "{o}");
+    assert_eq!(o.as_object().unwrap().len(), 10, "{o}");
+}
+
+#[test]
+fn plan_runs_time_the_outputs_of_both_variants() {
+    let out = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["run", "-q", "--no-cache", "--plan"])
+        .arg(data("plan/plan_add_east.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .arg(data("plan/scenario_s2_closed.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    check_output_timings(&read_json(&out.path().join("run.json")));
+    check_output_timings(&read_json(&out.path().join("baseline/run.json")));
 }

@@ -11,8 +11,9 @@ use crate::params::{Crs, DemandSource, NetworkSource, Scenario};
 
 /// Bump when the network model or the cache layout changes (2: checked cache files; 3: roads
 /// as a fire engine may use them — access hierarchy, barriers, issue 19; 4: turn
-/// restrictions applied).
-pub const CACHE_FORMAT: u32 = 4;
+/// restrictions applied; 5: CRC-32 header before the payload, the snapping index's order
+/// cached, the logistics profile cached as its times on the emergency network's roads).
+pub const CACHE_FORMAT: u32 = 5;
 
 /// The model parameters a prepared network depends on, beside its files' contents.
 #[derive(Debug, Clone, PartialEq, Serialize)]

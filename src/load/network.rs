@@ -12,8 +12,6 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use sha2::{Digest, Sha256};
-
 use super::key::{file_name_of, NetworkKey, CACHE_FORMAT};
 use super::{InputFile, RunOptions};
 use crate::error::{Error, Location, Result};
@@ -48,13 +46,16 @@ pub struct PreparedNetwork {
 pub struct NetworkTimings {
     /// Reading the road file (PBF or CSV); 0 when read from the cache.
     pub import_s: f64,
-    /// Building the graph from the import; 0 when read from the cache.
+    /// Building the graph from the import (with a cache, both vehicle profiles side by
+    /// side); 0 when read from the cache.
     pub build_s: f64,
     /// Writing the cache (both vehicle profiles); 0 without a cache or when read from it.
     pub cache_write_s: f64,
-    /// Reading, checking and decoding the cache file and indexing its segments for
-    /// snapping; 0 when imported.
+    /// Reading, checking and decoding the cache file and rebuilding the snapping index from
+    /// its cached order; 0 when imported.
     pub cache_read_s: f64,
+    /// Building the snapping index (sorting the segments); 0 when read from the cache.
+    pub index_s: f64,
 }
 
 /// A road closure as applied — a `[[network.closure]]`, or a plan's `close_road` change:
@@ -69,108 +70,273 @@ pub struct AppliedClosure {
     pub plan_change: Option<usize>,
 }
 
-/// What is cached per network file and model parameters.
+/// A whole prepared network in the cache: the network, its snapping index's order (so
+/// that reading it back needs no bulk load), the import report and the buildings.
 #[derive(Serialize, Deserialize)]
 struct CacheEntry {
     network: Network,
+    snap_order: Vec<u32>,
     import: ImportStats,
     buildings: Vec<RawBuilding>,
 }
 
-impl CacheEntry {
-    fn into_prepared(self, from_cache: bool) -> (PreparedNetwork, Vec<RawBuilding>) {
-        let index = SnapIndex::new(&self.network);
-        (
-            PreparedNetwork {
-                network: self.network,
-                index,
-                import: self.import,
-                from_cache,
-                cache_rebuilt: None,
-                closures: Vec::new(),
-                open: None,
-                timings: NetworkTimings::default(),
-            },
-            self.buildings,
-        )
+/// [`CacheEntry`] borrowed, to write one without copying it (same encoding).
+#[derive(Serialize)]
+struct CacheEntryRef<'a> {
+    network: &'a Network,
+    snap_order: &'a [u32],
+    import: &'a ImportStats,
+    buildings: &'a [RawBuilding],
+}
+
+/// The payload of a cache file.
+#[derive(Serialize, Deserialize)]
+enum CachePayload {
+    /// A whole prepared network (the emergency profile's, always).
+    Whole(Box<CacheEntry>),
+    /// The roads of the emergency network of the same files and parameters driven with
+    /// another profile ([`ProfileTimes`]): all that differs, so reading the logistics
+    /// network costs its times, not a second network.
+    Times(ProfileTimes),
+}
+
+/// [`CachePayload`] borrowed, for writing (same variants in the same order).
+#[derive(Serialize)]
+enum CachePayloadRef<'a> {
+    Whole(CacheEntryRef<'a>),
+    Times(&'a ProfileTimes),
+}
+
+/// What a vehicle profile changes on the same roads: every segment's times (a→b, b→a) and
+/// every directed edge's time. Written only when the profile's built network equals the
+/// base network with these times ([`ProfileTimes::of`]): same nodes, segments, directions
+/// that may be driven, adjacency, turn table and limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ProfileTimes {
+    profile: Profile,
+    segment_times_s: Vec<[f32; 2]>,
+    edge_time_s: Vec<f32>,
+}
+
+impl ProfileTimes {
+    /// The times of `net` when `base` with them is `net` exactly; None otherwise (then the
+    /// whole network is cached).
+    fn of(base: &Network, net: &Network) -> Option<ProfileTimes> {
+        let times = ProfileTimes {
+            profile: net.profile,
+            segment_times_s: net
+                .segments
+                .iter()
+                .map(|s| [s.time_ab_s, s.time_ba_s])
+                .collect(),
+            edge_time_s: net.edge_time_s.clone(),
+        };
+        (times.apply(base).ok().as_ref() == Some(net)).then_some(times)
+    }
+
+    /// `base` driven with these times; refused unless they fit its roads: one pair per
+    /// segment, infinite in the same directions, one time per edge, none negative or NaN.
+    fn apply(&self, base: &Network) -> std::result::Result<Network, String> {
+        if self.segment_times_s.len() != base.segments.len()
+            || self.edge_time_s.len() != base.edge_time_s.len()
+        {
+            return Err("times for another network".into());
+        }
+        let fits = |t: f32, base_t: f32| t >= 0.0 && t.is_finite() == base_t.is_finite();
+        if self
+            .segment_times_s
+            .iter()
+            .zip(&base.segments)
+            .any(|(t, s)| !fits(t[0], s.time_ab_s) || !fits(t[1], s.time_ba_s))
+        {
+            return Err("segment times that do not fit the network's roads".into());
+        }
+        if self
+            .edge_time_s
+            .iter()
+            .any(|&t| !(t >= 0.0 && t.is_finite()))
+        {
+            return Err("an edge time is negative, infinite or NaN".into());
+        }
+        let mut net = base.clone();
+        net.profile = self.profile;
+        for (s, t) in net.segments.iter_mut().zip(&self.segment_times_s) {
+            s.time_ab_s = t[0];
+            s.time_ba_s = t[1];
+        }
+        net.edge_time_s.clone_from(&self.edge_time_s);
+        Ok(net)
     }
 }
 
-/// A cache file: the format version and the key it was built for, and a SHA-256 over the
-/// payload (the postcard bytes of a [`CacheEntry`]), so that a stale, truncated or damaged
-/// file is detected and rebuilt — never decoded into wrong numbers or a panic.
+/// What a cache file decodes to.
+enum Decoded {
+    Whole(Box<(PreparedNetwork, Vec<RawBuilding>)>),
+    Times(ProfileTimes),
+}
+
+/// A prepared network read or built: `network` with its `index`.
+fn prepared(
+    network: Network,
+    index: SnapIndex,
+    import: ImportStats,
+    from_cache: bool,
+) -> PreparedNetwork {
+    PreparedNetwork {
+        network,
+        index,
+        import,
+        from_cache,
+        cache_rebuilt: None,
+        closures: Vec::new(),
+        open: None,
+        timings: NetworkTimings::default(),
+    }
+}
+
+/// The head of a cache file: the format version, the key it was built for, and a CRC-32
+/// and length of the payload (the postcard bytes of a [`CachePayload`]) that follows it, so
+/// that a stale, truncated or damaged file is detected and rebuilt — never decoded into
+/// wrong numbers or a panic.
 #[derive(Serialize, Deserialize)]
-struct CacheFile {
+struct CacheHeader {
     format: u32,
     key: String,
-    sha256: [u8; 32],
-    payload: Vec<u8>,
+    crc32: u32,
+    payload_bytes: u64,
 }
 
-/// Writes a cache entry for `key`; a cache that cannot be written only costs time next
-/// run, so failures are ignored.
-fn write_cache(path: &std::path::Path, key: &str, entry: &CacheEntry) {
-    let Ok(payload) = postcard::to_stdvec(entry) else {
-        return;
-    };
-    let file = CacheFile {
+/// The header of a cache file for `key` whose payload is `payload`.
+fn header_bytes(key: &str, payload: &[u8]) -> Option<Vec<u8>> {
+    postcard::to_stdvec(&CacheHeader {
         format: CACHE_FORMAT,
         key: key.to_string(),
-        sha256: Sha256::digest(&payload).into(),
-        payload,
+        crc32: crc32fast::hash(payload),
+        payload_bytes: payload.len() as u64,
+    })
+    .ok()
+}
+
+/// Writes a cache file for `key`; a cache that cannot be written only costs time next
+/// run, so failures are ignored.
+fn write_cache(path: &std::path::Path, key: &str, payload: &CachePayloadRef) {
+    let Ok(payload) = postcard::to_stdvec(payload) else {
+        return;
     };
-    if let Ok(bytes) = postcard::to_stdvec(&file) {
-        let _ = crate::atomic::write_atomic(path, &bytes);
+    let Some(header) = header_bytes(key, &payload) else {
+        return;
+    };
+    let _ = crate::atomic::write_atomic_with(path, |w| {
+        w.write_all(&header)
+            .and_then(|()| w.write_all(&payload))
+            .map_err(|e| Error::io(path, e))
+    });
+}
+
+/// The payload of a cache file when it is whole and was built for `key`; otherwise why not
+/// (the caller rebuilds the network). Nothing is copied.
+fn cache_payload<'a>(bytes: &'a [u8], key: &str) -> std::result::Result<&'a [u8], String> {
+    let (head, payload): (CacheHeader, &[u8]) =
+        postcard::take_from_bytes(bytes).map_err(|e| format!("unreadable ({e})"))?;
+    if head.format != CACHE_FORMAT {
+        return Err(format!("format {} (expected {CACHE_FORMAT})", head.format));
+    }
+    if head.key != key {
+        return Err("built for other inputs".into());
+    }
+    if payload.len() as u64 != head.payload_bytes {
+        return Err(format!(
+            "{} payload bytes of {} (truncated)",
+            payload.len(),
+            head.payload_bytes
+        ));
+    }
+    if crc32fast::hash(payload) != head.crc32 {
+        return Err("checksum mismatch (damaged)".into());
+    }
+    Ok(payload)
+}
+
+/// The network (with its snapping index) or the profile times of a cache file when it is
+/// whole and was built for `key`; otherwise why not (the caller rebuilds the network).
+fn read_cache(bytes: &[u8], key: &str) -> std::result::Result<Decoded, String> {
+    let payload = cache_payload(bytes, key)?;
+    let decoded: CachePayload =
+        postcard::from_bytes(payload).map_err(|e| format!("undecodable ({e})"))?;
+    match decoded {
+        CachePayload::Whole(entry) => {
+            let entry = *entry;
+            entry
+                .network
+                .check_consistent()
+                .map_err(|e| format!("inconsistent network ({e})"))?;
+            let index = SnapIndex::from_order(&entry.network, entry.snap_order)
+                .map_err(|e| format!("inconsistent network ({e})"))?;
+            Ok(Decoded::Whole(Box::new((
+                prepared(entry.network, index, entry.import, true),
+                entry.buildings,
+            ))))
+        }
+        CachePayload::Times(t) => Ok(Decoded::Times(t)),
     }
 }
 
-/// The entry of a cache file when it is whole and was built for `key`; otherwise why not
-/// (the caller rebuilds the network).
-fn read_cache(bytes: &[u8], key: &str) -> std::result::Result<CacheEntry, String> {
-    let file: CacheFile = postcard::from_bytes(bytes).map_err(|e| format!("unreadable ({e})"))?;
-    if file.format != CACHE_FORMAT {
-        return Err(format!("format {} (expected {CACHE_FORMAT})", file.format));
-    }
-    if file.key != key {
-        return Err("built for other inputs".into());
-    }
-    if <[u8; 32]>::from(Sha256::digest(&file.payload)) != file.sha256 {
-        return Err("checksum mismatch (damaged)".into());
-    }
-    let entry: CacheEntry =
-        postcard::from_bytes(&file.payload).map_err(|e| format!("undecodable ({e})"))?;
-    entry
-        .network
-        .check_consistent()
-        .map_err(|e| format!("inconsistent network ({e})"))?;
-    Ok(entry)
+/// A whole network's cache payload, borrowed.
+fn whole_entry<'a>(
+    network: &'a Network,
+    snap_order: &'a [u32],
+    import: &'a ImportStats,
+    buildings: &'a [RawBuilding],
+) -> CachePayloadRef<'a> {
+    CachePayloadRef::Whole(CacheEntryRef {
+        network,
+        snap_order,
+        import,
+        buildings,
+    })
+}
+
+/// A cache file for the fuzz target: `payload` behind a matching header.
+fn seal(key: &str, payload: &[u8]) -> Option<Vec<u8>> {
+    let mut bytes = header_bytes(key, payload)?;
+    bytes.extend_from_slice(payload);
+    Some(bytes)
 }
 
 /// For the `cache_decoder` fuzz target (issue 20): reads `bytes` as a cache file, as a bare
 /// payload behind a matching checksum, and as a cache file whose payload is re-sealed (so
-/// that a mutated payload gets past the checksum). Every entry the reader accepts is then
-/// driven through the snapping index and both searches, which must not panic.
+/// that a mutated payload gets past the checksum). Every network the reader accepts is then
+/// driven through the snapping index and both searches, which must not panic; profile times
+/// are applied to each such network first.
 #[doc(hidden)]
 pub fn exercise_cache_bytes(bytes: &[u8]) {
     use crate::network::search::{two_nearest, Dijkstra, Seed};
     const KEY: &str = "fuzz";
-    let seal = |payload: &[u8]| {
-        postcard::to_stdvec(&CacheFile {
-            format: CACHE_FORMAT,
-            key: KEY.into(),
-            sha256: Sha256::digest(payload).into(),
-            payload: payload.to_vec(),
-        })
-        .ok()
-    };
     let mut files = vec![bytes.to_vec()];
-    files.extend(seal(bytes));
-    if let Ok(file) = postcard::from_bytes::<CacheFile>(bytes) {
-        files.extend(seal(&file.payload));
+    files.extend(seal(KEY, bytes));
+    if let Ok((_, payload)) = postcard::take_from_bytes::<CacheHeader>(bytes) {
+        files.extend(seal(KEY, payload));
     }
-    for entry in files.iter().filter_map(|f| read_cache(f, KEY).ok()) {
-        let (prepared, _) = entry.into_prepared(true);
-        let net = &prepared.network;
+    let decoded: Vec<Decoded> = files
+        .iter()
+        .filter_map(|f| read_cache(f, KEY).ok())
+        .collect();
+    let mut networks = Vec::new();
+    for d in &decoded {
+        if let Decoded::Whole(whole) = d {
+            let p = &whole.0;
+            networks.push((p.network.clone(), p.index.clone()));
+            for t in decoded.iter().filter_map(|d| match d {
+                Decoded::Times(t) => Some(t),
+                Decoded::Whole(..) => None,
+            }) {
+                if let Ok(n) = t.apply(&p.network) {
+                    networks.push((n, p.index.clone()));
+                }
+            }
+        }
+    }
+    for (net, index) in &networks {
         let n = net.node_count() as u32;
         if n == 0 {
             continue;
@@ -188,7 +354,7 @@ pub fn exercise_cache_bytes(bytes: &[u8]) {
         let mut tree = Dijkstra::new(net.vertex_count());
         let _ = tree.run(net, &[(0, 0.0)], f64::INFINITY);
         let at = &net.nodes[(n / 2) as usize];
-        let _ = prepared.index.snap(net, at.lon + 1e-4, at.lat);
+        let _ = index.snap(net, at.lon + 1e-4, at.lat);
     }
 }
 
@@ -201,7 +367,7 @@ pub fn prepare_network(
     opts: &RunOptions,
     files: &mut Vec<InputFile>,
 ) -> Result<(PreparedNetwork, Vec<RawBuilding>)> {
-    let (open, buildings) = prepare_open_network(scenario, profile, opts, files)?;
+    let (open, buildings) = prepare_open_network(scenario, profile, opts, files, None)?;
     if scenario.closures.is_empty() {
         return Ok((open, buildings));
     }
@@ -297,12 +463,15 @@ pub fn with_closures(open: Arc<PreparedNetwork>, closures: Vec<AppliedClosure>) 
     }
 }
 
-/// [`prepare_network`] before the closures.
+/// [`prepare_network`] before the closures. `base`: the open emergency network of the same
+/// files and parameters, which a cached [`ProfileTimes`] entry applies to (without it such
+/// an entry cannot be used and the network is imported).
 fn prepare_open_network(
     scenario: &Scenario,
     profile: Profile,
     opts: &RunOptions,
     files: &mut Vec<InputFile>,
+    base: Option<&PreparedNetwork>,
 ) -> Result<(PreparedNetwork, Vec<RawBuilding>)> {
     match &scenario.network {
         NetworkSource::Osm(p) => files.push(InputFile::read_named(
@@ -330,9 +499,22 @@ fn prepare_open_network(
     if let Some((cp, k)) = &cached {
         let t0 = Instant::now();
         if let Ok(bytes) = std::fs::read(cp) {
-            match read_cache(&bytes, k) {
-                Ok(entry) => {
-                    let (mut prepared, buildings) = entry.into_prepared(true);
+            let read = match read_cache(&bytes, k) {
+                Ok(Decoded::Whole(whole)) => Ok(*whole),
+                Ok(Decoded::Times(times)) => match base {
+                    Some(b) => times
+                        .apply(&b.network)
+                        .map(|n| {
+                            let import = b.import.clone();
+                            (prepared(n, b.index.clone(), import, true), Vec::new())
+                        })
+                        .map_err(|e| format!("inconsistent network ({e})")),
+                    None => Err("profile times without the emergency network".into()),
+                },
+                Err(why) => Err(why),
+            };
+            match read {
+                Ok((mut prepared, buildings)) => {
                     prepared.timings.cache_read_s = t0.elapsed().as_secs_f64();
                     return Ok((prepared, buildings));
                 }
@@ -368,7 +550,22 @@ fn prepare_open_network(
     timings.import_s = t0.elapsed().as_secs_f64();
     progress.message("building graph");
     let t0 = Instant::now();
-    let network = Network::build(&raw, &scenario.params, profile);
+    let other_profile = match profile {
+        Profile::Emergency => Profile::Logistics,
+        Profile::Logistics => Profile::Emergency,
+    };
+    // With a cache, the other vehicle profile is built too (on the other core) and cached,
+    // so that supply reach (logistics) never reads the road files again.
+    let (network, other) = match &cached {
+        Some(_) => {
+            let (a, b) = rayon::join(
+                || Network::build(&raw, &scenario.params, profile),
+                || Network::build(&raw, &scenario.params, other_profile),
+            );
+            (a, Some(b))
+        }
+        None => (Network::build(&raw, &scenario.params, profile), None),
+    };
     timings.build_s = t0.elapsed().as_secs_f64();
     progress.finish();
     if network.node_count() == 0 {
@@ -377,42 +574,57 @@ fn prepare_open_network(
             scenario.path.display()
         )));
     }
-    let entry = CacheEntry {
-        network,
-        import: raw.stats.clone(),
-        buildings: std::mem::take(&mut raw.buildings),
-    };
-    if let Some((cp, k)) = &cached {
+    let t0 = Instant::now();
+    let index = SnapIndex::new(&network);
+    timings.index_s = t0.elapsed().as_secs_f64();
+    let import = raw.stats.clone();
+    let buildings = std::mem::take(&mut raw.buildings);
+    drop(raw);
+    if let (Some((cp, k)), Some(other)) = (&cached, &other) {
         let t0 = Instant::now();
-        write_cache(cp, k, &entry);
-        // The other vehicle profile costs a few milliseconds to build from the same import:
-        // cache it too, so supply reach (logistics) never reads the road files again.
-        let other = NetworkKey {
-            profile: match profile {
-                Profile::Emergency => Profile::Logistics,
-                Profile::Logistics => Profile::Emergency,
-            },
+        let other_key = NetworkKey {
+            profile: other_profile,
             ..key.clone()
         };
-        if let Some((op, ok)) = cache_path(&other) {
-            let other_entry = CacheEntry {
-                network: Network::build(&raw, &scenario.params, other.profile),
-                import: entry.import.clone(),
-                buildings: entry.buildings.clone(),
-            };
-            write_cache(&op, &ok, &other_entry);
+        let (emergency, logistics) = match profile {
+            Profile::Emergency => (&network, other),
+            Profile::Logistics => (other, &network),
+        };
+        let times = ProfileTimes::of(emergency, logistics);
+        // One snapping order serves both when the networks differ in times only;
+        // otherwise the other profile gets its own index.
+        let own_index = times.is_none().then(|| SnapIndex::new(other));
+        let (emergency_order, logistics_order) = match (profile, &own_index) {
+            (_, None) => (index.order(), index.order()),
+            (Profile::Emergency, Some(o)) => (index.order(), o.order()),
+            (Profile::Logistics, Some(o)) => (o.order(), index.order()),
+        };
+        let whole = |network, snap_order| whole_entry(network, snap_order, &import, &buildings);
+        let logistics_payload = match &times {
+            Some(t) => CachePayloadRef::Times(t),
+            None => whole(logistics, logistics_order),
+        };
+        let emergency_payload = whole(emergency, emergency_order);
+        let (mine, theirs) = match profile {
+            Profile::Emergency => (emergency_payload, logistics_payload),
+            Profile::Logistics => (logistics_payload, emergency_payload),
+        };
+        write_cache(cp, k, &mine);
+        if let Some((op, ok)) = cache_path(&other_key) {
+            write_cache(&op, &ok, &theirs);
         }
         timings.cache_write_s = t0.elapsed().as_secs_f64();
     }
-    let (mut prepared, buildings) = entry.into_prepared(false);
+    let mut prepared = prepared(network, index, import, false);
     prepared.cache_rebuilt = rebuilt;
     prepared.timings = timings;
     Ok((prepared, buildings))
 }
 
-/// Prepares the logistics network of `scenario` (from the cache when it can). Given the
-/// emergency network, it is checked against it before the closures and then closed where
-/// the emergency network is (the closure files are not read again).
+/// Prepares the logistics network of `scenario` (from the cache when it can: there it is
+/// the emergency network's roads with the logistics times, sharing its snapping index).
+/// Given the emergency network, it is checked against it before the closures and then
+/// closed where the emergency network is (the closure files are not read again).
 pub fn prepare_logistics(
     scenario: &Scenario,
     opts: &RunOptions,
@@ -423,8 +635,9 @@ pub fn prepare_logistics(
     let Some(e) = emergency else {
         return Ok(prepare_network(scenario, Profile::Logistics, opts, &mut files)?.0);
     };
-    let (open, _) = prepare_open_network(scenario, Profile::Logistics, opts, &mut files)?;
     let e_open = e.open.as_deref().unwrap_or(e);
+    let (open, _) =
+        prepare_open_network(scenario, Profile::Logistics, opts, &mut files, Some(e_open))?;
     check_same_graph(&e_open.network, &open.network)?;
     Ok(if e.closures.is_empty() {
         open

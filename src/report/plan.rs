@@ -635,8 +635,10 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
 /// baseline's figures and the plan's changes.
 pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
     let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
+    // The plan's own outputs are timed in its `run.json` (the baseline's in its own).
+    let t0 = std::time::Instant::now();
     let both = [("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)];
-    let (plan_files, mut maps) = super::write_tables_and_maps(out, &pr.plan, &both)?;
+    let (plan_files, mut maps, mut timings) = super::write_tables_and_maps(out, &pr.plan, &both)?;
     written.extend(plan_files);
 
     let report = {
@@ -698,13 +700,17 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
     }
     let opts = super::maps::MapOptions::for_run(&pr.plan);
     let kinds = [super::maps::MapKind::Plan];
+    let t_map = std::time::Instant::now();
     let (map_files, plan_map) = super::maps::write_maps(out, &pr.plan, Some(pr), &kinds, &opts)?;
+    timings.maps_s += t_map.elapsed().as_secs_f64();
     written.extend(map_files);
     maps.extend(plan_map);
-    for p in super::write_html_gpkg(out, &pr.plan, Some(pr), &maps)? {
+    for p in super::write_html_gpkg(out, &pr.plan, Some(pr), &maps, &mut timings)? {
         if !written.contains(&p) {
             written.push(p);
         }
     }
+    timings.total_s = t0.elapsed().as_secs_f64();
+    written.push(super::write_run_json(out, &pr.plan, &timings)?);
     Ok(written)
 }

@@ -338,8 +338,17 @@ pub fn stations_csv(run: &RunResult) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_error)
 }
 
-/// `run.json`: every parameter, input file hashes, tool version, import report, timings.
-pub fn run_json(run: &RunResult) -> Result<Vec<u8>> {
+/// `run.json`: every parameter, input file hashes, tool version, import report, timings
+/// (the run's stages, and `outputs`: writing them, [`super::OutputTimings`]).
+pub fn run_json(run: &RunResult, outputs: &super::OutputTimings) -> Result<Vec<u8>> {
+    let mut timings =
+        serde_json::to_value(&run.timings).map_err(|e| Error::output("run.json", e))?;
+    if let Some(t) = timings.as_object_mut() {
+        t.insert(
+            "outputs".into(),
+            serde_json::to_value(outputs).map_err(|e| Error::output("run.json", e))?,
+        );
+    }
     let v = json!({
         "tool": "fireplan",
         "version": env!("CARGO_PKG_VERSION"),
@@ -362,7 +371,7 @@ pub fn run_json(run: &RunResult) -> Result<Vec<u8>> {
                 "left_out_as_traps": run.prepared.network.turns.trapping,
             },
         },
-        "timings_s": run.timings,
+        "timings_s": timings,
     });
     json_bytes(&v)
 }
