@@ -18,6 +18,7 @@ pub mod coverage;
 pub mod error;
 pub mod io;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod names;
 pub mod network;

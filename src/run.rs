@@ -26,6 +26,9 @@ pub struct Timings {
     pub supply_s: f64,
     /// Within `load_s`: the emergency network's import, graph, cache write or read.
     pub network: NetworkTimings,
+    /// Not a time: `run.json` has it as `peak_memory_mib`.
+    #[serde(skip)]
+    pub memory: crate::memory::PeakMemory,
 }
 
 /// A scenario's inputs and prepared network, loaded once and shared by every variant
@@ -35,6 +38,8 @@ pub struct Loaded {
     pub network: Arc<PreparedNetwork>,
     /// Seconds spent loading.
     pub load_s: f64,
+    /// Peak resident memory once loaded, MiB.
+    pub load_peak_mib: Option<f64>,
     logistics: OnceLock<Arc<PreparedNetwork>>,
     /// The networks plans' road closures leave, one per set of closures (a sweep's runs of
     /// one plan share theirs).
@@ -88,6 +93,7 @@ impl Loaded {
             inputs,
             network: Arc::new(network),
             load_s: t0.elapsed().as_secs_f64(),
+            load_peak_mib: crate::memory::peak_rss_mib(),
             logistics: OnceLock::new(),
             closed: Mutex::new(Vec::new()),
         })
@@ -313,6 +319,7 @@ pub fn evaluate_variant(
     }
     progress.finish();
     let coverage_s = t1.elapsed().as_secs_f64();
+    let coverage_peak_mib = crate::memory::peak_rss_mib();
     let t2 = Instant::now();
     let supply = match inputs.depots {
         Some(_) => {
@@ -328,6 +335,7 @@ pub fn evaluate_variant(
         None => None,
     };
     let supply_s = t2.elapsed().as_secs_f64();
+    let supply_peak_mib = crate::memory::peak_rss_mib();
     let water = match (&scenario.water, &inputs.water) {
         (Some(params), Some(sources)) => {
             progress.start("computing fire water reach", None);
@@ -393,6 +401,11 @@ pub fn evaluate_variant(
             coverage_s,
             supply_s,
             network: prepared.timings,
+            memory: crate::memory::PeakMemory {
+                after_load_mib: loaded.load_peak_mib,
+                after_coverage_mib: coverage_peak_mib,
+                after_supply_mib: supply_peak_mib,
+            },
         },
     })
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The floors, lowest first. A module may use the modules of lower floors only.
 const FLOORS: &[&[&str]] = &[
-    &["error", "names", "progress"],
+    &["error", "memory", "names", "progress"],
     &["atomic", "model"],
     &["params"],
     &["network"],

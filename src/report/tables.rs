@@ -372,6 +372,13 @@ pub fn run_json(run: &RunResult, outputs: &super::OutputTimings) -> Result<Vec<u
             },
         },
         "timings_s": timings,
+        // Each includes the stages before it; `after_outputs_mib` is the whole run's.
+        "peak_memory_mib": {
+            "after_load_mib": run.timings.memory.after_load_mib,
+            "after_coverage_mib": run.timings.memory.after_coverage_mib,
+            "after_supply_mib": run.timings.memory.after_supply_mib,
+            "after_outputs_mib": crate::memory::peak_rss_mib(),
+        },
     });
     json_bytes(&v)
 }
