@@ -19,6 +19,14 @@ pub enum Prim {
         color: RGBColor,
         width: u32,
     },
+    /// Many separate straight lines of one colour and width with square ends (a line of
+    /// zero length is a square): an aggregated road layer ([`super::roads`]), one
+    /// `<path>` in the SVG.
+    Lines {
+        segs: Vec<((i32, i32), (i32, i32))>,
+        color: RGBColor,
+        width: u32,
+    },
     Polygon {
         pts: Vec<(i32, i32)>,
         fill: RGBColor,
