@@ -36,11 +36,18 @@ fn draw_prims<DB: DrawingBackend>(
             }
             Prim::Lines { segs, color, width } => {
                 for &(a, b) in segs {
-                    area.draw(&Polygon::new(
-                        capped_line(a, b, *width),
-                        color.mix(1.0).filled(),
-                    ))
-                    .map_err(err)?;
+                    if *width <= 1 {
+                        // A filled sliver one pixel wide can miss pixels: a 1-px line has
+                        // every pixel from end to end (a zero-length one, its pixel).
+                        area.draw(&PathElement::new(vec![a, b], color.stroke_width(1)))
+                            .map_err(err)?;
+                    } else {
+                        area.draw(&Polygon::new(
+                            capped_line(a, b, *width),
+                            color.mix(1.0).filled(),
+                        ))
+                        .map_err(err)?;
+                    }
                 }
             }
             Prim::Polygon { pts, fill, opacity } => {

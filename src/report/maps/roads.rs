@@ -19,8 +19,11 @@
 //! mixed bands shows the band of most of its roads, as the road coverage figures weigh
 //! roads by length. Straight runs of edges of one colour become one line, all lines of one
 //! colour one [`Prim::Lines`] (one `<path>` in the SVG), drawn through the cells' centres
-//! with square ends. Tiers keep their order (major roads over minor ones), so roads still
-//! read as roads.
+//! with square ends. A piece crossing [`LONG_CELLS`] cells or more is drawn exactly over
+//! them (a long straight road, such as a link between towns, stays straight rather than a
+//! staircase of cells), unless there are more such pieces than a tenth of the page's
+//! cells. Tiers keep their order (major roads over minor ones), so roads still read as
+//! roads.
 
 use std::collections::HashMap;
 
@@ -37,6 +40,9 @@ pub const PIECES_PER_CELL: f64 = 2.0;
 /// whatever its density (89 k pieces on an A4-wide page). The bundled scenarios' largest
 /// tier has 61 k (the demo's grey roads); a 4x4 province's minor roads 538 k.
 pub const PAGE_PX_PER_PIECE: usize = 64;
+
+/// A piece of an aggregated tier crossing this many cells or more is drawn exactly.
+pub const LONG_CELLS: i32 = 4;
 
 /// One piece as drawn exactly: end points and the index of its colour in the tier.
 #[derive(Clone, Copy)]
@@ -66,6 +72,11 @@ struct Tier {
     rows: i32,
     /// Road length (px) per edge and colour: key `(cell * 5 + dir) << 8 | colour`.
     votes: HashMap<u64, f64>,
+    /// Long pieces (at least [`LONG_CELLS`] cells), drawn exactly when aggregated, while
+    /// there are no more than a tenth of the page's cells of them; then walked as others.
+    long: Option<Vec<Piece>>,
+    /// Edges (`cell * 5 + dir`) the long pieces cross: the cells they ink.
+    long_edges: std::collections::HashSet<u64>,
 }
 
 impl Tier {
@@ -96,6 +107,25 @@ impl Tier {
         let (ca, cb) = (self.cell_of(p.a), self.cell_of(p.b));
         let (dx, dy) = (cb.0 - ca.0, cb.1 - ca.1);
         let n = dx.abs().max(dy.abs());
+        if n >= LONG_CELLS && self.long.is_some() {
+            let cap = self.cols as usize * self.rows as usize / 10;
+            if self.long.as_ref().map_or(0, Vec::len) < cap {
+                if let Some(list) = &mut self.long {
+                    list.push(p);
+                }
+                self.walk_cells(ca, (dx, dy), |t, from, d| {
+                    let idx = from.1 as u64 * t.cols as u64 + from.0 as u64;
+                    t.long_edges.insert(idx * 5 + d as u64);
+                });
+                return;
+            }
+            // Too many to draw one by one: every long piece is walked.
+            let list = self.long.take().unwrap_or_default();
+            self.long_edges.clear();
+            for q in list {
+                self.walk(q);
+            }
+        }
         if n == 0 {
             if self.inside(ca) {
                 self.vote(ca, 0, p.colour, len);
@@ -103,6 +133,20 @@ impl Tier {
             return;
         }
         let step_len = len / f64::from(n);
+        self.walk_cells(ca, (dx, dy), |t, from, d| {
+            t.vote(from, d, p.colour, step_len)
+        });
+    }
+
+    /// Calls `step(self, cell, direction)` for each step of the line of cells from `ca`
+    /// to `ca + (dx, dy)` that stays on the page.
+    fn walk_cells(
+        &mut self,
+        ca: (i32, i32),
+        (dx, dy): (i32, i32),
+        mut step: impl FnMut(&mut Self, (i32, i32), usize),
+    ) {
+        let n = dx.abs().max(dy.abs());
         let at = |i: i32| {
             let t = f64::from(i) / f64::from(n);
             (
@@ -115,7 +159,7 @@ impl Tier {
             let next = at(i);
             let (from, d) = normalise(prev, next);
             if self.inside(prev) && self.inside(next) {
-                self.vote(from, d, p.colour, step_len);
+                step(self, from, d);
             }
             prev = next;
         }
@@ -156,10 +200,16 @@ impl Tier {
         out
     }
 
-    /// Distinct cells the tier inks (ends of its edges, cells of pieces within one cell).
-    fn inked_cells(edges: &[(u64, u8)], cols: i32) -> usize {
+    /// Distinct cells the tier inks (ends of its edges and of the long pieces' edges,
+    /// cells of pieces within one cell).
+    fn inked_cells(&self, edges: &[(u64, u8)]) -> usize {
+        let cols = self.cols;
         let mut cells: Vec<u64> = Vec::with_capacity(edges.len() * 2);
-        for &(e, _) in edges {
+        for e in edges
+            .iter()
+            .map(|&(e, _)| e)
+            .chain(self.long_edges.iter().copied())
+        {
             let (cell, dir) = (e / 5, (e % 5) as usize);
             cells.push(cell);
             if dir != 0 {
@@ -236,14 +286,25 @@ impl Tier {
             );
             i = j;
         }
-        by_colour
+        let mut prims: Vec<Prim> = by_colour
             .into_iter()
             .map(|(c, segs)| Prim::Lines {
                 segs,
                 color: self.colours[c as usize],
                 width: self.width,
             })
-            .collect()
+            .collect();
+        prims.extend(self.long.iter().flatten().map(|p| self.exact_path(p)));
+        prims
+    }
+
+    /// A piece drawn on its own.
+    fn exact_path(&self, p: &Piece) -> Prim {
+        Prim::Path {
+            pts: vec![p.a, p.b],
+            color: self.colours[p.colour as usize],
+            width: self.width,
+        }
     }
 }
 
@@ -317,6 +378,8 @@ impl RoadLayer {
                     cols,
                     rows,
                     votes: HashMap::new(),
+                    long: Some(Vec::new()),
+                    long_edges: std::collections::HashSet::new(),
                 });
                 self.tiers.len() - 1
             }
@@ -380,18 +443,14 @@ impl RoadLayer {
         // No pieces, no layer: as when each piece was pushed on its own.
         for t in &self.tiers {
             let edges = t.edges();
-            let inked = Tier::inked_cells(&edges, t.cols);
+            let inked = t.inked_cells(&edges);
             let many = t.pieces > min_pieces(self.size.0 as usize * self.size.1 as usize);
             let dense = many && t.pieces as f64 > pieces_per_cell * inked as f64;
             let prims = sc.layer(layer);
             match (&t.exact, dense) {
                 (Some(list), false) => {
                     how.push(Drawn::Exact);
-                    prims.extend(list.iter().map(|p| Prim::Path {
-                        pts: vec![p.a, p.b],
-                        color: t.colours[p.colour as usize],
-                        width: t.width,
-                    }));
+                    prims.extend(list.iter().map(|p| t.exact_path(p)));
                 }
                 _ => {
                     how.push(Drawn::Aggregated);
@@ -480,6 +539,28 @@ mod tests {
     }
 
     #[test]
+    fn a_long_piece_stays_exact_over_the_aggregated_short_ones() {
+        let (grey, red) = (hex(0x808080), hex(0xd7191c));
+        let mut roads = RoadLayer::new(60, 30);
+        for _ in 0..5 {
+            roads.push(0, 3, (30, 18), (31, 19), grey);
+        }
+        // 14 cells across: drawn as it is, after the aggregated lines.
+        roads.push(0, 3, (1, 2), (44, 27), red);
+        let mut sc = scene();
+        assert_eq!(
+            roads.draw_at(&mut sc, "roads", 0.0, |_| 0),
+            vec![Drawn::Aggregated]
+        );
+        let prims = &sc.layers[0].1;
+        assert_eq!(prims.len(), 2);
+        assert!(matches!(&prims[0], Prim::Lines { segs, color, .. }
+            if *color == grey && segs == &vec![((31, 19), (31, 19))]));
+        assert!(matches!(&prims[1], Prim::Path { pts, color, .. }
+            if *color == red && pts == &vec![(1, 2), (44, 27)]));
+    }
+
+    #[test]
     fn a_few_long_pieces_are_drawn_exactly_in_order() {
         let mut roads = RoadLayer::new(60, 30);
         roads.push(5, 3, (0, 0), (50, 20), hex(0x00ff00));
@@ -553,6 +634,68 @@ mod tests {
             .count()
     }
 
+    /// Random roads drawn in full and aggregated (every tier) in `width` px: the full
+    /// drawing's inked pixels, those with no aggregated ink within a cell, and the
+    /// aggregated ones with no full ink within two cells.
+    fn ink_apart(width: u32, seed: u64) -> (usize, usize, usize) {
+        let (w, h) = (90i32, 70i32);
+        let colours = [hex(0x1a9641), hex(0xa6d96a), hex(0xfdae61), hex(0xd7191c)];
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move |n: i32| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as i32
+        };
+        let mut roads = RoadLayer::new(w as u32, h as u32);
+        let mut full = Scene {
+            width: w as u32,
+            height: h as u32,
+            layers: Vec::new(),
+        };
+        let mut piece = |roads: &mut RoadLayer, p, q, color| {
+            roads.push(0, width, p, q, color);
+            full.layer("roads").push(Prim::Path {
+                pts: vec![p, q],
+                color,
+                width,
+            });
+        };
+        // Short pieces chained into a few random walks (roads), and some long pieces.
+        for _ in 0..6 {
+            let mut p = (next(w), next(h));
+            for _ in 0..150 {
+                let q = (
+                    (p.0 + next(5) - 2).clamp(0, w - 1),
+                    (p.1 + next(5) - 2).clamp(0, h - 1),
+                );
+                let c = colours[next(4) as usize];
+                piece(&mut roads, p, q, c);
+                p = q;
+            }
+        }
+        for _ in 0..5 {
+            let (p, q) = ((next(w), next(h)), (next(w), next(h)));
+            piece(&mut roads, p, q, colours[0]);
+        }
+        let mut agg = Scene {
+            width: w as u32,
+            height: h as u32,
+            layers: Vec::new(),
+        };
+        assert_eq!(
+            roads.draw_at(&mut agg, "roads", 0.0, |_| 0),
+            vec![Drawn::Aggregated]
+        );
+        let (a, f) = (ink(&agg), ink(&full));
+        let cell = width.max(1) as i32;
+        (
+            f.iter().filter(|&&i| i).count(),
+            far_from(&f, &a, (w, h), cell),
+            far_from(&a, &f, (w, h), 2 * cell),
+        )
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
         /// Nothing drawn disappears and nothing appears far from a road: every pixel the
@@ -564,42 +707,18 @@ mod tests {
             width in 1u32..5,
             seed in 0u64..1_000_000,
         ) {
-            let (w, h) = (90i32, 70i32);
-            let colours = [hex(0x1a9641), hex(0xa6d96a), hex(0xfdae61), hex(0xd7191c)];
-            let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = move |n: i32| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % n as u64) as i32
-            };
-            let mut roads = RoadLayer::new(w as u32, h as u32);
-            let mut full = Scene { width: w as u32, height: h as u32, layers: Vec::new() };
-            // Short pieces chained into a few random walks (roads), dense enough to be
-            // aggregated, and some long pieces across.
-            for _ in 0..6 {
-                let mut p = (next(w), next(h));
-                for _ in 0..150 {
-                    let q = ((p.0 + next(5) - 2).clamp(0, w - 1), (p.1 + next(5) - 2).clamp(0, h - 1));
-                    let c = colours[next(4) as usize];
-                    roads.push(0, width, p, q, c);
-                    full.layer("roads").push(Prim::Path { pts: vec![p, q], color: c, width });
-                    p = q;
-                }
-            }
-            for _ in 0..5 {
-                let (p, q) = ((next(w), next(h)), (next(w), next(h)));
-                roads.push(0, width, p, q, colours[0]);
-                full.layer("roads").push(Prim::Path { pts: vec![p, q], color: colours[0], width });
-            }
-            let mut agg = Scene { width: w as u32, height: h as u32, layers: Vec::new() };
-            proptest::prop_assert_eq!(roads.draw_at(&mut agg, "roads", 0.0, |_| 0), vec![Drawn::Aggregated]);
-            let (a, f) = (ink(&agg), ink(&full));
-            let cell = width.max(1) as i32;
-            proptest::prop_assert!(f.iter().filter(|&&i| i).count() > 100);
-            proptest::prop_assert_eq!(far_from(&f, &a, (w, h), cell), 0);
-            proptest::prop_assert_eq!(far_from(&a, &f, (w, h), 2 * cell), 0);
+            let (inked, lost, stray) = ink_apart(width, seed);
+            proptest::prop_assert!(inked > 100);
+            proptest::prop_assert_eq!((lost, stray), (0, 0));
         }
+    }
+
+    /// A case the property found: 1-px lines drawn as filled slivers inked stray pixels.
+    #[test]
+    fn one_pixel_lines_have_every_pixel() {
+        let (inked, lost, stray) = ink_apart(1, 111_774);
+        assert!(inked > 100);
+        assert_eq!((lost, stray), (0, 0));
     }
 
     #[test]
