@@ -47,8 +47,11 @@ fn scene(n: usize, as_polygons: bool) -> Scene {
     sc
 }
 
+/// A road piece: its ends and colour.
+type Piece = ((i32, i32), (i32, i32), RGBColor);
+
 /// `n` road pieces 1–4 px long in random walks over an A4-wide page, in four colours.
-fn road_pieces(n: usize) -> Vec<((i32, i32), (i32, i32), RGBColor)> {
+fn road_pieces(n: usize) -> Vec<Piece> {
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = |m: u64| {
         x ^= x << 13;
@@ -79,7 +82,7 @@ fn road_pieces(n: usize) -> Vec<((i32, i32), (i32, i32), RGBColor)> {
 }
 
 /// The pieces as a scene: through a [`RoadLayer`] or one path each.
-fn road_scene(pieces: &[((i32, i32), (i32, i32), RGBColor)], aggregated: bool) -> Scene {
+fn road_scene(pieces: &[Piece], aggregated: bool) -> Scene {
     let mut sc = Scene {
         width: 2480,
         height: 2343,

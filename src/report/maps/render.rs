@@ -459,9 +459,9 @@ pub fn write_svg(scene: &Scene, out: &mut dyn Write) -> Result<()> {
     .map_err(io)?;
     // Halos of labels drawn over the map: a white stroke under the glyphs.
     let halo_w = (w as f64 / 2480.0 * 7.0).max(2.0);
-    write!(
+    writeln!(
         out,
-        "<style>#layer-station-labels text, #layer-labels text, #layer-district-names text, #layer-scale-bar text, #layer-north-arrow text {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>\n"
+        "<style>#layer-station-labels text, #layer-labels text, #layer-district-names text, #layer-scale-bar text, #layer-north-arrow text {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>"
     )
     .map_err(io)?;
     let mut defs = 0usize;

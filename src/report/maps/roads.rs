@@ -29,7 +29,7 @@ use std::collections::HashMap;
 
 use plotters::style::RGBColor;
 
-use super::scene::{Prim, Scene};
+use super::scene::{Line, Prim, Scene};
 
 /// A tier with more pieces than this per cell it inks may be aggregated. The bundled
 /// scenarios' tiers have 0.1–2.6 (the most: Camden's few motorway pieces, curved); a
@@ -231,7 +231,8 @@ impl Tier {
         // Cells touched by a real edge: a within-cell piece there draws nothing more.
         let mut linked: Vec<u64> = Vec::new();
         // (colour, dir, line, position, cell) of every edge.
-        let mut keyed: Vec<(u8, usize, i32, i32, (i32, i32))> = Vec::with_capacity(edges.len());
+        type Keyed = (u8, usize, i32, i32, (i32, i32));
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(edges.len());
         for &(e, colour) in edges {
             let (cell, dir) = (e / 5, (e % 5) as usize);
             let (x, y) = cell_xy(cell);
@@ -254,7 +255,7 @@ impl Tier {
         linked.sort_unstable();
         linked.dedup();
         keyed.sort_unstable_by_key(|&(c, d, l, p, _)| (c, d, l, p));
-        let mut by_colour: Vec<(u8, Vec<((i32, i32), (i32, i32))>)> = Vec::new();
+        let mut by_colour: Vec<(u8, Vec<Line>)> = Vec::new();
         let mut i = 0;
         while i < keyed.len() {
             let (colour, dir, line, pos, start) = keyed[i];
@@ -308,11 +309,7 @@ impl Tier {
     }
 }
 
-fn push_line(
-    by_colour: &mut Vec<(u8, Vec<((i32, i32), (i32, i32))>)>,
-    colour: u8,
-    seg: ((i32, i32), (i32, i32)),
-) {
+fn push_line(by_colour: &mut Vec<(u8, Vec<Line>)>, colour: u8, seg: Line) {
     match by_colour.last_mut() {
         Some((c, segs)) if *c == colour => segs.push(seg),
         _ => by_colour.push((colour, vec![seg])),
@@ -475,7 +472,7 @@ mod tests {
         }
     }
 
-    fn lines(sc: &Scene) -> Vec<(RGBColor, Vec<((i32, i32), (i32, i32))>)> {
+    fn lines(sc: &Scene) -> Vec<(RGBColor, Vec<Line>)> {
         sc.layers[0]
             .1
             .iter()

@@ -11,6 +11,9 @@ pub fn hex(c: u32) -> RGBColor {
     RGBColor((c >> 16) as u8, (c >> 8) as u8, c as u8)
 }
 
+/// A straight line between two pixels.
+pub type Line = ((i32, i32), (i32, i32));
+
 /// A drawing primitive in pixel coordinates.
 #[derive(Clone)]
 pub enum Prim {
@@ -23,7 +26,7 @@ pub enum Prim {
     /// zero length is a square): an aggregated road layer ([`super::roads`]), one
     /// `<path>` in the SVG.
     Lines {
-        segs: Vec<((i32, i32), (i32, i32))>,
+        segs: Vec<Line>,
         color: RGBColor,
         width: u32,
     },
