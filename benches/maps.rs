@@ -2,8 +2,8 @@
 //! halos, drawn as [`Prim::Marks`] (one recorded symbol stamped per place; `<use>` in the
 //! SVG) against the same symbols as one polygon each (how every map drew them before).
 //!
-//! Drawing many road pieces (issue 18): N short pieces (random walks, a province's minor
-//! roads at A4 width) through a [`RoadLayer`], aggregated on the grid of cells, against
+//! Drawing many road pieces (issue 18): N short pieces (wandering roads, a province's
+//! minor roads at A4 width) through a [`RoadLayer`], aggregated on the grid of cells, against
 //! the same pieces as one path each (how every map drew them before): building the layer,
 //! then PNG and SVG.
 //!
@@ -50,7 +50,9 @@ fn scene(n: usize, as_polygons: bool) -> Scene {
 /// A road piece: its ends and colour.
 type Piece = ((i32, i32), (i32, i32), RGBColor);
 
-/// `n` road pieces 1–4 px long in random walks over an A4-wide page, in four colours.
+/// `n` road pieces 1–3 px long, 200 at a time along a wandering road (a steady heading,
+/// a pixel of noise a step) over an A4-wide page, in four colours: a province's minor
+/// roads at A4 width, several pieces a cell.
 fn road_pieces(n: usize) -> Vec<Piece> {
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = |m: u64| {
@@ -66,14 +68,15 @@ fn road_pieces(n: usize) -> Vec<Piece> {
         RGBColor(0xd7, 0x19, 0x1c),
     ];
     let mut out = Vec::with_capacity(n);
-    let mut p = (100, 200);
+    let (mut p, mut heading) = ((100, 200), (1, 0));
     for i in 0..n {
-        if i % 500 == 0 {
+        if i % 200 == 0 {
             p = (60 + next(1700), 250 + next(1800));
+            heading = (next(5) - 2, next(5) - 2);
         }
         let q = (
-            (p.0 + next(7) - 3).clamp(60, 1760),
-            (p.1 + next(7) - 3).clamp(250, 2050),
+            (p.0 + heading.0 + next(3) - 1).clamp(60, 1760),
+            (p.1 + heading.1 + next(3) - 1).clamp(250, 2050),
         );
         out.push((p, q, colours[(i / 2000) % 4]));
         p = q;
@@ -114,18 +117,38 @@ fn road_benches(c: &mut Criterion) {
             b.iter(|| road_scene(&pieces, true).layers.len())
         });
         let agg = road_scene(&pieces, true);
+        let mut svg = Vec::new();
+        write_svg(&agg, &mut svg).unwrap();
+        let lines: usize = agg.layers[0]
+            .1
+            .iter()
+            .map(|p| match p {
+                Prim::Lines { segs, .. } => segs.len(),
+                _ => 1,
+            })
+            .sum();
+        eprintln!(
+            "roads {n}: aggregated to {lines} lines, SVG {} bytes",
+            svg.len()
+        );
         g.bench_function(BenchmarkId::new("png_aggregated", n), |b| {
             b.iter(|| render_png(&agg, "bench.png", None).unwrap())
         });
         g.bench_function(BenchmarkId::new("svg_aggregated", n), |b| {
+            let mut buf = Vec::new();
             b.iter(|| {
-                let mut sink = std::io::sink();
-                write_svg(&agg, &mut sink).unwrap()
+                buf.clear();
+                write_svg(&agg, &mut buf).unwrap();
+                buf.len()
             })
         });
         // One path per piece: only at the smaller size (a million take minutes).
         if n <= 300_000 {
             let exact = road_scene(&pieces, false);
+            eprintln!(
+                "roads {n}: exact SVG {} bytes",
+                render_svg(&exact).unwrap().len()
+            );
             g.bench_function(BenchmarkId::new("png_exact", n), |b| {
                 b.iter(|| render_png(&exact, "bench.png", None).unwrap())
             });
