@@ -2,10 +2,16 @@
 //! halos, drawn as [`Prim::Marks`] (one recorded symbol stamped per place; `<use>` in the
 //! SVG) against the same symbols as one polygon each (how every map drew them before).
 //!
+//! Drawing many road pieces (issue 18): N short pieces (wandering roads, a province's
+//! minor roads at A4 width) through a [`RoadLayer`], aggregated on the grid of cells, against
+//! the same pieces as one path each (how every map drew them before): building the layer,
+//! then PNG and SVG.
+//!
 //! `cargo bench --bench maps`
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use fireplan::report::maps::render::{render_png, render_svg};
+use fireplan::report::maps::render::{render_png, render_svg, write_svg};
+use fireplan::report::maps::roads::RoadLayer;
 use fireplan::report::maps::scene::{push_symbol, shape_points, Prim, Scene, Shape};
 use plotters::style::RGBColor;
 
@@ -41,6 +47,118 @@ fn scene(n: usize, as_polygons: bool) -> Scene {
     sc
 }
 
+/// A road piece: its ends and colour.
+type Piece = ((i32, i32), (i32, i32), RGBColor);
+
+/// `n` road pieces 1–3 px long, 200 at a time along a wandering road (a steady heading,
+/// a pixel of noise a step) over an A4-wide page, in four colours: a province's minor
+/// roads at A4 width, several pieces a cell.
+fn road_pieces(n: usize) -> Vec<Piece> {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m) as i32
+    };
+    let colours = [
+        RGBColor(0x1a, 0x96, 0x41),
+        RGBColor(0xa6, 0xd9, 0x6a),
+        RGBColor(0xfd, 0xae, 0x61),
+        RGBColor(0xd7, 0x19, 0x1c),
+    ];
+    let mut out = Vec::with_capacity(n);
+    let (mut p, mut heading) = ((100, 200), (1, 0));
+    for i in 0..n {
+        if i % 200 == 0 {
+            p = (60 + next(1700), 250 + next(1800));
+            heading = (next(5) - 2, next(5) - 2);
+        }
+        let q = (
+            (p.0 + heading.0 + next(3) - 1).clamp(60, 1760),
+            (p.1 + heading.1 + next(3) - 1).clamp(250, 2050),
+        );
+        out.push((p, q, colours[(i / 2000) % 4]));
+        p = q;
+    }
+    out
+}
+
+/// The pieces as a scene: through a [`RoadLayer`] or one path each.
+fn road_scene(pieces: &[Piece], aggregated: bool) -> Scene {
+    let mut sc = Scene {
+        width: 2480,
+        height: 2343,
+        layers: Vec::new(),
+    };
+    if aggregated {
+        let mut roads = RoadLayer::new(sc.width, sc.height);
+        for &(a, b, c) in pieces {
+            roads.push(0, 3, a, b, c);
+        }
+        roads.draw(&mut sc, "roads");
+    } else {
+        sc.layer("roads")
+            .extend(pieces.iter().map(|&(a, b, color)| Prim::Path {
+                pts: vec![a, b],
+                color,
+                width: 3,
+            }));
+    }
+    sc
+}
+
+fn road_benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("roads");
+    g.sample_size(10);
+    for n in [300_000usize, 1_000_000] {
+        let pieces = road_pieces(n);
+        g.bench_function(BenchmarkId::new("aggregate", n), |b| {
+            b.iter(|| road_scene(&pieces, true).layers.len())
+        });
+        let agg = road_scene(&pieces, true);
+        let mut svg = Vec::new();
+        write_svg(&agg, &mut svg).unwrap();
+        let lines: usize = agg.layers[0]
+            .1
+            .iter()
+            .map(|p| match p {
+                Prim::Lines { segs, .. } => segs.len(),
+                _ => 1,
+            })
+            .sum();
+        eprintln!(
+            "roads {n}: aggregated to {lines} lines, SVG {} bytes",
+            svg.len()
+        );
+        g.bench_function(BenchmarkId::new("png_aggregated", n), |b| {
+            b.iter(|| render_png(&agg, "bench.png", None).unwrap())
+        });
+        g.bench_function(BenchmarkId::new("svg_aggregated", n), |b| {
+            let mut buf = Vec::new();
+            b.iter(|| {
+                buf.clear();
+                write_svg(&agg, &mut buf).unwrap();
+                buf.len()
+            })
+        });
+        // One path per piece: only at the smaller size (a million take minutes).
+        if n <= 300_000 {
+            let exact = road_scene(&pieces, false);
+            eprintln!(
+                "roads {n}: exact SVG {} bytes",
+                render_svg(&exact).unwrap().len()
+            );
+            g.bench_function(BenchmarkId::new("png_exact", n), |b| {
+                b.iter(|| render_png(&exact, "bench.png", None).unwrap())
+            });
+            g.bench_function(BenchmarkId::new("svg_exact", n), |b| {
+                b.iter(|| render_svg(&exact).unwrap().len())
+            });
+        }
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("maps");
     g.sample_size(10);
@@ -67,6 +185,6 @@ criterion_group! {
     // No plots: with plotters' `ab_glyph` feature criterion's plots panic for want of a
     // system font.
     config = Criterion::default().without_plots();
-    targets = benches
+    targets = benches, road_benches
 }
 criterion_main!(maps);

@@ -7,6 +7,7 @@ use geo::{unary_union, Area, Centroid, Coord, MapCoords, MultiPolygon};
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::frame::Frame;
+use super::roads::RoadLayer;
 use super::scene::{ascii_or, hex, text, Prim, Scene, Swatch};
 use super::MapOptions;
 use crate::coverage::area::CellPiece;
@@ -129,6 +130,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     }
     // Roads faintly on top for context.
     let w = fr.s(1.5) as u32;
+    let mut roads = RoadLayer::new(fr.width, fr.height);
     for s in &net.segments {
         if !matches!(
             s.highway.tag().trim_end_matches("_link"),
@@ -137,12 +139,15 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             continue;
         }
         let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        sc.layer("roads").push(Prim::Path {
-            pts: vec![fr.px(a.lon, a.lat), fr.px(b.lon, b.lat)],
-            color: hex(0x9a9a9a),
-            width: w,
-        });
+        roads.push(
+            0,
+            w,
+            fr.px(a.lon, a.lat),
+            fr.px(b.lon, b.lat),
+            hex(0x9a9a9a),
+        );
     }
+    roads.draw(&mut sc, "roads");
     super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, false);
     super::response::stations(&fr, &mut sc, run, false);

@@ -5,6 +5,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
 use super::labels::{label_point, text_width};
+use super::roads::RoadLayer;
 use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch};
 use super::Lang;
 use crate::model::District;
@@ -201,17 +202,22 @@ impl Frame {
         }
     }
 
-    /// Roads as thin grey lines (context), layer `roads`.
+    /// Roads as thin grey lines (context), layer `roads`; aggregated by zoom
+    /// ([`RoadLayer`]) when the map cannot show every segment.
     pub fn roads_grey(&self, sc: &mut Scene, net: &Network) {
         let w = self.s(2.0) as u32;
+        let mut roads = RoadLayer::new(self.width, self.height);
         for s in &net.segments {
             let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-            sc.layer("roads").push(Prim::Path {
-                pts: vec![self.px(a.lon, a.lat), self.px(b.lon, b.lat)],
-                color: hex(0xbdbdbd),
-                width: w,
-            });
+            roads.push(
+                0,
+                w,
+                self.px(a.lon, a.lat),
+                self.px(b.lon, b.lat),
+                hex(0xbdbdbd),
+            );
         }
+        roads.draw(sc, "roads");
     }
 
     /// Title, subtitle (scenario name and date), legend, scale bar, north arrow,

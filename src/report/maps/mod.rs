@@ -37,6 +37,7 @@ pub mod fonts;
 pub mod frame;
 pub mod labels;
 pub mod render;
+pub mod roads;
 pub mod scene;
 
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ use crate::run::RunResult;
 
 use fonts::png_font;
 pub use frame::today;
-use render::{render_png, render_svg};
+use render::{render_png, write_svg};
 use scene::Scene;
 
 /// Label language.
@@ -190,7 +191,7 @@ pub fn write_maps(
             continue;
         };
         let svg_path = out.join(format!("{}.svg", k.stem()));
-        super::write_atomic(&svg_path, render_svg(&sc)?.as_bytes())?;
+        crate::atomic::write_atomic_with(&svg_path, |w| write_svg(&sc, w))?;
         let png_name = format!("{}.png", k.stem());
         let png = render_png(&sc, &png_name, opts.font.as_deref())?;
         let png_path = out.join(&png_name);

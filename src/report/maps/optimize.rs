@@ -17,8 +17,9 @@ use plotters::style::WHITE;
 use super::fonts::png_font;
 use super::frame::{today, Frame};
 use super::labels::{fmt_min, text_width, LabelPlacer};
-use super::render::{render_png, render_svg};
+use super::render::{render_png, write_svg};
 use super::response::{class_legend, draw_stations};
+use super::roads::RoadLayer;
 use super::scene::{
     ascii_or, class_symbol, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch,
 };
@@ -128,21 +129,34 @@ pub fn scene(
     fr.roads_grey(&mut sc, net);
     if let Some(roads) = &effect.roads {
         let (wt, wg) = (fr.s(5.0) as u32, fr.s(8.0) as u32);
+        let mut today_layer = RoadLayer::new(fr.width, fr.height);
+        let mut gained_layer = RoadLayer::new(fr.width, fr.height);
         for (s, (today, gained)) in net.segments.iter().zip(roads) {
             let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
             let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
             for (layer, list, color, width) in [
-                ("roads-today", today, ROAD_TODAY, wt),
-                ("roads-gained", gained, ROAD_GAINED, wg),
+                (&mut today_layer, today, ROAD_TODAY, wt),
+                (&mut gained_layer, gained, ROAD_GAINED, wg),
             ] {
                 for &(x, y) in list {
-                    sc.layer(layer).push(Prim::Path {
-                        pts: vec![at(x), at(y)],
-                        color: hex(color),
-                        width,
-                    });
+                    layer.push(0, width, at(x), at(y), hex(color));
                 }
             }
+        }
+        // Layers in the order they were first drawn into.
+        let first_today = roads.iter().position(|(t, _)| !t.is_empty());
+        let first_gained = roads.iter().position(|(_, g)| !g.is_empty());
+        let gained_first = match (first_today, first_gained) {
+            (Some(t), Some(g)) => g < t,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        if gained_first {
+            gained_layer.draw(&mut sc, "roads-gained");
+            today_layer.draw(&mut sc, "roads-today");
+        } else {
+            today_layer.draw(&mut sc, "roads-today");
+            gained_layer.draw(&mut sc, "roads-gained");
         }
         let (km_today, km_gained) = effect.road_km(net);
         legend.push(entry(
@@ -507,7 +521,7 @@ pub fn write(
     let date = opts.date.clone().unwrap_or_else(today);
     let sc = scene(inputs, net, problem, outcome, effect, opts, &date);
     let svg_path = out.join(format!("{STEM}.svg"));
-    crate::report::write_atomic(&svg_path, render_svg(&sc)?.as_bytes())?;
+    crate::atomic::write_atomic_with(&svg_path, |w| write_svg(&sc, w))?;
     let png_name = format!("{STEM}.png");
     let png_path = out.join(&png_name);
     crate::report::write_atomic(

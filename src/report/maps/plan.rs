@@ -4,6 +4,7 @@
 
 use super::frame::Frame;
 use super::labels::{fmt_min, text_width, LabelPlacer};
+use super::roads::RoadLayer;
 use super::scene::{
     ascii_or, class_symbol, hex, push_mark, push_symbol, text, Prim, Scene, Shape, Swatch,
 };
@@ -53,6 +54,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     // matched through the open network: a plan that closes roads runs on fewer of them.
     let w = fr.s(6.0) as u32;
     let (mut gained, mut lost) = (0usize, 0usize);
+    let mut change = RoadLayer::new(fr.width, fr.height);
     let base_net = &pr.baseline.prepared.network;
     let base_open = super::closures::open_index(&pr.baseline.prepared);
     let plan_open = super::closures::open_index(&run.prepared);
@@ -90,12 +92,9 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             lost += 1;
             LOSS
         };
-        sc.layer("coverage-change").push(Prim::Path {
-            pts: vec![fr.px(a.lon, a.lat), fr.px(b.lon, b.lat)],
-            color: hex(col),
-            width: w,
-        });
+        change.push(0, w, fr.px(a.lon, a.lat), fr.px(b.lon, b.lat), hex(col));
     }
+    change.draw(&mut sc, "coverage-change");
     super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     for d in &pr.diff.demand {

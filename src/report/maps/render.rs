@@ -1,6 +1,7 @@
 //! The two backends: a [`Scene`] drawn with plotters to a PNG file (bitmap) and to SVG
 //! text, one `<g id="layer-NAME">` per layer.
 
+use std::io::Write;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -31,6 +32,22 @@ fn draw_prims<DB: DrawingBackend>(
                 if pts.len() >= 2 {
                     area.draw(&PathElement::new(pts.clone(), color.stroke_width(*width)))
                         .map_err(err)?;
+                }
+            }
+            Prim::Lines { segs, color, width } => {
+                for &(a, b) in segs {
+                    if *width <= 1 {
+                        // A filled sliver one pixel wide can miss pixels: a 1-px line has
+                        // every pixel from end to end (a zero-length one, its pixel).
+                        area.draw(&PathElement::new(vec![a, b], color.stroke_width(1)))
+                            .map_err(err)?;
+                    } else {
+                        area.draw(&Polygon::new(
+                            capped_line(a, b, *width),
+                            color.mix(1.0).filled(),
+                        ))
+                        .map_err(err)?;
+                    }
                 }
             }
             Prim::Polygon { pts, fill, opacity } => {
@@ -99,34 +116,63 @@ fn draw_prims<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The outline of a line from `a` to `b` `width` px wide with square ends (half the width
+/// beyond each end): a zero-length line is a square, and lines meeting at a point leave
+/// no notch between them.
+fn capped_line(a: (i32, i32), b: (i32, i32), width: u32) -> Vec<(i32, i32)> {
+    let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+    let len = dx.hypot(dy);
+    let (ux, uy) = if len > 0.0 {
+        (dx / len, dy / len)
+    } else {
+        (1.0, 0.0)
+    };
+    let r = f64::from(width) / 2.0;
+    let (ex, ey, nx, ny) = (ux * r, uy * r, -uy * r, ux * r);
+    let p = |x: i32, y: i32, sx: f64, sy: f64| {
+        (
+            (f64::from(x) + sx).round() as i32,
+            (f64::from(y) + sy).round() as i32,
+        )
+    };
+    vec![
+        p(a.0, a.1, -ex + nx, -ey + ny),
+        p(b.0, b.1, ex + nx, ey + ny),
+        p(b.0, b.1, ex - nx, ey - ny),
+        p(a.0, a.1, -ex - nx, -ey - ny),
+    ]
+}
+
 /// A layer's primitives in drawing order: runs of ordinary primitives, and each
-/// [`Prim::Marks`] on its own.
+/// [`Prim::Marks`] and [`Prim::Lines`] on its own.
 enum Run<'a> {
     Plain(&'a [Prim]),
     Marks(Shape, i32, RGBColor, &'a [(i32, i32)]),
+    Lines(&'a Prim),
 }
 
 /// Splits a layer into runs; a [`Prim::Marks`] is a run of its own when `apart` says so
-/// for its places, else it stays among the ordinary primitives (drawn as polygons).
+/// for its places, else it stays among the ordinary primitives (drawn as polygons); a
+/// [`Prim::Lines`] always is.
 fn runs(prims: &[Prim], apart: impl Fn(&[(i32, i32)]) -> bool) -> Vec<Run<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, p) in prims.iter().enumerate() {
-        if let Prim::Marks {
-            shape,
-            size,
-            fill,
-            at,
-        } = p
-        {
-            if apart(at) {
-                if start < i {
-                    out.push(Run::Plain(&prims[start..i]));
-                }
-                out.push(Run::Marks(*shape, *size, *fill, at));
-                start = i + 1;
-            }
+        let run = match p {
+            Prim::Marks {
+                shape,
+                size,
+                fill,
+                at,
+            } if apart(at) => Run::Marks(*shape, *size, *fill, at),
+            Prim::Lines { .. } => Run::Lines(p),
+            _ => continue,
+        };
+        if start < i {
+            out.push(Run::Plain(&prims[start..i]));
         }
+        out.push(run);
+        start = i + 1;
     }
     if start < prims.len() {
         out.push(Run::Plain(&prims[start..]));
@@ -304,6 +350,11 @@ pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<
                     Run::Marks(shape, size, fill, at) => {
                         stamp(&mut rgb, (w, h), &mark_mask(shape, size), fill, at)
                     }
+                    Run::Lines(p) => {
+                        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+                        draw_prims(&root, std::slice::from_ref(p), PNG_FAMILY, png_text)?;
+                        root.present().map_err(|e| e.to_string())?;
+                    }
                 }
             }
         }
@@ -365,20 +416,58 @@ fn svg_uses(id: &str, shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]
     s
 }
 
-/// Draws the scene as SVG: each layer a `<g id="layer-NAME">`.
+/// An aggregated road layer's lines as one `<path>`: a subpath per line, square ends.
+fn svg_lines(w: &mut dyn Write, p: &Prim) -> std::io::Result<()> {
+    let Prim::Lines { segs, color, width } = p else {
+        return Ok(());
+    };
+    write!(
+        w,
+        "<path fill=\"none\" stroke=\"#{:02X}{:02X}{:02X}\" stroke-width=\"{width}\" stroke-linecap=\"square\" d=\"",
+        color.0, color.1, color.2
+    )?;
+    for (i, &(a, b)) in segs.iter().enumerate() {
+        // A line break now and then keeps the document easy on text tools.
+        let sep = if i == 0 {
+            ""
+        } else if i % 16 == 0 {
+            "\n"
+        } else {
+            " "
+        };
+        write!(w, "{sep}M{} {}L{} {}", a.0, a.1, b.0, b.1)?;
+    }
+    w.write_all(b"\"/>")
+}
+
+/// Draws the scene as SVG text: each layer a `<g id="layer-NAME">` (see [`write_svg`]).
 pub fn render_svg(scene: &Scene) -> Result<String> {
+    let mut out = Vec::new();
+    write_svg(scene, &mut out)?;
+    String::from_utf8(out).map_err(|e| Error::output("SVG", e))
+}
+
+/// Writes the scene as SVG to `out`, layer by layer (each a `<g id="layer-NAME">`), so
+/// that a province's map is never one string in memory.
+pub fn write_svg(scene: &Scene, out: &mut dyn Write) -> Result<()> {
+    let io = |e: std::io::Error| Error::output("writing SVG", e);
     let (w, h) = (scene.width, scene.height);
-    let mut out = format!(
+    write!(
+        out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n<rect width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n"
-    );
+    )
+    .map_err(io)?;
     // Halos of labels drawn over the map: a white stroke under the glyphs.
     let halo_w = (w as f64 / 2480.0 * 7.0).max(2.0);
-    out.push_str(&format!(
-        "<style>#layer-station-labels text, #layer-labels text, #layer-district-names text, #layer-scale-bar text, #layer-north-arrow text {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>\n"
-    ));
+    writeln!(
+        out,
+        "<style>#layer-station-labels text, #layer-labels text, #layer-district-names text, #layer-scale-bar text, #layer-north-arrow text {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>"
+    )
+    .map_err(io)?;
     let mut defs = 0usize;
     for (name, prims) in &scene.layers {
-        let mut body = String::new();
+        write!(out, "<g id=\"layer-{name}\">").map_err(io)?;
+        let mut any = false;
         for run in runs(prims, |at| at.len() > SVG_DENSE_MARKS) {
             let part = match run {
                 Run::Plain(prims) => svg_body(prims, (w, h))
@@ -387,16 +476,25 @@ pub fn render_svg(scene: &Scene) -> Result<String> {
                     defs += 1;
                     svg_uses(&format!("mark-{defs}"), shape, size, fill, at)
                 }
+                Run::Lines(p) => {
+                    if any {
+                        out.write_all(b"\n").map_err(io)?;
+                    }
+                    svg_lines(out, p).map_err(io)?;
+                    any = true;
+                    continue;
+                }
             };
-            if !body.is_empty() && !part.is_empty() {
-                body.push('\n');
+            if any && !part.is_empty() {
+                out.write_all(b"\n").map_err(io)?;
             }
-            body.push_str(&part);
+            out.write_all(part.as_bytes()).map_err(io)?;
+            any |= !part.is_empty();
         }
-        out.push_str(&format!("<g id=\"layer-{name}\">{body}</g>\n"));
+        out.write_all(b"</g>\n").map_err(io)?;
     }
-    out.push_str("</svg>\n");
-    Ok(out)
+    out.write_all(b"</svg>\n").map_err(io)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use plotters::style::WHITE;
 
 use super::frame::Frame;
 use super::labels::fmt_min;
+use super::roads::{Drawn, RoadLayer};
 use super::scene::{
-    ascii_or, class_name_en, class_symbol, hex, push_mark, push_symbol, text, Prim, Scene, Shape,
-    Swatch,
+    ascii_or, class_name_en, class_symbol, hex, push_mark, push_symbol, text, Scene, Shape, Swatch,
 };
 use super::MapOptions;
 use crate::model::{Station, StationClass};
@@ -109,25 +109,18 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     // Road pieces by band, split exactly where the response crosses a band limit.
     let limits: Vec<f64> = BANDS[..3].iter().map(|b| b.0).collect();
     let pieces = run.coverage.band_pieces(net, &limits);
-    // Roads: minor first, then major.
-    let mut order: Vec<usize> = (0..net.segments.len()).collect();
-    order.sort_by(|&a, &b| {
-        road_width(&net.segments[a].highway.tag())
-            .total_cmp(&road_width(&net.segments[b].highway.tag()))
-    });
-    for si in order {
-        let s = &net.segments[si];
+    // Roads: minor first, then major (a tier per class width, in segment order within).
+    let mut roads = RoadLayer::new(fr.width, fr.height);
+    for (s, pieces) in net.segments.iter().zip(&pieces) {
         let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        let w = fr.s(road_width(&s.highway.tag())) as u32;
-        for &(x, y, bi) in &pieces[si] {
+        let class_w = road_width(&s.highway.tag());
+        let w = fr.s(class_w) as u32;
+        for &(x, y, bi) in pieces {
             let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
-            sc.layer("roads").push(Prim::Path {
-                pts: vec![at(x), at(y)],
-                color: hex(BANDS[bi].1),
-                width: w,
-            });
+            roads.push(class_w as u32, w, at(x), at(y), hex(BANDS[bi].1));
         }
     }
+    let aggregated = roads.draw(&mut sc, "roads").contains(&Drawn::Aggregated);
     super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
     // Demand points not reached within the threshold.
@@ -177,6 +170,20 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
             )
         })
         .collect();
+    if aggregated {
+        // Dense roads are drawn per cell of the line width (super::roads): say whose
+        // band a cell shows.
+        legend.push((
+            Swatch::None,
+            fr.lang
+                .pick(
+                    "密集道路：每格取多数长度的时段",
+                    "Dense roads: band of most length",
+                )
+                .to_string(),
+            "Dense roads: band of most length".to_string(),
+        ));
+    }
     legend.extend(station_legend(&fr, run));
     legend.extend(villages);
     if late > 0 {

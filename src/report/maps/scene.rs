@@ -11,11 +11,22 @@ pub fn hex(c: u32) -> RGBColor {
     RGBColor((c >> 16) as u8, (c >> 8) as u8, c as u8)
 }
 
+/// A straight line between two pixels.
+pub type Line = ((i32, i32), (i32, i32));
+
 /// A drawing primitive in pixel coordinates.
 #[derive(Clone)]
 pub enum Prim {
     Path {
         pts: Vec<(i32, i32)>,
+        color: RGBColor,
+        width: u32,
+    },
+    /// Many separate straight lines of one colour and width with square ends (a line of
+    /// zero length is a square): an aggregated road layer ([`super::roads`]), one
+    /// `<path>` in the SVG.
+    Lines {
+        segs: Vec<Line>,
         color: RGBColor,
         width: u32,
     },

@@ -3,7 +3,8 @@
 
 use super::frame::Frame;
 use super::labels::{text_width, LabelPlacer};
-use super::scene::{ascii_or, hex, push_mark, push_symbol, text, Prim, Scene, Shape, Swatch};
+use super::roads::RoadLayer;
+use super::scene::{ascii_or, hex, push_mark, push_symbol, text, Scene, Shape, Swatch};
 use super::MapOptions;
 use crate::model::DepotLevel;
 use crate::run::RunResult;
@@ -38,7 +39,8 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
     let mut legend = Vec::new();
-    // Widest reach first, so that the finer levels stay visible on top.
+    // Widest reach first, so that the finer levels stay visible on top: a tier per level.
+    let mut reach = RoadLayer::new(fr.width, fr.height);
     for (li, info) in sup.levels.iter().enumerate() {
         let Some(reach_s) = info.reach_s else {
             continue;
@@ -52,11 +54,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
             for &(x, y) in &r.within {
                 let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
-                sc.layer("reach").push(Prim::Path {
-                    pts: vec![at(x), at(y)],
-                    color: col,
-                    width: w,
-                });
+                reach.push(li as u32, w, at(x), at(y), col);
             }
         }
         let (.., zh, en) = level_style(info.level);
@@ -69,6 +67,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             len.clone(),
         ));
     }
+    reach.draw(&mut sc, "reach");
     legend.push((
         Swatch::Line(hex(0xbdbdbd), fr.s(6.0) as u32),
         fr.lang.pick("其他道路", "Other road").to_string(),
