@@ -13,6 +13,12 @@ use crate::network::Network;
 use crate::params::{NetworkSource, Scenario};
 use crate::run::RunResult;
 
+/// The share of the map a crowd of symbols of one kind may cover ([`Frame::crowd_scale`]).
+pub const CROWD_COVER_SHARE: f64 = 0.1;
+
+/// More districts than this and the map outlines them without names.
+pub const MAX_NAMED_DISTRICTS: usize = 200;
+
 /// Page layout and projection of one map.
 pub struct Frame {
     pub width: u32,
@@ -150,6 +156,21 @@ impl Frame {
         (base * self.u).round().max(1.0) as i32
     }
 
+    /// How much `count` symbols of `base` size (at 2480 px) shrink so that together they
+    /// cover at most [`CROWD_COVER_SHARE`] of the map, never below a third: a province's
+    /// 6,000 stations would otherwise hide its roads. 1 on every bundled scenario.
+    pub fn crowd_scale(&self, count: usize, base: f64) -> f64 {
+        let (l, t, r, b) = self.map;
+        let area_px = f64::from(r - l) * f64::from(b - t);
+        let each_px = (base * self.u).powi(2);
+        if count == 0 || each_px <= 0.0 {
+            return 1.0;
+        }
+        (CROWD_COVER_SHARE * area_px / (count as f64 * each_px))
+            .sqrt()
+            .clamp(1.0 / 3.0, 1.0)
+    }
+
     /// An empty scene of this page size with a white background and the map border.
     pub fn scene(&self) -> Scene {
         let mut sc = Scene {
@@ -169,6 +190,8 @@ impl Frame {
     /// District outlines (and, optionally, names), in layers `districts` and
     /// `district-names`.
     pub fn districts(&self, sc: &mut Scene, districts: &[District], names: bool) {
+        // Hundreds of names only cover each other (a province's 670 counties).
+        let names = names && districts.len() <= MAX_NAMED_DISTRICTS;
         for (i, d) in districts.iter().enumerate() {
             for poly in &d.area.0 {
                 let ring: Vec<(i32, i32)> = poly

@@ -51,19 +51,21 @@ pub fn draw_stations(fr: &Frame, sc: &mut Scene, list: &[Station], labels: bool)
         .filter(|s| s.status != crate::model::StationStatus::Closed)
         .count();
     let labels = labels && open <= MAX_LABELLED_STATIONS;
+    let crowd = fr.crowd_scale(open, 22.0);
     for s in list {
         if s.status == crate::model::StationStatus::Closed {
             continue;
         }
         let (shape, color, size) = class_symbol(s.class);
+        let size = size as f64 * crowd;
         let at = fr.px(s.location.x(), s.location.y());
-        push_symbol(sc, "stations", shape, at, fr.s(size as f64), color);
+        push_symbol(sc, "stations", shape, at, fr.s(size), color);
         // Micro stations and volunteer teams (dozens, one per village): symbols only.
         if labels && !s.class.community_force() {
             let label = fr.lang.pick(&s.name, &s.id);
             let fb = ascii_or(label, &s.id);
             sc.layer("station-labels").push(text(
-                (at.0, at.1 + fr.s(size as f64 * 0.8)),
+                (at.0, at.1 + fr.s(size * 0.8)),
                 label,
                 &fb,
                 26.0 * fr.u,
@@ -123,7 +125,14 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let aggregated = roads.draw(&mut sc, "roads").contains(&Drawn::Aggregated);
     super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
-    // Demand points not reached within the threshold.
+    // Demand points not reached within the threshold (smaller where there are many).
+    let is_late = |r: &crate::coverage::DemandResult| {
+        r.off_network || !r.response.first_s().is_some_and(|t| t <= thr)
+    };
+    let crowd = fr.crowd_scale(
+        run.coverage.demand.iter().filter(|r| is_late(r)).count(),
+        11.0,
+    );
     let mut late = 0usize;
     for (d, r) in run
         .inputs
@@ -133,10 +142,10 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         .iter()
         .zip(&run.coverage.demand)
     {
-        if r.off_network || !r.response.first_s().is_some_and(|t| t <= thr) {
+        if is_late(r) {
             late += 1;
             let at = fr.px(d.location.x(), d.location.y());
-            let (halo, dot) = (2 * fr.s(8.0), 2 * fr.s(5.5));
+            let (halo, dot) = (2 * fr.s(8.0 * crowd), 2 * fr.s(5.5 * crowd));
             push_mark(
                 &mut sc,
                 "uncovered-demand-halo",
