@@ -27,7 +27,7 @@ use crate::network::search::Dijkstra;
 use crate::network::{access_time_s, Network, SnapIndex, SnapPoint};
 
 /// A responding station as seen from one place.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Candidate {
     /// Response time from the dispatch order's call to arrival, seconds (dispatch +
     /// turnout + travel, access legs included).
@@ -227,23 +227,12 @@ impl PlacesByVertex {
             .par_iter()
             .map(|p| p.as_ref().map(|p| net.arrivals(p)).unwrap_or_default())
             .collect();
-        let mut first = vec![0u32; net.vertex_count() + 1];
-        for a in &arrivals {
-            for &(v, _) in a {
-                first[v as usize + 1] += 1;
-            }
-        }
-        for v in 0..net.vertex_count() {
-            first[v + 1] += first[v];
-        }
-        let mut next = first.clone();
-        let mut entries = vec![(0u32, 0.0); first[net.vertex_count()] as usize];
-        for (place, a) in arrivals.iter().enumerate() {
-            for &(v, t) in a {
-                entries[next[v as usize] as usize] = (place as u32, t);
-                next[v as usize] += 1;
-            }
-        }
+        let (first, entries) = group_by_key(net.vertex_count(), || {
+            arrivals
+                .iter()
+                .enumerate()
+                .flat_map(|(place, a)| a.iter().map(move |&(v, t)| (v, (place as u32, t))))
+        });
         PlacesByVertex { first, entries }
     }
 
@@ -293,6 +282,28 @@ impl Best {
         self.touched.clear();
         out
     }
+}
+
+/// Items grouped by key (`0..keys`), in their order within a key, as CSR: the items of
+/// key `k` are `items[first[k]..first[k + 1]]`. `items` is iterated twice.
+fn group_by_key<T: Copy + Default, I: Iterator<Item = (u32, T)>>(
+    keys: usize,
+    items: impl Fn() -> I,
+) -> (Vec<u32>, Vec<T>) {
+    let mut first = vec![0u32; keys + 1];
+    for (k, _) in items() {
+        first[k as usize + 1] += 1;
+    }
+    for k in 0..keys {
+        first[k + 1] += first[k];
+    }
+    let mut next = first.clone();
+    let mut grouped = vec![T::default(); first[keys] as usize];
+    for (k, item) in items() {
+        grouped[next[k as usize] as usize] = item;
+        next[k as usize] += 1;
+    }
+    (first, grouped)
 }
 
 impl Ranking {
@@ -412,28 +423,9 @@ impl Ranking {
             });
         }
         // Gather by place (origin order within a place), then sort each place's list.
-        let mut first = vec![0u32; snaps.len() + 1];
-        for list in &per_origin {
-            for &(i, _) in list {
-                first[i as usize + 1] += 1;
-            }
-        }
-        for i in 0..snaps.len() {
-            first[i + 1] += first[i];
-        }
-        let mut next = first.clone();
-        let placeholder = Candidate {
-            response_s: 0.0,
-            return_s: 0.0,
-            origin: 0,
-        };
-        let mut candidates = vec![placeholder; first[snaps.len()] as usize];
-        for list in per_origin {
-            for (i, c) in list {
-                candidates[next[i as usize] as usize] = c;
-                next[i as usize] += 1;
-            }
-        }
+        let (first, mut candidates) = group_by_key(snaps.len(), || {
+            per_origin.iter().flat_map(|list| list.iter().copied())
+        });
         let mut slices: Vec<&mut [Candidate]> = Vec::with_capacity(snaps.len());
         let mut rest = candidates.as_mut_slice();
         for i in 0..snaps.len() {
