@@ -75,7 +75,10 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     ));
     super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
-    // Responding stations, small and grey: what the support points must reach.
+    // Responding stations, small and grey: what the support points must reach (smaller
+    // where there are thousands).
+    let responding = run.inputs.stations.iter().filter(|s| s.responds()).count();
+    let crowd = fr.crowd_scale(responding, 18.0);
     for s in &run.inputs.stations {
         if !s.responds() {
             continue;
@@ -86,7 +89,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             "stations",
             Shape::Circle,
             at,
-            2 * fr.s(9.0),
+            2 * fr.s(9.0 * crowd),
             hex(0x505050),
         );
     }
