@@ -253,30 +253,33 @@ impl Dijkstra {
         seeds: &[(u32, f64)],
         goals: &[Vec<(u32, f64)>],
     ) -> Vec<f64> {
-        let mut legs: Vec<(u32, u32, f64)> = goals
+        let legs: Vec<(u32, u32, f64)> = goals
             .iter()
             .enumerate()
             .flat_map(|(g, l)| l.iter().map(move |&(v, t)| (v, g as u32, t)))
             .collect();
-        self.run_until_legs_final(net, seeds, &mut legs, goals.len())
+        self.run_until_legs_final(net, seeds, &legs, goals.len())
     }
 
     /// As [`Dijkstra::run_until_goals_final`] with the goals' legs as one list of
-    /// `(vertex, goal, seconds)` (reordered here), for callers that build it without an
+    /// `(vertex, goal, seconds)`, for callers that build it without an
     /// allocation per goal.
     pub fn run_until_legs_final(
         &mut self,
         net: &Network,
         seeds: &[(u32, f64)],
-        legs: &mut [(u32, u32, f64)],
+        legs: &[(u32, u32, f64)],
         goal_count: usize,
     ) -> Vec<f64> {
         self.reset(net);
         if self.goal_leg.len() != net.vertex_count() {
             self.goal_leg = vec![u32::MAX; net.vertex_count()];
         }
-        legs.sort_unstable_by_key(|l| (l.0, l.1));
-        for (i, l) in legs.iter().enumerate().rev() {
+        // Each vertex's legs as a list through `next_leg` (no sort: the order within a
+        // vertex does not change a least time).
+        let mut next_leg = vec![u32::MAX; legs.len()];
+        for (i, l) in legs.iter().enumerate() {
+            next_leg[i] = self.goal_leg[l.0 as usize];
             self.goal_leg[l.0 as usize] = i as u32;
         }
         let mut best_s = vec![f64::INFINITY; goal_count];
@@ -301,9 +304,9 @@ impl Dijkstra {
             if t > self.dist[v as usize] {
                 continue;
             }
-            let mut i = self.goal_leg[v as usize] as usize;
-            while i < legs.len() && legs[i].0 == v {
-                let (_, g, leg_s) = legs[i];
+            let mut i = self.goal_leg[v as usize];
+            while i != u32::MAX {
+                let (_, g, leg_s) = legs[i as usize];
                 let at = t as f32 as f64 + leg_s;
                 let b = &mut best_s[g as usize];
                 if at < *b {
@@ -313,7 +316,7 @@ impl Dijkstra {
                     *b = at;
                     latest_s = latest_s.max(at);
                 }
-                i += 1;
+                i = next_leg[i as usize];
             }
             for (u, w) in net.out_edges(v) {
                 let nt = t + w as f64;

@@ -385,7 +385,7 @@ impl Ranking {
                     let back_s = dij.run_until_legs_final(
                         reversed,
                         &reversed.departures(&st.snap),
-                        &mut legs,
+                        &legs,
                         ahead.len(),
                     );
                     ahead
