@@ -266,21 +266,14 @@ impl Best {
         }
     }
 
-    /// Takes the touched places with their times (ascending place order) and forgets them.
+    /// Takes the touched places with their times (in the order first reached: each
+    /// place's candidates are sorted later) and forgets them.
     fn take(&mut self) -> Vec<(u32, f64)> {
-        self.touched.sort_unstable();
-        let out = self
-            .touched
-            .iter()
-            .map(|&i| {
-                (
-                    i,
-                    std::mem::replace(&mut self.best_s[i as usize], f64::INFINITY),
-                )
-            })
-            .collect();
-        self.touched.clear();
-        out
+        let best_s = &mut self.best_s;
+        self.touched
+            .drain(..)
+            .map(|i| (i, std::mem::replace(&mut best_s[i as usize], f64::INFINITY)))
+            .collect()
     }
 }
 
