@@ -1303,3 +1303,47 @@ fn fuzz_crash_csv_tables_offset_that_is_not_four_digits() {
     let ok = fireplan::model::time::Stamp::parse("2024-03-01T14:00+0800").unwrap();
     assert_eq!(ok.utc_offset_s, Some(8 * 3600));
 }
+
+#[test]
+fn map_section_values_are_validated() {
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[map]\nbands_s = [300, 180]\n")),
+        &[
+            "scenario.toml",
+            "key `map.bands_s`",
+            "expected ascending limits, got 180 after 300",
+        ],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[map]\nbands_s = [180, -5]\n")),
+        &["key `map.bands_s[1]`", "got -5"],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[map]\nbands_s = []\n")),
+        &["key `map.bands_s`", "expected 1 to 6 band limits, got 0"],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[map]\npage = \"A5\"\n")),
+        &[
+            "key `map.page`",
+            "expected one of A4-portrait, A4-landscape, A3-portrait, A3-landscape, got `A5`",
+        ],
+    );
+    check(
+        scenario(&format!(
+            "{SCENARIO_HEAD}[map]\ntimezone = \"Asia/Beijing\"\n"
+        )),
+        &[
+            "key `map.timezone`",
+            "expected an IANA time zone",
+            "`Asia/Beijing`",
+        ],
+    );
+    check(
+        scenario(&format!("{SCENARIO_HEAD}[map]\ncolour = \"red\"\n")),
+        &[
+            "key `map.colour`",
+            "unknown field `colour`, expected one of `bands_s`",
+        ],
+    );
+}

@@ -227,6 +227,22 @@ pub struct ScenarioFile {
     pub villages: Option<VillagesSection>,
     /// Reach of the stations' drone hangars (消防无人机).
     pub drone: Option<DroneSection>,
+    /// How the maps are drawn: bands, page, time zone.
+    pub map: Option<MapSection>,
+}
+
+/// `[map]`: how the maps are drawn (规划附图).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSection {
+    /// Response-time band limits, seconds, ascending (default: `threshold_s` and
+    /// `second_threshold_s` of `[response]`).
+    pub bands_s: Option<Vec<f64>>,
+    /// `A4-portrait` (default), `A4-landscape`, `A3-portrait` or `A3-landscape`.
+    pub page: Option<String>,
+    /// IANA time zone of the date on the maps (default Asia/Shanghai for `lang = "zh"`,
+    /// UTC for `"en"`).
+    pub timezone: Option<String>,
 }
 
 /// `[vehicles.KIND]`: the dimensions and pace of one vehicle kind (DESIGN-style table in
@@ -295,6 +311,69 @@ const POINT_RADIUS_M: Range = Range::above(0.0, 20_000.0, "m");
 const DRONE_RADIUS_M: Range = Range::above(0.0, 100_000.0, "m");
 const DRONE_FLIGHT_S: Range = Range::above(0.0, 7200.0, "s");
 const DRONE_SPEED_KMH: Range = Range::above(0.0, 300.0, "km/h");
+
+/// A response band limit: up to 2 h, like `threshold_s`.
+const BAND_S: Range = Range::above(0.0, 7200.0, "s");
+/// More bands than this cannot be told apart by colour on a printed map.
+const MAX_BANDS: usize = 6;
+
+/// `[map]` checked: bands ascending and at most [`MAX_BANDS`], a known page, a time zone
+/// of the IANA database (bundled with `jiff`, so that every machine prints the same date).
+fn map_params(m: Option<&MapSection>, path: &Path) -> Result<crate::params::MapParams> {
+    use crate::params::{MapParams, Page};
+    let Some(m) = m else {
+        return Ok(MapParams::default());
+    };
+    let key = |k: &str| Location::Key(format!("map.{k}"));
+    if let Some(bands) = &m.bands_s {
+        if bands.is_empty() || bands.len() > MAX_BANDS {
+            return Err(Error::input(
+                path,
+                key("bands_s"),
+                "bands_s",
+                format!("expected 1 to {MAX_BANDS} band limits, got {}", bands.len()),
+            ));
+        }
+        for (i, &b) in bands.iter().enumerate() {
+            in_range(path, &format!("map.bands_s[{i}]"), b, BAND_S)?;
+            if i > 0 && b <= bands[i - 1] {
+                return Err(Error::input(
+                    path,
+                    key("bands_s"),
+                    "bands_s",
+                    format!("expected ascending limits, got {b} after {}", bands[i - 1]),
+                ));
+            }
+        }
+    }
+    let page = match m.page.as_deref() {
+        None => Page::A4Portrait,
+        Some(s) => Page::parse(s).ok_or_else(|| {
+            let names: Vec<&str> = Page::ALL.iter().map(|p| p.name()).collect();
+            Error::input(
+                path,
+                key("page"),
+                "page",
+                format!("expected one of {}, got `{s}`", names.join(", ")),
+            )
+        })?,
+    };
+    if let Some(tz) = &m.timezone {
+        if jiff::tz::db().get(tz).is_err() {
+            return Err(Error::input(
+                path,
+                key("timezone"),
+                "timezone",
+                format!("expected an IANA time zone such as `Asia/Shanghai` or `UTC`, got `{tz}`"),
+            ));
+        }
+    }
+    Ok(MapParams {
+        bands_s: m.bands_s.clone(),
+        page,
+        timezone: m.timezone.clone(),
+    })
+}
 
 /// `[drone]` checked: exactly one of `radius_m` and `flight_time_s` + `cruise_speed_kmh`.
 fn drone_params(d: &DroneSection, path: &Path) -> Result<crate::params::DroneParams> {
@@ -803,6 +882,7 @@ impl Scenario {
                 Some(d) => Some(drone_params(d, path)?),
                 None => None,
             },
+            map: map_params(file.map.as_ref(), path)?,
         }
         .with_calibration_file(file.calibration.as_ref().map(|c| resolve(&c.file)))
     }

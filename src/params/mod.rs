@@ -5,6 +5,7 @@
 
 pub mod calibration;
 pub mod crs;
+pub mod map;
 pub mod network;
 pub mod response;
 pub mod scenario;
@@ -16,6 +17,7 @@ pub mod water;
 
 pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
 pub use crs::Crs;
+pub use map::{MapParams, Page};
 pub use network::{ClosureParams, NetworkParams, NetworkSource, VehicleProfile};
 pub use response::ResponseParams;
 pub use scenario::{CalibrationInUse, DemandSource, Scenario};

@@ -63,6 +63,8 @@ pub struct Scenario {
     pub villages: Option<super::VillagesParams>,
     /// Reach of the stations' drone hangars (`[drone]`, 消防无人机).
     pub drone: Option<super::DroneParams>,
+    /// How the maps are drawn (`[map]`).
+    pub map: super::MapParams,
 }
 
 /// A calibration a scenario uses, and the file it came from.
