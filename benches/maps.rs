@@ -7,12 +7,22 @@
 //! the same pieces as one path each (how every map drew them before): building the layer,
 //! then PNG and SVG.
 //!
+//! The demo's maps end to end (issue 16), side by side in one run: plotters drawing the
+//! scene to PNG plus the SVG (how the maps were written before), against the SVG with its
+//! PNG and PDF drawn from it by resvg and svg2pdf (how they are written now).
+//!
 //! `cargo bench --bench maps`
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use fireplan::load::RunOptions;
+use fireplan::params::Scenario;
+use fireplan::report::maps::fonts::map_fonts;
+use fireplan::report::maps::raster::{dpi, draw};
 use fireplan::report::maps::render::{render_png, render_svg, write_svg};
 use fireplan::report::maps::roads::RoadLayer;
 use fireplan::report::maps::scene::{push_symbol, shape_points, Prim, Scene, Shape};
+use fireplan::report::maps::{scene as scene_of, MapKind, MapOptions};
+use fireplan::run::run;
 use plotters::style::RGBColor;
 
 /// An A4-wide scene with `n` symbols at deterministic pseudo-random places.
@@ -180,11 +190,64 @@ fn benches(c: &mut Criterion) {
     }
 }
 
+/// The demo run's map scenes, when the demo is present.
+fn demo_scenes() -> Vec<(&'static str, Scene, MapOptions)> {
+    let Ok(sc) = Scenario::load(std::path::Path::new("scenarios/demo.toml")) else {
+        return Vec::new();
+    };
+    let Ok(result) = run(&sc, &RunOptions::default()) else {
+        return Vec::new();
+    };
+    let opts = MapOptions::for_run(&result);
+    MapKind::ALL
+        .iter()
+        .filter_map(|&k| {
+            let mut o = opts.clone();
+            o.date = Some("2025-11-29".to_string());
+            scene_of(k, &result, None, &o).map(|s| (k.stem(), s, o))
+        })
+        .collect()
+}
+
+fn demo_benches(c: &mut Criterion) {
+    let scenes = demo_scenes();
+    if scenes.is_empty() {
+        eprintln!("maps bench: scenarios/demo.toml did not run; demo group skipped");
+        return;
+    }
+    let fonts = map_fonts(None).unwrap();
+    let mut g = c.benchmark_group("demo_maps");
+    g.sample_size(10);
+    g.bench_function("plotters_png_and_svg", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (stem, sc, _) in &scenes {
+                n += render_png(sc, stem, None).unwrap().len();
+                n += render_svg(sc).unwrap().len();
+            }
+            n
+        })
+    });
+    g.bench_function("svg_then_resvg_png_and_pdf", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (stem, sc, o) in &scenes {
+                let mut svg = Vec::new();
+                write_svg(sc, &mut svg).unwrap();
+                let dpi = dpi(sc.width, o.page.size_mm().0);
+                let r = draw(&svg, dpi, &fonts, stem).unwrap();
+                n += svg.len() + r.png.len() + r.pdf.len();
+            }
+            n
+        })
+    });
+}
+
 criterion_group! {
     name = maps;
     // No plots: with plotters' `ab_glyph` feature criterion's plots panic for want of a
     // system font.
     config = Criterion::default().without_plots();
-    targets = benches, road_benches
+    targets = benches, road_benches, demo_benches
 }
 criterion_main!(maps);

@@ -112,11 +112,13 @@ fn map_command_draws_every_map_with_frame_legend_and_labels() {
     }
     let svg = std::fs::read_to_string(out.path().join("map_response.svg")).unwrap();
     let legend = texts(layer(&svg, "legend").unwrap());
+    // The bands follow the fixture's 150 s threshold: the whole minute at 60 % of it, the
+    // threshold, the 8-minute second-due threshold.
     for want in [
         "图例",
-        "≤ 3 分钟",
-        "3–5 分钟",
-        "5–8 分钟",
+        "≤ 1 分钟",
+        "1–2.5 分钟",
+        "2.5–8 分钟",
         "> 8 分钟",
         "不可达",
         "一级站",
@@ -441,4 +443,74 @@ fn province_maps_draw_a_bounded_number_of_road_lines() {
             svg.len()
         );
     }
+}
+
+/// `[map]`: bands given (the threshold added), an A3 landscape page at 300 dpi (PNG size
+/// and `pHYs`, PDF page size), the date in the scenario's time zone.
+#[test]
+fn map_section_sets_bands_page_and_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(data("plan")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(dir.path().join("scenario_s2_closed.toml")).unwrap();
+    let scenario = dir.path().join("a3.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "{text}[map]\nbands_s = [120, 300]\npage = \"A3-landscape\"\ntimezone = \"America/New_York\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let st = fireplan()
+        .args(["map", "-q", "--no-cache", "--kind", "response", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        // 2025-11-29 03:00 UTC: still the 28th in New York.
+        .env("SOURCE_DATE_EPOCH", "1764385200")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let svg = std::fs::read_to_string(out.join("map_response.svg")).unwrap();
+    let legend = texts(layer(&svg, "legend").unwrap());
+    let bands: Vec<&String> = legend.iter().filter(|t| t.contains("分钟")).collect();
+    assert_eq!(
+        bands[..4],
+        ["≤ 2 分钟", "2–2.5 分钟", "2.5–5 分钟", "> 5 分钟"],
+        "{legend:?}"
+    );
+    let title = texts(layer(&svg, "title").unwrap());
+    assert!(title.iter().any(|t| t.ends_with("2025-11-28")), "{title:?}");
+    // Late roads are orange to red, never green: 150–300 s is the first late band.
+    let roads = layer(&svg, "roads").unwrap();
+    assert!(
+        roads.contains("#FDAE61") && !roads.contains("#66BD63"),
+        "road colours"
+    );
+    // A3 landscape at 300 dpi: 420 × 297 mm.
+    let f = std::fs::File::open(out.join("map_response.png")).unwrap();
+    let reader = png::Decoder::new(std::io::BufReader::new(f))
+        .read_info()
+        .unwrap();
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (4961, 3508));
+    let dims = info.pixel_dims.unwrap();
+    assert_eq!((dims.xppu, dims.unit), (11812, png::Unit::Meter));
+    let pdf = std::fs::read(out.join("map_response.pdf")).unwrap();
+    let pdf = String::from_utf8_lossy(&pdf);
+    let mediabox: Vec<f64> = pdf
+        .split("/MediaBox [")
+        .nth(1)
+        .and_then(|s| s.split(']').next())
+        .unwrap()
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(
+        (mediabox[2] - 1190.55).abs() < 0.5 && (mediabox[3] - 841.89).abs() < 0.5,
+        "{mediabox:?}"
+    );
 }

@@ -41,9 +41,10 @@ pub struct MapArgs {
     /// Font file with Chinese glyphs for the PNG maps (default: fonts-wqy-microhei).
     #[arg(long)]
     font: Option<PathBuf>,
-    /// PNG width in pixels (2480 = A4 width at 300 dpi).
-    #[arg(long, default_value_t = 2480)]
-    width: u32,
+    /// PNG width in pixels (default: the `[map] page` width at 300 dpi, 2480 for A4
+    /// portrait; the dpi written in the PNG follows).
+    #[arg(long)]
+    width: Option<u32>,
     /// Output folder (default: out/<scenario file name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -115,7 +116,9 @@ pub fn main(a: MapArgs) -> anyhow::Result<ExitCode> {
         };
     }
     mo.font = a.font.clone();
-    mo.width_px = a.width.clamp(400, 10_000);
+    if let Some(w) = a.width {
+        mo.width_px = w.clamp(400, 10_000);
+    }
     let folder = OutputFolder::begin(&out, run.inputs.paths())?;
     let (files, _) = fireplan::report::maps::write_maps(folder.path(), run, plan, &kinds, &mo)
         .with_context(|| format!("writing maps to {}", out.display()))?;

@@ -71,3 +71,83 @@ impl Default for MapParams {
         }
     }
 }
+
+impl MapParams {
+    /// The response-time band limits of the maps (and of the service areas), seconds,
+    /// ascending. `[map] bands_s` as given, with `threshold_s` added when it is missing,
+    /// so that a band never straddles the threshold (green always means in time). By
+    /// default: the whole minutes at 60 % of the threshold (when at least a minute), the
+    /// threshold, and the second-due threshold when above it — 3, 5 and 8 minutes for
+    /// the 5-minute standard.
+    pub fn response_bands_s(&self, response: &super::ResponseParams) -> Vec<f64> {
+        let thr = response.threshold_s;
+        let mut limits = match &self.bands_s {
+            Some(given) => given.clone(),
+            None => {
+                let early_s = (0.6 * thr / 60.0).floor() * 60.0;
+                let mut v = Vec::new();
+                if early_s >= 60.0 && early_s < thr {
+                    v.push(early_s);
+                }
+                if response.second_threshold_s > thr {
+                    v.push(response.second_threshold_s);
+                }
+                v
+            }
+        };
+        if !limits.contains(&thr) {
+            limits.push(thr);
+        }
+        limits.sort_by(f64::total_cmp);
+        limits.dedup();
+        limits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::ResponseParams;
+
+    fn response(threshold_s: f64, second_threshold_s: f64) -> ResponseParams {
+        ResponseParams {
+            threshold_s,
+            second_threshold_s,
+            ..ResponseParams::default()
+        }
+    }
+
+    #[test]
+    fn default_bands_follow_the_thresholds() {
+        let m = MapParams::default();
+        assert_eq!(
+            m.response_bands_s(&response(300.0, 480.0)),
+            [180.0, 300.0, 480.0]
+        );
+        // A 4-minute standard: 2, 4, 8 minutes (0.6 × 240 s = 144 s → 2 whole minutes).
+        assert_eq!(
+            m.response_bands_s(&response(240.0, 480.0)),
+            [120.0, 240.0, 480.0]
+        );
+        // A second threshold not above the first adds no band; 90 s leaves no early band.
+        assert_eq!(m.response_bands_s(&response(90.0, 90.0)), [90.0]);
+        assert_eq!(m.response_bands_s(&response(600.0, 300.0)), [360.0, 600.0]);
+    }
+
+    #[test]
+    fn given_bands_always_hold_the_threshold() {
+        let m = MapParams {
+            bands_s: Some(vec![120.0, 360.0, 600.0]),
+            ..MapParams::default()
+        };
+        assert_eq!(
+            m.response_bands_s(&response(300.0, 480.0)),
+            [120.0, 300.0, 360.0, 600.0]
+        );
+        let m = MapParams {
+            bands_s: Some(vec![240.0, 300.0]),
+            ..MapParams::default()
+        };
+        assert_eq!(m.response_bands_s(&response(300.0, 480.0)), [240.0, 300.0]);
+    }
+}

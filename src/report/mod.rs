@@ -214,7 +214,17 @@ fn write_html_gpkg(
     };
     let (gpkg, html) = rayon::join(
         || timed(&|| gpkg::write_run(out, run, plan)),
-        || timed(&|| html::write_report(out, run, plan, maps, &maps::today())),
+        || {
+            timed(&|| {
+                html::write_report(
+                    out,
+                    run,
+                    plan,
+                    maps,
+                    &maps::today_in(&maps::scenario_timezone(&run.inputs.scenario)),
+                )
+            })
+        },
     );
     let ((gpkg, gpkg_s), (html, html_s)) = (gpkg?, html?);
     timings.gpkg_s += gpkg_s;

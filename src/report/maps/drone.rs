@@ -35,7 +35,7 @@ const VILLAGE_GAP: u32 = 0xd7191c;
 /// The drone-reach map; None without `[drone]`.
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let d = run.drone.as_ref()?;
-    let fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
     let stations = &run.inputs.stations;
     let r_px = (d.radius_m * fr.px_per_m).round() as i32;

@@ -115,7 +115,7 @@ pub fn push_area(
 /// The first-due map.
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
-    let fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
     let cols = colours(run);
     let areas = areas(run);

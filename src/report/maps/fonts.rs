@@ -39,6 +39,8 @@ pub enum PngText {
     None,
     /// Drawing SVG: text as given, halos by CSS (`paint-order: stroke`).
     Svg,
+    /// Drawing SVG for a PNG without a CJK font: English fallback text, halos by CSS.
+    SvgLatin,
 }
 
 /// The font requested and what it gives, once found.
@@ -107,4 +109,56 @@ pub fn png_font(requested: Option<&Path>) -> Result<PngText> {
     }
     *g = Some((key, found));
     Ok(found)
+}
+
+/// The fonts of the maps' PNG and PDF, found once per process and requested font: the
+/// requested font (`--font`), else `$FIREPLAN_FONT`, else the first Debian CJK font
+/// found, plus a Latin font. Only these are loaded, never every system font, so that the
+/// same machine setup draws the same pixels; the SVG's generic `sans-serif` resolves to
+/// the CJK font. Without one, `cjk` is false and the maps are drawn with English text
+/// (one warning, as [`png_font`] gives).
+pub fn map_fonts(requested: Option<&Path>) -> Result<super::raster::MapFonts> {
+    use resvg::usvg::fontdb::Database;
+    type Found = Option<(Option<PathBuf>, super::raster::MapFonts)>;
+    static FONTS: OnceLock<Mutex<Found>> = OnceLock::new();
+    let lock = FONTS.get_or_init(|| Mutex::new(None));
+    let mut g = lock.lock().unwrap_or_else(|e| e.into_inner());
+    let key = requested.map(Path::to_path_buf);
+    if let Some((k, f)) = &*g {
+        if *k == key {
+            return Ok(f.clone());
+        }
+    }
+    // The same search and warning as the PNG font.
+    let text = png_font(requested)?;
+    let mut db = Database::new();
+    let mut cjk_family = None;
+    let load = |db: &mut Database, p: &Path| -> Option<String> {
+        let before = db.len();
+        db.load_font_file(p).ok()?;
+        db.faces()
+            .nth(before)
+            .and_then(|f| f.families.first().map(|(name, _)| name.clone()))
+    };
+    if text == PngText::Cjk {
+        let env = std::env::var_os("FIREPLAN_FONT").map(PathBuf::from);
+        let candidates: Vec<PathBuf> = match requested {
+            Some(p) => vec![p.to_path_buf()],
+            None => env
+                .into_iter()
+                .chain(CJK_FONTS.iter().map(PathBuf::from))
+                .collect(),
+        };
+        cjk_family = candidates.iter().find_map(|p| load(&mut db, p));
+    }
+    let latin_family = LATIN_FONTS.iter().find_map(|p| load(&mut db, Path::new(p)));
+    if let Some(family) = cjk_family.as_ref().or(latin_family.as_ref()) {
+        db.set_sans_serif_family(family.clone());
+    }
+    let fonts = super::raster::MapFonts {
+        db: std::sync::Arc::new(db),
+        cjk: cjk_family.is_some(),
+    };
+    *g = Some((key, fonts.clone()));
+    Ok(fonts)
 }

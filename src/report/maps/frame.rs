@@ -4,10 +4,10 @@
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
-use super::labels::{label_point, text_width};
+use super::labels::label_point;
 use super::roads::RoadLayer;
 use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch};
-use super::Lang;
+use super::{Lang, MapOptions};
 use crate::model::District;
 use crate::network::Network;
 use crate::params::{NetworkSource, Scenario};
@@ -18,6 +18,16 @@ pub const CROWD_COVER_SHARE: f64 = 0.1;
 
 /// More districts than this and the map outlines them without names.
 pub const MAX_NAMED_DISTRICTS: usize = 200;
+
+/// A conservative width of legend text in pixels: Latin glyphs of the sans fonts in use
+/// reach 0.62 of the size on average in capitals and digits (the labels' estimate, 0.48,
+/// fits lower-case names but cut "roads 5…" at the page edge).
+fn legend_text_width(s: &str, size: f64) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.62 } else { 1.0 })
+        .sum::<f64>()
+        * size
+}
 
 /// Page layout and projection of one map.
 pub struct Frame {
@@ -31,20 +41,19 @@ pub struct Frame {
     lat_max: f64,
     m_per_deg_lon: f64,
     m_per_deg_lat: f64,
-    /// Size unit: 1.0 at 2480 px width.
+    /// Size unit: 1.0 at 300 dpi, so that text and symbols have one printed size on
+    /// every page.
     pub u: f64,
     pub lang: Lang,
+    /// The legend's box (left, top, right, bottom) and its number of columns: beside the
+    /// map on a landscape page, under it on a portrait one.
+    pub legend: ((i32, i32, i32, i32), usize),
 }
 
 impl Frame {
-    /// Lays out a page `width` px wide around the lon/lat box of the districts and the
-    /// network.
-    pub fn new(width: u32, net: &Network, districts: &[District], lang: Lang) -> Frame {
-        Frame::around(width, net, districts, &[], lang)
-    }
-
-    /// As [`Frame::new`], the box grown to take in the run's stations and depots too.
-    pub fn for_run(width: u32, run: &RunResult, lang: Lang) -> Frame {
+    /// Lays out the page of `opts` around the lon/lat box of the districts and the network,
+    /// grown to take in the run's stations and depots too.
+    pub fn for_run(opts: &MapOptions, run: &RunResult) -> Frame {
         let mut pts: Vec<(f64, f64)> = run
             .inputs
             .stations
@@ -58,22 +67,18 @@ impl Frame {
                 .flatten()
                 .map(|d| (d.location.x(), d.location.y())),
         );
-        Frame::around(
-            width,
-            &run.prepared.network,
-            &run.inputs.districts,
-            &pts,
-            lang,
-        )
+        Frame::around(opts, &run.prepared.network, &run.inputs.districts, &pts)
     }
 
-    /// Lays out a page around the districts, the network and `points` (lon, lat).
+    /// Lays out the page of `opts` (`[map] page`, `width_px` wide) around the districts,
+    /// the network and `points` (lon, lat): title on top, the map as large as the page
+    /// allows with the region centred in it, the legend beside (landscape) or under
+    /// (portrait) it, the attribution at the foot.
     pub fn around(
-        width: u32,
+        opts: &MapOptions,
         net: &Network,
         districts: &[District],
         points: &[(f64, f64)],
-        lang: Lang,
     ) -> Frame {
         use geo::BoundingRect;
         let mut b = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -101,35 +106,46 @@ impl Frame {
         let lat0 = (b.1 + b.3) / 2.0;
         let m_per_deg_lat = 111_320.0;
         let m_per_deg_lon = 111_320.0 * lat0.to_radians().cos();
-        let u = width as f64 / 2480.0;
-        let margin = (60.0 * u) as i32;
-        let title_h = (190.0 * u) as i32;
-        let footer_h = (70.0 * u) as i32;
-        let legend_w = (600.0 * u) as i32;
-        let map_w = width as i32 - legend_w - 3 * margin;
+        let (page_w_mm, page_h_mm) = opts.page.size_mm();
+        let width = opts.width_px;
+        let height = (f64::from(width) * page_h_mm / page_w_mm).round() as u32;
+        let u = f64::from(width) / (page_w_mm / 25.4 * 300.0);
+        let px = |base: f64| (base * u).round() as i32;
+        let margin = px(60.0);
+        let title_h = px(190.0);
+        let footer_h = px(70.0);
+        let (w, h) = (width as i32, height as i32);
+        let landscape = page_w_mm > page_h_mm;
+        let (map, legend) = if landscape {
+            let legend_w = px(640.0);
+            let map = (
+                margin,
+                margin + title_h,
+                w - 2 * margin - legend_w,
+                h - footer_h - margin,
+            );
+            (map, ((map.2 + margin, map.1, w - margin, map.3), 1))
+        } else {
+            let legend_h = px(600.0);
+            let map = (
+                margin,
+                margin + title_h,
+                w - margin,
+                h - footer_h - margin - legend_h,
+            );
+            (map, ((margin, map.3 + footer_h, w - margin, h - margin), 3))
+        };
+        let (map_w, map_h) = (f64::from(map.2 - map.0), f64::from(map.3 - map.1));
         let (dx_m, dy_m) = (
             ((b.2 - b.0) * m_per_deg_lon).max(1.0),
             ((b.3 - b.1) * m_per_deg_lat).max(1.0),
         );
-        // Fit the box in map_w × [0.6, 1.5] map_w, with a 3 % pad.
-        let mut px_per_m = map_w as f64 / (dx_m * 1.06);
-        let mut map_h = (dy_m * 1.06 * px_per_m) as i32;
-        let max_h = (map_w as f64 * 1.5) as i32;
-        let min_h = (map_w as f64 * 0.6) as i32;
-        if map_h > max_h {
-            px_per_m = max_h as f64 / (dy_m * 1.06);
-            map_h = max_h;
-        } else if map_h < min_h {
-            map_h = min_h;
-        }
-        let top = margin + title_h;
-        let map = (margin, top, margin + map_w, top + map_h);
-        let height = (top + map_h + footer_h + margin) as u32;
-        // Centre the box in the map area.
+        // The region as large as fits, with a 3 % pad, centred in the map area.
+        let px_per_m = (map_w / (dx_m * 1.06)).min(map_h / (dy_m * 1.06));
         let cx_m = (b.0 + b.2) / 2.0 * m_per_deg_lon;
         let cy_m = (b.1 + b.3) / 2.0 * m_per_deg_lat;
-        let half_w_m = map_w as f64 / 2.0 / px_per_m;
-        let half_h_m = map_h as f64 / 2.0 / px_per_m;
+        let half_w_m = map_w / 2.0 / px_per_m;
+        let half_h_m = map_h / 2.0 / px_per_m;
         Frame {
             width,
             height,
@@ -140,7 +156,8 @@ impl Frame {
             m_per_deg_lon,
             m_per_deg_lat,
             u,
-            lang,
+            lang: opts.lang,
+            legend,
         }
     }
 
@@ -291,7 +308,16 @@ impl Frame {
         ));
         let name = &scenario.name;
         let sub = format!("{}{name} · {date}", lang.pick("情景：", "Scenario: "));
-        let sub_fb = format!("Scenario: {} · {date}", ascii_or(name, "(unnamed)"));
+        // Without a CJK font, a Chinese name gives way to the scenario file's name.
+        let stem = scenario
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let sub_fb = format!(
+            "Scenario: {} · {date}",
+            ascii_or(name, &ascii_or(&stem, "-"))
+        );
         // With a second line, both lines move up a little to stay above the map.
         let sub_y = if extra.is_some() { 148.0 } else { 160.0 };
         sc.layer("title").push(text(
@@ -316,11 +342,10 @@ impl Frame {
                 false,
             ));
         }
-        // Legend panel.
-        let lx = r + self.s(60.0);
-        let mut ly = t;
+        // Legend: rows down each column, columns left to right.
+        let ((lx0, ly0, lx1, ly1), cols) = self.legend;
         sc.layer("legend").push(text(
-            (lx, ly),
+            (lx0, ly0),
             lang.pick("图例", "Legend"),
             "Legend",
             48.0 * u,
@@ -329,12 +354,15 @@ impl Frame {
             VPos::Top,
             false,
         ));
-        ly += self.s(80.0);
-        // Rows close up when a long legend would run off the page.
-        let fit = (self.height as i32 - self.s(30.0) - ly) / legend.len().max(1) as i32;
-        let row = self.s(62.0).min(fit).max(self.s(40.0));
-        for (sw, zh_or_label, fallback) in legend {
-            let cy = ly + row / 2;
+        let top = ly0 + self.s(80.0);
+        let per_col = legend.len().div_ceil(cols).max(1);
+        // Rows close up when a long legend would run out of its box.
+        let fit = (ly1 - top) / per_col as i32;
+        let row = self.s(62.0).min(fit).max(self.s(36.0));
+        let col_w = (lx1 - lx0) / cols as i32;
+        for (k, (sw, zh_or_label, fallback)) in legend.iter().enumerate() {
+            let lx = lx0 + (k / per_col) as i32 * col_w;
+            let cy = top + (k % per_col) as i32 * row + row / 2;
             let sx = lx + self.s(30.0);
             match sw {
                 Swatch::Line(c, w) => sc.layer("legend").push(Prim::Path {
@@ -383,9 +411,11 @@ impl Frame {
                 }
                 Swatch::None => {}
             }
-            // Shrink a label that would run off the page.
-            let avail = (self.width as i32 - lx - self.s(85.0) - self.s(20.0)).max(1) as f64;
-            let est = text_width(zh_or_label, 34.0 * u) as f64;
+            // Shrink a label that would run out of its column (the widest of the text
+            // and its fallback, either may be drawn).
+            let avail = (col_w - self.s(85.0) - self.s(20.0)).max(1) as f64;
+            let est =
+                legend_text_width(zh_or_label, 34.0 * u).max(legend_text_width(fallback, 34.0 * u));
             let fs = if est > avail {
                 34.0 * u * avail / est
             } else {
@@ -401,7 +431,6 @@ impl Frame {
                 VPos::Center,
                 false,
             ));
-            ly += row;
         }
         // Scale bar: a round length near a fifth of the map width.
         let target_m = (r - l) as f64 / 5.0 / self.px_per_m;
@@ -494,29 +523,57 @@ impl Frame {
     }
 }
 
-/// Today as `YYYY-MM-DD` (UTC). When `SOURCE_DATE_EPOCH` is set to a whole number of
-/// seconds since the epoch (the reproducible-builds convention), that day instead, so that
-/// map outputs can be byte-compared across days; an unset, empty or malformed value (not
-/// a non-negative integer) is ignored.
-pub fn today() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
+/// The time zone of a scenario's dates: `[map] timezone`, else Asia/Shanghai for a
+/// Chinese scenario (a planner in China before 08:00 would otherwise get yesterday) and
+/// UTC for an English one.
+pub fn scenario_timezone(scenario: &Scenario) -> String {
+    match &scenario.map.timezone {
+        Some(tz) => tz.clone(),
+        None if scenario.lang == "en" => "UTC".to_string(),
+        None => "Asia/Shanghai".to_string(),
+    }
+}
+
+/// Today as `YYYY-MM-DD` in the IANA time zone `tz` (UTC when unknown; the scenario
+/// reader has checked it). When `SOURCE_DATE_EPOCH` is set to a whole number of seconds
+/// since the epoch (the reproducible-builds convention), that instant instead, so that map
+/// outputs can be byte-compared across days; an unset, empty or malformed value (not a
+/// non-negative integer) is ignored.
+pub fn today_in(tz: &str) -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<i64>().ok())
         .filter(|&s| s >= 0)
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
+        .and_then(|s| jiff::Timestamp::from_second(s).ok());
+    date_in(fixed.unwrap_or_else(jiff::Timestamp::now), tz)
+}
+
+/// The calendar date (`YYYY-MM-DD`) of an instant in the IANA time zone `tz` (UTC when
+/// unknown).
+pub fn date_in(at: jiff::Timestamp, tz: &str) -> String {
+    let zone = jiff::tz::db().get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    at.to_zoned(zone).strftime("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_in;
+
+    #[test]
+    fn the_date_is_the_scenario_zone_s() {
+        // 2025-11-28 20:00 UTC is already the 29th in China (UTC+8), still the 28th in
+        // London, and the 28th in New York (UTC−5).
+        let at = jiff::Timestamp::from_second(1_764_360_000).unwrap();
+        assert_eq!(date_in(at, "UTC"), "2025-11-28");
+        assert_eq!(date_in(at, "Asia/Shanghai"), "2025-11-29");
+        assert_eq!(date_in(at, "Europe/London"), "2025-11-28");
+        assert_eq!(date_in(at, "America/New_York"), "2025-11-28");
+        // Leap day and year end.
+        let leap = jiff::Timestamp::from_second(1_709_164_800).unwrap(); // 2024-02-29 00:00 UTC
+        assert_eq!(date_in(leap, "UTC"), "2024-02-29");
+        assert_eq!(date_in(leap, "America/Los_Angeles"), "2024-02-28");
+        let ye = jiff::Timestamp::from_second(1_735_660_800).unwrap(); // 2024-12-31 16:00 UTC
+        assert_eq!(date_in(ye, "Asia/Shanghai"), "2025-01-01");
+        assert_eq!(date_in(ye, "UTC"), "2024-12-31");
+    }
 }

@@ -36,6 +36,7 @@ pub mod closures;
 pub mod fonts;
 pub mod frame;
 pub mod labels;
+pub mod raster;
 pub mod render;
 pub mod roads;
 pub mod scene;
@@ -46,9 +47,9 @@ use crate::error::Result;
 use crate::params::Scenario;
 use crate::run::RunResult;
 
-use fonts::png_font;
-pub use frame::today;
-use render::{render_png, write_svg};
+use fonts::map_fonts;
+pub use frame::{scenario_timezone, today_in};
+use render::write_svg;
 use scene::Scene;
 
 /// Label language.
@@ -128,25 +129,33 @@ pub struct MapOptions {
     pub lang: Lang,
     /// A font file with CJK glyphs for the PNG maps (TTF, OTF or TTC).
     pub font: Option<PathBuf>,
-    /// PNG width in pixels (2480 = A4 width at 300 dpi).
+    /// The page laid out for (`[map] page`).
+    pub page: crate::params::Page,
+    /// PNG width in pixels: the page's width at 300 dpi (2480 for A4 portrait) unless
+    /// asked otherwise; the dpi written in the PNG follows from it.
     pub width_px: u32,
-    /// Date printed on the map (`YYYY-MM-DD`); today when None.
+    /// Date printed on the map (`YYYY-MM-DD`); today in `timezone` when None.
     pub date: Option<String>,
+    /// IANA time zone of today's date ([`scenario_timezone`]).
+    pub timezone: String,
 }
 
 impl MapOptions {
-    /// Defaults for a run: the scenario's language, A4 width at 300 dpi.
+    /// Defaults for a run: the scenario's language and page, at 300 dpi.
     pub fn for_run(run: &RunResult) -> MapOptions {
         MapOptions::for_scenario(&run.inputs.scenario)
     }
 
-    /// Defaults for a scenario: its language, A4 width at 300 dpi.
+    /// Defaults for a scenario: its language, its page at 300 dpi.
     pub fn for_scenario(scenario: &Scenario) -> MapOptions {
+        let page = scenario.map.page;
         MapOptions {
             lang: Lang::parse(&scenario.lang),
             font: None,
-            width_px: 2480,
+            page,
+            width_px: (page.size_mm().0 / 25.4 * 300.0).round() as u32,
             date: None,
+            timezone: scenario_timezone(scenario),
         }
     }
 }
@@ -159,7 +168,10 @@ pub fn scene(
     plan: Option<&crate::run::PlanRunResult>,
     opts: &MapOptions,
 ) -> Option<Scene> {
-    let date = opts.date.clone().unwrap_or_else(today);
+    let date = opts
+        .date
+        .clone()
+        .unwrap_or_else(|| today_in(&opts.timezone));
     match kind {
         MapKind::Response => Some(response::scene(run, opts, &date)),
         MapKind::FirstDue => Some(first_due::scene(run, opts, &date)),
@@ -173,8 +185,8 @@ pub fn scene(
 /// Files written and the PNG bytes of each map drawn (for `report.html`).
 pub type Written = (Vec<PathBuf>, Vec<(MapKind, Vec<u8>)>);
 
-/// Renders the maps of `kinds` into `out` as `<stem>.png` and `<stem>.svg`; returns the
-/// files written and the PNG bytes by kind.
+/// Renders the maps of `kinds` into `out` as `<stem>.svg`, `<stem>.png` and `<stem>.pdf`;
+/// returns the files written and the PNG bytes by kind.
 pub fn write_maps(
     out: &Path,
     run: &RunResult,
@@ -183,22 +195,42 @@ pub fn write_maps(
     opts: &MapOptions,
 ) -> Result<Written> {
     // A bad --font fails before any file is written.
-    png_font(opts.font.as_deref())?;
+    let fonts = map_fonts(opts.font.as_deref())?;
     let mut files = Vec::new();
     let mut pngs = Vec::new();
     for &k in kinds {
         let Some(sc) = scene(k, run, plan, opts) else {
             continue;
         };
-        let svg_path = out.join(format!("{}.svg", k.stem()));
-        crate::atomic::write_atomic_with(&svg_path, |w| write_svg(&sc, w))?;
-        let png_name = format!("{}.png", k.stem());
-        let png = render_png(&sc, &png_name, opts.font.as_deref())?;
-        let png_path = out.join(&png_name);
-        super::write_atomic(&png_path, &png)?;
-        files.push(png_path);
-        files.push(svg_path);
+        let (written, png) = write_map(out, k.stem(), &sc, opts, &fonts)?;
+        files.extend(written);
         pngs.push((k, png));
     }
     Ok((files, pngs))
+}
+
+/// Writes one map as `<stem>.svg`, then its PNG and PDF drawn from that SVG
+/// ([`raster`]); returns the files written (PNG, SVG, PDF) and the PNG bytes.
+pub fn write_map(
+    out: &Path,
+    stem: &str,
+    sc: &Scene,
+    opts: &MapOptions,
+    fonts: &raster::MapFonts,
+) -> Result<(Vec<PathBuf>, Vec<u8>)> {
+    let mut svg = Vec::new();
+    write_svg(sc, &mut svg)?;
+    let svg_path = out.join(format!("{stem}.svg"));
+    super::write_atomic(&svg_path, &svg)?;
+    if !fonts.cjk {
+        svg.clear();
+        render::write_svg_fallback(sc, &mut svg)?;
+    }
+    let dpi = raster::dpi(sc.width, opts.page.size_mm().0);
+    let drawn = raster::draw(&svg, dpi, fonts, &format!("{stem}.png"))?;
+    let png_path = out.join(format!("{stem}.png"));
+    super::write_atomic(&png_path, &drawn.png)?;
+    let pdf_path = out.join(format!("{stem}.pdf"));
+    super::write_atomic(&pdf_path, &drawn.pdf)?;
+    Ok((vec![png_path, svg_path, pdf_path], drawn.png))
 }

@@ -14,10 +14,9 @@ use std::path::{Path, PathBuf};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
-use super::fonts::png_font;
-use super::frame::{today, Frame};
+use super::fonts::map_fonts;
+use super::frame::{today_in, Frame};
 use super::labels::{fmt_min, text_width, LabelPlacer};
-use super::render::{render_png, write_svg};
 use super::response::{class_legend, draw_stations};
 use super::roads::RoadLayer;
 use super::scene::{
@@ -120,7 +119,7 @@ pub fn scene(
         .map(|s| (s.location.x(), s.location.y()))
         .chain(kept.iter().map(|(c, _)| (c.location.x(), c.location.y())))
         .collect();
-    let fr = Frame::around(opts.width_px, net, &inputs.districts, &pts, opts.lang);
+    let fr = Frame::around(opts, net, &inputs.districts, &pts);
     let mut sc = fr.scene();
     let thr = fmt_min(problem.threshold_s);
     let mut legend = Vec::new();
@@ -505,8 +504,8 @@ pub fn scene(
     sc
 }
 
-/// Draws the placement map into `out` as `optimize_map.svg` and `optimize_map.png`, each
-/// written atomically; returns the two paths.
+/// Draws the placement map into `out` as `optimize_map.svg`, `.png` and `.pdf`, each
+/// written atomically; returns the paths.
 pub fn write(
     out: &Path,
     inputs: &Inputs,
@@ -517,16 +516,11 @@ pub fn write(
     opts: &MapOptions,
 ) -> Result<Vec<PathBuf>> {
     // A bad --font fails before any file is written.
-    png_font(opts.font.as_deref())?;
-    let date = opts.date.clone().unwrap_or_else(today);
+    let fonts = map_fonts(opts.font.as_deref())?;
+    let date = opts
+        .date
+        .clone()
+        .unwrap_or_else(|| today_in(&opts.timezone));
     let sc = scene(inputs, net, problem, outcome, effect, opts, &date);
-    let svg_path = out.join(format!("{STEM}.svg"));
-    crate::atomic::write_atomic_with(&svg_path, |w| write_svg(&sc, w))?;
-    let png_name = format!("{STEM}.png");
-    let png_path = out.join(&png_name);
-    crate::report::write_atomic(
-        &png_path,
-        &render_png(&sc, &png_name, opts.font.as_deref())?,
-    )?;
-    Ok(vec![png_path, svg_path])
+    Ok(super::write_map(out, STEM, &sc, opts, &fonts)?.0)
 }

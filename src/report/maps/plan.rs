@@ -24,7 +24,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     let run = &pr.plan;
     let net = &run.prepared.network;
     // Baseline stations the plan closes or moves stay in the frame too.
-    let mut fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let mut fr = Frame::for_run(opts, run);
     let extra: Vec<(f64, f64)> = pr
         .baseline
         .inputs
@@ -46,14 +46,15 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         )
         .collect();
     if !extra.is_empty() {
-        fr = Frame::around(opts.width_px, net, &run.inputs.districts, &extra, opts.lang);
+        fr = Frame::around(opts, net, &run.inputs.districts, &extra);
     }
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
     // Roads whose covered share changes by more than a tenth of their length. Segments are
     // matched through the open network: a plan that closes roads runs on fewer of them.
     let w = fr.s(6.0) as u32;
-    let (mut gained, mut lost) = (0usize, 0usize);
+    // Covered road length gained and lost, metres (on roads changing by > a tenth).
+    let (mut gained_m, mut lost_m) = (0.0f64, 0.0f64);
     let mut change = RoadLayer::new(fr.width, fr.height);
     let base_net = &pr.baseline.prepared.network;
     let base_open = super::closures::open_index(&pr.baseline.prepared);
@@ -86,10 +87,10 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         }
         let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
         let col = if d > 0.0 {
-            gained += 1;
+            gained_m += d * f64::from(s.length_m);
             GAIN
         } else {
-            lost += 1;
+            lost_m -= d * f64::from(s.length_m);
             LOSS
         };
         change.push(0, w, fr.px(a.lon, a.lat), fr.px(b.lon, b.lat), hex(col));
@@ -200,27 +201,43 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             ));
         }
     }
-    legend.push((
-        Swatch::Marker(Shape::Circle, hex(0x707070), fr.s(18.0)),
-        fr.lang.pick("现状站点", "Existing station").to_string(),
-        "Existing station".to_string(),
-    ));
+    // Existing stations: the class shapes drawn, in their grey.
+    for c in crate::model::StationClass::ALL {
+        let present = pr
+            .baseline
+            .inputs
+            .stations
+            .iter()
+            .any(|s| s.class == c && s.status != crate::model::StationStatus::Closed);
+        if present {
+            let (shape, _, size) = class_symbol(c);
+            let en = format!("Existing {}", super::scene::class_name_en(c));
+            legend.push((
+                Swatch::Marker(shape, hex(0x707070), fr.s(size as f64 * 0.8)),
+                fr.lang
+                    .pick(&format!("现状{}", c.name_zh()), &en)
+                    .to_string(),
+                en,
+            ));
+        }
+    }
     let thr = fmt_min(run.coverage.params.threshold_s);
-    for (n, col, zh, en) in [
+    let (gained_km, lost_km) = (gained_m / 1000.0, lost_m / 1000.0);
+    for (km, col, zh, en) in [
         (
-            gained,
+            gained_km,
             GAIN,
-            format!("新增 {thr} 分钟覆盖的道路 ({gained})"),
-            format!("Road gaining {thr}-min coverage ({gained})"),
+            format!("新增 {thr} 分钟覆盖的道路 ({gained_km:.1} km)"),
+            format!("Road gaining {thr}-min coverage ({gained_km:.1} km)"),
         ),
         (
-            lost,
+            lost_km,
             LOSS,
-            format!("失去 {thr} 分钟覆盖的道路 ({lost})"),
-            format!("Road losing {thr}-min coverage ({lost})"),
+            format!("失去 {thr} 分钟覆盖的道路 ({lost_km:.1} km)"),
+            format!("Road losing {thr}-min coverage ({lost_km:.1} km)"),
         ),
     ] {
-        if n > 0 {
+        if km > 0.0 {
             legend.push((
                 Swatch::Line(hex(col), fr.s(10.0) as u32),
                 fr.lang.pick(&zh, &en).to_string(),

@@ -84,10 +84,10 @@ fn draw_prims<DB: DrawingBackend>(
             } => {
                 let s = match png_text {
                     PngText::Cjk | PngText::Svg => text,
-                    PngText::Latin => fallback,
+                    PngText::Latin | PngText::SvgLatin => fallback,
                     PngText::None => continue,
                 };
-                if *halo && png_text != PngText::Svg {
+                if *halo && !matches!(png_text, PngText::Svg | PngText::SvgLatin) {
                     let d = (*size / 12.0).max(2.0) as i32;
                     let white = tstyle(family, *size, &WHITE, *h, *v);
                     for (dx, dy) in [
@@ -380,11 +380,15 @@ pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<
 pub const SVG_DENSE_MARKS: usize = 1000;
 
 /// Primitives drawn by plotters' SVG backend: the elements between its own `<svg>` tags.
-fn svg_body(prims: &[Prim], size: (u32, u32)) -> std::result::Result<String, String> {
+fn svg_body(
+    prims: &[Prim],
+    size: (u32, u32),
+    text: PngText,
+) -> std::result::Result<String, String> {
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
-        draw_prims(&root, prims, SVG_FAMILY, PngText::Svg)?;
+        draw_prims(&root, prims, SVG_FAMILY, text)?;
         root.present().map_err(|e| e.to_string())?;
     }
     let body_start = s
@@ -450,6 +454,16 @@ pub fn render_svg(scene: &Scene) -> Result<String> {
 /// Writes the scene as SVG to `out`, layer by layer (each a `<g id="layer-NAME">`), so
 /// that a province's map is never one string in memory.
 pub fn write_svg(scene: &Scene, out: &mut dyn Write) -> Result<()> {
+    write_svg_with(scene, out, PngText::Svg)
+}
+
+/// As [`write_svg`], every label in its English fallback: the SVG a PNG is drawn from
+/// when no CJK font is installed.
+pub fn write_svg_fallback(scene: &Scene, out: &mut dyn Write) -> Result<()> {
+    write_svg_with(scene, out, PngText::SvgLatin)
+}
+
+fn write_svg_with(scene: &Scene, out: &mut dyn Write, text: PngText) -> Result<()> {
     let io = |e: std::io::Error| Error::output("writing SVG", e);
     let (w, h) = (scene.width, scene.height);
     write!(
@@ -470,7 +484,7 @@ pub fn write_svg(scene: &Scene, out: &mut dyn Write) -> Result<()> {
         let mut any = false;
         for run in runs(prims, |at| at.len() > SVG_DENSE_MARKS) {
             let part = match run {
-                Run::Plain(prims) => svg_body(prims, (w, h))
+                Run::Plain(prims) => svg_body(prims, (w, h), text)
                     .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?,
                 Run::Marks(shape, size, fill, at) => {
                     defs += 1;

@@ -1,5 +1,5 @@
-//! Response-time map: road pieces coloured by response band (≤ 3 min, 3–5, 5–8, > 8,
-//! unreachable), stations by class, district outlines and names, demand points not
+//! Response-time map: road pieces coloured by response band (from the scenario: ≤ 3 min,
+//! 3–5, 5–8, > 8, unreachable for the 5-minute standard), stations by class, district outlines and names, demand points not
 //! reached within the threshold.
 
 use plotters::style::text_anchor::{HPos, VPos};
@@ -15,14 +15,89 @@ use super::MapOptions;
 use crate::model::{Station, StationClass};
 use crate::run::RunResult;
 
-/// Response bands: upper bound (seconds) and colour; the last is unreachable.
-pub const BANDS: [(f64, u32, &str, &str); 5] = [
-    (180.0, 0x1a9641, "≤ 3 分钟", "≤ 3 min"),
-    (300.0, 0xa6d96a, "3–5 分钟", "3–5 min"),
-    (480.0, 0xfdae61, "5–8 分钟", "5–8 min"),
-    (f64::INFINITY, 0xd7191c, "> 8 分钟", "> 8 min"),
-    (f64::NAN, 0x8c8c8c, "不可达", "unreachable"),
-];
+/// One band of the response map: responses up to `upto_s` (and above the band before);
+/// `f64::INFINITY` for the band above every limit, `f64::NAN` for roads not reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub upto_s: f64,
+    pub color: u32,
+    pub zh: String,
+    pub en: String,
+}
+
+/// Within the threshold: dark to light green; beyond it: orange to red; unreached: grey.
+const IN_TIME_FIRST: u32 = 0x1a9641;
+const IN_TIME_LAST: u32 = 0xa6d96a;
+const LATE_FIRST: u32 = 0xfdae61;
+const LATE_LAST: u32 = 0xd7191c;
+const UNREACHED: u32 = 0x8c8c8c;
+
+/// The `i`-th of `n` colours evenly between `a` and `b` (`a` when `n` is 1).
+fn blend(a: u32, b: u32, i: usize, n: usize) -> u32 {
+    if n < 2 {
+        return a;
+    }
+    let t = i as f64 / (n - 1) as f64;
+    let ch = |s: u32| {
+        let (x, y) = (f64::from((a >> s) & 0xff), f64::from((b >> s) & 0xff));
+        ((x + t * (y - x)).round() as u32) << s
+    };
+    ch(16) | ch(8) | ch(0)
+}
+
+/// The response map's bands for band limits `limits_s` (ascending, holding the
+/// threshold; [`crate::params::MapParams::response_bands_s`]): green up to the threshold,
+/// orange to red beyond it, then grey for roads not reached; legend text from the limits.
+pub fn bands(limits_s: &[f64], threshold_s: f64) -> Vec<Band> {
+    let in_time = limits_s.iter().filter(|&&l| l <= threshold_s).count();
+    let late = limits_s.len() - in_time + 1;
+    let mut out = Vec::with_capacity(limits_s.len() + 2);
+    for (i, &upto_s) in limits_s.iter().enumerate() {
+        let color = if i < in_time {
+            blend(IN_TIME_FIRST, IN_TIME_LAST, i, in_time)
+        } else {
+            blend(LATE_FIRST, LATE_LAST, i - in_time, late)
+        };
+        let (zh, en) = match i.checked_sub(1).map(|j| limits_s[j]) {
+            None => (
+                format!("≤ {} 分钟", fmt_min(upto_s)),
+                format!("≤ {} min", fmt_min(upto_s)),
+            ),
+            Some(from) => (
+                format!("{}–{} 分钟", fmt_min(from), fmt_min(upto_s)),
+                format!("{}–{} min", fmt_min(from), fmt_min(upto_s)),
+            ),
+        };
+        out.push(Band {
+            upto_s,
+            color,
+            zh,
+            en,
+        });
+    }
+    let last = limits_s.last().copied().unwrap_or(threshold_s);
+    out.push(Band {
+        upto_s: f64::INFINITY,
+        color: LATE_LAST,
+        zh: format!("> {} 分钟", fmt_min(last)),
+        en: format!("> {} min", fmt_min(last)),
+    });
+    out.push(Band {
+        upto_s: f64::NAN,
+        color: UNREACHED,
+        zh: "不可达".to_string(),
+        en: "unreachable".to_string(),
+    });
+    out
+}
+
+/// The bands of a run's response map: its scenario's limits and threshold.
+pub fn run_bands(run: &RunResult) -> (Vec<f64>, Vec<Band>) {
+    let sc = &run.inputs.scenario;
+    let limits = sc.map.response_bands_s(&run.coverage.params);
+    let bands = bands(&limits, run.coverage.params.threshold_s);
+    (limits, bands)
+}
 
 /// Line width of a road class at 2480 px.
 fn road_width(tag: &str) -> f64 {
@@ -105,11 +180,11 @@ pub fn class_legend(fr: &Frame, list: &[Station]) -> Vec<(Swatch, String, String
 /// The response-time map.
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
-    let fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
     let thr = run.coverage.params.threshold_s;
     // Road pieces by band, split exactly where the response crosses a band limit.
-    let limits: Vec<f64> = BANDS[..3].iter().map(|b| b.0).collect();
+    let (limits, bands) = run_bands(run);
     let pieces = run.coverage.band_pieces(net, &limits);
     // Roads: minor first, then major (a tier per class width, in segment order within).
     let mut roads = RoadLayer::new(fr.width, fr.height);
@@ -119,7 +194,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         let w = fr.s(class_w) as u32;
         for &(x, y, bi) in pieces {
             let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
-            roads.push(class_w as u32, w, at(x), at(y), hex(BANDS[bi].1));
+            roads.push(class_w as u32, w, at(x), at(y), hex(bands[bi].color));
         }
     }
     let aggregated = roads.draw(&mut sc, "roads").contains(&Drawn::Aggregated);
@@ -169,13 +244,13 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     stations(&fr, &mut sc, run, true);
     let closed = super::closures::draw_marks(&fr, &mut sc, &run.prepared);
 
-    let mut legend: Vec<(Swatch, String, String)> = BANDS
+    let mut legend: Vec<(Swatch, String, String)> = bands
         .iter()
         .map(|b| {
             (
-                Swatch::Line(hex(b.1), fr.s(12.0) as u32),
-                fr.lang.pick(b.2, b.3).to_string(),
-                b.3.to_string(),
+                Swatch::Line(hex(b.color), fr.s(12.0) as u32),
+                fr.lang.pick(&b.zh, &b.en).to_string(),
+                b.en.clone(),
             )
         })
         .collect();
@@ -244,4 +319,50 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         &legend,
     );
     sc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_minute_bands_keep_their_colours_and_text() {
+        let b = bands(&[180.0, 300.0, 480.0], 300.0);
+        let got: Vec<(u32, &str)> = b.iter().map(|b| (b.color, b.en.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (0x1a9641, "≤ 3 min"),
+                (0xa6d96a, "3–5 min"),
+                (0xfdae61, "5–8 min"),
+                (0xd7191c, "> 8 min"),
+                (0x8c8c8c, "unreachable"),
+            ]
+        );
+        assert_eq!(b[1].zh, "3–5 分钟");
+    }
+
+    #[test]
+    fn bands_turn_late_at_the_threshold() {
+        // A 4-minute standard: 4–8 minutes is late (orange), not green.
+        let b = bands(&[120.0, 240.0, 480.0], 240.0);
+        assert_eq!(b[1].en, "2–4 min");
+        assert_eq!(b[1].color, 0xa6d96a);
+        assert_eq!((b[2].en.as_str(), b[2].color), ("4–8 min", 0xfdae61));
+        // Three bands in time: the middle one halfway between the greens.
+        let b = bands(&[60.0, 180.0, 300.0], 300.0);
+        assert_eq!(b[1].color, blend(0x1a9641, 0xa6d96a, 1, 3));
+        assert_eq!(b[1].color, 0x60b856);
+        // Threshold only: in time or late.
+        let b = bands(&[300.0], 300.0);
+        let got: Vec<(u32, &str)> = b.iter().map(|b| (b.color, b.en.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (0x1a9641, "≤ 5 min"),
+                (0xd7191c, "> 5 min"),
+                (0x8c8c8c, "unreachable")
+            ]
+        );
+    }
 }

@@ -35,7 +35,7 @@ fn reach_colour(l: DepotLevel) -> u32 {
 pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let sup = run.supply.as_ref()?;
     let net = &run.prepared.network;
-    let fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
     let mut legend = Vec::new();

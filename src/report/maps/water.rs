@@ -23,7 +23,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let w = run.water.as_ref()?;
     let sources = run.inputs.water.as_deref().unwrap_or(&[]);
     let net = &run.prepared.network;
-    let fr = Frame::for_run(opts.width_px, run, opts.lang);
+    let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
     fr.roads_grey(&mut sc, net);
     let mut legend = Vec::new();
