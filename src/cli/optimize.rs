@@ -126,7 +126,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(dir) = &a.export_sets {
         let export = optimize::export_sets(&problem, inputs, net, index);
-        for (name, bytes) in report::optimize::sets_files(&export) {
+        for (name, bytes) in report::optimize::sets_files(&export)? {
             write_atomic(&dir.join(name), &bytes)?;
         }
         say!(

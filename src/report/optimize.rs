@@ -291,11 +291,17 @@ fn curve_svg(outcome: &Outcome) -> String {
 
 /// The files of `--export-sets`: `sites.csv` (site, id, fixed), `demand.csv` (demand,
 /// weight) and `sets.csv` (site, demand: one row per covered pair).
-pub fn sets_files(export: &crate::optimize::SetsExport) -> Vec<(&'static str, Vec<u8>)> {
-    let mut s = String::from("site,id,fixed\n");
-    for (i, (id, fixed)) in export.sites.iter().enumerate() {
-        s.push_str(&format!("{i},{id},{}\n", *fixed as u8));
-    }
+pub fn sets_files(export: &crate::optimize::SetsExport) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    // Through the CSV writer: a candidate named after a place may hold a comma.
+    let sites = csv_bytes(
+        &["site", "id", "fixed"],
+        export
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, (id, fixed))| vec![i.to_string(), id.clone(), (*fixed as u8).to_string()])
+            .collect(),
+    )?;
     let mut d = String::from("demand,weight\n");
     for (j, w) in export.demand_weights.iter().enumerate() {
         d.push_str(&format!("{j},{w}\n"));
@@ -308,11 +314,11 @@ pub fn sets_files(export: &crate::optimize::SetsExport) -> Vec<(&'static str, Ve
             e.push_str(&format!("{i},{j}\n"));
         }
     }
-    vec![
-        ("sites.csv", s.into_bytes()),
+    Ok(vec![
+        ("sites.csv", sites),
         ("demand.csv", d.into_bytes()),
         ("sets.csv", e.into_bytes()),
-    ]
+    ])
 }
 
 /// `optimize_rerank.csv` and the answers' plan files `optimize_answer_N.toml` (N: the
