@@ -504,3 +504,43 @@ fn plan_runs_time_the_outputs_of_both_variants() {
     check_output_timings(&read_json(&out.path().join("run.json")));
     check_output_timings(&read_json(&out.path().join("baseline/run.json")));
 }
+
+/// Issue 17 item 5: the district table of `run` lines up by display width — a Chinese
+/// character takes two terminal columns, so padding by characters put CJK names' figures
+/// out of line with Latin ones. Each row's `demand` column starts at the same display
+/// column, past the widest name.
+#[test]
+fn district_table_aligns_cjk_and_latin_names_by_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture_copy("cli", dir.path(), &[]);
+    let districts = input.join("districts.geojson");
+    let text = std::fs::read_to_string(&districts).unwrap();
+    // A long mixed name (8 + 1 + 4 + 4 = 17 columns, 13 characters) beside 东区 (4 columns).
+    std::fs::write(&districts, text.replace("西区", "Westside 西区新城")).unwrap();
+    let out = dir.path().join("out");
+    let o = fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(&out)
+        .arg(input.join("scenario.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  Westside") || l.starts_with("  东区"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    let demand_column = |row: &str| {
+        let at = row.find(" demand ").unwrap();
+        UnicodeWidthStr::width(&row[..at])
+    };
+    // Two spaces, the 17-column name, then the column.
+    assert_eq!(demand_column(rows[0]), 2 + 17, "{stdout}");
+    assert_eq!(demand_column(rows[1]), 2 + 17, "{stdout}");
+    assert!(
+        rows[1].starts_with(&format!("  东区{}", " ".repeat(13))),
+        "{stdout}"
+    );
+}

@@ -70,7 +70,7 @@ fn every_station_what_if_counts_every_fire_and_rescue_station() {
     assert_eq!(reach.region.demand_share, Some(0.8));
     let md = std::fs::read_to_string({
         let out = dir.path().join("out");
-        fireplan::report::write_all(&out, &run).unwrap();
+        fireplan::report::write_all(&out, &run, &fireplan::progress::Silent).unwrap();
         out.join("report.md")
     })
     .unwrap();

@@ -589,13 +589,18 @@ fn cli_optimize_draws_the_placement_map() {
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_string(), f[1].to_string())
+            (f[0].to_string(), f[3].to_string())
         })
         .collect();
     assert_eq!(chosen.len(), 3);
+    // Labelled by name (the planner's words), not id.
     let labels = svg_layer(&svg, "labels").expect("layer labels");
-    for (rank, id) in &chosen {
-        assert!(labels.contains(&format!("{rank} · {id}")), "{rank} · {id}");
+    for (rank, name) in &chosen {
+        assert!(name.starts_with("cand "), "{name}");
+        assert!(
+            labels.contains(&format!("{rank} · {name}")),
+            "{rank} · {name}"
+        );
     }
     // 3 chosen (filled circles), 17 kept candidates (hollow rings), 2 excluded: C55 near
     // the hazard is drawn, OFF lies 2.5 km north of the roads, off the map.
@@ -757,4 +762,299 @@ fn required_lists_are_met_and_cost_what_they_must() {
             assert!(v <= best + 1e-9 && v >= inst.value(&g) - 1e-9);
         }
     }
+}
+
+/// An estimate with a 95 % interval (`None` bounds: a single replication).
+fn estimate(mean: f64, ci: Option<(f64, f64)>) -> Option<fireplan::sim::stats::Estimate> {
+    Some(fireplan::sim::stats::Estimate {
+        mean,
+        ci95_low: ci.map(|c| c.0),
+        ci95_high: ci.map(|c| c.1),
+        replications: if ci.is_some() { 10 } else { 1 },
+    })
+}
+
+/// Issue 17 item 6: answers whose intervals overlap share a rank; an answer only ranks
+/// below those whose interval lies wholly above its own. Hand-made intervals.
+#[test]
+fn overlapping_intervals_share_a_rank() {
+    use fireplan::optimize::rerank::{interval_ranks, rank_label};
+    // A [.88, .92] and B [.85, .89] overlap: both first. C [.79, .81] lies below both:
+    // third (two answers surely better). D has no estimate: below every one that has.
+    let ranks = interval_ranks(&[
+        estimate(0.90, Some((0.88, 0.92))),
+        estimate(0.87, Some((0.85, 0.89))),
+        estimate(0.80, Some((0.79, 0.81))),
+        None,
+    ]);
+    assert_eq!(ranks, vec![(1, true), (1, true), (3, false), (4, false)]);
+    let labels: Vec<String> = ranks.iter().map(|&(r, t)| rank_label(r, t)).collect();
+    assert_eq!(labels, vec!["=1", "=1", "3", "4"]);
+    // Intervals that do not overlap keep the order of the means.
+    let ranks = interval_ranks(&[
+        estimate(0.90, Some((0.89, 0.91))),
+        estimate(0.80, Some((0.79, 0.81))),
+        estimate(0.70, Some((0.69, 0.71))),
+    ]);
+    assert_eq!(ranks, vec![(1, false), (2, false), (3, false)]);
+    // Touching ends overlap (the simulation cannot tell 0.85 from 0.85).
+    let ranks = interval_ranks(&[
+        estimate(0.90, Some((0.85, 0.95))),
+        estimate(0.80, Some((0.75, 0.85))),
+    ]);
+    assert_eq!(ranks, vec![(1, true), (1, true)]);
+    // Without intervals (one replication) only equal means tie.
+    let ranks = interval_ranks(&[
+        estimate(0.5, None),
+        estimate(0.5, None),
+        estimate(0.4, None),
+    ]);
+    assert_eq!(ranks, vec![(1, true), (1, true), (3, false)]);
+}
+
+/// A wide interval ties with answers it overlaps even when its mean is lower; the rows are
+/// sorted by rank, and `optimize_rerank.csv` writes the shared rank as `=1`.
+#[test]
+fn tied_answers_are_written_with_a_shared_rank() {
+    use fireplan::optimize::rerank::{rank_rows, Reranked};
+    let row = |answer: usize, e| Reranked {
+        answer,
+        plan: Plan {
+            name: format!("answer {answer}"),
+            description: None,
+            path: PathBuf::from("optimize_plan.toml"),
+            changes: Vec::new(),
+        },
+        static_coverage: 0.5,
+        simulated: e,
+        sites: vec![format!("S{answer}"), format!("T{answer}")],
+        sim_rank: 0,
+        tied: false,
+    };
+    // 1: [.89, .91]; 2: [.84, .86], wholly below 1; 3: [.60, 1.0], overlapping both.
+    let mut rows = vec![
+        row(1, estimate(0.90, Some((0.89, 0.91)))),
+        row(2, estimate(0.85, Some((0.84, 0.86)))),
+        row(3, estimate(0.80, Some((0.60, 1.00)))),
+    ];
+    rank_rows(&mut rows);
+    let got: Vec<(usize, String)> = rows.iter().map(|r| (r.answer, r.rank_label())).collect();
+    assert_eq!(
+        got,
+        vec![(1, "=1".into()), (3, "=1".into()), (2, "2".into())]
+    );
+    let files = fireplan::report::optimize::rerank_files(&rows).unwrap();
+    let (_, csv) = files
+        .iter()
+        .find(|(n, _)| n == "optimize_rerank.csv")
+        .unwrap();
+    let csv = String::from_utf8(csv.clone()).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "sim_rank,plan_file,static_coverage,sim_first_unit_coverage,sim_ci95_low,sim_ci95_high,sites"
+    );
+    assert_eq!(
+        lines[1],
+        "=1,optimize_answer_1.toml,0.5000,0.9000,0.8900,0.9100,S1;T1"
+    );
+    assert_eq!(
+        lines[2],
+        "=1,optimize_answer_3.toml,0.5000,0.8000,0.6000,1.0000,S3;T3"
+    );
+    assert_eq!(
+        lines[3],
+        "2,optimize_answer_2.toml,0.5000,0.8500,0.8400,0.8600,S2;T2"
+    );
+}
+
+/// Writes a small network with a motorway, its ramp and residential streets:
+///
+/// ```text
+///   4 ══ 5 ══ 6      motorway (two-way), 5–2 a motorway_link
+///        ║
+///   1 ── 2 ── 3      residential; station 东站 at 3
+/// ```
+/// Nodes are 0.005° of longitude (≈ 482 m) and 0.01° of latitude (≈ 1.1 km) apart.
+fn motorway_scenario(dir: &Path) -> PathBuf {
+    std::fs::write(
+        dir.join("nodes.csv"),
+        "id,lon,lat\n1,120.000,30.000\n2,120.005,30.000\n3,120.010,30.000\n\
+         4,120.000,30.010\n5,120.005,30.010\n6,120.010,30.010\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("edges.csv"),
+        "from,to,highway,oneway\n1,2,residential,no\n2,3,residential,no\n\
+         4,5,motorway,no\n5,6,motorway,no\n5,2,motorway_link,no\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("stations.csv"),
+        "id,name,class,lon,lat\nE1,东站,class2,120.010,30.000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("candidates.csv"),
+        "id,lon,lat\nON_MOTORWAY,120.0025,30.010\nON_STREET,120.0025,30.000\n",
+    )
+    .unwrap();
+    let sc = dir.join("scenario.toml");
+    std::fs::write(
+        &sc,
+        "name = \"motorway\"\nlang = \"zh\"\n[network]\nnodes = \"nodes.csv\"\nedges = \"edges.csv\"\n\
+         [stations]\nfile = \"stations.csv\"\n[response]\nthreshold_s = 300\n",
+    )
+    .unwrap();
+    sc
+}
+
+/// Issue 17 item 6: motorway nodes and ramp ends are no candidate sites; generated sites
+/// are named after the nearest place and direction, the grid cell kept apart.
+#[test]
+fn grid_candidates_skip_motorways_and_ramps_and_are_named_by_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = motorway_scenario(dir.path());
+    let scenario = Scenario::load(&sc).unwrap();
+    let (inputs, prepared) = load(&scenario, &quiet()).unwrap();
+    let net = &prepared.network;
+    assert_eq!(net.node_count(), 6, "every node is in the one component");
+    // 300 m cells: every node alone in its cell. Nodes 4, 5, 6 are on the motorway and
+    // node 2 meets the ramp: only 1 and 3 remain.
+    let grid = optimize::candidates::grid_candidates(net, 300.0, &[]);
+    let mut at: Vec<(f64, f64)> = grid
+        .iter()
+        .map(|c| (c.location.x(), c.location.y()))
+        .collect();
+    at.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(at.len(), 2, "{grid:?}");
+    assert!((at[0].0 - 120.000).abs() < 1e-9 && (at[0].1 - 30.000).abs() < 1e-9);
+    assert!((at[1].0 - 120.010).abs() < 1e-9 && (at[1].1 - 30.000).abs() < 1e-9);
+    for c in &grid {
+        let cell = c.grid_cell.as_deref().unwrap();
+        assert!(cell.starts_with('G') && cell.contains('_'), "{cell}");
+    }
+
+    // Through `prepare`: named after the station 东站 at node 3 (no villages). Node 1 is
+    // 0.01° of longitude west of it: 964 m → "东站西1.0公里"; node 3 is the station's spot.
+    let opts = Options {
+        candidates: CandidateSource::Grid(300.0),
+        demand_nodes: true,
+        ..Options::default()
+    };
+    let problem = optimize::prepare(
+        &inputs,
+        net,
+        &prepared.index,
+        &opts,
+        &fireplan::progress::Silent,
+    )
+    .unwrap();
+    let mut ids: Vec<(&str, Option<&str>)> = problem
+        .candidates
+        .kept
+        .iter()
+        .map(|(c, _)| (c.id.as_str(), c.grid_cell.as_deref()))
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0].0, "东站");
+    assert_eq!(ids[1].0, "东站西1.0公里");
+    assert!(ids.iter().all(|(_, g)| g.is_some()));
+
+    // A site given on the motorway is left out with the road named; one on the street
+    // is kept.
+    let opts = Options {
+        candidates: CandidateSource::File(dir.path().join("candidates.csv"), Crs::Wgs84),
+        demand_nodes: true,
+        ..Options::default()
+    };
+    let problem = optimize::prepare(
+        &inputs,
+        net,
+        &prepared.index,
+        &opts,
+        &fireplan::progress::Silent,
+    )
+    .unwrap();
+    let kept: Vec<&str> = problem
+        .candidates
+        .kept
+        .iter()
+        .map(|(c, _)| c.id.as_str())
+        .collect();
+    assert_eq!(kept, vec!["ON_STREET"]);
+    let (c, why) = &problem.candidates.excluded[0];
+    assert_eq!(c.id, "ON_MOTORWAY");
+    assert_eq!(
+        why,
+        &optimize::candidates::Exclusion::NotFrontable("motorway".into())
+    );
+    assert_eq!(
+        why.describe(),
+        "on a motorway road, which a station cannot front"
+    );
+}
+
+/// Names say the direction and distance from the nearest place, in the scenario's
+/// language, and stay unique.
+#[test]
+fn candidate_names_give_place_direction_and_distance() {
+    use fireplan::optimize::candidates::{name_by_places, place_name, Candidate, Place};
+    use geo::Point;
+    let places = [
+        Place {
+            name: "东村".into(),
+            location: Point::new(120.0, 30.0),
+        },
+        Place {
+            name: "西村".into(),
+            location: Point::new(119.9, 30.0),
+        },
+    ];
+    // 1 km east of 东村: 1000 m / (111 195 m · cos 30°) of longitude (haversine's radius).
+    let east = Point::new(
+        120.0 + 1000.0 / (6_371_008.8f64.to_radians() * 30f64.to_radians().cos()),
+        30.0,
+    );
+    assert_eq!(place_name(east, &places, false).unwrap(), "东村东1.0公里");
+    assert_eq!(place_name(east, &places, true).unwrap(), "1.0 km E of 东村");
+    // North-east, 2.5 km (45°): 1767.8 m north and east.
+    let d = 2500.0 / 2f64.sqrt();
+    let ne = Point::new(
+        120.0 + d / (6_371_008.8f64.to_radians() * 30f64.to_radians().cos()),
+        30.0 + d / 6_371_008.8f64.to_radians(),
+    );
+    assert_eq!(place_name(ne, &places, false).unwrap(), "东村东北2.5公里");
+    // South-west of 西村, nearer it than 东村.
+    let sw = Point::new(119.89, 29.99);
+    assert!(place_name(sw, &places, false)
+        .unwrap()
+        .starts_with("西村西南"));
+    // Within 50 m: the place itself.
+    assert_eq!(
+        place_name(Point::new(120.0001, 30.0), &places, false).unwrap(),
+        "东村"
+    );
+    assert_eq!(place_name(east, &[], false), None);
+    // Two sites with one name: the second gets a suffix, in the given order.
+    let cand = |cell: &str, p: Point<f64>| Candidate {
+        id: cell.into(),
+        name: cell.into(),
+        location: p,
+        line: None,
+        grid_cell: Some(cell.into()),
+    };
+    let mut list = vec![
+        cand("G0_0", east),
+        cand("G0_1", Point::new(east.x() + 1e-5, 30.0)),
+        cand("G0_2", ne),
+    ];
+    name_by_places(&mut list, &places, false);
+    let ids: Vec<&str> = list.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec!["东村东1.0公里", "东村东1.0公里 #2", "东村东北2.5公里"]
+    );
+    assert_eq!(list[1].grid_cell.as_deref(), Some("G0_1"));
 }

@@ -116,13 +116,14 @@ fn print_sets(config: &fireplan::params::TargetConfig) {
         Some((key, name)) => say!("  region: {name} ({key})"),
         None => say!("  region: none given — national standards only"),
     }
+    let set_w = super::column_width(config.set_choices.iter().map(|c| c.set.as_str()), 18);
     for c in &config.set_choices {
         let mark = match (c.applied, c.as_goals) {
             (true, false) => "applied",
             (true, true) => "applied as goals",
             (false, _) => "not applied",
         };
-        say!("  set {:<18} {mark}: {}", c.set, c.why);
+        say!("  set {} {mark}: {}", super::pad(&c.set, set_w), c.why);
     }
 }
 
@@ -147,10 +148,12 @@ pub fn print_plan(scenario: &Scenario, pr: &PlanRunResult) {
         pct(b.road_coverage),
         pct(p.road_coverage)
     );
-    for a in pr.diff.areas.iter().filter(|a| a.kind.is_some()) {
+    let areas: Vec<_> = pr.diff.areas.iter().filter(|a| a.kind.is_some()).collect();
+    let name_w = super::column_width(areas.iter().map(|a| a.name.as_str()), 12);
+    for a in areas {
         say!(
-            "  {:<12} demand {:>7} → {:>7}   area {:>7} → {:>7}",
-            a.name,
+            "  {} demand {:>7} → {:>7}   area {:>7} → {:>7}",
+            super::pad(&a.name, name_w),
             pct(a.baseline.demand_coverage),
             pct(a.plan.demand_coverage),
             pct(a.baseline.area_coverage),
@@ -192,7 +195,7 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
             })?;
             if let Some(out) = &a.out {
                 let folder = OutputFolder::begin(out, pr.inputs_and_plan())?;
-                fireplan::report::plan::write_plan_run(folder.path(), &pr)
+                fireplan::report::plan::write_plan_run(folder.path(), &pr, &*opts.progress)
                     .with_context(|| format!("writing outputs to {}", out.display()))?;
                 folder.commit()?;
             }
@@ -204,7 +207,7 @@ pub fn main(a: CheckArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("checking scenario {}", a.scenario.display()))?;
             if let Some(out) = &a.out {
                 let folder = OutputFolder::begin(out, run.inputs.paths())?;
-                fireplan::report::write_all(folder.path(), &run)
+                fireplan::report::write_all(folder.path(), &run, &*opts.progress)
                     .with_context(|| format!("writing outputs to {}", out.display()))?;
                 folder.commit()?;
             }

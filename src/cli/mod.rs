@@ -123,6 +123,21 @@ impl CalibrationArg {
     }
 }
 
+/// `text` padded on the right with spaces to `width` terminal columns (a CJK character
+/// takes two), so that a table of Chinese names lines up; never cut.
+pub fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The terminal columns of the widest of `names`, at least `min`: a table's name column.
+pub fn column_width<'a>(names: impl IntoIterator<Item = &'a str>, min: usize) -> usize {
+    names
+        .into_iter()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .fold(min, usize::max)
+}
+
 /// Warns when a cache file was there but could not be used (damaged, stale, foreign).
 pub fn warn_cache(prepared: &fireplan::load::PreparedNetwork) {
     if let Some(why) = &prepared.cache_rebuilt {

@@ -126,7 +126,7 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(dir) = &a.export_sets {
         let export = optimize::export_sets(&problem, inputs, net, index);
-        for (name, bytes) in report::optimize::sets_files(&export) {
+        for (name, bytes) in report::optimize::sets_files(&export)? {
             write_atomic(&dir.join(name), &bytes)?;
         }
         say!(
@@ -154,9 +154,12 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {name} in {}", out.display()))?;
     }
     let map_opts = MapOptions::for_scenario(&scenario);
+    let progress = &*run_opts.progress;
+    progress.start("drawing the placement map", None);
     let effect = optimize::effect::compute(inputs, net, index, &problem, &outcome);
-    maps::optimize::write(&dir, inputs, net, &problem, &outcome, &effect, &map_opts)
-        .with_context(|| format!("drawing the placement map in {}", out.display()))?;
+    let drawn = maps::optimize::write(&dir, inputs, net, &problem, &outcome, &effect, &map_opts);
+    progress.finish();
+    drawn.with_context(|| format!("drawing the placement map in {}", out.display()))?;
 
     let what = if a.backup { "covered twice" } else { "covered" };
     say!(
@@ -171,17 +174,28 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
     if outcome.sites.is_empty() {
         say!("  the level is already reached: no new site needed");
     }
+    let name_w = super::column_width(
+        outcome
+            .sites
+            .iter()
+            .map(|s| problem.candidates.kept[s.candidate].0.id.as_str()),
+        12,
+    );
     for s in &outcome.sites {
         let (c, _) = &problem.candidates.kept[s.candidate];
         say!(
-            "  {:>2}. {:<12} {:>9.5},{:>9.5}  +{:.2} % → {:.2} %  ({})",
+            "  {:>2}. {} {:>9.5},{:>9.5}  +{:.2} % → {:.2} %  ({}){}",
             s.rank,
-            c.id,
+            super::pad(&c.id, name_w),
             c.location.x(),
             c.location.y(),
             s.marginal_share * 100.0,
             s.coverage_after * 100.0,
-            s.class.as_str()
+            s.class.as_str(),
+            c.grid_cell
+                .as_deref()
+                .map(|g| format!(" grid cell {g}"))
+                .unwrap_or_default()
         );
     }
     say!(
@@ -228,18 +242,27 @@ pub fn main(a: OptimizeArgs) -> anyhow::Result<ExitCode> {
         for (name, bytes) in report::optimize::rerank_files(&rows)? {
             write_atomic(&dir.join(name), &bytes)?;
         }
-        say!("  re-ranked by simulated first-unit coverage (busy units):");
-        for (r, row) in rows.iter().enumerate() {
+        say!(
+            "  re-ranked by simulated first-unit coverage (busy units; \"=\" marks answers \
+             whose 95 % intervals overlap: the simulation cannot order them):"
+        );
+        for row in &rows {
+            let ci = row
+                .simulated
+                .as_ref()
+                .and_then(|e| Some((e.ci95_low?, e.ci95_high?)))
+                .map(|(lo, hi)| format!(" [{:.2}–{:.2}]", lo * 100.0, hi * 100.0))
+                .unwrap_or_default();
             say!(
-                "  {:>2}. {}: static {:.2} %, simulated {} %  [{}]",
-                r + 1,
+                "  {:>3}. {}: static {:.2} %, simulated {} %{ci}  ({})",
+                row.rank_label(),
                 report::optimize::rerank_file_name(row),
                 row.static_coverage * 100.0,
                 row.simulated
                     .as_ref()
-                    .map(|e| format!("{:.4}", e.mean * 100.0))
-                    .unwrap_or_default(),
-                row.sites.join(" ")
+                    .map(|e| format!("{:.2}", e.mean * 100.0))
+                    .unwrap_or_else(|| "—".into()),
+                row.sites.join("; ")
             );
         }
     }

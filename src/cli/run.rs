@@ -41,7 +41,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         })?;
         super::warn_cache(&pr.baseline.prepared);
         let folder = OutputFolder::begin(&out, pr.inputs_and_plan())?;
-        fireplan::report::plan::write_plan_run(folder.path(), &pr)
+        fireplan::report::plan::write_plan_run(folder.path(), &pr, &*opts.progress)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         folder.commit()?;
         super::check::print_plan(&scenario, &pr);
@@ -60,7 +60,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("running scenario {}", a.scenario.display()))?;
     super::warn_cache(&result.prepared);
     let folder = OutputFolder::begin(&out, result.inputs.paths())?;
-    fireplan::report::write_all(folder.path(), &result)
+    fireplan::report::write_all(folder.path(), &result, &*opts.progress)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
     folder.commit()?;
     let m = &result.coverage.region;
@@ -93,6 +93,7 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
             "  response model: free flow (optimistic; `fireplan calibrate` fits times to incident records)"
         ),
     }
+    let name_w = super::column_width(result.inputs.districts.iter().map(|d| d.name.as_str()), 12);
     for (d, dm) in result
         .inputs
         .districts
@@ -100,8 +101,8 @@ pub fn main(a: RunArgs) -> anyhow::Result<ExitCode> {
         .zip(&result.coverage.districts)
     {
         say!(
-            "  {:<12} demand {:>8}  road {:>8}  area {:>8}",
-            d.name,
+            "  {} demand {:>8}  road {:>8}  area {:>8}",
+            super::pad(&d.name, name_w),
             pct(dm.demand_coverage),
             pct(dm.road_coverage),
             pct(dm.area_coverage)

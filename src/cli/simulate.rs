@@ -100,7 +100,7 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
 
         let folder = OutputFolder::begin(&out, run.inputs.paths())?;
         let dir = folder.path();
-        fireplan::report::write_all(dir, &run)
+        fireplan::report::write_all(dir, &run, &*opts.progress)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         fireplan::report::sim::output::write_outputs(dir, &run, &setup, &res)
             .with_context(|| format!("writing outputs to {}", out.display()))?;

@@ -110,8 +110,8 @@ fn print_summary(scenario: &Scenario, sup: &Supply) {
             .map(|m| format!("{m:+.1} min"))
             .unwrap_or_else(|| "—".into());
         say!(
-            "  {:<9} reach {:>7}  worst margin {}",
-            l.level.as_str(),
+            "  {} reach {:>7}  worst margin {}",
+            super::pad(l.level.as_str(), 9),
             l.reach_s
                 .map(|r| format!("{r:.0} s"))
                 .unwrap_or_else(|| "none".into()),

@@ -1,7 +1,10 @@
 //! Candidate sites: read from a CSV (`id, lon, lat[, name]`) or generated as network
-//! nodes on a grid, then filtered: off the network (farther than `max_snap_m` from a
-//! road), outside the chosen districts, or within a distance of a hazard site (建标152-2017:
-//! a station stands at least 300 m from hazardous-materials sites).
+//! nodes on a grid (only nodes a station could front: no motorway, motorway ramp or trunk
+//! ramp meets them; named after the nearest village or station and the direction from it,
+//! [`name_by_places`]), then filtered: off the network (farther than `max_snap_m` from a
+//! road), on a road a station cannot front, outside the chosen districts, or within a
+//! distance of a hazard site (建标152-2017: a station stands at least 300 m from
+//! hazardous-materials sites).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,8 +15,8 @@ use serde::Serialize;
 use crate::error::{Error, Location, Result};
 use crate::io::crs::ToWgs84;
 use crate::io::tables::{read_table, text, IdIndex};
-use crate::model::District;
-use crate::network::raw::haversine_m;
+use crate::model::{District, RoadClass};
+use crate::network::raw::{haversine_m, Highway};
 use crate::network::{Network, SnapIndex, SnapPoint};
 use crate::params::Crs;
 
@@ -25,6 +28,23 @@ pub struct Candidate {
     pub location: Point<f64>,
     /// Where the candidate was read (`file`, 1-based line) or `None` when generated.
     pub line: Option<u64>,
+    /// The grid cell of a generated candidate, `G<row>_<col>` (`--grid`); `None` otherwise.
+    pub grid_cell: Option<String>,
+}
+
+/// Whether a station could front a road of this kind: not a motorway, nor a motorway or
+/// trunk ramp (a station's engines must leave onto a road they can turn on at once).
+pub fn frontable(highway: Highway) -> bool {
+    !(highway.class == RoadClass::Motorway || (highway.link && highway.class == RoadClass::Trunk))
+}
+
+/// The OSM `highway` value of a road kind, for messages (`motorway_link`).
+fn highway_tag(highway: Highway) -> String {
+    format!(
+        "{}{}",
+        highway.class.as_str(),
+        if highway.link { "_link" } else { "" }
+    )
 }
 
 /// Why a candidate was left out.
@@ -36,6 +56,9 @@ pub enum Exclusion {
     OutsideDistricts,
     /// Closer than the hazard distance to a hazard site (its id, metres).
     NearHazard(String, f64),
+    /// Its nearest road is one a station cannot front ([`frontable`]; the OSM `highway`
+    /// value, e.g. `motorway_link`).
+    NotFrontable(String),
 }
 
 impl Exclusion {
@@ -44,6 +67,9 @@ impl Exclusion {
             Exclusion::OffNetwork(m) => format!("off the network ({m:.0} m from the nearest road)"),
             Exclusion::OutsideDistricts => "outside the chosen districts".into(),
             Exclusion::NearHazard(id, m) => format!("{m:.0} m from hazard site {id}"),
+            Exclusion::NotFrontable(road) => {
+                format!("on a {road} road, which a station cannot front")
+            }
         }
     }
 }
@@ -91,6 +117,7 @@ pub fn read_candidates(path: &Path, crs: Crs) -> Result<Vec<Candidate>> {
                 id,
                 location: Point::new(lon, lat),
                 line: Some(row.line()),
+                grid_cell: None,
             })
         },
     )
@@ -113,13 +140,26 @@ pub fn read_hazards(path: &Path, crs: Crs) -> Result<Vec<Hazard>> {
     )
 }
 
-/// One network node per grid cell of `spacing_m` (the node nearest the cell centre), over
-/// the network's extent, or the chosen districts' extent when `districts` is not empty.
-/// Ids are `G<row>_<col>`; deterministic.
+/// One network node per grid cell of `spacing_m` (the node nearest the cell centre among
+/// the nodes a station could front: every road meeting it [`frontable`]), over the
+/// network's extent, or the chosen districts' extent when `districts` is not empty. Ids and
+/// names are the grid cell `G<row>_<col>` until [`name_by_places`] names them; the cell
+/// stays in `grid_cell`. Deterministic.
 pub fn grid_candidates(net: &Network, spacing_m: f64, districts: &[&District]) -> Vec<Candidate> {
     let proj = &net.projection;
+    // Nodes on a motorway or a ramp are no site: the engines could not leave there.
+    let mut unfrontable = vec![false; net.nodes.len()];
+    for s in &net.segments {
+        if !frontable(s.highway) {
+            unfrontable[s.a as usize] = true;
+            unfrontable[s.b as usize] = true;
+        }
+    }
     let mut best: HashMap<(i64, i64), (f64, u32)> = HashMap::new();
     for (v, n) in net.nodes.iter().enumerate() {
+        if unfrontable[v] {
+            continue;
+        }
         if !districts.is_empty() {
             let p = Point::new(n.lon, n.lat);
             if !districts.iter().any(|d| d.area.contains(&p)) {
@@ -142,15 +182,88 @@ pub fn grid_candidates(net: &Network, spacing_m: f64, districts: &[&District]) -
         .into_iter()
         .map(|((cx, cy), v)| {
             let n = &net.nodes[v as usize];
-            let id = format!("G{cy}_{cx}");
+            let cell = format!("G{cy}_{cx}");
             Candidate {
-                name: id.clone(),
-                id,
+                name: cell.clone(),
+                id: cell.clone(),
                 location: Point::new(n.lon, n.lat),
                 line: None,
+                grid_cell: Some(cell),
             }
         })
         .collect()
+}
+
+/// A named place a generated candidate is named after (a village or a station).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub name: String,
+    pub location: Point<f64>,
+}
+
+/// The eight compass directions, from north clockwise, in Chinese and English.
+const DIRECTIONS: [(&str, &str); 8] = [
+    ("北", "N"),
+    ("东北", "NE"),
+    ("东", "E"),
+    ("东南", "SE"),
+    ("南", "S"),
+    ("西南", "SW"),
+    ("西", "W"),
+    ("西北", "NW"),
+];
+
+/// A site's name as a planner says it: the nearest place, the direction from it and the
+/// distance to 0.1 km — `东村东北1.2公里` (`zh`) or `1.2 km NE of Dongcun` (`en`); within
+/// 50 m of the place, `东村` / `at Dongcun`. `None` without places.
+pub fn place_name(at: Point<f64>, places: &[Place], english: bool) -> Option<String> {
+    let (place, d_m) = places
+        .iter()
+        .map(|p| {
+            let d = haversine_m(p.location.x(), p.location.y(), at.x(), at.y());
+            (p, d)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    if d_m < 50.0 {
+        return Some(if english {
+            format!("at {}", place.name)
+        } else {
+            place.name.clone()
+        });
+    }
+    // Bearing from the place, degrees clockwise from north (local flat earth: at most a
+    // few kilometres).
+    let dx = (at.x() - place.location.x()) * place.location.y().to_radians().cos();
+    let dy = at.y() - place.location.y();
+    let bearing = dx.atan2(dy).to_degrees().rem_euclid(360.0);
+    let (zh, en) = DIRECTIONS[((bearing + 22.5) / 45.0).floor() as usize % 8];
+    let km = (d_m / 100.0).round() / 10.0;
+    Some(if english {
+        format!("{km:.1} km {en} of {}", place.name)
+    } else {
+        format!("{}{zh}{km:.1}公里", place.name)
+    })
+}
+
+/// Names generated candidates after the nearest place ([`place_name`]) and makes that name
+/// their id; a name already taken gets the suffix ` #2`, ` #3`, … in the given (grid)
+/// order, so ids stay unique and the same inputs give the same ids. Without places the
+/// grid cell stays the id and name.
+pub fn name_by_places(candidates: &mut [Candidate], places: &[Place], english: bool) {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for c in candidates.iter_mut() {
+        let Some(name) = place_name(c.location, places, english) else {
+            continue;
+        };
+        let n = taken.entry(name.clone()).or_insert(0);
+        *n += 1;
+        c.id = if *n == 1 {
+            name.clone()
+        } else {
+            format!("{name} #{n}")
+        };
+        c.name = c.id.clone();
+    }
 }
 
 /// Candidates kept (with snap points) and left out (with the reason).
@@ -175,6 +288,9 @@ pub fn filter(
         let why = match snap {
             None => Some(Exclusion::OffNetwork(f64::INFINITY)),
             Some(s) if s.access_m > max_snap_m => Some(Exclusion::OffNetwork(s.access_m)),
+            Some(s) if !frontable(net.segments[s.segment as usize].highway) => Some(
+                Exclusion::NotFrontable(highway_tag(net.segments[s.segment as usize].highway)),
+            ),
             _ if !districts.is_empty()
                 && !districts.iter().any(|d| d.area.contains(&c.location)) =>
             {
@@ -201,8 +317,10 @@ pub fn empty_error(set: &CandidateSet) -> Error {
     let mut off = 0;
     let mut outside = 0;
     let mut hazard = 0;
+    let mut motorway = 0;
     for (_, w) in &set.excluded {
         match w {
+            Exclusion::NotFrontable(_) => motorway += 1,
             Exclusion::OffNetwork(_) => off += 1,
             Exclusion::OutsideDistricts => outside += 1,
             Exclusion::NearHazard(..) => hazard += 1,
@@ -210,7 +328,7 @@ pub fn empty_error(set: &CandidateSet) -> Error {
     }
     let msg = format!(
         "no candidate site left: {} given, {off} off the network, {outside} outside the \
-         chosen districts, {hazard} too close to a hazard site",
+         chosen districts, {hazard} too close to a hazard site, {motorway} on a motorway or ramp",
         set.excluded.len()
     );
     match &set.file {

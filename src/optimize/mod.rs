@@ -233,6 +233,20 @@ fn select_districts<'a>(inputs: &'a Inputs, names: &[String]) -> Result<Vec<&'a 
         .collect()
 }
 
+/// The places generated candidates are named after: the villages (`[villages]`), then the
+/// stations (by name), so that a site reads "1.2 km NE of Dongcun" to a planner.
+fn naming_places(inputs: &Inputs) -> Vec<candidates::Place> {
+    let villages = inputs.villages.iter().flatten().map(|v| candidates::Place {
+        name: v.name.clone(),
+        location: v.anchor(),
+    });
+    let stations = inputs.stations.iter().map(|s| candidates::Place {
+        name: s.name.clone(),
+        location: s.location,
+    });
+    villages.chain(stations).collect()
+}
+
 /// `n` distinct network nodes drawn with a seeded ChaCha8 (ids `R<node>`).
 pub fn random_candidates(net: &Network, n: usize, seed: u64) -> Vec<Candidate> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -248,6 +262,7 @@ pub fn random_candidates(net: &Network, n: usize, seed: u64) -> Vec<Candidate> {
                 name: format!("node {v}"),
                 location: Point::new(node.lon, node.lat),
                 line: None,
+                grid_cell: None,
             });
         }
     }
@@ -356,11 +371,13 @@ pub fn prepare(
                     "spacing must be > 0 m",
                 ));
             }
-            (
-                candidates::grid_candidates(net, *g, &chosen),
-                format!("grid {g} m"),
-                None,
-            )
+            let mut grid = candidates::grid_candidates(net, *g, &chosen);
+            candidates::name_by_places(
+                &mut grid,
+                &naming_places(inputs),
+                scenario.lang.eq_ignore_ascii_case("en"),
+            );
+            (grid, format!("grid {g} m"), None)
         }
         CandidateSource::Random { n, seed } => (
             random_candidates(net, *n, *seed),

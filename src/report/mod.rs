@@ -28,6 +28,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::run::RunResult;
 pub use write::{fmt_s, fmt_share, write_atomic};
 
@@ -70,12 +71,21 @@ fn since(t0: std::time::Instant) -> f64 {
     t0.elapsed().as_secs_f64()
 }
 
-/// Writes every output of DESIGN §10 into `out`; returns the files written.
-pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
+/// Writes every output of DESIGN §10 into `out`; returns the files written. `progress`
+/// sees two steps: the tables and maps ([`output_steps`] items: one per table step, one
+/// per map), then `report.html` and `fireplan.gpkg` (2 items).
+pub fn write_all(out: &Path, run: &RunResult, progress: &dyn Progress) -> Result<Vec<PathBuf>> {
     let t0 = std::time::Instant::now();
     let (mut written, maps, mut timings) =
-        write_tables_and_maps(out, run, &[("baseline", &run.checks)])?;
-    written.extend(write_html_gpkg(out, run, None, &maps, &mut timings)?);
+        write_tables_and_maps(out, run, &[("baseline", &run.checks)], 0, progress)?;
+    written.extend(write_html_gpkg(
+        out,
+        run,
+        None,
+        &maps,
+        &mut timings,
+        progress,
+    )?);
     timings.total_s = since(t0);
     written.push(write_run_json(out, run, &timings)?);
     Ok(written)
@@ -91,30 +101,81 @@ fn write_run_json(out: &Path, run: &RunResult, timings: &OutputTimings) -> Resul
 /// The files written, the PNG bytes of the maps by kind and the seconds of each step.
 type TablesAndMaps = (Vec<PathBuf>, Vec<(maps::MapKind, Vec<u8>)>, OutputTimings);
 
+/// The maps of a run's outputs, without those whose part the run lacks (`write_maps`
+/// would leave them out: no supply, water or drone map without that part).
+fn run_map_kinds(run: &RunResult) -> Vec<maps::MapKind> {
+    use maps::MapKind;
+    [
+        (MapKind::Response, true),
+        (MapKind::FirstDue, true),
+        (MapKind::Supply, run.supply.is_some()),
+        (MapKind::Water, run.water.is_some()),
+        (MapKind::Drone, run.drone.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(k, drawn)| drawn.then_some(k))
+    .collect()
+}
+
+/// The steps of [`write_tables`] for this run: the tables, the layers, the optional
+/// tables (closures, vehicles, water, villages, drone) when the run has one, `report.md`,
+/// the supply outputs when it has them, `coverage.geojson` and `targets.csv`.
+fn table_steps(run: &RunResult) -> u64 {
+    5 + u64::from(has_optional_tables(run)) + u64::from(run.supply.is_some())
+}
+
+/// Whether the run writes any of the optional tables.
+fn has_optional_tables(run: &RunResult) -> bool {
+    !run.closures.is_empty()
+        || !run.vehicles.is_empty()
+        || run.water.is_some()
+        || run.inputs.villages.is_some()
+        || run.drone.is_some()
+}
+
+/// The items of the first output step of a run (`write_all`'s progress): its table
+/// steps and its maps.
+pub fn output_steps(run: &RunResult) -> u64 {
+    table_steps(run) + run_map_kinds(run).len() as u64
+}
+
 /// Every output of a run but `report.html`, `fireplan.gpkg` and `run.json`, with
 /// `targets.csv` holding the findings of `variants`; returns the files written, the PNG
 /// bytes of the maps for the report and the seconds of each step. The maps are drawn on
-/// one core while the tables are written on the other.
+/// one core while the tables are written on the other; `progress` gets one step of
+/// [`table_steps`] + maps items. `extra_items`: items the caller adds to the step (a plan
+/// run's comparison files and plan map), advancing them and finishing the step itself.
 fn write_tables_and_maps(
     out: &Path,
     run: &RunResult,
     variants: &[(&str, &crate::plan::Checks)],
+    extra_items: u64,
+    progress: &dyn Progress,
 ) -> Result<TablesAndMaps> {
     let opts = maps::MapOptions::for_run(run);
-    let kinds = [
-        maps::MapKind::Response,
-        maps::MapKind::FirstDue,
-        maps::MapKind::Supply,
-        maps::MapKind::Water,
-        maps::MapKind::Drone,
-    ];
+    let kinds = run_map_kinds(run);
+    progress.start(
+        "writing tables and maps",
+        Some(table_steps(run) + kinds.len() as u64 + extra_items),
+    );
     let (tables, maps) = rayon::join(
-        || write_tables(out, run, variants),
+        || write_tables(out, run, variants, progress),
         || {
             let t0 = std::time::Instant::now();
-            maps::write_maps(out, run, None, &kinds, &opts).map(|m| (m, since(t0)))
+            let mut all: maps::Written = (Vec::new(), Vec::new());
+            for &k in &kinds {
+                progress.message(&format!("drawing {}.png", k.stem()));
+                let (files, pngs) = maps::write_maps(out, run, None, &[k], &opts)?;
+                all.0.extend(files);
+                all.1.extend(pngs);
+                progress.advance(1);
+            }
+            Ok::<_, crate::error::Error>((all, since(t0)))
         },
     );
+    if extra_items == 0 {
+        progress.finish();
+    }
     let (mut written, mut timings) = tables?;
     let ((files, pngs), maps_s) = maps?;
     timings.maps_s = maps_s;
@@ -129,6 +190,7 @@ fn write_tables(
     out: &Path,
     run: &RunResult,
     variants: &[(&str, &crate::plan::Checks)],
+    progress: &dyn Progress,
 ) -> Result<(Vec<PathBuf>, OutputTimings)> {
     let mut written = Vec::new();
     let mut timings = OutputTimings::default();
@@ -144,14 +206,29 @@ fn write_tables(
         *field += since(t0);
         t0 = std::time::Instant::now();
     };
+    // One item of the step per table step ([`table_steps`]), named as it begins.
+    let step = |next: &str| {
+        progress.advance(1);
+        if !next.is_empty() {
+            progress.message(&format!("writing {next}"));
+        }
+    };
+    progress.message("writing summary.json and the tables");
     put("summary.json", tables::summary_json(run)?)?;
     put("demand_response.csv", tables::demand_response_csv(run)?)?;
     put("coverage_by_district.csv", tables::districts_csv(run)?)?;
     put("stations.csv", tables::stations_csv(run)?)?;
     lap(&mut timings.tables_s);
+    step("the GeoJSON layers");
     put("first_due.geojson", layers::first_due_geojson(run)?)?;
     put("gaps.geojson", layers::gaps_geojson(run)?)?;
     lap(&mut timings.layers_s);
+    let optional = has_optional_tables(run);
+    step(if optional {
+        "the closure, vehicle, water and village tables"
+    } else {
+        "report.md"
+    });
     if !run.closures.is_empty() {
         put("closures.csv", tables::closures_csv(run)?)?;
     }
@@ -177,24 +254,31 @@ fn write_tables(
         put("drone_reach.csv", villages::drone_reach_csv(run)?)?;
     }
     lap(&mut timings.tables_s);
+    if optional {
+        step("report.md");
+    }
     put("report.md", markdown::report_md(run).into_bytes())?;
     lap(&mut timings.report_md_s);
     if let Some(sup) = &run.supply {
+        step("the logistics-support outputs");
         for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {
             put(name, bytes)?;
         }
     }
     lap(&mut timings.supply_s);
+    step("coverage.geojson");
     // Streamed: a province's road pieces are millions of features.
     let coverage = out.join("coverage.geojson");
     crate::atomic::write_atomic_with(&coverage, |w| layers::write_coverage_geojson(w, run))?;
     written.push(coverage);
     lap(&mut timings.coverage_geojson_s);
+    step("targets.csv");
     // Streamed: at 1 M stations it is 3 GB.
     let targets = out.join("targets.csv");
     crate::atomic::write_atomic_with(&targets, |w| plan::write_targets_csv(w, variants))?;
     written.push(targets);
     lap(&mut timings.targets_csv_s);
+    step("");
     Ok((written, timings))
 }
 
@@ -206,11 +290,15 @@ fn write_html_gpkg(
     plan: Option<&crate::run::PlanRunResult>,
     maps: &[(maps::MapKind, Vec<u8>)],
     timings: &mut OutputTimings,
+    progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>> {
+    progress.start("writing report.html and fireplan.gpkg", Some(2));
     // Side by side: the GeoPackage takes the longest of all outputs at 10^6 stations.
     let timed = |f: &dyn Fn() -> Result<PathBuf>| {
         let t0 = std::time::Instant::now();
-        f().map(|p| (p, since(t0)))
+        let done = f().map(|p| (p, since(t0)));
+        progress.advance(1);
+        done
     };
     let (gpkg, html) = rayon::join(
         || timed(&|| gpkg::write_run(out, run, plan)),
@@ -226,6 +314,7 @@ fn write_html_gpkg(
             })
         },
     );
+    progress.finish();
     let ((gpkg, gpkg_s), (html, html_s)) = (gpkg?, html?);
     timings.gpkg_s += gpkg_s;
     timings.report_html_s += html_s;

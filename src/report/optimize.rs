@@ -89,6 +89,7 @@ pub fn files(
             "id",
             "plan_id",
             "name",
+            "grid_cell",
             "lon",
             "lat",
             "class",
@@ -107,6 +108,7 @@ pub fn files(
                     c.id.clone(),
                     crate::optimize::plan_id(&c.id, &existing),
                     c.name.clone(),
+                    c.grid_cell.clone().unwrap_or_default(),
                     format!("{:.7}", c.location.x()),
                     format!("{:.7}", c.location.y()),
                     s.class.as_str().to_string(),
@@ -160,7 +162,7 @@ pub fn files(
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [c.location.x(), c.location.y()]},
             "properties": {
-                "id": c.id, "name": c.name,
+                "id": c.id, "name": c.name, "grid_cell": c.grid_cell,
                 "layer": if rank.is_some() { "chosen" } else { "candidate" },
                 "rank": rank,
                 "class": rank.map(|r| outcome.sites[r - 1].class.as_str()),
@@ -172,7 +174,7 @@ pub fn files(
         features.push(json!({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [c.location.x(), c.location.y()]},
-            "properties": {"id": c.id, "name": c.name, "layer": "excluded", "reason": why.describe()}
+            "properties": {"id": c.id, "name": c.name, "grid_cell": c.grid_cell, "layer": "excluded", "reason": why.describe()}
         }));
     }
     let geo = json!({"type": "FeatureCollection", "features": features});
@@ -289,11 +291,17 @@ fn curve_svg(outcome: &Outcome) -> String {
 
 /// The files of `--export-sets`: `sites.csv` (site, id, fixed), `demand.csv` (demand,
 /// weight) and `sets.csv` (site, demand: one row per covered pair).
-pub fn sets_files(export: &crate::optimize::SetsExport) -> Vec<(&'static str, Vec<u8>)> {
-    let mut s = String::from("site,id,fixed\n");
-    for (i, (id, fixed)) in export.sites.iter().enumerate() {
-        s.push_str(&format!("{i},{id},{}\n", *fixed as u8));
-    }
+pub fn sets_files(export: &crate::optimize::SetsExport) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    // Through the CSV writer: a candidate named after a place may hold a comma.
+    let sites = csv_bytes(
+        &["site", "id", "fixed"],
+        export
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, (id, fixed))| vec![i.to_string(), id.clone(), (*fixed as u8).to_string()])
+            .collect(),
+    )?;
     let mut d = String::from("demand,weight\n");
     for (j, w) in export.demand_weights.iter().enumerate() {
         d.push_str(&format!("{j},{w}\n"));
@@ -306,39 +314,51 @@ pub fn sets_files(export: &crate::optimize::SetsExport) -> Vec<(&'static str, Ve
             e.push_str(&format!("{i},{j}\n"));
         }
     }
-    vec![
-        ("sites.csv", s.into_bytes()),
+    Ok(vec![
+        ("sites.csv", sites),
         ("demand.csv", d.into_bytes()),
         ("sets.csv", e.into_bytes()),
-    ]
+    ])
 }
 
 /// `optimize_rerank.csv` and the answers' plan files `optimize_answer_N.toml` (N: the
-/// answer's place in the search's own order), best simulated coverage first.
+/// answer's place in the search's own order), in rank order. `sim_rank` is `=2` for answers
+/// whose confidence intervals overlap (the simulation cannot order them,
+/// [`crate::optimize::rerank::interval_ranks`]); `sites` are the candidate ids joined by `;`.
 pub fn rerank_files(rows: &[crate::optimize::rerank::Reranked]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    let mut csv = String::from(
-        "sim_rank,plan_file,static_coverage,sim_first_unit_coverage,sim_ci95_low,sim_ci95_high,sites\n",
-    );
     let f = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
-    for (r, row) in rows.iter().enumerate() {
+    let mut table = Vec::new();
+    for row in rows {
         let name = rerank_file_name(row);
         let (mean, lo, hi) = match &row.simulated {
             Some(e) => (Some(e.mean), e.ci95_low, e.ci95_high),
             None => (None, None, None),
         };
-        csv.push_str(&format!(
-            "{},{name},{:.4},{},{},{},{}\n",
-            r + 1,
-            row.static_coverage,
+        table.push(vec![
+            row.rank_label(),
+            name.clone(),
+            format!("{:.4}", row.static_coverage),
             f(mean),
             f(lo),
             f(hi),
-            row.sites.join(" ")
-        ));
+            row.sites.join(";"),
+        ]);
         files.push((name, plan_toml(&row.plan)?.into_bytes()));
     }
-    files.push(("optimize_rerank.csv".to_string(), csv.into_bytes()));
+    let csv = csv_bytes(
+        &[
+            "sim_rank",
+            "plan_file",
+            "static_coverage",
+            "sim_first_unit_coverage",
+            "sim_ci95_low",
+            "sim_ci95_high",
+            "sites",
+        ],
+        table,
+    )?;
+    files.push(("optimize_rerank.csv".to_string(), csv));
     Ok(files)
 }
 

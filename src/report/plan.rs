@@ -632,13 +632,20 @@ pub fn plan_md(pr: &PlanRunResult) -> String {
 /// Writes the outputs of a plan run: the plan's full outputs in `out` (as `write_all`),
 /// the baseline's in `out/baseline`, and at `out` the comparison files, `targets.csv`
 /// with both variants, `report.md` with the plan sections and `summary.json` with the
-/// baseline's figures and the plan's changes.
-pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
-    let mut written = super::write_all(&out.join("baseline"), &pr.baseline)?;
+/// baseline's figures and the plan's changes. `progress` sees the baseline's steps, then
+/// the plan's (its comparison files and plan map two more items of the first).
+pub fn write_plan_run(
+    out: &Path,
+    pr: &PlanRunResult,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Vec<PathBuf>> {
+    let mut written = super::write_all(&out.join("baseline"), &pr.baseline, progress)?;
     // The plan's own outputs are timed in its `run.json` (the baseline's in its own).
     let t0 = std::time::Instant::now();
     let both = [("baseline", &pr.baseline.checks), ("plan", &pr.plan.checks)];
-    let (plan_files, mut maps, mut timings) = super::write_tables_and_maps(out, &pr.plan, &both)?;
+    let (plan_files, mut maps, mut timings) =
+        super::write_tables_and_maps(out, &pr.plan, &both, 2, progress)?;
+    progress.message("writing the plan comparison");
     written.extend(plan_files);
 
     let report = {
@@ -698,6 +705,8 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
             written.push(p);
         }
     }
+    progress.advance(1);
+    progress.message("drawing map_plan.png");
     let opts = super::maps::MapOptions::for_run(&pr.plan);
     let kinds = [super::maps::MapKind::Plan];
     let t_map = std::time::Instant::now();
@@ -705,7 +714,9 @@ pub fn write_plan_run(out: &Path, pr: &PlanRunResult) -> Result<Vec<PathBuf>> {
     timings.maps_s += t_map.elapsed().as_secs_f64();
     written.extend(map_files);
     maps.extend(plan_map);
-    for p in super::write_html_gpkg(out, &pr.plan, Some(pr), &maps, &mut timings)? {
+    progress.advance(1);
+    progress.finish();
+    for p in super::write_html_gpkg(out, &pr.plan, Some(pr), &maps, &mut timings, progress)? {
         if !written.contains(&p) {
             written.push(p);
         }

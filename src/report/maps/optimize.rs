@@ -1,6 +1,6 @@
 //! Placement map of `fireplan optimize` (DESIGN §8): every candidate site (small hollow
 //! circles), the excluded ones (faint crosses), the chosen sites (large numbered markers,
-//! labelled `rank · id`), the existing stations by class, and what the chosen sites add
+//! labelled `rank · name`), the existing stations by class, and what the chosen sites add
 //! within the threshold ([`Effect`], computed by the search module): demand points covered
 //! today (light grey), covered only thanks to the chosen sites (green) and still not
 //! covered (red); for single coverage also the road pieces reached today (blue) and newly
@@ -310,12 +310,13 @@ pub fn scene(
     // Candidates: excluded (faint crosses, where on the map), kept (hollow circles).
     let (l, t, r, b) = fr.map;
     let mut off_map = 0usize;
-    let (mut hazard, mut off_network, mut outside) = (0usize, 0usize, 0usize);
+    let (mut hazard, mut off_network, mut outside, mut motorway) = (0usize, 0usize, 0usize, 0usize);
     for (c, why) in &problem.candidates.excluded {
         match why {
             Exclusion::NearHazard(..) => hazard += 1,
             Exclusion::OffNetwork(_) => off_network += 1,
             Exclusion::OutsideDistricts => outside += 1,
+            Exclusion::NotFrontable(_) => motorway += 1,
         }
         let at = fr.px(c.location.x(), c.location.y());
         if at.0 < l || at.0 > r || at.1 < t || at.1 > b {
@@ -387,7 +388,7 @@ pub fn scene(
             VPos::Center,
             false,
         ));
-        let label = format!("{} · {}", s.rank, c.id);
+        let label = format!("{} · {}", s.rank, c.name);
         let fb = ascii_or(&label, &format!("{}", s.rank));
         // A tag: white box with a border in the marker colour, the text centred in it.
         let fs = 38.0 * fr.u;
@@ -455,6 +456,7 @@ pub fn scene(
             (hazard, "近危险源", "near hazard"),
             (off_network, "远离道路", "off the roads"),
             (outside, "片区外", "outside districts"),
+            (motorway, "高速公路或匝道", "on a motorway or ramp"),
             (off_map, "其中图外", "off the map"),
         ] {
             if k > 0 {
