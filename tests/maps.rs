@@ -172,7 +172,7 @@ fn map_command_english_labels_one_kind() {
     let legend = texts(layer(&svg, "legend").unwrap());
     for want in [
         "Legend",
-        "≤ 3 min",
+        "≤ 1 min",
         "> 8 min",
         "unreachable",
         "Class-1 station",
@@ -194,9 +194,10 @@ fn map_command_english_labels_one_kind() {
 #[test]
 fn source_date_epoch_fixes_the_map_date() {
     let out = tempfile::tempdir().unwrap();
-    // 2025-11-29 23:59:59 UTC: the day, not the instant, is printed.
+    // 2025-11-29 15:59:59 UTC: the day, not the instant, is printed — the day in
+    // Shanghai, the zone of a Chinese scenario (23:59:59 there).
     let st = fireplan()
-        .env("SOURCE_DATE_EPOCH", "1764460799")
+        .env("SOURCE_DATE_EPOCH", "1764431999")
         .args([
             "map",
             "-q",
@@ -425,15 +426,25 @@ fn province_maps_draw_a_bounded_number_of_road_lines() {
     ] {
         let svg = std::fs::read_to_string(out.join(format!("{stem}.svg"))).unwrap();
         let (w, h, ..) = png_stats(&out.join(format!("{stem}.png")));
-        let bound = (w * h / 32) as usize;
+        // Aggregated layers: one line per 32 px of the page. Drawn exactly (the supply
+        // map's grey roads on the A4 portrait page, 299 k pieces), a layer stays under two
+        // pieces per cell it inks, the aggregation rule: one line per 16 px of the page.
+        let bound = if stem == "map_response" {
+            (w * h / 32) as usize
+        } else {
+            (w * h / 16) as usize
+        };
         for l in layers {
             let body = layer(&svg, l).unwrap_or_else(|| panic!("{stem}: no layer {l}"));
             let n = lines(body);
-            // Aggregated: one `<path>` per colour of a tier, square ends.
-            assert!(
-                body.contains("stroke-linecap=\"square\""),
-                "{stem} {l}: not aggregated"
-            );
+            // Aggregated: one `<path>` per colour of a tier, square ends. (On the A4
+            // portrait page the supply map's grey roads fit drawn exactly; the bound holds.)
+            if stem == "map_response" {
+                assert!(
+                    body.contains("stroke-linecap=\"square\""),
+                    "{stem} {l}: not aggregated"
+                );
+            }
             assert!(n <= bound, "{stem} {l}: {n} lines > {bound}");
             assert!(n > 1000, "{stem} {l}: {n} lines");
         }
