@@ -23,6 +23,7 @@ pub mod tables;
 pub mod tiles;
 pub mod villages;
 pub mod water;
+pub mod webmap;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
     let (mut written, maps, mut timings) =
         write_tables_and_maps(out, run, &[("baseline", &run.checks)])?;
     written.extend(write_html_gpkg(out, run, None, &maps, &mut timings)?);
+    written.push(webmap::write_map_html(out, run, None)?);
     timings.total_s = since(t0);
     written.push(write_run_json(out, run, &timings)?);
     Ok(written)
