@@ -123,7 +123,9 @@ fn round_geometry(v: &mut geojson::Value, decimals: u32) {
         G::MultiPoint(l) | G::LineString(l) => l.iter_mut().for_each(r),
         G::MultiLineString(l) | G::Polygon(l) => l.iter_mut().flatten().for_each(r),
         G::MultiPolygon(l) => l.iter_mut().flatten().flatten().for_each(r),
-        G::GeometryCollection(gs) => gs.iter_mut().for_each(|g| round_geometry(&mut g.value, decimals)),
+        G::GeometryCollection(gs) => gs
+            .iter_mut()
+            .for_each(|g| round_geometry(&mut g.value, decimals)),
     }
 }
 
@@ -329,7 +331,8 @@ fn stations_layer(run: &RunResult, lang: Lang) -> WebLayer {
             (lang.pick("名称", "name").to_string(), s.name.clone()),
             (
                 lang.pick("类别", "class").to_string(),
-                lang.pick(s.class.name_zh(), class_name_en(s.class)).to_string(),
+                lang.pick(s.class.name_zh(), class_name_en(s.class))
+                    .to_string(),
             ),
         ];
         match placement {
@@ -337,11 +340,13 @@ fn stations_layer(run: &RunResult, lang: Lang) -> WebLayer {
                 let fd = &cov.first_due[*o as usize];
                 popup.extend([
                     (
-                        lang.pick("辖区面积 (km²)", "first-due area (km²)").to_string(),
+                        lang.pick("辖区面积 (km²)", "first-due area (km²)")
+                            .to_string(),
                         format!("{:.2}", fd.area_km2),
                     ),
                     (
-                        lang.pick("辖区道路 (km)", "first-due roads (km)").to_string(),
+                        lang.pick("辖区道路 (km)", "first-due roads (km)")
+                            .to_string(),
                         format!("{:.1}", fd.road_km),
                     ),
                     (
@@ -357,7 +362,10 @@ fn stations_layer(run: &RunResult, lang: Lang) -> WebLayer {
                         format!(
                             "{} {}",
                             lang.pick("辖区边缘在", "area edge within"),
-                            lang.pick(&format!("{} 分钟内", fmt_min(thr)), &format!("{} min", fmt_min(thr)))
+                            lang.pick(
+                                &format!("{} 分钟内", fmt_min(thr)),
+                                &format!("{} min", fmt_min(thr))
+                            )
                         ),
                         match fd.worst_road_s {
                             Some(t) if t <= thr => lang.pick("是", "yes").into(),
@@ -492,7 +500,12 @@ fn road_lines(
     let mut last: HashMap<(usize, RoadClass), usize> = HashMap::new();
     for (s, pieces) in net.segments.iter().zip(pieces) {
         let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        let at = |g: f64| [r(a.lon + g * (b.lon - a.lon)), r(a.lat + g * (b.lat - a.lat))];
+        let at = |g: f64| {
+            [
+                r(a.lon + g * (b.lon - a.lon)),
+                r(a.lat + g * (b.lat - a.lat)),
+            ]
+        };
         let class = s.highway.class;
         for &(x, y, band) in pieces {
             let (p, q) = (at(x), at(y));
@@ -633,7 +646,10 @@ pub fn map_data(
     } else {
         let classes: Vec<&str> = fit.classes_left_out.iter().map(|c| c.as_str()).collect();
         lang.pick(
-            &format!("道路过多：未画 {}（全部道路见 coverage.geojson）", classes.join("、")),
+            &format!(
+                "道路过多：未画 {}（全部道路见 coverage.geojson）",
+                classes.join("、")
+            ),
             &format!(
                 "Too many roads: {} not drawn (every road is in coverage.geojson)",
                 classes.join(", ")
@@ -657,7 +673,9 @@ pub fn map_data(
 
 /// Text for HTML element content.
 fn html_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The page: Leaflet's CSS and script, the data, the page's script, in one file.
@@ -736,7 +754,11 @@ const ERROR_JS: &str = "window.FIREPLAN_ERRORS = [];
 ";
 
 /// Writes `map.html` into `out` (the plan variant's, with its changes, when `plan`).
-pub fn write_map_html(out: &Path, run: &RunResult, plan: Option<&PlanRunResult>) -> Result<PathBuf> {
+pub fn write_map_html(
+    out: &Path,
+    run: &RunResult,
+    plan: Option<&PlanRunResult>,
+) -> Result<PathBuf> {
     let p = out.join("map.html");
     super::write_atomic(&p, &map_html(&map_data(run, plan, ROAD_BUDGET_BYTES))?)?;
     Ok(p)
