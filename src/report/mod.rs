@@ -23,6 +23,7 @@ pub mod tables;
 pub mod tiles;
 pub mod villages;
 pub mod water;
+pub mod webmap;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -86,6 +87,7 @@ pub fn write_all(out: &Path, run: &RunResult, progress: &dyn Progress) -> Result
         &mut timings,
         progress,
     )?);
+    written.push(webmap::write_map_html(out, run, None)?);
     timings.total_s = since(t0);
     written.push(write_run_json(out, run, &timings)?);
     Ok(written)

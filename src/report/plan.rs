@@ -385,6 +385,11 @@ pub fn changes_csv(pr: &PlanRunResult) -> Result<Vec<u8>> {
 /// `segments_closed` and `road_km_closed`); `layer = demand` — demand points gaining or
 /// losing coverage.
 pub fn changes_geojson(pr: &PlanRunResult) -> Result<Vec<u8>> {
+    collection(changes_features(pr))
+}
+
+/// The features of [`changes_geojson`] (also `map.html`'s plan-changes layer).
+pub fn changes_features(pr: &PlanRunResult) -> Vec<geojson::Feature> {
     let mut features = Vec::new();
     let prepared = &pr.plan.prepared;
     for c in &pr.applied {
@@ -465,7 +470,7 @@ pub fn changes_geojson(pr: &PlanRunResult) -> Result<Vec<u8>> {
             }),
         ));
     }
-    collection(features)
+    features
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -721,6 +726,7 @@ pub fn write_plan_run(
             written.push(p);
         }
     }
+    written.push(super::webmap::write_map_html(out, &pr.plan, Some(pr))?);
     timings.total_s = t0.elapsed().as_secs_f64();
     written.push(super::write_run_json(out, &pr.plan, &timings)?);
     Ok(written)

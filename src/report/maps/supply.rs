@@ -21,7 +21,7 @@ pub fn level_style(l: DepotLevel) -> (Shape, u32, f64, &'static str, &'static st
 }
 
 /// Road colour for the reach of a level.
-fn reach_colour(l: DepotLevel) -> u32 {
+pub fn reach_colour(l: DepotLevel) -> u32 {
     match l {
         DepotLevel::National => 0xdadaeb,
         DepotLevel::Regional => 0xbcbddc,

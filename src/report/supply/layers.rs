@@ -13,6 +13,11 @@ use crate::supply::Supply;
 /// The GeoJSON layer. `net` gives the road geometry (either profile: both have the same
 /// nodes and segments).
 pub fn supply_geojson(sup: &Supply, net: &Network) -> Result<Vec<u8>> {
+    collection(supply_features(sup, net))
+}
+
+/// The features of [`supply_geojson`] (also `map.html`'s supply layer).
+pub fn supply_features(sup: &Supply, net: &Network) -> Vec<geojson::Feature> {
     let mut features = Vec::new();
     for (p, load) in sup.points.iter().zip(&sup.loads) {
         features.push(feature(
@@ -73,5 +78,5 @@ pub fn supply_geojson(sup: &Supply, net: &Network) -> Result<Vec<u8>> {
             ));
         }
     }
-    collection(features)
+    features
 }
