@@ -534,7 +534,7 @@ fn road_lines(
 /// consecutive same-band pieces joined; if still too big, the least important road
 /// classes left out (service roads first) until the rest fits.
 pub fn road_layers(run: &RunResult, lang: Lang, budget_bytes: usize) -> (Vec<WebLayer>, RoadFit) {
-    let limits: Vec<f64> = response::BANDS[..3].iter().map(|b| b.0).collect();
+    let (limits, band_list) = response::run_bands(run);
     let pieces = run.coverage.band_pieces(&run.prepared.network, &limits);
     let piece_count: usize = pieces.iter().map(Vec::len).sum();
     let mut lines = road_lines(run, &pieces, 6, false);
@@ -567,7 +567,7 @@ pub fn road_layers(run: &RunResult, lang: Lang, budget_bytes: usize) -> (Vec<Web
         }
     }
     fit.bytes = total;
-    let mut bands: Vec<Vec<Vec<f64>>> = vec![Vec::new(); response::BANDS.len()];
+    let mut bands: Vec<Vec<Vec<f64>>> = vec![Vec::new(); band_list.len()];
     let kept = |c: &RoadClass| !fit.classes_left_out.contains(c);
     for l in lines.into_iter().filter(|l| kept(&l.class)) {
         bands[l.band].push(l.flat);
@@ -588,7 +588,8 @@ pub fn road_layers(run: &RunResult, lang: Lang, budget_bytes: usize) -> (Vec<Web
         .enumerate()
         .filter(|(_, lines)| !lines.is_empty())
         .map(|(i, lines)| {
-            let (_, colour, zh, en) = response::BANDS[i];
+            let b = &band_list[i];
+            let (colour, zh, en) = (b.color, &b.zh, &b.en);
             WebLayer {
                 key: format!("roads-{i}"),
                 name: lang
