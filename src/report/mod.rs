@@ -198,8 +198,9 @@ fn write_tables(
     Ok((written, timings))
 }
 
-/// `fireplan.gpkg` and `report.html` (embedding `maps`) of a run, their seconds added to
-/// `timings`; with `plan`, `run` is the plan variant.
+/// `service_areas.geojson`, `fireplan.gpkg` and `report.html` (embedding `maps`) of a run,
+/// their seconds added to `timings` (the service areas' to `gpkg_s`); with `plan`, `run` is
+/// the plan variant.
 fn write_html_gpkg(
     out: &Path,
     run: &RunResult,
@@ -208,16 +209,17 @@ fn write_html_gpkg(
     timings: &mut OutputTimings,
 ) -> Result<Vec<PathBuf>> {
     // Side by side: the GeoPackage takes the longest of all outputs at 10^6 stations.
-    let timed = |f: &dyn Fn() -> Result<PathBuf>| {
+    let timed = |f: &dyn Fn() -> Result<Vec<PathBuf>>| {
         let t0 = std::time::Instant::now();
         f().map(|p| (p, since(t0)))
     };
     let (gpkg, html) = rayon::join(
         || timed(&|| gpkg::write_run(out, run, plan)),
-        || timed(&|| html::write_report(out, run, plan, maps, &maps::today())),
+        || timed(&|| html::write_report(out, run, plan, maps, &maps::today()).map(|p| vec![p])),
     );
-    let ((gpkg, gpkg_s), (html, html_s)) = (gpkg?, html?);
+    let ((mut files, gpkg_s), (html, html_s)) = (gpkg?, html?);
     timings.gpkg_s += gpkg_s;
     timings.report_html_s += html_s;
-    Ok(vec![gpkg, html])
+    files.extend(html);
+    Ok(files)
 }
