@@ -491,6 +491,12 @@ fn cli_split_run_resume_merge_compare() {
         .filter(|r| r["status"] == "covered")
         .count();
     assert_eq!(covered, whole_covered);
+    // The shared columns, coordinates included, are the same cell for cell.
+    for (a, b) in rows.iter().zip(&whole_rows) {
+        for c in fireplan::report::tables::DEMAND_RESPONSE_COLUMNS {
+            assert_eq!(a[c], b[c], "{c} of {}", a["id"]);
+        }
+    }
     let districts = common::csv_rows(&merged.join("coverage_by_district.csv"));
     let whole_districts = common::csv_rows(&whole.join("coverage_by_district.csv"));
     for (a, b) in districts.iter().zip(&whole_districts) {
