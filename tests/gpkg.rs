@@ -568,7 +568,41 @@ fn demand_layer_and_csv_coordinates_match_the_input() {
         assert!((env[0] - r["lon"].parse::<f64>().unwrap()).abs() < 1e-9);
         assert!((env[2] - r["lat"].parse::<f64>().unwrap()).abs() < 1e-9);
     }
-    // Hand-computed in tests/plan.rs: with S3 added, at_n1, mid_n2_n3 and south_of_n3
-    // are within 150 s, far_away is not.
-    assert!(covered >= 1 && covered < rows.len(), "{covered}");
+    // By hand (tests/plan.rs's network, threshold 150 s, turnout 60 s): the plan adds S3
+    // at n3, so mid_n2_n3 (1000 m from n3: 60 + 80 = 140 s) and south_of_n3 (60 + a 24 s
+    // access leg = 84 s) join at_n1 (S1: 132 s); far_away is off the network.
+    assert_eq!(covered, 3);
+    // The baseline (S2 closed, no S3): only at_n1; mid_n2_n3 comes from S1 at 284 s.
+    let mut st = db
+        .prepare("SELECT id, first_station, response_s, status FROM demand WHERE variant = 'baseline' ORDER BY fid")
+        .unwrap();
+    let base: Vec<(String, Option<String>, Option<f64>, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(base.len(), 4);
+    assert_eq!(
+        (base[0].1.as_deref(), base[0].3.as_str()),
+        (Some("S1"), "covered")
+    );
+    assert_eq!(
+        (base[1].1.as_deref(), base[1].2, base[1].3.as_str()),
+        (Some("S1"), Some(284.0), "late")
+    );
+    assert_eq!(base[3].3, "off-network");
+    // Service areas at 150 s by hand: S1 (n0, 60 s turnout) drives 90 s: n0–n1 (1000 m,
+    // 72 s) and 18 of n1–n2's 72 s (125 m): 1.125 km of road. With the plan, all
+    // stations together reach more.
+    let road_km = |variant: &str, station: &str| -> f64 {
+        db.query_row(
+            "SELECT road_km FROM service_areas WHERE variant = ?1 AND station_id = ?2 AND break_s = 150",
+            [variant, station],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(road_km("baseline", "S1"), 1.125);
+    assert_eq!(road_km("baseline", "all"), 1.125);
+    assert!(road_km("plan", "all") > road_km("plan", "S1"));
 }

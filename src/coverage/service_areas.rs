@@ -54,9 +54,11 @@ pub struct ServiceArea {
     pub road_km: f64,
 }
 
-/// The road pieces one station reaches within each break: per break, `(segment, from,
-/// to)` on the segment's fraction axis.
-type Reached = Vec<Vec<(u32, f64, f64)>>;
+/// Road pieces `(segment, from, to)` on each segment's fraction axis.
+type Pieces = Vec<(u32, f64, f64)>;
+
+/// The road pieces one station reaches within each break, per break.
+type Reached = Vec<Pieces>;
 
 /// Segments touching each road node (both ends), as CSR: `segments[first[n]..first[n+1]]`.
 struct NodeSegments {
@@ -344,7 +346,7 @@ pub fn service_areas(
             |dij, st| reached(net, &adj, dij, st, breaks),
         )
         .collect();
-    let mut jobs: Vec<(Option<u32>, usize, Vec<(u32, f64, f64)>)> = Vec::new();
+    let mut jobs: Vec<(Option<u32>, usize, Pieces)> = Vec::new();
     for (o, r) in per_station.iter().enumerate() {
         for (k, p) in r.iter().enumerate() {
             jobs.push((Some(o as u32), k, p.clone()));
