@@ -1,6 +1,8 @@
 //! `fireplan.gpkg` on the small plan fixture: core tables, every layer with its feature
-//! count, EPSG:4326 and GeoPackage binary geometries; GDAL's `ogrinfo` opens it (skipped
-//! with a message when ogrinfo is not installed).
+//! count per variant (baseline and plan in one file), EPSG:4326 and GeoPackage binary
+//! geometries, the R-tree index of every layer, the QGIS styles in `layer_styles`, the
+//! field order and the `demand` layer against `demand_response.csv`; GDAL's `ogrinfo`
+//! opens it (skipped with a message when ogrinfo is not installed).
 
 mod common;
 
@@ -52,6 +54,12 @@ fn geopackage_has_every_layer_with_counts_and_srs() {
     let expected: Vec<(&str, &str, i64)> = vec![
         ("stations", "POINT", 4), // S1, S2 (closed), L1, S3
         ("depots", "POINT", 1),
+        ("demand", "POINT", 4),
+        (
+            "service_areas",
+            "MULTIPOLYGON",
+            geojson_count(&o.join("service_areas.geojson"), |_| true),
+        ),
         (
             "districts",
             "MULTIPOLYGON",
@@ -109,10 +117,13 @@ fn geopackage_has_every_layer_with_counts_and_srs() {
             ("geom", *gtype, 4326),
             "{name}"
         );
+        // The run's folder holds the plan variant's files.
         let n: i64 = db
-            .query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                &format!("SELECT count(*) FROM \"{name}\" WHERE variant = 'plan'"),
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, *count, "{name}");
         if n > 0 {
@@ -131,11 +142,46 @@ fn geopackage_has_every_layer_with_counts_and_srs() {
         .iter()
         .all(|e| e.2 > 0 || e.0 == "gap_areas" || e.0 == "plan_demand_changes"));
     let name: String = db
-        .query_row("SELECT name FROM stations WHERE id = 'S1'", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT name FROM stations WHERE id = 'S1' AND variant = 'baseline'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(name, "西站");
+    // The baseline has no S3 (the plan adds it); the plan's changes only in the plan.
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM stations WHERE variant = 'baseline'"),
+        3
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM stations WHERE id = 'S3' AND variant = 'baseline'"),
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM plan_changes WHERE variant <> 'plan'"),
+        0
+    );
+    // The baseline's layers are its own run: its road pieces are those of a run of the
+    // scenario alone.
+    let base = tempfile::tempdir().unwrap();
+    let st = fireplan()
+        .args(["run", "-q", "--no-cache", "--out"])
+        .arg(base.path())
+        .arg(data("plan/scenario_s2_closed.toml"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(
+        count("SELECT count(*) FROM coverage_segments WHERE variant = 'baseline'"),
+        geojson_count(&base.path().join("coverage.geojson"), |_| true)
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM first_due_areas WHERE variant = 'baseline'"),
+        geojson_count(&base.path().join("first_due.geojson"), |_| true)
+    );
     let plan_ids: i64 = db
         .query_row(
             "SELECT count(*) FROM plan_changes WHERE subject = 'S3' AND action = 'add_station'",
@@ -172,6 +218,8 @@ fn ogrinfo_opens_the_geopackage() {
         "gaps",
         "gap_areas",
         "plan_changes",
+        "demand",
+        "service_areas",
     ] {
         assert!(
             text.contains(&format!("Layer name: {l}\n")),
@@ -184,4 +232,377 @@ fn ogrinfo_opens_the_geopackage() {
     );
     assert!(text.contains("Geometry: Multi Polygon"));
     assert!(text.contains("Geometry: Line String"));
+}
+
+/// A QML document (QGIS writes a DOCTYPE line, which roxmltree refuses unless asked).
+fn parse_qml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, opts)
+}
+
+/// Names of a table's columns in order.
+fn column_names(db: &Connection, table: &str) -> Vec<String> {
+    let mut st = db
+        .prepare(&format!("PRAGMA table_info(\"{table}\")"))
+        .unwrap();
+    let names = st
+        .query_map([], |r| r.get::<_, String>(1))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    names
+}
+
+/// The XY envelope in a GeoPackage geometry's header: [minx, maxx, miny, maxy].
+fn header_envelope(blob: &[u8]) -> [f64; 4] {
+    assert_eq!(blob[3] & 0b1110, 0b0010, "envelope XY");
+    let f = |i: usize| f64::from_le_bytes(blob[8 + i * 8..16 + i * 8].try_into().unwrap());
+    [f(0), f(1), f(2), f(3)]
+}
+
+#[test]
+fn every_layer_has_an_rtree_index_styles_and_ordered_fields() {
+    let out = tempfile::tempdir().unwrap();
+    run_plan(out.path());
+    let db = Connection::open(out.path().join("fireplan.gpkg")).unwrap();
+    let mut st = db
+        .prepare(
+            "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
+        )
+        .unwrap();
+    let tables: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(tables.len() >= 10, "{tables:?}");
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    for t in &tables {
+        // One gpkg_rtree_index row per layer, the index holding one box per feature.
+        assert_eq!(
+            count(&format!(
+                "SELECT count(*) FROM gpkg_extensions WHERE table_name = '{t}' AND column_name = 'geom' \
+                 AND extension_name = 'gpkg_rtree_index' AND scope = 'write-only'"
+            )),
+            1,
+            "{t}"
+        );
+        let features = count(&format!("SELECT count(*) FROM \"{t}\""));
+        let boxes = count(&format!("SELECT count(*) FROM \"rtree_{t}_geom\""));
+        assert_eq!(boxes, features, "{t}");
+        // The six triggers of the GeoPackage 1.3 R-tree extension.
+        assert_eq!(
+            count(&format!(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{t}' \
+                 AND name LIKE 'rtree_{t}_geom_%'"
+            )),
+            6,
+            "{t}"
+        );
+        // Each box holds its feature's envelope (SQLite's R-tree keeps 32-bit floats,
+        // rounded outwards).
+        let mut q = db
+            .prepare(&format!(
+                "SELECT t.geom, r.minx, r.maxx, r.miny, r.maxy FROM \"{t}\" t \
+                 JOIN \"rtree_{t}_geom\" r ON r.id = t.fid"
+            ))
+            .unwrap();
+        let rows = q
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    [r.get::<_, f64>(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
+                ))
+            })
+            .unwrap();
+        let mut joined = 0;
+        for row in rows {
+            let (blob, rt) = row.unwrap();
+            let env = header_envelope(&blob);
+            assert!(rt[0] <= env[0] && rt[2] <= env[2], "{t}: {rt:?} {env:?}");
+            assert!(rt[1] >= env[1] && rt[3] >= env[3], "{t}: {rt:?} {env:?}");
+            for k in 0..4 {
+                assert!((rt[k] - env[k]).abs() < 2e-5, "{t}: {rt:?} {env:?}");
+            }
+            joined += 1;
+        }
+        assert_eq!(joined, features, "{t}");
+    }
+    // A spatial query through the index finds S1's point (120.0, 30.0) and not S3.
+    let near_s1 = count(
+        "SELECT count(*) FROM stations s JOIN rtree_stations_geom r ON r.id = s.fid \
+         WHERE r.minx <= 120.0001 AND r.maxx >= 119.9999 AND r.miny <= 30.0001 AND r.maxy >= 29.9999 \
+         AND s.variant = 'plan'",
+    );
+    assert_eq!(near_s1, 1);
+
+    // Field order: the identifier first, then the variant and the planner's fields.
+    assert_eq!(
+        column_names(&db, "stations")[..8],
+        ["fid", "geom", "id", "variant", "name", "class", "class_zh", "status"]
+    );
+    assert_eq!(
+        column_names(&db, "demand"),
+        [
+            "fid",
+            "geom",
+            "id",
+            "variant",
+            "first_station",
+            "response_s",
+            "second_station",
+            "second_response_s",
+            "within_threshold",
+            "district",
+            "status",
+            "snap_m"
+        ]
+    );
+    assert_eq!(
+        column_names(&db, "service_areas"),
+        [
+            "fid",
+            "geom",
+            "station_id",
+            "variant",
+            "break_s",
+            "minutes",
+            "area_km2",
+            "road_km"
+        ]
+    );
+
+    // Styles: QGIS's layer_styles, registered, one default style per styled layer, each a
+    // QGIS style document whose fields are the layer's.
+    assert_eq!(
+        count("SELECT count(*) FROM gpkg_contents WHERE table_name = 'layer_styles' AND data_type = 'attributes'"),
+        1
+    );
+    let mut st = db
+        .prepare(
+            "SELECT f_table_name, f_geometry_column, styleName, styleQML, useAsDefault \
+             FROM layer_styles ORDER BY f_table_name",
+        )
+        .unwrap();
+    let styles: Vec<(String, String, String, String, bool)> = st
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let styled: Vec<&str> = styles.iter().map(|s| s.0.as_str()).collect();
+    for t in [
+        "stations",
+        "coverage_segments",
+        "demand",
+        "first_due_areas",
+        "service_areas",
+        "districts",
+    ] {
+        assert!(styled.contains(&t), "no style for {t}: {styled:?}");
+    }
+    for (table, geom_col, name, qml, default) in &styles {
+        assert_eq!(
+            (geom_col.as_str(), name.as_str(), *default),
+            ("geom", table.as_str(), true)
+        );
+        let doc = parse_qml(qml).unwrap_or_else(|e| panic!("{table}: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "qgis", "{table}");
+        let renderer = root
+            .children()
+            .find(|n| n.has_tag_name("renderer-v2"))
+            .unwrap_or_else(|| panic!("{table}: no renderer"));
+        let cols = column_names(&db, table);
+        if let Some(attr) = renderer.attribute("attr") {
+            assert!(
+                cols.iter().any(|c| c == attr),
+                "{table}: {attr} not a field"
+            );
+        }
+        // Every symbol a category or rule names is defined.
+        let symbols: Vec<&str> = renderer
+            .descendants()
+            .filter(|n| n.has_tag_name("symbol"))
+            .filter_map(|n| n.attribute("name"))
+            .collect();
+        for n in renderer
+            .descendants()
+            .filter(|n| n.has_tag_name("category") || n.has_tag_name("rule"))
+        {
+            let s = n.attribute("symbol").unwrap();
+            assert!(symbols.contains(&s), "{table}: symbol {s}");
+            // A rule's filter names only the layer's fields.
+            if let Some(f) = n.attribute("filter") {
+                for (i, part) in f.split('"').enumerate() {
+                    if i % 2 == 1 {
+                        assert!(cols.iter().any(|c| c == part), "{table}: {part} in {f}");
+                    }
+                }
+            }
+        }
+        let geom_type = root
+            .children()
+            .find(|n| n.has_tag_name("layerGeometryType"))
+            .and_then(|n| n.text())
+            .unwrap();
+        let want = match table.as_str() {
+            "stations" | "demand" | "gaps" | "depots" => "0",
+            "coverage_segments" => "1",
+            _ => "2",
+        };
+        assert_eq!(geom_type, want, "{table}");
+    }
+    let qml = |t: &str| styles.iter().find(|s| s.0 == t).unwrap().3.clone();
+    // First-due areas: one category per station holding one, in id order.
+    let fd = qml("first_due_areas");
+    let doc = parse_qml(&fd).unwrap();
+    let values: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("category"))
+        .map(|n| n.attribute("value").unwrap())
+        .collect();
+    assert_eq!(values, ["S1", "S3"]);
+    // Stations by class with the maps' colours: class-1 is the map's 0xb2182b square.
+    let stq = qml("stations");
+    let doc = parse_qml(&stq).unwrap();
+    let class1 = doc
+        .descendants()
+        .find(|n| n.has_tag_name("category") && n.attribute("value") == Some("class1"))
+        .unwrap();
+    let sym = class1.attribute("symbol").unwrap();
+    let symbol = doc
+        .descendants()
+        .find(|n| n.has_tag_name("symbol") && n.attribute("name") == Some(sym))
+        .unwrap();
+    let opt = |k: &str| {
+        symbol
+            .descendants()
+            .find(|n| n.has_tag_name("Option") && n.attribute("name") == Some(k))
+            .and_then(|n| n.attribute("value"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(opt("color"), "178,24,43,255");
+    assert_eq!(opt("name"), "square");
+    // Demand by band: the first rule is the map's "≤ 3 min", dark green.
+    let dq = qml("demand");
+    let doc = parse_qml(&dq).unwrap();
+    let first_rule = doc.descendants().find(|n| n.has_tag_name("rule")).unwrap();
+    assert_eq!(
+        first_rule.attribute("filter"),
+        Some("\"response_s\" <= 180")
+    );
+}
+
+#[test]
+fn demand_layer_and_csv_coordinates_match_the_input() {
+    let out = tempfile::tempdir().unwrap();
+    run_plan(out.path());
+    let rows = common::csv_rows(&out.path().join("demand_response.csv"));
+    let input = common::csv_rows(&data("plan/demand.csv"));
+    assert_eq!(rows.len(), input.len());
+    for (r, i) in rows.iter().zip(&input) {
+        assert_eq!(r["id"], i["id"]);
+        for k in ["lon", "lat"] {
+            let a: f64 = r[k].parse().unwrap();
+            let b: f64 = i[k].parse().unwrap();
+            assert!((a - b).abs() <= 0.5e-7, "{} {k}: {a} vs {b}", r["id"]);
+        }
+    }
+    // The header: the shared columns, then the coordinates.
+    let text = std::fs::read_to_string(out.path().join("demand_response.csv")).unwrap();
+    assert!(text.starts_with(
+        "id,first_station,response_s,second_station,second_response_s,district,snap_m,status,lon,lat"
+    ));
+    // The `demand` layer of the plan variant says what the table says.
+    let db = Connection::open(out.path().join("fireplan.gpkg")).unwrap();
+    let mut st = db
+        .prepare(
+            "SELECT id, first_station, response_s, second_station, within_threshold, status, geom \
+             FROM demand WHERE variant = 'plan' ORDER BY fid",
+        )
+        .unwrap();
+    type Row = (
+        String,
+        Option<String>,
+        Option<f64>,
+        Option<String>,
+        bool,
+        String,
+        Vec<u8>,
+    );
+    let layer: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(layer.len(), rows.len());
+    let mut covered = 0;
+    for (l, r) in layer.iter().zip(&rows) {
+        assert_eq!(l.0, r["id"]);
+        assert_eq!(l.1.clone().unwrap_or_default(), r["first_station"]);
+        assert_eq!(l.3.clone().unwrap_or_default(), r["second_station"]);
+        match l.2 {
+            Some(t) => assert!((t - r["response_s"].parse::<f64>().unwrap()).abs() < 0.051),
+            None => assert_eq!(r["response_s"], ""),
+        }
+        assert_eq!(l.5, r["status"]);
+        assert_eq!(l.4, r["status"] == "covered");
+        covered += l.4 as usize;
+        let env = header_envelope(&l.6);
+        assert!((env[0] - r["lon"].parse::<f64>().unwrap()).abs() < 1e-9);
+        assert!((env[2] - r["lat"].parse::<f64>().unwrap()).abs() < 1e-9);
+    }
+    // By hand (tests/plan.rs's network, threshold 150 s, turnout 60 s): the plan adds S3
+    // at n3, so mid_n2_n3 (1000 m from n3: 60 + 80 = 140 s) and south_of_n3 (60 + a 24 s
+    // access leg = 84 s) join at_n1 (S1: 132 s); far_away is off the network.
+    assert_eq!(covered, 3);
+    // The baseline (S2 closed, no S3): only at_n1; mid_n2_n3 comes from S1 at 284 s.
+    let mut st = db
+        .prepare("SELECT id, first_station, response_s, status FROM demand WHERE variant = 'baseline' ORDER BY fid")
+        .unwrap();
+    let base: Vec<(String, Option<String>, Option<f64>, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(base.len(), 4);
+    assert_eq!(
+        (base[0].1.as_deref(), base[0].3.as_str()),
+        (Some("S1"), "covered")
+    );
+    assert_eq!(
+        (base[1].1.as_deref(), base[1].2, base[1].3.as_str()),
+        (Some("S1"), Some(284.0), "late")
+    );
+    assert_eq!(base[3].3, "off-network");
+    // Service areas at 150 s by hand: S1 (n0, 60 s turnout) drives 90 s: n0–n1 (1000 m,
+    // 72 s) and 18 of n1–n2's 72 s (125 m): 1.125 km of road. With the plan, all
+    // stations together reach more.
+    let road_km = |variant: &str, station: &str| -> f64 {
+        db.query_row(
+            "SELECT road_km FROM service_areas WHERE variant = ?1 AND station_id = ?2 AND break_s = 150",
+            [variant, station],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(road_km("baseline", "S1"), 1.125);
+    assert_eq!(road_km("baseline", "all"), 1.125);
+    assert!(road_km("plan", "all") > road_km("plan", "S1"));
 }

@@ -491,6 +491,20 @@ fn cli_split_run_resume_merge_compare() {
         .filter(|r| r["status"] == "covered")
         .count();
     assert_eq!(covered, whole_covered);
+    // Both tables have the shared columns; where and what each point is agree cell for
+    // cell (times beyond the horizon are empty in the merged table by design).
+    let header = |p: &Path| {
+        let text = std::fs::read_to_string(p).unwrap();
+        text.lines().next().unwrap().to_string()
+    };
+    let shared = fireplan::report::tables::DEMAND_RESPONSE_COLUMNS.join(",");
+    assert_eq!(header(&merged.join("demand_response.csv")), shared);
+    assert!(header(&mono).starts_with(&shared));
+    for (a, b) in rows.iter().zip(&whole_rows) {
+        for c in ["id", "district", "snap_m", "lon", "lat"] {
+            assert_eq!(a[c], b[c], "{c} of {}", a["id"]);
+        }
+    }
     let districts = common::csv_rows(&merged.join("coverage_by_district.csv"));
     let whole_districts = common::csv_rows(&whole.join("coverage_by_district.csv"));
     for (a, b) in districts.iter().zip(&whole_districts) {

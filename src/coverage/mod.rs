@@ -5,6 +5,7 @@
 pub mod area;
 pub mod drone;
 pub mod envelope;
+pub mod service_areas;
 pub mod sites;
 pub mod stats;
 pub mod tiles;

@@ -332,6 +332,8 @@ impl<'a> Partition<'a> {
                 let mut td = TileDemand {
                     index: i,
                     id: d.id.clone(),
+                    lon: d.location.x(),
+                    lat: d.location.y(),
                     weight: d.weight,
                     district: place.district.map(|x| x as u32),
                     snap_m: place.snap.map(|s| s.access_m),
@@ -393,6 +395,8 @@ pub fn run_tile(tile: &TileInput) -> Vec<PointResult> {
             let mut r = PointResult {
                 index: d.index,
                 id: d.id.clone(),
+                lon: d.lon,
+                lat: d.lat,
                 district: d.district,
                 weight: d.weight,
                 snap_m: d.snap_m,

@@ -20,12 +20,12 @@ use crate::error::{Error, Location, Result};
 use crate::network::Network;
 
 /// Version of the tile file format; a file of another version is refused.
-pub const TILE_FORMAT: u32 = 1;
+pub const TILE_FORMAT: u32 = 2;
 /// Version of `manifest.json`.
 pub const MANIFEST_FORMAT: u32 = 1;
 
 /// The columns of `result-NNNN.csv`.
-pub const RESULT_COLUMNS: [&str; 10] = [
+pub const RESULT_COLUMNS: [&str; 12] = [
     "demand_index",
     "id",
     "district",
@@ -36,6 +36,8 @@ pub const RESULT_COLUMNS: [&str; 10] = [
     "response_s",
     "second_station",
     "second_response_s",
+    "lon",
+    "lat",
 ];
 
 /// `manifest.json` of a split.
@@ -138,6 +140,9 @@ pub struct TileDemand {
     /// Index among the scenario's demand points (input order).
     pub index: u32,
     pub id: String,
+    /// Where the point is, WGS-84 degrees (carried to `demand_response.csv`).
+    pub lon: f64,
+    pub lat: f64,
     pub weight: f64,
     /// Rescue district index (None: outside every district).
     pub district: Option<u32>,
@@ -198,6 +203,9 @@ impl TileFile {
 pub struct PointResult {
     pub index: u32,
     pub id: String,
+    /// Where the point is, WGS-84 degrees.
+    pub lon: f64,
+    pub lat: f64,
     pub district: Option<u32>,
     pub weight: f64,
     pub snap_m: Option<f64>,
@@ -387,6 +395,12 @@ pub fn read_result(path: &Path) -> Result<Vec<PointResult>> {
         out.push(PointResult {
             index,
             id: cell(1).to_string(),
+            lon: num(10)?.ok_or_else(|| {
+                Error::input(path, Location::Line(line), "lon", "expected a number")
+            })?,
+            lat: num(11)?.ok_or_else(|| {
+                Error::input(path, Location::Line(line), "lat", "expected a number")
+            })?,
             district,
             weight: num(3)?.ok_or_else(|| {
                 Error::input(path, Location::Line(line), "weight", "expected a number")

@@ -19,6 +19,9 @@ use serde_json::{json, Map, Value};
 use crate::error::{Error, Result};
 use crate::run::{PlanRunResult, RunResult};
 
+#[path = "styles/mod.rs"]
+pub mod styles;
+
 /// Geometry type of a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GeomType {
@@ -244,6 +247,60 @@ fn obj(v: Value) -> Map<String, Value> {
     }
 }
 
+/// The `demand` layer: every demand point with its first and second station and their
+/// times, whether it is reached within the threshold, the calibrated probability of that
+/// (calibrated runs only), its district and status (as `demand_response.csv`).
+fn demand_features(run: &RunResult) -> impl Iterator<Item = LayerFeature> + '_ {
+    let cov = &run.coverage;
+    let thr = cov.params.threshold_s;
+    let p_within = run.p_within();
+    let tenth = |t: f64| (t * 10.0).round() / 10.0;
+    run.inputs
+        .demand
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .zip(&cov.demand)
+        .enumerate()
+        .map(move |(i, (d, r))| {
+            let first = r.response.first;
+            let second = r.response.second;
+            let status = if r.off_network {
+                "off-network"
+            } else if first.is_none() {
+                "unreachable"
+            } else if first.is_some_and(|f| f.1 <= thr) {
+                "covered"
+            } else {
+                "late"
+            };
+            let mut props = obj(json!({
+                "id": d.id,
+                "first_station": first.map(|f| super::origin_id(run, f.0)),
+                "response_s": first.map(|f| tenth(f.1)),
+                "second_station": second.map(|f| super::origin_id(run, f.0)),
+                "second_response_s": second.map(|f| tenth(f.1)),
+                "within_threshold": status == "covered",
+                "district": r.district.map(|k| run.inputs.districts[k].name.as_str()),
+                "status": status,
+                "snap_m": r.snap.map(|s| tenth(s.access_m)),
+            }));
+            if let Some(p) = &p_within {
+                props.insert(
+                    "p_within_threshold".into(),
+                    json!((p[i] * 10000.0).round() / 10000.0),
+                );
+            }
+            (
+                GValue::Point(vec![
+                    super::write::round7(d.location.x()),
+                    super::write::round7(d.location.y()),
+                ]),
+                props,
+            )
+        })
+}
+
 /// The layers of one run (and of its plan, when given: `run` is then the plan variant).
 pub fn layers<'a>(run: &'a RunResult, plan: Option<&PlanRunResult>) -> Result<Vec<Layer<'a>>> {
     let cov = &run.coverage;
@@ -326,6 +383,16 @@ pub fn layers<'a>(run: &'a RunResult, plan: Option<&PlanRunResult>) -> Result<Ve
         geom: GeomType::MultiPolygon,
         features: districts,
     });
+    // Every demand point with its response (lazily: a province has millions).
+    if run.inputs.demand.as_ref().is_some_and(|d| !d.is_empty()) {
+        out.push(Layer {
+            name: "demand".into(),
+            description: "Demand points with first and second station, response time and status"
+                .into(),
+            geom: GeomType::Point,
+            features: Features::Made(Box::new(move || Box::new(demand_features(run)))),
+        });
+    }
     out.push(Layer {
         name: "coverage_segments".into(),
         description: "Road pieces with response time, split at the threshold".into(),
@@ -492,28 +559,133 @@ fn merge_type(a: Option<&'static str>, b: Option<&'static str>) -> Option<&'stat
     }
 }
 
-/// Columns of a layer in first-seen order with their SQL types (TEXT for a column of
-/// nulls), in one pass over the features.
-fn columns(features: &Features) -> Result<Vec<(String, &'static str)>> {
+/// The order a planner reads a layer's fields in: these first, in this order (the
+/// identifier first, `variant` after it), then any others as first seen. Properties are
+/// kept in alphabetical order in memory; this is where the table's order comes from.
+pub fn field_order(layer: &str) -> &'static [&'static str] {
+    match layer {
+        "stations" => &[
+            "id",
+            "variant",
+            "name",
+            "class",
+            "class_zh",
+            "status",
+            "district",
+            "staff",
+            "vehicles",
+            "drone",
+            "first_due_area_km2",
+            "worst_road_s",
+        ],
+        "depots" => &["id", "variant", "name", "level", "capacity_persons"],
+        "districts" => &[
+            "name",
+            "variant",
+            "kind",
+            "demand_points",
+            "demand_coverage",
+            "road_coverage",
+            "area_coverage",
+            "second_due_coverage",
+            "p90_s",
+            "area_km2",
+        ],
+        "demand" => &[
+            "id",
+            "variant",
+            "first_station",
+            "response_s",
+            "second_station",
+            "second_response_s",
+            "within_threshold",
+            "p_within_threshold",
+            "district",
+            "status",
+            "snap_m",
+        ],
+        "coverage_segments" => &[
+            "station",
+            "variant",
+            "district",
+            "highway",
+            "covered",
+            "worst_s",
+            "response_a_s",
+            "response_b_s",
+            "length_m",
+            "oneway",
+        ],
+        "first_due_areas" => &[
+            "station",
+            "variant",
+            "name",
+            "class",
+            "area_km2",
+            "road_km",
+            "demand_points",
+            "demand_share",
+            "worst_road_s",
+            "edge_within_threshold",
+        ],
+        "service_areas" => &[
+            "station_id",
+            "variant",
+            "break_s",
+            "minutes",
+            "area_km2",
+            "road_km",
+        ],
+        "gaps" => &[
+            "id",
+            "variant",
+            "layer",
+            "reason",
+            "response_s",
+            "snap_m",
+            "district",
+        ],
+        "gap_areas" => &["district", "variant", "layer", "reason", "area_km2"],
+        "closed_roads" => &[
+            "closure", "variant", "reason", "source", "highway", "length_m",
+        ],
+        _ => &["id", "variant", "name"],
+    }
+}
+
+/// Columns of a table in the layer's field order ([`field_order`]) with their SQL types
+/// (TEXT for a column of nulls), in one pass over each part's features; `variant` when
+/// the table holds named variants.
+fn columns(name: &str, parts: &[Part]) -> Result<Vec<(String, &'static str)>> {
     let mut index: std::collections::HashMap<String, usize> = Default::default();
     let mut cols: Vec<(String, Option<&'static str>)> = Vec::new();
-    features.for_each(|_, p| {
-        for (k, v) in p {
-            if k == "fid" || k == "geom" {
-                continue;
-            }
-            let i = match index.get(k.as_str()) {
-                Some(&i) => i,
-                None => {
-                    cols.push((k.clone(), None));
-                    index.insert(k.clone(), cols.len() - 1);
-                    cols.len() - 1
+    if parts.iter().any(|p| p.variant.is_some()) {
+        cols.push(("variant".into(), Some("TEXT")));
+        index.insert("variant".into(), 0);
+    }
+    for part in parts {
+        part.features.for_each(|_, p| {
+            for (k, v) in p {
+                if k == "fid" || k == "geom" {
+                    continue;
                 }
-            };
-            cols[i].1 = merge_type(cols[i].1, value_type(v));
-        }
-        Ok(())
-    })?;
+                let i = match index.get(k.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        cols.push((k.clone(), None));
+                        index.insert(k.clone(), cols.len() - 1);
+                        cols.len() - 1
+                    }
+                };
+                cols[i].1 = merge_type(cols[i].1, value_type(v));
+            }
+            Ok(())
+        })?;
+    }
+    let order = field_order(name);
+    let rank = |c: &str| order.iter().position(|o| *o == c).unwrap_or(order.len());
+    // Stable: the fields not in the order keep their first-seen order after the others.
+    cols.sort_by_key(|(c, _)| rank(c));
     Ok(cols
         .into_iter()
         .map(|(k, t)| (k, t.unwrap_or("TEXT")))
@@ -524,8 +696,60 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// One variant's share of a table: its `variant` value (None: no `variant` column) and
+/// features.
+struct Part<'l, 'a> {
+    variant: Option<&'l str>,
+    features: &'l Features<'a>,
+}
+
+/// One feature table: the layers of every variant with its name.
+struct Table<'l, 'a> {
+    name: &'l str,
+    description: &'l str,
+    geom: GeomType,
+    parts: Vec<Part<'l, 'a>>,
+}
+
+/// The tables of `variants` by layer name, in first-seen order (the baseline's layers,
+/// then the layers only the plan has).
+fn tables<'l, 'a>(variants: &'l [(Option<&'l str>, Vec<Layer<'a>>)]) -> Result<Vec<Table<'l, 'a>>> {
+    let mut out: Vec<Table> = Vec::new();
+    for (variant, layers) in variants {
+        for l in layers {
+            let part = Part {
+                variant: *variant,
+                features: &l.features,
+            };
+            match out.iter_mut().find(|t| t.name == l.name) {
+                Some(t) if t.geom == l.geom => t.parts.push(part),
+                Some(_) => {
+                    return Err(Error::output(
+                        "GeoPackage",
+                        format!("layer {} has two geometry types", l.name),
+                    ))
+                }
+                None => out.push(Table {
+                    name: &l.name,
+                    description: &l.description,
+                    geom: l.geom,
+                    parts: vec![part],
+                }),
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Writes the layers to a new GeoPackage at `path` (atomically: a temporary file renamed).
-pub fn write(path: &Path, layers: &[Layer]) -> Result<()> {
+pub fn write(path: &Path, layers: Vec<Layer>) -> Result<()> {
+    write_variants(path, vec![(None, layers)])
+}
+
+/// Writes the layers of several variants to a new GeoPackage at `path` (atomically):
+/// layers of one name share a table, told apart by its `variant` field (none when the
+/// variant is `None`).
+pub fn write_variants(path: &Path, variants: Vec<(Option<&str>, Vec<Layer>)>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -533,7 +757,7 @@ pub fn write(path: &Path, layers: &[Layer]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tmp = dir.join(format!(".fireplan.{}.gpkg.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let result = write_to(&tmp, layers);
+    let result = tables(&variants).and_then(|t| write_to(&tmp, &t));
     match result {
         Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
         Err(e) => {
@@ -543,7 +767,89 @@ pub fn write(path: &Path, layers: &[Layer]) -> Result<()> {
     }
 }
 
-fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
+/// The GeoPackage 1.3 R-tree triggers of `table`'s `geom` (spec, annex F.3): they keep
+/// `rtree_<table>_geom` equal to the table when QGIS or GDAL edit it (both define the
+/// `ST_*` functions they call; fireplan fills the index itself).
+fn rtree_triggers(table: &str) -> String {
+    let t = quote(table);
+    let r = quote(&format!("rtree_{table}_geom"));
+    let trig = |suffix: &str| quote(&format!("rtree_{table}_geom_{suffix}"));
+    let values = "VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom))";
+    format!(
+        "CREATE TRIGGER {ins} AFTER INSERT ON {t}
+           WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+         BEGIN INSERT OR REPLACE INTO {r} {values}; END;
+         CREATE TRIGGER {u1} AFTER UPDATE OF geom ON {t}
+           WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+         BEGIN INSERT OR REPLACE INTO {r} {values}; END;
+         CREATE TRIGGER {u2} AFTER UPDATE OF geom ON {t}
+           WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+         BEGIN DELETE FROM {r} WHERE id = OLD.fid; END;
+         CREATE TRIGGER {u3} AFTER UPDATE ON {t}
+           WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+         BEGIN DELETE FROM {r} WHERE id = OLD.fid; INSERT OR REPLACE INTO {r} {values}; END;
+         CREATE TRIGGER {u4} AFTER UPDATE ON {t}
+           WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+         BEGIN DELETE FROM {r} WHERE id IN (OLD.fid, NEW.fid); END;
+         CREATE TRIGGER {del} AFTER DELETE ON {t}
+           WHEN old.geom NOT NULL
+         BEGIN DELETE FROM {r} WHERE id = OLD.fid; END;",
+        ins = trig("insert"),
+        u1 = trig("update1"),
+        u2 = trig("update2"),
+        u3 = trig("update3"),
+        u4 = trig("update4"),
+        del = trig("delete"),
+    )
+}
+
+/// The QGIS style of a table, from what it holds (first-due areas: one colour per
+/// station; service areas: one per break); None for a table drawn with QGIS's default.
+fn style_of(tx: &rusqlite::Transaction, table: &Table) -> rusqlite::Result<Option<String>> {
+    use styles::StyleGeometry as G;
+    let distinct = |col: &str| -> rusqlite::Result<Vec<SqlValue>> {
+        let mut st = tx.prepare(&format!(
+            "SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL ORDER BY {c}",
+            c = quote(col),
+            t = quote(table.name)
+        ))?;
+        let rows = st.query_map([], |r| r.get::<_, SqlValue>(0))?;
+        rows.collect()
+    };
+    Ok(Some(match table.name {
+        "stations" => styles::stations(),
+        "coverage_segments" => styles::coverage_segments(),
+        "demand" => styles::by_band(G::Point, "response_s", 1.6),
+        "first_due_areas" => {
+            let ids: Vec<String> = distinct("station")?
+                .into_iter()
+                .filter_map(|v| match v {
+                    SqlValue::Text(s) => Some(s),
+                    _ => None,
+                })
+                .collect();
+            styles::first_due_areas(&ids)
+        }
+        "service_areas" => {
+            let breaks: Vec<f64> = distinct("break_s")?
+                .into_iter()
+                .filter_map(|v| match v {
+                    SqlValue::Real(x) => Some(x),
+                    SqlValue::Integer(i) => Some(i as f64),
+                    _ => None,
+                })
+                .collect();
+            styles::service_areas(&breaks)
+        }
+        "districts" => styles::single(G::Polygon, None, 0.0),
+        "gaps" => styles::single(G::Point, Some(0xd7191c), 2.0),
+        "gap_areas" => styles::single(G::Polygon, Some(0xd7191c), 0.0),
+        "depots" => styles::single(G::Point, Some(0x01665e), 3.0),
+        _ => return Ok(None),
+    }))
+}
+
+fn write_to(path: &Path, tables: &[Table]) -> Result<()> {
     let e = |x| sql_err(path, x);
     let mut db = Connection::open(path).map_err(e)?;
     // The file is a temporary one, renamed into place only when complete: no journal and
@@ -573,22 +879,42 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
            CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
            CONSTRAINT uk_gc_table_name UNIQUE (table_name),
            CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));",
+           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+         CREATE TABLE gpkg_extensions (
+           table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+           definition TEXT NOT NULL, scope TEXT NOT NULL,
+           CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+         CREATE TABLE layer_styles (
+           id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
+           f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
+           styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN,
+           description TEXT, owner TEXT(30), ui TEXT(30),
+           update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
     )
     .map_err(e)?;
     let tx = db.transaction().map_err(e)?;
-    for layer in layers {
-        let (cols, types): (Vec<String>, Vec<&str>) = columns(&layer.features)?.into_iter().unzip();
+    for table in tables {
+        let (cols, types): (Vec<String>, Vec<&str>) =
+            columns(table.name, &table.parts)?.into_iter().unzip();
         let mut ddl = format!(
             "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}",
-            quote(&layer.name),
-            layer.geom.name()
+            quote(table.name),
+            table.geom.name()
         );
         for (c, t) in cols.iter().zip(&types) {
             ddl.push_str(&format!(", {} {t}", quote(c)));
         }
         ddl.push(')');
         tx.execute(&ddl, []).map_err(e)?;
+        let rtree = format!("rtree_{}_geom", table.name);
+        tx.execute(
+            &format!(
+                "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+                quote(&rtree)
+            ),
+            [],
+        )
+        .map_err(e)?;
         let mut env = [
             f64::INFINITY,
             f64::NEG_INFINITY,
@@ -607,37 +933,59 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
             let mut stmt = tx
                 .prepare(&format!(
                     "INSERT INTO {} ({names}) VALUES ({placeholders})",
-                    quote(&layer.name)
+                    quote(table.name)
                 ))
                 .map_err(e)?;
-            layer.features.for_each(|g, p| {
-                let Some(blob) = gpkg_geometry(g, layer.geom) else {
-                    return Ok(());
-                };
-                if let Some(b) = envelope_of(&blob) {
-                    env[0] = env[0].min(b[0]);
-                    env[1] = env[1].max(b[1]);
-                    env[2] = env[2].min(b[2]);
-                    env[3] = env[3].max(b[3]);
-                }
-                let mut vals: Vec<SqlValue> = vec![SqlValue::Blob(blob)];
-                for (c, t) in cols.iter().zip(&types) {
-                    vals.push(match (p.get(c), *t) {
-                        (None | Some(Value::Null), _) => SqlValue::Null,
-                        (Some(Value::Bool(b)), "BOOLEAN") => SqlValue::Integer(*b as i64),
-                        (Some(Value::Number(n)), "INTEGER") => {
-                            SqlValue::Integer(n.as_i64().unwrap_or(0))
+            let mut index = tx
+                .prepare(&format!(
+                    "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
+                    quote(&rtree)
+                ))
+                .map_err(e)?;
+            for part in &table.parts {
+                part.features.for_each(|g, p| {
+                    let Some(blob) = gpkg_geometry(g, table.geom) else {
+                        return Ok(());
+                    };
+                    let bbox = envelope_of(&blob);
+                    if let Some(b) = bbox {
+                        env[0] = env[0].min(b[0]);
+                        env[1] = env[1].max(b[1]);
+                        env[2] = env[2].min(b[2]);
+                        env[3] = env[3].max(b[3]);
+                    }
+                    let mut vals: Vec<SqlValue> = vec![SqlValue::Blob(blob)];
+                    for (c, t) in cols.iter().zip(&types) {
+                        if c == "variant" {
+                            vals.push(
+                                part.variant
+                                    .map_or(SqlValue::Null, |v| SqlValue::Text(v.to_string())),
+                            );
+                            continue;
                         }
-                        (Some(Value::Number(n)), "DOUBLE") => {
-                            SqlValue::Real(n.as_f64().unwrap_or(f64::NAN))
-                        }
-                        (Some(Value::String(s)), _) => SqlValue::Text(s.clone()),
-                        (Some(v), _) => SqlValue::Text(v.to_string()),
-                    });
-                }
-                stmt.execute(params_from_iter(vals)).map_err(e)?;
-                Ok(())
-            })?;
+                        vals.push(match (p.get(c), *t) {
+                            (None | Some(Value::Null), _) => SqlValue::Null,
+                            (Some(Value::Bool(b)), "BOOLEAN") => SqlValue::Integer(*b as i64),
+                            (Some(Value::Number(n)), "INTEGER") => {
+                                SqlValue::Integer(n.as_i64().unwrap_or(0))
+                            }
+                            (Some(Value::Number(n)), "DOUBLE") => {
+                                SqlValue::Real(n.as_f64().unwrap_or(f64::NAN))
+                            }
+                            (Some(Value::String(s)), _) => SqlValue::Text(s.clone()),
+                            (Some(v), _) => SqlValue::Text(v.to_string()),
+                        });
+                    }
+                    stmt.execute(params_from_iter(vals)).map_err(e)?;
+                    if let Some(b) = bbox {
+                        let fid = tx.last_insert_rowid();
+                        index
+                            .execute(rusqlite::params![fid, b[0], b[1], b[2], b[3]])
+                            .map_err(e)?;
+                    }
+                    Ok(())
+                })?;
+            }
         }
         let bounds: [Option<f64>; 4] = if env[0].is_finite() {
             [Some(env[0]), Some(env[2]), Some(env[1]), Some(env[3])]
@@ -647,28 +995,87 @@ fn write_to(path: &Path, layers: &[Layer]) -> Result<()> {
         tx.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
              VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
-            rusqlite::params![layer.name, layer.description, bounds[0], bounds[1], bounds[2], bounds[3]],
+            rusqlite::params![table.name, table.description, bounds[0], bounds[1], bounds[2], bounds[3]],
         )
         .map_err(e)?;
         tx.execute(
             "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-            rusqlite::params![layer.name, layer.geom.name()],
+            rusqlite::params![table.name, table.geom.name()],
         )
         .map_err(e)?;
+        tx.execute(
+            "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index',
+               'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+            [table.name],
+        )
+        .map_err(e)?;
+        // After the rows: the triggers call ST_* functions only GIS programs define.
+        tx.execute_batch(&rtree_triggers(table.name)).map_err(e)?;
+        if let Some(qml) = style_of(&tx, table).map_err(e)? {
+            tx.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name,
+                   f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description,
+                   owner, ui, update_time)
+                 VALUES ('', '', ?1, 'geom', ?1, ?2, '', 1, ?3, 'fireplan', NULL, NULL)",
+                rusqlite::params![table.name, qml, format!("fireplan: {}", table.description)],
+            )
+            .map_err(e)?;
+        }
     }
+    tx.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+         VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles of the layers')",
+        [],
+    )
+    .map_err(e)?;
     tx.commit().map_err(e)?;
     Ok(())
 }
 
-/// Writes `fireplan.gpkg` of a run (with the plan's layers when given) into `out`.
+/// Writes `service_areas.geojson` and `fireplan.gpkg` of a run into `out`; with `plan`
+/// (`run` is then the plan variant) the GeoPackage holds the baseline's and the plan's
+/// layers, told apart by `variant`, and the plan's changes.
 pub fn write_run(
     out: &Path,
     run: &RunResult,
     plan: Option<&PlanRunResult>,
-) -> Result<std::path::PathBuf> {
+) -> Result<Vec<std::path::PathBuf>> {
+    let areas = super::layers::service_areas(run);
+    let sa_path = out.join("service_areas.geojson");
+    crate::atomic::write_atomic(
+        &sa_path,
+        &super::write::collection(super::layers::service_area_features(run, &areas))?,
+    )?;
+    let with_areas =
+        |run: &RunResult, areas: &[crate::coverage::service_areas::ServiceArea]| Layer {
+            name: "service_areas".into(),
+            description:
+                "Service areas (服务区): roads reached within each break, buffered by 100 m".into(),
+            geom: GeomType::MultiPolygon,
+            features: from_features(
+                super::layers::service_area_features(run, areas),
+                GeomType::MultiPolygon,
+                |_| true,
+            )
+            .into(),
+        };
+    let mut variants = Vec::new();
+    if let Some(pr) = plan {
+        let base_areas = super::layers::service_areas(&pr.baseline);
+        let mut base = layers(&pr.baseline, None)?;
+        base.push(with_areas(&pr.baseline, &base_areas));
+        variants.push((Some("baseline"), base));
+        let mut planned = layers(run, Some(pr))?;
+        planned.push(with_areas(run, &areas));
+        variants.push((Some("plan"), planned));
+    } else {
+        let mut base = layers(run, None)?;
+        base.push(with_areas(run, &areas));
+        variants.push((Some("baseline"), base));
+    }
     let p = out.join("fireplan.gpkg");
-    write(&p, &layers(run, plan)?)?;
-    Ok(p)
+    write_variants(&p, variants)?;
+    Ok(vec![sa_path, p])
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::origin_id;
 use super::write::{collection, feature, round7, write_collection};
 use crate::coverage::area::CellPiece;
+use crate::coverage::service_areas::{self, ServiceArea};
 use crate::coverage::Placement;
 use crate::error::Result;
 use crate::network::LocalProjection;
@@ -182,4 +183,36 @@ pub fn gaps_features(run: &RunResult) -> Vec<Feature> {
         features.push(feature(geojson::Value::from(&mp), props));
     }
     features
+}
+
+/// The service areas of a run: every station's and all stations' together, at the breaks
+/// of [`crate::coverage::service_areas::breaks_s`] with ArcGIS's trim of 100 m.
+pub fn service_areas(run: &RunResult) -> Vec<ServiceArea> {
+    let sc = &run.inputs.scenario;
+    let breaks = service_areas::breaks_s(&run.coverage.params, &sc.map);
+    service_areas::service_areas(
+        &run.prepared.network,
+        &run.coverage.origins,
+        &breaks,
+        service_areas::TRIM_M,
+    )
+}
+
+/// `service_areas.geojson` (and the GeoPackage's `service_areas`): one feature per
+/// station and break, then the merged areas (`station_id` "all"), with the break in
+/// seconds and minutes, the area in km² and the road length reached in km.
+pub fn service_area_features(run: &RunResult, areas: &[ServiceArea]) -> Vec<Feature> {
+    areas
+        .iter()
+        .map(|a| {
+            let props = json!({
+                "station_id": a.origin.map_or("all", |o| origin_id(run, o)),
+                "break_s": a.break_s,
+                "minutes": (a.break_s / 60.0 * 100.0).round() / 100.0,
+                "area_km2": (a.area_km2 * 1000.0).round() / 1000.0,
+                "road_km": (a.road_km * 1000.0).round() / 1000.0,
+            });
+            feature(geojson::Value::from(&a.shape), props)
+        })
+        .collect()
 }

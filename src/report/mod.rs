@@ -284,8 +284,9 @@ fn write_tables(
     Ok((written, timings))
 }
 
-/// `fireplan.gpkg` and `report.html` (embedding `maps`) of a run, their seconds added to
-/// `timings`; with `plan`, `run` is the plan variant.
+/// `service_areas.geojson`, `fireplan.gpkg` and `report.html` (embedding `maps`) of a run,
+/// their seconds added to `timings` (the service areas' to `gpkg_s`); with `plan`, `run` is
+/// the plan variant.
 fn write_html_gpkg(
     out: &Path,
     run: &RunResult,
@@ -296,7 +297,7 @@ fn write_html_gpkg(
 ) -> Result<Vec<PathBuf>> {
     progress.start("writing report.html and fireplan.gpkg", Some(2));
     // Side by side: the GeoPackage takes the longest of all outputs at 10^6 stations.
-    let timed = |f: &dyn Fn() -> Result<PathBuf>| {
+    let timed = |f: &dyn Fn() -> Result<Vec<PathBuf>>| {
         let t0 = std::time::Instant::now();
         let done = f().map(|p| (p, since(t0)));
         progress.advance(1);
@@ -313,12 +314,14 @@ fn write_html_gpkg(
                     maps,
                     &maps::today_in(&maps::scenario_timezone(&run.inputs.scenario)),
                 )
+                .map(|p| vec![p])
             })
         },
     );
     progress.finish();
-    let ((gpkg, gpkg_s), (html, html_s)) = (gpkg?, html?);
+    let ((mut files, gpkg_s), (html, html_s)) = (gpkg?, html?);
     timings.gpkg_s += gpkg_s;
     timings.report_html_s += html_s;
-    Ok(vec![gpkg, html])
+    files.extend(html);
+    Ok(files)
 }

@@ -18,8 +18,10 @@ pub fn summary_json(run: &RunResult) -> Result<Vec<u8>> {
 }
 
 /// The columns every `demand_response.csv` starts with: the whole run's and the merged
-/// partitioned run's (`report::tiles`), so that the two compare column for column.
-pub const DEMAND_RESPONSE_COLUMNS: [&str; 8] = [
+/// partitioned run's (`report::tiles`), so that the two compare column for column. `lon`,
+/// `lat`: where the point is (WGS-84 degrees, after any CRS conversion of the input), so
+/// the table joins to a map without the demand file.
+pub const DEMAND_RESPONSE_COLUMNS: [&str; 10] = [
     "id",
     "first_station",
     "response_s",
@@ -28,6 +30,8 @@ pub const DEMAND_RESPONSE_COLUMNS: [&str; 8] = [
     "district",
     "snap_m",
     "status",
+    "lon",
+    "lat",
 ];
 
 /// `demand_response.csv`: one row per demand point.
@@ -75,6 +79,8 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
                 .map(|s| format!("{:.1}", s.access_m))
                 .unwrap_or_default(),
             status.to_string(),
+            format!("{}", super::write::round7(d.location.x())),
+            format!("{}", super::write::round7(d.location.y())),
         ];
         if let Some(p) = &p_within {
             row.push(format!("{:.4}", p[i]));

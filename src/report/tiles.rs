@@ -74,6 +74,8 @@ pub fn write_result(path: &Path, rows: &[PointResult]) -> Result<()> {
             first_s,
             second,
             second_s,
+            exact(r.lon),
+            exact(r.lat),
         ])
         .map_err(csv_error)?;
     }
@@ -117,6 +119,8 @@ pub fn write_merged(out: &Path, merged: &Merged, manifest: &Manifest) -> Result<
             district,
             p.snap_m.map(|m| format!("{m:.1}")).unwrap_or_default(),
             status(p, thr).to_string(),
+            format!("{}", super::write::round7(p.lon)),
+            format!("{}", super::write::round7(p.lat)),
         ])
         .map_err(csv_error)?;
     }

@@ -1,0 +1,333 @@
+//! QGIS styles (QML) of the GeoPackage's layers, stored in its `layer_styles` table so
+//! that QGIS opens each layer drawn as the PNG maps draw it: stations by class, road
+//! pieces and demand points by response band, first-due areas by station, service areas
+//! by break. The XML comes from the templates beside this file (QGIS 3 style format);
+//! only colours, values and labels are filled in, every text XML-escaped.
+
+use crate::model::StationClass;
+use crate::report::maps::response::BANDS;
+use crate::report::maps::scene::{class_name_en, class_symbol, Shape};
+
+const CATEGORIZED: &str = include_str!("categorized.qml");
+const RULES: &str = include_str!("rules.qml");
+const SINGLE: &str = include_str!("single.qml");
+const MARKER: &str = include_str!("marker.qml");
+const LINE: &str = include_str!("line.qml");
+const FILL: &str = include_str!("fill.qml");
+
+/// A layer's geometry as QML's `layerGeometryType` numbers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StyleGeometry {
+    Point = 0,
+    Line = 1,
+    Polygon = 2,
+}
+
+/// Text for an XML attribute or element.
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// `r,g,b,a` as QML writes a colour.
+fn rgba(hex: u32, alpha: u8) -> String {
+    format!(
+        "{},{},{},{alpha}",
+        (hex >> 16) & 0xff,
+        (hex >> 8) & 0xff,
+        hex & 0xff
+    )
+}
+
+fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in pairs {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+/// One symbol of a layer's geometry, named `name`, in colour `hex`.
+fn symbol(geom: StyleGeometry, name: usize, hex: u32, shape: &str, size_mm: f64) -> String {
+    let name = name.to_string();
+    match geom {
+        StyleGeometry::Point => fill(
+            MARKER,
+            &[
+                ("NAME", &name),
+                ("SHAPE", shape),
+                ("COLOR", &rgba(hex, 255)),
+                ("SIZE_MM", &format!("{size_mm}")),
+            ],
+        ),
+        StyleGeometry::Line => fill(
+            LINE,
+            &[
+                ("NAME", &name),
+                ("COLOR", &rgba(hex, 255)),
+                ("WIDTH_MM", &format!("{size_mm}")),
+            ],
+        ),
+        StyleGeometry::Polygon => fill(
+            FILL,
+            &[
+                ("NAME", &name),
+                ("ALPHA", "0.5"),
+                ("COLOR", &rgba(hex, 255)),
+                ("OUTLINE", "255,255,255,255"),
+                ("OUTLINE_MM", "0.26"),
+                ("STYLE", "solid"),
+            ],
+        ),
+    }
+}
+
+/// A categorized style on `attr`: `(value, label, colour, marker shape, size mm)` each.
+pub fn categorized(
+    geom: StyleGeometry,
+    attr: &str,
+    categories: &[(String, String, u32, &str, f64)],
+) -> String {
+    let cats: Vec<String> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, (value, label, ..))| {
+            format!(
+                "      <category render=\"true\" symbol=\"{i}\" value=\"{}\" label=\"{}\" type=\"string\"/>",
+                xml_escape(value),
+                xml_escape(label)
+            )
+        })
+        .collect();
+    let syms: Vec<String> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, hex, shape, size))| symbol(geom, i, *hex, shape, *size))
+        .collect();
+    fill(
+        CATEGORIZED,
+        &[
+            ("ATTR", &xml_escape(attr)),
+            ("CATEGORIES", &cats.join("\n")),
+            ("SYMBOLS", &syms.join("")),
+            ("GEOMETRY_TYPE", &(geom as u8).to_string()),
+        ],
+    )
+}
+
+/// A rule-based style: `(QGIS filter expression, label, colour)` each, drawn in order;
+/// `order_by`: an expression features are drawn by (descending), or none.
+pub fn rules(
+    geom: StyleGeometry,
+    rules: &[(String, String, u32)],
+    size: f64,
+    order_by_desc: Option<&str>,
+) -> String {
+    let rs: Vec<String> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, (filter, label, _))| {
+            format!(
+                "      <rule key=\"{{rule-{i}}}\" symbol=\"{i}\" filter=\"{}\" label=\"{}\"/>",
+                xml_escape(filter),
+                xml_escape(label)
+            )
+        })
+        .collect();
+    let syms: Vec<String> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, hex))| symbol(geom, i, *hex, "circle", size))
+        .collect();
+    let order = order_by_desc
+        .map(|e| {
+            format!(
+                "      <orderByClause asc=\"0\" nullsFirst=\"0\">{}</orderByClause>",
+                xml_escape(e)
+            )
+        })
+        .unwrap_or_default();
+    fill(
+        RULES,
+        &[
+            ("RULES", &rs.join("\n")),
+            ("SYMBOLS", &syms.join("")),
+            ("ORDER_BY", &order),
+            (
+                "ORDER_BY_ENABLED",
+                if order_by_desc.is_some() { "1" } else { "0" },
+            ),
+            ("GEOMETRY_TYPE", &(geom as u8).to_string()),
+        ],
+    )
+}
+
+/// One symbol for every feature; polygons get an outline only when `hex` is `None`.
+pub fn single(geom: StyleGeometry, hex: Option<u32>, size: f64) -> String {
+    let sym = match (geom, hex) {
+        (StyleGeometry::Polygon, None) => fill(
+            FILL,
+            &[
+                ("NAME", "0"),
+                ("ALPHA", "1"),
+                ("COLOR", "0,0,0,0"),
+                ("OUTLINE", "64,64,64,255"),
+                ("OUTLINE_MM", "0.5"),
+                ("STYLE", "no"),
+            ],
+        ),
+        (_, h) => symbol(geom, 0, h.unwrap_or(0x404040), "circle", size),
+    };
+    fill(
+        SINGLE,
+        &[
+            ("SYMBOLS", &sym),
+            ("GEOMETRY_TYPE", &(geom as u8).to_string()),
+        ],
+    )
+}
+
+/// QGIS's name of a map symbol shape.
+fn shape_name(s: Shape) -> &'static str {
+    match s {
+        Shape::Star => "star",
+        Shape::Square => "square",
+        Shape::Circle => "circle",
+        Shape::Triangle => "triangle",
+        Shape::Diamond => "diamond",
+        Shape::Hexagon => "hexagon",
+        Shape::Cross => "cross",
+    }
+}
+
+/// Stations by class, with the response map's shapes and colours.
+pub fn stations() -> String {
+    let cats: Vec<(String, String, u32, &str, f64)> = StationClass::ALL
+        .into_iter()
+        .map(|c: StationClass| {
+            let (shape, color, size) = class_symbol(c);
+            let hex = ((color.0 as u32) << 16) | ((color.1 as u32) << 8) | color.2 as u32;
+            (
+                c.as_str().to_string(),
+                format!("{} {}", c.name_zh(), class_name_en(c)),
+                hex,
+                shape_name(shape),
+                // The map's pixel size at 2480 px across an A4 page: 0.085 mm a pixel.
+                (size as f64 * 0.085 * 10.0).round() / 10.0,
+            )
+        })
+        .collect();
+    categorized(StyleGeometry::Point, "class", &cats)
+}
+
+/// The response map's band colours: `(upper limit s, colour, label)`, then unreached.
+fn bands() -> Vec<(f64, u32, &'static str)> {
+    BANDS.iter().map(|b| (b.0, b.1, b.3)).collect()
+}
+
+/// Rules by response band on the number `field` (seconds), the response map's colours;
+/// null is "unreachable".
+pub fn by_band(geom: StyleGeometry, field: &str, size: f64) -> String {
+    let f = format!("\"{}\"", field.replace('"', "\"\""));
+    let mut lower: Option<f64> = None;
+    let mut out = Vec::new();
+    for (limit, hex, label) in bands() {
+        let filter = if limit.is_nan() {
+            format!("{f} IS NULL")
+        } else {
+            match (lower, limit.is_finite()) {
+                (None, _) => format!("{f} <= {limit}"),
+                (Some(lo), true) => format!("{f} > {lo} AND {f} <= {limit}"),
+                (Some(lo), false) => format!("{f} > {lo}"),
+            }
+        };
+        lower = Some(limit);
+        out.push((filter, label.to_string(), hex));
+    }
+    rules(geom, &out, size, None)
+}
+
+/// Road pieces: the map's bands, read from what a piece carries — `covered` (the piece
+/// is within the threshold) and its segment's worst response `worst_s` — so a covered
+/// piece is dark green when its whole segment is within the first band, light green
+/// otherwise, and a piece beyond the threshold orange while its segment's worst is within
+/// the third band, red beyond; grey unreached.
+pub fn coverage_segments() -> String {
+    let b = bands();
+    let (b0, b2) = (b[0].0, b[2].0);
+    let rs = vec![
+        (
+            format!("\"covered\" AND \"worst_s\" <= {b0}"),
+            b[0].2.to_string(),
+            b[0].1,
+        ),
+        (
+            format!("\"covered\" AND (\"worst_s\" IS NULL OR \"worst_s\" > {b0})"),
+            b[1].2.to_string(),
+            b[1].1,
+        ),
+        (
+            format!("NOT \"covered\" AND \"worst_s\" <= {b2}"),
+            b[2].2.to_string(),
+            b[2].1,
+        ),
+        (
+            format!("NOT \"covered\" AND \"worst_s\" > {b2}"),
+            b[3].2.to_string(),
+            b[3].1,
+        ),
+        (
+            "NOT \"covered\" AND \"worst_s\" IS NULL".to_string(),
+            b[4].2.to_string(),
+            b[4].1,
+        ),
+    ];
+    rules(StyleGeometry::Line, &rs, 0.5, None)
+}
+
+/// A qualitative palette for first-due areas (ColorBrewer Set3 and Paired, 24 colours),
+/// cycled by station order.
+const AREA_PALETTE: [u32; 24] = [
+    0x8dd3c7, 0xffffb3, 0xbebada, 0xfb8072, 0x80b1d3, 0xfdb462, 0xb3de69, 0xfccde5, 0xd9d9d9,
+    0xbc80bd, 0xccebc5, 0xffed6f, 0xa6cee3, 0x1f78b4, 0xb2df8a, 0x33a02c, 0xfb9a99, 0xe31a1c,
+    0xfdbf6f, 0xff7f00, 0xcab2d6, 0x6a3d9a, 0xffff99, 0xb15928,
+];
+
+/// First-due areas by station: one category per station id, in the order given.
+pub fn first_due_areas(stations: &[String]) -> String {
+    let cats: Vec<(String, String, u32, &str, f64)> = stations
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s.clone(),
+                s.clone(),
+                AREA_PALETTE[i % AREA_PALETTE.len()],
+                "circle",
+                0.0,
+            )
+        })
+        .collect();
+    categorized(StyleGeometry::Polygon, "station", &cats)
+}
+
+/// Service areas by break (seconds, ascending), in the response band colour of each
+/// break; the larger breaks drawn first so the smaller lie on top.
+pub fn service_areas(breaks_s: &[f64]) -> String {
+    let b = bands();
+    let rs: Vec<(String, String, u32)> = breaks_s
+        .iter()
+        .map(|&s| {
+            let hex = b.iter().find(|x| s <= x.0).map_or(b[3].1, |x| x.1);
+            (
+                format!("\"break_s\" = {s}"),
+                format!("≤ {} min", s / 60.0),
+                hex,
+            )
+        })
+        .collect();
+    rules(StyleGeometry::Polygon, &rs, 0.0, Some("\"break_s\""))
+}
