@@ -3,11 +3,11 @@
 //! of roads the properties every service area must have: a larger break's polygon holds
 //! the smaller's, the merged polygon holds every station's.
 
-use fireplan::coverage::service_areas::{breaks_s, service_areas, ServiceArea, CELL_M, TRIM_M};
+use fireplan::coverage::service_areas::{service_areas, ServiceArea, CELL_M, TRIM_M};
 use fireplan::coverage::PlacedStation;
 use fireplan::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::{Network, Profile, SnapPoint};
-use fireplan::params::{MapParams, NetworkParams, ResponseParams};
+use fireplan::params::NetworkParams;
 use geo::{Area, BooleanOps, Contains, MultiPolygon, Point};
 
 /// Metres per degree on the mean sphere, so node positions can be written in metres.
@@ -102,30 +102,6 @@ fn one_straight_road_gives_a_stadium_of_known_area() {
     // A break before the station answers reaches nothing.
     let none = service_areas(&net, &[placed(&net, 0, 0.5, 60.0)], &[30.0], TRIM_M);
     assert!(none[0].shape.0.is_empty() && none[0].area_km2 == 0.0);
-}
-
-#[test]
-fn breaks_are_the_map_bands_or_three_minutes_and_the_thresholds() {
-    let response = ResponseParams {
-        threshold_s: 300.0,
-        second_threshold_s: 480.0,
-        ..ResponseParams::default()
-    };
-    assert_eq!(
-        breaks_s(&response, &MapParams::default()),
-        [180.0, 300.0, 480.0]
-    );
-    let tight = ResponseParams {
-        threshold_s: 150.0,
-        second_threshold_s: 150.0,
-        ..ResponseParams::default()
-    };
-    assert_eq!(breaks_s(&tight, &MapParams::default()), [150.0]);
-    let map = MapParams {
-        bands_s: Some(vec![600.0, 240.0]),
-        ..MapParams::default()
-    };
-    assert_eq!(breaks_s(&response, &map), [240.0, 600.0]);
 }
 
 /// Area of `a` outside `b`, m² (lon/lat degrees² scaled at the equator).

@@ -13,32 +13,10 @@ use super::envelope::{Envelope, Piece};
 use super::PlacedStation;
 use crate::network::search::Dijkstra;
 use crate::network::Network;
-use crate::params::{MapParams, ResponseParams};
 
 /// ArcGIS Network Analyst's default trim distance: how far a service area reaches beyond
 /// the roads it follows, metres.
 pub const TRIM_M: f64 = 100.0;
-
-/// The breaks a planner reads service areas at, seconds, ascending: the map's response
-/// bands when `[map] bands_s` is set (so polygons and the response map agree), else 3
-/// minutes (the map's first band, the 3-minute target of urban stations) when below the
-/// threshold, the threshold and the second-due threshold.
-pub fn breaks_s(response: &ResponseParams, map: &MapParams) -> Vec<f64> {
-    let mut b: Vec<f64> = match &map.bands_s {
-        Some(bands) => bands.clone(),
-        None => {
-            let mut b = vec![response.threshold_s, response.second_threshold_s];
-            if response.threshold_s > 180.0 {
-                b.push(180.0);
-            }
-            b
-        }
-    };
-    b.retain(|x| x.is_finite() && *x > 0.0);
-    b.sort_by(f64::total_cmp);
-    b.dedup();
-    b
-}
 
 /// One service area: a station's (or all stations') polygons within one break.
 #[derive(Debug, Clone)]

@@ -186,10 +186,11 @@ pub fn gaps_features(run: &RunResult) -> Vec<Feature> {
 }
 
 /// The service areas of a run: every station's and all stations' together, at the breaks
-/// of [`crate::coverage::service_areas::breaks_s`] with ArcGIS's trim of 100 m.
+/// of the response map's bands ([`crate::params::MapParams::response_bands_s`]) with ArcGIS's trim of 100 m.
 pub fn service_areas(run: &RunResult) -> Vec<ServiceArea> {
     let sc = &run.inputs.scenario;
-    let breaks = service_areas::breaks_s(&run.coverage.params, &sc.map);
+    // The response map's bands, so that polygons and map agree.
+    let breaks = sc.map.response_bands_s(&run.coverage.params);
     service_areas::service_areas(
         &run.prepared.network,
         &run.coverage.origins,
