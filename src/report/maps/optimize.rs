@@ -122,6 +122,7 @@ pub fn scene(
         .collect();
     let fr = Frame::around(opts.width_px, net, &inputs.districts, &pts, opts.lang);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &inputs.context);
     let thr = fmt_min(problem.threshold_s);
     let mut legend = Vec::new();
 

@@ -107,6 +107,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
     let fr = Frame::for_run(opts.width_px, run, opts.lang);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     let thr = run.coverage.params.threshold_s;
     // Road pieces by band, split exactly where the response crosses a band limit.
     let limits: Vec<f64> = BANDS[..3].iter().map(|b| b.0).collect();
