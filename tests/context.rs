@@ -330,7 +330,7 @@ fn scenario_map_layers_are_checked() {
             "scenario.toml",
             "map.layer[0]",
             "style",
-            "water, landuse, rail, place, admin",
+            "landuse, water, rail, admin, place",
             "`lake`",
         ],
     );
