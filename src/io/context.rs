@@ -670,11 +670,11 @@ pub fn read_context_layer(layer: &ContextLayerParams) -> Result<MapContext> {
     Ok(ctx)
 }
 
+/// A geometry's areas (None: no polygon) and lines.
+type Shapes = (Option<MultiPolygon<f64>>, Vec<LineString<f64>>);
+
 /// The areas and lines of a geometry in WGS-84 (points and collections give neither).
-fn shapes(
-    g: &Geometry,
-    to_wgs84: &ToWgs84,
-) -> std::result::Result<(Option<MultiPolygon<f64>>, Vec<LineString<f64>>), String> {
+fn shapes(g: &Geometry, to_wgs84: &ToWgs84) -> std::result::Result<Shapes, String> {
     let line = |positions: &[geojson::Position],
                 l: usize|
      -> std::result::Result<LineString<f64>, String> {
