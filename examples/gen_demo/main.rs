@@ -26,12 +26,14 @@
 //! interchanges (`motorway`) → villages and service roads (all sequenced by `layout`) →
 //! noding (junctions where surface roads cross; cuts where roads cross water or the
 //! expressway without a bridge: `noding`) → largest SCC (`routing`) → stations and depots
-//! (`stations`) → incidents (`incidents`) → coverage check (`check`) → files (`files`).
+//! (`stations`) → incidents (`incidents`) → coverage check (`check`) → files (`files`) →
+//! the maps' context layers (`context`).
 //!
 //! Development aid: with `GEN_DEMO_DEBUG_RESPONSE=path.csv` the response time of every
 //! node (`id,response_s`) is written there too, for plotting while tuning the layout.
 
 mod check;
+mod context;
 mod districts;
 mod files;
 mod geometry;
@@ -181,5 +183,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             villages: &vil,
         },
     )?;
+    // The maps' context layers (water areas, land use, place names): no randomness.
+    context::write_context(&out, &fr, &ds, &lay.places, &lay.water)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod calibration;
 pub mod closures;
+pub mod context;
 pub mod crs;
 pub mod csv_network;
 pub mod districts;

@@ -291,7 +291,7 @@ impl Pass1 {
 
 /// Appends the shorter vector to the longer one (cheap when one is empty, as for most
 /// elements).
-fn merge_vecs<T>(mut a: Vec<T>, mut b: Vec<T>) -> Vec<T> {
+pub(crate) fn merge_vecs<T>(mut a: Vec<T>, mut b: Vec<T>) -> Vec<T> {
     if a.len() < b.len() {
         std::mem::swap(&mut a, &mut b);
     }
@@ -843,7 +843,7 @@ fn tick(progress: &dyn Progress, pass: u64) {
 /// its elements folded into one `T` there, and the blocks' results are merged. (osmpbf's
 /// `par_map_reduce` builds and merges a `T` per element: with pass 1's counters and lists
 /// that was a fifth of the import's time.)
-fn par_fold<T: Send>(
+pub(crate) fn par_fold<T: Send>(
     path: &Path,
     identity: impl Fn() -> T + Sync + Send,
     fold: impl Fn(&mut T, Element<'_>) + Sync + Send,
@@ -869,7 +869,7 @@ fn par_fold<T: Send>(
 /// Checks that the file starts with an `OSMHeader` block whose required features this reader
 /// supports, so that a text file, an `.osm` XML file or a history file is refused with a clear
 /// message before any work is done.
-fn check_header(path: &Path) -> Result<()> {
+pub(crate) fn check_header(path: &Path) -> Result<()> {
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut magic = Vec::with_capacity(64);
     (&mut file)

@@ -243,6 +243,24 @@ pub struct MapSection {
     /// IANA time zone of the date on the maps (default Asia/Shanghai for `lang = "zh"`,
     /// UTC for `"en"`).
     pub timezone: Option<String>,
+    /// The scenario's own context layers (`[[map.layer]]`).
+    #[serde(default)]
+    pub layer: Vec<MapLayerSection>,
+    /// Draw the OSM extract's context (water, land use, railways, places, boundaries);
+    /// default true.
+    pub osm_context: Option<bool>,
+}
+
+/// `[[map.layer]]`: a GeoJSON file drawn under the analysis as context
+/// (`file = "waterways.geojson", style = "water"`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapLayerSection {
+    pub file: PathBuf,
+    /// `water`, `landuse`, `rail`, `place` or `admin`.
+    pub style: String,
+    #[serde(default)]
+    pub crs: Crs,
 }
 
 /// `[vehicles.KIND]`: the dimensions and pace of one vehicle kind (DESIGN-style table in
@@ -319,8 +337,13 @@ const MAX_BANDS: usize = 6;
 
 /// `[map]` checked: bands ascending and at most [`MAX_BANDS`], a known page, a time zone
 /// of the IANA database (bundled with `jiff`, so that every machine prints the same date).
-fn map_params(m: Option<&MapSection>, path: &Path) -> Result<crate::params::MapParams> {
-    use crate::params::{MapParams, Page};
+fn map_params(
+    m: Option<&MapSection>,
+    path: &Path,
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<crate::params::MapParams> {
+    use crate::model::context::ContextStyle;
+    use crate::params::{ContextLayerParams, MapParams, Page};
     let Some(m) = m else {
         return Ok(MapParams::default());
     };
@@ -368,10 +391,37 @@ fn map_params(m: Option<&MapSection>, path: &Path) -> Result<crate::params::MapP
             ));
         }
     }
+    let mut layers = Vec::new();
+    for (i, l) in m.layer.iter().enumerate() {
+        let style = ContextStyle::parse(&l.style).ok_or_else(|| {
+            let names: Vec<&str> = ContextStyle::ALL.iter().map(|c| c.name()).collect();
+            Error::input(
+                path,
+                key(&format!("layer[{i}]")),
+                "style",
+                format!("expected one of {}, got `{}`", names.join(", "), l.style),
+            )
+        })?;
+        if l.file.as_os_str().is_empty() {
+            return Err(Error::input(
+                path,
+                key(&format!("layer[{i}]")),
+                "file",
+                "expected a GeoJSON file, got an empty path",
+            ));
+        }
+        layers.push(ContextLayerParams {
+            file: resolve(&l.file),
+            style,
+            crs: l.crs,
+        });
+    }
     Ok(MapParams {
         bands_s: m.bands_s.clone(),
         page,
         timezone: m.timezone.clone(),
+        layers,
+        osm_context: m.osm_context.unwrap_or(true),
     })
 }
 
@@ -882,7 +932,7 @@ impl Scenario {
                 Some(d) => Some(drone_params(d, path)?),
                 None => None,
             },
-            map: map_params(file.map.as_ref(), path)?,
+            map: map_params(file.map.as_ref(), path, &resolve)?,
         }
         .with_calibration_file(file.calibration.as_ref().map(|c| resolve(&c.file)))
     }
@@ -958,11 +1008,22 @@ fn check_keys(table: &toml::Table, path: &Path) -> Result<()> {
         ("water", field_names::<WaterSection>()),
         ("villages", field_names::<VillagesSection>()),
         ("drone", field_names::<DroneSection>()),
+        ("map", field_names::<MapSection>()),
     ];
     for (section, fields) in sections {
         // A section of the wrong type is left to serde, which names the expected type.
         if let Some(toml::Value::Table(t)) = table.get(section) {
             check_table(t, section, fields, path)?;
+        }
+    }
+    if let Some(toml::Value::Table(map)) = table.get("map") {
+        if let Some(toml::Value::Array(layers)) = map.get("layer") {
+            for (i, l) in layers.iter().enumerate() {
+                if let toml::Value::Table(t) = l {
+                    let prefix = format!("map.layer[{i}]");
+                    check_table(t, &prefix, field_names::<MapLayerSection>(), path)?;
+                }
+            }
         }
     }
     Ok(())

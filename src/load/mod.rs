@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 use crate::io;
+use crate::model::context::MapContext;
 use crate::model::water::WaterSource;
 use crate::model::{DemandPoint, Depot, District, PlanningArea, Station, Village};
 use crate::network::Profile;
@@ -133,6 +134,9 @@ pub struct Inputs {
     pub files: Vec<InputFile>,
     /// Villages and communities with their residents (`[villages]`; None without one).
     pub villages: Option<Vec<Village>>,
+    /// What the maps draw under the analysis: the OSM extract's water, land use, railways,
+    /// places and boundaries (`[map] osm_context`), then the `[[map.layer]]` files.
+    pub context: Arc<MapContext>,
 }
 
 impl Inputs {
@@ -266,6 +270,7 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
         }
         None => None,
     };
+    let context = Arc::new(read_context(scenario, &mut files)?);
     let mut demand = demand;
     if let (Some(demand), Some(areas)) = (demand.as_mut(), areas.as_deref()) {
         weight_by_risk_sites(demand, areas, &scenario.area_weights);
@@ -292,9 +297,29 @@ pub fn load(scenario: &Scenario, opts: &RunOptions) -> Result<(Inputs, PreparedN
             water,
             files,
             villages,
+            context,
         },
         prepared,
     ))
+}
+
+/// The maps' context: the OSM extract's (already among the files, as the network's)
+/// unless `[map] osm_context = false`, then each `[[map.layer]]` in scenario order.
+fn read_context(scenario: &Scenario, files: &mut Vec<InputFile>) -> Result<MapContext> {
+    let mut context = MapContext::default();
+    if let (true, NetworkSource::Osm(osm)) = (scenario.map.osm_context, &scenario.network) {
+        context = io::context::read_osm_context(osm)?;
+    }
+    for (i, layer) in scenario.map.layers.iter().enumerate() {
+        files.push(InputFile::read_named(
+            &scenario.path,
+            &format!("map.layer[{i}].file"),
+            "map_layer",
+            &layer.file,
+        )?);
+        context.extend(io::context::read_context_layer(layer)?);
+    }
+    Ok(context)
 }
 
 /// The water sources of `[water]`: the register, then the extract's nodes. An id the

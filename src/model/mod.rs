@@ -5,6 +5,7 @@
 
 pub mod area;
 pub mod closure;
+pub mod context;
 pub mod incident;
 pub mod record;
 pub mod road;

@@ -1,7 +1,12 @@
 //! `[map]`: how the maps are drawn — the response bands, the page and the time zone of the
 //! date printed on them (规划附图).
 
+use std::path::PathBuf;
+
 use serde::Serialize;
+
+use crate::model::context::ContextStyle;
+use crate::params::Crs;
 
 /// A printed page a map is laid out for (`[map] page`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,6 +65,20 @@ pub struct MapParams {
     /// The IANA time zone of the date printed on the maps (`None`: Asia/Shanghai for a
     /// Chinese scenario, UTC for an English one).
     pub timezone: Option<String>,
+    /// The scenario's own context layers (`[[map.layer]]`), in scenario order.
+    pub layers: Vec<ContextLayerParams>,
+    /// Draw the OSM extract's water, land use, railways, places and boundaries under the
+    /// analysis (`[map] osm_context`, default true; only with an OSM network).
+    pub osm_context: bool,
+}
+
+/// One `[[map.layer]]`: a GeoJSON file drawn as context in one style.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextLayerParams {
+    /// Resolved against the scenario's folder.
+    pub file: PathBuf,
+    pub style: ContextStyle,
+    pub crs: Crs,
 }
 
 impl Default for MapParams {
@@ -68,6 +87,8 @@ impl Default for MapParams {
             bands_s: None,
             page: Page::A4Portrait,
             timezone: None,
+            layers: Vec::new(),
+            osm_context: true,
         }
     }
 }

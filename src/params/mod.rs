@@ -17,7 +17,7 @@ pub mod water;
 
 pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
 pub use crs::Crs;
-pub use map::{MapParams, Page};
+pub use map::{ContextLayerParams, MapParams, Page};
 pub use network::{ClosureParams, NetworkParams, NetworkSource, VehicleProfile};
 pub use response::ResponseParams;
 pub use scenario::{CalibrationInUse, DemandSource, Scenario};

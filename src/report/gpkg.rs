@@ -500,6 +500,7 @@ pub fn layers<'a>(run: &'a RunResult, plan: Option<&PlanRunResult>) -> Result<Ve
         });
     }
     out.extend(super::villages::gpkg_layers(run));
+    out.extend(super::context::gpkg_layers(&run.inputs.context));
     let risk_sites = super::sites::risk_site_features(run);
     if !risk_sites.is_empty() {
         out.push(Layer {

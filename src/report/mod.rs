@@ -4,6 +4,7 @@
 
 pub mod calibration;
 pub mod chart;
+pub mod context;
 pub mod export;
 pub mod folder;
 pub mod gpkg;

@@ -37,6 +37,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let d = run.drone.as_ref()?;
     let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     let stations = &run.inputs.stations;
     let r_px = (d.radius_m * fr.px_per_m).round() as i32;
     // The land within reach, opaque, then the roads over it; circles are cut at the

@@ -117,6 +117,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
     let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     let cols = colours(run);
     let areas = areas(run);
     for (o, mp) in areas.iter().enumerate() {

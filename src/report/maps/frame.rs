@@ -163,9 +163,16 @@ impl Frame {
 
     /// Pixel position of a lon/lat point.
     pub fn px(&self, lon: f64, lat: f64) -> (i32, i32) {
+        let (x, y) = self.px_exact(lon, lat);
+        (x.round() as i32, y.round() as i32)
+    }
+
+    /// Pixel position of a lon/lat point, unrounded (context geometry is clipped to the
+    /// map box before it is rounded).
+    pub fn px_exact(&self, lon: f64, lat: f64) -> (f64, f64) {
         let x = self.map.0 as f64 + (lon - self.lon_min) * self.m_per_deg_lon * self.px_per_m;
         let y = self.map.1 as f64 + (self.lat_max - lat) * self.m_per_deg_lat * self.px_per_m;
-        (x.round() as i32, y.round() as i32)
+        (x, y)
     }
 
     /// A size in pixels for `base` at 2480 px width.

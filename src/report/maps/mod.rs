@@ -33,6 +33,7 @@ pub mod water;
 
 // What they are drawn with.
 pub mod closures;
+pub mod context;
 pub mod fonts;
 pub mod frame;
 pub mod labels;

@@ -121,6 +121,7 @@ pub fn scene(
         .collect();
     let fr = Frame::around(opts, net, &inputs.districts, &pts);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &inputs.context);
     let thr = fmt_min(problem.threshold_s);
     let mut legend = Vec::new();
 

@@ -49,6 +49,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         fr = Frame::around(opts, net, &run.inputs.districts, &extra);
     }
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     fr.roads_grey(&mut sc, net);
     // Roads whose covered share changes by more than a tenth of their length. Segments are
     // matched through the open network: a plan that closes roads runs on fewer of them.

@@ -182,6 +182,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let net = &run.prepared.network;
     let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     let thr = run.coverage.params.threshold_s;
     // Road pieces by band, split exactly where the response crosses a band limit.
     let (limits, bands) = run_bands(run);

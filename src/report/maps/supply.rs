@@ -37,6 +37,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let net = &run.prepared.network;
     let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     fr.roads_grey(&mut sc, net);
     let mut legend = Vec::new();
     // Widest reach first, so that the finer levels stay visible on top: a tier per level.

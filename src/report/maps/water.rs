@@ -25,6 +25,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let net = &run.prepared.network;
     let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
+    super::context::draw(&fr, &mut sc, &run.inputs.context);
     fr.roads_grey(&mut sc, net);
     let mut legend = Vec::new();
     let gap_col = hex(0xe6550d);
