@@ -8,6 +8,7 @@
 //! GeoPackage binary geometry (header `GP`, version 0, little-endian, XY envelope, SRS
 //! 4326) followed by standard little-endian WKB.
 
+use crate::report::maps::response::Band;
 use std::path::Path;
 
 use geojson::{FeatureCollection, GeoJson, Value as GValue};
@@ -743,14 +744,20 @@ fn tables<'l, 'a>(variants: &'l [(Option<&'l str>, Vec<Layer<'a>>)]) -> Result<V
 }
 
 /// Writes the layers to a new GeoPackage at `path` (atomically: a temporary file renamed).
+/// Layers coloured by response band take the 5-minute standard's bands.
 pub fn write(path: &Path, layers: Vec<Layer>) -> Result<()> {
-    write_variants(path, vec![(None, layers)])
+    let bands = crate::report::maps::response::bands(&[180.0, 300.0, 480.0], 300.0);
+    write_variants(path, vec![(None, layers)], &bands)
 }
 
 /// Writes the layers of several variants to a new GeoPackage at `path` (atomically):
 /// layers of one name share a table, told apart by its `variant` field (none when the
-/// variant is `None`).
-pub fn write_variants(path: &Path, variants: Vec<(Option<&str>, Vec<Layer>)>) -> Result<()> {
+/// variant is `None`); layers coloured by response band are styled with `bands`.
+pub fn write_variants(
+    path: &Path,
+    variants: Vec<(Option<&str>, Vec<Layer>)>,
+    bands: &[Band],
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -758,7 +765,7 @@ pub fn write_variants(path: &Path, variants: Vec<(Option<&str>, Vec<Layer>)>) ->
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tmp = dir.join(format!(".fireplan.{}.gpkg.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let result = tables(&variants).and_then(|t| write_to(&tmp, &t));
+    let result = tables(&variants).and_then(|t| write_to(&tmp, &t, bands));
     match result {
         Ok(()) => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
         Err(e) => {
@@ -806,7 +813,11 @@ fn rtree_triggers(table: &str) -> String {
 
 /// The QGIS style of a table, from what it holds (first-due areas: one colour per
 /// station; service areas: one per break); None for a table drawn with QGIS's default.
-fn style_of(tx: &rusqlite::Transaction, table: &Table) -> rusqlite::Result<Option<String>> {
+fn style_of(
+    tx: &rusqlite::Transaction,
+    table: &Table,
+    bands: &[Band],
+) -> rusqlite::Result<Option<String>> {
     use styles::StyleGeometry as G;
     let distinct = |col: &str| -> rusqlite::Result<Vec<SqlValue>> {
         let mut st = tx.prepare(&format!(
@@ -819,8 +830,8 @@ fn style_of(tx: &rusqlite::Transaction, table: &Table) -> rusqlite::Result<Optio
     };
     Ok(Some(match table.name {
         "stations" => styles::stations(),
-        "coverage_segments" => styles::coverage_segments(),
-        "demand" => styles::by_band(G::Point, "response_s", 1.6),
+        "coverage_segments" => styles::coverage_segments(bands),
+        "demand" => styles::by_band(G::Point, "response_s", 1.6, bands),
         "first_due_areas" => {
             let ids: Vec<String> = distinct("station")?
                 .into_iter()
@@ -840,7 +851,7 @@ fn style_of(tx: &rusqlite::Transaction, table: &Table) -> rusqlite::Result<Optio
                     _ => None,
                 })
                 .collect();
-            styles::service_areas(&breaks)
+            styles::service_areas(&breaks, bands)
         }
         "districts" => styles::single(G::Polygon, None, 0.0),
         "gaps" => styles::single(G::Point, Some(0xd7191c), 2.0),
@@ -850,7 +861,7 @@ fn style_of(tx: &rusqlite::Transaction, table: &Table) -> rusqlite::Result<Optio
     }))
 }
 
-fn write_to(path: &Path, tables: &[Table]) -> Result<()> {
+fn write_to(path: &Path, tables: &[Table], bands: &[Band]) -> Result<()> {
     let e = |x| sql_err(path, x);
     let mut db = Connection::open(path).map_err(e)?;
     // The file is a temporary one, renamed into place only when complete: no journal and
@@ -1012,7 +1023,7 @@ fn write_to(path: &Path, tables: &[Table]) -> Result<()> {
         .map_err(e)?;
         // After the rows: the triggers call ST_* functions only GIS programs define.
         tx.execute_batch(&rtree_triggers(table.name)).map_err(e)?;
-        if let Some(qml) = style_of(&tx, table).map_err(e)? {
+        if let Some(qml) = style_of(&tx, table, bands).map_err(e)? {
             tx.execute(
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name,
                    f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description,
@@ -1075,7 +1086,7 @@ pub fn write_run(
         variants.push((Some("baseline"), base));
     }
     let p = out.join("fireplan.gpkg");
-    write_variants(&p, variants)?;
+    write_variants(&p, variants, &super::maps::response::run_bands(run).1)?;
     Ok(vec![sa_path, p])
 }
 

@@ -20,6 +20,8 @@ use crate::run::RunResult;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Band {
     pub upto_s: f64,
+    /// Within the response threshold (the green bands).
+    pub in_time: bool,
     pub color: u32,
     pub zh: String,
     pub en: String,
@@ -70,6 +72,7 @@ pub fn bands(limits_s: &[f64], threshold_s: f64) -> Vec<Band> {
         };
         out.push(Band {
             upto_s,
+            in_time: i < in_time,
             color,
             zh,
             en,
@@ -78,12 +81,14 @@ pub fn bands(limits_s: &[f64], threshold_s: f64) -> Vec<Band> {
     let last = limits_s.last().copied().unwrap_or(threshold_s);
     out.push(Band {
         upto_s: f64::INFINITY,
+        in_time: false,
         color: LATE_LAST,
         zh: format!("> {} 分钟", fmt_min(last)),
         en: format!("> {} min", fmt_min(last)),
     });
     out.push(Band {
         upto_s: f64::NAN,
+        in_time: false,
         color: UNREACHED,
         zh: "不可达".to_string(),
         en: "unreachable".to_string(),

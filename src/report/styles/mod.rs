@@ -5,7 +5,7 @@
 //! only colours, values and labels are filled in, every text XML-escaped.
 
 use crate::model::StationClass;
-use crate::report::maps::response::BANDS;
+use crate::report::maps::response::Band;
 use crate::report::maps::scene::{class_name_en, class_symbol, Shape};
 
 const CATEGORIZED: &str = include_str!("categorized.qml");
@@ -223,68 +223,73 @@ pub fn stations() -> String {
     categorized(StyleGeometry::Point, "class", &cats)
 }
 
-/// The response map's band colours: `(upper limit s, colour, label)`, then unreached.
-fn bands() -> Vec<(f64, u32, &'static str)> {
-    BANDS.iter().map(|b| (b.0, b.1, b.3)).collect()
+/// The filter `lo < field ≤ hi` (either bound left out when absent).
+fn between(f: &str, lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (None, Some(h)) => format!("{f} <= {h}"),
+        (Some(l), Some(h)) => format!("{f} > {l} AND {f} <= {h}"),
+        (Some(l), None) => format!("{f} > {l}"),
+        (None, None) => format!("{f} IS NOT NULL"),
+    }
 }
 
-/// Rules by response band on the number `field` (seconds), the response map's colours;
-/// null is "unreachable".
-pub fn by_band(geom: StyleGeometry, field: &str, size: f64) -> String {
+/// Rules by response band (the run's response map bands, [`crate::report::maps::response::run_bands`])
+/// on the number `field` (seconds), the map's colours; null is "unreachable".
+pub fn by_band(geom: StyleGeometry, field: &str, size: f64, bands: &[Band]) -> String {
     let f = format!("\"{}\"", field.replace('"', "\"\""));
     let mut lower: Option<f64> = None;
     let mut out = Vec::new();
-    for (limit, hex, label) in bands() {
-        let filter = if limit.is_nan() {
+    for b in bands {
+        let filter = if b.upto_s.is_nan() {
             format!("{f} IS NULL")
         } else {
-            match (lower, limit.is_finite()) {
-                (None, _) => format!("{f} <= {limit}"),
-                (Some(lo), true) => format!("{f} > {lo} AND {f} <= {limit}"),
-                (Some(lo), false) => format!("{f} > {lo}"),
-            }
+            between(&f, lower, b.upto_s.is_finite().then_some(b.upto_s))
         };
-        lower = Some(limit);
-        out.push((filter, label.to_string(), hex));
+        lower = Some(b.upto_s);
+        out.push((filter, b.en.clone(), b.color));
     }
     rules(geom, &out, size, None)
 }
 
 /// Road pieces: the map's bands, read from what a piece carries — `covered` (the piece
-/// is within the threshold) and its segment's worst response `worst_s` — so a covered
-/// piece is dark green when its whole segment is within the first band, light green
-/// otherwise, and a piece beyond the threshold orange while its segment's worst is within
-/// the third band, red beyond; grey unreached.
-pub fn coverage_segments() -> String {
-    let b = bands();
-    let (b0, b2) = (b[0].0, b[2].0);
-    let rs = vec![
-        (
-            format!("\"covered\" AND \"worst_s\" <= {b0}"),
-            b[0].2.to_string(),
-            b[0].1,
-        ),
-        (
-            format!("\"covered\" AND (\"worst_s\" IS NULL OR \"worst_s\" > {b0})"),
-            b[1].2.to_string(),
-            b[1].1,
-        ),
-        (
-            format!("NOT \"covered\" AND \"worst_s\" <= {b2}"),
-            b[2].2.to_string(),
-            b[2].1,
-        ),
-        (
-            format!("NOT \"covered\" AND \"worst_s\" > {b2}"),
-            b[3].2.to_string(),
-            b[3].1,
-        ),
-        (
-            "NOT \"covered\" AND \"worst_s\" IS NULL".to_string(),
-            b[4].2.to_string(),
-            b[4].1,
-        ),
-    ];
+/// is within the threshold) and its segment's worst response `worst_s`: a covered piece
+/// takes the in-time band of its segment's worst (the last in-time band when that is
+/// late), a piece beyond the threshold the late band of its segment's worst; grey
+/// unreached. Exact for whole segments within one band.
+pub fn coverage_segments(bands: &[Band]) -> String {
+    let w = "\"worst_s\"";
+    let mut rs = Vec::new();
+    let in_time: Vec<&Band> = bands.iter().filter(|b| b.in_time).collect();
+    let mut lo = None;
+    for (i, b) in in_time.iter().enumerate() {
+        let filter = if i + 1 == in_time.len() {
+            match lo {
+                None => "\"covered\"".to_string(),
+                Some(l) => format!("\"covered\" AND ({w} IS NULL OR {w} > {l})"),
+            }
+        } else {
+            format!("\"covered\" AND {}", between(w, lo, Some(b.upto_s)))
+        };
+        rs.push((filter, b.en.clone(), b.color));
+        lo = Some(b.upto_s);
+    }
+    let mut lo = None;
+    for b in bands.iter().filter(|b| !b.in_time && !b.upto_s.is_nan()) {
+        let hi = b.upto_s.is_finite().then_some(b.upto_s);
+        let filter = match (lo, hi) {
+            (None, None) => format!("NOT \"covered\" AND {w} IS NOT NULL"),
+            _ => format!("NOT \"covered\" AND {}", between(w, lo, hi)),
+        };
+        rs.push((filter, b.en.clone(), b.color));
+        lo = hi;
+    }
+    if let Some(u) = bands.iter().find(|b| b.upto_s.is_nan()) {
+        rs.push((
+            format!("NOT \"covered\" AND {w} IS NULL"),
+            u.en.clone(),
+            u.color,
+        ));
+    }
     rules(StyleGeometry::Line, &rs, 0.5, None)
 }
 
@@ -316,12 +321,18 @@ pub fn first_due_areas(stations: &[String]) -> String {
 
 /// Service areas by break (seconds, ascending), in the response band colour of each
 /// break; the larger breaks drawn first so the smaller lie on top.
-pub fn service_areas(breaks_s: &[f64]) -> String {
-    let b = bands();
+pub fn service_areas(breaks_s: &[f64], bands: &[Band]) -> String {
+    let late = bands
+        .iter()
+        .rfind(|b| !b.upto_s.is_nan())
+        .map_or(0xd7191c, |b| b.color);
     let rs: Vec<(String, String, u32)> = breaks_s
         .iter()
         .map(|&s| {
-            let hex = b.iter().find(|x| s <= x.0).map_or(b[3].1, |x| x.1);
+            let hex = bands
+                .iter()
+                .find(|b| s <= b.upto_s)
+                .map_or(late, |b| b.color);
             (
                 format!("\"break_s\" = {s}"),
                 format!("≤ {} min", s / 60.0),
