@@ -7,6 +7,7 @@ pub mod chart;
 pub mod export;
 pub mod folder;
 pub mod gpkg;
+pub mod appendix;
 pub mod html;
 pub mod layers;
 pub mod maps;
@@ -54,6 +55,7 @@ pub struct OutputTimings {
     pub coverage_geojson_s: f64,
     /// The supply outputs (`supply_reach.csv`, `supply.geojson`, …).
     pub supply_s: f64,
+    /// `report.md` (rendered after `report.html`, from the same view model).
     pub report_md_s: f64,
     pub targets_csv_s: f64,
     /// Every map, PNG and SVG (beside the steps above).
@@ -72,10 +74,20 @@ fn since(t0: std::time::Instant) -> f64 {
 
 /// Writes every output of DESIGN §10 into `out`; returns the files written.
 pub fn write_all(out: &Path, run: &RunResult) -> Result<Vec<PathBuf>> {
+    write_all_simulated(out, run, None)
+}
+
+/// [`write_all`], with the simulation's section in `report.html` and `report.md` when
+/// `sim` is given (`fireplan simulate`).
+pub fn write_all_simulated(
+    out: &Path,
+    run: &RunResult,
+    sim: Option<appendix::Simulated>,
+) -> Result<Vec<PathBuf>> {
     let t0 = std::time::Instant::now();
     let (mut written, maps, mut timings) =
         write_tables_and_maps(out, run, &[("baseline", &run.checks)])?;
-    written.extend(write_html_gpkg(out, run, None, &maps, &mut timings)?);
+    written.extend(write_html_gpkg(out, run, None, &maps, sim, &mut timings)?);
     timings.total_s = since(t0);
     written.push(write_run_json(out, run, &timings)?);
     Ok(written)
@@ -122,7 +134,7 @@ fn write_tables_and_maps(
     Ok((written, pngs, timings))
 }
 
-/// The tables, GeoJSON layers, `report.md` and `targets.csv` of a run, with the seconds
+/// The tables, GeoJSON layers and `targets.csv` of a run, with the seconds
 /// of each step. Each file is written as soon as it is made, so that only one is in
 /// memory at a time (a run of 1 M stations).
 fn write_tables(
@@ -177,8 +189,6 @@ fn write_tables(
         put("drone_reach.csv", villages::drone_reach_csv(run)?)?;
     }
     lap(&mut timings.tables_s);
-    put("report.md", markdown::report_md(run).into_bytes())?;
-    lap(&mut timings.report_md_s);
     if let Some(sup) = &run.supply {
         for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {
             put(name, bytes)?;
@@ -198,13 +208,14 @@ fn write_tables(
     Ok((written, timings))
 }
 
-/// `fireplan.gpkg` and `report.html` (embedding `maps`) of a run, their seconds added to
-/// `timings`; with `plan`, `run` is the plan variant.
+/// `fireplan.gpkg`, `report.html` (embedding `maps`) and `report.md` of a run, their
+/// seconds added to `timings`; with `plan`, `run` is the plan variant.
 fn write_html_gpkg(
     out: &Path,
     run: &RunResult,
     plan: Option<&crate::run::PlanRunResult>,
     maps: &[(maps::MapKind, Vec<u8>)],
+    sim: Option<appendix::Simulated>,
     timings: &mut OutputTimings,
 ) -> Result<Vec<PathBuf>> {
     // Side by side: the GeoPackage takes the longest of all outputs at 10^6 stations.
@@ -212,12 +223,14 @@ fn write_html_gpkg(
         let t0 = std::time::Instant::now();
         f().map(|p| (p, since(t0)))
     };
-    let (gpkg, html) = rayon::join(
+    let (gpkg, reports) = rayon::join(
         || timed(&|| gpkg::write_run(out, run, plan)),
-        || timed(&|| html::write_report(out, run, plan, maps, &maps::today())),
+        || html::write_reports(out, run, plan, maps, sim, &maps::today()),
     );
-    let ((gpkg, gpkg_s), (html, html_s)) = (gpkg?, html?);
+    let ((gpkg, gpkg_s), (mut files, report_s)) = (gpkg?, reports?);
     timings.gpkg_s += gpkg_s;
-    timings.report_html_s += html_s;
-    Ok(vec![gpkg, html])
+    timings.report_html_s += report_s.html_s;
+    timings.report_md_s += report_s.md_s;
+    files.insert(0, gpkg);
+    Ok(files)
 }
