@@ -36,12 +36,15 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
     let md = fireplan::report::markdown::report_md(&run).unwrap();
     let station_rows = md.lines().filter(|l| l.starts_with("| S")).count();
     assert_eq!(station_rows, REPORT_ROWS, "station rows of report.md");
-    assert!(md.contains("……另有 37 行未列出，全部见 `stations.csv`。"), "{md}");
+    assert!(
+        md.contains("……另有 37 行未列出，全部见 `stations.csv`。"),
+        "{md}"
+    );
     // Every station fails `staff_class2` (10 < 20): one row for the target, its first 12
     // stations with their staff, and the count of the rest pointing to targets.csv.
     let staff: Vec<&str> = md
         .lines()
-        .filter(|l| l.starts_with("| staff_class2 | ≥ 20 人 |"))
+        .filter(|l| l.starts_with("| staff_class2 | ≥ 20 人 | S0 "))
         .collect();
     assert_eq!(staff.len(), 1, "{staff:?}");
     assert_eq!(staff[0].matches("(10 人)").count(), 12, "{}", staff[0]);
@@ -61,7 +64,11 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
     assert_eq!(staff_csv, n);
     // report.html: the same cut, one note per cut table, code spans as <code>.
     let html = fireplan::report::html::report_html(&run, None, &[], "2026-11-30").unwrap();
-    assert_eq!(html.matches("<td>staff_class2</td>").count(), 2, "failures + tally");
+    assert_eq!(
+        html.matches("<td>staff_class2</td>").count(),
+        2,
+        "failures + tally"
+    );
     assert!(html.contains("……另有 37 行未列出，全部见 <code>stations.csv</code>。"));
     assert!(
         !html.contains('`'),

@@ -184,6 +184,7 @@ fn printed_last_headers(html: &str) -> Vec<String> {
                     .replace("&lt;", "<")
                     .replace("&gt;", ">")
                     .replace("&#x27;", "'")
+                    .replace("&#x2f;", "/")
                     .replace("&quot;", "\""),
             );
         }
@@ -244,20 +245,33 @@ fn demo_plan_report_prints_as_an_appendix() {
     for w in order.windows(2) {
         assert!(at(w[0]) < at(w[1]), "{} before {}", w[0], w[1]);
     }
-    let plan_file = std::fs::read_to_string(common::root().join("scenarios/demo_plan.toml")).unwrap();
+    let plan_file =
+        std::fs::read_to_string(common::root().join("scenarios/demo_plan.toml")).unwrap();
     let changes = plan_file.matches("[[change]]").count();
     assert_eq!(changes, 28);
     let changes_table = &html[html.find("class=\"sortable changes\"").unwrap()..];
     let changes_table = &changes_table[..changes_table.find("</table>").unwrap()];
-    assert_eq!(changes_table.matches("<tr").count(), changes + 1, "header + 28 changes");
+    assert_eq!(
+        changes_table.matches("<tr").count(),
+        changes + 1,
+        "header + 28 changes"
+    );
     assert!(changes_table.contains("马鞍 industrial zone, eastern edge"));
     // Planners' names, formatted figures: no raw CSV headers, no 0.4855, no 307.2 s.
-    for raw in ["demand_coverage", "edge_within_threshold", "worst_road_s", "0.4855"] {
+    for raw in [
+        "demand_coverage",
+        "edge_within_threshold",
+        "worst_road_s",
+        "0.4855",
+    ] {
         let body = &html[html.find("<body>").unwrap()..html.find("<script>").unwrap()];
         assert!(!body.contains(raw), "{raw} in report.html");
     }
     assert!(html.contains("<th class=\"n\">警情覆盖率</th>"));
-    assert!(html.contains("<td class=\"n\">48.6 %</td>"), "baseline 马鞍 share");
+    assert!(
+        html.contains("<td class=\"n\">48.6 %</td>"),
+        "baseline 马鞍 share"
+    );
 
     // Screenshot: a page with ink, many colours (maps, tables), not a blank.
     let shot = dir.path().join("plan.png");
@@ -271,7 +285,10 @@ fn demo_plan_report_prints_as_an_appendix() {
         ],
     );
     let (inked, colours) = ink(&shot);
-    assert!(inked > 0.03 && colours > 20, "screenshot looks blank: {inked} {colours}");
+    assert!(
+        inked > 0.03 && colours > 20,
+        "screenshot looks blank: {inked} {colours}"
+    );
 
     // Print: A4, counted; the plan comparison on the first pages, nothing clipped.
     let pdf = dir.path().join("plan.pdf");
@@ -286,12 +303,16 @@ fn demo_plan_report_prints_as_an_appendix() {
     );
     let n = pages(&pdf);
     // Summary and plan 3 pages, maps 3 (two a page), coverage 2, supply and resources 2,
-    // targets 3, methodology and sources 2: at most 15 (the old report printed 18, 12 of
-    // them target rows).
-    assert!((8..=15).contains(&n), "{n} pages");
+    // targets 2, methodology and sources 3: 15 with Noto Sans CJK; one more allowed for
+    // another CJK font's metrics (the old report printed 18, 12 of them target rows).
+    assert!((8..=16).contains(&n), "{n} pages");
     let text = pdf_pages_text(&pdf);
     let changes_page = page_of(&text, "方案变更及理由").expect("plan changes printed");
-    assert!(changes_page <= 1, "plan changes on page {}", changes_page + 1);
+    assert!(
+        changes_page <= 1,
+        "plan changes on page {}",
+        changes_page + 1
+    );
     let sources = page_of(&text, "依据文件与条款").expect("sources printed");
     assert!(sources + 3 >= n, "sources on page {} of {n}", sources + 1);
     assert_no_clipped_tables(&html, &pdf);
@@ -320,7 +341,10 @@ fn demo_report_prints_without_clipping() {
         ],
     );
     let (inked, colours) = ink(&shot);
-    assert!(inked > 0.03 && colours > 20, "screenshot looks blank: {inked} {colours}");
+    assert!(
+        inked > 0.03 && colours > 20,
+        "screenshot looks blank: {inked} {colours}"
+    );
 
     let pdf = dir.path().join("demo.pdf");
     browse(
@@ -333,8 +357,8 @@ fn demo_report_prints_without_clipping() {
         ],
     );
     let n = pages(&pdf);
-    // No plan section: at most the plan run's bound less its plan pages.
-    assert!((6..=13).contains(&n), "{n} pages");
+    // No plan section, but the summary's page: 14 with Noto Sans CJK, one more allowed.
+    assert!((6..=15).contains(&n), "{n} pages");
     assert_no_clipped_tables(&html, &pdf);
     eprintln!("demo: {n} PDF pages, screenshot ink {inked:.3}, {colours} colours");
 }

@@ -625,14 +625,18 @@ fn geopackage_layer_and_report_tables_of_the_risk_sites() {
         "{}",
         rows[2]
     );
-    assert!(rows[4].contains("老城居民区") && rows[4].ends_with("<td>—</td></tr>\n"));
+    assert!(rows[4].contains("老城居民区") && rows[4].ends_with("<td>—</td></tr>\n</tbody>"));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let line = |name: &str| {
         md.lines()
             .find(|l| l.starts_with(&format!("| {name} |")))
             .unwrap()
     };
-    assert!(line("东化工园区").ends_with("| 不达标 |"), "{}", line("东化工园区"));
+    assert!(
+        line("东化工园区").ends_with("| 不达标 |"),
+        "{}",
+        line("东化工园区")
+    );
     assert!(line("北化工点").ends_with("| 达标 |"));
     assert!(line("中高层区").ends_with("| — |"));
 }

@@ -34,7 +34,11 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("demand_coverage", "警情覆盖率", "Demand covered"),
     ("road_coverage", "道路覆盖率", "Road covered"),
     ("area_coverage", "面积覆盖率", "Area covered"),
-    ("second_due_coverage", "第二出动覆盖率", "Second-due covered"),
+    (
+        "second_due_coverage",
+        "第二出动覆盖率",
+        "Second-due covered",
+    ),
     ("p50", "响应时间中位数", "Median response"),
     ("p90", "响应时间 P90", "P90 response"),
     ("max", "最长响应时间", "Longest response"),
@@ -68,22 +72,46 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("staff", "需保障人员", "Staff to sustain"),
     ("load", "负荷", "Load"),
     ("status", "结论", "Result"),
-    ("within_share", "按时可达警情占比", "Incidents reached in time"),
+    (
+        "within_share",
+        "按时可达警情占比",
+        "Incidents reached in time",
+    ),
     ("worst_time", "最远点用时", "Slowest place"),
     ("margin", "余量", "Margin"),
-    ("water_reach_share", "消火栓保护范围内警情", "Incidents within hydrant reach"),
-    ("spacing_gap_km", "消火栓间距缺口 km", "Hydrant spacing gap km"),
+    (
+        "water_reach_share",
+        "消火栓保护范围内警情",
+        "Incidents within hydrant reach",
+    ),
+    (
+        "spacing_gap_km",
+        "消火栓间距缺口 km",
+        "Hydrant spacing gap km",
+    ),
     ("village", "村、社区", "Village"),
     ("population", "人口", "Population"),
     ("micro_stations", "微型消防站", "Micro stations"),
     ("volunteer_teams", "志愿消防队", "Volunteer teams"),
     ("hangars", "无人机机舱", "Drone hangars"),
-    ("drone_demand_share", "无人机可达警情", "Incidents within drone reach"),
-    ("drone_area_share", "无人机可达面积", "Area within drone reach"),
+    (
+        "drone_demand_share",
+        "无人机可达警情",
+        "Incidents within drone reach",
+    ),
+    (
+        "drone_area_share",
+        "无人机可达面积",
+        "Area within drone reach",
+    ),
     ("closure", "封闭", "Closure"),
     ("source", "来源", "Source"),
     ("road_closed", "封闭道路", "Road closed"),
-    ("demand_lost", "失去覆盖的警情点", "Incidents losing coverage"),
+    (
+        "demand_lost",
+        "失去覆盖的警情点",
+        "Incidents losing coverage",
+    ),
     ("target", "指标", "Target"),
     ("requirement", "要求", "Requirement"),
     ("failing", "未达标对象（实测）", "Not met (measured)"),
@@ -99,8 +127,16 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("road_class", "道路等级", "Road class"),
     ("speed", "车速 km/h", "Speed km/h"),
     ("static", "静态计算", "Static"),
-    ("free_fleet", "模拟：最近站总是空闲", "Simulated, nearest always free"),
-    ("busy_units", "模拟：考虑忙碌占用", "Simulated with busy units"),
+    (
+        "free_fleet",
+        "模拟：最近站总是空闲",
+        "Simulated, nearest always free",
+    ),
+    (
+        "busy_units",
+        "模拟：考虑忙碌占用",
+        "Simulated with busy units",
+    ),
     ("full_plan", "全部力量按时到达", "Whole plan in time"),
     ("first_due_busy", "辖区站忙碌", "First-due busy"),
     ("incidents_per_year", "年警情数", "Incidents a year"),
@@ -146,11 +182,12 @@ pub fn mmss(x: Option<f64>) -> String {
     }
 }
 
-/// A change of a time with its sign (`-0:42`), `—` when either side is missing.
+/// A change of a time with its sign (`−0:42`), `—` when either side is missing; taken
+/// between the whole seconds shown, so that the row adds up as printed.
 pub fn mmss_change(b: Option<f64>, p: Option<f64>) -> String {
     match (b, p) {
         (Some(b), Some(p)) => {
-            let d = p - b;
+            let d = p.round() - b.round();
             let sign = if d < -0.5 { "−" } else { "+" };
             format!("{sign}{}", mmss(Some(d.abs())))
         }
@@ -543,12 +580,7 @@ fn subject(f: &Finding) -> String {
 
 /// One row per target with findings of `status` and `force`: its requirement, the
 /// subjects with their measured values, and where it comes from.
-fn findings_by_target(
-    checks: &Checks,
-    status: Status,
-    force: Option<Force>,
-    zh: bool,
-) -> Table {
+fn findings_by_target(checks: &Checks, status: Status, force: Option<Force>, zh: bool) -> Table {
     let mut t = Table::new(
         zh,
         &[
@@ -673,7 +705,10 @@ fn targets_view(checks: &Checks, config: &crate::params::TargetConfig, zh: bool)
         } else {
             c.why.clone()
         };
-        sets.push("", vec![c.set.clone(), c.applied_label(zh).to_string(), why]);
+        sets.push(
+            "",
+            vec![c.set.clone(), c.applied_label(zh).to_string(), why],
+        );
     }
     TargetsView {
         region: config.region.as_ref().map(|(k, n)| format!("{n} ({k})")),
@@ -793,7 +828,9 @@ fn cards(run: &RunResult, base: Option<&RunResult>, zh: bool) -> Vec<Card> {
             },
             |m| m.demand_coverage,
         ),
-        share(t("道路覆盖率", "Road length covered"), |m| m.road_coverage),
+        share(t("道路覆盖率", "Road length covered"), |m| {
+            m.road_coverage
+        }),
         share(t("面积覆盖率", "Area covered"), |m| m.area_coverage),
         share(t("第二出动覆盖率", "Second-due coverage"), |m| {
             m.second_due_coverage
@@ -857,7 +894,12 @@ fn districts_table(run: &RunResult, zh: bool) -> Table {
     }
     if cov.outside.demand_points > 0 || cov.outside.road_km > 0.0 {
         let mut cells = vec![
-            if zh { "（片区以外）" } else { "(outside districts)" }.to_string(),
+            if zh {
+                "（片区以外）"
+            } else {
+                "(outside districts)"
+            }
+            .to_string(),
             String::new(),
         ];
         cells.extend(metric_cells(&cov.outside));
@@ -1113,8 +1155,7 @@ fn supply_view(run: &RunResult, zh: bool) -> Option<SupplyView> {
             vec![
                 format!("{} {}", p.label, p.name),
                 level_name(p.level),
-                p.capacity_persons
-                    .map_or("—".into(), |c| format!("{c:.0}")),
+                p.capacity_persons.map_or("—".into(), |c| format!("{c:.0}")),
                 load.stations.len().to_string(),
                 load.staff_persons.to_string(),
                 load.utilisation()
@@ -1149,7 +1190,8 @@ fn supply_view(run: &RunResult, zh: bool) -> Option<SupplyView> {
                     level_name(sup.levels[li].level),
                     mmss(sup.levels[li].reach_s),
                     mmss(r.nearest.map(|n| n.1)),
-                    r.margin_min().map_or("—".into(), |m| format!("{m:+.1} min")),
+                    r.margin_min()
+                        .map_or("—".into(), |m| format!("{m:+.1} min")),
                     yes_no(pass, zh),
                 ],
             );
@@ -1509,7 +1551,11 @@ fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
             |m| m.demand_coverage,
             true,
         ),
-        (t("道路覆盖率", "Road length covered"), |m| m.road_coverage, true),
+        (
+            t("道路覆盖率", "Road length covered"),
+            |m| m.road_coverage,
+            true,
+        ),
         (t("面积覆盖率", "Area covered"), |m| m.area_coverage, true),
         (
             t("第二出动覆盖率", "Second-due coverage"),
@@ -1759,10 +1805,10 @@ pub fn build(
         },
         scenario: sc.name.clone(),
         // The file's name: the same bytes wherever the scenario folder lies.
-        scenario_file: sc
-            .path
-            .file_name()
-            .map_or_else(|| sc.path.display().to_string(), |n| n.to_string_lossy().into()),
+        scenario_file: sc.path.file_name().map_or_else(
+            || sc.path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        ),
         date: date.to_string(),
         plan: plan.map(|pr| plan_view(pr, zh)),
         interactive_map: None,
@@ -1867,6 +1913,9 @@ mod tests {
         assert_eq!(mmss(None), "—");
         assert_eq!(mmss_change(Some(300.0), Some(258.0)), "−0:42");
         assert_eq!(mmss_change(Some(300.0), Some(300.0)), "+0:00");
+        // 3:21 → 3:17 reads −0:04, as the two figures shown differ.
+        assert_eq!(mmss_change(Some(201.4), Some(197.4)), "−0:04");
+        assert_eq!(mmss_change(Some(201.4), Some(197.6)), "−0:03");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! Markdown report. Every file is written to a temporary name and renamed, so a failed
 //! run never leaves a half-written file.
 
+pub mod appendix;
 pub mod calibration;
 pub mod chart;
 pub mod export;
 pub mod folder;
 pub mod gpkg;
-pub mod appendix;
 pub mod html;
 pub mod layers;
 pub mod maps;
