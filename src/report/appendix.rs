@@ -1541,7 +1541,9 @@ fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
     );
     let (b, p) = (&pr.baseline.coverage.region, &pr.plan.coverage.region);
     let thr = mmss(Some(pr.plan.coverage.params.threshold_s));
-    let rows: [(String, fn(&Metrics) -> Option<f64>, bool); 7] = [
+    // (label, the figure, whether it is a share — else seconds).
+    type Figure = fn(&Metrics) -> Option<f64>;
+    let rows: [(String, Figure, bool); 7] = [
         (
             if zh {
                 format!("{thr} 内到场的警情")
