@@ -1922,7 +1922,8 @@ mod tests {
 
     #[test]
     fn shares_read_as_percentages_with_one_decimal() {
-        assert_eq!(pct(Some(0.4855)), "48.6 %");
+        assert_eq!(pct(Some(0.48552)), "48.6 %");
+        assert_eq!(pct(Some(0.8603)), "86.0 %");
         assert_eq!(pct(None), "—");
         assert_eq!(points_change(Some(0.4855), Some(0.6303)), "+14.5 pp");
         assert_eq!(points_change(Some(0.5), Some(0.5)), "+0.0 pp");
