@@ -401,9 +401,9 @@ fn cli_plan_run_shows_the_closure() {
     assert_eq!(lost, [("D1".to_string(), "lost".to_string())]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     for part in [
-        "## Road closures (道路封闭)",
-        "| 秦望大桥 | plan change[1] | bridge repairs 2026–2027 | 4.25 km (1 segment) | 1 (weight 1) |",
-        "| 1 | close_road | 秦望大桥 | closed 1 road segment(s), 4.25 km | bridge repairs 2026–2027 |",
+        "### 道路封闭",
+        "| 秦望大桥 | plan change[1] | bridge repairs 2026–2027 | 4.25 km | 1 |",
+        "| 1 | 封闭道路 | 秦望大桥 | closed 1 road segment(s), 4.25 km | bridge repairs 2026–2027 |",
     ] {
         assert!(md.contains(part), "{part:?} not in report.md");
     }

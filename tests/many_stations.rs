@@ -31,24 +31,28 @@ fn run_with_stations(n: usize) -> fireplan::run::RunResult {
 fn reports_cut_long_tables_and_point_to_the_csv() {
     let n = REPORT_ROWS + 37;
     let run = run_with_stations(n);
-    // report.md: the stations table and each station-level target's failures.
-    let md = fireplan::report::markdown::report_md(&run);
+    // report.md: the stations table is cut, and says where the rest is (the fixture's
+    // report is in Chinese).
+    let md = fireplan::report::markdown::report_md(&run).unwrap();
     let station_rows = md.lines().filter(|l| l.starts_with("| S")).count();
     assert_eq!(station_rows, REPORT_ROWS, "station rows of report.md");
     assert!(
-        md.contains("… and 37 more stations, not listed here: every row is in `stations.csv`."),
+        md.contains("……另有 37 行未列出，全部见 `stations.csv`。"),
         "{md}"
     );
-    // Every station fails `staff_class2` (10 < 20): REPORT_ROWS listed, 37 not.
-    let staff_rows = md
+    // Every station fails `staff_class2` (10 < 20): one row for the target, its first 12
+    // stations with their staff, and the count of the rest pointing to targets.csv.
+    let staff: Vec<&str> = md
         .lines()
-        .filter(|l| l.starts_with("| staff_class2 | station "))
-        .count();
-    assert_eq!(staff_rows, REPORT_ROWS);
-    assert!(md.contains(
-        "… and 37 more findings of `staff_class2`, not listed here: every row is in \
-         `targets.csv`."
-    ));
+        .filter(|l| l.starts_with("| staff_class2 | ≥ 20 人 | S0 "))
+        .collect();
+    assert_eq!(staff.len(), 1, "{staff:?}");
+    assert_eq!(staff[0].matches("(10 人)").count(), 12, "{}", staff[0]);
+    assert!(
+        staff[0].contains(&format!("另 {} 项见 targets.csv", n - 12)),
+        "{}",
+        staff[0]
+    );
     // targets.csv keeps every finding.
     let mut csv = Vec::new();
     fireplan::report::plan::write_targets_csv(&mut csv, &[("baseline", &run.checks)]).unwrap();
@@ -58,15 +62,13 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
         .filter(|l| l.starts_with("baseline,staff_class2,"))
         .count();
     assert_eq!(staff_csv, n);
-    // report.html: the same cut, failures first, one note per cut table.
+    // report.html: the same cut, one note per cut table, code spans as <code>.
     let html = fireplan::report::html::report_html(&run, None, &[], "2026-11-30").unwrap();
-    let staff_html = html.matches("<td>staff_class2</td>").count();
-    assert_eq!(staff_html, REPORT_ROWS);
-    // The fixture's report is in Chinese.
-    assert!(html.contains(
-        "……<code>staff_class2</code>（baseline）的核查结果另有 37 行未列出，全部见 \
-         <code>targets.csv</code>。"
-    ));
+    assert_eq!(
+        html.matches("<td>staff_class2</td>").count(),
+        2,
+        "failures + tally"
+    );
     assert!(html.contains("……另有 37 行未列出，全部见 <code>stations.csv</code>。"));
     assert!(
         !html.contains('`'),
@@ -77,9 +79,9 @@ fn reports_cut_long_tables_and_point_to_the_csv() {
 #[test]
 fn short_tables_are_not_cut() {
     let run = run_with_stations(12);
-    let md = fireplan::report::markdown::report_md(&run);
+    let md = fireplan::report::markdown::report_md(&run).unwrap();
     assert_eq!(md.lines().filter(|l| l.starts_with("| S")).count(), 12);
-    assert!(!md.contains("not listed here"));
+    assert!(!md.contains("未列出") && !md.contains("not listed here"));
     let html = fireplan::report::html::report_html(&run, None, &[], "2026-11-30").unwrap();
     assert!(!html.contains("未列出") && !html.contains("not listed here"));
 }

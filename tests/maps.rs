@@ -347,15 +347,16 @@ fn report_html_embeds_the_maps_drawn_not_the_files_found() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("map_response.png"), b"a map of another run").unwrap();
     let drawn = b"the map of this run".to_vec();
-    let p = html::write_report(
+    let (files, _) = html::write_reports(
         dir.path(),
         &run,
         None,
         &[(MapKind::Response, drawn.clone())],
+        None,
         "2026-11-30",
     )
     .unwrap();
-    let page = std::fs::read_to_string(p).unwrap();
+    let page = std::fs::read_to_string(&files[0]).unwrap();
     assert!(page.contains(&html::base64(&drawn)));
     assert!(!page.contains(&html::base64(b"a map of another run")));
 }

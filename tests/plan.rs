@@ -554,9 +554,9 @@ fn run_with_plan_writes_both_variants_and_the_changes() {
     assert_eq!(layers, ["change", "change", "demand"]);
     let md = std::fs::read_to_string(o.join("report.md")).unwrap();
     assert!(
-        md.contains("## Plan: move the east station west")
+        md.contains("## 2 规划方案对比: move the east station west")
             && md.contains("the building is to be demolished")
-            && md.contains("## Targets (规划指标)"),
+            && md.contains("## 规划指标核查"),
         "{md}"
     );
 }

@@ -709,8 +709,12 @@ fn cli_writes_the_simulation_files_and_report_section() {
     let incidents = std::fs::read_to_string(a.join("sim_incidents.csv")).unwrap();
     assert!(incidents.lines().count() > 100);
     let md = std::fs::read_to_string(a.join("report.md")).unwrap();
-    let sim_at = md.find("## Incident simulation").unwrap();
-    assert!(sim_at < md.find("## Files").unwrap());
+    // The simulation's section (the fixture's report is in Chinese), before the files.
+    let sim_at = md.find("## 忙碌占用模拟").unwrap();
+    assert!(md[sim_at..].contains("次重复 ×"), "{md}");
+    assert!(sim_at < md.find("## 文件").unwrap());
+    let html = std::fs::read_to_string(a.join("report.html")).unwrap();
+    assert!(html.contains("id=\"simulation\"") && html.contains("次重复 ×"));
     // The static run's outputs are there too.
     assert!(a.join("summary.json").exists());
     // `fireplan run` does not add the section.
@@ -722,7 +726,7 @@ fn cli_writes_the_simulation_files_and_report_section() {
         .unwrap();
     assert!(o.status.success());
     let md = std::fs::read_to_string(dir.path().join("c/report.md")).unwrap();
-    assert!(!md.contains("## Incident simulation"));
+    assert!(!md.contains("次重复 ×") && md.contains("本次运行未做忙碌占用模拟"));
 }
 
 /// Regression (issue 20, P4): `--years 1e9` and `--reps 100000000` allocated until the

@@ -900,7 +900,10 @@ fn run_includes_supply_when_depots_are_given() {
     assert!((s["supply_worst_margin_min"]["county"].as_f64().unwrap() + 0.2).abs() < 1e-4);
     assert!(s["demand_coverage"].is_number()); // the coverage figures are still there
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    assert!(md.contains("## Logistics-support reach (战勤保障)") && md.contains("| K1 |"));
+    assert!(
+        md.contains("## 战勤保障与资源") && md.contains("| K1 "),
+        "{md}"
+    );
 
     // Without [depots]: no supply files, null fields, and the report says it was skipped.
     let out2 = tempfile::tempdir().unwrap();
@@ -915,7 +918,10 @@ fn run_includes_supply_when_depots_are_given() {
     let s = read_json(&out2.path().join("summary.json"));
     assert!(s["supply_reach_ok"].is_null());
     let md = std::fs::read_to_string(out2.path().join("report.md")).unwrap();
-    assert!(md.contains("No `[depots]` in the scenario"));
+    assert!(
+        md.contains("情景中没有 `[depots]`：未评估战勤保障。"),
+        "{md}"
+    );
 }
 
 #[test]

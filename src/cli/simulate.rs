@@ -100,12 +100,10 @@ pub fn main(a: SimulateArgs) -> anyhow::Result<ExitCode> {
 
         let folder = OutputFolder::begin(&out, run.inputs.paths())?;
         let dir = folder.path();
-        fireplan::report::write_all(dir, &run, &*opts.progress)
+        // report.html and report.md with the simulation's section.
+        fireplan::report::write_all_simulated(dir, &run, Some((&setup, &res)), &*opts.progress)
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         fireplan::report::sim::output::write_outputs(dir, &run, &setup, &res)
-            .with_context(|| format!("writing outputs to {}", out.display()))?;
-        let md = fireplan::report::markdown::report_md_with_simulation(&run, &setup, &res);
-        fireplan::report::write_atomic(&dir.join("report.md"), md.as_bytes())
             .with_context(|| format!("writing outputs to {}", out.display()))?;
         folder.commit()?;
 

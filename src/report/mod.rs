@@ -2,6 +2,7 @@
 //! Markdown report. Every file is written to a temporary name and renamed, so a failed
 //! run never leaves a half-written file.
 
+pub mod appendix;
 pub mod calibration;
 pub mod chart;
 pub mod context;
@@ -57,6 +58,7 @@ pub struct OutputTimings {
     pub coverage_geojson_s: f64,
     /// The supply outputs (`supply_reach.csv`, `supply.geojson`, …).
     pub supply_s: f64,
+    /// `report.md` (rendered after `report.html`, from the same view model).
     pub report_md_s: f64,
     pub targets_csv_s: f64,
     /// Every map, PNG and SVG (beside the steps above).
@@ -77,18 +79,31 @@ fn since(t0: std::time::Instant) -> f64 {
 /// sees two steps: the tables and maps ([`output_steps`] items: one per table step, one
 /// per map), then `report.html` and `fireplan.gpkg` (2 items).
 pub fn write_all(out: &Path, run: &RunResult, progress: &dyn Progress) -> Result<Vec<PathBuf>> {
+    write_all_simulated(out, run, None, progress)
+}
+
+/// [`write_all`], with the simulation's section in `report.html` and `report.md` when
+/// `sim` is given (`fireplan simulate`).
+pub fn write_all_simulated(
+    out: &Path,
+    run: &RunResult,
+    sim: Option<appendix::Simulated>,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>> {
     let t0 = std::time::Instant::now();
     let (mut written, maps, mut timings) =
         write_tables_and_maps(out, run, &[("baseline", &run.checks)], 0, progress)?;
+    // map.html first: report.html links it when it is there.
+    written.push(webmap::write_map_html(out, run, None)?);
     written.extend(write_html_gpkg(
         out,
         run,
         None,
         &maps,
+        sim,
         &mut timings,
         progress,
     )?);
-    written.push(webmap::write_map_html(out, run, None)?);
     timings.total_s = since(t0);
     written.push(write_run_json(out, run, &timings)?);
     Ok(written)
@@ -186,7 +201,7 @@ fn write_tables_and_maps(
     Ok((written, pngs, timings))
 }
 
-/// The tables, GeoJSON layers, `report.md` and `targets.csv` of a run, with the seconds
+/// The tables, GeoJSON layers and `targets.csv` of a run, with the seconds
 /// of each step. Each file is written as soon as it is made, so that only one is in
 /// memory at a time (a run of 1 M stations).
 fn write_tables(
@@ -257,11 +272,6 @@ fn write_tables(
         put("drone_reach.csv", villages::drone_reach_csv(run)?)?;
     }
     lap(&mut timings.tables_s);
-    if optional {
-        step("report.md");
-    }
-    put("report.md", markdown::report_md(run).into_bytes())?;
-    lap(&mut timings.report_md_s);
     if let Some(sup) = &run.supply {
         step("the logistics-support outputs");
         for (name, bytes) in supply::output_files(sup, &run.inputs, &run.prepared.network)? {
@@ -285,14 +295,15 @@ fn write_tables(
     Ok((written, timings))
 }
 
-/// `service_areas.geojson`, `fireplan.gpkg` and `report.html` (embedding `maps`) of a run,
-/// their seconds added to `timings` (the service areas' to `gpkg_s`); with `plan`, `run` is
-/// the plan variant.
+/// `service_areas.geojson`, `fireplan.gpkg`, `report.html` (embedding `maps`) and
+/// `report.md` of a run, their seconds added to `timings` (the service areas' to
+/// `gpkg_s`); with `plan`, `run` is the plan variant.
 fn write_html_gpkg(
     out: &Path,
     run: &RunResult,
     plan: Option<&crate::run::PlanRunResult>,
     maps: &[(maps::MapKind, Vec<u8>)],
+    sim: Option<appendix::Simulated>,
     timings: &mut OutputTimings,
     progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>> {
@@ -304,25 +315,21 @@ fn write_html_gpkg(
         progress.advance(1);
         done
     };
-    let (gpkg, html) = rayon::join(
+    let (gpkg, reports) = rayon::join(
         || timed(&|| gpkg::write_run(out, run, plan)),
         || {
-            timed(&|| {
-                html::write_report(
-                    out,
-                    run,
-                    plan,
-                    maps,
-                    &maps::today_in(&maps::scenario_timezone(&run.inputs.scenario)),
-                )
-                .map(|p| vec![p])
-            })
+            let t0 = std::time::Instant::now();
+            let date = maps::today_in(&maps::scenario_timezone(&run.inputs.scenario));
+            let done = html::write_reports(out, run, plan, maps, sim, &date);
+            progress.advance(1);
+            done.map(|d| (d, since(t0)))
         },
     );
     progress.finish();
-    let ((mut files, gpkg_s), (html, html_s)) = (gpkg?, html?);
+    let ((mut files, gpkg_s), ((reports, report_s), _)) = (gpkg?, reports?);
     timings.gpkg_s += gpkg_s;
-    timings.report_html_s += html_s;
-    files.extend(html);
+    timings.report_html_s += report_s.html_s;
+    timings.report_md_s += report_s.md_s;
+    files.extend(reports);
     Ok(files)
 }

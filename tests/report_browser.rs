@@ -1,0 +1,367 @@
+//! `report.html` in a real browser (issue 17): the bundled demo and demo plan runs are
+//! opened in headless Chromium, screenshotted (the PNG must show a page, not a blank) and
+//! printed to PDF, whose pages are counted and checked for clipped tables: every printed
+//! table's last column header must be in the PDF's text (Chromium cuts a table wider
+//! than the page at its edge, and `pdftotext` drops what lies off the page), and no word
+//! may lie past a page's right edge.
+//!
+//! Needs `/usr/bin/chromium` and poppler-utils (`pdfinfo`, `pdftotext`); skipped with a
+//! message when they are absent (.ci/run installs them).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fixed date, as the golden outputs use.
+const SOURCE_DATE_EPOCH: &str = "1764374400";
+
+fn chromium() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/chromium");
+    if p.exists() && tool("pdfinfo") && tool("pdftotext") {
+        Some(p)
+    } else {
+        eprintln!("skipped: /usr/bin/chromium or poppler-utils (pdfinfo, pdftotext) absent");
+        None
+    }
+}
+
+fn tool(name: &str) -> bool {
+    Command::new(name).arg("-v").output().is_ok()
+}
+
+/// Runs `fireplan run` on a bundled scenario (and plan) into `out`.
+fn run_demo(out: &Path, plan: Option<&str>, cache: &Path) {
+    let mut cmd = common::fireplan();
+    cmd.current_dir(common::root())
+        .args(["run", "scenarios/demo.toml", "--quiet", "--out"])
+        .arg(out)
+        .env("FIREPLAN_CACHE_DIR", cache)
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH);
+    if let Some(p) = plan {
+        cmd.args(["--plan", p]);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Headless Chromium on `html` with `args` (a private profile in `dir`).
+fn browse(chromium: &Path, dir: &Path, html: &Path, args: &[String]) {
+    let o = Command::new(chromium)
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--disable-extensions",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .args(args)
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "chromium {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The share of pixels of a PNG that are not near-white, and the number of distinct
+/// colours (a blank or failed page is one colour).
+fn ink(png_path: &Path) -> (f64, usize) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "{:?}", info.color_type);
+    let px = &buf[..info.buffer_size()];
+    let mut colours = std::collections::HashSet::new();
+    let mut inked = 0usize;
+    let n = px.len() / channels;
+    for p in px.chunks(channels) {
+        colours.insert((p[0] >> 3, p[1] >> 3, p[2] >> 3));
+        if p[0] < 235 || p[1] < 235 || p[2] < 235 {
+            inked += 1;
+        }
+    }
+    (inked as f64 / n as f64, colours.len())
+}
+
+/// Pages of a PDF, by `pdfinfo`.
+fn pages(pdf: &Path) -> usize {
+    let o = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count: {text}"))
+}
+
+/// The PDF's text, page by page (`pdftotext -layout`; pages end with a form feed).
+fn pdf_pages_text(pdf: &Path) -> Vec<String> {
+    let o = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout)
+        .split('\u{c}')
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Words lying past their page's right edge (`pdftotext -bbox`): (page, word, xMax, width).
+fn words_past_edge(pdf: &Path) -> Vec<(usize, String, f64, f64)> {
+    let o = Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    let attr = |line: &str, name: &str| -> Option<f64> {
+        let key = format!("{name}=\"");
+        let at = line.find(&key)? + key.len();
+        line[at..].split('"').next()?.parse().ok()
+    };
+    let (mut page, mut width) = (0, 0.0);
+    let mut past = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+            width = attr(line, "width").unwrap_or(0.0);
+        } else if line.starts_with("<word ") {
+            let x_max = attr(line, "xMax").unwrap_or(0.0);
+            if x_max > width + 0.5 {
+                let word = line
+                    .split('>')
+                    .nth(1)
+                    .and_then(|w| w.split('<').next())
+                    .unwrap_or("")
+                    .to_string();
+                past.push((page, word, x_max, width));
+            }
+        }
+    }
+    past
+}
+
+/// The last column header of every table the print shows (tables inside a closed
+/// `<details>` are not printed), with the header's text unescaped.
+fn printed_last_headers(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<table") {
+        let before = &rest[..i];
+        // A table after an unclosed <details> is collapsed: skip to its end.
+        if let Some(d) = before.rfind("<details") {
+            if !before[d..].contains("</details>") {
+                let end = rest[i..].find("</details>").map_or(rest.len(), |e| i + e);
+                rest = &rest[end..];
+                continue;
+            }
+        }
+        let table = &rest[i..];
+        let head_end = table.find("</thead>").unwrap_or(0);
+        let head = &table[..head_end];
+        if let Some(th) = head.rfind("<th") {
+            let label = head[th..]
+                .split('>')
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .unwrap_or("");
+            out.push(
+                label
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&#x27;", "'")
+                    .replace("&#x2f;", "/")
+                    .replace("&quot;", "\""),
+            );
+        }
+        rest = &table[6..];
+    }
+    out
+}
+
+/// Every printed table's last header must be in the PDF's text (spaces aside: the PDF
+/// may break a header over two lines, so each of its words is looked for).
+fn assert_no_clipped_tables(html: &str, pdf: &Path) {
+    let text: String = pdf_pages_text(pdf).concat();
+    let headers = printed_last_headers(html);
+    assert!(headers.len() >= 8, "tables found: {headers:?}");
+    for h in &headers {
+        for word in h.split_whitespace() {
+            assert!(
+                text.contains(word),
+                "last column header {h:?} ({word:?}) is not in the printed PDF: table clipped"
+            );
+        }
+    }
+    let past = words_past_edge(pdf);
+    assert!(past.is_empty(), "words past the page edge: {past:?}");
+}
+
+/// Index of the first page whose text contains `needle`.
+fn page_of(pages: &[String], needle: &str) -> Option<usize> {
+    pages.iter().position(|p| p.contains(needle))
+}
+
+#[test]
+fn demo_plan_report_prints_as_an_appendix() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let out = dir.path().join("plan");
+    run_demo(&out, Some("scenarios/demo_plan.toml"), &cache);
+    let html_path = out.join("report.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+
+    // The order of an appendix: summary, plan, coverage, supply, simulation, targets,
+    // methodology; the plan's 28 changes (not the 148 points gaining coverage).
+    let at = |id: &str| {
+        html.find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no section {id}"))
+    };
+    let order = [
+        "summary",
+        "plan",
+        "maps",
+        "coverage",
+        "supply",
+        "simulation",
+        "targets",
+        "method",
+    ];
+    for w in order.windows(2) {
+        assert!(at(w[0]) < at(w[1]), "{} before {}", w[0], w[1]);
+    }
+    let plan_file =
+        std::fs::read_to_string(common::root().join("scenarios/demo_plan.toml")).unwrap();
+    let changes = plan_file.matches("[[change]]").count();
+    assert_eq!(changes, 28);
+    let changes_table = &html[html.find("class=\"sortable changes\"").unwrap()..];
+    let changes_table = &changes_table[..changes_table.find("</table>").unwrap()];
+    assert_eq!(
+        changes_table.matches("<tr").count(),
+        changes + 1,
+        "header + 28 changes"
+    );
+    assert!(changes_table.contains("马鞍 industrial zone, eastern edge"));
+    // Planners' names, formatted figures: no raw CSV headers, no 0.4855, no 307.2 s.
+    // (Target ids such as `demand_coverage_urban` may name a metric; the old raw CSV
+    // headers, shares and seconds may not appear.)
+    for raw in [
+        ">demand coverage<",
+        "edge within threshold",
+        ">worst_road_s<",
+        "0.4855",
+        "307.2 s",
+    ] {
+        let body = &html[html.find("<body>").unwrap()..html.find("<script>").unwrap()];
+        assert!(!body.contains(raw), "{raw} in report.html");
+    }
+    assert!(html.contains("<th class=\"n\">警情覆盖率</th>"));
+    assert!(
+        html.contains("<td class=\"n\">48.6 %</td>"),
+        "baseline 马鞍 share"
+    );
+
+    // Screenshot: a page with ink, many colours (maps, tables), not a blank.
+    let shot = dir.path().join("plan.png");
+    browse(
+        &chromium,
+        dir.path(),
+        &html_path,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1400,2000".into(),
+        ],
+    );
+    let (inked, colours) = ink(&shot);
+    assert!(
+        inked > 0.03 && colours > 20,
+        "screenshot looks blank: {inked} {colours}"
+    );
+
+    // Print: A4, counted; the plan comparison on the first pages, nothing clipped.
+    let pdf = dir.path().join("plan.pdf");
+    browse(
+        &chromium,
+        dir.path(),
+        &html_path,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
+    );
+    let n = pages(&pdf);
+    // Summary and plan 3 pages, maps 3 (two a page), coverage 2, supply and resources 2,
+    // targets 2, methodology and sources 3: 15 with Noto Sans CJK; one more allowed for
+    // another CJK font's metrics (the old report printed 18, 12 of them target rows).
+    assert!((8..=16).contains(&n), "{n} pages");
+    let text = pdf_pages_text(&pdf);
+    let changes_page = page_of(&text, "方案变更及理由").expect("plan changes printed");
+    assert!(
+        changes_page <= 1,
+        "plan changes on page {}",
+        changes_page + 1
+    );
+    let sources = page_of(&text, "依据文件与条款").expect("sources printed");
+    assert!(sources + 3 >= n, "sources on page {} of {n}", sources + 1);
+    assert_no_clipped_tables(&html, &pdf);
+    eprintln!("demo plan: {n} PDF pages, screenshot ink {inked:.3}, {colours} colours");
+}
+
+#[test]
+fn demo_report_prints_without_clipping() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let out = dir.path().join("demo");
+    run_demo(&out, None, &cache);
+    let html_path = out.join("report.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(!html.contains("id=\"plan\""));
+
+    let shot = dir.path().join("demo.png");
+    browse(
+        &chromium,
+        dir.path(),
+        &html_path,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1400,2000".into(),
+        ],
+    );
+    let (inked, colours) = ink(&shot);
+    assert!(
+        inked > 0.03 && colours > 20,
+        "screenshot looks blank: {inked} {colours}"
+    );
+
+    let pdf = dir.path().join("demo.pdf");
+    browse(
+        &chromium,
+        dir.path(),
+        &html_path,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
+    );
+    let n = pages(&pdf);
+    // No plan section, but the summary's page: 14 with Noto Sans CJK, one more allowed.
+    assert!((6..=15).contains(&n), "{n} pages");
+    assert_no_clipped_tables(&html, &pdf);
+    eprintln!("demo: {n} PDF pages, screenshot ink {inked:.3}, {colours} colours");
+}
