@@ -173,7 +173,7 @@ impl LabelRequest {
         if let Some((t, size, color)) = &self.second {
             // Just under the first line's box (halo included) and its own halo.
             let first = prims.first().and_then(Prim::ink_box).map_or(0, |b| b.3);
-            let d = if halo { halo_px(*size) + 2 } else { 1 };
+            let d = text_rise(*size, VPos::Top) + if halo { halo_px(*size) + 2 } else { 2 };
             prims.push(super::scene::text(
                 (0, first + d),
                 t,

@@ -20,9 +20,7 @@ use super::labels::{fmt_min, LabelRequest, Priority};
 use super::render::{render_png, write_svg};
 use super::response::{class_legend, draw_stations};
 use super::roads::RoadLayer;
-use super::scene::{
-    ascii_or, hex, mark_box, ring_points, shape_points, text, Prim, Scene, Shape, Swatch,
-};
+use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch};
 use super::MapOptions;
 use crate::error::Result;
 use crate::load::Inputs;
@@ -323,18 +321,17 @@ pub fn scene(
             off_map += 1;
             continue;
         }
-        sc.reserve_symbol(mark_box(Shape::Cross, at, fr.s(20.0)));
         sc.layer("candidates-excluded").push(Prim::Polygon {
             pts: shape_points(Shape::Cross, at, fr.s(20.0)),
             fill: hex(EXCLUDED),
             opacity: 1.0,
         });
     }
+    // Candidates are context, like demand points: a chosen site's tag may cover some (a
+    // 1.5 km grid leaves no tag-sized gap between them).
     let (r_cand, w_cand) = (fr.s(7.0), fr.s(2.0) as u32);
     for (c, _) in kept {
         let at = fr.px(c.location.x(), c.location.y());
-        let rr = r_cand + w_cand as i32;
-        sc.reserve_symbol((at.0 - rr, at.1 - rr, at.0 + rr, at.1 + rr));
         sc.layer("candidates").push(Prim::Path {
             pts: ring_points(at, r_cand),
             color: hex(CANDIDATE),
