@@ -138,6 +138,15 @@ fn demo_plan_maps_keep_labels_apart_and_inside() {
         .filter(|l| l.0 == "labels")
         .map(|l| l.1)
         .collect();
+    // Once each, however many of its fields a change touches.
+    let mut unique = labelled.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        labelled.len(),
+        "a place labelled twice: {labelled:?}"
+    );
     for c in pr.applied.iter().filter(|c| c.subject_kind != "road") {
         assert!(
             labelled.contains(&c.name),

@@ -132,6 +132,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     }
     // The changes.
     let mut legend_kinds: Vec<&str> = Vec::new();
+    let mut labelled: Vec<(&str, (i32, i32))> = Vec::new();
     for c in &pr.applied {
         // Road closures are drawn with the closed roads.
         if c.subject_kind == "road" {
@@ -165,8 +166,16 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         let at = fr.px(lon, lat);
         let size = fr.s(change_symbol_size(shape));
         push_symbol(&mut sc, "changes", shape, at, size, hex(col));
-        // Every change is labelled (modified stations too); new stations and depots often
-        // stand close: labels go where they are free.
+        // Every changed place is labelled once (modified stations too, however many of
+        // their fields change); new stations and depots often stand close: labels go where
+        // they are free.
+        if labelled.contains(&(c.subject.as_str(), at)) {
+            if !legend_kinds.contains(&kind_en) {
+                legend_kinds.push(kind_en);
+            }
+            continue;
+        }
+        labelled.push((c.subject.as_str(), at));
         let name = fr.lang.pick(&c.name, &c.subject);
         let fb = ascii_or(name, &c.subject);
         sc.label(LabelRequest::point(
