@@ -400,7 +400,7 @@ pub fn area_spots(rings: &[Vec<(i32, i32)>], w: i32, h: i32) -> Vec<(i32, i32)> 
     let Some(bb) = outer.iter().map(|&(x, y)| (x, y, x, y)).reduce(union) else {
         return Vec::new();
     };
-    let edges: Vec<((f64, f64), (f64, f64))> = rings
+    let edges: Vec<Edge> = rings
         .iter()
         .flat_map(|r| (0..r.len()).map(move |i| (r[i], r[(i + 1) % r.len()])))
         .filter(|(a, b)| a != b)
@@ -444,8 +444,11 @@ pub fn area_spots(rings: &[Vec<(i32, i32)>], w: i32, h: i32) -> Vec<(i32, i32)> 
     out.into_iter().map(|(_, p)| p).collect()
 }
 
+/// An edge of an area's ring in pixels.
+type Edge = ((f64, f64), (f64, f64));
+
 /// Even-odd point in polygon over all edges.
-fn contains(edges: &[((f64, f64), (f64, f64))], p: (f64, f64)) -> bool {
+fn contains(edges: &[Edge], p: (f64, f64)) -> bool {
     let mut inside = false;
     for &(a, b) in edges {
         if (a.1 > p.1) != (b.1 > p.1) {

@@ -550,6 +550,9 @@ pub fn clip_segment(
     ))
 }
 
+/// One edge of the clip box: inside test, whether it is vertical, its x or y.
+type ClipEdge<'a> = (&'a dyn Fn((f64, f64)) -> bool, bool, f64);
+
 /// A polygon clipped to a box (Sutherland–Hodgman); fewer than 3 points when nothing is
 /// left.
 pub fn clip_polygon(pts: &[(i32, i32)], b: Rect) -> Vec<(i32, i32)> {
@@ -564,7 +567,7 @@ pub fn clip_polygon(pts: &[(i32, i32)], b: Rect) -> Vec<(i32, i32)> {
         f64::from(b.3),
     );
     // Each edge: inside test and the crossing of a–b with it.
-    let edges: [(&dyn Fn((f64, f64)) -> bool, bool, f64); 4] = [
+    let edges: [ClipEdge; 4] = [
         (&|p: (f64, f64)| p.0 >= l, true, l),
         (&|p: (f64, f64)| p.0 <= r, true, r),
         (&|p: (f64, f64)| p.1 >= t, false, t),
