@@ -27,11 +27,7 @@ use plotters::style::RGBColor;
 
 /// An A4-wide scene with `n` symbols at deterministic pseudo-random places.
 fn scene(n: usize, as_polygons: bool) -> Scene {
-    let mut sc = Scene {
-        width: 2480,
-        height: 2343,
-        layers: Vec::new(),
-    };
+    let mut sc = Scene::new(2480, 2343);
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let blue = RGBColor(0x21, 0x66, 0xac);
     for _ in 0..n {
@@ -96,11 +92,7 @@ fn road_pieces(n: usize) -> Vec<Piece> {
 
 /// The pieces as a scene: through a [`RoadLayer`] or one path each.
 fn road_scene(pieces: &[Piece], aggregated: bool) -> Scene {
-    let mut sc = Scene {
-        width: 2480,
-        height: 2343,
-        layers: Vec::new(),
-    };
+    let mut sc = Scene::new(2480, 2343);
     if aggregated {
         let mut roads = RoadLayer::new(sc.width, sc.height);
         for &(a, b, c) in pieces {

@@ -3,10 +3,9 @@
 //! line with a cross and the closure's name, and one legend entry per closure. Without
 //! this the closed roads would simply vanish from the maps.
 
-use plotters::style::text_anchor::{HPos, VPos};
-
 use super::frame::Frame;
-use super::scene::{ascii_or, hex, push_symbol, text, Prim, Scene, Shape, Swatch};
+use super::labels::{symbol_radius, LabelRequest, Priority};
+use super::scene::{ascii_or, hex, push_symbol, Prim, Scene, Shape, Swatch};
 use crate::load::PreparedNetwork;
 
 /// Colour of closed roads.
@@ -157,15 +156,15 @@ pub fn draw_marks(
             push_symbol(sc, "closed-road-marks", Shape::Cross, at, size, hex(CLOSED));
         }
         let fallback = ascii_or(&c.name, &format!("closure {}", k + 1));
-        sc.layer("closed-road-labels").push(text(
-            (main.0, main.1 - fr.s(24.0)),
+        sc.label(LabelRequest::point(
+            "closed-road-labels",
+            main,
+            symbol_radius(Shape::Cross, size, fr.s(4.0)),
             &c.name,
             &fallback,
             28.0 * fr.u,
             hex(CLOSED),
-            HPos::Center,
-            VPos::Bottom,
-            true,
+            Priority::Facility,
         ));
         let zh = format!("封闭道路：{}", c.name);
         let en = format!("Closed road: {fallback}");

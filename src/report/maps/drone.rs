@@ -3,13 +3,12 @@
 //! reach, stations with and without a hangar; and the village markers the response map
 //! carries (行政村、社区 over 1,000 residents, red where no micro fire station serves them).
 
-use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
 use super::frame::Frame;
+use super::labels::{symbol_radius, LabelRequest, Priority};
 use super::scene::{
-    ascii_or, class_symbol, hex, push_mark, push_symbol, ring_points, text, Prim, Scene, Shape,
-    Swatch,
+    ascii_or, class_symbol, hex, push_mark, push_symbol, ring_points, Prim, Scene, Shape, Swatch,
 };
 use super::MapOptions;
 use crate::model::{StationClass, StationStatus};
@@ -131,15 +130,15 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         if labels {
             let label = fr.lang.pick(&s.name, &s.id);
             let fb = ascii_or(label, &s.id);
-            sc.layer("station-labels").push(text(
-                (at.0, at.1 + fr.s(size as f64 * 0.8)),
+            sc.label(LabelRequest::point(
+                "station-labels",
+                at,
+                symbol_radius(shape, fr.s(size as f64), fr.s(4.0)),
                 label,
                 &fb,
                 26.0 * fr.u,
                 if hangar { hex(0x101010) } else { hex(0x707070) },
-                HPos::Center,
-                VPos::Top,
-                true,
+                Priority::Station,
             ));
         }
     }
@@ -229,6 +228,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         date,
         &legend,
     );
+    super::labels::finish(&mut sc);
     Some(sc)
 }
 
@@ -305,6 +305,12 @@ pub fn draw_villages(fr: &Frame, sc: &mut Scene, run: &RunResult) -> Vec<(Swatch
         });
         let p = v.anchor();
         let at = fr.px(p.x(), p.y());
+        let r_mark = if micro {
+            r_ok + w_ok as i32
+        } else {
+            r_gap + fr.s(3.0) + fr.s(2.0)
+        };
+        sc.reserve_symbol((at.0 - r_mark, at.1 - r_mark, at.0 + r_mark, at.1 + r_mark));
         if micro {
             n_ok += 1;
             sc.layer("villages").push(Prim::Path {
@@ -325,15 +331,15 @@ pub fn draw_villages(fr: &Frame, sc: &mut Scene, run: &RunResult) -> Vec<(Swatch
                 width: w_gap,
             });
             let fb = ascii_or(&v.name, &v.id);
-            sc.layer("village-labels").push(text(
-                (at.0 + r_gap + fr.s(6.0), at.1),
+            sc.label(LabelRequest::point(
+                "village-labels",
+                at,
+                r_mark + fr.s(4.0),
                 &v.name,
                 &fb,
                 26.0 * fr.u,
                 hex(VILLAGE_GAP),
-                HPos::Left,
-                VPos::Center,
-                true,
+                Priority::Village,
             ));
         }
     }

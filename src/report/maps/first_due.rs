@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use geo::{unary_union, Area, Centroid, Coord, MapCoords, MultiPolygon};
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::frame::Frame;
+use super::labels::{symbol_radius, LabelRequest, Priority};
 use super::roads::RoadLayer;
-use super::scene::{ascii_or, hex, text, Prim, Scene, Swatch};
+use super::scene::{ascii_or, class_symbol, hex, Prim, Scene, Swatch};
 use super::MapOptions;
 use crate::coverage::area::CellPiece;
 use crate::run::RunResult;
@@ -177,27 +177,19 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         let name = fr.lang.pick(&st.name, &st.id);
         let fb = ascii_or(name, &st.id);
         let area = format!("{:.1} km²", fd.area_km2);
-        let y = at.1 + fr.s(22.0);
-        sc.layer("labels").push(text(
-            (at.0, y),
+        let (shape, _, size) = class_symbol(st.class);
+        let mut req = LabelRequest::point(
+            "labels",
+            at,
+            symbol_radius(shape, fr.s(size as f64), fr.s(4.0)),
             name,
             &fb,
             27.0 * fr.u,
             hex(0x101010),
-            HPos::Center,
-            VPos::Top,
-            true,
-        ));
-        sc.layer("labels").push(text(
-            (at.0, y + fr.s(32.0)),
-            &area,
-            &area,
-            24.0 * fr.u,
-            hex(0x303030),
-            HPos::Center,
-            VPos::Top,
-            true,
-        ));
+            Priority::Station,
+        );
+        req.second = Some((area, 24.0 * fr.u, hex(0x303030)));
+        sc.label(req);
     }
     let mut legend = vec![(
         Swatch::Fill(hex(PALETTE[0])),
@@ -228,5 +220,6 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         date,
         &legend,
     );
+    super::labels::finish(&mut sc);
     sc
 }

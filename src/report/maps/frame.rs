@@ -4,7 +4,7 @@
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
-use super::labels::label_point;
+use super::labels::{area_spots, label_point, text_box, text_width, LabelRequest, Priority};
 use super::roads::RoadLayer;
 use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch};
 use super::{Lang, MapOptions};
@@ -197,11 +197,8 @@ impl Frame {
 
     /// An empty scene of this page size with a white background and the map border.
     pub fn scene(&self) -> Scene {
-        let mut sc = Scene {
-            width: self.width,
-            height: self.height,
-            layers: Vec::new(),
-        };
+        let mut sc = Scene::new(self.width, self.height);
+        sc.map = Some(self.map);
         let (l, t, r, b) = self.map;
         sc.layer("background").push(Prim::Polygon {
             pts: vec![(l, t), (r, t), (r, b), (l, b)],
@@ -232,18 +229,36 @@ impl Frame {
             }
             if names {
                 if let Some(c) = label_point(&d.area) {
+                    // The name goes to a free spot inside the district's largest part,
+                    // the one farthest from its edge first (labels::place_labels).
                     let at = self.px(c.0, c.1);
                     let fb = ascii_or(&d.name, &format!("D{}", i + 1));
-                    sc.layer("district-names").push(text(
+                    let size = 46.0 * self.u;
+                    let b = text_box((0, 0), &d.name, &fb, size, HPos::Center, VPos::Top, true);
+                    let rings: Vec<Vec<(i32, i32)>> = largest_part(&d.area)
+                        .map(|p| {
+                            std::iter::once(p.exterior())
+                                .chain(p.interiors())
+                                .map(|r| r.0.iter().map(|c| self.px(c.x, c.y)).collect())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let mut spots = area_spots(&rings, b.2 - b.0, b.3 - b.1);
+                    if spots.is_empty() {
+                        spots.push(at);
+                    }
+                    let mut req = LabelRequest::point(
+                        "district-names",
                         at,
+                        0,
                         &d.name,
                         &fb,
-                        46.0 * self.u,
+                        size,
                         hex(0x202020),
-                        HPos::Center,
-                        VPos::Center,
-                        true,
-                    ));
+                        Priority::District,
+                    );
+                    req.spots = spots;
+                    sc.label(req);
                 }
             }
         }
@@ -421,8 +436,10 @@ impl Frame {
             // Shrink a label that would run out of its column (the widest of the text
             // and its fallback, either may be drawn).
             let avail = (col_w - self.s(85.0) - self.s(20.0)).max(1) as f64;
-            let est =
-                legend_text_width(zh_or_label, 34.0 * u).max(legend_text_width(fallback, 34.0 * u));
+            let est = legend_text_width(zh_or_label, 34.0 * u)
+                .max(legend_text_width(fallback, 34.0 * u))
+                .max(f64::from(text_width(zh_or_label, 34.0 * u)))
+                .max(f64::from(text_width(fallback, 34.0 * u)));
             let fs = if est > avail {
                 34.0 * u * avail / est
             } else {
@@ -528,6 +545,13 @@ impl Frame {
             false,
         ));
     }
+}
+
+/// The largest polygon of a district (by area).
+fn largest_part(mp: &geo::MultiPolygon<f64>) -> Option<&geo::Polygon<f64>> {
+    use geo::Area;
+    mp.0.iter()
+        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
 }
 
 /// The time zone of a scenario's dates: `[map] timezone`, else Asia/Shanghai for a

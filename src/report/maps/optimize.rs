@@ -16,12 +16,10 @@ use plotters::style::WHITE;
 
 use super::fonts::map_fonts;
 use super::frame::{today_in, Frame};
-use super::labels::{fmt_min, text_width, LabelPlacer};
+use super::labels::{fmt_min, LabelRequest, Priority};
 use super::response::{class_legend, draw_stations};
 use super::roads::RoadLayer;
-use super::scene::{
-    ascii_or, class_symbol, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch,
-};
+use super::scene::{ascii_or, hex, ring_points, shape_points, text, Prim, Scene, Shape, Swatch};
 use super::MapOptions;
 use crate::error::Result;
 use crate::load::Inputs;
@@ -330,10 +328,13 @@ pub fn scene(
             opacity: 1.0,
         });
     }
+    // Candidates are context, like demand points: a chosen site's tag may cover some (a
+    // 1.5 km grid leaves no tag-sized gap between them).
     let (r_cand, w_cand) = (fr.s(7.0), fr.s(2.0) as u32);
     for (c, _) in kept {
+        let at = fr.px(c.location.x(), c.location.y());
         sc.layer("candidates").push(Prim::Path {
-            pts: ring_points(fr.px(c.location.x(), c.location.y()), r_cand),
+            pts: ring_points(at, r_cand),
             color: hex(CANDIDATE),
             width: w_cand,
         });
@@ -342,18 +343,6 @@ pub fn scene(
     // Existing stations by class, then the chosen sites on top.
     draw_stations(&fr, &mut sc, &inputs.stations, false);
     let r_chosen = fr.s(30.0);
-    let mut placer = LabelPlacer::within(fr.map);
-    for s in inputs
-        .stations
-        .iter()
-        .filter(|s| s.status != StationStatus::Closed)
-    {
-        let (_, _, size) = class_symbol(s.class);
-        placer.reserve(
-            fr.px(s.location.x(), s.location.y()),
-            fr.s(size as f64 * 0.6),
-        );
-    }
     let chosen_at: Vec<(i32, i32)> = outcome
         .sites
         .iter()
@@ -363,9 +352,6 @@ pub fn scene(
         })
         .collect();
     let label_r = r_chosen + fr.s(8.0);
-    for &at in &chosen_at {
-        placer.reserve(at, label_r);
-    }
     for (s, &at) in outcome.sites.iter().zip(&chosen_at) {
         let (c, _) = &kept[s.candidate];
         sc.layer("chosen-halo").push(Prim::Circle {
@@ -389,46 +375,23 @@ pub fn scene(
             VPos::Center,
             false,
         ));
+        let halo_r = r_chosen + fr.s(5.0);
+        sc.reserve_symbol((at.0 - halo_r, at.1 - halo_r, at.0 + halo_r, at.1 + halo_r));
         let label = format!("{} · {}", s.rank, c.name);
         let fb = ascii_or(&label, &format!("{}", s.rank));
         // A tag: white box with a border in the marker colour, the text centred in it.
-        let fs = 38.0 * fr.u;
-        let pad = fr.s(8.0);
-        let (w, h) = (text_width(&label, fs) + 2 * pad, fs as i32 + 2 * pad);
-        let (pos, hp, vp) = placer.place(at, label_r, w, h);
-        let x0 = match hp {
-            HPos::Left => pos.0,
-            HPos::Right => pos.0 - w,
-            HPos::Center => pos.0 - w / 2,
-        };
-        let y0 = match vp {
-            VPos::Top => pos.1,
-            VPos::Bottom => pos.1 - h,
-            VPos::Center => pos.1 - h / 2,
-        };
-        let corners = vec![(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)];
-        sc.layer("label-boxes").push(Prim::Polygon {
-            pts: corners.clone(),
-            fill: WHITE,
-            opacity: 0.92,
-        });
-        let mut border = corners;
-        border.push((x0, y0));
-        sc.layer("label-boxes").push(Prim::Path {
-            pts: border,
-            color: hex(CHOSEN),
-            width: fr.s(3.0) as u32,
-        });
-        sc.layer("labels").push(text(
-            (x0 + w / 2, y0 + h / 2),
+        let mut req = LabelRequest::point(
+            "labels",
+            at,
+            label_r,
             &label,
             &fb,
-            fs,
+            38.0 * fr.u,
             hex(0x101010),
-            HPos::Center,
-            VPos::Center,
-            false,
-        ));
+            Priority::Station,
+        );
+        req.tag = Some((hex(CHOSEN), fr.s(3.0) as u32));
+        sc.label(req);
     }
     legend.push(entry(&fr, Swatch::None, "站点", "Sites"));
     legend.push(entry(
@@ -504,6 +467,7 @@ pub fn scene(
         Some((fr.lang.pick(&sub_zh, &sub_en), &sub_en)),
         &legend,
     );
+    super::labels::finish(&mut sc);
     sc
 }
 

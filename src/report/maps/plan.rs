@@ -3,10 +3,10 @@
 //! within the threshold.
 
 use super::frame::Frame;
-use super::labels::{fmt_min, text_width, LabelPlacer};
+use super::labels::{fmt_min, symbol_radius, LabelRequest, Priority};
 use super::roads::RoadLayer;
 use super::scene::{
-    ascii_or, class_symbol, hex, push_mark, push_symbol, text, Prim, Scene, Shape, Swatch,
+    ascii_or, class_symbol, hex, push_mark, push_symbol, Prim, Scene, Shape, Swatch,
 };
 use super::MapOptions;
 use crate::plan::diff::CoverageChange;
@@ -134,14 +134,16 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     }
     // The changes.
     let mut legend_kinds: Vec<&str> = Vec::new();
-    let mut placer = LabelPlacer::default();
+    let mut labelled: Vec<(&str, (i32, i32))> = Vec::new();
     for c in &pr.applied {
         // Road closures are drawn with the closed roads.
         if c.subject_kind == "road" {
             continue;
         }
         let (col, shape, _kind_zh, kind_en) = match c.action {
-            "add_station" | "add_depot" => (0x00441b, Shape::Star, "新建", "new"),
+            "add_station" => (0x00441b, Shape::Star, "新建", "new"),
+            // A new depot is not a new station: its own symbol (and legend entry).
+            "add_depot" => (0x00441b, Shape::Hexagon, "新建保障点", "new depot"),
             "move_station" | "move_depot" => (0x2166ac, Shape::Diamond, "迁建", "moved"),
             "close_station" | "remove_depot" => (LOSS, Shape::Cross, "撤销", "closed / removed"),
             _ => (
@@ -164,17 +166,30 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
             }
         }
         let at = fr.px(lon, lat);
-        let size = if shape == Shape::Circle { 16.0 } else { 34.0 };
-        push_symbol(&mut sc, "changes", shape, at, fr.s(size), hex(col));
-        if shape != Shape::Circle {
-            let name = fr.lang.pick(&c.name, &c.subject);
-            let fb = ascii_or(name, &c.subject);
-            // New stations and depots often stand close: labels go where they are free.
-            let fs = 28.0 * fr.u;
-            let (pos, h, v) = placer.place(at, fr.s(24.0), text_width(name, fs), fs as i32 + 4);
-            sc.layer("labels")
-                .push(text(pos, name, &fb, 28.0 * fr.u, hex(0x101010), h, v, true));
+        let size = fr.s(change_symbol_size(shape));
+        push_symbol(&mut sc, "changes", shape, at, size, hex(col));
+        // Every changed place is labelled once (modified stations too, however many of
+        // their fields change); new stations and depots often stand close: labels go where
+        // they are free.
+        if labelled.contains(&(c.subject.as_str(), at)) {
+            if !legend_kinds.contains(&kind_en) {
+                legend_kinds.push(kind_en);
+            }
+            continue;
         }
+        labelled.push((c.subject.as_str(), at));
+        let name = fr.lang.pick(&c.name, &c.subject);
+        let fb = ascii_or(name, &c.subject);
+        sc.label(LabelRequest::point(
+            "labels",
+            at,
+            symbol_radius(shape, size, fr.s(4.0)),
+            name,
+            &fb,
+            28.0 * fr.u,
+            hex(0x101010),
+            Priority::Station,
+        ));
         if !legend_kinds.contains(&kind_en) {
             legend_kinds.push(kind_en);
         }
@@ -183,6 +198,7 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
     let mut legend = Vec::new();
     for (col, shape, zh, en) in [
         (0x00441bu32, Shape::Star, "新建站点", "new"),
+        (0x00441b, Shape::Hexagon, "新建保障点", "new depot"),
         (0x2166ac, Shape::Diamond, "迁建站点", "moved"),
         (LOSS, Shape::Cross, "撤销站点", "closed / removed"),
         (
@@ -193,8 +209,12 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         ),
     ] {
         if legend_kinds.contains(&en) {
-            let size = if shape == Shape::Circle { 16.0 } else { 30.0 };
-            let len = format!("Station/depot {en}");
+            let size = change_symbol_size(shape);
+            let len = if en == "new depot" {
+                "New depot".to_string()
+            } else {
+                format!("Station/depot {en}")
+            };
             legend.push((
                 Swatch::Marker(shape, hex(col), fr.s(size)),
                 fr.lang.pick(zh, &len).to_string(),
@@ -280,5 +300,15 @@ pub fn scene(pr: &PlanRunResult, opts: &MapOptions, date: &str) -> Scene {
         ascii_or(&pr.plan_file.name, "plan")
     );
     fr.decorate(&mut sc, (&zh_title, &en_title), run, date, &legend);
+    super::labels::finish(&mut sc);
     sc
+}
+
+/// Size of a change's symbol at 2480 px: a changed station's small circle, else large.
+fn change_symbol_size(shape: Shape) -> f64 {
+    if shape == Shape::Circle {
+        16.0
+    } else {
+        30.0
+    }
 }

@@ -582,6 +582,7 @@ mod tests {
             width: w,
             height: h,
             layers: vec![("marks".into(), prims)],
+            ..Scene::new(0, 0)
         }
     }
 
@@ -651,6 +652,7 @@ mod tests {
                     at: dense.iter().chain(&dense).copied().collect(),
                 }],
             )],
+            ..Scene::new(0, 0)
         };
         let svg = render_svg(&sc).unwrap();
         assert_eq!(svg.matches("<use href=\"#mark-1\"").count(), 3000);

@@ -2,14 +2,13 @@
 //! 3–5, 5–8, > 8, unreachable for the 5-minute standard), stations by class, district outlines and names, demand points not
 //! reached within the threshold.
 
-use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
 use super::frame::Frame;
-use super::labels::fmt_min;
+use super::labels::{fmt_min, symbol_radius, LabelRequest, Priority};
 use super::roads::{Drawn, RoadLayer};
 use super::scene::{
-    ascii_or, class_name_en, class_symbol, hex, push_mark, push_symbol, text, Scene, Shape, Swatch,
+    ascii_or, class_name_en, class_symbol, hex, push_mark, push_symbol, Scene, Shape, Swatch,
 };
 use super::MapOptions;
 use crate::model::{Station, StationClass};
@@ -144,15 +143,15 @@ pub fn draw_stations(fr: &Frame, sc: &mut Scene, list: &[Station], labels: bool)
         if labels && !s.class.community_force() {
             let label = fr.lang.pick(&s.name, &s.id);
             let fb = ascii_or(label, &s.id);
-            sc.layer("station-labels").push(text(
-                (at.0, at.1 + fr.s(size * 0.8)),
+            sc.label(LabelRequest::point(
+                "station-labels",
+                at,
+                symbol_radius(shape, fr.s(size), fr.s(4.0)),
                 label,
                 &fb,
                 26.0 * fr.u,
                 hex(0x101010),
-                HPos::Center,
-                VPos::Top,
-                true,
+                Priority::Station,
             ));
         }
     }
@@ -324,6 +323,7 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
         date,
         &legend,
     );
+    super::labels::finish(&mut sc);
     sc
 }
 

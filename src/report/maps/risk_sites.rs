@@ -6,9 +6,9 @@
 use super::frame::Frame;
 use geo::BoundingRect;
 
-use super::labels::{label_point, text_width, LabelPlacer};
-use super::scene::{ascii_or, class_symbol, hex, push_symbol, text, Prim, Scene, Shape, Swatch};
-use crate::model::{AreaKind, StationStatus};
+use super::labels::{symbol_radius, LabelRequest, Priority};
+use super::scene::{ascii_or, hex, push_symbol, Prim, Scene, Shape, Swatch};
+use crate::model::AreaKind;
 use crate::run::RunResult;
 
 /// Outline of a site.
@@ -25,29 +25,6 @@ pub fn draw(fr: &Frame, sc: &mut Scene, run: &RunResult) -> Vec<(Swatch, String,
     let rows = crate::report::sites::risk_site_rows(run);
     if rows.is_empty() {
         return Vec::new();
-    }
-    // Keep off the station symbols and labels (drawn below their symbols, 26 px text) and
-    // the district names (46 px, centred on their label point).
-    let mut placer = LabelPlacer::within(fr.map);
-    for s in &run.inputs.stations {
-        if s.status == StationStatus::Closed {
-            continue;
-        }
-        let (_, _, sym) = class_symbol(s.class);
-        let at = fr.px(s.location.x(), s.location.y());
-        placer.reserve(at, fr.s(sym as f64 * 0.6 + 4.0));
-        let name = fr.lang.pick(&s.name, &s.id);
-        let w = text_width(name, 26.0 * fr.u);
-        let top = at.1 + fr.s(sym as f64 * 0.8);
-        let h = (26.0 * fr.u * 1.2) as i32;
-        placer.reserve_box((at.0 - w / 2, top, at.0 + w / 2, top + h));
-    }
-    for d in &run.inputs.districts {
-        if let Some(c) = label_point(&d.area) {
-            let at = fr.px(c.0, c.1);
-            let (w, h) = (text_width(&d.name, 46.0 * fr.u), (46.0 * fr.u * 1.2) as i32);
-            placer.reserve_box((at.0 - w / 2, at.1 - h / 2, at.0 + w / 2, at.1 + h / 2));
-        }
     }
     let (mut outlines, mut marks, mut alert) = (false, false, false);
     let size = 24.0 * fr.u;
@@ -82,7 +59,7 @@ pub fn draw(fr: &Frame, sc: &mut Scene, run: &RunResult) -> Vec<(Swatch, String,
                 let at = fr.px(lon, lat);
                 marks = true;
                 push_symbol(sc, "risk-site-marks", Shape::Diamond, at, fr.s(16.0), color);
-                (at, fr.s(12.0))
+                (at, symbol_radius(Shape::Diamond, fr.s(16.0), fr.s(4.0)))
             }
         };
         // The name in either language; an English map shows the kind for a Chinese name.
@@ -92,11 +69,16 @@ pub fn draw(fr: &Frame, sc: &mut Scene, run: &RunResult) -> Vec<(Swatch, String,
             fr.lang.pick(&r.name, r.kind)
         };
         let fb = ascii_or(label, r.kind);
-        let w = text_width(label, size);
-        let h = (size * 1.2) as i32;
-        let (pos, hp, vp) = placer.place(at, radius, w, h);
-        sc.layer("risk-site-labels")
-            .push(text(pos, label, &fb, size, color, hp, vp, true));
+        sc.label(LabelRequest::point(
+            "risk-site-labels",
+            at,
+            radius,
+            label,
+            &fb,
+            size,
+            color,
+            Priority::Site,
+        ));
     }
     let mut legend = Vec::new();
     if outlines {

@@ -469,6 +469,7 @@ mod tests {
             width: 60,
             height: 30,
             layers: Vec::new(),
+            ..Scene::new(0, 0)
         }
     }
 
@@ -524,6 +525,7 @@ mod tests {
                 width: 400,
                 height: 300,
                 layers: Vec::new(),
+                ..Scene::new(0, 0)
             };
             roads.draw(&mut sc, "roads")
         };
@@ -649,6 +651,7 @@ mod tests {
             width: w as u32,
             height: h as u32,
             layers: Vec::new(),
+            ..Scene::new(0, 0)
         };
         let mut piece = |roads: &mut RoadLayer, p, q, color| {
             roads.push(0, width, p, q, color);
@@ -679,6 +682,7 @@ mod tests {
             width: w as u32,
             height: h as u32,
             layers: Vec::new(),
+            ..Scene::new(0, 0)
         };
         assert_eq!(
             roads.draw_at(&mut agg, "roads", 0.0, |_| 0),

@@ -63,14 +63,149 @@ pub enum Prim {
     },
 }
 
-/// Named layers of primitives, bottom first.
+/// A box in pixels: left, top, right, bottom.
+pub type Rect = (i32, i32, i32, i32);
+
+/// Layers of the page around the map (title, legend, scale bar, north arrow, attribution,
+/// border): not clipped to the map box and not labels. Every other layer is map area.
+pub const DECORATION_LAYERS: [&str; 6] = [
+    "title",
+    "legend",
+    "scale-bar",
+    "north-arrow",
+    "attribution",
+    "frame",
+];
+
+/// Layers of text drawn on a symbol by design (a chosen site's rank): part of the symbol,
+/// not labels.
+pub const ON_SYMBOL_TEXT_LAYERS: [&str; 1] = ["chosen-ranks"];
+
+impl Prim {
+    /// The box of the pixels this primitive may ink (strokes with half their width, text
+    /// with its halo, by the conservative width estimate); None when it draws nothing.
+    pub fn ink_box(&self) -> Option<Rect> {
+        let bbox = |pts: &mut dyn Iterator<Item = (i32, i32)>, grow: i32| -> Option<Rect> {
+            let mut b: Option<Rect> = None;
+            for (x, y) in pts {
+                b = Some(match b {
+                    None => (x, y, x, y),
+                    Some(o) => (o.0.min(x), o.1.min(y), o.2.max(x), o.3.max(y)),
+                });
+            }
+            b.map(|o| (o.0 - grow, o.1 - grow, o.2 + grow, o.3 + grow))
+        };
+        match self {
+            Prim::Path { pts, width, .. } => {
+                bbox(&mut pts.iter().copied(), (*width as i32 + 1) / 2)
+            }
+            Prim::Lines { segs, width, .. } => bbox(
+                &mut segs.iter().flat_map(|&(a, b)| [a, b]),
+                (*width as i32 + 1) / 2,
+            ),
+            Prim::Polygon { pts, .. } => bbox(&mut pts.iter().copied(), 0),
+            Prim::Circle { at, r, .. } => Some((at.0 - r, at.1 - r, at.0 + r, at.1 + r)),
+            Prim::Marks {
+                shape, size, at, ..
+            } => {
+                let one = mark_box(*shape, (0, 0), *size);
+                bbox(
+                    &mut at
+                        .iter()
+                        .flat_map(|&(x, y)| [(x + one.0, y + one.1), (x + one.2, y + one.3)]),
+                    0,
+                )
+            }
+            Prim::Text {
+                at,
+                text,
+                fallback,
+                size,
+                h,
+                v,
+                halo,
+                ..
+            } => Some(super::labels::text_box(
+                *at, text, fallback, *size, *h, *v, *halo,
+            )),
+        }
+    }
+}
+
+/// The box of one symbol of `shape` and `size` at `c`.
+pub fn mark_box(shape: Shape, c: (i32, i32), size: i32) -> Rect {
+    let pts = shape_points(shape, c, size);
+    pts.iter().fold((c.0, c.1, c.0, c.1), |o, &(x, y)| {
+        (o.0.min(x), o.1.min(y), o.2.max(x), o.3.max(y))
+    })
+}
+
+/// Named layers of primitives, bottom first, with the symbols' boxes and the labels still
+/// to place ([`super::labels::finish`] places them and clips the map area).
 pub struct Scene {
     pub width: u32,
     pub height: u32,
     pub layers: Vec<(String, Vec<Prim>)>,
+    /// The map box (left, top, right, bottom); map-area layers are clipped to it.
+    pub map: Option<Rect>,
+    /// Boxes of the symbols drawn (stations, depots, changes, chosen sites…): no label may
+    /// cover one.
+    pub symbols: Vec<Rect>,
+    /// Labels requested and not yet placed.
+    pub label_requests: Vec<super::labels::LabelRequest>,
+    /// Labels left out by placement for want of a free place (not drawn; for debugging).
+    pub labels_left_out: usize,
 }
 
 impl Scene {
+    /// An empty page `width` × `height` px without a map box.
+    pub fn new(width: u32, height: u32) -> Scene {
+        Scene {
+            width,
+            height,
+            layers: Vec::new(),
+            map: None,
+            symbols: Vec::new(),
+            label_requests: Vec::new(),
+            labels_left_out: 0,
+        }
+    }
+
+    /// Keeps labels off a symbol's box.
+    pub fn reserve_symbol(&mut self, b: Rect) {
+        self.symbols.push(b);
+    }
+
+    /// Asks for a label, placed with all others by [`super::labels::finish`]; its layer is
+    /// created now, so that the layer order is the order of the calls.
+    pub fn label(&mut self, req: super::labels::LabelRequest) {
+        self.layer(&req.layer);
+        self.label_requests.push(req);
+    }
+
+    /// Whether `name` is a map-area layer (clipped to the map box).
+    pub fn is_map_layer(name: &str) -> bool {
+        !DECORATION_LAYERS.contains(&name)
+    }
+
+    /// Boxes of every label on the map (text of the map-area layers, text drawn on symbols
+    /// left out), halo included, measured with [`super::labels::text_box`].
+    pub fn label_boxes(&self) -> Vec<(String, String, Rect)> {
+        let mut out = Vec::new();
+        for (name, prims) in &self.layers {
+            if !Scene::is_map_layer(name) || ON_SYMBOL_TEXT_LAYERS.contains(&name.as_str()) {
+                continue;
+            }
+            for p in prims {
+                if let Prim::Text { text, .. } = p {
+                    if let Some(b) = p.ink_box() {
+                        out.push((name.clone(), text.clone(), b));
+                    }
+                }
+            }
+        }
+        out
+    }
     /// The primitives of layer `name`, created on first use (after the existing ones).
     pub fn layer(&mut self, name: &str) -> &mut Vec<Prim> {
         if let Some(i) = self.layers.iter().position(|(n, _)| n == name) {
@@ -204,6 +339,7 @@ pub fn push_symbol(
 ) {
     push_mark(scene, &format!("{layer}-halo"), shape, at, size + 8, WHITE);
     push_mark(scene, layer, shape, at, size, fill);
+    scene.reserve_symbol(mark_box(shape, at, size));
 }
 
 /// Pushes one filled symbol onto `layer`: appended to the layer's last [`Prim::Marks`]
@@ -268,4 +404,207 @@ pub fn ascii_or(s: &str, alt: &str) -> String {
     } else {
         alt.to_string()
     }
+}
+
+impl Scene {
+    /// Clips every map-area layer to the map box so that no ink falls outside it: lines
+    /// (Liang–Barsky, kept half their width inside), polygons (Sutherland–Hodgman); circles,
+    /// symbols and text whose box is not wholly inside are left out. Decorations are not
+    /// touched. Without a map box, nothing changes.
+    pub fn clip_to_map(&mut self) {
+        let Some(m) = self.map else { return };
+        let inside = |b: Rect| b.0 >= m.0 && b.1 >= m.1 && b.2 <= m.2 && b.3 <= m.3;
+        // A line `w` px wide stays inside when its centre line keeps this far from the edge
+        // (a square cap of a diagonal line reaches w/2·√2).
+        let inset = |w: u32| {
+            let d = f64::from(w) * std::f64::consts::FRAC_1_SQRT_2 + 1.0;
+            (
+                f64::from(m.0) + d,
+                f64::from(m.1) + d,
+                f64::from(m.2) - d,
+                f64::from(m.3) - d,
+            )
+        };
+        let fp = |p: (i32, i32)| (f64::from(p.0), f64::from(p.1));
+        let ip = |p: (f64, f64)| (p.0.round() as i32, p.1.round() as i32);
+        for (name, prims) in &mut self.layers {
+            if !Scene::is_map_layer(name) {
+                continue;
+            }
+            if prims.iter().all(|p| p.ink_box().is_none_or(inside)) {
+                continue;
+            }
+            let old = std::mem::take(prims);
+            for p in old {
+                if p.ink_box().is_none_or(inside) {
+                    prims.push(p);
+                    continue;
+                }
+                match p {
+                    Prim::Path { pts, color, width } => {
+                        let bx = inset(width);
+                        let mut run: Vec<(i32, i32)> = Vec::new();
+                        for w in pts.windows(2) {
+                            let Some((a, b)) = clip_segment(fp(w[0]), fp(w[1]), bx) else {
+                                continue;
+                            };
+                            let (a, b) = (ip(a), ip(b));
+                            if run.last() != Some(&a) {
+                                if run.len() >= 2 {
+                                    prims.push(Prim::Path {
+                                        pts: std::mem::take(&mut run),
+                                        color,
+                                        width,
+                                    });
+                                }
+                                run.clear();
+                                run.push(a);
+                            }
+                            run.push(b);
+                        }
+                        if run.len() >= 2 {
+                            prims.push(Prim::Path {
+                                pts: run,
+                                color,
+                                width,
+                            });
+                        }
+                    }
+                    Prim::Lines { segs, color, width } => {
+                        let bx = inset(width);
+                        let segs: Vec<Line> = segs
+                            .into_iter()
+                            .filter_map(|(a, b)| clip_segment(fp(a), fp(b), bx))
+                            .map(|(a, b)| (ip(a), ip(b)))
+                            .collect();
+                        if !segs.is_empty() {
+                            prims.push(Prim::Lines { segs, color, width });
+                        }
+                    }
+                    Prim::Polygon { pts, fill, opacity } => {
+                        let pts = clip_polygon(&pts, m);
+                        if pts.len() >= 3 {
+                            prims.push(Prim::Polygon { pts, fill, opacity });
+                        }
+                    }
+                    Prim::Marks {
+                        shape,
+                        size,
+                        fill,
+                        at,
+                    } => {
+                        let at: Vec<(i32, i32)> = at
+                            .into_iter()
+                            .filter(|&c| inside(mark_box(shape, c, size)))
+                            .collect();
+                        if !at.is_empty() {
+                            prims.push(Prim::Marks {
+                                shape,
+                                size,
+                                fill,
+                                at,
+                            });
+                        }
+                    }
+                    // Circles and text wholly inside were kept above.
+                    Prim::Circle { .. } | Prim::Text { .. } => {}
+                }
+            }
+        }
+    }
+}
+
+/// The part of the segment a–b inside the box (x0, y0, x1, y1) (Liang–Barsky), or None.
+pub fn clip_segment(
+    a: (f64, f64),
+    b: (f64, f64),
+    bx: (f64, f64, f64, f64),
+) -> Option<((f64, f64), (f64, f64))> {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.0 - bx.0),
+        (dx, bx.2 - a.0),
+        (-dy, a.1 - bx.1),
+        (dy, bx.3 - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    Some((
+        (a.0 + t0 * dx, a.1 + t0 * dy),
+        (a.0 + t1 * dx, a.1 + t1 * dy),
+    ))
+}
+
+/// One edge of the clip box: inside test, whether it is vertical, its x or y.
+type ClipEdge<'a> = (&'a dyn Fn((f64, f64)) -> bool, bool, f64);
+
+/// A polygon clipped to a box (Sutherland–Hodgman); fewer than 3 points when nothing is
+/// left.
+pub fn clip_polygon(pts: &[(i32, i32)], b: Rect) -> Vec<(i32, i32)> {
+    let mut poly: Vec<(f64, f64)> = pts
+        .iter()
+        .map(|&(x, y)| (f64::from(x), f64::from(y)))
+        .collect();
+    let (l, t, r, bo) = (
+        f64::from(b.0),
+        f64::from(b.1),
+        f64::from(b.2),
+        f64::from(b.3),
+    );
+    // Each edge: inside test and the crossing of a–b with it.
+    let edges: [ClipEdge; 4] = [
+        (&|p: (f64, f64)| p.0 >= l, true, l),
+        (&|p: (f64, f64)| p.0 <= r, true, r),
+        (&|p: (f64, f64)| p.1 >= t, false, t),
+        (&|p: (f64, f64)| p.1 <= bo, false, bo),
+    ];
+    for (is_in, vertical, at) in edges {
+        if poly.is_empty() {
+            break;
+        }
+        let cross = |a: (f64, f64), b: (f64, f64)| {
+            if vertical {
+                let s = (at - a.0) / (b.0 - a.0);
+                (at, a.1 + s * (b.1 - a.1))
+            } else {
+                let s = (at - a.1) / (b.1 - a.1);
+                (a.0 + s * (b.0 - a.0), at)
+            }
+        };
+        let input = std::mem::take(&mut poly);
+        for i in 0..input.len() {
+            let cur = input[i];
+            let prev = input[(i + input.len() - 1) % input.len()];
+            match (is_in(prev), is_in(cur)) {
+                (true, true) => poly.push(cur),
+                (true, false) => poly.push(cross(prev, cur)),
+                (false, true) => {
+                    poly.push(cross(prev, cur));
+                    poly.push(cur);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    let mut out: Vec<(i32, i32)> = poly
+        .into_iter()
+        .map(|(x, y)| (x.round() as i32, y.round() as i32))
+        .collect();
+    out.dedup();
+    out
 }

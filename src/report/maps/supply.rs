@@ -2,9 +2,9 @@
 //! stations) by level, and per level the roads reached within its reach time.
 
 use super::frame::Frame;
-use super::labels::{text_width, LabelPlacer};
+use super::labels::{symbol_radius, LabelRequest, Priority};
 use super::roads::RoadLayer;
-use super::scene::{ascii_or, hex, push_mark, push_symbol, text, Scene, Shape, Swatch};
+use super::scene::{ascii_or, hex, push_mark, push_symbol, Scene, Shape, Swatch};
 use super::MapOptions;
 use crate::model::DepotLevel;
 use crate::run::RunResult;
@@ -85,14 +85,9 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
             continue;
         }
         let at = fr.px(s.location.x(), s.location.y());
-        push_mark(
-            &mut sc,
-            "stations",
-            Shape::Circle,
-            at,
-            2 * fr.s(9.0 * crowd),
-            hex(0x505050),
-        );
+        let size = 2 * fr.s(9.0 * crowd);
+        push_mark(&mut sc, "stations", Shape::Circle, at, size, hex(0x505050));
+        sc.reserve_symbol(super::scene::mark_box(Shape::Circle, at, size));
     }
     legend.push((
         Swatch::Dot(hex(0x505050), fr.s(9.0)),
@@ -101,7 +96,6 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     ));
     let mut seen = Vec::new();
     let mut any_over = false;
-    let mut placer = LabelPlacer::default();
     for (p, load) in sup.points.iter().zip(&sup.loads) {
         let (shape, c, size, zh, en) = level_style(p.level);
         let at = fr.px(p.location.x(), p.location.y());
@@ -111,17 +105,15 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         let fb = ascii_or(name, &p.label);
         any_over |= over;
         // Support points often stand side by side: labels go where they are free.
-        let fs = 27.0 * fr.u;
-        let (pos, h, v) = placer.place(at, fr.s(size * 0.8), text_width(name, fs), fs as i32 + 4);
-        sc.layer("labels").push(text(
-            pos,
+        sc.label(LabelRequest::point(
+            "labels",
+            at,
+            symbol_radius(shape, fr.s(size), fr.s(4.0)),
             name,
             &fb,
-            fs,
+            27.0 * fr.u,
             if over { hex(0xb00000) } else { hex(0x101010) },
-            h,
-            v,
-            true,
+            Priority::Facility,
         ));
         if !seen.contains(&p.level) {
             seen.push(p.level);
@@ -156,5 +148,6 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         date,
         &legend,
     );
+    super::labels::finish(&mut sc);
     Some(sc)
 }

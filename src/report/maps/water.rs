@@ -143,5 +143,6 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         date,
         &legend,
     );
+    super::labels::finish(&mut sc);
     Some(sc)
 }
