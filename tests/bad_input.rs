@@ -1343,7 +1343,7 @@ fn map_section_values_are_validated() {
         scenario(&format!("{SCENARIO_HEAD}[map]\ncolour = \"red\"\n")),
         &[
             "key `map.colour`",
-            "unknown field `colour`, expected one of `bands_s`",
+            "unknown key `map.colour`; expected one of bands_s, page, timezone, layer, osm_context",
         ],
     );
 }

@@ -180,13 +180,23 @@ fn write_tables_and_maps(
         || write_tables(out, run, variants, progress),
         || {
             let t0 = std::time::Instant::now();
+            // Map by map, on whichever core is free (the tables take the other for a
+            // moment only); results kept in the kinds' order.
+            use rayon::prelude::*;
+            let each: Vec<Result<maps::Written>> = kinds
+                .par_iter()
+                .map(|&k| {
+                    progress.message(&format!("drawing {}", k.stem()));
+                    let drawn = maps::write_maps(out, run, None, &[k], &opts);
+                    progress.advance(1);
+                    drawn
+                })
+                .collect();
             let mut all: maps::Written = (Vec::new(), Vec::new());
-            for &k in &kinds {
-                progress.message(&format!("drawing {}.png", k.stem()));
-                let (files, pngs) = maps::write_maps(out, run, None, &[k], &opts)?;
+            for drawn in each {
+                let (files, pngs) = drawn?;
                 all.0.extend(files);
                 all.1.extend(pngs);
-                progress.advance(1);
             }
             Ok::<_, crate::error::Error>((all, since(t0)))
         },

@@ -133,7 +133,7 @@ impl Frame {
                 w - margin,
                 h - footer_h - margin - legend_h,
             );
-            (map, ((margin, map.3 + footer_h, w - margin, h - margin), 3))
+            (map, ((margin, map.3 + footer_h, w - margin, h - margin), 2))
         };
         let (map_w, map_h) = (f64::from(map.2 - map.0), f64::from(map.3 - map.1));
         let (dx_m, dy_m) = (

@@ -401,6 +401,90 @@ fn svg_body(
     })
 }
 
+/// At least this many consecutive paths of one colour and width and the SVG draws them
+/// as one `<path>` (a subpath each): a road layer's 60,000 `<polyline>`s were 6 MB and
+/// most of the time to read the SVG back for the PNG and PDF; fewer stay one element each,
+/// easier to edit.
+pub const SVG_MERGED_PATHS: usize = 64;
+
+/// Ordinary primitives as SVG elements: long runs of same-style paths merged into one
+/// `<path>` ([`SVG_MERGED_PATHS`]), the rest drawn by plotters' SVG backend.
+fn svg_plain(
+    prims: &[Prim],
+    size: (u32, u32),
+    text: PngText,
+) -> std::result::Result<String, String> {
+    use std::fmt::Write;
+    let style = |p: &Prim| match p {
+        Prim::Path { pts, color, width } if pts.len() >= 2 => Some((*color, *width)),
+        _ => None,
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < prims.len() {
+        let run_end = match style(&prims[i]) {
+            Some(st) => {
+                let n = prims[i..]
+                    .iter()
+                    .take_while(|p| style(p) == Some(st))
+                    .count();
+                i + n
+            }
+            None => i,
+        };
+        if run_end - i >= SVG_MERGED_PATHS {
+            let Some((c, width)) = style(&prims[i]) else {
+                break;
+            };
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            let _ = write!(
+                out,
+                "<path fill=\"none\" stroke=\"#{:02X}{:02X}{:02X}\" stroke-width=\"{width}\" d=\"",
+                c.0, c.1, c.2
+            );
+            for (k, p) in prims[i..run_end].iter().enumerate() {
+                let Prim::Path { pts, .. } = p else { continue };
+                if k > 0 {
+                    out.push(if k % 16 == 0 { '\n' } else { ' ' });
+                }
+                for (j, (x, y)) in pts.iter().enumerate() {
+                    let _ = write!(out, "{}{x} {y}", if j == 0 { "M" } else { "L" });
+                }
+            }
+            out.push_str("\"/>");
+            i = run_end;
+            continue;
+        }
+        // Up to the next long run, drawn by plotters.
+        let mut j = run_end.max(i + 1);
+        while j < prims.len() {
+            if let Some(st) = style(&prims[j]) {
+                let n = prims[j..]
+                    .iter()
+                    .take_while(|p| style(p) == Some(st))
+                    .count();
+                if n >= SVG_MERGED_PATHS {
+                    break;
+                }
+                j += n;
+            } else {
+                j += 1;
+            }
+        }
+        let body = svg_body(&prims[i..j], size, text)?;
+        if !body.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&body);
+        }
+        i = j;
+    }
+    Ok(out)
+}
+
 /// Dense marks: the symbol defined once (`<defs>`, id `id`) and one `<use>` per place.
 fn svg_uses(id: &str, shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]) -> String {
     use std::fmt::Write;
@@ -484,7 +568,7 @@ fn write_svg_with(scene: &Scene, out: &mut dyn Write, text: PngText) -> Result<(
         let mut any = false;
         for run in runs(prims, |at| at.len() > SVG_DENSE_MARKS) {
             let part = match run {
-                Run::Plain(prims) => svg_body(prims, (w, h), text)
+                Run::Plain(prims) => svg_plain(prims, (w, h), text)
                     .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?,
                 Run::Marks(shape, size, fill, at) => {
                     defs += 1;

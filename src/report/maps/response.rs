@@ -193,13 +193,17 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let pieces = run.coverage.band_pieces(net, &limits);
     // Roads: minor first, then major (a tier per class width, in segment order within).
     let mut roads = RoadLayer::new(fr.width, fr.height);
-    for (s, pieces) in net.segments.iter().zip(&pieces) {
-        let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-        let class_w = road_width(&s.highway.tag());
-        let w = fr.s(class_w) as u32;
-        for &(x, y, bi) in pieces {
-            let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
-            roads.push(class_w as u32, w, at(x), at(y), hex(bands[bi].color));
+    // Band by band, unreached first and the earliest band last (on top where pieces of
+    // different bands meet): long runs of one colour, one `<path>` each in the SVG.
+    for band in (0..bands.len()).rev() {
+        for (s, pieces) in net.segments.iter().zip(&pieces) {
+            let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+            let class_w = road_width(&s.highway.tag());
+            let w = fr.s(class_w) as u32;
+            for &(x, y, bi) in pieces.iter().filter(|p| p.2 == band) {
+                let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
+                roads.push(class_w as u32, w, at(x), at(y), hex(bands[bi].color));
+            }
         }
     }
     let aggregated = roads.draw(&mut sc, "roads").contains(&Drawn::Aggregated);
