@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The map gallery (docs/gallery.md): every map kind of the bundled scenarios drawn with the
-# current build, shrunk to 800 px wide, so that the next change to the maps can be compared
+# current build, shrunk to 640 px wide (256 colours), so that the next change to the maps can be compared
 # by eye (`git diff` shows which images changed). Needs ImageMagick (`convert`) and
 # ../shared/data for the real extracts (left out with a note without it).
 #
@@ -19,7 +19,7 @@ md=docs/gallery.md
   echo "# Map gallery"
   echo
   echo "Every map kind of the bundled scenarios, drawn by \`bench/gallery.sh\` with the build of"
-  echo "the commit that changed this file (A4 portrait at 300 dpi, shown 800 px wide; the full"
+  echo "the commit that changed this file (A4 portrait at 300 dpi, shown 640 px wide; the full"
   echo "maps are the \`map_*.png\`, \`.svg\` and \`.pdf\` of a run). Regenerate after any change to"
   echo "the maps and look at the diff."
   echo
@@ -28,7 +28,7 @@ md=docs/gallery.md
 shot() { # name title dir stem
   local name=$1 title=$2 dir=$3 stem=$4
   [ -f "$dir/$stem.png" ] || return 0
-  convert "$dir/$stem.png" -resize 800x -strip "$out/$name-$stem.png"
+  convert "$dir/$stem.png" -resize 640x -colors 256 -strip "PNG8:$out/$name-$stem.png"
   echo "### $title: \`$stem\`" >> "$md"
   echo >> "$md"
   echo "![$title $stem](gallery/$name-$stem.png)" >> "$md"
