@@ -489,14 +489,13 @@ fn every_layer_has_an_rtree_index_styles_and_ordered_fields() {
     };
     assert_eq!(opt("color"), "178,24,43,255");
     assert_eq!(opt("name"), "square");
-    // Demand by band: the first rule is the map's "≤ 3 min", dark green.
+    // Demand by band: the first rule is the map's first band — "≤ 1 min" under the
+    // fixture's 150 s threshold (bands 60, 150, 480 s) — dark green.
     let dq = qml("demand");
     let doc = parse_qml(&dq).unwrap();
     let first_rule = doc.descendants().find(|n| n.has_tag_name("rule")).unwrap();
-    assert_eq!(
-        first_rule.attribute("filter"),
-        Some("\"response_s\" <= 180")
-    );
+    assert_eq!(first_rule.attribute("filter"), Some("\"response_s\" <= 60"));
+    assert_eq!(first_rule.attribute("label"), Some("≤ 1 min"));
 }
 
 #[test]

@@ -246,7 +246,7 @@ fn a_full_disk_leaves_the_previous_run_whole() {
     let disk = dir.path().join("disk");
     std::fs::create_dir_all(&disk).unwrap();
     let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
         .arg(&disk)
         .stderr(std::process::Stdio::null())
         .status()
@@ -270,8 +270,9 @@ fn a_full_disk_leaves_the_previous_run_whole() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_complete(&out);
     let before = std::fs::read(out.join(MANIFEST)).unwrap();
-    // Fill the disk but for less than a run needs (a run is about 1 MB of 2).
-    std::fs::write(disk.join("ballast"), vec![0u8; 700 * 1024]).unwrap();
+    // Fill the disk but for less than a run needs (a run is about 1.7 MB of 4, with its
+    // PDF maps).
+    std::fs::write(disk.join("ballast"), vec![0u8; 1536 * 1024]).unwrap();
     let o = run_cli();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);

@@ -111,12 +111,11 @@ fn check_output_steps(path: &std::path::Path, table_steps: u64, maps: &[&str]) {
     assert_eq!((s[0].total, s[0].done), (Some(items), items), "{:?}", s[0]);
     assert_eq!(fireplan::report::output_steps(&run), items);
     for m in maps {
-        let msg = format!("drawing map_{m}.png");
+        let msg = format!("drawing map_{m}");
         assert!(s[0].messages.contains(&msg), "{msg}: {:?}", s[0].messages);
     }
     for m in [
         "writing the GeoJSON layers",
-        "writing report.md",
         "writing coverage.geojson",
         "writing targets.csv",
     ] {
@@ -133,24 +132,25 @@ fn check_output_steps(path: &std::path::Path, table_steps: u64, maps: &[&str]) {
     assert!(dir.path().join("fireplan.gpkg").is_file());
 }
 
-/// A bare run (no supply, water, villages or drones): the 5 table steps (tables, layers,
-/// report.md, coverage.geojson, targets.csv) and the response and first-due maps.
+/// A bare run (no supply, water, villages or drones): the 4 table steps (tables, layers,
+/// coverage.geojson, targets.csv; report.md is written with report.html) and the
+/// response and first-due maps.
 #[test]
 fn write_all_reports_each_step_of_a_bare_run_with_exact_totals() {
     check_output_steps(
         &common::data("cli/scenario.toml"),
-        5,
+        4,
         &["response", "first_due"],
     );
 }
 
-/// The demo has every part: 7 table steps (the optional tables and the supply outputs
+/// The demo has every part: 6 table steps (the optional tables and the supply outputs
 /// too) and 5 maps (response, first-due, supply, water, drone).
 #[test]
 fn write_all_reports_each_step_of_the_demo_with_exact_totals() {
     check_output_steps(
         &common::root().join("scenarios/demo.toml"),
-        7,
+        6,
         &["response", "first_due", "supply", "water", "drone"],
     );
 }

@@ -191,12 +191,16 @@ pub fn service_areas(run: &RunResult) -> Vec<ServiceArea> {
     let sc = &run.inputs.scenario;
     // The response map's bands, so that polygons and map agree.
     let breaks = sc.map.response_bands_s(&run.coverage.params);
-    service_areas::service_areas(
+    let mut areas = service_areas::service_areas(
         &run.prepared.network,
         &run.coverage.origins,
         &breaks,
         service_areas::TRIM_M,
-    )
+    );
+    // A break no station reaches a road within (a 1-minute band under a 60 s turnout) has
+    // no polygon: no feature, rather than an empty geometry in the layers.
+    areas.retain(|a| !a.shape.0.is_empty());
+    areas
 }
 
 /// `service_areas.geojson` (and the GeoPackage's `service_areas`): one feature per

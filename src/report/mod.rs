@@ -136,10 +136,10 @@ fn run_map_kinds(run: &RunResult) -> Vec<maps::MapKind> {
 }
 
 /// The steps of [`write_tables`] for this run: the tables, the layers, the optional
-/// tables (closures, vehicles, water, villages, drone) when the run has one, `report.md`,
-/// the supply outputs when it has them, `coverage.geojson` and `targets.csv`.
+/// tables (closures, vehicles, water, villages, drone) when the run has one, the supply
+/// outputs when it has them, `coverage.geojson` and `targets.csv`.
 fn table_steps(run: &RunResult) -> u64 {
-    5 + u64::from(has_optional_tables(run)) + u64::from(run.supply.is_some())
+    4 + u64::from(has_optional_tables(run)) + u64::from(run.supply.is_some())
 }
 
 /// Whether the run writes any of the optional tables.
@@ -251,12 +251,9 @@ fn write_tables(
     put("first_due.geojson", layers::first_due_geojson(run)?)?;
     put("gaps.geojson", layers::gaps_geojson(run)?)?;
     lap(&mut timings.layers_s);
-    let optional = has_optional_tables(run);
-    step(if optional {
-        "the closure, vehicle, water and village tables"
-    } else {
-        "report.md"
-    });
+    if has_optional_tables(run) {
+        step("the closure, vehicle, water and village tables");
+    }
     if !run.closures.is_empty() {
         put("closures.csv", tables::closures_csv(run)?)?;
     }

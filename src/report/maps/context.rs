@@ -174,37 +174,23 @@ pub fn draw(fr: &Frame, sc: &mut Scene, ctx: &MapContext) {
             });
         }
     }
-    // Place names: the most important first; a name that would cover one already placed
-    // is left out.
-    let mut taken: Vec<(i32, i32, i32, i32)> = Vec::new();
-    let (l, t, r, b) = fr.map;
+    // Place names: through the label placer, last of all labels (the most important
+    // place first), centred on the place when that is free; left out when no spot is.
     for p in place_labels(fr, ctx) {
-        let w = text_width(&p.text, p.size);
-        let h = p.size.round() as i32;
-        let bbox = (
-            p.at.0 - w / 2,
-            p.at.1 - h / 2,
-            p.at.0 + w / 2,
-            p.at.1 + h / 2,
-        );
-        let inside = bbox.0 >= l && bbox.2 <= r && bbox.1 >= t && bbox.3 <= b;
-        let overlaps = taken
-            .iter()
-            .any(|o| bbox.0 < o.2 && o.0 < bbox.2 && bbox.1 < o.3 && o.1 < bbox.3);
-        if !inside || overlaps {
-            continue;
-        }
-        taken.push(bbox);
-        sc.layer("context-places").push(text(
-            p.at,
-            &p.text,
-            &p.fallback,
-            p.size,
-            hex(PLACE_TEXT),
-            HPos::Center,
-            VPos::Center,
-            true,
-        ));
+        sc.label(super::labels::LabelRequest {
+            layer: "context-places".to_string(),
+            anchor: p.at,
+            radius: 0,
+            text: p.text,
+            fallback: p.fallback,
+            size: p.size,
+            color: hex(PLACE_TEXT),
+            halo: true,
+            second: None,
+            tag: None,
+            priority: super::labels::Priority::Place,
+            spots: vec![p.at],
+        });
     }
 }
 

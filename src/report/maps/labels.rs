@@ -92,8 +92,10 @@ pub enum Priority {
     Facility,
     /// Special-risk sites.
     Site,
-    /// Villages without a micro station: many, the first to go.
+    /// Villages without a micro station: many.
     Village,
+    /// Place names of the map's context: the first to go.
+    Place,
 }
 
 /// A label to place: its text, what it labels and how it may move.
