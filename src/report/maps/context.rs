@@ -7,12 +7,10 @@
 //! `context-admin` (dashed grey-violet), `context-places` (grey names). Everything is
 //! clipped to the map box: large polygons and long lines extend beyond it.
 
-use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBColor;
 
 use super::frame::Frame;
-use super::labels::text_width;
-use super::scene::{ascii_or, hex, text, Line, Prim, Scene};
+use super::scene::{ascii_or, hex, Line, Prim, Scene};
 use crate::model::context::{LanduseClass, MapContext, PlaceRank};
 
 /// Pale blue of water areas.
