@@ -266,15 +266,7 @@ fn demand_features(run: &RunResult) -> impl Iterator<Item = LayerFeature> + '_ {
         .map(move |(i, (d, r))| {
             let first = r.response.first;
             let second = r.response.second;
-            let status = if r.off_network {
-                "off-network"
-            } else if first.is_none() {
-                "unreachable"
-            } else if first.is_some_and(|f| f.1 <= thr) {
-                "covered"
-            } else {
-                "late"
-            };
+            let status = super::tables::demand_status(r, thr);
             let mut props = obj(json!({
                 "id": d.id,
                 "first_station": first.map(|f| super::origin_id(run, f.0)),

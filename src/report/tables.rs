@@ -54,15 +54,7 @@ pub fn demand_response_csv(run: &RunResult) -> Result<Vec<u8>> {
     for (i, (d, r)) in demand.iter().zip(&run.coverage.demand).enumerate() {
         let first = r.response.first;
         let second = r.response.second;
-        let status = if r.off_network {
-            "off-network"
-        } else if first.is_none() {
-            "unreachable"
-        } else if first.is_some_and(|f| f.1 <= thr) {
-            "covered"
-        } else {
-            "late"
-        };
+        let status = demand_status(r, thr);
         let mut row = vec![
             d.id.clone(),
             first.map(|f| origin_id(run, f.0)).unwrap_or("").to_string(),
@@ -387,4 +379,19 @@ pub fn run_json(run: &RunResult, outputs: &super::OutputTimings) -> Result<Vec<u
         },
     });
     json_bytes(&v)
+}
+
+/// A demand point's status in `demand_response.csv` and the GeoPackage's `demand` layer:
+/// `off-network`, `unreachable`, `covered` (first station within `threshold_s`) or `late`.
+pub(crate) fn demand_status(r: &crate::coverage::DemandResult, threshold_s: f64) -> &'static str {
+    let first = r.response.first;
+    if r.off_network {
+        "off-network"
+    } else if first.is_none() {
+        "unreachable"
+    } else if first.is_some_and(|f| f.1 <= threshold_s) {
+        "covered"
+    } else {
+        "late"
+    }
 }
