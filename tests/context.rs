@@ -11,7 +11,7 @@ use fireplan::io::context::{assemble_rings, read_context_layer, read_osm_context
 use fireplan::model::context::{ContextStyle, LanduseClass, PlaceRank};
 use fireplan::params::{ContextLayerParams, Crs, Scenario};
 use fireplan::report::maps::context::{clip_line_f64, clip_ring};
-use fireplan::report::maps::scene::Prim;
+use fireplan::report::maps::scene::{Prim, Scene};
 use fireplan::report::maps::{self, MapKind, MapOptions};
 
 use common::{quiet, root, shared};
@@ -415,10 +415,22 @@ fn demo_maps_draw_context_under_the_analysis_inside_the_box() {
         let sc = maps::scene(kind, &run, None, &opts).unwrap();
         let names: Vec<&str> = sc.layers.iter().map(|(n, _)| n.as_str()).collect();
         let at = |n: &str| names.iter().position(|x| *x == n);
-        for l in ["context-landuse", "context-water", "context-places"] {
+        for l in ["context-landuse", "context-water"] {
             assert!(at(l).is_some(), "{kind:?}: no {l}");
             assert!(at(l) < at("roads"), "{kind:?}: {l} above the roads");
             assert!(at(l) > at("background"));
+        }
+        // Place names are read over the analysis: above every map layer, under the
+        // decorations (title, legend, frame…).
+        let places = at("context-places").expect("place names");
+        for (i, (n, _)) in sc.layers.iter().enumerate() {
+            if i != places {
+                assert_eq!(
+                    i < places,
+                    Scene::is_map_layer(n),
+                    "{kind:?}: context-places vs {n} in {names:?}"
+                );
+            }
         }
         let fr_map = frame_box(&sc);
         assert_context_inside(&sc, fr_map);

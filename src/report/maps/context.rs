@@ -4,8 +4,10 @@
 //!
 //! Layers, bottom first: `context-landuse` (very pale tints), `context-water` (pale blue
 //! areas, blue-grey lines), `context-rail` (thin grey line with ticks),
-//! `context-admin` (dashed grey-violet), `context-places` (grey names). Everything is
-//! clipped to the map box: large polygons and long lines extend beyond it.
+//! `context-admin` (dashed grey-violet), then `context-places` (grey names with a white
+//! halo), which is raised over the analysis when the labels are placed: a name under a
+//! road cannot be read. Everything is clipped to the map box: large polygons and long
+//! lines extend beyond it.
 
 use plotters::style::RGBColor;
 
@@ -23,6 +25,8 @@ pub const RAIL: u32 = 0x9a9a9a;
 pub const ADMIN: u32 = 0xb3a2bd;
 /// Place names.
 pub const PLACE_TEXT: u32 = 0x6e6e6e;
+/// The layer of the place names.
+pub const PLACE_LAYER: &str = "context-places";
 
 /// The very pale tint of a land-use class (the background is `#F7F7F2`).
 pub fn landuse_fill(c: LanduseClass) -> u32 {
@@ -176,7 +180,7 @@ pub fn draw(fr: &Frame, sc: &mut Scene, ctx: &MapContext) {
     // place first), centred on the place when that is free; left out when no spot is.
     for p in place_labels(fr, ctx) {
         sc.label(super::labels::LabelRequest {
-            layer: "context-places".to_string(),
+            layer: PLACE_LAYER.to_string(),
             anchor: p.at,
             radius: 0,
             text: p.text,

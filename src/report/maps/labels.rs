@@ -292,10 +292,11 @@ fn nearest_in(b: Rect, p: (i32, i32)) -> (i32, i32) {
     (p.0.clamp(b.0, b.2), p.1.clamp(b.1, b.3))
 }
 
-/// Places every requested label (see the module doc), then clips the map area to the map
-/// box ([`Scene::clip_to_map`]). Call once, after the map's decorations are drawn.
+/// Places every requested label (see the module doc), raises the place names over the
+/// map's other layers, then clips the map area to the map box ([`Scene::clip_to_map`]). Call once, after the map's decorations are drawn.
 pub fn finish(sc: &mut Scene) {
     place_labels(sc);
+    sc.raise_over_map(super::context::PLACE_LAYER);
     sc.clip_to_map();
 }
 

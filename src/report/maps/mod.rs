@@ -32,6 +32,7 @@ pub mod supply;
 pub mod water;
 
 // What they are drawn with.
+pub mod chain;
 pub mod closures;
 pub mod context;
 pub mod fonts;

@@ -402,9 +402,9 @@ fn svg_body(
 }
 
 /// At least this many consecutive paths of one colour and width and the SVG draws them
-/// as one `<path>` (a subpath each): a road layer's 60,000 `<polyline>`s were 6 MB and
-/// most of the time to read the SVG back for the PNG and PDF; fewer stay one element each,
-/// easier to edit.
+/// as one `<path>`, joined end to end into polylines ([`super::chain`]): a road layer's
+/// 60,000 `<polyline>`s were 6 MB and most of the time to read the SVG back for the PNG
+/// and PDF; fewer stay one element each, easier to edit.
 pub const SVG_MERGED_PATHS: usize = 64;
 
 /// Ordinary primitives as SVG elements: long runs of same-style paths merged into one
@@ -444,8 +444,11 @@ fn svg_plain(
                 "<path fill=\"none\" stroke=\"#{:02X}{:02X}{:02X}\" stroke-width=\"{width}\" d=\"",
                 c.0, c.1, c.2
             );
-            for (k, p) in prims[i..run_end].iter().enumerate() {
-                let Prim::Path { pts, .. } = p else { continue };
+            let lines = super::chain::chain(prims[i..run_end].iter().filter_map(|p| match p {
+                Prim::Path { pts, .. } => Some(pts.as_slice()),
+                _ => None,
+            }));
+            for (k, pts) in lines.iter().enumerate() {
                 if k > 0 {
                     out.push(if k % 16 == 0 { '\n' } else { ' ' });
                 }
@@ -555,13 +558,27 @@ fn write_svg_with(scene: &Scene, out: &mut dyn Write, text: PngText) -> Result<(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n<rect width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n"
     )
     .map_err(io)?;
-    // Halos of labels drawn over the map: a white stroke under the glyphs.
+    // Halos of labels drawn over the map: a white stroke under the glyphs of every layer
+    // whose text asks for one.
     let halo_w = (w as f64 / 2480.0 * 7.0).max(2.0);
-    writeln!(
-        out,
-        "<style>#layer-station-labels text, #layer-labels text, #layer-district-names text, #layer-scale-bar text, #layer-north-arrow text {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>"
-    )
-    .map_err(io)?;
+    let haloed: Vec<String> = scene
+        .layers
+        .iter()
+        .filter(|(_, prims)| {
+            prims
+                .iter()
+                .any(|p| matches!(p, Prim::Text { halo: true, .. }))
+        })
+        .map(|(name, _)| format!("#layer-{name} text"))
+        .collect();
+    if !haloed.is_empty() {
+        writeln!(
+            out,
+            "<style>{} {{ paint-order: stroke; stroke: #FFFFFF; stroke-width: {halo_w:.1}px; stroke-linejoin: round; }}</style>",
+            haloed.join(", ")
+        )
+        .map_err(io)?;
+    }
     let mut defs = 0usize;
     for (name, prims) in &scene.layers {
         write!(out, "<g id=\"layer-{name}\">").map_err(io)?;

@@ -206,6 +206,21 @@ impl Scene {
         }
         out
     }
+    /// Moves layer `name` (when there is one) over every other map-area layer, under the
+    /// decorations: names of places are read over the roads and areas they name.
+    pub fn raise_over_map(&mut self, name: &str) {
+        let Some(i) = self.layers.iter().position(|(n, _)| n == name) else {
+            return;
+        };
+        let layer = self.layers.remove(i);
+        let at = self
+            .layers
+            .iter()
+            .rposition(|(n, _)| Scene::is_map_layer(n))
+            .map_or(0, |k| k + 1);
+        self.layers.insert(at, layer);
+    }
+
     /// The primitives of layer `name`, created on first use (after the existing ones).
     pub fn layer(&mut self, name: &str) -> &mut Vec<Prim> {
         if let Some(i) = self.layers.iter().position(|(n, _)| n == name) {
