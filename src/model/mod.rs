@@ -7,6 +7,7 @@ pub mod area;
 pub mod closure;
 pub mod context;
 pub mod incident;
+pub mod intervals;
 pub mod record;
 pub mod road;
 pub mod target;

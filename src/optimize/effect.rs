@@ -11,6 +11,7 @@
 use super::{sets, Outcome, Problem};
 use crate::coverage;
 use crate::load::Inputs;
+use crate::model::intervals::minus;
 use crate::model::Station;
 use crate::network::{Network, SnapIndex};
 
@@ -76,27 +77,6 @@ pub fn chosen_stations(problem: &Problem, outcome: &Outcome) -> Vec<Station> {
             Station::planned(format!("OPT-{}", c.id), c.name.clone(), s.class, c.location)
         })
         .collect()
-}
-
-/// `a` minus `b`, both sorted, disjoint intervals.
-fn minus(a: &[(f64, f64)], b: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let mut out = Vec::new();
-    for &(mut lo, hi) in a {
-        for &(x, y) in b {
-            if y <= lo || x >= hi {
-                continue;
-            }
-            if x > lo {
-                out.push((lo, x));
-            }
-            lo = lo.max(y);
-        }
-        if hi - lo > 1e-9 {
-            out.push((lo, hi));
-        }
-    }
-    out.retain(|(x, y)| y - x > 1e-9);
-    out
 }
 
 /// Demand states and road pieces of the chosen sites.
@@ -183,23 +163,4 @@ pub fn compute(
             .collect()
     });
     Effect { demand, roads }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::minus;
-
-    #[test]
-    fn interval_difference() {
-        assert_eq!(minus(&[(0.0, 1.0)], &[]), vec![(0.0, 1.0)]);
-        assert_eq!(minus(&[(0.0, 1.0)], &[(0.0, 1.0)]), vec![]);
-        assert_eq!(
-            minus(&[(0.0, 1.0)], &[(0.2, 0.3), (0.5, 0.6)]),
-            vec![(0.0, 0.2), (0.3, 0.5), (0.6, 1.0)]
-        );
-        assert_eq!(
-            minus(&[(0.0, 0.4), (0.6, 1.0)], &[(0.3, 0.7)]),
-            vec![(0.0, 0.3), (0.7, 1.0)]
-        );
-    }
 }

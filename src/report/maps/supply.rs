@@ -6,6 +6,7 @@ use super::labels::{symbol_radius, LabelRequest, Priority};
 use super::roads::RoadLayer;
 use super::scene::{ascii_or, hex, push_mark, push_symbol, Scene, Shape, Swatch};
 use super::MapOptions;
+use crate::model::intervals;
 use crate::model::DepotLevel;
 use crate::run::RunResult;
 
@@ -38,26 +39,43 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
     let fr = Frame::for_run(opts, run);
     let mut sc = fr.scene();
     super::context::draw(&fr, &mut sc, &run.inputs.context);
-    fr.roads_grey(&mut sc, net);
-    let mut legend = Vec::new();
     // Widest reach first, so that the finer levels stay visible on top: a tier per level.
+    // Each road piece is drawn once, in the colour seen: a level only where no later
+    // level reaches, the grey roads only where none does (the supply map drew the
+    // network three times over).
+    let levels: Vec<(usize, f64)> = sup
+        .levels
+        .iter()
+        .enumerate()
+        .filter_map(|(li, info)| Some((li, info.reach_s?)))
+        .filter(|(li, _)| sup.segments.get(*li).is_some())
+        .collect();
+    let reach_w = fr.s(4.0) as u32;
+    let grey_w = fr.s(2.0) as u32;
+    let mut grey = RoadLayer::new(fr.width, fr.height);
     let mut reach = RoadLayer::new(fr.width, fr.height);
-    for (li, info) in sup.levels.iter().enumerate() {
-        let Some(reach_s) = info.reach_s else {
-            continue;
-        };
-        let Some(segs) = sup.segments.get(li) else {
-            continue;
-        };
-        let col = hex(reach_colour(info.level));
-        let w = fr.s(4.0) as u32;
-        for (s, r) in net.segments.iter().zip(segs) {
-            let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
-            for &(x, y) in &r.within {
-                let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
-                reach.push(li as u32, w, at(x), at(y), col);
+    for (k, s) in net.segments.iter().enumerate() {
+        let (a, b) = (&net.nodes[s.a as usize], &net.nodes[s.b as usize]);
+        let at = |g: f64| fr.px(a.lon + g * (b.lon - a.lon), a.lat + g * (b.lat - a.lat));
+        // Walking from the top level down: what is already drawn above.
+        let mut above: Vec<(f64, f64)> = Vec::new();
+        for &(li, _) in levels.iter().rev() {
+            let within = &sup.segments[li][k].within;
+            let col = hex(reach_colour(sup.levels[li].level));
+            for &(x, y) in &intervals::minus(within, &above) {
+                reach.push(li as u32, reach_w, at(x), at(y), col);
             }
+            above = intervals::union(above.into_iter().chain(within.iter().copied()).collect());
         }
+        for &(x, y) in &intervals::minus(&[(0.0, 1.0)], &above) {
+            grey.push(0, grey_w, at(x), at(y), hex(0xbdbdbd));
+        }
+    }
+    grey.draw(&mut sc, "roads");
+    let mut legend = Vec::new();
+    for &(li, reach_s) in &levels {
+        let info = &sup.levels[li];
+        let col = hex(reach_colour(info.level));
         let (.., zh, en) = level_style(info.level);
         let min = reach_s / 60.0;
         let lzh = format!("{zh}保障 {min:.0} 分钟可达道路");
