@@ -26,7 +26,11 @@ pub fn read_with_fit(path: &Path) -> Result<(ResponseModel, Option<CalibrationFi
     let table: toml::Table = toml::from_str(&text).unwrap_or_default();
     let data: Option<FitData> = section(path, &table, "data")?;
     let fit: Option<FitQuality> = section(path, &table, "fit")?;
-    Ok((model, data.zip(fit).map(|(data, fit)| CalibrationFit { data, fit })))
+    Ok((
+        model,
+        data.zip(fit)
+            .map(|(data, fit)| CalibrationFit { data, fit }),
+    ))
 }
 
 /// The table `key` of the file as `T`, if present.

@@ -140,7 +140,11 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("full_plan", "全部力量按时到达", "Whole plan in time"),
     ("first_due_busy", "辖区站忙碌", "First-due busy"),
     ("incidents_per_year", "年警情数", "Incidents a year"),
-    ("no_data_subjects", "无数据的对象及原因", "Without data, and why"),
+    (
+        "no_data_subjects",
+        "无数据的对象及原因",
+        "Without data, and why",
+    ),
     ("free_flow_speed", "自由流车速 km/h", "Free-flow km/h"),
     ("time_factor", "行驶时间系数", "Time factor"),
     ("calibrated_speed", "校准车速 km/h", "Calibrated km/h"),
@@ -149,16 +153,36 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("median_error", "误差中位数", "Median error"),
     ("p90_error", "误差 P90", "P90 error"),
     ("bias", "偏差中位数", "Median bias"),
-    ("predicted_within", "预测按时（中位数）", "Predicted in time (median)"),
-    ("expected_within", "预测按时（概率）", "Expected in time (probability)"),
+    (
+        "predicted_within",
+        "预测按时（中位数）",
+        "Predicted in time (median)",
+    ),
+    (
+        "expected_within",
+        "预测按时（概率）",
+        "Expected in time (probability)",
+    ),
     ("observed_within", "实际按时", "Observed in time"),
-    ("modelled_median", "模型响应时间中位数", "Modelled median response"),
-    ("chance_within", "时限内到达的概率", "Chance within the threshold"),
+    (
+        "modelled_median",
+        "模型响应时间中位数",
+        "Modelled median response",
+    ),
+    (
+        "chance_within",
+        "时限内到达的概率",
+        "Chance within the threshold",
+    ),
     ("vehicle", "车辆类型", "Vehicle kind"),
     ("limits", "车辆尺寸与重量", "Size and weight"),
     ("vehicle_stations", "配备该车的消防站", "Stations with it"),
     ("barred_road_km", "禁行道路 km", "Barred road km"),
-    ("vehicle_within", "该车按时到达的警情", "Incidents it reaches in time"),
+    (
+        "vehicle_within",
+        "该车按时到达的警情",
+        "Incidents it reaches in time",
+    ),
 ];
 
 /// A column's name in the report's language (the key itself if the table lacks it).
@@ -982,7 +1006,10 @@ fn calibration_view(run: &RunResult, zh: bool) -> Option<CalibrationView> {
         let q = &f.fit;
         errors.push(
             "",
-            row(tr(zh, "自由流（未校准）", "Free flow (not calibrated)"), &q.before),
+            row(
+                tr(zh, "自由流（未校准）", "Free flow (not calibrated)"),
+                &q.before,
+            ),
         );
         errors.push(
             "total",
@@ -1001,7 +1028,8 @@ fn calibration_view(run: &RunResult, zh: bool) -> Option<CalibrationView> {
             used: f.data.used,
             stations: f.data.stations.len(),
             held_out: if zh {
-                q.held_out.replace("-fold by incident id", " 折交叉检验（按警情编号分组）")
+                q.held_out
+                    .replace("-fold by incident id", " 折交叉检验（按警情编号分组）")
             } else {
                 q.held_out.clone()
             },
@@ -1161,13 +1189,21 @@ fn headline_figures(threshold_s: f64, zh: bool) -> Vec<Figure> {
             |m| m.road_coverage,
             true,
         ),
-        (tr(zh, "面积覆盖率", "Area covered"), |m| m.area_coverage, true),
+        (
+            tr(zh, "面积覆盖率", "Area covered"),
+            |m| m.area_coverage,
+            true,
+        ),
         (
             tr(zh, "第二出动覆盖率", "Second-due coverage"),
             |m| m.second_due_coverage,
             true,
         ),
-        (tr(zh, "响应时间中位数", "Median response"), |m| m.p50_s, false),
+        (
+            tr(zh, "响应时间中位数", "Median response"),
+            |m| m.p50_s,
+            false,
+        ),
         (tr(zh, "响应时间 P90", "P90 response"), |m| m.p90_s, false),
     ]
 }
@@ -1216,6 +1252,11 @@ fn cards(run: &RunResult, base: Option<&RunResult>, zh: bool) -> Vec<Card> {
         change: base.map(|b| count_change(b.coverage.origins.len(), n)),
     });
     if let Some(e) = run.expected_demand_coverage() {
+        // Calibrated: the first card counts modelled medians; the expected coverage next to
+        // it is the figure to plan with (Methodology says why).
+        if let Some(first) = cards.first_mut() {
+            first.label += &tr(zh, "（按中位数）", " (median)");
+        }
         cards.insert(
             1,
             Card {
@@ -1385,10 +1426,7 @@ fn risk_sites_table(run: &RunResult, zh: bool) -> Option<Table> {
     );
     for r in &rows {
         let (station, class) = match &r.serving {
-            Some((id, name, class)) => (
-                format!("{id} {name}"),
-                class_name(*class, zh),
-            ),
+            Some((id, name, class)) => (format!("{id} {name}"), class_name(*class, zh)),
             None => ("—".to_string(), "—".to_string()),
         };
         let check = r.special_check();
