@@ -78,6 +78,43 @@ fn browse(chromium: &Path, dir: &Path, html: &Path, args: &[String]) {
     );
 }
 
+/// Screenshots `html` (asserting a page with ink and many colours — maps, tables — not a
+/// blank) and prints it to `NAME.pdf` in `dir` (A4): (ink share, colours, the PDF, pages).
+fn shoot_and_print(
+    chromium: &Path,
+    dir: &Path,
+    html: &Path,
+    name: &str,
+) -> (f64, usize, PathBuf, usize) {
+    let shot = dir.join(format!("{name}.png"));
+    browse(
+        chromium,
+        dir,
+        html,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1400,2000".into(),
+        ],
+    );
+    let (inked, colours) = ink(&shot);
+    assert!(
+        inked > 0.03 && colours > 20,
+        "{name}: screenshot looks blank: {inked} {colours}"
+    );
+    let pdf = dir.join(format!("{name}.pdf"));
+    browse(
+        chromium,
+        dir,
+        html,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
+    );
+    let n = pages(&pdf);
+    (inked, colours, pdf, n)
+}
+
 /// The share of pixels of a PNG that are not near-white, and the number of distinct
 /// colours (a blank or failed page is one colour).
 fn ink(png_path: &Path) -> (f64, usize) {
@@ -286,35 +323,8 @@ fn demo_plan_report_prints_as_an_appendix() {
         "baseline 马鞍 share"
     );
 
-    // Screenshot: a page with ink, many colours (maps, tables), not a blank.
-    let shot = dir.path().join("plan.png");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1400,2000".into(),
-        ],
-    );
-    let (inked, colours) = ink(&shot);
-    assert!(
-        inked > 0.03 && colours > 20,
-        "screenshot looks blank: {inked} {colours}"
-    );
-
-    // Print: A4, counted; the plan comparison on the first pages, nothing clipped.
-    let pdf = dir.path().join("plan.pdf");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--print-to-pdf={}", pdf.display()),
-            "--no-pdf-header-footer".into(),
-        ],
-    );
-    let n = pages(&pdf);
+    // Screenshot and print (A4, counted).
+    let (inked, colours, pdf, n) = shoot_and_print(&chromium, dir.path(), &html_path, "plan");
     // Summary and plan 3 pages, maps 3 (two a page), coverage 2, supply and resources 2,
     // targets 2, methodology and sources 3: 15 with Noto Sans CJK; one more allowed for
     // another CJK font's metrics (the old report printed 18, 12 of them target rows).
@@ -343,33 +353,8 @@ fn demo_report_prints_without_clipping() {
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(!html.contains("id=\"plan\""));
 
-    let shot = dir.path().join("demo.png");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1400,2000".into(),
-        ],
-    );
-    let (inked, colours) = ink(&shot);
-    assert!(
-        inked > 0.03 && colours > 20,
-        "screenshot looks blank: {inked} {colours}"
-    );
-
-    let pdf = dir.path().join("demo.pdf");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--print-to-pdf={}", pdf.display()),
-            "--no-pdf-header-footer".into(),
-        ],
-    );
-    let n = pages(&pdf);
+    // Screenshot and print (A4, counted).
+    let (inked, colours, pdf, n) = shoot_and_print(&chromium, dir.path(), &html_path, "demo");
     // No plan section, but the summary's page: 14 with Noto Sans CJK, one more allowed.
     assert!((6..=15).contains(&n), "{n} pages");
     assert_no_clipped_tables(&html, &pdf);
@@ -517,33 +502,7 @@ fn english_reports_print_as_appendices() {
         assert!(html.contains("<html lang=\"en\">"), "{name}");
         assert_english(&html);
 
-        let shot = dir.path().join(format!("{name}.png"));
-        browse(
-            &chromium,
-            dir.path(),
-            &html_path,
-            &[
-                format!("--screenshot={}", shot.display()),
-                "--window-size=1400,2000".into(),
-            ],
-        );
-        let (inked, colours) = ink(&shot);
-        assert!(
-            inked > 0.03 && colours > 20,
-            "{name}: screenshot looks blank: {inked} {colours}"
-        );
-
-        let pdf = dir.path().join(format!("{name}.pdf"));
-        browse(
-            &chromium,
-            dir.path(),
-            &html_path,
-            &[
-                format!("--print-to-pdf={}", pdf.display()),
-                "--no-pdf-header-footer".into(),
-            ],
-        );
-        let n = pages(&pdf);
+        let (inked, colours, pdf, n) = shoot_and_print(&chromium, dir.path(), &html_path, name);
         assert!(page_range.contains(&n), "{name}: {n} pages");
         assert_no_clipped_tables(&html, &pdf);
         let text = pdf_pages_text(&pdf);
