@@ -1029,7 +1029,7 @@ fn calibration_view(run: &RunResult, zh: bool) -> Option<CalibrationView> {
             stations: f.data.stations.len(),
             held_out: if zh {
                 q.held_out
-                    .replace("-fold by incident id", " 折交叉检验（按警情编号分组）")
+                    .replace("-fold by incident id", " 折、按警情编号分组")
             } else {
                 q.held_out.clone()
             },
@@ -1124,15 +1124,22 @@ fn vehicles_view(run: &RunResult, zh: bool) -> Option<VehiclesView> {
             .iter()
             .map(|&i| run.inputs.stations[i].id.as_str())
             .collect();
-        let shown = ids.len().min(8);
-        let mut stations = format!("{}: {}", ids.len(), ids[..shown].join(", "));
-        if ids.len() > shown {
-            stations += &if zh {
-                " 等（全部见 vehicle_coverage.csv）".to_string()
+        let stations = if !v.from_vehicles_file {
+            if zh {
+                format!("全部 {} 个站（无车辆文件）", ids.len())
             } else {
-                " … (all in vehicle_coverage.csv)".to_string()
-            };
-        }
+                format!("all {} (no vehicles file)", ids.len())
+            }
+        } else if ids.len() > 8 {
+            let more = ids.len() - 8;
+            if zh {
+                format!("{}: {} 等另 {more} 个", ids.len(), ids[..8].join(", "))
+            } else {
+                format!("{}: {} and {more} more", ids.len(), ids[..8].join(", "))
+            }
+        } else {
+            format!("{}: {}", ids.len(), ids.join(", "))
+        };
         t.push(
             if s.unreachable > 0 { "short" } else { "" },
             vec![
