@@ -40,6 +40,11 @@ fn calibrated_methodology_states_the_fit_and_the_probability() {
     );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.starts_with("# Fire-station coverage report: Camden"),
+        "{}",
+        md.lines().next().unwrap()
+    );
 
     // The values of the file, as the report must quote them.
     let file: toml::Table = toml::from_str(&std::fs::read_to_string(&cal_path).unwrap()).unwrap();
