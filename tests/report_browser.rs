@@ -1,9 +1,10 @@
-//! `report.html` in a real browser (issue 17): the bundled demo and demo plan runs are
-//! opened in headless Chromium, screenshotted (the PNG must show a page, not a blank) and
+//! `report.html` in a real browser (issue 17): the bundled demo and demo plan runs (zh) and
+//! the English Liechtenstein and calibrated Camden runs are opened in headless Chromium, screenshotted (the PNG must show a page, not a blank) and
 //! printed to PDF, whose pages are counted and checked for clipped tables: every printed
 //! table's last column header must be in the PDF's text (Chromium cuts a table wider
 //! than the page at its edge, and `pdftotext` drops what lies off the page), and no word
-//! may lie past a page's right edge.
+//! may lie past a page's right edge. An English report must read as English: no Chinese
+//! outside the quoted standards, no "1 findings".
 //!
 //! Needs `/usr/bin/chromium` and poppler-utils (`pdfinfo`, `pdftotext`); skipped with a
 //! message when they are absent (.ci/run installs them).
@@ -32,16 +33,25 @@ fn tool(name: &str) -> bool {
 
 /// Runs `fireplan run` on a bundled scenario (and plan) into `out`.
 fn run_demo(out: &Path, plan: Option<&str>, cache: &Path) {
-    let mut cmd = common::fireplan();
-    cmd.current_dir(common::root())
-        .args(["run", "scenarios/demo.toml", "--quiet", "--out"])
+    let mut args = vec!["scenarios/demo.toml"];
+    if let Some(p) = plan {
+        args.extend(["--plan", p]);
+    }
+    run_scenario(out, &args, cache);
+}
+
+/// `fireplan run ARGS --out out` from the checkout, with a fixed date.
+fn run_scenario(out: &Path, args: &[&str], cache: &Path) {
+    let o = common::fireplan()
+        .current_dir(common::root())
+        .arg("run")
+        .args(args)
+        .args(["--quiet", "--out"])
         .arg(out)
         .env("FIREPLAN_CACHE_DIR", cache)
-        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH);
-    if let Some(p) = plan {
-        cmd.args(["--plan", p]);
-    }
-    let o = cmd.output().unwrap();
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -66,6 +76,43 @@ fn browse(chromium: &Path, dir: &Path, html: &Path, args: &[String]) {
         "chromium {args:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// Screenshots `html` (asserting a page with ink and many colours — maps, tables — not a
+/// blank) and prints it to `NAME.pdf` in `dir` (A4): (ink share, colours, the PDF, pages).
+fn shoot_and_print(
+    chromium: &Path,
+    dir: &Path,
+    html: &Path,
+    name: &str,
+) -> (f64, usize, PathBuf, usize) {
+    let shot = dir.join(format!("{name}.png"));
+    browse(
+        chromium,
+        dir,
+        html,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1400,2000".into(),
+        ],
+    );
+    let (inked, colours) = ink(&shot);
+    assert!(
+        inked > 0.03 && colours > 20,
+        "{name}: screenshot looks blank: {inked} {colours}"
+    );
+    let pdf = dir.join(format!("{name}.pdf"));
+    browse(
+        chromium,
+        dir,
+        html,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
+    );
+    let n = pages(&pdf);
+    (inked, colours, pdf, n)
 }
 
 /// The share of pixels of a PNG that are not near-white, and the number of distinct
@@ -276,35 +323,8 @@ fn demo_plan_report_prints_as_an_appendix() {
         "baseline 马鞍 share"
     );
 
-    // Screenshot: a page with ink, many colours (maps, tables), not a blank.
-    let shot = dir.path().join("plan.png");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1400,2000".into(),
-        ],
-    );
-    let (inked, colours) = ink(&shot);
-    assert!(
-        inked > 0.03 && colours > 20,
-        "screenshot looks blank: {inked} {colours}"
-    );
-
-    // Print: A4, counted; the plan comparison on the first pages, nothing clipped.
-    let pdf = dir.path().join("plan.pdf");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--print-to-pdf={}", pdf.display()),
-            "--no-pdf-header-footer".into(),
-        ],
-    );
-    let n = pages(&pdf);
+    // Screenshot and print (A4, counted).
+    let (inked, colours, pdf, n) = shoot_and_print(&chromium, dir.path(), &html_path, "plan");
     // Summary and plan 3 pages, maps 3 (two a page), coverage 2, supply and resources 2,
     // targets 2, methodology and sources 3: 15 with Noto Sans CJK; one more allowed for
     // another CJK font's metrics (the old report printed 18, 12 of them target rows).
@@ -333,35 +353,170 @@ fn demo_report_prints_without_clipping() {
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(!html.contains("id=\"plan\""));
 
-    let shot = dir.path().join("demo.png");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1400,2000".into(),
-        ],
-    );
-    let (inked, colours) = ink(&shot);
-    assert!(
-        inked > 0.03 && colours > 20,
-        "screenshot looks blank: {inked} {colours}"
-    );
-
-    let pdf = dir.path().join("demo.pdf");
-    browse(
-        &chromium,
-        dir.path(),
-        &html_path,
-        &[
-            format!("--print-to-pdf={}", pdf.display()),
-            "--no-pdf-header-footer".into(),
-        ],
-    );
-    let n = pages(&pdf);
+    // Screenshot and print (A4, counted).
+    let (inked, colours, pdf, n) = shoot_and_print(&chromium, dir.path(), &html_path, "demo");
     // No plan section, but the summary's page: 14 with Noto Sans CJK, one more allowed.
     assert!((6..=15).contains(&n), "{n} pages");
     assert_no_clipped_tables(&html, &pdf);
     eprintln!("demo: {n} PDF pages, screenshot ink {inked:.3}, {colours} colours");
+}
+
+/// Every run of CJK characters (ideographs, CJK and full-width punctuation) in `text`.
+fn cjk_runs(text: &str) -> Vec<String> {
+    let cjk = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}');
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if cjk(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// An English report.html reads as English: Chinese only where it quotes a cited standard
+/// (its title, section or clause, all listed under "Documents and clauses"), the regions
+/// of the target sets, the clause references `§六(一)` and the goal wording quoted in the
+/// targets' introduction; no singular count with a plural noun.
+fn assert_english(html: &str) {
+    let body = &html[html.find("<body>").unwrap()..html.find("<script>").unwrap()];
+    let (d0, d1) = (
+        body.find("<dl class=\"doc\">").expect("documents"),
+        body.find("</dl>").unwrap(),
+    );
+    let quoted: std::collections::HashSet<String> = cjk_runs(&body[d0..d1]).into_iter().collect();
+    let rest = format!("{}{}", &body[..d0], &body[d1..]);
+    let allowed = [
+        "以",
+        "为目标",
+        "逐步实现",
+        "绍兴市柯桥区",
+        "山西省",
+        "浙江省",
+        "六",
+        "一",
+        "五",
+        "四",
+    ];
+    for run in cjk_runs(&rest) {
+        assert!(
+            quoted.contains(&run) || allowed.contains(&run.as_str()),
+            "Chinese {run:?} in the English report"
+        );
+    }
+    for noun in [
+        "findings",
+        "targets",
+        "vehicles",
+        "stations",
+        "incidents",
+        "records",
+        "hangars",
+        "persons",
+        "rows",
+    ] {
+        for before in [' ', '>', '('] {
+            let bad = format!("{before}1 {noun}");
+            assert!(!rest.contains(&bad), "{bad:?} in the English report");
+        }
+    }
+    // Sentences apart: no "met.Goals" where a template's block tag ate the space.
+    let words = visible_text(&rest);
+    let chars: Vec<char> = words.chars().collect();
+    for w in chars.windows(3) {
+        assert!(
+            !(w[0].is_ascii_lowercase() && w[1] == '.' && w[2].is_ascii_uppercase()),
+            "no space after a full stop: {:?}",
+            w.iter().collect::<String>()
+        );
+    }
+    // File names of classes and kinds as whole cells (target ids may contain them).
+    for raw in [
+        "class1",
+        "class2",
+        "industrial_park",
+        "high_rise",
+        "living_street",
+    ] {
+        let cell = format!(">{raw}<");
+        assert!(!rest.contains(&cell), "{raw} in the English report");
+    }
+}
+
+/// The text a reader sees: inline tags (`b`, `code`, `span`, `a`, `i`) dropped, every
+/// other tag a space (a block ends a line).
+fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('>') else { break };
+        let name: String = rest[i + 1..i + j]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !matches!(name.as_str(), "b" | "code" | "span" | "a" | "i") {
+            out.push(' ');
+        }
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn english_reports_print_as_appendices() {
+    let Some(chromium) = chromium() else { return };
+    if common::shared("liechtenstein-osm/liechtenstein.osm.pbf").is_none()
+        || common::shared("london-lfb/camden.osm.pbf").is_none()
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    // (name, run arguments, PDF pages: 8 each with Noto Sans; a page either way allowed
+    // for another font's metrics, one more for the Camden methodology's calibration).
+    let cases: [(&str, &[&str], std::ops::RangeInclusive<usize>); 2] = [
+        ("liechtenstein", &["scenarios/liechtenstein.toml"], 6..=10),
+        (
+            "camden",
+            &[
+                "scenarios/camden.toml",
+                "--calibration",
+                "scenarios/camden/calibration.toml",
+            ],
+            6..=10,
+        ),
+    ];
+    for (name, args, page_range) in cases {
+        let out = dir.path().join(name);
+        run_scenario(&out, args, &cache);
+        let html_path = out.join("report.html");
+        let html = std::fs::read_to_string(&html_path).unwrap();
+        assert!(html.contains("<html lang=\"en\">"), "{name}");
+        assert_english(&html);
+
+        let (inked, colours, pdf, n) = shoot_and_print(&chromium, dir.path(), &html_path, name);
+        assert!(page_range.contains(&n), "{name}: {n} pages");
+        assert_no_clipped_tables(&html, &pdf);
+        let text = pdf_pages_text(&pdf);
+        let method = page_of(&text, "Methodology and sources").expect("methodology printed");
+        assert!(
+            method + 3 >= n,
+            "{name}: methodology on page {}",
+            method + 1
+        );
+        if name == "camden" {
+            let cal = page_of(&text, "Calibrated response model").expect("calibration printed");
+            assert!(cal >= method, "{name}: calibration before the methodology");
+            assert!(page_of(&text, "Chance within 5:00").is_some());
+        }
+        eprintln!("{name}: {n} PDF pages, screenshot ink {inked:.3}, {colours} colours");
+    }
 }

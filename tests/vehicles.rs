@@ -357,3 +357,69 @@ fn bad_vehicle_sections_are_refused() {
         assert!(err.contains(part), "{part}: {err}");
     }
 }
+
+/// The report's heavy-vehicle section (issue 17): per kind, its limits, the stations that
+/// have it, the road barred to it and the demand it reaches in time, in both languages,
+/// agreeing with `vehicle_coverage.csv` (the region row).
+#[test]
+fn the_report_shows_each_vehicle_kind() {
+    use fireplan::report::appendix::{build, mmss, pct, render_html, render_md};
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = low_bridge_fixture(
+        dir.path(),
+        "[vehicles.aerial]\nweight_t = 32\nheight_m = 3.8\nwidth_m = 2.55\nspeed_factor = 0.8\n",
+    );
+    let mut sc = Scenario::load(&scenario).unwrap();
+    for (lang, heading, row) in [
+        (
+            "zh",
+            "重型车辆的通行与覆盖",
+            "| aerial | 32 t，高 3.8 m，宽 2.55 m，车速 × 0.8 | 1: A | 0.4 |",
+        ),
+        (
+            "en",
+            "Heavy vehicles: roads they may use and what they reach",
+            "| aerial | 32 t, 3.8 m high, 2.55 m wide, speed × 0.8 | 1: A | 0.4 |",
+        ),
+    ] {
+        sc.lang = lang.to_string();
+        let r = fireplan::run::run(&sc, &quiet()).unwrap();
+        let view = build(&r, None, &[], None, "2026-12-01", false).unwrap();
+        let md = render_md(&view).unwrap();
+        assert!(md.contains(heading), "{lang}: no vehicle section");
+        // Only A has an aerial (tests/data/sim/vehicles.csv); the 400 m road 1–2 under
+        // its 3.2 m limit is barred to a 3.8 m ladder.
+        let line = md
+            .lines()
+            .find(|l| l.starts_with("| aerial |"))
+            .unwrap_or_else(|| panic!("{lang}: no aerial row in\n{md}"));
+        assert!(line.starts_with(row), "{lang}: {line}");
+        // The figures the CSV holds for the region, as the report formats them.
+        let v = &r.vehicles[0];
+        let m = &v.coverage.region;
+        let csv = fireplan::report::tables::vehicle_coverage_csv(&r).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let region = csv.lines().find(|l| l.contains(",(region),")).unwrap();
+        let share: f64 = region.split(',').nth(8).unwrap().parse().unwrap();
+        assert!(
+            (share - m.demand_coverage.unwrap()).abs() < 1e-4,
+            "{region}"
+        );
+        let cells = format!(
+            " {} | {} | {} |",
+            pct(Some(share)),
+            pct(m.road_coverage),
+            mmss(m.p90_s)
+        );
+        assert!(line.ends_with(&cells), "{lang}: {line} lacks {cells}");
+        // Fewer incidents reached by the ladder from one station than by the fleet.
+        assert!(share < r.coverage.region.demand_coverage.unwrap());
+        let html = render_html(&view).unwrap();
+        assert!(html.contains("id=\"vehicles\""), "{lang}: report.html");
+    }
+    // Without [vehicles.*] there is no section.
+    let plain = Scenario::load(&low_bridge_fixture(dir.path(), "")).unwrap();
+    let r = fireplan::run::run(&plain, &quiet()).unwrap();
+    let md = render_md(&build(&r, None, &[], None, "2026-12-01", false).unwrap()).unwrap();
+    assert!(!md.contains("重型车辆"));
+}

@@ -5,14 +5,59 @@
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::params::calibration::{Calibration, ResponseModel, CALIBRATION_FORMAT};
+use crate::params::calibration::{
+    Calibration, CalibrationFit, FitData, FitQuality, ResponseModel, CALIBRATION_FORMAT,
+};
 use crate::params::RoadGroup;
 
 /// Reads and checks the model of a calibration file.
 pub fn read(path: &Path) -> Result<ResponseModel> {
+    read_with_fit(path).map(|(model, _)| model)
+}
+
+/// Reads and checks the model of a calibration file, with what the file says of its records
+/// and fit (`None` when `[data]` or `[fit]` is absent: a hand-written model). A `[data]`
+/// or `[fit]` that is there but damaged is refused with its key: a report would quote it.
+pub fn read_with_fit(path: &Path) -> Result<(ResponseModel, Option<CalibrationFit>)> {
     super::check_regular_file(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let file: Calibration = toml::from_str(&text).map_err(|e| {
+    let model = read_model(path, &text)?;
+    // The model parsed, so the text is a TOML table.
+    let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let data: Option<FitData> = section(path, &table, "data")?;
+    let fit: Option<FitQuality> = section(path, &table, "fit")?;
+    Ok((
+        model,
+        data.zip(fit)
+            .map(|(data, fit)| CalibrationFit { data, fit }),
+    ))
+}
+
+/// The table `key` of the file as `T`, if present.
+fn section<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    table: &toml::Table,
+    key: &str,
+) -> Result<Option<T>> {
+    table
+        .get(key)
+        .map(|v| {
+            v.clone().try_into::<T>().map_err(|e| {
+                bad(
+                    path,
+                    key,
+                    format!(
+                        "[{key}] as `fireplan calibrate` writes it: {}",
+                        e.message().trim_end()
+                    ),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn read_model(path: &Path, text: &str) -> Result<ResponseModel> {
+    let file: Calibration = toml::from_str(text).map_err(|e| {
         Error::input(
             path,
             Location::File,

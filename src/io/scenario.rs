@@ -516,11 +516,14 @@ fn default_max_snap_m() -> f64 {
 
 impl Scenario {
     /// The scenario with the calibration in `file` applied (unchanged for `None`): read
-    /// and checked by [`crate::io::calibration::read`].
+    /// and checked by [`crate::io::calibration::read_with_fit`], with its fit statistics.
     pub fn with_calibration_file(mut self, file: Option<PathBuf>) -> Result<Scenario> {
         if let Some(file) = file {
-            let model = crate::io::calibration::read(&file)?;
+            let (model, fit) = crate::io::calibration::read_with_fit(&file)?;
             self.calibrate(file, model);
+            if let Some(c) = self.calibration.as_mut() {
+                c.fit = fit;
+            }
         }
         Ok(self)
     }

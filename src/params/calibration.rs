@@ -241,6 +241,62 @@ pub struct Calibration {
     pub model: ResponseModel,
 }
 
+/// What `calibration.toml` says of the records the model was fitted to (`[data]`) and how
+/// well it predicts records it did not see (`[fit]`): read with the model so that a report
+/// can say why the model deserves trust; never used to compute a response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationFit {
+    pub data: FitData,
+    pub fit: FitQuality,
+}
+
+/// `[data]` of `calibration.toml`: the records file and how many of its rows the fit used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitData {
+    /// The records file as `fireplan calibrate` was given it.
+    pub records: String,
+    /// Data rows of the records file.
+    pub rows: usize,
+    /// Rows refused (unreadable values).
+    pub rejected: usize,
+    /// Rows read but left out of the fit (later pumps, places or stations off the roads).
+    pub set_aside: usize,
+    /// Responses the model was fitted to.
+    pub used: usize,
+    /// The stations those responses came from.
+    pub stations: Vec<String>,
+}
+
+/// `[fit]` of `calibration.toml`: how the error was measured and what it came to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitQuality {
+    /// How records were held out (`5-fold by incident id`).
+    pub held_out: String,
+    /// The threshold the within-threshold shares were counted at, seconds.
+    pub threshold_s: f64,
+    /// Free flow (dispatch + turnout + free-flow travel) against the records.
+    pub before: FitErrors,
+    /// The calibrated model against records held out of its fit.
+    pub after: FitErrors,
+}
+
+/// Prediction errors over `n` records, seconds, and the within-threshold shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitErrors {
+    pub n: usize,
+    pub median_abs_error_s: f64,
+    /// Median of predicted − observed (negative: the model is optimistic).
+    pub median_bias_s: f64,
+    pub p90_abs_error_s: f64,
+    /// Share of records observed within the threshold.
+    pub observed_within: f64,
+    /// Share whose predicted median is within the threshold.
+    pub predicted_within: f64,
+    /// Mean probability of arriving within the threshold (calibrated model only).
+    #[serde(default)]
+    pub expected_within: Option<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

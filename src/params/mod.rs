@@ -15,7 +15,7 @@ pub mod targets;
 pub mod villages;
 pub mod water;
 
-pub use calibration::{Calibration, ResponseModel, RoadGroup, Spread, TimeFactors};
+pub use calibration::{Calibration, CalibrationFit, ResponseModel, RoadGroup, Spread, TimeFactors};
 pub use crs::Crs;
 pub use map::{ContextLayerParams, MapParams, Page};
 pub use network::{ClosureParams, NetworkParams, NetworkSource, VehicleProfile};

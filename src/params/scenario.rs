@@ -74,6 +74,8 @@ pub struct CalibrationInUse {
     pub model: ResponseModel,
     /// `[response]` as written, before the calibration replaced dispatch and turnout.
     pub free_flow_response: ResponseParams,
+    /// The records and fit quality the file states (for reports; `None`: not stated).
+    pub fit: Option<super::CalibrationFit>,
 }
 
 impl Scenario {
@@ -89,6 +91,7 @@ impl Scenario {
             file,
             model,
             free_flow_response,
+            fit: None,
         });
     }
 

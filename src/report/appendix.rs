@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::coverage::{Metrics, Placement};
 use crate::error::Result;
-use crate::model::target::{Force, Metric};
+use crate::model::target::{fmt_value, Force, Metric};
 use crate::plan::checks::{Checks, Finding, Status};
 use crate::report::write::REPORT_ROWS;
 use crate::run::{PlanRunResult, RunResult};
@@ -140,6 +140,49 @@ const COLUMNS: &[(&str, &str, &str)] = &[
     ("full_plan", "全部力量按时到达", "Whole plan in time"),
     ("first_due_busy", "辖区站忙碌", "First-due busy"),
     ("incidents_per_year", "年警情数", "Incidents a year"),
+    (
+        "no_data_subjects",
+        "无数据的对象及原因",
+        "Without data, and why",
+    ),
+    ("free_flow_speed", "自由流车速 km/h", "Free-flow km/h"),
+    ("time_factor", "行驶时间系数", "Time factor"),
+    ("calibrated_speed", "校准车速 km/h", "Calibrated km/h"),
+    ("model", "模型", "Model"),
+    ("records", "记录数", "Records"),
+    ("median_error", "误差中位数", "Median error"),
+    ("p90_error", "误差 P90", "P90 error"),
+    ("bias", "偏差中位数", "Median bias"),
+    (
+        "predicted_within",
+        "预测按时（中位数）",
+        "Predicted in time (median)",
+    ),
+    (
+        "expected_within",
+        "预测按时（概率）",
+        "Expected in time (probability)",
+    ),
+    ("observed_within", "实际按时", "Observed in time"),
+    (
+        "modelled_median",
+        "模型响应时间中位数",
+        "Modelled median response",
+    ),
+    (
+        "chance_within",
+        "时限内到达的概率",
+        "Chance within the threshold",
+    ),
+    ("vehicle", "车辆类型", "Vehicle kind"),
+    ("limits", "车辆尺寸与重量", "Size and weight"),
+    ("vehicle_stations", "配备该车的消防站", "Stations with it"),
+    ("barred_road_km", "禁行道路 km", "Barred road km"),
+    (
+        "vehicle_within",
+        "该车按时到达的警情",
+        "Incidents it reaches in time",
+    ),
 ];
 
 /// A column's name in the report's language (the key itself if the table lacks it).
@@ -422,6 +465,60 @@ pub struct DocumentView {
     pub clauses: Vec<ClauseView>,
 }
 
+/// The calibrated response model as a planner needs it to trust the figures: what was
+/// fitted, to how many records, how well it predicts records it did not see, and how
+/// coverage becomes a probability.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationView {
+    /// The calibration file's name.
+    pub file: String,
+    /// What the records' times run from, in the report's language.
+    pub measured_from: String,
+    /// Fitted time before the wheels turn (m:ss), for stations without their own.
+    pub pre_travel: String,
+    /// Stations with their own fitted time before the wheels turn: `FS07 3:00`.
+    pub station_pre_travel: Vec<String>,
+    /// The fit's records and errors (`None`: the file states none).
+    pub fit: Option<FitView>,
+    /// Free flow against the calibrated model on the records (absent without `fit`).
+    pub errors: Table,
+    /// The chance of arriving within the threshold at a few modelled medians.
+    pub chances: Table,
+    /// Region demand coverage by the modelled median, and the expected coverage (the mean
+    /// probability of arriving within the threshold).
+    pub median_coverage: String,
+    pub expected_coverage: String,
+}
+
+/// What the calibration file says of the records it was fitted to.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitView {
+    pub records_file: String,
+    pub rows: usize,
+    pub rejected: usize,
+    pub set_aside: usize,
+    pub used: usize,
+    pub stations: usize,
+    pub held_out: String,
+    /// The threshold the fit's in-time shares were counted at (m:ss).
+    pub threshold: String,
+    /// Whether that threshold differs from this run's.
+    pub other_threshold: bool,
+    pub median_error: String,
+    pub p90_error: String,
+    pub expected_within: String,
+    pub observed_within: String,
+}
+
+/// Heavy vehicles on their own network (`[vehicles.KIND]`): per kind, the stations that
+/// have it, the roads barred to it and the demand it reaches in time.
+#[derive(Debug, Clone, Serialize)]
+pub struct VehiclesView {
+    /// Whether the stations come from the vehicles file (else every station is assumed).
+    pub from_vehicles_file: bool,
+    pub table: Table,
+}
+
 /// Methodology: what the figures mean and how they were computed.
 #[derive(Debug, Clone, Serialize)]
 pub struct MethodView {
@@ -430,7 +527,8 @@ pub struct MethodView {
     pub second_threshold: String,
     pub dispatch: String,
     pub turnout: String,
-    pub calibrated: Option<String>,
+    /// The calibrated response model, when the run uses one (`None`: free flow).
+    pub calibration: Option<CalibrationView>,
     pub grid_cell_m: String,
     pub max_snap_m: String,
     pub speed_factor: String,
@@ -471,6 +569,7 @@ pub struct Appendix {
     pub water: Option<WaterView>,
     pub villages: Option<VillagesView>,
     pub drone: Option<DroneView>,
+    pub vehicles: Option<VehiclesView>,
     pub simulation: Option<SimView>,
     pub targets: TargetsView,
     pub method: MethodView,
@@ -502,6 +601,46 @@ fn yes_no(ok: bool, zh: bool) -> String {
     .to_string()
 }
 
+/// A station class as planners name it: `一级站` / `class 1`.
+fn class_name(class: crate::model::StationClass, zh: bool) -> String {
+    use crate::model::StationClass as C;
+    if zh {
+        return class.name_zh().to_string();
+    }
+    match class {
+        C::Special => "special service",
+        C::Class1 => "class\u{a0}1",
+        C::Class2 => "class\u{a0}2",
+        C::Small => "small",
+        C::Forward => "forward",
+        C::Logistics => "logistics",
+        C::Township => "township brigade",
+        C::Volunteer => "volunteer",
+        C::Micro => "micro station",
+    }
+    .to_string()
+}
+
+/// A station's status in the report's language.
+fn status_name(status: crate::model::StationStatus, zh: bool) -> &'static str {
+    use crate::model::StationStatus as S;
+    match (status, zh) {
+        (S::Existing, true) => "现有",
+        (S::Planned, true) => "规划",
+        (S::Closed, true) => "撤销",
+        (s, false) => s.as_str(),
+    }
+}
+
+/// A village kind as `villages.csv` writes it (`natural_village`), in the report's language.
+fn village_kind_name(kind: &str, zh: bool) -> String {
+    use crate::model::village::VillageKind;
+    match VillageKind::ALL.into_iter().find(|k| k.as_str() == kind) {
+        Some(k) if zh => k.name_zh().to_string(),
+        _ => kind.replace('_', " "),
+    }
+}
+
 /// A district kind in the report's language.
 fn kind_name(kind: &str, zh: bool) -> String {
     if !zh {
@@ -520,7 +659,6 @@ fn kind_name(kind: &str, zh: bool) -> String {
 /// A value in a target's unit, in the report's language: `≥ 2 套`, `≥ 20 persons`,
 /// `≥ 90.0 %` (not `1 share`, not `1 hangars`).
 pub fn measure(metric: Metric, v: f64, zh: bool) -> String {
-    use crate::model::target::fmt_value;
     if v.is_infinite() {
         return "∞".into();
     }
@@ -581,12 +719,17 @@ fn subject(f: &Finding) -> String {
 /// One row per target with findings of `status` and `force`: its requirement, the
 /// subjects with their measured values, and where it comes from.
 fn findings_by_target(checks: &Checks, status: Status, force: Option<Force>, zh: bool) -> Table {
+    let subjects = if status == Status::NoData {
+        "no_data_subjects"
+    } else {
+        "failing"
+    };
     let mut t = Table::new(
         zh,
         &[
             ("target", false),
             ("requirement", false),
-            ("failing", false),
+            (subjects, false),
             ("source", false),
         ],
     );
@@ -766,15 +909,36 @@ fn method_view(run: &RunResult, checks: &Checks) -> MethodView {
     let zh = sc.lang != "en";
     let p = &run.coverage.params;
     let params = &sc.params;
-    let mut speeds = Table::new(zh, &[("road_class", false), ("speed", true)]);
-    for class in crate::model::RoadClass::ALL {
-        speeds.push(
-            "",
-            vec![
-                class.as_str().to_string(),
-                format!("{:.0}", params.speed_kmh(class) * params.speed_factor),
+    let calibrated = sc.calibration.is_some();
+    let mut speeds = if calibrated {
+        Table::new(
+            zh,
+            &[
+                ("road_class", false),
+                ("free_flow_speed", true),
+                ("time_factor", true),
+                ("calibrated_speed", true),
             ],
-        );
+        )
+    } else {
+        Table::new(zh, &[("road_class", false), ("speed", true)])
+    };
+    for class in crate::model::RoadClass::ALL {
+        let free_kmh = params.speed_kmh(class) * params.speed_factor;
+        let mut cells = vec![
+            if zh {
+                class.as_str().to_string()
+            } else {
+                class.as_str().replace('_', " ")
+            },
+            format!("{free_kmh:.0}"),
+        ];
+        if calibrated {
+            let factor = params.time_factor(class);
+            cells.push(format!("× {factor:.2}"));
+            cells.push(format!("{:.0}", free_kmh / factor));
+        }
+        speeds.push("", cells);
     }
     let net = &run.prepared.network;
     MethodView {
@@ -783,10 +947,7 @@ fn method_view(run: &RunResult, checks: &Checks) -> MethodView {
         second_threshold: mmss(Some(p.second_threshold_s)),
         dispatch: mmss(Some(p.dispatch_s)),
         turnout: mmss(Some(p.turnout_s)),
-        calibrated: sc
-            .calibration
-            .as_ref()
-            .map(|c| c.file.display().to_string()),
+        calibration: calibration_view(run, zh),
         grid_cell_m: format!("{:.0}", sc.response.grid_cell_m),
         max_snap_m: format!("{:.0}", run.coverage.max_snap_m),
         speed_factor: format!("{:.2}", params.speed_factor),
@@ -801,55 +962,312 @@ fn method_view(run: &RunResult, checks: &Checks) -> MethodView {
     }
 }
 
-/// The summary's headline figures; with a plan, each with the baseline and the change.
-fn cards(run: &RunResult, base: Option<&RunResult>, zh: bool) -> Vec<Card> {
-    let t = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
-    let m = &run.coverage.region;
-    let thr = mmss(Some(run.coverage.params.threshold_s));
-    let b = base.map(|b| &b.coverage.region);
-    let share = |label: String, get: fn(&Metrics) -> Option<f64>| Card {
-        label,
-        value: pct(get(m)),
-        baseline: b.map(|b| pct(get(b))),
-        change: b.map(|b| points_change(get(b), get(m))),
-    };
-    let time = |label: String, get: fn(&Metrics) -> Option<f64>| Card {
-        label,
-        value: mmss(get(m)),
-        baseline: b.map(|b| mmss(get(b))),
-        change: b.map(|b| mmss_change(get(b), get(m))),
-    };
-    let mut cards = vec![
-        share(
+/// The calibrated model of the run, as the methodology states it (`None`: free flow). Every
+/// value is the run's: the model and fit statistics read with the scenario, the coverage
+/// figures from this run's search.
+fn calibration_view(run: &RunResult, zh: bool) -> Option<CalibrationView> {
+    let cal = run.inputs.scenario.calibration.as_ref()?;
+    let model = &cal.model;
+    let thr_s = run.coverage.params.threshold_s;
+    let thr = mmss(Some(thr_s));
+    let measured_from = match (model.measured_from.as_str(), zh) {
+        ("dispatch", true) => "出动命令（派车）至到场",
+        ("alarm", true) => "接警至到场",
+        (_, true) => "记录 `response_s` 列的起点至到场",
+        (_, false) => model.measured_from_text(),
+    }
+    .to_string();
+    let mut errors = Table::new(
+        zh,
+        &[
+            ("model", false),
+            ("records", true),
+            ("median_error", true),
+            ("p90_error", true),
+            ("bias", true),
+            ("predicted_within", true),
+            ("expected_within", true),
+            ("observed_within", true),
+        ],
+    );
+    let fit = cal.fit.as_ref().map(|f| {
+        let row = |label: String, e: &crate::params::calibration::FitErrors| {
+            vec![
+                label,
+                e.n.to_string(),
+                mmss(Some(e.median_abs_error_s)),
+                mmss(Some(e.p90_abs_error_s)),
+                mmss_change(Some(0.0), Some(e.median_bias_s)),
+                pct(Some(e.predicted_within)),
+                pct(e.expected_within),
+                pct(Some(e.observed_within)),
+            ]
+        };
+        let q = &f.fit;
+        errors.push(
+            "",
+            row(
+                tr(zh, "自由流（未校准）", "Free flow (not calibrated)"),
+                &q.before,
+            ),
+        );
+        errors.push(
+            "total",
+            row(
+                tr(zh, "校准模型（留出检验）", "Calibrated (held-out records)"),
+                &q.after,
+            ),
+        );
+        FitView {
+            records_file: std::path::Path::new(&f.data.records)
+                .file_name()
+                .map_or_else(|| f.data.records.clone(), |n| n.to_string_lossy().into()),
+            rows: f.data.rows,
+            rejected: f.data.rejected,
+            set_aside: f.data.set_aside,
+            used: f.data.used,
+            stations: f.data.stations.len(),
+            held_out: if zh {
+                q.held_out
+                    .replace("-fold by incident id", " 折、按警情编号分组")
+            } else {
+                q.held_out.clone()
+            },
+            threshold: mmss(Some(q.threshold_s)),
+            other_threshold: (q.threshold_s - thr_s).abs() > 0.5,
+            median_error: mmss(Some(q.after.median_abs_error_s)),
+            p90_error: mmss(Some(q.after.p90_abs_error_s)),
+            expected_within: pct(q.after.expected_within),
+            observed_within: pct(Some(q.after.observed_within)),
+        }
+    });
+    let mut chances = Table::new(zh, &[("modelled_median", true), ("chance_within", true)]);
+    if let Some(c) = chances.columns.get_mut(1) {
+        c.label = if zh {
+            format!("{thr} 内到达的概率")
+        } else {
+            format!("Chance within {thr}")
+        };
+    }
+    // Medians two minutes before the threshold to one after, by the minute.
+    for minutes in [-2.0, -1.0, 0.0, 1.0] {
+        let median_s = thr_s + 60.0 * minutes;
+        if median_s <= 0.0 {
+            continue;
+        }
+        chances.push(
+            if minutes == 0.0 { "total" } else { "" },
+            vec![
+                mmss(Some(median_s)),
+                pct(Some(model.spread.p_within(median_s, thr_s))),
+            ],
+        );
+    }
+    Some(CalibrationView {
+        file: cal.file.file_name().map_or_else(
+            || cal.file.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        ),
+        measured_from,
+        pre_travel: mmss(Some(model.pre_travel_s)),
+        station_pre_travel: model
+            .station_pre_travel_s
+            .iter()
+            .map(|(id, s)| format!("{id} {}", mmss(Some(*s))))
+            .collect(),
+        fit,
+        errors,
+        chances,
+        median_coverage: pct(run.coverage.region.demand_coverage),
+        expected_coverage: pct(run.expected_demand_coverage()),
+    })
+}
+
+/// Per `[vehicles.KIND]`: the stations that have it, the roads barred to it and the demand
+/// it reaches in time over the roads it may use (`vehicle_coverage.csv` in full).
+fn vehicles_view(run: &RunResult, zh: bool) -> Option<VehiclesView> {
+    if run.vehicles.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        zh,
+        &[
+            ("vehicle", false),
+            ("limits", false),
+            ("vehicle_stations", false),
+            ("barred_road_km", true),
+            ("vehicle_within", true),
+            ("road_coverage", true),
+            ("p90", true),
+        ],
+    );
+    let demand = run.inputs.demand.as_deref().unwrap_or(&[]);
+    for v in &run.vehicles {
+        let s = v.summary(demand);
+        let limits: Vec<String> = [
+            s.weight_t.map(|x| format!("{} t", fmt_value(x))),
+            s.height_m.map(|x| dimension(x, zh, "高", "high")),
+            s.width_m.map(|x| dimension(x, zh, "宽", "wide")),
+            (s.speed_factor != 1.0).then(|| {
+                format!(
+                    "{} × {}",
+                    tr(zh, "车速", "speed"),
+                    fmt_value(s.speed_factor)
+                )
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let ids: Vec<&str> = v
+            .stations
+            .iter()
+            .map(|&i| run.inputs.stations[i].id.as_str())
+            .collect();
+        let stations = if !v.from_vehicles_file {
+            if zh {
+                format!("全部 {} 个站（无车辆文件）", ids.len())
+            } else {
+                format!("all {} (no vehicles file)", ids.len())
+            }
+        } else if ids.len() > 8 {
+            let more = ids.len() - 8;
+            if zh {
+                format!("{}: {} 等另 {more} 个", ids.len(), ids[..8].join(", "))
+            } else {
+                format!("{}: {} and {more} more", ids.len(), ids[..8].join(", "))
+            }
+        } else {
+            format!("{}: {}", ids.len(), ids.join(", "))
+        };
+        t.push(
+            if s.unreachable > 0 { "short" } else { "" },
+            vec![
+                s.kind.clone(),
+                limits.join(if zh { "，" } else { ", " }),
+                stations,
+                format!("{:.1}", s.barred_road_km),
+                pct(s.demand_coverage),
+                pct(s.road_coverage),
+                mmss(s.p90_s),
+            ],
+        );
+    }
+    Some(VehiclesView {
+        from_vehicles_file: run.vehicles.iter().all(|v| v.from_vehicles_file),
+        table: t.cut("vehicle_coverage.csv", zh),
+    })
+}
+
+/// A vehicle's height or width: `高 3.8 m` / `3.8 m high`.
+fn dimension(m: f64, zh: bool, what_zh: &str, what_en: &str) -> String {
+    if zh {
+        format!("{what_zh} {} m", fmt_value(m))
+    } else {
+        format!("{} m {what_en}", fmt_value(m))
+    }
+}
+
+/// The wording in the report's language.
+fn tr(zh: bool, zh_text: &str, en_text: &str) -> String {
+    if zh { zh_text } else { en_text }.to_string()
+}
+
+/// A region figure of [`headline_figures`]: its label, how to read it off the metrics, and
+/// whether it is a share (else seconds).
+type Figure = (String, fn(&Metrics) -> Option<f64>, bool);
+
+/// The region's headline figures, as the summary's cards and the plan's region table show
+/// them (in that order).
+fn headline_figures(threshold_s: f64, zh: bool) -> Vec<Figure> {
+    let thr = mmss(Some(threshold_s));
+    vec![
+        (
             if zh {
                 format!("{thr} 内到场的警情")
             } else {
                 format!("Incidents reached within {thr}")
             },
             |m| m.demand_coverage,
+            true,
         ),
-        share(t("道路覆盖率", "Road length covered"), |m| {
-            m.road_coverage
-        }),
-        share(t("面积覆盖率", "Area covered"), |m| m.area_coverage),
-        share(t("第二出动覆盖率", "Second-due coverage"), |m| {
-            m.second_due_coverage
-        }),
-        time(t("响应时间中位数", "Median response"), |m| m.p50_s),
-        time(t("响应时间 P90", "P90 response"), |m| m.p90_s),
-    ];
+        (
+            tr(zh, "道路覆盖率", "Road length covered"),
+            |m| m.road_coverage,
+            true,
+        ),
+        (
+            tr(zh, "面积覆盖率", "Area covered"),
+            |m| m.area_coverage,
+            true,
+        ),
+        (
+            tr(zh, "第二出动覆盖率", "Second-due coverage"),
+            |m| m.second_due_coverage,
+            true,
+        ),
+        (
+            tr(zh, "响应时间中位数", "Median response"),
+            |m| m.p50_s,
+            false,
+        ),
+        (tr(zh, "响应时间 P90", "P90 response"), |m| m.p90_s, false),
+    ]
+}
+
+/// A figure as printed: a share as `48.6 %`, seconds as `5:07`.
+fn show(share: bool, v: Option<f64>) -> String {
+    if share {
+        pct(v)
+    } else {
+        mmss(v)
+    }
+}
+
+/// The change of a figure from `b` to `p`: `+14.5 pp`, `−0:42`.
+fn change(share: bool, b: Option<f64>, p: Option<f64>) -> String {
+    if share {
+        points_change(b, p)
+    } else {
+        mmss_change(b, p)
+    }
+}
+
+/// A count and its change: `6`, `+1`.
+fn count_change(b: usize, p: usize) -> String {
+    format!("{:+}", p as i64 - b as i64)
+}
+
+/// The summary's headline figures; with a plan, each with the baseline and the change.
+fn cards(run: &RunResult, base: Option<&RunResult>, zh: bool) -> Vec<Card> {
+    let m = &run.coverage.region;
+    let b = base.map(|b| &b.coverage.region);
+    let mut cards: Vec<Card> = headline_figures(run.coverage.params.threshold_s, zh)
+        .into_iter()
+        .map(|(label, get, share)| Card {
+            label,
+            value: show(share, get(m)),
+            baseline: b.map(|b| show(share, get(b))),
+            change: b.map(|b| change(share, get(b), get(m))),
+        })
+        .collect();
     let n = run.coverage.origins.len();
     cards.push(Card {
-        label: t("出动消防站", "Responding stations"),
+        label: tr(zh, "出动消防站", "Responding stations"),
         value: n.to_string(),
         baseline: base.map(|b| b.coverage.origins.len().to_string()),
-        change: base.map(|b| format!("{:+}", n as i64 - b.coverage.origins.len() as i64)),
+        change: base.map(|b| count_change(b.coverage.origins.len(), n)),
     });
     if let Some(e) = run.expected_demand_coverage() {
+        // Calibrated: the first card counts modelled medians; the expected coverage next to
+        // it is the figure to plan with (Methodology says why).
+        if let Some(first) = cards.first_mut() {
+            first.label += &tr(zh, "（按中位数）", " (median)");
+        }
         cards.insert(
             1,
             Card {
-                label: t("期望覆盖率", "Expected coverage"),
+                label: tr(zh, "期望覆盖率", "Expected coverage"),
                 value: pct(Some(e)),
                 baseline: base.map(|b| pct(b.expected_demand_coverage())),
                 change: base.map(|b| points_change(b.expected_demand_coverage(), Some(e))),
@@ -859,8 +1277,11 @@ fn cards(run: &RunResult, base: Option<&RunResult>, zh: bool) -> Vec<Card> {
     cards
 }
 
-fn metric_cells(m: &Metrics) -> Vec<String> {
+/// A district row: its name, kind and coverage figures.
+fn metric_cells(name: String, kind: String, m: &Metrics) -> Vec<String> {
     vec![
+        name,
+        kind,
         pct(m.demand_coverage),
         pct(m.road_coverage),
         pct(m.area_coverage),
@@ -869,6 +1290,11 @@ fn metric_cells(m: &Metrics) -> Vec<String> {
         mmss(m.p90_s),
         m.demand_points.to_string(),
     ]
+}
+
+/// The region's name in a table's total row.
+fn region_name(zh: bool) -> String {
+    tr(zh, "全区", "Region")
 }
 
 fn districts_table(run: &RunResult, zh: bool) -> Table {
@@ -888,29 +1314,19 @@ fn districts_table(run: &RunResult, zh: bool) -> Table {
     );
     let cov = &run.coverage;
     for (d, m) in run.inputs.districts.iter().zip(&cov.districts) {
-        let mut cells = vec![d.name.clone(), kind_name(d.kind.as_str(), zh)];
-        cells.extend(metric_cells(m));
-        t.push("", cells);
+        t.push(
+            "",
+            metric_cells(d.name.clone(), kind_name(d.kind.as_str(), zh), m),
+        );
     }
     if cov.outside.demand_points > 0 || cov.outside.road_km > 0.0 {
-        let mut cells = vec![
-            if zh {
-                "（片区以外）"
-            } else {
-                "(outside districts)"
-            }
-            .to_string(),
-            String::new(),
-        ];
-        cells.extend(metric_cells(&cov.outside));
-        t.push("", cells);
+        let outside = tr(zh, "（片区以外）", "(outside districts)");
+        t.push("", metric_cells(outside, String::new(), &cov.outside));
     }
-    let mut cells = vec![
-        if zh { "全区" } else { "Region" }.to_string(),
-        String::new(),
-    ];
-    cells.extend(metric_cells(&cov.region));
-    t.push("total", cells);
+    t.push(
+        "total",
+        metric_cells(region_name(zh), String::new(), &cov.region),
+    );
     t.cut("coverage_by_district.csv", zh)
 }
 
@@ -931,11 +1347,7 @@ fn stations_table(run: &RunResult, zh: bool) -> Table {
     let cov = &run.coverage;
     let thr = cov.params.threshold_s;
     for (i, st) in run.inputs.stations.iter().enumerate() {
-        let class = if zh {
-            st.class.name_zh().to_string()
-        } else {
-            st.class.as_str().to_string()
-        };
+        let class = class_name(st.class, zh);
         let (cells, row_class) = match &cov.placement[i] {
             Placement::Origin(o) => {
                 let fd = &cov.first_due[*o as usize];
@@ -987,12 +1399,11 @@ fn not_responding(run: &RunResult, zh: bool) -> Vec<String> {
         if !matches!(p, Placement::NotResponding) {
             continue;
         }
-        let class = if zh {
-            st.class.name_zh()
-        } else {
-            st.class.as_str()
-        };
-        let key = format!("{class} ({})", st.status.as_str());
+        let key = format!(
+            "{} ({})",
+            class_name(st.class, zh),
+            status_name(st.status, zh)
+        );
         match counts.iter_mut().find(|(k, _)| *k == key) {
             Some((_, n)) => *n += 1,
             None => counts.push((key, 1)),
@@ -1022,14 +1433,7 @@ fn risk_sites_table(run: &RunResult, zh: bool) -> Option<Table> {
     );
     for r in &rows {
         let (station, class) = match &r.serving {
-            Some((id, name, class)) => (
-                format!("{id} {name}"),
-                if zh {
-                    class.name_zh().to_string()
-                } else {
-                    class.as_str().to_string()
-                },
-            ),
+            Some((id, name, class)) => (format!("{id} {name}"), class_name(*class, zh)),
             None => ("—".to_string(), "—".to_string()),
         };
         let check = r.special_check();
@@ -1037,7 +1441,11 @@ fn risk_sites_table(run: &RunResult, zh: bool) -> Option<Table> {
             if check == Some(false) { "fail" } else { "" },
             vec![
                 r.name.clone(),
-                if zh { r.kind_zh } else { r.kind }.to_string(),
+                if zh {
+                    r.kind_zh.to_string()
+                } else {
+                    r.kind.replace('_', " ")
+                },
                 station,
                 class,
                 format!(
@@ -1235,7 +1643,7 @@ fn water_view(run: &RunResult, zh: bool) -> Option<WaterView> {
     t.push(
         "total",
         vec![
-            if zh { "全区" } else { "Region" }.to_string(),
+            region_name(zh),
             r.demand_points.to_string(),
             pct(r.reach_demand_share),
             format!("{:.1}", r.road_km),
@@ -1300,7 +1708,7 @@ fn villages_view(run: &RunResult, zh: bool) -> Result<Option<VillagesView>> {
             "fail",
             vec![
                 format!("{} {}", get(r, "id"), get(r, "name")),
-                get(r, "kind"),
+                village_kind_name(&get(r, "kind"), zh),
                 get(r, "population"),
                 get(r, "micro_stations"),
                 get(r, "volunteer_teams"),
@@ -1336,7 +1744,7 @@ fn drone_view(run: &RunResult, zh: bool) -> Result<Option<DroneView>> {
         let area = r.get("area").cloned().unwrap_or_default();
         let cells = vec![
             if area == "region" {
-                if zh { "全区" } else { "Region" }.to_string()
+                region_name(zh)
             } else {
                 area.clone()
             },
@@ -1498,7 +1906,7 @@ fn sim_view(run: &RunResult, sim: Simulated, zh: bool) -> SimView {
     SimView {
         incidents_per_year: format!("{:.0}", setup.params.rate_per_year()),
         replications: res.replications,
-        years: crate::model::target::fmt_value(res.years),
+        years: fmt_value(res.years),
         seed: res.seed,
         region,
         districts,
@@ -1528,8 +1936,7 @@ fn action_name(action: &str, zh: bool) -> String {
 }
 
 fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
-    use crate::model::target::fmt_value;
-    let t = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    let t = |z: &str, e: &str| tr(zh, z, e);
     let mut region = Table::new(
         zh,
         &[
@@ -1540,51 +1947,20 @@ fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
         ],
     );
     let (b, p) = (&pr.baseline.coverage.region, &pr.plan.coverage.region);
-    let thr = mmss(Some(pr.plan.coverage.params.threshold_s));
-    // (label, the figure, whether it is a share — else seconds).
-    type Figure = fn(&Metrics) -> Option<f64>;
-    let rows: [(String, Figure, bool); 7] = [
-        (
-            if zh {
-                format!("{thr} 内到场的警情")
-            } else {
-                format!("Incidents reached within {thr}")
-            },
-            |m| m.demand_coverage,
-            true,
-        ),
-        (
-            t("道路覆盖率", "Road length covered"),
-            |m| m.road_coverage,
-            true,
-        ),
-        (t("面积覆盖率", "Area covered"), |m| m.area_coverage, true),
-        (
-            t("第二出动覆盖率", "Second-due coverage"),
-            |m| m.second_due_coverage,
-            true,
-        ),
-        (t("响应时间中位数", "Median response"), |m| m.p50_s, false),
-        (t("响应时间 P90", "P90 response"), |m| m.p90_s, false),
-        (t("最长响应时间", "Longest response"), |m| m.max_s, false),
-    ];
-    for (label, get, share) in rows {
-        let cells = if share {
+    let longest: Figure = (t("最长响应时间", "Longest response"), |m| m.max_s, false);
+    for (label, get, share) in headline_figures(pr.plan.coverage.params.threshold_s, zh)
+        .into_iter()
+        .chain([longest])
+    {
+        region.push(
+            "",
             vec![
                 label,
-                pct(get(b)),
-                pct(get(p)),
-                points_change(get(b), get(p)),
-            ]
-        } else {
-            vec![
-                label,
-                mmss(get(b)),
-                mmss(get(p)),
-                mmss_change(get(b), get(p)),
-            ]
-        };
-        region.push("", cells);
+                show(share, get(b)),
+                show(share, get(p)),
+                change(share, get(b), get(p)),
+            ],
+        );
     }
     let bs = pr.baseline.coverage.origins.len();
     let ps = pr.plan.coverage.origins.len();
@@ -1594,7 +1970,7 @@ fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
             t("出动消防站", "Responding stations"),
             bs.to_string(),
             ps.to_string(),
-            format!("{:+}", ps as i64 - bs as i64),
+            count_change(bs, ps),
         ],
     );
     let bm = pr.baseline.checks.mandatory_failures().count();
@@ -1605,7 +1981,7 @@ fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
             t("未满足的强制性指标（项次）", "Mandatory findings not met"),
             bm.to_string(),
             pm.to_string(),
-            format!("{:+}", pm as i64 - bm as i64),
+            count_change(bm, pm),
         ],
     );
 
@@ -1621,7 +1997,7 @@ fn plan_view(pr: &PlanRunResult, zh: bool) -> PlanView {
     );
     for a in &pr.diff.areas {
         let name = if a.kind.is_none() {
-            t("全区", "Region")
+            region_name(zh)
         } else {
             a.name.clone()
         };
@@ -1827,6 +2203,7 @@ pub fn build(
         water: water_view(run, zh),
         villages: villages_view(run, zh)?,
         drone: drone_view(run, zh)?,
+        vehicles: vehicles_view(run, zh),
         simulation: sim.map(|s| sim_view(run, s, zh)),
         targets: targets_view(&run.checks, &sc.targets, zh),
         method: method_view(run, &run.checks),
