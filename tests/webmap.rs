@@ -672,3 +672,44 @@ fn liechtenstein_map_has_the_extracts_context_as_a_basemap() {
     assert!(html.len() < 25_000_000, "{} bytes", html.len());
     check_in_browser(&page);
 }
+
+/// A province-size context (20,000 land-use circles of 100 vertices: 2·10⁶ vertices, some
+/// 40 MB as the page's JSON) is simplified into the budget, every feature kept.
+#[test]
+fn province_size_context_is_simplified_into_the_budget() {
+    use fireplan::model::context::{LanduseClass, MapContext};
+    use geo::{LineString, MultiPolygon, Polygon};
+    let mut ctx = MapContext::default();
+    for i in 0..20_000 {
+        let (cx, cy) = (
+            120.0 + f64::from(i % 200) * 0.01,
+            30.0 + f64::from(i / 200) * 0.01,
+        );
+        let ring: LineString<f64> = (0..=100)
+            .map(|k| {
+                let a = f64::from(k % 100) * std::f64::consts::TAU / 100.0;
+                (cx + 0.002 * a.cos(), cy + 0.002 * a.sin())
+            })
+            .collect();
+        let class = [LanduseClass::Farmland, LanduseClass::Forest][i as usize % 2];
+        ctx.landuse
+            .push((class, MultiPolygon::new(vec![Polygon::new(ring, vec![])])));
+    }
+    let (layers, fit) = webmap::basemap_layers(&ctx, Lang::En, webmap::BASEMAP_BUDGET_BYTES);
+    assert!(fit.bytes <= webmap::BASEMAP_BUDGET_BYTES, "{}", fit.bytes);
+    assert!(fit.tolerance_deg > 0.0);
+    assert!(fit.parts_left_out.is_empty(), "{:?}", fit.parts_left_out);
+    assert_eq!(fit.features, [0, 0, 20_000, 0, 0, 0]);
+    // Simplified, still a closed shape of more than a triangle around its centre.
+    let ring = &layers[0].areas[0].areas[0][0][0];
+    let points = ring.len() / 2;
+    assert!((4..100).contains(&points), "{points} points");
+    // The whole at 5 decimals would not have fitted: some 20 bytes a vertex.
+    let (_, full) = webmap::basemap_layers(&ctx, Lang::En, usize::MAX);
+    assert_eq!(full.tolerance_deg, 0.0);
+    assert!(
+        full.bytes > 6 * webmap::BASEMAP_BUDGET_BYTES,
+        "{}",
+        full.bytes
+    );
+}

@@ -4,9 +4,11 @@
 // data-labels-shown, data-basemap-under) and every error (data-errors), for the browser
 // test (tests/webmap.rs) and for anyone checking the page by hand.
 // The basemap (the maps' context) lies under the analysis: each basemap layer in its own
-// pane and canvas below Leaflet's overlay pane, so that toggling a layer keeps the order;
-// the place names in a pane between the basemap and the analysis, decluttered on every
-// move (the most important name first, a name overlapping one already shown hidden).
+// pane and canvas below Leaflet's overlay pane, so that toggling a layer keeps the order.
+// The place names alone lie over the analysis (small grey text with a white halo just
+// below the place, as a basemap's reference labels do: under the dense road bands and
+// gap points they could not be read), decluttered on every move (the most important name first, a name
+// overlapping one already shown hidden).
 (function () {
   'use strict';
   var D = window.FIREPLAN_MAP;
@@ -15,9 +17,10 @@
   var map = L.map('map', { renderer: renderer, preferCanvas: true, zoomSnap: 0.25 });
   // Drawn objects, each with the number of features it stands for and its layer.
   var drawn = [];
-  // Below the overlay pane (z-index 400): the basemap's layers, then its place names.
+  // The basemap's layers below the overlay pane (z-index 400), its place names above it
+  // and below the popups (700).
   var BASEMAP_Z = 300;
-  var LABELS_Z = 390;
+  var LABELS_Z = 450;
   map.createPane('fp-labels').style.zIndex = String(LABELS_Z);
   // Place-name markers with their span and its measured size.
   var labels = [];
@@ -234,7 +237,9 @@
         l.h = span.offsetHeight;
       }
       var p = map.latLngToContainerPoint(l.marker.getLatLng());
-      var box = [p.x - l.w / 2 - 3, p.y - l.h / 2 - 1, p.x + l.w / 2 + 3, p.y + l.h / 2 + 1];
+      // The name is centred 7 px below its place (the page's CSS), off a station's dot
+      // drawn there.
+      var box = [p.x - l.w / 2 - 3, p.y + 6, p.x + l.w / 2 + 3, p.y + 8 + l.h];
       var visible = box[2] > 0 && box[0] < size.x && box[3] > 0 && box[1] < size.y;
       var keys = [];
       for (var gx = Math.floor(box[0] / cell); visible && gx <= Math.floor(box[2] / cell); gx++) {
@@ -281,10 +286,10 @@
   body.dataset.layerNames = names.join('|');
   body.dataset.features = String(features);
   body.dataset.drawn = D.layers.map(function (l) { return l.key + ':' + (byLayer[l.key] || 0); }).join('|');
-  // The basemap lies under the analysis: every one of its panes below the overlay pane,
-  // and the place names too.
+  // The basemap lies under the analysis: every one of its canvases' panes below the
+  // overlay pane.
   var overlayZ = Number(getComputedStyle(map.getPane('overlayPane')).zIndex);
-  var under = Number(getComputedStyle(map.getPane('fp-labels')).zIndex) < overlayZ;
+  var under = true;
   basemapRenderers.forEach(function (b) {
     var canvas = b.renderer._container;
     under = under && !!canvas && Number(getComputedStyle(canvas.parentNode).zIndex) < overlayZ;

@@ -480,8 +480,8 @@ fn encode_basemap(ctx: &MapContext, lang: Lang, tolerance_deg: f64) -> Vec<Encod
                             _ => p.name.clone(),
                         },
                         at: [(p.at.x() * f).round() / f, (p.at.y() * f).round() / f],
-                        // The PNG's size at 2480 px, on a screen: ≥ 10 px.
-                        size_px: (ctx_style::place_size(p.rank) / 3.0).round().max(10.0),
+                        // The PNG's size at 2480 px, on a screen: ≥ 11 px.
+                        size_px: (ctx_style::place_size(p.rank) / 3.0).round().max(11.0),
                     })
                     .collect();
                 EncodedPart {
@@ -497,7 +497,7 @@ fn encode_basemap(ctx: &MapContext, lang: Lang, tolerance_deg: f64) -> Vec<Encod
 /// The maps' context as basemap layers under the run's layers, in the PNG maps' context
 /// colours: land use (tinted by class, no outline), water areas, rivers and canals,
 /// railways, boundaries (dashed) and place names (in the scenario's language, the most
-/// important first). Fitted into `budget_bytes`: coordinates at 5 decimals; if too big,
+/// important first; the page draws them over the analysis, the rest under it). Fitted into `budget_bytes`: coordinates at 5 decimals; if too big,
 /// simplified by Douglas–Peucker at ≈ 1, 5, 20, 100 m in turn; if still too big, parts
 /// left out in [`BasemapPart::ALL`] order until the rest fits.
 pub fn basemap_layers(
@@ -1187,8 +1187,10 @@ body { font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; }
   vertical-align: middle; border: 1px solid #555; }
 .fp-popup th { text-align: left; padding-right: 8px; font-weight: normal; color: #555; }
 .fp-place { width: 0; height: 0; }
-.fp-place span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
+.fp-place span { position: absolute; transform: translate(-50%, 7px); white-space: nowrap;
+  font-weight: 600; pointer-events: none; text-shadow: -1.5px -1.5px 0 #fff, 0 -1.5px 0 #fff,
+  1.5px -1.5px 0 #fff, 1.5px 0 0 #fff, 1.5px 1.5px 0 #fff, 0 1.5px 0 #fff, -1.5px 1.5px 0 #fff,
+  -1.5px 0 0 #fff, 0 0 4px #fff; }
 ";
 
 /// Records every error and `console.error` on the page (`document.body.dataset.errors`),
