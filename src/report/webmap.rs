@@ -447,7 +447,7 @@ fn encode_basemap(ctx: &MapContext, lang: Lang, tolerance_deg: f64) -> Vec<Encod
             .filter_map(|l| basemap_line(l, tolerance_deg, d))
             .collect();
         EncodedPart {
-            bytes: lines.iter().map(|l| json_bytes(l)).sum(),
+            bytes: lines.iter().map(json_bytes).sum(),
             lines,
             ..EncodedPart::default()
         }
