@@ -646,7 +646,7 @@ pub fn basemap_layers(
     (out, fit)
 }
 
-/// The rescue-district outlines (the basemap), simplified when a province's boundaries
+/// The rescue-district outlines over the basemap, simplified when a province's boundaries
 /// would make the page heavy.
 fn district_layer(run: &RunResult, lang: Lang) -> WebLayer {
     let districts = &run.inputs.districts;
