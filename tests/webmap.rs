@@ -1,7 +1,8 @@
 //! `map.html`, the offline interactive map (issue 17): the data it holds (every layer,
 //! feature counts equal to the GeoJSON outputs', roads fitted into their budget, no URL a
-//! browser would fetch) and, in headless Chromium with the network off, that the page
-//! loads with no errors and draws every layer.
+//! browser would fetch; the basemap of the maps' context, fitted into its own budget)
+//! and, in headless Chromium with the network off, that the page loads with no errors and
+//! draws every layer, the basemap under the analysis.
 
 mod common;
 
@@ -76,13 +77,28 @@ fn count(data: &Value, key: &str) -> usize {
         .len()
 }
 
-/// Features (and road lines) of every layer: what the page should draw.
+/// Features, road and basemap lines, basemap areas and place names of one layer: what the
+/// page should draw of it.
+fn layer_features(l: &Value) -> usize {
+    let len = |v: &Value| v.as_array().unwrap().len();
+    len(&l["features"])
+        + len(&l["lines"])
+        + len(&l["labels"])
+        + l["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| len(&g["areas"]))
+            .sum::<usize>()
+}
+
+/// What every layer should draw, all together.
 fn total_features(data: &Value) -> usize {
     data["layers"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| l["features"].as_array().unwrap().len() + l["lines"].as_array().unwrap().len())
+        .map(layer_features)
         .sum()
 }
 
@@ -202,7 +218,13 @@ fn the_same_run_writes_the_same_map_html() {
         &common::quiet(),
     )
     .unwrap();
-    let again = webmap::map_html(&webmap::map_data(&run, None, webmap::ROAD_BUDGET_BYTES)).unwrap();
+    let again = webmap::map_html(&webmap::map_data(
+        &run,
+        None,
+        webmap::ROAD_BUDGET_BYTES,
+        webmap::BASEMAP_BUDGET_BYTES,
+    ))
+    .unwrap();
     assert_eq!(again, std::fs::read(dir.join("baseline/map.html")).unwrap());
 }
 
@@ -264,7 +286,7 @@ fn roads_over_their_budget_are_merged_then_thinned_from_the_least_important_clas
     }
     let thin_lines: usize = thin.iter().map(|l| l.lines.len()).sum();
     assert!(thin_lines < merged_lines);
-    let data = webmap::map_data(&run, None, budget);
+    let data = webmap::map_data(&run, None, budget, webmap::BASEMAP_BUDGET_BYTES);
     assert!(data.note.contains("coverage.geojson"), "{}", data.note);
 }
 
@@ -344,9 +366,41 @@ fn check_in_browser(page: &Path) {
             l["name"]
         );
     }
+    // Every layer drew all its features.
+    let drawn = attr("data-drawn").unwrap();
+    for l in data["layers"].as_array().unwrap() {
+        let expected = format!("{}:{}", l["key"].as_str().unwrap(), layer_features(l));
+        assert!(
+            drawn.split('|').any(|d| d == expected),
+            "{expected} not in {drawn}"
+        );
+    }
     // The canvas was painted: a few thousand of its sampled pixels hold colour.
     let ink: usize = attr("data-ink").unwrap().parse().unwrap();
     assert!(ink > 2000, "only {ink} painted pixels");
+    // The basemap: under the analysis, each of its canvases painted, place names shown.
+    assert_eq!(attr("data-basemap-under").as_deref(), Some("1"));
+    let basemap_ink = attr("data-basemap-ink").unwrap();
+    for l in data["layers"].as_array().unwrap() {
+        if l["basemap"] != true || l["labels"].as_array().unwrap().len() == layer_features(l) {
+            continue;
+        }
+        let key = l["key"].as_str().unwrap();
+        let n: usize = basemap_ink
+            .split('|')
+            .find_map(|d| d.strip_prefix(&format!("{key}:")))
+            .unwrap_or_else(|| panic!("{key} not in {basemap_ink}"))
+            .parse()
+            .unwrap();
+        assert!(n > 20, "{key}: only {n} painted pixels");
+    }
+    let places =
+        layer(&data, "basemap-places").map_or(0, |l| l["labels"].as_array().unwrap().len());
+    let shown: usize = attr("data-labels-shown").unwrap().parse().unwrap();
+    assert!(shown <= places);
+    if places > 0 {
+        assert!(shown > 0, "no place name shown of {places}");
+    }
 }
 
 #[test]
@@ -357,4 +411,305 @@ fn run_map_loads_offline_in_chromium_and_draws_every_layer() {
 #[test]
 fn plan_map_loads_offline_in_chromium_and_draws_every_layer() {
     check_in_browser(&out().join("map.html"));
+}
+
+/// Keys of the basemap layers, in the page's order.
+fn basemap_keys(data: &Value) -> Vec<&str> {
+    data["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["basemap"] == true)
+        .map(|l| l["key"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn demo_map_has_its_context_as_a_basemap_with_every_feature() {
+    let dir = out().join("baseline");
+    let data = map_data(&std::fs::read_to_string(dir.join("map.html")).unwrap());
+    // The demo's `[[map.layer]]` files, counted here independently of the reader: land use
+    // and water areas are polygons, the waterways lines, the places points.
+    let demo = |f: &str| features_in(&root().join("maps/demo").join(f));
+    let (landuse, water, waterways, places) = (
+        demo("landuse.geojson"),
+        demo("water_areas.geojson"),
+        demo("waterways.geojson"),
+        demo("places.geojson"),
+    );
+    assert_eq!((landuse, water, waterways, places), (213, 3, 3, 18));
+    let fit = &data["basemap"];
+    assert_eq!(
+        fit["features"],
+        serde_json::json!([water, waterways, landuse, 0, places, 0])
+    );
+    assert_eq!(fit["tolerance_deg"], 0.0);
+    assert_eq!(fit["parts_left_out"].as_array().unwrap().len(), 0);
+    assert_eq!(fit["decimals"], 5);
+    // Under every layer of the run: first in the page, shown, named in Chinese.
+    assert_eq!(
+        basemap_keys(&data),
+        [
+            "basemap-landuse",
+            "basemap-water",
+            "basemap-waterways",
+            "basemap-places"
+        ]
+    );
+    let first: Vec<&str> = data["layers"].as_array().unwrap()[..4]
+        .iter()
+        .map(|l| l["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(first, basemap_keys(&data));
+    let l = layer(&data, "basemap-water").unwrap();
+    assert_eq!(l["name"], "底图：水域");
+    assert_eq!(l["shown"], true);
+    assert_eq!(
+        layer_features(layer(&data, "basemap-landuse").unwrap()),
+        landuse
+    );
+    assert_eq!(layer_features(l), water);
+    assert_eq!(
+        layer_features(layer(&data, "basemap-waterways").unwrap()),
+        waterways
+    );
+    // The PNG maps' context colours: land use by class, water, no outline on areas.
+    let fills: Vec<&str> = layer(&data, "basemap-landuse").unwrap()["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["fill"].as_str().unwrap())
+        .collect();
+    let tint = |c| format!("#{:06x}", fireplan::report::maps::context::landuse_fill(c));
+    use fireplan::model::context::LanduseClass as C;
+    for f in &fills {
+        assert!(
+            C::ALL.iter().any(|c| tint(*c) == *f),
+            "{f} is not a land-use tint"
+        );
+    }
+    assert_eq!(
+        l["areas"][0]["fill"],
+        format!("#{:06x}", fireplan::report::maps::context::WATER_FILL)
+    );
+    // Place names in the scenario's language (zh: the name), the city first.
+    let names = read_json(&root().join("maps/demo/places.geojson"));
+    let labels = layer(&data, "basemap-places").unwrap()["labels"]
+        .as_array()
+        .unwrap();
+    let city = names["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["place"] == "city")
+        .unwrap();
+    assert_eq!(labels[0]["text"], city["properties"]["name"]);
+    assert_eq!(labels[0]["size_px"], 15.0);
+    // Within the budget, at 5 decimals.
+    assert!(fit["bytes"].as_u64().unwrap() <= webmap::BASEMAP_BUDGET_BYTES as u64);
+    for g in l["areas"].as_array().unwrap() {
+        for x in g["areas"].as_array().unwrap().iter().flat_map(|a| {
+            a.as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p.as_array().unwrap().iter())
+                .flat_map(|r| r.as_array().unwrap().iter())
+        }) {
+            let x = x.as_f64().unwrap();
+            assert_eq!((x * 1e5).round() / 1e5, x, "{x} has more than 5 decimals");
+        }
+    }
+}
+
+#[test]
+fn basemap_over_its_budget_is_simplified_then_thinned_in_the_stated_order() {
+    use fireplan::report::webmap::BasemapPart as P;
+    let scenario = fireplan::params::Scenario::load(&root().join("scenarios/demo.toml")).unwrap();
+    let run = fireplan::run::run(&scenario, &common::quiet()).unwrap();
+    let ctx = &run.inputs.context;
+    let vertices = |layers: &[webmap::WebLayer]| -> usize {
+        layers
+            .iter()
+            .map(|l| {
+                l.lines.iter().map(|f| f.len() / 2).sum::<usize>()
+                    + l.areas
+                        .iter()
+                        .flat_map(|g| g.areas.iter().flatten().flatten())
+                        .map(|r| r.len() / 2)
+                        .sum::<usize>()
+            })
+            .sum()
+    };
+    let (full, fit) = webmap::basemap_layers(ctx, Lang::En, usize::MAX);
+    assert_eq!(fit.tolerance_deg, 0.0);
+    assert_eq!(fit.features, ctx.counts());
+    assert!(fit.parts_left_out.is_empty());
+    assert_eq!(full.len(), 4);
+    assert_eq!(full[0].name, "Basemap: land use");
+    // The page's bytes of the basemap are the data's: every area, line and label as JSON.
+    let json: usize = full
+        .iter()
+        .map(|l| {
+            l.areas
+                .iter()
+                .flat_map(|g| &g.areas)
+                .map(|a| serde_json::to_string(a).unwrap().len() + 1)
+                .sum::<usize>()
+                + l.lines
+                    .iter()
+                    .map(|a| serde_json::to_string(a).unwrap().len() + 1)
+                    .sum::<usize>()
+                + l.labels
+                    .iter()
+                    .map(|a| serde_json::to_string(a).unwrap().len() + 1)
+                    .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(fit.bytes, json);
+
+    // One byte under: simplified (≈ 1 m first), every feature still drawn, fewer vertices.
+    let (simple, fit1) = webmap::basemap_layers(ctx, Lang::En, fit.bytes - 1);
+    assert_eq!(fit1.tolerance_deg, 1e-5);
+    assert!(fit1.bytes < fit.bytes);
+    assert!(fit1.parts_left_out.is_empty());
+    assert_eq!(fit1.features, ctx.counts());
+    assert!(vertices(&simple) < vertices(&full));
+    let data = webmap::map_data(&run, None, webmap::ROAD_BUDGET_BYTES, fit.bytes - 1);
+    assert_eq!(data.note, "底图已简化（约 1 米）", "{}", data.note);
+
+    // The place names alone: the most simplified basemap does not fit, so parts are left
+    // out in the stated order — farmland, forest, residential, industrial, then the water
+    // (the demo has no railways or boundaries) — until only the names are left.
+    let (_, names_only) = webmap::basemap_layers(ctx, Lang::En, 0);
+    assert_eq!(names_only.features, [0; 6]);
+    let labels_bytes = {
+        let (l, _) = webmap::basemap_layers(ctx, Lang::En, usize::MAX);
+        l.last()
+            .unwrap()
+            .labels
+            .iter()
+            .map(|a| serde_json::to_string(a).unwrap().len() + 1)
+            .sum::<usize>()
+    };
+    let (thin, fit2) = webmap::basemap_layers(ctx, Lang::En, labels_bytes);
+    assert_eq!(fit2.tolerance_deg, 1e-3);
+    let classes: std::collections::HashSet<_> = ctx.landuse.iter().map(|(c, _)| *c).collect();
+    let mut expected: Vec<P> = [P::Farmland, P::Forest, P::Residential, P::Industrial]
+        .into_iter()
+        .filter(|p| {
+            let name = serde_json::to_value(p).unwrap();
+            classes.iter().any(|c| c.name() == name)
+        })
+        .collect();
+    expected.extend([P::WaterLines, P::WaterAreas]);
+    assert_eq!(fit2.parts_left_out, expected);
+    assert_eq!(fit2.features, [0, 0, 0, 0, ctx.places.len(), 0]);
+    assert_eq!(fit2.bytes, labels_bytes);
+    assert_eq!(thin.len(), 1);
+    assert_eq!(thin[0].key, "basemap-places");
+    // The page says what was left out.
+    let data = webmap::map_data(&run, None, webmap::ROAD_BUDGET_BYTES, labels_bytes);
+    for p in &expected {
+        assert!(data.note.contains(p.label(Lang::Zh)), "{}", data.note);
+    }
+    assert!(data.note.contains("约 111 米"), "{}", data.note);
+    assert!(data.note.contains("fireplan.gpkg"), "{}", data.note);
+}
+
+/// Liechtenstein (real OSM, `lang = "en"`): its extract's context as the basemap, every
+/// feature within the budget, in the browser under the analysis.
+#[test]
+fn liechtenstein_map_has_the_extracts_context_as_a_basemap() {
+    if common::shared("liechtenstein-osm").is_none() {
+        return;
+    }
+    let scenario =
+        fireplan::params::Scenario::load(&root().join("scenarios/liechtenstein.toml")).unwrap();
+    let run = fireplan::run::run(&scenario, &common::quiet()).unwrap();
+    let ctx = &run.inputs.context;
+    let counts = ctx.counts();
+    // Real context: water, land use, railways, places and boundaries.
+    assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    let page = webmap::write_map_html(tmp.path(), &run, None).unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    let data = map_data(&html);
+    let fit = &data["basemap"];
+    assert_eq!(fit["features"], serde_json::json!(counts));
+    assert_eq!(fit["tolerance_deg"], 0.0);
+    assert_eq!(
+        basemap_keys(&data),
+        [
+            "basemap-landuse",
+            "basemap-water",
+            "basemap-waterways",
+            "basemap-rail",
+            "basemap-admin",
+            "basemap-places"
+        ]
+    );
+    assert_eq!(
+        layer(&data, "basemap-rail").unwrap()["name"],
+        "Basemap: railways"
+    );
+    assert_eq!(layer(&data, "basemap-admin").unwrap()["line_dash"], "6 4");
+    // English names where the extract has `name:en`, the name otherwise.
+    let texts: Vec<&str> = layer(&data, "basemap-places").unwrap()["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), ctx.places.len());
+    for p in &ctx.places {
+        let want = p
+            .name_en
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&p.name);
+        assert!(texts.contains(&want), "{want} not among {texts:?}");
+    }
+    assert!(html.len() < 25_000_000, "{} bytes", html.len());
+    check_in_browser(&page);
+}
+
+/// A province-size context (20,000 land-use circles of 100 vertices: 2·10⁶ vertices, some
+/// 40 MB as the page's JSON) is simplified into the budget, every feature kept.
+#[test]
+fn province_size_context_is_simplified_into_the_budget() {
+    use fireplan::model::context::{LanduseClass, MapContext};
+    use geo::{LineString, MultiPolygon, Polygon};
+    let mut ctx = MapContext::default();
+    for i in 0..20_000 {
+        let (cx, cy) = (
+            120.0 + f64::from(i % 200) * 0.01,
+            30.0 + f64::from(i / 200) * 0.01,
+        );
+        let ring: LineString<f64> = (0..=100)
+            .map(|k| {
+                let a = f64::from(k % 100) * std::f64::consts::TAU / 100.0;
+                (cx + 0.002 * a.cos(), cy + 0.002 * a.sin())
+            })
+            .collect();
+        let class = [LanduseClass::Farmland, LanduseClass::Forest][i as usize % 2];
+        ctx.landuse
+            .push((class, MultiPolygon::new(vec![Polygon::new(ring, vec![])])));
+    }
+    let (layers, fit) = webmap::basemap_layers(&ctx, Lang::En, webmap::BASEMAP_BUDGET_BYTES);
+    assert!(fit.bytes <= webmap::BASEMAP_BUDGET_BYTES, "{}", fit.bytes);
+    assert!(fit.tolerance_deg > 0.0);
+    assert!(fit.parts_left_out.is_empty(), "{:?}", fit.parts_left_out);
+    assert_eq!(fit.features, [0, 0, 20_000, 0, 0, 0]);
+    // Simplified, still a closed shape of more than a triangle around its centre.
+    let ring = &layers[0].areas[0].areas[0][0][0];
+    let points = ring.len() / 2;
+    assert!((4..100).contains(&points), "{points} points");
+    // The whole at 5 decimals would not have fitted: some 20 bytes a vertex.
+    let (_, full) = webmap::basemap_layers(&ctx, Lang::En, usize::MAX);
+    assert_eq!(full.tolerance_deg, 0.0);
+    assert!(
+        full.bytes > 6 * webmap::BASEMAP_BUDGET_BYTES,
+        "{}",
+        full.bytes
+    );
 }

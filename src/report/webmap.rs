@@ -4,22 +4,26 @@
 //! unplugged: nothing is fetched, no tiles, no CDN. The layers are the report's own values
 //! (`layers::*_features`, the supply and plan-change features, the band pieces the PNG
 //! response map draws), in the PNG maps' colours, each toggleable in the layer control.
+//! Under them, the maps' context (`MapContext`: land use, water, rail, boundaries, place
+//! names) as a muted basemap in the PNG maps' context colours, fitted into its own budget.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use geo::{CoordsIter, Simplify};
+use geo::{CoordsIter, LineString, MultiPolygon, Simplify};
 use geojson::Feature;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::layers;
+use super::maps::context as ctx_style;
 use super::maps::labels::fmt_min;
 use super::maps::scene::class_name_en;
 use super::maps::{first_due, response, Lang};
 use crate::coverage::Placement;
 use crate::error::{Error, Result};
+use crate::model::context::{LanduseClass, MapContext};
 use crate::model::{DepotLevel, RoadClass, StationStatus};
 use crate::run::{PlanRunResult, RunResult};
 
@@ -33,6 +37,20 @@ const APP_JS: &str = include_str!("webmap.js");
 /// The most bytes the coverage roads may take in `map.html`: with Leaflet and the other
 /// layers the page stays near 20 MB, which a browser opens in seconds.
 pub const ROAD_BUDGET_BYTES: usize = 20_000_000;
+
+/// The most bytes the basemap (the maps' context) may take in `map.html`: a province's
+/// land use would otherwise make a page of 100 MB.
+pub const BASEMAP_BUDGET_BYTES: usize = 6_000_000;
+
+/// Douglas–Peucker tolerances (degrees) tried in turn when the basemap is over its
+/// budget: none, then ≈ 1, 5, 20 and 100 m.
+const BASEMAP_TOLERANCES_DEG: [f64; 5] = [0.0, 1e-5, 5e-5, 2e-4, 1e-3];
+
+/// Decimals of the basemap's coordinates: 5 (≈ 1 m), finer than a basemap needs.
+const BASEMAP_DECIMALS: u32 = 5;
+
+/// Metres in a degree of latitude (for the note's "≈ n m").
+const M_PER_DEG: f64 = 111_320.0;
 
 /// Above this many vertices the district outlines are simplified (Douglas–Peucker,
 /// [`OUTLINE_SIMPLIFY_DEG`]): a province's county boundaries hold millions.
@@ -77,6 +95,35 @@ pub struct WebLayer {
     /// bands): far smaller than one GeoJSON feature per piece.
     pub lines: Vec<Vec<f64>>,
     pub line_colour: String,
+    /// Width, opacity and dash pattern of `lines` (CSS pixels; the dash as Leaflet's
+    /// `dashArray`, empty: solid).
+    pub line_weight_px: f64,
+    pub line_opacity: f64,
+    pub line_dash: String,
+    /// Filled areas without outline, by fill colour (the basemap's land use and water).
+    pub areas: Vec<WebAreas>,
+    /// Text labels at points (the basemap's place names).
+    pub labels: Vec<WebLabel>,
+    /// Part of the basemap: drawn in its own pane under every analysis layer, and left out
+    /// of the initial view's extent.
+    pub basemap: bool,
+}
+
+/// Areas of one fill colour: per feature (a multipolygon) its polygons, each its rings as
+/// flat `[lon, lat, lon, lat, …]` lists without the closing point.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebAreas {
+    pub fill: String,
+    pub areas: Vec<Vec<Vec<Vec<f64>>>>,
+}
+
+/// A text label: the place name in the scenario's language, where and how large.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WebLabel {
+    pub text: String,
+    /// Lon, lat.
+    pub at: [f64; 2],
+    pub size_px: f64,
 }
 
 /// How the coverage roads were fitted into [`ROAD_BUDGET_BYTES`].
@@ -96,6 +143,82 @@ pub struct RoadFit {
     pub bytes: usize,
 }
 
+/// A part of the basemap, in the order parts are left out when even the most simplified
+/// basemap is over its budget: the least useful for finding one's way first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BasemapPart {
+    Farmland,
+    Forest,
+    Residential,
+    Industrial,
+    Railways,
+    WaterLines,
+    Admin,
+    WaterAreas,
+    Places,
+}
+
+impl BasemapPart {
+    /// Every part, the first left out first.
+    pub const ALL: [BasemapPart; 9] = [
+        BasemapPart::Farmland,
+        BasemapPart::Forest,
+        BasemapPart::Residential,
+        BasemapPart::Industrial,
+        BasemapPart::Railways,
+        BasemapPart::WaterLines,
+        BasemapPart::Admin,
+        BasemapPart::WaterAreas,
+        BasemapPart::Places,
+    ];
+
+    /// The land-use class of a land-use part.
+    fn landuse(self) -> Option<LanduseClass> {
+        match self {
+            BasemapPart::Farmland => Some(LanduseClass::Farmland),
+            BasemapPart::Forest => Some(LanduseClass::Forest),
+            BasemapPart::Residential => Some(LanduseClass::Residential),
+            BasemapPart::Industrial => Some(LanduseClass::Industrial),
+            _ => None,
+        }
+    }
+
+    /// Its name in the page's note.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            BasemapPart::Farmland => lang.pick("农田", "farmland"),
+            BasemapPart::Forest => lang.pick("林地", "forest"),
+            BasemapPart::Residential => lang.pick("居住用地", "residential"),
+            BasemapPart::Industrial => lang.pick("工业用地", "industrial"),
+            BasemapPart::Railways => lang.pick("铁路", "railways"),
+            BasemapPart::WaterLines => lang.pick("河流水渠", "rivers and canals"),
+            BasemapPart::Admin => lang.pick("行政界线", "boundaries"),
+            BasemapPart::WaterAreas => lang.pick("水域", "water areas"),
+            BasemapPart::Places => lang.pick("地名", "place names"),
+        }
+    }
+}
+
+/// How the basemap was fitted into [`BASEMAP_BUDGET_BYTES`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BasemapFit {
+    /// Decimals of the coordinates (5, ≈ 1 m).
+    pub decimals: u32,
+    /// Douglas–Peucker tolerance in degrees the lines and rings were simplified with (0:
+    /// not simplified).
+    pub tolerance_deg: f64,
+    /// Parts left out because even the most simplified basemap did not fit, in
+    /// [`BasemapPart::ALL`] order (`fireplan.gpkg`'s `context_*` layers hold everything).
+    pub parts_left_out: Vec<BasemapPart>,
+    /// Features drawn by kind, in `MapContext::counts` order: water areas, water lines,
+    /// land use, railways, places, admin lines. Equal to the context's counts unless
+    /// parts were left out or simplified to nothing (an area under a metre across).
+    pub features: [usize; 6],
+    /// Bytes the basemap takes in the page's data.
+    pub bytes: usize,
+}
+
 /// Everything the page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct MapData {
@@ -107,6 +230,7 @@ pub struct MapData {
     pub note: String,
     pub layers: Vec<WebLayer>,
     pub roads: RoadFit,
+    pub basemap: BasemapFit,
 }
 
 fn hex(c: u32) -> String {
@@ -218,17 +342,311 @@ fn layer(key: &str, name: &str, colour: u32, shown: bool, features: Vec<WebFeatu
         features,
         lines: Vec::new(),
         line_colour: String::new(),
+        line_weight_px: 0.0,
+        line_opacity: 0.0,
+        line_dash: String::new(),
+        areas: Vec::new(),
+        labels: Vec::new(),
+        basemap: false,
     }
 }
 
-/// The context layers (water, land use, rail, places) drawn under the run's layers.
-/// Empty for now: they come as `model::context` values from the context-layers branch
-/// and are wired here at its merge; the district outlines are the basemap until then.
-pub fn basemap_layers(_run: &RunResult) -> Vec<WebLayer> {
-    Vec::new()
+/// A ring or line as a flat `[lon, lat, …]` list at `decimals`, consecutive equal points
+/// (after rounding) kept once.
+fn flat_points(line: &LineString<f64>, decimals: u32) -> Vec<f64> {
+    let f = 10f64.powi(decimals as i32);
+    let mut flat: Vec<f64> = Vec::with_capacity(line.0.len() * 2);
+    for c in &line.0 {
+        let p = [(c.x * f).round() / f, (c.y * f).round() / f];
+        if flat.len() < 2 || flat[flat.len() - 2..] != p {
+            flat.extend(p);
+        }
+    }
+    flat
 }
 
-/// The rescue-district outlines (the basemap), simplified when a province's boundaries
+/// A multipolygon simplified with `tolerance_deg` (0: as it is), at `decimals`, each ring
+/// without its closing point; rings left with under 3 points are dropped, and polygons
+/// whose shell is. None when nothing is left.
+fn basemap_area(
+    area: &MultiPolygon<f64>,
+    tolerance_deg: f64,
+    decimals: u32,
+) -> Option<Vec<Vec<Vec<f64>>>> {
+    let simplified;
+    let area = if tolerance_deg > 0.0 {
+        simplified = area.simplify(tolerance_deg);
+        &simplified
+    } else {
+        area
+    };
+    let ring = |r: &LineString<f64>| {
+        let mut flat = flat_points(r, decimals);
+        if flat.len() >= 4 && flat[..2] == flat[flat.len() - 2..] {
+            flat.truncate(flat.len() - 2);
+        }
+        (flat.len() >= 6).then_some(flat)
+    };
+    let polygons: Vec<Vec<Vec<f64>>> = area
+        .0
+        .iter()
+        .filter_map(|p| {
+            let shell = ring(p.exterior())?;
+            Some(
+                std::iter::once(shell)
+                    .chain(p.interiors().iter().filter_map(ring))
+                    .collect(),
+            )
+        })
+        .collect();
+    (!polygons.is_empty()).then_some(polygons)
+}
+
+/// A line simplified with `tolerance_deg`, at `decimals`; None when under 2 points.
+fn basemap_line(line: &LineString<f64>, tolerance_deg: f64, decimals: u32) -> Option<Vec<f64>> {
+    let flat = if tolerance_deg > 0.0 {
+        flat_points(&line.simplify(tolerance_deg), decimals)
+    } else {
+        flat_points(line, decimals)
+    };
+    (flat.len() >= 4).then_some(flat)
+}
+
+/// Bytes of a value as the page's JSON (with the comma after it).
+fn json_bytes<T: Serialize + ?Sized>(value: &T) -> usize {
+    let mut n = ByteCount(1);
+    // Writing plain numbers and strings to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut n, value);
+    n.0
+}
+
+/// One part of the basemap encoded at one tolerance, with its bytes.
+#[derive(Default)]
+struct EncodedPart {
+    areas: Vec<Vec<Vec<Vec<f64>>>>,
+    lines: Vec<Vec<f64>>,
+    labels: Vec<WebLabel>,
+    bytes: usize,
+}
+
+/// Every part of `ctx` at `tolerance_deg`, in [`BasemapPart::ALL`] order.
+fn encode_basemap(ctx: &MapContext, lang: Lang, tolerance_deg: f64) -> Vec<EncodedPart> {
+    let d = BASEMAP_DECIMALS;
+    let areas = |it: &mut dyn Iterator<Item = &MultiPolygon<f64>>| -> EncodedPart {
+        let areas: Vec<_> = it
+            .filter_map(|a| basemap_area(a, tolerance_deg, d))
+            .collect();
+        EncodedPart {
+            bytes: areas.iter().map(json_bytes).sum(),
+            areas,
+            ..EncodedPart::default()
+        }
+    };
+    let lines = |it: &mut dyn Iterator<Item = &LineString<f64>>| -> EncodedPart {
+        let lines: Vec<_> = it
+            .filter_map(|l| basemap_line(l, tolerance_deg, d))
+            .collect();
+        EncodedPart {
+            bytes: lines.iter().map(json_bytes).sum(),
+            lines,
+            ..EncodedPart::default()
+        }
+    };
+    BasemapPart::ALL
+        .iter()
+        .map(|part| match part {
+            p if p.landuse().is_some() => areas(
+                &mut ctx
+                    .landuse
+                    .iter()
+                    .filter(|(c, _)| Some(*c) == p.landuse())
+                    .map(|(_, a)| a),
+            ),
+            BasemapPart::WaterAreas => areas(&mut ctx.water_areas.iter()),
+            BasemapPart::WaterLines => lines(&mut ctx.water_lines.iter()),
+            BasemapPart::Railways => lines(&mut ctx.railways.iter()),
+            BasemapPart::Admin => lines(&mut ctx.admin.iter().map(|a| &a.line)),
+            _ => {
+                let f = 10f64.powi(d as i32);
+                // The most important place first (then input order): the page shows the
+                // first where names collide.
+                let mut places: Vec<_> = ctx.places.iter().collect();
+                places.sort_by_key(|p| p.rank);
+                let labels: Vec<WebLabel> = places
+                    .into_iter()
+                    .map(|p| WebLabel {
+                        text: match (lang, p.name_en.as_deref()) {
+                            (Lang::En, Some(en)) if !en.is_empty() => en.to_string(),
+                            _ => p.name.clone(),
+                        },
+                        at: [(p.at.x() * f).round() / f, (p.at.y() * f).round() / f],
+                        // The PNG's size at 2480 px, on a screen: ≥ 11 px.
+                        size_px: (ctx_style::place_size(p.rank) / 3.0).round().max(11.0),
+                    })
+                    .collect();
+                EncodedPart {
+                    bytes: labels.iter().map(json_bytes).sum(),
+                    labels,
+                    ..EncodedPart::default()
+                }
+            }
+        })
+        .collect()
+}
+
+/// The maps' context as basemap layers under the run's layers, in the PNG maps' context
+/// colours: land use (tinted by class, no outline), water areas, rivers and canals,
+/// railways, boundaries (dashed) and place names (in the scenario's language, the most
+/// important first; the page draws them over the analysis, the rest under it). Fitted into `budget_bytes`: coordinates at 5 decimals; if too big,
+/// simplified by Douglas–Peucker at ≈ 1, 5, 20, 100 m in turn; if still too big, parts
+/// left out in [`BasemapPart::ALL`] order until the rest fits.
+pub fn basemap_layers(
+    ctx: &MapContext,
+    lang: Lang,
+    budget_bytes: usize,
+) -> (Vec<WebLayer>, BasemapFit) {
+    let total = |parts: &[EncodedPart]| parts.iter().map(|p| p.bytes).sum::<usize>();
+    let mut tolerance_deg = 0.0;
+    let mut parts = Vec::new();
+    for t in BASEMAP_TOLERANCES_DEG {
+        tolerance_deg = t;
+        parts = encode_basemap(ctx, lang, t);
+        if total(&parts) <= budget_bytes {
+            break;
+        }
+    }
+    let mut bytes = total(&parts);
+    let mut parts_left_out = Vec::new();
+    for (part, encoded) in BasemapPart::ALL.iter().zip(&mut parts) {
+        if bytes <= budget_bytes {
+            break;
+        }
+        if encoded.bytes > 0 {
+            bytes -= encoded.bytes;
+            parts_left_out.push(*part);
+            *encoded = EncodedPart::default();
+        }
+    }
+    let mut by_part: HashMap<BasemapPart, EncodedPart> =
+        BasemapPart::ALL.into_iter().zip(parts).collect();
+    let mut take = |p: BasemapPart| by_part.remove(&p).unwrap_or_default();
+    let basemap = |key: &str, name: &str, colour: u32| WebLayer {
+        basemap: true,
+        ..layer(key, name, colour, true, Vec::new())
+    };
+    let line_layer =
+        |key: &str, name: &str, colour: u32, weight_px: f64, dash: &str, lines| WebLayer {
+            lines,
+            line_colour: hex(colour),
+            line_weight_px: weight_px,
+            line_opacity: 1.0,
+            line_dash: dash.into(),
+            ..basemap(key, name, colour)
+        };
+    // Land use bottom first: the broad classes under the built-up ones.
+    let landuse: Vec<WebAreas> = [
+        BasemapPart::Farmland,
+        BasemapPart::Forest,
+        BasemapPart::Industrial,
+        BasemapPart::Residential,
+    ]
+    .into_iter()
+    .filter_map(|p| {
+        let class = p.landuse()?;
+        let areas = take(p).areas;
+        (!areas.is_empty()).then(|| WebAreas {
+            fill: hex(ctx_style::landuse_fill(class)),
+            areas,
+        })
+    })
+    .collect();
+    let water_areas = take(BasemapPart::WaterAreas).areas;
+    let water_lines = take(BasemapPart::WaterLines).lines;
+    let railways = take(BasemapPart::Railways).lines;
+    let admin = take(BasemapPart::Admin).lines;
+    let places = take(BasemapPart::Places).labels;
+    let fit = BasemapFit {
+        decimals: BASEMAP_DECIMALS,
+        tolerance_deg,
+        parts_left_out,
+        features: [
+            water_areas.len(),
+            water_lines.len(),
+            landuse.iter().map(|g| g.areas.len()).sum(),
+            railways.len(),
+            places.len(),
+            admin.len(),
+        ],
+        bytes,
+    };
+    let mut out = Vec::new();
+    if !landuse.is_empty() {
+        out.push(WebLayer {
+            areas: landuse,
+            ..basemap(
+                "basemap-landuse",
+                lang.pick("底图：土地利用", "Basemap: land use"),
+                ctx_style::landuse_fill(LanduseClass::Residential),
+            )
+        });
+    }
+    if !water_areas.is_empty() {
+        out.push(WebLayer {
+            areas: vec![WebAreas {
+                fill: hex(ctx_style::WATER_FILL),
+                areas: water_areas,
+            }],
+            ..basemap(
+                "basemap-water",
+                lang.pick("底图：水域", "Basemap: water"),
+                ctx_style::WATER_FILL,
+            )
+        });
+    }
+    if !water_lines.is_empty() {
+        out.push(line_layer(
+            "basemap-waterways",
+            lang.pick("底图：河流水渠", "Basemap: rivers and canals"),
+            ctx_style::WATER_LINE,
+            1.5,
+            "",
+            water_lines,
+        ));
+    }
+    if !railways.is_empty() {
+        out.push(line_layer(
+            "basemap-rail",
+            lang.pick("底图：铁路", "Basemap: railways"),
+            ctx_style::RAIL,
+            1.5,
+            "",
+            railways,
+        ));
+    }
+    if !admin.is_empty() {
+        out.push(line_layer(
+            "basemap-admin",
+            lang.pick("底图：行政界线", "Basemap: boundaries"),
+            ctx_style::ADMIN,
+            1.5,
+            "6 4",
+            admin,
+        ));
+    }
+    if !places.is_empty() {
+        out.push(WebLayer {
+            labels: places,
+            ..basemap(
+                "basemap-places",
+                lang.pick("底图：地名", "Basemap: place names"),
+                ctx_style::PLACE_TEXT,
+            )
+        });
+    }
+    (out, fit)
+}
+
+/// The rescue-district outlines over the basemap, simplified when a province's boundaries
 /// would make the page heavy.
 fn district_layer(run: &RunResult, lang: Lang) -> WebLayer {
     let districts = &run.inputs.districts;
@@ -595,28 +1013,30 @@ pub fn road_layers(run: &RunResult, lang: Lang, budget_bytes: usize) -> (Vec<Web
                 name: lang
                     .pick(&format!("道路：{zh}"), &format!("Roads: {en}"))
                     .to_string(),
-                colour: hex(colour),
-                shown: true,
-                features: Vec::new(),
                 lines,
                 line_colour: hex(colour),
+                line_weight_px: 2.0,
+                line_opacity: 0.9,
+                ..layer("", "", colour, true, Vec::new())
             }
         })
         .collect();
     (layers, fit)
 }
 
-/// The page's data: every layer of the run (and of the plan's changes with `plan`), the
-/// roads fitted into `road_budget_bytes`.
+/// The page's data: the basemap fitted into `basemap_budget_bytes`, then every layer of
+/// the run (and of the plan's changes with `plan`), the roads fitted into
+/// `road_budget_bytes`.
 pub fn map_data(
     run: &RunResult,
     plan: Option<&PlanRunResult>,
     road_budget_bytes: usize,
+    basemap_budget_bytes: usize,
 ) -> MapData {
     let lang = Lang::parse(&run.inputs.scenario.lang);
     let (roads, fit) = road_layers(run, lang, road_budget_bytes);
-    let mut all = vec![district_layer(run, lang)];
-    all.extend(basemap_layers(run));
+    let (mut all, basemap) = basemap_layers(&run.inputs.context, lang, basemap_budget_bytes);
+    all.push(district_layer(run, lang));
     all.push(first_due_layer(run, lang));
     all.extend(roads);
     all.extend(supply_layer(run, lang));
@@ -642,22 +1062,25 @@ pub fn map_data(
             ),
         )
         .to_string();
-    let note = if fit.classes_left_out.is_empty() {
-        String::new()
-    } else {
+    let mut notes = Vec::new();
+    if !fit.classes_left_out.is_empty() {
         let classes: Vec<&str> = fit.classes_left_out.iter().map(|c| c.as_str()).collect();
-        lang.pick(
-            &format!(
-                "道路过多：未画 {}（全部道路见 coverage.geojson）",
-                classes.join("、")
-            ),
-            &format!(
-                "Too many roads: {} not drawn (every road is in coverage.geojson)",
-                classes.join(", ")
-            ),
-        )
-        .to_string()
-    };
+        notes.push(
+            lang.pick(
+                &format!(
+                    "道路过多：未画 {}（全部道路见 coverage.geojson）",
+                    classes.join("、")
+                ),
+                &format!(
+                    "Too many roads: {} not drawn (every road is in coverage.geojson)",
+                    classes.join(", ")
+                ),
+            )
+            .to_string(),
+        );
+    }
+    notes.extend(basemap_note(&basemap, lang));
+    let note = notes.join(lang.pick("；", "; "));
     let scenario_name = &run.inputs.scenario.name;
     MapData {
         title: match plan {
@@ -669,7 +1092,36 @@ pub fn map_data(
         note,
         layers: all,
         roads: fit,
+        basemap,
     }
+}
+
+/// What the page says when the basemap was simplified or thinned to fit (None: neither).
+fn basemap_note(fit: &BasemapFit, lang: Lang) -> Option<String> {
+    if fit.tolerance_deg == 0.0 {
+        return None;
+    }
+    let m = format!("{:.0}", fit.tolerance_deg * M_PER_DEG);
+    let mut note = lang
+        .pick(
+            &format!("底图已简化（约 {m} 米）"),
+            &format!("Basemap simplified (≈ {m} m)"),
+        )
+        .to_string();
+    if !fit.parts_left_out.is_empty() {
+        let parts: Vec<&str> = fit.parts_left_out.iter().map(|p| p.label(lang)).collect();
+        note.push_str(lang.pick(
+            &format!(
+                "，未画 {}（全部底图见 fireplan.gpkg 的 context 图层）",
+                parts.join("、")
+            ),
+            &format!(
+                "; {} not drawn (every context feature is in fireplan.gpkg)",
+                parts.join(", ")
+            ),
+        ));
+    }
+    Some(note)
 }
 
 /// Text for HTML element content.
@@ -703,6 +1155,12 @@ pub fn map_html(data: &MapData) -> Result<Vec<u8>> {
     page.push_str("-->\n<style>\n");
     page.push_str(&css);
     page.push_str(PAGE_CSS);
+    // The paper the basemap's tints are chosen for, as on the PNG maps.
+    page.push_str(&format!(
+        ".leaflet-container {{ background: {}; }}\n.fp-place span {{ color: {}; }}\n",
+        hex(ctx_style::PAPER),
+        hex(ctx_style::PLACE_TEXT)
+    ));
     page.push_str("</style>\n");
     // First: every error from here on is recorded for the browser test.
     page.push_str("<script>\n");
@@ -728,6 +1186,11 @@ body { font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; }
 .fp-swatch { display: inline-block; width: 16px; height: 8px; margin: 0 4px 0 2px;
   vertical-align: middle; border: 1px solid #555; }
 .fp-popup th { text-align: left; padding-right: 8px; font-weight: normal; color: #555; }
+.fp-place { width: 0; height: 0; }
+.fp-place span { position: absolute; transform: translate(-50%, 7px); white-space: nowrap;
+  font-weight: 600; pointer-events: none; text-shadow: -1.5px -1.5px 0 #fff, 0 -1.5px 0 #fff,
+  1.5px -1.5px 0 #fff, 1.5px 0 0 #fff, 1.5px 1.5px 0 #fff, 0 1.5px 0 #fff, -1.5px 1.5px 0 #fff,
+  -1.5px 0 0 #fff, 0 0 4px #fff; }
 ";
 
 /// Records every error and `console.error` on the page (`document.body.dataset.errors`),
@@ -761,6 +1224,7 @@ pub fn write_map_html(
     plan: Option<&PlanRunResult>,
 ) -> Result<PathBuf> {
     let p = out.join("map.html");
-    super::write_atomic(&p, &map_html(&map_data(run, plan, ROAD_BUDGET_BYTES))?)?;
+    let data = map_data(run, plan, ROAD_BUDGET_BYTES, BASEMAP_BUDGET_BYTES);
+    super::write_atomic(&p, &map_html(&data)?)?;
     Ok(p)
 }

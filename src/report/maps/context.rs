@@ -27,6 +27,8 @@ pub const ADMIN: u32 = 0xb3a2bd;
 pub const PLACE_TEXT: u32 = 0x6e6e6e;
 /// The layer of the place names.
 pub const PLACE_LAYER: &str = "context-places";
+/// The paper the tints are chosen for (the maps' background).
+pub const PAPER: u32 = 0xf7f7f2;
 
 /// The very pale tint of a land-use class (the background is `#F7F7F2`).
 pub fn landuse_fill(c: LanduseClass) -> u32 {
@@ -39,7 +41,7 @@ pub fn landuse_fill(c: LanduseClass) -> u32 {
 }
 
 /// Text size of a place name at 2480 px, by rank.
-fn place_size(rank: PlaceRank) -> f64 {
+pub fn place_size(rank: PlaceRank) -> f64 {
     match rank {
         PlaceRank::City => 44.0,
         PlaceRank::Town => 36.0,
