@@ -98,7 +98,7 @@ pub fn push_area(
             let h: Vec<(i32, i32)> = hole.0.iter().map(|c| fr.px(c.x, c.y)).collect();
             sc.layer("first-due").push(Prim::Polygon {
                 pts: h,
-                fill: hex(0xf7f7f2),
+                fill: hex(super::context::PAPER),
                 opacity: 1.0,
             });
         }

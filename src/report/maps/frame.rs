@@ -202,7 +202,7 @@ impl Frame {
         let (l, t, r, b) = self.map;
         sc.layer("background").push(Prim::Polygon {
             pts: vec![(l, t), (r, t), (r, b), (l, b)],
-            fill: hex(0xf7f7f2),
+            fill: hex(super::context::PAPER),
             opacity: 1.0,
         });
         sc
