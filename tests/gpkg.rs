@@ -234,6 +234,65 @@ fn ogrinfo_opens_the_geopackage() {
     assert!(text.contains("Geometry: Line String"));
 }
 
+/// QGIS itself (Debian `python3-qgis`, headless) opens the demo plan run's GeoPackage:
+/// every layer valid, with its stored style applied as its renderer, and a first view drawn
+/// (`bench/qgis_check.py`). Skipped with a message when QGIS's Python bindings are absent.
+#[test]
+fn qgis_opens_every_layer_styled() {
+    let python = "/usr/bin/python3";
+    let has_qgis = Command::new(python)
+        .args(["-c", "import qgis.core"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_qgis {
+        eprintln!("SKIPPED: QGIS's Python bindings not installed (Debian python3-qgis); the GeoPackage was not opened in QGIS");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let st = fireplan()
+        .current_dir(root)
+        .args(["run", "-q", "--plan", "scenarios/demo_plan.toml", "--out"])
+        .arg(out.path().join("run"))
+        .arg("scenarios/demo.toml")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let picture = out.path().join("qgis.png");
+    let o = Command::new(python)
+        .arg(Path::new(root).join("bench/qgis_check.py"))
+        .arg(out.path().join("run/fireplan.gpkg"))
+        .arg(&picture)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{text}\n{}", String::from_utf8_lossy(&o.stderr));
+    let layers: Vec<&str> = text.lines().filter(|l| l.contains(" features, renderer ")).collect();
+    // The demo plan has 21 layers: analysis, water, villages, drone, risk sites, context,
+    // plan changes.
+    assert_eq!(layers.len(), 21, "{text}");
+    for l in &layers {
+        assert!(l.ends_with(": applied"), "{l}");
+        assert!(!l.contains(" 0 features"), "{l}");
+    }
+    // The first view is drawn: many pixels are neither white nor one colour.
+    let mut decoder = png::Decoder::new(std::fs::File::open(&picture).unwrap());
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buf).unwrap();
+    let channels = frame.color_type.samples();
+    let pixels = &buf[..frame.buffer_size()];
+    let inked = pixels
+        .chunks_exact(channels)
+        .filter(|p| p[..3] != [255, 255, 255])
+        .count();
+    let total = (frame.width * frame.height) as usize;
+    assert!(inked > total / 4, "{inked} of {total} pixels drawn");
+}
+
 /// A QML document (QGIS writes a DOCTYPE line, which roxmltree refuses unless asked).
 fn parse_qml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
     let opts = roxmltree::ParsingOptions {
@@ -405,6 +464,10 @@ fn every_layer_has_an_rtree_index_styles_and_ordered_fields() {
     ] {
         assert!(styled.contains(&t), "no style for {t}: {styled:?}");
     }
+    // Every layer opens styled: none is left to QGIS's random single colour.
+    for t in &tables {
+        assert!(styled.contains(&t.as_str()), "no style for {t}: {styled:?}");
+    }
     for (table, geom_col, name, qml, default) in &styles {
         assert_eq!(
             (geom_col.as_str(), name.as_str(), *default),
@@ -450,12 +513,20 @@ fn every_layer_has_an_rtree_index_styles_and_ordered_fields() {
             .find(|n| n.has_tag_name("layerGeometryType"))
             .and_then(|n| n.text())
             .unwrap();
-        let want = match table.as_str() {
-            "stations" | "demand" | "gaps" | "depots" => "0",
-            "coverage_segments" => "1",
+        // The style's geometry type is the layer's.
+        let layer_type: String = db
+            .query_row(
+                "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let want = match layer_type.as_str() {
+            "POINT" | "MULTIPOINT" => "0",
+            "LINESTRING" | "MULTILINESTRING" => "1",
             _ => "2",
         };
-        assert_eq!(geom_type, want, "{table}");
+        assert_eq!(geom_type, want, "{table} ({layer_type})");
     }
     let qml = |t: &str| styles.iter().find(|s| s.0 == t).unwrap().3.clone();
     // First-due areas: one category per station holding one, in id order.

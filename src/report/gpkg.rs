@@ -849,7 +849,7 @@ fn style_of(
         "gaps" => styles::single(G::Point, Some(0xd7191c), 2.0),
         "gap_areas" => styles::single(G::Polygon, Some(0xd7191c), 0.0),
         "depots" => styles::single(G::Point, Some(0x01665e), 3.0),
-        _ => return Ok(None),
+        other => return Ok(styles::reference(other)),
     }))
 }
 

@@ -190,6 +190,101 @@ pub fn single(geom: StyleGeometry, hex: Option<u32>, size: f64) -> String {
     )
 }
 
+/// A flat area fill without outline, as the maps' context tints are drawn.
+fn plain_fill(name: usize, hex: u32) -> String {
+    fill(
+        FILL,
+        &[
+            ("NAME", &name.to_string()),
+            ("ALPHA", "1"),
+            ("COLOR", &rgba(hex, 255)),
+            ("OUTLINE", "0,0,0,0"),
+            ("OUTLINE_MM", "0"),
+            ("STYLE", "solid"),
+        ],
+    )
+}
+
+/// The maps' context and other reference layers, in the PNG maps' colours: None for a
+/// table that is not one of them.
+pub fn reference(table: &str) -> Option<String> {
+    use crate::report::maps::context as ctx;
+    use crate::model::context::LanduseClass;
+    let one = |geom: StyleGeometry, sym: String| {
+        fill(
+            SINGLE,
+            &[
+                ("SYMBOLS", &sym),
+                ("GEOMETRY_TYPE", &(geom as u8).to_string()),
+            ],
+        )
+    };
+    let line = |hex: u32, mm: f64| one(StyleGeometry::Line, symbol(StyleGeometry::Line, 0, hex, "", mm));
+    let point = |hex: u32, shape: &str, mm: f64| {
+        one(StyleGeometry::Point, symbol(StyleGeometry::Point, 0, hex, shape, mm))
+    };
+    Some(match table {
+        "context_landuse" => {
+            let classes = [
+                LanduseClass::Residential,
+                LanduseClass::Industrial,
+                LanduseClass::Forest,
+                LanduseClass::Farmland,
+            ];
+            let cats: Vec<String> = classes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    format!(
+                        "      <category render=\"true\" symbol=\"{i}\" value=\"{n}\" label=\"{n}\" type=\"string\"/>",
+                        n = c.name()
+                    )
+                })
+                .collect();
+            let syms: Vec<String> = classes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| plain_fill(i, ctx::landuse_fill(*c)))
+                .collect();
+            fill(
+                CATEGORIZED,
+                &[
+                    ("ATTR", "class"),
+                    ("CATEGORIES", &cats.join("\n")),
+                    ("SYMBOLS", &syms.join("")),
+                    ("GEOMETRY_TYPE", &(StyleGeometry::Polygon as u8).to_string()),
+                ],
+            )
+        }
+        "context_water" => one(StyleGeometry::Polygon, plain_fill(0, ctx::WATER_FILL)),
+        "context_water_lines" => line(ctx::WATER_LINE, 0.3),
+        "context_rail" => line(ctx::RAIL, 0.3),
+        "context_admin" => line(ctx::ADMIN, 0.4),
+        "context_places" => point(ctx::PLACE_TEXT, "circle", 1.2),
+        "water_sources" => point(0x2171b5, "circle", 1.2),
+        "water_spacing_gaps" => line(0xe6550d, 0.6),
+        "water_beyond_reach" => point(0x54278f, "circle", 1.4),
+        "villages" => point(0x636363, "square", 1.6),
+        "village_areas" => one(StyleGeometry::Polygon, plain_fill(0, 0xe5e5e5)),
+        "drone_reach" => one(
+            StyleGeometry::Polygon,
+            symbol(StyleGeometry::Polygon, 0, 0x6baed6, "", 0.0),
+        ),
+        "risk_sites" => point(0xcb181d, "cross", 3.0),
+        "closed_roads" => line(0x101010, 0.8),
+        "plan_changes" => point(0x101010, "star", 4.0),
+        "plan_demand_changes" => categorized(
+            StyleGeometry::Point,
+            "change",
+            &[
+                ("gained".into(), "gained".into(), 0x1a9850, "circle", 1.6),
+                ("lost".into(), "lost".into(), 0xd73027, "circle", 1.6),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
 /// QGIS's name of a map symbol shape.
 fn shape_name(s: Shape) -> &'static str {
     match s {
