@@ -268,8 +268,15 @@ fn qgis_opens_every_layer_styled() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout).to_string();
-    assert!(o.status.success(), "{text}\n{}", String::from_utf8_lossy(&o.stderr));
-    let layers: Vec<&str> = text.lines().filter(|l| l.contains(" features, renderer ")).collect();
+    assert!(
+        o.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let layers: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" features, renderer "))
+        .collect();
     // The demo plan has 21 layers: analysis, water, villages, drone, risk sites, context,
     // plan changes.
     assert_eq!(layers.len(), 21, "{text}");

@@ -184,13 +184,18 @@ impl Frame {
     /// cover at most [`CROWD_COVER_SHARE`] of the map, never below a third: a province's
     /// 6,000 stations would otherwise hide its roads. 1 on every bundled scenario.
     pub fn crowd_scale(&self, count: usize, base: f64) -> f64 {
+        self.crowd_scale_within(count, base, CROWD_COVER_SHARE)
+    }
+
+    /// As [`Frame::crowd_scale`], the crowd covering at most `share` of the map.
+    pub fn crowd_scale_within(&self, count: usize, base: f64, share: f64) -> f64 {
         let (l, t, r, b) = self.map;
         let area_px = f64::from(r - l) * f64::from(b - t);
         let each_px = (base * self.u).powi(2);
         if count == 0 || each_px <= 0.0 {
             return 1.0;
         }
-        (CROWD_COVER_SHARE * area_px / (count as f64 * each_px))
+        (share * area_px / (count as f64 * each_px))
             .sqrt()
             .clamp(1.0 / 3.0, 1.0)
     }

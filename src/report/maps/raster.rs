@@ -105,9 +105,7 @@ pub fn deflate_streams(pdf: &[u8]) -> std::result::Result<Vec<u8>, String> {
         .and_then(|n| n.parse().ok())
         .ok_or("no object count")?;
     let entries_at = xref_at + find(head, b"\n").ok_or("short xref")? + 1;
-    let entries_at = entries_at
-        + find(&pdf[entries_at..], b"\n").ok_or("short xref")?
-        + 1;
+    let entries_at = entries_at + find(&pdf[entries_at..], b"\n").ok_or("short xref")? + 1;
     let entries = pdf
         .get(entries_at..entries_at + 20 * count)
         .ok_or("cross-reference table cut short")?;
@@ -293,7 +291,15 @@ mod tests {
             while let Some(i) = find(pdf, b">>\nstream\n", from) {
                 let dict_start = pdf[..i].windows(2).rposition(|w| w == b"<<").unwrap();
                 let dict = String::from_utf8(pdf[dict_start..i].to_vec()).unwrap();
-                let len: usize = dict.split("/Length ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+                let len: usize = dict
+                    .split("/Length ")
+                    .nth(1)
+                    .unwrap()
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 let at = i + ">>\nstream\n".len();
                 out.push((dict.contains("/FlateDecode"), pdf[at..at + len].to_vec()));
                 from = at + len;
@@ -320,14 +326,29 @@ mod tests {
         }
         // The cross-reference table's offsets land on "N 0 obj".
         let tail = String::from_utf8(packed[packed.len() - 40..].to_vec()).unwrap();
-        let xref_at: usize = tail.rsplit("startxref\n").next().unwrap().split_whitespace().next().unwrap().parse().unwrap();
+        let xref_at: usize = tail
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         let table = String::from_utf8(packed[xref_at..].to_vec()).unwrap();
         assert!(table.starts_with("xref\n0 "));
-        let entries: Vec<&str> = table.lines().skip(2).take_while(|l| !l.starts_with("trailer")).collect();
+        let entries: Vec<&str> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.starts_with("trailer"))
+            .collect();
         assert!(entries.len() > 3);
         for (n, entry) in entries.iter().enumerate().skip(1) {
             let at: usize = entry[..10].parse().unwrap();
-            assert!(packed[at..].starts_with(format!("{n} 0 obj").as_bytes()), "object {n} at {at}");
+            assert!(
+                packed[at..].starts_with(format!("{n} 0 obj").as_bytes()),
+                "object {n} at {at}"
+            );
         }
         // A PDF that is not in that shape is refused, not damaged.
         assert!(deflate_streams(b"%PDF-1.7 nothing here").is_err());
@@ -336,5 +357,4 @@ mod tests {
         lying[i] = b'9';
         assert!(deflate_streams(&lying).is_err());
     }
-
 }

@@ -209,13 +209,16 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Scene {
     let aggregated = roads.draw(&mut sc, "roads").contains(&Drawn::Aggregated);
     super::closures::draw_roads(&fr, &mut sc, &run.prepared);
     fr.districts(&mut sc, &run.inputs.districts, true);
-    // Demand points not reached within the threshold (smaller where there are many).
+    // Demand points not reached within the threshold, smaller where there are many: they
+    // show where, the roads how late, so together they cover at most 3 % of the map (the
+    // thousands of buildings of a real extract were black blots otherwise).
     let is_late = |r: &crate::coverage::DemandResult| {
         r.off_network || !r.response.first_s().is_some_and(|t| t <= thr)
     };
-    let crowd = fr.crowd_scale(
+    let crowd = fr.crowd_scale_within(
         run.coverage.demand.iter().filter(|r| is_late(r)).count(),
         11.0,
+        0.03,
     );
     let mut late = 0usize;
     for (d, r) in run

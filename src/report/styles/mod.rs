@@ -208,8 +208,8 @@ fn plain_fill(name: usize, hex: u32) -> String {
 /// The maps' context and other reference layers, in the PNG maps' colours: None for a
 /// table that is not one of them.
 pub fn reference(table: &str) -> Option<String> {
-    use crate::report::maps::context as ctx;
     use crate::model::context::LanduseClass;
+    use crate::report::maps::context as ctx;
     let one = |geom: StyleGeometry, sym: String| {
         fill(
             SINGLE,
@@ -219,9 +219,17 @@ pub fn reference(table: &str) -> Option<String> {
             ],
         )
     };
-    let line = |hex: u32, mm: f64| one(StyleGeometry::Line, symbol(StyleGeometry::Line, 0, hex, "", mm));
+    let line = |hex: u32, mm: f64| {
+        one(
+            StyleGeometry::Line,
+            symbol(StyleGeometry::Line, 0, hex, "", mm),
+        )
+    };
     let point = |hex: u32, shape: &str, mm: f64| {
-        one(StyleGeometry::Point, symbol(StyleGeometry::Point, 0, hex, shape, mm))
+        one(
+            StyleGeometry::Point,
+            symbol(StyleGeometry::Point, 0, hex, shape, mm),
+        )
     };
     Some(match table {
         "context_landuse" => {
