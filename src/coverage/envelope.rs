@@ -92,22 +92,14 @@ impl Envelope {
 
     /// Intervals of the fraction axis where the response is ≤ `limit`, merged and sorted.
     pub fn covered_intervals(&self, limit: f64) -> Vec<(f64, f64)> {
-        let mut iv: Vec<(f64, f64)> = self
+        let iv: Vec<(f64, f64)> = self
             .pieces
             .iter()
             .filter_map(|p| p.within(limit))
             .map(|(x, y)| (x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)))
             .filter(|(x, y)| y >= x)
             .collect();
-        iv.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let mut merged: Vec<(f64, f64)> = Vec::with_capacity(iv.len());
-        for (x, y) in iv {
-            match merged.last_mut() {
-                Some(last) if x <= last.1 => last.1 = last.1.max(y),
-                _ => merged.push((x, y)),
-            }
-        }
-        merged
+        crate::model::intervals::union(iv)
     }
 
     /// Share of the segment with response ≤ `limit` (exact: pieces are linear).

@@ -293,7 +293,8 @@ fn nearest_in(b: Rect, p: (i32, i32)) -> (i32, i32) {
 }
 
 /// Places every requested label (see the module doc), raises the place names over the
-/// map's other layers, then clips the map area to the map box ([`Scene::clip_to_map`]). Call once, after the map's decorations are drawn.
+/// map's other layers, then clips the map area to the map box ([`Scene::clip_to_map`]).
+/// Call once, after the map's decorations are drawn.
 pub fn finish(sc: &mut Scene) {
     place_labels(sc);
     sc.raise_over_map(super::context::PLACE_LAYER);

@@ -266,6 +266,12 @@ mod tests {
         );
     }
 
+    /// The number written after the last `key` in `text`.
+    fn number_after(text: &str, key: &str) -> usize {
+        let rest = text.rsplit(key).next().unwrap();
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    }
+
     #[test]
     fn streams_are_deflated_and_the_xref_points_at_every_object() {
         let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100"><path d="M0 0L200 100M0 100L200 0" stroke="#0000FF" stroke-width="3"/></svg>"##;
@@ -291,15 +297,7 @@ mod tests {
             while let Some(i) = find(pdf, b">>\nstream\n", from) {
                 let dict_start = pdf[..i].windows(2).rposition(|w| w == b"<<").unwrap();
                 let dict = String::from_utf8(pdf[dict_start..i].to_vec()).unwrap();
-                let len: usize = dict
-                    .split("/Length ")
-                    .nth(1)
-                    .unwrap()
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
+                let len = number_after(&dict, "/Length ");
                 let at = i + ">>\nstream\n".len();
                 out.push((dict.contains("/FlateDecode"), pdf[at..at + len].to_vec()));
                 from = at + len;
@@ -326,15 +324,7 @@ mod tests {
         }
         // The cross-reference table's offsets land on "N 0 obj".
         let tail = String::from_utf8(packed[packed.len() - 40..].to_vec()).unwrap();
-        let xref_at: usize = tail
-            .rsplit("startxref\n")
-            .next()
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let xref_at = number_after(&tail, "startxref\n");
         let table = String::from_utf8(packed[xref_at..].to_vec()).unwrap();
         assert!(table.starts_with("xref\n0 "));
         let entries: Vec<&str> = table

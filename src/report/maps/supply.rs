@@ -60,7 +60,9 @@ pub fn scene(run: &RunResult, opts: &MapOptions, date: &str) -> Option<Scene> {
         // Walking from the top level down: what is already drawn above.
         let mut above: Vec<(f64, f64)> = Vec::new();
         for &(li, _) in levels.iter().rev() {
-            let within = &sup.segments[li][k].within;
+            let Some(within) = sup.segments[li].get(k).map(|r| &r.within) else {
+                continue;
+            };
             let col = hex(reach_colour(sup.levels[li].level));
             for &(x, y) in &intervals::minus(within, &above) {
                 reach.push(li as u32, reach_w, at(x), at(y), col);
