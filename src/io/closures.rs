@@ -3,10 +3,10 @@
 //! free. Errors name the file, the feature (0-based) and what was expected.
 
 use geo::{Coord, LineString, MultiPolygon, Point};
-use geojson::{Feature, Position, Value as Geometry};
+use geojson::{Position, Value as Geometry};
 
 use super::crs::ToWgs84;
-use super::districts::{polygon, read_features};
+use super::districts::{polygon, read_features_with_geometry};
 use crate::error::{Error, Location, Result};
 use crate::model::closure::{ClosureShape, RoadClosure};
 use crate::params::ClosureParams;
@@ -16,18 +16,9 @@ pub fn read_closure(params: &ClosureParams) -> Result<RoadClosure> {
     let path = params.file.as_path();
     let to_wgs84 = ToWgs84::for_file(path, params.crs)?;
     let mut shapes = Vec::new();
-    for (index, value) in read_features(path)?.into_iter().enumerate() {
-        let error = |field: &str, message: String| {
-            Error::input(path, Location::Feature(index), field, message)
-        };
-        let feature = Feature::from_json_value(value)
-            .map_err(|e| error("feature", format!("not a valid GeoJSON feature: {e}")))?;
-        let geometry = feature
-            .geometry
-            .as_ref()
-            .map(|g| &g.value)
-            .ok_or_else(|| error("geometry", "missing geometry (null)".into()))?;
-        shapes_of(geometry, &to_wgs84, &mut shapes).map_err(|m| error("geometry", m))?;
+    for (index, (geometry, _)) in read_features_with_geometry(path)?.iter().enumerate() {
+        shapes_of(geometry, &to_wgs84, &mut shapes)
+            .map_err(|m| Error::input(path, Location::Feature(index), "geometry", m))?;
     }
     Ok(RoadClosure {
         name: params.name.clone(),

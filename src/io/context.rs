@@ -18,11 +18,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use geo::{Contains, Coord, LineString, MultiPolygon, Point, Polygon};
-use geojson::{Feature, JsonValue as Json, Value as Geometry};
+use geojson::{JsonValue as Json, Value as Geometry};
 use osmpbf::Element;
 
 use super::crs::ToWgs84;
-use super::districts::{polygon, read_features};
+use super::districts::{polygon, read_features_with_geometry};
 use super::osm::{check_header, merge_vecs, par_fold};
 use crate::error::{Error, Location, Result};
 use crate::model::context::{
@@ -527,17 +527,10 @@ pub fn read_context_layer(layer: &ContextLayerParams) -> Result<MapContext> {
     let to_wgs84 = ToWgs84::for_file(path, layer.crs)?;
     let style = layer.style;
     let mut ctx = MapContext::default();
-    for (index, value) in read_features(path)?.into_iter().enumerate() {
+    for (index, (geometry, feature)) in read_features_with_geometry(path)?.iter().enumerate() {
         let error = |field: &str, message: String| {
             Error::input(path, Location::Feature(index), field, message)
         };
-        let feature = Feature::from_json_value(value)
-            .map_err(|e| error("feature", format!("not a valid GeoJSON feature: {e}")))?;
-        let geometry = feature
-            .geometry
-            .as_ref()
-            .map(|g| &g.value)
-            .ok_or_else(|| error("geometry", "missing geometry (null)".into()))?;
         let wrong_type = |expected: &str| {
             error(
                 "geometry",

@@ -357,6 +357,31 @@ fn read_features_with<T>(
     Ok(out)
 }
 
+/// The features of the GeoJSON FeatureCollection at `path`, each parsed and with its
+/// geometry taken out, in file order; a feature that is not valid GeoJSON or has no
+/// geometry is an error naming it (0-based).
+pub(crate) fn read_features_with_geometry(
+    path: &Path,
+) -> Result<Vec<(geojson::Value, geojson::Feature)>> {
+    read_features(path)?
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let error = |field: &str, message: String| {
+                Error::input(path, Location::Feature(index), field, message)
+            };
+            let mut feature = geojson::Feature::from_json_value(value)
+                .map_err(|e| error("feature", format!("not a valid GeoJSON feature: {e}")))?;
+            let geometry = feature
+                .geometry
+                .take()
+                .map(|g| g.value)
+                .ok_or_else(|| error("geometry", "missing geometry (null)".into()))?;
+            Ok((geometry, feature))
+        })
+        .collect()
+}
+
 /// The features of the GeoJSON FeatureCollection at `path` (a BOM is allowed), not yet
 /// parsed; an empty file, invalid JSON, another type or an empty collection is an error.
 pub(crate) fn read_features(path: &Path) -> Result<Vec<Json>> {
