@@ -1,6 +1,6 @@
 //! Drawing many symbols (issue 20, H2): a map of N class-2 station symbols with their
-//! halos, drawn as [`Prim::Marks`] (one recorded symbol stamped per place; `<use>` in the
-//! SVG) against the same symbols as one polygon each (how every map drew them before).
+//! halos, drawn as [`Prim::Marks`] (one recorded symbol stamped per place; one `<path>` of
+//! the symbol repeated in the SVG) against the same symbols as one polygon each (how every map drew them before).
 //!
 //! Drawing many road pieces (issue 18): N short pieces (wandering roads, a province's
 //! minor roads at A4 width) through a [`RoadLayer`], aggregated on the grid of cells, against

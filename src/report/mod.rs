@@ -180,20 +180,37 @@ fn write_tables_and_maps(
         || write_tables(out, run, variants, progress),
         || {
             let t0 = std::time::Instant::now();
-            // Map by map, on whichever core is free (the tables take the other for a
-            // moment only); results kept in the kinds' order.
-            use rayon::prelude::*;
-            let each: Vec<Result<maps::Written>> = kinds
-                .par_iter()
-                .map(|&k| {
-                    progress.message(&format!("drawing {}", k.stem()));
-                    let drawn = maps::write_maps(out, run, None, &[k], &opts);
-                    progress.advance(1);
-                    drawn
-                })
-                .collect();
+            // Map by map, heaviest first, each to whichever core is free (the tables
+            // take the other for a moment only): longest-first list scheduling leaves the
+            // light first-due map for last, where a heavy map left a core idle at the end.
+            // Results kept in the kinds' order.
+            let mut order: Vec<usize> = (0..kinds.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(kinds[i].drawing_weight()));
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let (sent, received) = std::sync::mpsc::channel();
+            rayon::scope(|scope| {
+                for _ in 0..rayon::current_num_threads().min(kinds.len()) {
+                    let sent = sent.clone();
+                    let (order, next, kinds, opts) = (&order, &next, &kinds, &opts);
+                    scope.spawn(move |_| {
+                        while let Some(&i) =
+                            order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                        {
+                            let k = kinds[i];
+                            progress.message(&format!("drawing {}", k.stem()));
+                            let drawn = maps::write_maps(out, run, None, &[k], opts);
+                            progress.advance(1);
+                            // The receiver outlives the scope: a send cannot fail.
+                            let _ = sent.send((i, drawn));
+                        }
+                    });
+                }
+            });
+            drop(sent);
+            let mut each: Vec<(usize, Result<maps::Written>)> = received.into_iter().collect();
+            each.sort_by_key(|(i, _)| *i);
             let mut all: maps::Written = (Vec::new(), Vec::new());
-            for drawn in each {
+            for (_, drawn) in each {
                 let (files, pngs) = drawn?;
                 all.0.extend(files);
                 all.1.extend(pngs);

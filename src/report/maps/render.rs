@@ -375,8 +375,8 @@ pub fn render_png(scene: &Scene, name: &str, font: Option<&Path>) -> Result<Vec<
     Ok(bytes)
 }
 
-/// More marks than this in one [`Prim::Marks`] and the SVG draws them as `<use>` of one
-/// definition; fewer, and each is a `<polygon>` of its own, which is easier to edit.
+/// More marks than this in one [`Prim::Marks`] and the SVG draws them as one `<path>`
+/// ([`svg_marks`]); fewer, and each is a `<polygon>` of its own, which is easier to edit.
 pub const SVG_DENSE_MARKS: usize = 1000;
 
 /// Primitives drawn by plotters' SVG backend: the elements between its own `<svg>` tags.
@@ -448,11 +448,11 @@ fn svg_plain(
                 Prim::Path { pts, .. } => Some(pts.as_slice()),
                 _ => None,
             }));
-            for (k, pts) in lines.iter().enumerate() {
+            for (k, line) in lines.iter().enumerate() {
                 if k > 0 {
                     out.push(if k % 16 == 0 { '\n' } else { ' ' });
                 }
-                for (j, (x, y)) in pts.iter().enumerate() {
+                for (j, (x, y)) in super::chain::thin(line).iter().enumerate() {
                     let _ = write!(out, "{}{x} {y}", if j == 0 { "M" } else { "L" });
                 }
             }
@@ -488,22 +488,44 @@ fn svg_plain(
     Ok(out)
 }
 
-/// Dense marks: the symbol defined once (`<defs>`, id `id`) and one `<use>` per place.
-fn svg_uses(id: &str, shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]) -> String {
+/// Dense marks as one `<path>`: the symbol's outline repeated at every place, each copy a
+/// subpath in relative coordinates. Measured on the demo water map (16,824 hydrants):
+/// `<use>` of one definition made usvg build a group and re-read the symbol for every
+/// place (0.15 s of reading back, 0.06 s of drawing); one path is read in 0.02 s and
+/// drawn in one pass, for files larger (water map: SVG 1.44 → 2.11 MB, PDF 0.43 → 1.26 MB).
+fn svg_marks(shape: Shape, size: i32, fill: RGBColor, at: &[(i32, i32)]) -> String {
     use std::fmt::Write;
-    let centres = places(at);
-    let mut d = String::new();
-    for (i, (x, y)) in symbol_outline(shape, size).into_iter().enumerate() {
-        let _ = write!(d, "{}{x} {y}", if i == 0 { "M" } else { " L" });
+    let mut outline = symbol_outline(shape, size);
+    outline.dedup();
+    if outline.len() > 1 && outline.first() == outline.last() {
+        outline.pop();
     }
+    let (x0, y0) = outline.first().copied().unwrap_or((0, 0));
+    let mut rel = String::from("l");
+    for (k, w) in outline.windows(2).enumerate() {
+        let _ = write!(
+            rel,
+            "{}{} {}",
+            if k == 0 { "" } else { " " },
+            w[1].0 - w[0].0,
+            w[1].1 - w[0].1
+        );
+    }
+    rel.push('z');
+    let centres = places(at);
     let mut s = format!(
-        "<defs><path id=\"{id}\" d=\"{d} Z\" fill=\"#{:02X}{:02X}{:02X}\"/></defs>",
+        "<path fill=\"#{:02X}{:02X}{:02X}\" d=\"",
         fill.0, fill.1, fill.2
     );
-    s.reserve(centres.len() * 40);
-    for (x, y) in centres {
-        let _ = write!(s, "\n<use href=\"#{id}\" x=\"{x}\" y=\"{y}\"/>");
+    s.reserve(centres.len() * (rel.len() + 12));
+    for (i, (x, y)) in centres.into_iter().enumerate() {
+        // A line break now and then keeps the document easy on text tools.
+        if i > 0 && i % 16 == 0 {
+            s.push('\n');
+        }
+        let _ = write!(s, "M{} {}{rel}", x + x0, y + y0);
     }
+    s.push_str("\"/>");
     s
 }
 
@@ -579,7 +601,6 @@ fn write_svg_with(scene: &Scene, out: &mut dyn Write, text: PngText) -> Result<(
         )
         .map_err(io)?;
     }
-    let mut defs = 0usize;
     for (name, prims) in &scene.layers {
         write!(out, "<g id=\"layer-{name}\">").map_err(io)?;
         let mut any = false;
@@ -587,10 +608,7 @@ fn write_svg_with(scene: &Scene, out: &mut dyn Write, text: PngText) -> Result<(
             let part = match run {
                 Run::Plain(prims) => svg_plain(prims, (w, h), text)
                     .map_err(|e| Error::output(format!("drawing SVG layer {name}"), e))?,
-                Run::Marks(shape, size, fill, at) => {
-                    defs += 1;
-                    svg_uses(&format!("mark-{defs}"), shape, size, fill, at)
-                }
+                Run::Marks(shape, size, fill, at) => svg_marks(shape, size, fill, at),
                 Run::Lines(p) => {
                     if any {
                         out.write_all(b"\n").map_err(io)?;
@@ -736,7 +754,7 @@ mod tests {
     }
 
     #[test]
-    fn svg_draws_sparse_marks_as_polygons_and_dense_ones_as_uses() {
+    fn svg_draws_sparse_marks_as_polygons_and_dense_ones_as_one_path() {
         let sparse = |expanded| render_svg(&scene(expanded, (200, 120), 0, anywhere)).unwrap();
         assert_eq!(sparse(false), sparse(true));
         let dense: Vec<(i32, i32)> = (0..3000).map(|i| (i % 1500, i / 1500)).collect();
@@ -756,8 +774,60 @@ mod tests {
             ..Scene::new(0, 0)
         };
         let svg = render_svg(&sc).unwrap();
-        assert_eq!(svg.matches("<use href=\"#mark-1\"").count(), 3000);
+        assert_eq!(svg.matches("<path fill=\"#2166AC\" d=\"").count(), 1);
         assert_eq!(svg.matches("<polygon").count(), 0);
-        assert!(svg.contains("<defs><path id=\"mark-1\" d=\"M3 3 L-3 3 L-3 -3 L3 -3 Z\" fill=\"#2166AC\"/></defs>"), "{}", &svg[..600]);
+        // One subpath per place, the square's outline from its first corner, relative.
+        assert_eq!(svg.matches("l-6 0 0 -6 6 0z").count(), 3000);
+        assert!(
+            svg.contains("d=\"M3 3l-6 0 0 -6 6 0zM3 4l-6 0 0 -6 6 0z"),
+            "{}",
+            &svg[..600]
+        );
+        assert!(svg.contains("M1502 4l-6 0 0 -6 6 0z\"/>"));
+    }
+
+    #[test]
+    fn dense_marks_as_one_path_draw_the_pixels_of_one_use_per_place() {
+        // 1,200 circles 20 px apart (none overlap), drawn as the one path of the map's
+        // SVG and as the `<use>` of one definition the SVG had before: resvg paints the
+        // same pixels from both.
+        let at: Vec<(i32, i32)> = (0..1200)
+            .map(|i| (10 + 20 * (i % 40), 10 + 20 * (i / 40)))
+            .collect();
+        let (shape, size, fill) = (Shape::Circle, 11, hex(0x6baed6));
+        let (w, h) = (810, 610);
+        let page = |body: &str| {
+            format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{body}</svg>")
+        };
+        let path = page(&svg_marks(shape, size, fill, &at));
+        let d: Vec<String> = symbol_outline(shape, size)
+            .iter()
+            .map(|(x, y)| format!("{x} {y}"))
+            .collect();
+        let mut uses = format!(
+            "<defs><path id=\"m\" d=\"M{} Z\" fill=\"#6BAED6\"/></defs>",
+            d.join(" L")
+        );
+        for (x, y) in &at {
+            uses.push_str(&format!("<use href=\"#m\" x=\"{x}\" y=\"{y}\"/>"));
+        }
+        let fonts = super::super::raster::MapFonts {
+            db: std::sync::Arc::new(resvg::usvg::fontdb::Database::new()),
+            cjk: false,
+        };
+        let png = |svg: &str| {
+            decode(
+                &super::super::raster::draw(svg.as_bytes(), 300.0, &fonts, "t")
+                    .unwrap()
+                    .png,
+            )
+        };
+        let (a, b) = (png(&path), png(&page(&uses)));
+        assert_eq!(a.len(), b.len());
+        let differ = a.chunks(3).zip(b.chunks(3)).filter(|(p, q)| p != q).count();
+        assert_eq!(differ, 0);
+        // And something was drawn: every centre is filled.
+        let px = |x: i32, y: i32| &a[((y * w + x) * 3) as usize..][..3];
+        assert!(at.iter().all(|&(x, y)| px(x, y) == [0x6b, 0xae, 0xd6]));
     }
 }

@@ -41,8 +41,9 @@ pub enum Prim {
         fill: RGBColor,
     },
     /// The same filled symbol at many places (stations, demand dots): drawn by stamping
-    /// one rasterised symbol in the PNG and, when dense, as `<use>` of one definition in
-    /// the SVG, so that a million stations draw in a second or two (issue 20, H2). All
+    /// one rasterised symbol in plotters' PNG and, when dense, as one `<path>` of the
+    /// symbol repeated in the SVG, so that a million stations draw in a second or two
+    /// (issue 20, H2). All
     /// marks of one primitive share their colour, so their order does not matter.
     Marks {
         shape: Shape,
