@@ -85,3 +85,56 @@ fn short_tables_are_not_cut() {
     let html = fireplan::report::html::report_html(&run, None, &[], "2026-11-30").unwrap();
     assert!(!html.contains("未列出") && !html.contains("not listed here"));
 }
+
+#[test]
+fn beyond_the_bound_service_areas_are_all_stations_together_and_say_so() {
+    use fireplan::report::layers::{service_areas, service_areas_note};
+    let n = fireplan::report::layers::EACH_STATION_SERVICE_AREAS_MAX + 1;
+    let run = run_with_stations(n);
+    let breaks = run
+        .inputs
+        .scenario
+        .map
+        .response_bands_s(&run.coverage.params);
+    let areas = service_areas(&run);
+    assert!(!areas.is_empty());
+    assert!(areas.iter().all(|a| a.origin.is_none()));
+    assert!(areas.len() <= breaks.len());
+    let note = service_areas_note(&run).unwrap();
+    assert!(
+        note.starts_with(&format!("{n} responding stations, more than 2000")),
+        "{note}"
+    );
+    // The GeoJSON says so beside its features, and the GeoPackage layer's description.
+    let dir = tempfile::tempdir().unwrap();
+    fireplan::report::gpkg::write_run(dir.path(), &run, None).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("service_areas.geojson")).unwrap();
+    let fc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(fc["note"], serde_json::Value::from(note.clone()));
+    let ids: Vec<&str> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["station_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["all"; areas.len()]);
+    let db = rusqlite::Connection::open(dir.path().join("fireplan.gpkg")).unwrap();
+    let description: String = db
+        .query_row(
+            "SELECT description FROM gpkg_contents WHERE table_name = 'service_areas'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(description.ends_with(&note), "{description}");
+}
+
+#[test]
+fn within_the_bound_each_station_has_its_service_areas() {
+    let run = run_with_stations(40);
+    assert_eq!(fireplan::report::layers::service_areas_note(&run), None);
+    let areas = fireplan::report::layers::service_areas(&run);
+    let stations: std::collections::BTreeSet<u32> = areas.iter().filter_map(|a| a.origin).collect();
+    assert_eq!(stations.len(), 40);
+    assert!(areas.iter().any(|a| a.origin.is_none()));
+}

@@ -3,7 +3,9 @@
 //! of roads the properties every service area must have: a larger break's polygon holds
 //! the smaller's, the merged polygon holds every station's.
 
-use fireplan::coverage::service_areas::{service_areas, ServiceArea, CELL_M, TRIM_M};
+use fireplan::coverage::service_areas::{
+    service_areas, service_areas_in_batches, ServiceArea, CELL_M, TRIM_M,
+};
 use fireplan::coverage::PlacedStation;
 use fireplan::network::raw::{Highway, Oneway, RawNetwork, RawNode, RawSegment};
 use fireplan::network::{Network, Profile, SnapPoint};
@@ -147,6 +149,35 @@ fn larger_breaks_and_the_merged_area_contain_the_smaller() {
     let breaks = [120.0, 180.0, 300.0];
     let areas = service_areas(&net, &stations, &breaks, TRIM_M);
     assert_eq!(areas.len(), (stations.len() + 1) * breaks.len());
+    // Taken a station or two at a time (a province's stations are), the areas are the
+    // same: each station's, and the merged ones built up batch by batch.
+    for at_once in [1, 2] {
+        let batched = service_areas_in_batches(&net, &stations, &breaks, TRIM_M, at_once, true);
+        assert_eq!(batched.len(), areas.len());
+        for (a, b) in areas.iter().zip(&batched) {
+            assert_eq!((a.origin, a.break_s), (b.origin, b.break_s));
+            assert_eq!(
+                (a.area_km2, a.road_km),
+                (b.area_km2, b.road_km),
+                "{at_once}"
+            );
+            assert_eq!(
+                a.shape, b.shape,
+                "{:?} {} by {at_once}",
+                a.origin, a.break_s
+            );
+        }
+    }
+    // Without each station's areas: the merged ones alone, the same.
+    let merged = service_areas_in_batches(&net, &stations, &breaks, TRIM_M, 2, false);
+    let all: Vec<&ServiceArea> = areas.iter().filter(|a| a.origin.is_none()).collect();
+    assert_eq!(merged.len(), breaks.len());
+    for (a, b) in all.iter().zip(&merged) {
+        assert_eq!(
+            (a.break_s, a.area_km2, &a.shape),
+            (b.break_s, b.area_km2, &b.shape)
+        );
+    }
     let get = |o: Option<u32>, b: f64| -> &ServiceArea {
         areas
             .iter()

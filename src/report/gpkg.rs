@@ -1046,15 +1046,27 @@ pub fn write_run(
 ) -> Result<Vec<std::path::PathBuf>> {
     let areas = super::layers::service_areas(run);
     let sa_path = out.join("service_areas.geojson");
+    let note = super::layers::service_areas_note(run);
     crate::atomic::write_atomic(
         &sa_path,
-        &super::write::collection(super::layers::service_area_features(run, &areas))?,
+        &super::write::collection_noted(
+            super::layers::service_area_features(run, &areas),
+            note.as_deref(),
+        )?,
     )?;
     let with_areas =
         |run: &RunResult, areas: &[crate::coverage::service_areas::ServiceArea]| Layer {
             name: "service_areas".into(),
-            description:
-                "Service areas (服务区): roads reached within each break, buffered by 100 m".into(),
+            description: match super::layers::service_areas_note(run) {
+                None => {
+                    "Service areas (服务区): roads reached within each break, buffered by 100 m"
+                        .into()
+                }
+                Some(note) => format!(
+                    "Service areas (服务区): roads reached within each break, buffered by \
+                     100 m; {note}"
+                ),
+            },
             geom: GeomType::MultiPolygon,
             features: from_features(
                 super::layers::service_area_features(run, areas),

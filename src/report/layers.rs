@@ -185,17 +185,38 @@ pub fn gaps_features(run: &RunResult) -> Vec<Feature> {
     features
 }
 
-/// The service areas of a run: every station's and all stations' together, at the breaks
-/// of the response map's bands ([`crate::params::MapParams::response_bands_s`]) with ArcGIS's trim of 100 m.
+/// Above this many responding stations a run's service areas are all stations' together
+/// only: each station's would be tens of gigabytes (the demo network with 10,000 random
+/// stations: 905 MB of GeoJSON and 67 s; 100,000 ran out of 24 GB). A province has a
+/// few hundred to a couple of thousand stations.
+pub const EACH_STATION_SERVICE_AREAS_MAX: usize = 2_000;
+
+/// Why a run's service areas hold no station's own areas, when they do not.
+pub fn service_areas_note(run: &RunResult) -> Option<String> {
+    let n = run.coverage.origins.len();
+    (n > EACH_STATION_SERVICE_AREAS_MAX).then(|| {
+        format!(
+            "{n} responding stations, more than {EACH_STATION_SERVICE_AREAS_MAX}: only the \
+             areas of all stations together are drawn, not each station's"
+        )
+    })
+}
+
+/// The service areas of a run: every station's (up to [`EACH_STATION_SERVICE_AREAS_MAX`]
+/// stations, [`service_areas_note`]) and all stations' together, at the breaks of the
+/// response map's bands ([`crate::params::MapParams::response_bands_s`]) with ArcGIS's
+/// trim of 100 m.
 pub fn service_areas(run: &RunResult) -> Vec<ServiceArea> {
     let sc = &run.inputs.scenario;
     // The response map's bands, so that polygons and map agree.
     let breaks = sc.map.response_bands_s(&run.coverage.params);
-    let mut areas = service_areas::service_areas(
+    let mut areas = service_areas::service_areas_in_batches(
         &run.prepared.network,
         &run.coverage.origins,
         &breaks,
         service_areas::TRIM_M,
+        service_areas::STATIONS_AT_ONCE,
+        service_areas_note(run).is_none(),
     );
     // A break no station reaches a road within (a 1-minute band under a 60 s turnout) has
     // no polygon: no feature, rather than an empty geometry in the layers.

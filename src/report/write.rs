@@ -91,10 +91,21 @@ pub fn write_collection(
 
 /// Compact JSON: road layers of a county run to tens of thousands of features.
 pub fn collection(features: Vec<Feature>) -> Result<Vec<u8>> {
+    collection_noted(features, None)
+}
+
+/// [`collection`] with a top-level `note` member saying what the layer leaves out, when
+/// it leaves something out (GeoJSON's foreign members; QGIS and GDAL pass over them).
+pub fn collection_noted(features: Vec<Feature>, note: Option<&str>) -> Result<Vec<u8>> {
+    let foreign_members = note.map(|n| {
+        let mut m = serde_json::Map::new();
+        m.insert("note".into(), n.into());
+        m
+    });
     let fc = FeatureCollection {
         bbox: None,
         features,
-        foreign_members: None,
+        foreign_members,
     };
     let mut b = serde_json::to_vec(&fc).map_err(|e| Error::output("GeoJSON layer", e))?;
     b.push(b'\n');
