@@ -3,6 +3,8 @@
 //! of roads the properties every service area must have: a larger break's polygon holds
 //! the smaller's, the merged polygon holds every station's.
 
+mod common;
+
 use fireplan::coverage::service_areas::{
     service_areas, service_areas_in_batches, ServiceArea, CELL_M, TRIM_M,
 };
@@ -152,7 +154,7 @@ fn larger_breaks_and_the_merged_area_contain_the_smaller() {
     // Taken a station or two at a time (a province's stations are), the areas are the
     // same: each station's, and the merged ones built up batch by batch.
     for at_once in [1, 2] {
-        let batched = service_areas_in_batches(&net, &stations, &breaks, TRIM_M, at_once, true);
+        let batched = service_areas_in_batches(&net, &stations, &breaks, TRIM_M, at_once);
         assert_eq!(batched.len(), areas.len());
         for (a, b) in areas.iter().zip(&batched) {
             assert_eq!((a.origin, a.break_s), (b.origin, b.break_s));
@@ -167,16 +169,6 @@ fn larger_breaks_and_the_merged_area_contain_the_smaller() {
                 a.origin, a.break_s
             );
         }
-    }
-    // Without each station's areas: the merged ones alone, the same.
-    let merged = service_areas_in_batches(&net, &stations, &breaks, TRIM_M, 2, false);
-    let all: Vec<&ServiceArea> = areas.iter().filter(|a| a.origin.is_none()).collect();
-    assert_eq!(merged.len(), breaks.len());
-    for (a, b) in all.iter().zip(&merged) {
-        assert_eq!(
-            (a.break_s, a.area_km2, &a.shape),
-            (b.break_s, b.area_km2, &b.shape)
-        );
     }
     let get = |o: Option<u32>, b: f64| -> &ServiceArea {
         areas
@@ -219,5 +211,41 @@ fn larger_breaks_and_the_merged_area_contain_the_smaller() {
     for (o, st) in stations.iter().enumerate() {
         let p = Point::new(st.snap.lon, st.snap.lat);
         assert!(get(Some(o as u32), 120.0).shape.contains(&p), "station {o}");
+    }
+}
+
+/// The merged areas drawn from the coverage's envelope (how a run of more than 2,000
+/// stations draws them, without a search per station) against the union of every
+/// station's own search, on the demo: the same polygons, to the bit.
+#[test]
+fn merged_areas_from_the_coverage_are_the_union_of_every_stations_search() {
+    use fireplan::coverage::service_areas::merged_areas;
+    let scenario =
+        fireplan::params::Scenario::load(&common::root().join("scenarios/demo.toml")).unwrap();
+    let run = fireplan::run::run(&scenario, &common::quiet()).unwrap();
+    let net = &run.prepared.network;
+    let breaks = scenario.map.response_bands_s(&run.coverage.params);
+    assert_eq!(breaks, vec![180.0, 300.0, 480.0]);
+    let searched: Vec<ServiceArea> = service_areas(net, &run.coverage.origins, &breaks, TRIM_M)
+        .into_iter()
+        .filter(|a| a.origin.is_none())
+        .collect();
+    let from_coverage = merged_areas(
+        net,
+        &run.coverage.reached_pieces(net, &breaks),
+        &breaks,
+        TRIM_M,
+    );
+    assert_eq!(searched.len(), 3);
+    for (a, b) in searched.iter().zip(&from_coverage) {
+        assert_eq!(a.break_s, b.break_s);
+        assert!(a.area_km2 > 10.0, "{} s: {} km²", a.break_s, a.area_km2);
+        assert_eq!(
+            (a.area_km2, a.road_km),
+            (b.area_km2, b.road_km),
+            "{} s",
+            a.break_s
+        );
+        assert_eq!(a.shape, b.shape, "{} s", a.break_s);
     }
 }

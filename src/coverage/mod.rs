@@ -357,6 +357,27 @@ impl Coverage {
             })
             .collect()
     }
+
+    /// The road pieces `(segment, from, to)` some station reaches within each of
+    /// `breaks_s` (response as coverage counts it), from the same envelope as
+    /// [`Coverage::band_pieces`], merged per segment: the roads of the merged service
+    /// areas without a search per station.
+    pub fn reached_pieces(&self, net: &Network, breaks_s: &[f64]) -> Vec<Vec<(u32, f64, f64)>> {
+        let on_segment = stations_by_segment(&self.origins);
+        let mut out = vec![Vec::new(); breaks_s.len()];
+        for si in 0..net.segments.len() as u32 {
+            let env = segment_envelope(net, &self.labels, &self.origins, &on_segment, si);
+            for (pieces, &b) in out.iter_mut().zip(breaks_s) {
+                pieces.extend(
+                    env.covered_intervals(b)
+                        .into_iter()
+                        .filter(|(x, y)| y > x)
+                        .map(|(x, y)| (si, x, y)),
+                );
+            }
+        }
+        out
+    }
 }
 
 /// The response envelope along a segment (no access legs: points on the road).

@@ -319,32 +319,20 @@ pub fn service_areas(
     breaks: &[f64],
     trim_m: f64,
 ) -> Vec<ServiceArea> {
-    service_areas_in_batches(net, origins, breaks, trim_m, STATIONS_AT_ONCE, true)
+    service_areas_in_batches(net, origins, breaks, trim_m, STATIONS_AT_ONCE)
 }
 
 /// [`service_areas`], `stations_at_once` stations at a time (at least one): the same
-/// areas whatever the batch size. Without `each_station`, only the merged areas (every
-/// station is still searched: the merged areas are the union of their reach).
+/// areas whatever the batch size.
 pub fn service_areas_in_batches(
     net: &Network,
     origins: &[PlacedStation],
     breaks: &[f64],
     trim_m: f64,
     stations_at_once: usize,
-    each_station: bool,
 ) -> Vec<ServiceArea> {
     let stations_at_once = stations_at_once.max(1);
     let adj = NodeSegments::build(net);
-    let polygon = |origin: Option<u32>, k: usize, pieces: &[(u32, f64, f64)]| {
-        let (shape, area_km2, road_km) = pieces_polygon(net, pieces, trim_m);
-        ServiceArea {
-            origin,
-            break_s: breaks[k],
-            shape,
-            area_km2,
-            road_km,
-        }
-    };
     let mut areas: Vec<ServiceArea> = Vec::new();
     let mut merged: Vec<Pieces> = vec![Vec::new(); breaks.len()];
     for (batch, stations) in origins.chunks(stations_at_once).enumerate() {
@@ -357,12 +345,14 @@ pub fn service_areas_in_batches(
             )
             .collect();
         let jobs: Vec<(usize, usize)> = (0..per_station.len())
-            .filter(|_| each_station)
             .flat_map(|o| (0..breaks.len()).map(move |k| (o, k)))
             .collect();
         let batch_areas: Vec<ServiceArea> = jobs
             .into_par_iter()
-            .map(|(o, k)| polygon(Some((first + o) as u32), k, &per_station[o][k]))
+            .map(|(o, k)| {
+                let origin = Some((first + o) as u32);
+                area(net, origin, breaks[k], &per_station[o][k], trim_m)
+            })
             .collect();
         areas.extend(batch_areas);
         // The union so far with this batch's pieces: a union of intervals, the same
@@ -373,15 +363,46 @@ pub fn service_areas_in_batches(
             *all = merge_pieces(grown);
         }
     }
-    let merged: Vec<ServiceArea> = merged
-        .par_iter()
-        .enumerate()
-        .map(|(k, pieces)| polygon(None, k, pieces))
-        .collect();
-    areas.extend(merged);
+    areas.extend(merged_areas(net, &merged, breaks, trim_m));
     areas
+}
+
+/// The merged service areas (`origin: None`), one per break, of the road pieces some
+/// station reaches within each break (`reached[k]` for `breaks[k]`): from
+/// [`service_areas`]' searches, or without a search per station from the coverage's
+/// envelope ([`super::Coverage::reached_pieces`]; the same pieces, tested).
+pub fn merged_areas(
+    net: &Network,
+    reached: &[Vec<(u32, f64, f64)>],
+    breaks: &[f64],
+    trim_m: f64,
+) -> Vec<ServiceArea> {
+    reached
+        .par_iter()
+        .zip(breaks)
+        .map(|(pieces, &break_s)| area(net, None, break_s, pieces, trim_m))
+        .collect()
+}
+
+/// The service area of `origin` (`None`: all stations) within `break_s`, whose roads are
+/// `pieces`.
+fn area(
+    net: &Network,
+    origin: Option<u32>,
+    break_s: f64,
+    pieces: &[(u32, f64, f64)],
+    trim_m: f64,
+) -> ServiceArea {
+    let (shape, area_km2, road_km) = pieces_polygon(net, pieces, trim_m);
+    ServiceArea {
+        origin,
+        break_s,
+        shape,
+        area_km2,
+        road_km,
+    }
 }
 
 /// Stations searched, and their reach held, at once by [`service_areas`]: enough to keep
 /// two cores busy, few enough that their road pieces stay in the tens of megabytes.
-pub const STATIONS_AT_ONCE: usize = 256;
+const STATIONS_AT_ONCE: usize = 256;

@@ -210,14 +210,19 @@ pub fn service_areas(run: &RunResult) -> Vec<ServiceArea> {
     let sc = &run.inputs.scenario;
     // The response map's bands, so that polygons and map agree.
     let breaks = sc.map.response_bands_s(&run.coverage.params);
-    let mut areas = service_areas::service_areas_in_batches(
-        &run.prepared.network,
-        &run.coverage.origins,
-        &breaks,
-        service_areas::TRIM_M,
-        service_areas::STATIONS_AT_ONCE,
-        service_areas_note(run).is_none(),
-    );
+    let net = &run.prepared.network;
+    let mut areas = match service_areas_note(run) {
+        None => {
+            service_areas::service_areas(net, &run.coverage.origins, &breaks, service_areas::TRIM_M)
+        }
+        // All stations together only: their roads from the coverage, no search each.
+        Some(_) => service_areas::merged_areas(
+            net,
+            &run.coverage.reached_pieces(net, &breaks),
+            &breaks,
+            service_areas::TRIM_M,
+        ),
+    };
     // A break no station reaches a road within (a 1-minute band under a 60 s turnout) has
     // no polygon: no feature, rather than an empty geometry in the layers.
     areas.retain(|a| !a.shape.0.is_empty());
