@@ -1057,15 +1057,13 @@ pub fn write_run(
     let with_areas =
         |run: &RunResult, areas: &[crate::coverage::service_areas::ServiceArea]| Layer {
             name: "service_areas".into(),
-            description: match super::layers::service_areas_note(run) {
-                None => {
-                    "Service areas (服务区): roads reached within each break, buffered by 100 m"
-                        .into()
+            description: {
+                let what =
+                    "Service areas (服务区): roads reached within each break, buffered by 100 m";
+                match super::layers::service_areas_note(run) {
+                    None => what.into(),
+                    Some(note) => format!("{what}; {note}"),
                 }
-                Some(note) => format!(
-                    "Service areas (服务区): roads reached within each break, buffered by \
-                     100 m; {note}"
-                ),
             },
             geom: GeomType::MultiPolygon,
             features: from_features(

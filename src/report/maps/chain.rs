@@ -133,15 +133,8 @@ fn simplify(line: &[(i32, i32)], tolerance_px: f64) -> Vec<(i32, i32)> {
 
 /// Pixels from `p` to the segment `a`–`b` (to `a` itself when the two are one point).
 fn distance_to_segment(p: (i32, i32), a: (i32, i32), b: (i32, i32)) -> f64 {
-    let (px, py) = (f64::from(p.0 - a.0), f64::from(p.1 - a.1));
-    let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 {
-        0.0
-    } else {
-        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
-    };
-    (px - t * dx).hypot(py - t * dy)
+    let f = |q: (i32, i32)| (f64::from(q.0), f64::from(q.1));
+    super::scene::point_segment_dist(f(p), f(a), f(b))
 }
 
 /// `line` without repeated points and without points a straight line passes through

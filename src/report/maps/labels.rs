@@ -10,7 +10,7 @@ use geo::{Centroid, MultiPolygon};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{RGBColor, WHITE};
 
-use super::scene::{hex, Prim, Rect, Scene};
+use super::scene::{hex, point_segment_dist, Prim, Rect, Scene};
 
 /// Width of one character in em of the label size, conservative for the fonts the maps
 /// are drawn with (Noto Sans CJK / WenQuanYi for Chinese, DejaVu Sans for the English
@@ -463,17 +463,6 @@ fn contains(edges: &[Edge], p: (f64, f64)) -> bool {
         }
     }
     inside
-}
-
-fn point_segment_dist(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let l2 = dx * dx + dy * dy;
-    let t = if l2 > 0.0 {
-        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / l2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
 }
 
 /// Whether the segment a–b has a point inside or on the box (x0, y0, x1, y1).

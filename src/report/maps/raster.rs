@@ -58,10 +58,10 @@ pub fn draw(svg: &[u8], dpi: f64, fonts: &MapFonts, name: &str) -> Result<Raster
             let bytes = (size.width() as usize * size.height() as usize)
                 .checked_mul(4)
                 .ok_or_else(empty)?;
+            // Every byte 255: opaque white, premultiplied (the page's paper).
             data.clear();
-            data.resize(bytes, 0);
+            data.resize(bytes, 255);
             let mut pixmap = tiny_skia::Pixmap::from_vec(data, size).ok_or_else(empty)?;
-            pixmap.fill(tiny_skia::Color::WHITE);
             resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
             let (width, height) = (pixmap.width(), pixmap.height());
             let mut data = pixmap.take();

@@ -530,6 +530,18 @@ impl Scene {
     }
 }
 
+/// Distance from `p` to the segment a–b (to `a` itself when the two are one point).
+pub fn point_segment_dist(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let l2 = dx * dx + dy * dy;
+    let t = if l2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / l2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
+}
+
 /// The part of the segment a–b inside the box (x0, y0, x1, y1) (Liang–Barsky), or None.
 pub fn clip_segment(
     a: (f64, f64),
